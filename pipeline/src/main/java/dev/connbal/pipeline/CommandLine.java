@@ -1,0 +1,297 @@
+package dev.connbal.pipeline;
+
+import com.google.auto.value.AutoValue;
+import dev.connbal.transforms.IpFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The parsed command line: connbal's own flags (those of the original C tool plus a few long
+ * ones), and every other {@code --name=value} argument, which is a Beam pipeline option and
+ * passes through untouched.
+ *
+ * <p>Short flags follow getopt: {@code -a} and {@code -h} take no value and may be bundled
+ * ({@code -ah}); {@code -f}, {@code -F} and {@code -o} take the rest of the word or the next
+ * word. {@code -f} values are kept out of Beam's option parser because it splits list values
+ * at commas, which globs such as {@code {a,b}.snoop} contain.
+ */
+@AutoValue
+abstract class CommandLine {
+  /** Smallest split size SnoopIO accepts: a record header plus some frame. */
+  static final long MIN_SPLIT_SIZE = 64;
+
+  abstract boolean help();
+
+  /** The options interface named by {@code --help=NAME}, if any. */
+  abstract Optional<String> helpTopic();
+
+  abstract List<String> inputs();
+
+  abstract boolean allStreams();
+
+  abstract Optional<String> nameFilter();
+
+  abstract Optional<String> output();
+
+  abstract Optional<Long> splitSize();
+
+  abstract Optional<IpFormat> ipFormat();
+
+  abstract boolean header();
+
+  abstract boolean s3PathStyle();
+
+  /** Arguments for Beam's {@code PipelineOptionsFactory}. */
+  abstract List<String> pipelineArgs();
+
+  /** Stores connbal's own settings in {@code options}; unset flags keep the options' values. */
+  void applyTo(ConnbalOptions options) {
+    if (!inputs().isEmpty()) {
+      options.setInputs(inputs());
+    }
+    if (allStreams()) {
+      options.setAllStreams(true);
+    }
+    nameFilter().ifPresent(options::setNameFilter);
+    output().ifPresent(options::setOutput);
+    splitSize().ifPresent(options::setSplitSize);
+    ipFormat().ifPresent(options::setIpFormat);
+    if (header()) {
+      options.setHeader(true);
+    }
+    if (s3PathStyle()) {
+      options.setS3PathStyle(true);
+    }
+  }
+
+  static CommandLine parse(String... args) throws UsageException {
+    Parser parser = new Parser(args);
+    parser.parseAll();
+    return parser.build();
+  }
+
+  /** Walks the arguments once; holds the state of that walk. */
+  private static final class Parser {
+    private final String[] args;
+    private int next;
+    private boolean help;
+    private String helpTopic;
+    private final List<String> inputs = new ArrayList<>();
+    private boolean allStreams;
+    private String nameFilter;
+    private String output;
+    private Long splitSize;
+    private IpFormat ipFormat;
+    private boolean header;
+    private boolean s3PathStyle;
+    private final List<String> pipelineArgs = new ArrayList<>();
+
+    Parser(String[] args) {
+      this.args = args;
+    }
+
+    void parseAll() throws UsageException {
+      while (next < args.length) {
+        String arg = args[next++];
+        if (arg.startsWith("--")) {
+          parseLong(arg);
+        } else if (arg.startsWith("-") && arg.length() > 1) {
+          parseShortBundle(arg);
+        } else {
+          throw new UsageException(
+              "unexpected argument '" + arg + "' (capture files are given with -f PATH)");
+        }
+      }
+    }
+
+    private void parseShortBundle(String arg) throws UsageException {
+      for (int i = 1; i < arg.length(); i++) {
+        char flag = arg.charAt(i);
+        switch (flag) {
+          case 'a':
+            allStreams = true;
+            break;
+          case 'h':
+            help = true;
+            break;
+          case 'f':
+          case 'F':
+          case 'o':
+            String value = i + 1 < arg.length() ? arg.substring(i + 1) : shortValue(flag);
+            setShortValue(flag, value);
+            return;
+          default:
+            throw new UsageException("unknown option -" + flag);
+        }
+      }
+    }
+
+    private String shortValue(char flag) throws UsageException {
+      if (next >= args.length) {
+        throw new UsageException("option -" + flag + " needs a value");
+      }
+      return args[next++];
+    }
+
+    private void setShortValue(char flag, String value) throws UsageException {
+      switch (flag) {
+        case 'f':
+          addInput(value);
+          break;
+        case 'F':
+          setNameFilter(value);
+          break;
+        default:
+          setOutput(value);
+      }
+    }
+
+    private void parseLong(String arg) throws UsageException {
+      int eq = arg.indexOf('=');
+      String name = eq < 0 ? arg : arg.substring(0, eq);
+      switch (name) {
+        case "--help":
+          help = true;
+          if (eq >= 0) {
+            helpTopic = arg.substring(eq + 1);
+          }
+          break;
+        case "--all-streams":
+          allStreams = flagWithoutValue(name, eq);
+          break;
+        case "--header":
+          header = flagWithoutValue(name, eq);
+          break;
+        case "--s3-path-style":
+          s3PathStyle = flagWithoutValue(name, eq);
+          break;
+        case "--file":
+          addInput(longValue(arg, name, eq));
+          break;
+        case "--name-filter":
+          setNameFilter(longValue(arg, name, eq));
+          break;
+        case "--output":
+          setOutput(longValue(arg, name, eq));
+          break;
+        case "--split-size":
+          splitSize = parseSize(longValue(arg, name, eq));
+          break;
+        case "--ip-format":
+          ipFormat = parseIpFormat(longValue(arg, name, eq));
+          break;
+        default:
+          if (eq < 0 && next < args.length && !args[next].startsWith("-")) {
+            // Beam's parser only knows --name=value and --flag; accept "--name value" as well.
+            pipelineArgs.add(arg + "=" + args[next++]);
+          } else {
+            pipelineArgs.add(arg);
+          }
+      }
+    }
+
+    private static boolean flagWithoutValue(String name, int eq) throws UsageException {
+      if (eq >= 0) {
+        throw new UsageException("option " + name + " takes no value");
+      }
+      return true;
+    }
+
+    private String longValue(String arg, String name, int eq) throws UsageException {
+      if (eq >= 0) {
+        return arg.substring(eq + 1);
+      }
+      if (next >= args.length) {
+        throw new UsageException("option " + name + " needs a value");
+      }
+      return args[next++];
+    }
+
+    private void addInput(String path) throws UsageException {
+      if (path.isEmpty()) {
+        throw new UsageException("-f needs a file, glob or URI, got an empty value");
+      }
+      inputs.add(path);
+    }
+
+    private void setNameFilter(String value) throws UsageException {
+      if (value.isEmpty()) {
+        throw new UsageException("-F needs a non-empty name substring");
+      }
+      if (nameFilter != null) {
+        throw new UsageException("-F given twice");
+      }
+      nameFilter = value;
+    }
+
+    private void setOutput(String value) throws UsageException {
+      if (value.isEmpty()) {
+        throw new UsageException("-o needs an output prefix, got an empty value");
+      }
+      if (output != null) {
+        throw new UsageException("-o given twice");
+      }
+      output = value;
+    }
+
+    private static long parseSize(String text) throws UsageException {
+      String digits = text;
+      long unit = 1;
+      if (!text.isEmpty()) {
+        switch (Character.toUpperCase(text.charAt(text.length() - 1))) {
+          case 'K':
+            unit = 1L << 10;
+            break;
+          case 'M':
+            unit = 1L << 20;
+            break;
+          case 'G':
+            unit = 1L << 30;
+            break;
+          default:
+            unit = 1;
+        }
+        if (unit != 1) {
+          digits = text.substring(0, text.length() - 1);
+        }
+      }
+      long size;
+      try {
+        size = Math.multiplyExact(Long.parseLong(digits), unit);
+      } catch (NumberFormatException | ArithmeticException e) {
+        throw new UsageException(
+            "--split-size needs a byte count such as 1048576 or 64M, got '" + text + "'");
+      }
+      if (size < MIN_SPLIT_SIZE) {
+        throw new UsageException(
+            "--split-size must be at least " + MIN_SPLIT_SIZE + " bytes, got " + text);
+      }
+      return size;
+    }
+
+    private static IpFormat parseIpFormat(String text) throws UsageException {
+      try {
+        return IpFormat.valueOf(text.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--ip-format must be padded or plain, got '" + text + "'");
+      }
+    }
+
+    CommandLine build() {
+      return new AutoValue_CommandLine(
+          help,
+          Optional.ofNullable(helpTopic),
+          List.copyOf(inputs),
+          allStreams,
+          Optional.ofNullable(nameFilter),
+          Optional.ofNullable(output),
+          Optional.ofNullable(splitSize),
+          Optional.ofNullable(ipFormat),
+          header,
+          s3PathStyle,
+          List.copyOf(pipelineArgs));
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package dev.connbal.pipeline;
+
+import dev.connbal.transforms.IpFormat;
+import java.util.List;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * The options of a connbal run. The command line's short flags ({@code -a}, {@code -f}, {@code -F},
+ * {@code -o}) are parsed by {@link CommandLine} and stored here, so that every runner sees the
+ * whole configuration in one serializable place; every other Beam option passes through.
+ */
+public interface ConnbalOptions extends PipelineOptions {
+
+  @Description(
+      "Capture files to read: local paths, globs or URIs of any Beam FileSystem (s3://bucket/*.snoop)."
+          + " Empty: read one snoop stream from stdin.")
+  List<String> getInputs();
+
+  void setInputs(List<String> value);
+
+  @Description("Count every TCP stream, also those open before the capture began (-a).")
+  @Default.Boolean(false)
+  boolean getAllStreams();
+
+  void setAllStreams(boolean value);
+
+  @Description("Only DNS queries whose name contains this substring (case-insensitive) (-F).")
+  String getNameFilter();
+
+  void setNameFilter(String value);
+
+  @Description(
+      "Write the TSV to PREFIX.tsv (any Beam FileSystem) instead of stdout; a PREFIX naming a"
+          + " directory writes connbal.tsv inside it (-o).")
+  String getOutput();
+
+  void setOutput(String value);
+
+  @Description("Desired size in bytes of the ranges each capture file is split into for reading.")
+  @Default.Long(64L << 20)
+  long getSplitSize();
+
+  void setSplitSize(long value);
+
+  @Description("How IPv4 addresses print: PADDED (010.000.001.002, sorts with sort -n) or PLAIN.")
+  @Default.Enum("PADDED")
+  IpFormat getIpFormat();
+
+  void setIpFormat(IpFormat value);
+
+  @Description("Start the TSV with a line naming the columns.")
+  @Default.Boolean(false)
+  boolean getHeader();
+
+  void setHeader(boolean value);
+
+  @Description(
+      "Address S3 buckets path-style (http://endpoint/bucket/key), as S3Proxy, MinIO and Ceph need.")
+  @Default.Boolean(false)
+  boolean getS3PathStyle();
+
+  void setS3PathStyle(boolean value);
+}

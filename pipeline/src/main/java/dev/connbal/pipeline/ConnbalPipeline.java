@@ -1,0 +1,86 @@
+package dev.connbal.pipeline;
+
+import dev.connbal.snoop.SnoopReadError;
+import dev.connbal.transforms.ConnBal;
+import dev.connbal.transforms.ConnBalResult;
+import dev.connbal.transforms.RunReport;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
+import org.apache.beam.sdk.io.fs.MetadataCoderV2;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Builds the connbal pipeline: the matched capture files go through {@link ConnBal#analyze()},
+ * and its three results are written through {@code TextIO} to {@link ResultLocations}: the TSV
+ * document as it is (it already ends each line with a newline, so the writer adds no delimiter),
+ * the report and the read errors as Base64 lines of their own coders, which the driver decodes
+ * back into the same objects ({@link ResultReader}).
+ */
+final class ConnbalPipeline {
+  /** First line of the TSV with {@code --header}: the column names of docs/SEMANTICS.md. */
+  static final String HEADER = "client-ip\tbackend-ip:port\t#conns\t#dns\tname\n";
+
+  private ConnbalPipeline() {}
+
+  static ResultReader build(
+      Pipeline pipeline, ConnbalOptions options, List<Metadata> files, ResultLocations where) {
+    PCollection<FileIO.ReadableFile> captures =
+        pipeline
+            .apply("Capture files", Create.of(files).withCoder(MetadataCoderV2.of()))
+            .apply("Open captures", FileIO.readMatches());
+
+    ConnBal.Analyze analyze =
+        ConnBal.analyze()
+            .withAllStreams(options.getAllStreams())
+            .withIpFormat(options.getIpFormat())
+            .withDesiredSplitSize(options.getSplitSize());
+    if (options.getNameFilter() != null) {
+      analyze = analyze.withNameFilter(options.getNameFilter());
+    }
+    ConnBalResult result = captures.apply("Analyze", analyze);
+
+    TextIO.Write tsvWrite =
+        TextIO.write().to(where.tsv()).withoutSharding().withDelimiter(new char[0]);
+    if (options.getHeader()) {
+      tsvWrite = tsvWrite.withHeader(HEADER);
+    }
+    result.tsv().apply("Write TSV", tsvWrite);
+
+    Coder<RunReport> reportCoder = result.report().getCoder();
+    result
+        .report()
+        .apply("Encode report", ParDo.of(new EncodeBase64<>(reportCoder)))
+        .apply("Write report", TextIO.write().to(where.report()).withoutSharding());
+
+    Coder<SnoopReadError> errorCoder = result.readErrors().getCoder();
+    result
+        .readErrors()
+        .apply("Encode read errors", ParDo.of(new EncodeBase64<>(errorCoder)))
+        .apply("Write read errors", TextIO.write().to(where.errors()).withoutSharding());
+
+    return new ResultReader(where, reportCoder, errorCoder);
+  }
+
+  /** Encodes each element with its coder as one Base64 line (no newline can occur in it). */
+  private static final class EncodeBase64<T> extends DoFn<T, String> {
+    private final Coder<T> coder;
+
+    EncodeBase64(Coder<T> coder) {
+      this.coder = coder;
+    }
+
+    @ProcessElement
+    public void process(@Element T element, OutputReceiver<String> out) throws CoderException {
+      out.output(CoderUtils.encodeToBase64(coder, element));
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package dev.connbal.pipeline;
+
+import com.google.auto.value.AutoValue;
+import java.util.List;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+
+/**
+ * Where a run writes what the driver reads back: the pipeline's results leave the workers only
+ * through files, so that every runner (also a remote Flink cluster) can return them.
+ */
+@AutoValue
+abstract class ResultLocations {
+  /** The TSV document: the user's {@code -o} file, or a file in the run's result directory. */
+  abstract ResourceId tsv();
+
+  /** Whether {@link #tsv()} is the user's output, which must survive the cleanup. */
+  abstract boolean tsvIsOutput();
+
+  /** The run report, one Base64 line of its coder's encoding. */
+  abstract ResourceId report();
+
+  /** The read errors, one Base64 line each. */
+  abstract ResourceId errors();
+
+  static ResultLocations in(ResourceId resultDirectory, ResourceId output) {
+    return new AutoValue_ResultLocations(
+        output, true, file(resultDirectory, "report"), file(resultDirectory, "errors"));
+  }
+
+  static ResultLocations in(ResourceId resultDirectory) {
+    return new AutoValue_ResultLocations(
+        file(resultDirectory, "result.tsv"),
+        false,
+        file(resultDirectory, "report"),
+        file(resultDirectory, "errors"));
+  }
+
+  /** The files the cleanup deletes. */
+  List<ResourceId> temporaryFiles() {
+    return tsvIsOutput() ? List.of(report(), errors()) : List.of(tsv(), report(), errors());
+  }
+
+  private static ResourceId file(ResourceId directory, String name) {
+    return directory.resolve(name, StandardResolveOptions.RESOLVE_FILE);
+  }
+}
