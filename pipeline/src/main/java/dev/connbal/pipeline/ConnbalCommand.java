@@ -135,10 +135,7 @@ public final class ConnbalCommand {
 
     private int analyse() throws IOException {
       RunnerDefaults.apply(options, commandLine.pipelineArgs(), liveProgress);
-      if (options.getS3PathStyle()) {
-        options.as(S3Options.class).setS3ClientFactoryClass(PathStyleS3ClientBuilderFactory.class);
-      }
-      FileSystems.setDefaultPipelineOptions(options);
+      configureFileSystems(options);
 
       List<String> patterns = options.getInputs() == null ? List.of() : options.getInputs();
       if (patterns.isEmpty()) {
@@ -224,6 +221,17 @@ public final class ConnbalCommand {
         error("cannot delete temporary files: " + failure);
       }
     }
+  }
+
+  /**
+   * Makes the file systems (S3 among them) use {@code options}, with the path-style S3 client
+   * when {@code --s3-path-style} asks for it.
+   */
+  static void configureFileSystems(ConnbalOptions options) {
+    if (options.getS3PathStyle()) {
+      options.as(S3Options.class).setS3ClientFactoryClass(PathStyleS3ClientBuilderFactory.class);
+    }
+    FileSystems.setDefaultPipelineOptions(options);
   }
 
   /**

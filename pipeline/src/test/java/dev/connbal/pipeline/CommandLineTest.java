@@ -1,0 +1,121 @@
+package dev.connbal.pipeline;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.connbal.transforms.IpFormat;
+import java.util.List;
+import java.util.Optional;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.Test;
+
+class CommandLineTest {
+
+  @Test
+  void originalFlagsKeepTheirMeaning() throws Exception {
+    CommandLine cl = CommandLine.parse("-a", "-F", "example.com", "-f", "a.snoop", "-f", "b.snoop");
+    assertThat(cl.allStreams(), is(true));
+    assertThat(cl.nameFilter(), equalTo(Optional.of("example.com")));
+    assertThat(cl.inputs(), contains("a.snoop", "b.snoop"));
+    assertThat(cl.pipelineArgs(), is(empty()));
+    assertThat(cl.help(), is(false));
+  }
+
+  @Test
+  void shortFlagsBundleAndTakeAttachedValuesLikeGetopt() throws Exception {
+    CommandLine cl = CommandLine.parse("-afx.snoop", "-Fsvc", "-o", "out/res");
+    assertThat(cl.allStreams(), is(true));
+    assertThat(cl.inputs(), contains("x.snoop"));
+    assertThat(cl.nameFilter(), equalTo(Optional.of("svc")));
+    assertThat(cl.output(), equalTo(Optional.of("out/res")));
+  }
+
+  @Test
+  void globsWithCommasStayOnePattern() throws Exception {
+    CommandLine cl = CommandLine.parse("-f", "caps/{a,b}.snoop", "--file=s3://bucket/x,y/*.snoop");
+    assertThat(cl.inputs(), contains("caps/{a,b}.snoop", "s3://bucket/x,y/*.snoop"));
+  }
+
+  @Test
+  void longOptionsTakeValuesWithEqualsOrAsNextWord() throws Exception {
+    CommandLine cl =
+        CommandLine.parse(
+            "--split-size=64K",
+            "--ip-format",
+            "PLAIN",
+            "--header",
+            "--s3-path-style",
+            "--output=s3://b/r",
+            "--name-filter=api");
+    assertThat(cl.splitSize(), equalTo(Optional.of(65536L)));
+    assertThat(cl.ipFormat(), equalTo(Optional.of(IpFormat.PLAIN)));
+    assertThat(cl.header(), is(true));
+    assertThat(cl.s3PathStyle(), is(true));
+    assertThat(cl.output(), equalTo(Optional.of("s3://b/r")));
+    assertThat(cl.nameFilter(), equalTo(Optional.of("api")));
+  }
+
+  @Test
+  void splitSizeAcceptsPlainBytesAndBinarySuffixes() throws Exception {
+    assertThat(CommandLine.parse("--split-size=1000").splitSize().get(), is(1000L));
+    assertThat(CommandLine.parse("--split-size=3m").splitSize().get(), is(3L << 20));
+    assertThat(CommandLine.parse("--split-size=2G").splitSize().get(), is(2L << 30));
+  }
+
+  @Test
+  void beamOptionsPassThroughUntouched() throws Exception {
+    CommandLine cl =
+        CommandLine.parse(
+            "--runner=FlinkRunner", "--parallelism=2", "-f", "a.snoop", "--flinkMaster", "h:8081");
+    assertThat(
+        cl.pipelineArgs(),
+        contains("--runner=FlinkRunner", "--parallelism=2", "--flinkMaster=h:8081"));
+  }
+
+  @Test
+  void helpShortLongAndWithTopic() throws Exception {
+    assertThat(CommandLine.parse("-h").help(), is(true));
+    assertThat(CommandLine.parse("--help").help(), is(true));
+    CommandLine topic = CommandLine.parse("--help=FlinkPipelineOptions");
+    assertThat(topic.help(), is(true));
+    assertThat(topic.helpTopic(), equalTo(Optional.of("FlinkPipelineOptions")));
+  }
+
+  @Test
+  void appliesOnlyGivenSettingsToTheOptions() throws Exception {
+    ConnbalOptions options = PipelineOptionsFactory.as(ConnbalOptions.class);
+    CommandLine.parse("-f", "a", "-f", "b", "--ip-format=plain", "--header").applyTo(options);
+    assertThat(options.getInputs(), equalTo(List.of("a", "b")));
+    assertThat(options.getIpFormat(), is(IpFormat.PLAIN));
+    assertThat(options.getHeader(), is(true));
+    assertThat(options.getAllStreams(), is(false));
+    assertThat(options.getSplitSize(), is(64L << 20));
+    assertThat(options.getNameFilter(), is((String) null));
+  }
+
+  @Test
+  void usageErrorsSayWhatIsWrong() {
+    assertUsageError("unknown option -x", "-x");
+    assertUsageError("option -f needs a value", "-f");
+    assertUsageError("option --output needs a value", "--output");
+    assertUsageError("unexpected argument 'capture.snoop'", "capture.snoop");
+    assertUsageError("--ip-format must be padded or plain, got 'hex'", "--ip-format=hex");
+    assertUsageError("--split-size must be at least 64 bytes", "--split-size=10");
+    assertUsageError("--split-size needs a byte count", "--split-size=lots");
+    assertUsageError("--split-size needs a byte count", "--split-size=99999999999G");
+    assertUsageError("-F given twice", "-F", "a", "-F", "b");
+    assertUsageError("-o given twice", "-o", "a", "-o", "b");
+    assertUsageError("option --header takes no value", "--header=yes");
+    assertUsageError("-f needs a file", "-f", "");
+  }
+
+  private static void assertUsageError(String expected, String... args) {
+    UsageException e = assertThrows(UsageException.class, () -> CommandLine.parse(args));
+    assertThat(e.getMessage(), containsString(expected));
+  }
+}
