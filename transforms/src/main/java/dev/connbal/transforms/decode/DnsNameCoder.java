@@ -6,7 +6,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.CoderProvider;
+import org.apache.beam.sdk.coders.CoderProviders;
 import org.apache.beam.sdk.util.VarInt;
+import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * Encodes a {@link DnsName} as its uncompressed wire form (length-prefixed), case preserved.
@@ -20,6 +23,11 @@ public final class DnsNameCoder extends AtomicCoder<DnsName> {
 
   public static DnsNameCoder of() {
     return INSTANCE;
+  }
+
+  /** Lets {@code @DefaultCoder} on {@link DnsName} find this coder. */
+  public static CoderProvider getCoderProvider() {
+    return CoderProviders.forCoder(TypeDescriptor.of(DnsName.class), INSTANCE);
   }
 
   @Override
