@@ -74,7 +74,7 @@ public final class ConnbalCommand {
     }
     ConnbalOptions options;
     try {
-      PipelineOptionsFactory.register(ConnbalOptions.class);
+      registerOptions();
       options =
           PipelineOptionsFactory.fromArgs(commandLine.pipelineArgs().toArray(new String[0]))
               .as(ConnbalOptions.class);
@@ -87,6 +87,16 @@ public final class ConnbalCommand {
           err, "--splitSize must be at least " + CommandLine.MIN_SPLIT_SIZE + " bytes");
     }
     return new Run(options, commandLine, redactor, stdin, out, err).execute();
+  }
+
+  /**
+   * Registers the options interfaces whose flags connbal accepts beyond those the runners'
+   * registrars bring: its own, and S3Options (Beam's aws2 registrar registers only AwsOptions,
+   * so {@code --s3ClientFactoryClass} would otherwise be rejected).
+   */
+  static void registerOptions() {
+    PipelineOptionsFactory.register(ConnbalOptions.class);
+    PipelineOptionsFactory.register(S3Options.class);
   }
 
   private static int usageError(PrintStream err, String message) {

@@ -66,7 +66,7 @@ final class Usage {
       out.print(TEXT);
       return true;
     }
-    PipelineOptionsFactory.register(ConnbalOptions.class);
+    ConnbalCommand.registerOptions();
     for (Class<? extends PipelineOptions> options : PipelineOptionsFactory.getRegisteredOptions()) {
       if (options.getSimpleName().equals(topic.get()) || options.getName().equals(topic.get())) {
         PipelineOptionsFactory.printHelp(out, options);
