@@ -15,6 +15,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -36,7 +37,9 @@ class PathStyleS3ClientBuilderFactoryTest {
                   + " host="
                   + exchange.getRequestHeaders().getFirst("Host")
                   + " auth="
-                  + exchange.getRequestHeaders().getFirst("Authorization"));
+                  + exchange.getRequestHeaders().getFirst("Authorization")
+                  + " bucketKey="
+                  + exchange.getRequestHeaders().getFirst(BucketKeyDefaultHeaderRemover.HEADER));
           exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
           exchange.getResponseHeaders().add("Last-Modified", "Thu, 01 Jan 2026 00:00:00 GMT");
           exchange.sendResponseHeaders(200, -1);
@@ -71,6 +74,28 @@ class PathStyleS3ClientBuilderFactoryTest {
     assertThat(request, containsString("HEAD /captures/2026/day1.snoop host=127.0.0.1:"));
     assertThat(request, containsString("Credential=AKIDCONNBALTEST/"));
     assertThat(request, containsString("/eu-west-3/s3/aws4_request"));
+  }
+
+  @Test
+  void leavesOutTheDefaultBucketKeyHeaderThatS3CompatibleServersReject() {
+    S3Options options =
+        PipelineOptionsFactory.fromArgs(
+                "--endpoint=http://127.0.0.1:" + server.getAddress().getPort(),
+                "--awsRegion=us-east-1",
+                "--awsCredentialsProvider={\"@type\":\"StaticCredentialsProvider\","
+                    + "\"accessKeyId\":\"AKID\",\"secretAccessKey\":\"not-a-secret\"}")
+            .as(S3Options.class);
+    try (S3Client client = new PathStyleS3ClientBuilderFactory().createBuilder(options).build()) {
+      client.putObject(
+          b -> b.bucket("b").key("off").bucketKeyEnabled(false),
+          RequestBody.fromString("x"));
+      client.putObject(
+          b -> b.bucket("b").key("on").bucketKeyEnabled(true), RequestBody.fromString("x"));
+    }
+    assertThat(requests.get(0), containsString("PUT /b/off "));
+    assertThat(requests.get(0), containsString("bucketKey=null"));
+    assertThat(requests.get(1), containsString("PUT /b/on "));
+    assertThat(requests.get(1), containsString("bucketKey=true"));
   }
 
   @Test
