@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ class FlinkClusterIT {
   void sessionClusterRunMatchesTheDirectRunner() throws Exception {
     Path root = Path.of(System.getProperty("connbal.root")).toRealPath();
     String jar = Path.of(System.getProperty("connbal.jar")).toRealPath().toString();
+    Files.createDirectories(work.resolve("captures"));
     Path api = TestCaptures.writeApi(work.resolve("captures/api.snoop"));
     TestCaptures.writeDb(work.resolve("captures/db.snoop"));
     String pattern = work.resolve("captures/*.snoop").toString();
