@@ -210,6 +210,29 @@ class ConnbalCommandTest {
   }
 
   @Test
+  void liveProgressComesFromSnoopIoMetricsWhileTheDirectRunnerRuns() throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int exit =
+        new ConnbalCommand(InterruptHook.none(), true)
+            .execute(
+                new String[] {"-f", api.toString()},
+                new ByteArrayInputStream(new byte[0]),
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+    String stderr = err.toString(StandardCharsets.UTF_8);
+    assertThat(stderr, exit, is(0));
+    assertThat(out.toString(StandardCharsets.UTF_8), equalTo(TestCaptures.API_TSV));
+    long twoPasses = 2 * Files.size(api);
+    assertThat(
+        stderr,
+        containsString(
+            "\rconnbal: read " + ProgressLine.size(twoPasses) + " of "
+                + ProgressLine.size(twoPasses) + " (100%)"));
+    assertThat(stderr, containsString("packets read: 9"));
+  }
+
+  @Test
   void helpPrintsUsageAndExamplesOnStdout() {
     CommandOutcome run = CommandOutcome.run("--help");
     assertThat(run.exitCode, is(0));
