@@ -169,7 +169,7 @@ public final class ConnbalCommand {
       PipelineResult run = pipeline.run();
       PipelineResult.State state =
           liveProgress
-              ? new ProgressLine(err, inputs.totalBytes()).waitUntilFinish(run)
+              ? new ProgressLine(err, inputs.recordRegionBytes()).waitUntilFinish(run)
               : run.waitUntilFinish();
       if (state != PipelineResult.State.DONE) {
         error("the run ended in state " + state + " without results");

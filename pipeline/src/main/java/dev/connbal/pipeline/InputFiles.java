@@ -1,6 +1,7 @@
 package dev.connbal.pipeline;
 
 import com.google.auto.value.AutoValue;
+import dev.connbal.snoop.SnoopWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,8 +27,14 @@ abstract class InputFiles {
   /** One line per pattern that could not be read, naming it and saying why. */
   abstract List<String> problems();
 
-  long totalBytes() {
-    return files().stream().mapToLong(Metadata::sizeBytes).sum();
+  /**
+   * Bytes after the file headers, summed over the files: what SnoopIO's byte counters reach
+   * when it has read every file once (for uncompressed files).
+   */
+  long recordRegionBytes() {
+    return files().stream()
+        .mapToLong(m -> Math.max(0, m.sizeBytes() - SnoopWriter.FILE_HEADER_LENGTH))
+        .sum();
   }
 
   static InputFiles match(List<String> patterns) throws IOException {

@@ -1,5 +1,6 @@
 package dev.connbal.pipeline;
 
+import dev.connbal.snoop.SnoopIO;
 import java.io.PrintStream;
 import java.util.Locale;
 import org.apache.beam.sdk.PipelineResult;
@@ -12,24 +13,30 @@ import org.joda.time.Duration;
 /**
  * Waits for a running pipeline while showing, on one terminal line that it rewrites, how many
  * capture bytes SnoopIO has read of the total, the rate and the elapsed time. The numbers come
- * from SnoopIO's byte counter (namespace {@code connbal.snoop}), polled through the runner's
- * metrics; a runner that only reports metrics at the end simply shows no progress.
+ * from SnoopIO's byte counters (namespace {@code connbal.snoop}: bytes of good records plus bytes
+ * skipped as damaged, which together cover every byte after a file's header), polled through the
+ * runner's metrics; a runner that only reports metrics at the end simply shows no progress.
  */
 final class ProgressLine {
-  static final String NAMESPACE = "connbal.snoop";
-  static final String BYTES = "bytes";
+  static final String NAMESPACE = SnoopIO.METRICS_NAMESPACE;
+  static final String RECORD_BYTES = "recordBytes";
+  static final String BYTES_SKIPPED = "bytesSkipped";
 
   /** ConnBal reads every capture twice (DNS pass, then TCP pass): see docs/ARCHITECTURE.md. */
   static final int READ_PASSES = 2;
 
   private static final Duration POLL = Duration.millis(500);
   private static final MetricsFilter BYTES_READ =
-      MetricsFilter.builder().addNameFilter(MetricNameFilter.named(NAMESPACE, BYTES)).build();
+      MetricsFilter.builder()
+          .addNameFilter(MetricNameFilter.named(NAMESPACE, RECORD_BYTES))
+          .addNameFilter(MetricNameFilter.named(NAMESPACE, BYTES_SKIPPED))
+          .build();
 
   private final PrintStream terminal;
   private final long totalBytes;
   private int lastWidth;
 
+  /** {@code captureBytes}: the bytes after the file headers, summed over the captures. */
   ProgressLine(PrintStream terminal, long captureBytes) {
     this.terminal = terminal;
     this.totalBytes = captureBytes * READ_PASSES;

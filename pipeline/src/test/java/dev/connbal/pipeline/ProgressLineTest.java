@@ -90,13 +90,21 @@ class ProgressLineTest {
       return new MetricResults() {
         @Override
         public MetricQueryResults queryMetrics(MetricsFilter filter) {
-          MetricResult<Long> counter =
+          // Good record bytes and skipped bytes, from two steps (the two read passes).
+          MetricResult<Long> records =
               MetricResult.attempted(
                   MetricKey.create(
-                      "ReadCaptures",
-                      MetricName.named(ProgressLine.NAMESPACE, ProgressLine.BYTES)),
-                  current);
-          return MetricQueryResults.create(List.of(counter), List.of(), List.of(), List.of());
+                      "ReadCapturesForDns",
+                      MetricName.named(ProgressLine.NAMESPACE, ProgressLine.RECORD_BYTES)),
+                  current - 100);
+          MetricResult<Long> skipped =
+              MetricResult.attempted(
+                  MetricKey.create(
+                      "ReadCapturesForTcp",
+                      MetricName.named(ProgressLine.NAMESPACE, ProgressLine.BYTES_SKIPPED)),
+                  100L);
+          return MetricQueryResults.create(
+              List.of(records, skipped), List.of(), List.of(), List.of());
         }
       };
     }
