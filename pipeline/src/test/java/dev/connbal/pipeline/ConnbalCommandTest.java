@@ -73,6 +73,16 @@ class ConnbalCommandTest {
   }
 
   @Test
+  void noReadableInputStillPrintsAnEmptySummary() {
+    Path missing = captures.resolve("missing.snoop");
+    CommandOutcome run = CommandOutcome.run("-f", missing.toString());
+    assertThat(run.toString(), run.exitCode, is(2));
+    assertThat(run.out, emptyString());
+    assertThat(run.err, startsWith("connbal: cannot read " + missing + ": no such file\n"));
+    assertThat(run.err, containsString("packets read: 0"));
+  }
+
+  @Test
   void aFileThatIsNotASnoopCaptureExitsTwoNamingIt() throws Exception {
     Path text = Files.writeString(work.resolve("notes.snoop"), "these are not packets\n");
     CommandOutcome run = CommandOutcome.run("-f", api.toString(), "-f", text.toString());
