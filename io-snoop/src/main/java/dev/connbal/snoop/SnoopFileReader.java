@@ -3,7 +3,6 @@ package dev.connbal.snoop;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.TreeSet;
 import org.apache.beam.sdk.io.range.OffsetRange;
 import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 
@@ -35,33 +34,40 @@ import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
  * <h2>Splitting: where a range hands over to the next</h2>
  *
  * A range {@code [from, to)} reads the items whose starts lie in {@code [H(from), H(to))}, where
- * {@code H(16-or-less) = 16}, {@code H(to) = end} for the last range, and otherwise {@code H(x)} is
- * the <em>handoff boundary</em> computed by {@link #handoffBoundary} from the bytes at and after
- * {@code x} alone. Both neighbours compute the same {@code H(to)}, so nothing is read twice or
- * skipped, provided {@code H(x)} lies on the path. Resynchronising to "the first proven position
- * at or after x" does not guarantee that: frame bytes can hold valid-looking headers, and a whole
- * snoop file carried inside packets forms a chain of valid headers that runs into the real chain
- * where the packet ends. So H is computed by <em>chain convergence</em>:
+ * {@code H(x) = 16} for {@code x <= 16}, {@code H(to) = end} for the last range, and otherwise
+ * {@code H(x)} is the <em>handoff boundary</em>: the first <em>certified</em> position at or after
+ * {@code x}, or the end of the data. With {@code W} the maximum record length, a position {@code
+ * p} is certified when
  *
  * <ol>
- *   <li>Candidates are every position in {@code [x, x + maxRecordLength)} whose header passes the
- *       rules, plus the first proven position at or after {@code x}. The path has a point among
- *       them: a record is never longer than {@code maxRecordLength}, and if {@code x} lies in a
- *       corrupt region, that region ends at the first proven position at or after {@code x}.
- *   <li>From every candidate a chain is followed with exactly the step of the sequential path
- *       (record length, or the first proven position after a failing header). Chains never die;
- *       two chains that reach the same position are one chain from there on.
- *   <li>Once every candidate has been considered and a single chain is left, the path's chain is
- *       that chain, so every position after the <em>last event</em> (a candidate joining a chain,
- *       or two chains meeting) is on the path. {@code H(x)} is the position of that last event.
+ *   <li>{@code p} is proven (see above);
+ *   <li>no position {@code z} in {@code [p - W, p)} holds a valid header whose record would end
+ *       after {@code p} ({@code z + recordLength > p}): nothing nearby "jumps over" {@code p};
+ *   <li>some position in {@code [p - W, p)} holds an invalid header.
  * </ol>
  *
- * In ordinary captures {@code H(x)} is the last record starting before {@code x +
- * maxRecordLength}; the range before reads that far past its end (at most one maximum record
- * length, ~64 KiB) to reach it. If candidate chains did not converge within {@value
- * #MAX_CONVERGENCE_DISTANCE} bytes the read fails with an exception naming the file and offset,
- * as it does if a range ever ends anywhere but exactly on {@code H(to)}, or if {@code H(from) >
- * H(to)}: a split can fail loudly, never lose or duplicate a record silently.
+ * <p><b>Why a certified position lies on the path.</b> Let {@code q} be the last path point
+ * before {@code p}. If {@code q >= p - W}, the path's step from {@code q} (a record end, or the
+ * first proven position after a corrupt header) cannot jump over {@code p} by (2) and (1), nor can
+ * any later step from a position before {@code p}, so the path reaches {@code p} exactly. If
+ * {@code q < p - W}, the item at {@code q} is longer than any record, so it is a corrupt region
+ * ending at the first proven position after {@code q}; an invalid position {@code z > q} of (3)
+ * has no proven position in {@code (q, z]}, and since {@code p} is proven, that region ends at
+ * {@code p} or before; by (2) nothing between it and {@code p} jumps over {@code p} either.
+ *
+ * <p><b>Why it works against look-alike headers.</b> Frame bytes can hold valid headers, and a
+ * whole snoop file carried inside packets forms a chain of them that may run into the real chain
+ * where the packet ends; such positions are proven. But a position strictly inside a record is
+ * never certified: that record's own header lies less than {@code W} before it and jumps over it.
+ *
+ * <p><b>Why ranges neither overlap nor leave gaps.</b> Certification is a property of a position
+ * and the bytes around it, not of where a search started, so {@code H} is monotonic and both
+ * neighbours compute the same {@code H(to)}; the range before {@code to} reads on past {@code to}
+ * (its last items are emitted under its last claim) until it reaches {@code H(to)} exactly. In
+ * ordinary captures {@code H(to)} is simply the first record starting at or after {@code to}. A
+ * range that ever ends anywhere but exactly on {@code H(to)}, or finds {@code H(from) > H(to)},
+ * throws an exception naming the file and offsets: splitting can fail loudly, but it never loses
+ * or duplicates a record silently.
  *
  * <p>Dynamic splitting is refused ({@link RecordOffsetTracker}): every range boundary is an
  * initial split, so each range's end, and the handoff computed from it, is fixed before reading.
@@ -72,7 +78,6 @@ final class SnoopFileReader implements Closeable {
   static final int FILE_HEADER_LENGTH = SnoopWriter.FILE_HEADER_LENGTH;
   static final int RECORD_HEADER_LENGTH = SnoopWriter.RECORD_HEADER_LENGTH;
   static final int CHAIN_PROOF_LENGTH = 8;
-  static final long MAX_CONVERGENCE_DISTANCE = 64L << 20;
   private static final int MIN_BUFFER = 1 << 20;
   private static final int SCAN_CHUNK = 64 << 10;
   private static final byte[] MAGIC = SnoopWriter.MAGIC;
@@ -384,21 +389,6 @@ final class SnoopFileReader implements Closeable {
     return pos + recordLength;
   }
 
-  /** Where the path goes after the item at {@code pos}, without reporting anything. */
-  private long nextOnPath(long pos) throws IOException {
-    int avail = in.ensure(pos, RECORD_HEADER_LENGTH);
-    if (avail < RECORD_HEADER_LENGTH) {
-      return pos + avail;
-    }
-    byte[] b = in.array();
-    int i = in.index(pos);
-    if (!rules.isValid(b, i)) {
-      return firstProvenAtOrAfter(pos + 1);
-    }
-    int recordLength = (int) RecordHeaderRules.u32(b, i + 8);
-    return pos + in.ensure(pos, recordLength);
-  }
-
   /** The first proven position at or after {@code from}, or the end of the data. */
   long firstProvenAtOrAfter(long from) throws IOException {
     long p = from;
@@ -445,79 +435,45 @@ final class SnoopFileReader implements Closeable {
   }
 
   /**
-   * The handoff boundary {@code H(x)} of the class comment: a point of the path at or after
-   * {@code x}, computed from the bytes at and after {@code x} only.
+   * The handoff boundary {@code H(x)} of the class comment: the first certified position at or
+   * after {@code x}, or the end of the data. Reads forward only, from {@code x - maxRecordLength}.
    */
   long handoffBoundary(long x) throws IOException {
-    long windowEnd = x + rules.maxRecordLength();
-    TreeSet<Long> chains = new TreeSet<>();
-    long firstProven = firstProvenAtOrAfter(x);
-    chains.add(firstProven);
-    long lastEvent = firstProven;
-    long scan = x;
+    int window = rules.maxRecordLength();
+    long reach = 0; // furthest end of a record whose valid header lies in the window before p
+    long lastInvalid = -1; // last position in the window whose header is not valid
+    long p = Math.max(FILE_HEADER_LENGTH, x - window);
     while (true) {
-      long front = chains.first();
-      long seedLimit = Math.min(front, windowEnd);
-      long seed = nextValidHeader(scan, seedLimit);
-      if (seed >= 0) {
-        chains.add(seed);
-        lastEvent = Math.max(lastEvent, seed);
-        scan = seed + 1;
-        continue;
-      }
-      scan = Math.max(scan, seedLimit);
-      if (scan == front && front < windowEnd) {
-        if (validAt(front)) {
-          lastEvent = Math.max(lastEvent, front); // a candidate joins the chain at front
-        }
-        scan = front + 1;
-      }
-      boolean frontAtEnd = in.ensure(front, 1) == 0;
-      if (chains.size() == 1 && (scan >= windowEnd || frontAtEnd)) {
-        return lastEvent;
-      }
-      if (front - windowEnd > MAX_CONVERGENCE_DISTANCE) {
-        throw new IllegalStateException(
-            oneLine(file)
-                + ": cannot resynchronise at offset "
-                + x
-                + ": candidate record chains do not converge within "
-                + MAX_CONVERGENCE_DISTANCE
-                + " bytes");
-      }
-      chains.pollFirst();
-      long next = nextOnPath(front);
-      if (!chains.add(next)) {
-        lastEvent = Math.max(lastEvent, next); // two chains meet
-      }
-    }
-  }
-
-  /** First position in {@code [from, limit)} holding a valid header, or -1. */
-  private long nextValidHeader(long from, long limit) throws IOException {
-    long p = from;
-    while (p < limit) {
-      int span = (int) Math.min(SCAN_CHUNK, limit - p + RECORD_HEADER_LENGTH - 1);
-      int avail = in.ensure(p, span);
-      if (avail < RECORD_HEADER_LENGTH) {
-        return -1;
+      int avail = in.ensure(p, SCAN_CHUNK);
+      if (avail == 0) {
+        return p; // the end of the data
       }
       byte[] b = in.array();
       int base = in.index(p);
-      int last = (int) Math.min(avail - RECORD_HEADER_LENGTH, limit - 1 - p);
-      for (int k = 0; k <= last; k++) {
-        if (rules.isValid(b, base + k)) {
-          return p + k;
+      int usable = Math.max(1, avail - RECORD_HEADER_LENGTH + 1);
+      for (int k = 0; k < usable; k++, base++) {
+        long pos = p + k;
+        boolean valid = k + RECORD_HEADER_LENGTH <= avail && rules.isValid(b, base);
+        if (pos >= x && valid && reach <= pos && lastInvalid >= pos - window) {
+          long end = pos + RecordHeaderRules.u32(b, base + 8);
+          if (isProven(pos)) {
+            return pos;
+          }
+          // The proof may have moved the window: continue from a fresh one.
+          reach = Math.max(reach, end);
+          p = pos + 1;
+          break;
+        }
+        if (valid) {
+          reach = Math.max(reach, pos + RecordHeaderRules.u32(b, base + 8));
+        } else {
+          lastInvalid = pos;
+        }
+        if (k == usable - 1) {
+          p = pos + 1;
         }
       }
-      p += last + 1;
     }
-    return -1;
-  }
-
-  private boolean validAt(long pos) throws IOException {
-    return in.ensure(pos, RECORD_HEADER_LENGTH) == RECORD_HEADER_LENGTH
-        && rules.isValid(in.array(), in.index(pos));
   }
 
   private SnoopReadError unreadable(long offset, long bytes, IOException e) {
