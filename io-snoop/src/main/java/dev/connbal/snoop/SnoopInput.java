@@ -115,8 +115,11 @@ final class SnoopInput implements Closeable {
       if (!endAtChannelError) {
         throw e;
       }
+      // Keep what the failing read delivered before it failed: the data ends there.
+      limit = target.position();
       endedAbruptly = true;
-      read = -1;
+      eof = true;
+      return;
     }
     if (read < 0) {
       eof = true;
