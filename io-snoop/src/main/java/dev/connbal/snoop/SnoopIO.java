@@ -45,8 +45,10 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * <p>Nothing is dropped silently: bad file headers (empty file, truncated header, bad magic,
  * version other than 2, datalink other than Ethernet 4 or 0), corrupt regions, truncated records
  * and unreadable files are elements of {@link SnoopReadResult#errors()}; the other files and the
- * good records of a damaged file are still read. Records of datalink 0 files report datalink 4:
- * both are Ethernet frames.
+ * good records of a damaged file are still read. A file that cannot be opened yields one
+ * UNREADABLE error per byte range it was split into (one for files up to the split size), each
+ * naming its offset and size, so that a range failing alone is never lost silently. Records of
+ * datalink 0 files report datalink 4: both are Ethernet frames.
  *
  * <p>Beam metrics in namespace {@value #METRICS_NAMESPACE}: {@code records}, {@code recordBytes}
  * (bytes of good records, headers and padding included), {@code corruptRegions}, {@code
