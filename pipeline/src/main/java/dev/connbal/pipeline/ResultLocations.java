@@ -1,6 +1,7 @@
 package dev.connbal.pipeline;
 
 import com.google.auto.value.AutoValue;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
@@ -11,6 +12,9 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  */
 @AutoValue
 abstract class ResultLocations {
+  /** The run's own directory under the temp location. */
+  abstract ResourceId directory();
+
   /** The TSV document: the user's {@code -o} file, or a file in the run's result directory. */
   abstract ResourceId tsv();
 
@@ -25,20 +29,37 @@ abstract class ResultLocations {
 
   static ResultLocations in(ResourceId resultDirectory, ResourceId output) {
     return new AutoValue_ResultLocations(
-        output, true, file(resultDirectory, "report"), file(resultDirectory, "errors"));
+        resultDirectory,
+        output,
+        true,
+        file(resultDirectory, "report"),
+        file(resultDirectory, "errors"));
   }
 
   static ResultLocations in(ResourceId resultDirectory) {
     return new AutoValue_ResultLocations(
+        resultDirectory,
         file(resultDirectory, "result.tsv"),
         false,
         file(resultDirectory, "report"),
         file(resultDirectory, "errors"));
   }
 
-  /** The files the cleanup deletes. */
-  List<ResourceId> temporaryFiles() {
-    return tsvIsOutput() ? List.of(report(), errors()) : List.of(tsv(), report(), errors());
+  /**
+   * What the cleanup deletes, in order: the result files, then the run's directory where
+   * directories exist (local files; object stores such as S3 have none).
+   */
+  List<ResourceId> temporaryResources() {
+    List<ResourceId> resources = new ArrayList<>();
+    if (!tsvIsOutput()) {
+      resources.add(tsv());
+    }
+    resources.add(report());
+    resources.add(errors());
+    if ("file".equals(directory().getScheme())) {
+      resources.add(directory());
+    }
+    return resources;
   }
 
   private static ResourceId file(ResourceId directory, String name) {

@@ -66,7 +66,10 @@ final class ResultReader {
 
   /** Deletes the run's temporary files (never the user's output); missing ones are fine. */
   void deleteTemporaryFiles() throws IOException {
-    FileSystems.delete(where.temporaryFiles(), StandardMoveOptions.IGNORE_MISSING_FILES);
+    for (ResourceId resource : where.temporaryResources()) {
+      // One at a time: the directory can only go once the files in it are gone.
+      FileSystems.delete(List.of(resource), StandardMoveOptions.IGNORE_MISSING_FILES);
+    }
   }
 
   private static String readString(ResourceId file) throws IOException {
