@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherIT {
   /** What connbal itself writes on stderr: its messages and the report ("name: number"). */
-  private static final String OWN_LINE = "connbal: .*|[a-zA-Z ,()-]+: [0-9]+.*";
+  private static final String OWN_LINE = "connbal: .*|[A-Za-z][A-Za-z0-9 ,()/-]*: [0-9]+.*";
 
   @TempDir Path work;
   Path launcher;
