@@ -14,7 +14,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 public interface ConnbalOptions extends PipelineOptions {
 
   @Description(
-      "Capture files to read: local paths, globs or URIs of any Beam FileSystem (s3://bucket/*.snoop)."
+      "Capture files to read: local paths, globs or URIs of any Beam FileSystem"
+          + " (s3://bucket/*.snoop)."
           + " Empty: read one snoop stream from stdin.")
   List<String> getInputs();
 
@@ -57,7 +58,8 @@ public interface ConnbalOptions extends PipelineOptions {
   void setHeader(boolean value);
 
   @Description(
-      "Address S3 buckets path-style (http://endpoint/bucket/key), as S3Proxy, MinIO and Ceph need.")
+      "Address S3 buckets path-style (http://endpoint/bucket/key), as S3Proxy, MinIO and Ceph"
+          + " need.")
   @Default.Boolean(false)
   boolean getS3PathStyle();
 

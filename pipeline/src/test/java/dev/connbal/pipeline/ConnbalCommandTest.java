@@ -68,7 +68,8 @@ class ConnbalCommandTest {
     assertThat(run.err, containsString("connbal: cannot read " + missing + ": no such file\n"));
     assertThat(
         run.err,
-        containsString("connbal: cannot read " + captures.resolve("none-*.snoop") + ": no file matches\n"));
+        containsString(
+            "connbal: cannot read " + captures.resolve("none-*.snoop") + ": no file matches\n"));
     assertThat(run.err, containsString("packets read: 12"));
   }
 

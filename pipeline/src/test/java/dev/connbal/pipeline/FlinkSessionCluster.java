@@ -53,8 +53,10 @@ final class FlinkSessionCluster implements AutoCloseable {
     List<Long> pids = new ArrayList<>();
     if (Files.isDirectory(state)) {
       try (var files = Files.list(state)) {
-        for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".pid"))::iterator) {
-          pids.add(Long.parseLong(Files.readString(file).trim()));
+        for (Path file : (Iterable<Path>) files::iterator) {
+          if (file.toString().endsWith(".pid")) {
+            pids.add(Long.parseLong(Files.readString(file).trim()));
+          }
         }
       }
     }

@@ -1,5 +1,6 @@
 package dev.connbal.pipeline;
 
+import static dev.connbal.pipeline.OwnStderrLine.ownStderrLine;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyString;
@@ -28,9 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * stdin and stdout passed through, no log noise on stderr, Ctrl-C while reading stdin.
  */
 class LauncherIT {
-  /** What connbal itself writes on stderr: its messages and the report ("name: number"). */
-  private static final String OWN_LINE = "connbal: .*|[A-Za-z][A-Za-z0-9 ,()/-]*: [0-9]+.*";
-
   @TempDir Path work;
   Path launcher;
   Path api;
@@ -47,7 +45,8 @@ class LauncherIT {
     Result run = launch(List.of("--header", "-f", api.toString()), null);
     assertThat(run.toString(), run.exitCode, is(0));
     assertThat(run.out, equalTo(ConnbalPipeline.HEADER + TestCaptures.API_TSV));
-    assertThat(run.toString(), run.err.lines().collect(Collectors.toList()), everyItem(matchesOwnLine()));
+    assertThat(
+        run.toString(), run.err.lines().collect(Collectors.toList()), everyItem(ownStderrLine()));
   }
 
   @Test
@@ -56,7 +55,8 @@ class LauncherIT {
         launch(List.of("-f", api.toString(), "--runner=FlinkRunner", "--parallelism=2"), null);
     assertThat(run.toString(), run.exitCode, is(0));
     assertThat(run.out, equalTo(TestCaptures.API_TSV));
-    assertThat(run.toString(), run.err.lines().collect(Collectors.toList()), everyItem(matchesOwnLine()));
+    assertThat(
+        run.toString(), run.err.lines().collect(Collectors.toList()), everyItem(ownStderrLine()));
   }
 
   @Test
@@ -121,7 +121,9 @@ class LauncherIT {
     command.add(launcher.toString());
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().put("CONNBAL_JAVA_OPTS", "-Xmx1g -Djava.io.tmpdir=" + work.resolve("tmp"));
+    builder
+        .environment()
+        .put("CONNBAL_JAVA_OPTS", "-Xmx1g -Djava.io.tmpdir=" + work.resolve("tmp"));
     return builder;
   }
 
@@ -144,20 +146,6 @@ class LauncherIT {
   private static void run(String... command) throws Exception {
     Process process = new ProcessBuilder(command).inheritIO().start();
     assertThat(String.join(" ", command), process.waitFor(), is(0));
-  }
-
-  private static org.hamcrest.Matcher<String> matchesOwnLine() {
-    return new org.hamcrest.TypeSafeMatcher<>() {
-      @Override
-      protected boolean matchesSafely(String line) {
-        return line.matches(OWN_LINE);
-      }
-
-      @Override
-      public void describeTo(org.hamcrest.Description description) {
-        description.appendText("a line of connbal's own (message or report), not a log line");
-      }
-    };
   }
 
   private static final class Result {

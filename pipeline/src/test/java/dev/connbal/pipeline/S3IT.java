@@ -1,9 +1,11 @@
 package dev.connbal.pipeline;
 
+import static dev.connbal.pipeline.OwnStderrLine.ownStderrLine;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -58,6 +61,7 @@ class S3IT {
       assertThat(run.err, containsString("packets read: 12"));
       assertThat(run.err, not(containsString(S3ProxyServer.SECRET_KEY)));
       assertThat(run.err, not(containsString(S3ProxyServer.ACCESS_KEY)));
+      assertThat(run.err.lines().collect(Collectors.toList()), everyItem(ownStderrLine()));
 
       CommandLine s3Only = CommandLine.parse(s3Args(s3).toArray(new String[0]));
       ConnbalCommand.registerOptions();

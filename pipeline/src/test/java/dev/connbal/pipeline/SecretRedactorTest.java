@@ -17,7 +17,8 @@ class SecretRedactorTest {
   void masksCredentialsGivenAsBeamJson() {
     SecretRedactor redactor = SecretRedactor.forArgs(List.of("--runner=DirectRunner", PROVIDER));
     String text =
-        redactor.redact("Unable to parse " + PROVIDER + " (key wJalrXUtnFEMI/K7MDENG, AKIDEXAMPLE)");
+        redactor.redact(
+            "Unable to parse " + PROVIDER + " (key wJalrXUtnFEMI/K7MDENG, AKIDEXAMPLE)");
     assertThat(text, not(containsString("wJalrXUtnFEMI/K7MDENG")));
     assertThat(text, not(containsString("AKIDEXAMPLE")));
     assertThat(text, containsString("\"secretAccessKey\":\"" + SecretRedactor.MASK + "\""));
