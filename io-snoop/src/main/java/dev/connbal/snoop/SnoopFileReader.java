@@ -181,6 +181,7 @@ final class SnoopFileReader implements Closeable {
     long to = range.getTo();
     boolean claimed = false;
     long pos = from;
+    long stop = Long.MAX_VALUE;
     try {
       SnoopReadError headerError = readFileHeader(fileSize);
       if (headerError != null) {
@@ -191,15 +192,9 @@ final class SnoopFileReader implements Closeable {
         tracker.tryClaim(to);
         return;
       }
-      long start = FILE_HEADER_LENGTH;
-      if (from > FILE_HEADER_LENGTH) {
-        start = handoffBoundary(from);
-        sink.resynced(from, start);
-      }
-      long stop = Long.MAX_VALUE;
+      long start = boundary(from, sink);
       if (to < fileSize) {
-        stop = handoffBoundary(to);
-        sink.resynced(to, stop);
+        stop = boundary(to, sink);
       }
       if (start > stop) {
         throw new IllegalStateException(
@@ -238,11 +233,21 @@ final class SnoopFileReader implements Closeable {
       }
     } catch (IOException e) {
       if (claimed || tracker.tryClaim(from)) {
-        long end = Math.max(to, fileSize);
+        long end = stop == Long.MAX_VALUE ? Math.max(to, fileSize) : stop;
         sink.error(unreadable(pos, Math.max(0, end - pos), e));
       }
     }
     tracker.tryClaim(to);
+  }
+
+  /** {@code H(x)}: 16 up to the first record, else the handoff boundary. */
+  private long boundary(long x, Sink sink) throws IOException {
+    if (x <= FILE_HEADER_LENGTH) {
+      return FILE_HEADER_LENGTH;
+    }
+    long h = handoffBoundary(x);
+    sink.resynced(x, h);
+    return h;
   }
 
   /**
