@@ -88,7 +88,7 @@ final class SnoopFileReader implements Closeable {
 
     void error(SnoopReadError error);
 
-    /** A range start or end was located by resynchronisation at {@code boundary}. */
+    /** The range starting at {@code offset} was resynchronised to {@code boundary}. */
     default void resynced(long offset, long boundary) {}
   }
 
@@ -192,9 +192,12 @@ final class SnoopFileReader implements Closeable {
         tracker.tryClaim(to);
         return;
       }
-      long start = boundary(from, sink);
+      long start = boundary(from);
+      if (from > FILE_HEADER_LENGTH) {
+        sink.resynced(from, start);
+      }
       if (to < fileSize) {
-        stop = boundary(to, sink);
+        stop = boundary(to);
       }
       if (start > stop) {
         throw new IllegalStateException(
@@ -241,13 +244,8 @@ final class SnoopFileReader implements Closeable {
   }
 
   /** {@code H(x)}: 16 up to the first record, else the handoff boundary. */
-  private long boundary(long x, Sink sink) throws IOException {
-    if (x <= FILE_HEADER_LENGTH) {
-      return FILE_HEADER_LENGTH;
-    }
-    long h = handoffBoundary(x);
-    sink.resynced(x, h);
-    return h;
+  private long boundary(long x) throws IOException {
+    return x <= FILE_HEADER_LENGTH ? FILE_HEADER_LENGTH : handoffBoundary(x);
   }
 
   /**
