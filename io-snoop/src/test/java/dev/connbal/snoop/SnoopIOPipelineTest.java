@@ -17,6 +17,7 @@ import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -113,6 +114,42 @@ class SnoopIOPipelineTest {
               assertThat(bytes, is(5000L));
               return null;
             });
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void compressionOverrideReadsAGzipFileWithoutItsSuffix() throws IOException {
+    byte[] bytes = TestCaptures.realistic(61, 200, 1514);
+    Path plain = write("plain.snoop", bytes);
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+      z.write(bytes);
+    }
+    Path disguised = write("disguised.bin", gz.toByteArray());
+    List<SnoopRecord> expected = new ArrayList<>();
+    for (SnoopRecord r : ReaderHarness.readSequential(plain, LIMIT).records) {
+      expected.add(
+          SnoopRecord.of(
+              disguised.toString(),
+              r.recordOffset(),
+              r.seconds(),
+              r.microseconds(),
+              r.originalLength(),
+              r.cumulativeDrops(),
+              r.datalinkType(),
+              r.frame()));
+    }
+    PipelineOptions options = PipelineOptionsFactory.create();
+    options.setRunner(DirectRunner.class);
+    Pipeline p = Pipeline.create(options);
+    SnoopReadResult result =
+        p.apply(
+            SnoopIO.read()
+                .from(disguised.toString())
+                .withCompression(Compression.GZIP)
+                .withDesiredSplitSize(64));
+    PAssert.that(result.records()).containsInAnyOrder(expected);
+    PAssert.that(result.errors()).empty();
     p.run().waitUntilFinish();
   }
 
