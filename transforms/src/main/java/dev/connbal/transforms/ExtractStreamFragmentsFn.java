@@ -1,0 +1,96 @@
+package dev.connbal.transforms;
+
+import dev.connbal.snoop.SnoopRecord;
+import dev.connbal.transforms.decode.DecodeStats;
+import dev.connbal.transforms.decode.FrameDecoder;
+import dev.connbal.transforms.decode.FrameVisitor;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * Pass 2, all-streams mode: compresses the bundle's TCP packets between DNS (client, backend)
+ * pairs, in either direction, into one {@link StreamFragment} per 4-tuple, emitted when the
+ * bundle finishes (or earlier when a bundle holds very many streams, to bound memory).
+ */
+final class ExtractStreamFragmentsFn extends DoFn<SnoopRecord, KV<FourTuple, StreamFragment>> {
+  /** Streams held per bundle before they are flushed early. */
+  static final int MAX_STREAMS_PER_FLUSH = 50_000;
+
+  private final PCollectionView<Map<Long, Long>> backendTable;
+  private transient Map<FourTuple, StreamFragment.Builder> streams;
+  private transient StreamVisitor visitor;
+
+  ExtractStreamFragmentsFn(PCollectionView<Map<Long, Long>> backendTable) {
+    this.backendTable = backendTable;
+  }
+
+  @Setup
+  public void setup() {
+    visitor = new StreamVisitor();
+  }
+
+  @StartBundle
+  public void startBundle() {
+    streams = new HashMap<>();
+  }
+
+  @ProcessElement
+  public void process(ProcessContext c) {
+    SnoopRecord record = c.element();
+    visitor.table = c.sideInput(backendTable);
+    visitor.record = record;
+    // Pass 1 already counted this record's decode problems for the report.
+    FrameDecoder.decode(record.frame(), record.datalinkType(), visitor, new DecodeStats());
+    visitor.record = null;
+    if (streams.size() >= MAX_STREAMS_PER_FLUSH) {
+      streams.forEach((tuple, builder) -> c.output(KV.of(tuple, builder.build())));
+      streams.clear();
+    }
+  }
+
+  @FinishBundle
+  public void finishBundle(FinishBundleContext c) {
+    streams.forEach(
+        (tuple, builder) ->
+            c.output(
+                KV.of(tuple, builder.build()),
+                GlobalWindow.INSTANCE.maxTimestamp(),
+                GlobalWindow.INSTANCE));
+    streams.clear();
+  }
+
+  private final class StreamVisitor implements FrameVisitor {
+    Map<Long, Long> table;
+    SnoopRecord record;
+
+    @Override
+    public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
+      FourTuple tuple = FourTuple.of(srcIp, srcPort, dstIp, dstPort);
+      StreamFragment.Builder builder = streams.get(tuple);
+      if (builder == null) {
+        Long lowClient = table.get(tuple.lowClientPair());
+        Long highClient = table.get(tuple.highClientPair());
+        if (lowClient == null && highClient == null) {
+          return;
+        }
+        builder = new StreamFragment.Builder(lowClient, highClient);
+        streams.put(tuple, builder);
+      }
+      builder.add(
+          new OrderKey(record.timestampMicros(), record.file(), record.recordOffset()),
+          FourTuple.isLow(srcIp, srcPort, dstIp, dstPort),
+          flags,
+          seq);
+    }
+
+    @Override
+    public void dns(
+        int srcIp, int srcPort, int dstIp, int dstPort, byte[] frame, int offset, int length) {
+      // DNS was handled by pass 1.
+    }
+  }
+}
