@@ -630,6 +630,63 @@ class ConnBalSemanticsTest {
     assertThat(out.report().packets(), is(1L));
   }
 
+  // ---------------------------------------------------------------- decisions (docs/DECISIONS.md)
+
+  @Test
+  void qrBitDecidesQueryOrResponse() throws IOException {
+    // Server-to-server traffic has port 53 on both sides: the QR bit tells query from response.
+    byte[] responseToPort53 =
+        Packets.udpFrame(C, 53, NS, 53,
+            Packets.dnsResponseMessage(5, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B3)));
+    byte[] answerToIt =
+        Packets.udpFrame(NS, 53, C, 53,
+            Packets.dnsResponseMessage(5, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B3)));
+    Capture c =
+        Capture.at(T, 0, responseToPort53) // QR=1: not a query (and a response nobody asked for)
+            .then(T, 1, answerToIt) // so this matches nothing either
+            .then(T, 2, Packets.udpFrame(C, 53, NS, 53, Packets.dnsQueryMessage(6, "www.example.com", TYPE_A)))
+            .then(T, 3, Packets.udpFrame(NS, 53, C, 53,
+                Packets.dnsResponseMessage(6, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2))));
+    ConnBalRun.Output out = run(c, ConnBal.analyze());
+    assertThat(out.report().responsesWithoutQuery(), is(2L));
+    assertThat(
+        out.tsv(),
+        equalTo(
+            line("010.000.000.001", "192.168.001.001:?", 0, 1, "www.example.com.")
+                + line("010.000.000.001", "192.168.001.002:?", 0, 1, "www.example.com.")));
+  }
+
+  @Test
+  void srvInAdditionalSectionTeachesNothing() throws IOException {
+    Capture c =
+        Capture.at(T, 0, q(C, 1, "www.example.com", TYPE_A))
+            .then(T, 1, r(C, 1, "www.example.com", TYPE_A,
+                List.of(a("www.example.com", B1)), List.of(),
+                List.of(srv("_h._tcp.example.com", "t.example.com", 80), a("t.example.com", B2))));
+    assertThat(tsv(c), equalTo(""));
+  }
+
+  @Test
+  void recordsOfOtherClassesAreIgnored() throws IOException {
+    Capture c =
+        Capture.at(T, 0, q(C, 1, "www.example.com", TYPE_A))
+            .then(T, 1, r(C, 1, "www.example.com", TYPE_A,
+                a("www.example.com", B1), a("www.example.com", B2).withClass(3)));
+    // Two records in the answer section, but only the class IN one is a backend.
+    assertThat(tsv(c), equalTo(line("010.000.000.001", "192.168.001.001:?", 0, 1, "www.example.com.")));
+  }
+
+  @Test
+  void responsesWithoutAnswersAreNotEvents() throws IOException {
+    Capture c =
+        Capture.at(T, 0, q(C, 1, "www.example.com", TYPE_A))
+            .then(T, 1, r(C, 1, "www.example.com", TYPE_A)) // no answers: neither matched nor counted
+            .then(T + 1, 0, r(C, 1, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2)));
+    ConnBalRun.Output out = run(c, ConnBal.analyze());
+    assertThat(out.report().responsesWithoutQuery(), is(0L));
+    assertThat(out.tsv().lines().count(), is(2L));
+  }
+
   // ---------------------------------------------------------------- report
 
   @Test
