@@ -1,0 +1,158 @@
+package dev.connbal.transforms.decode;
+
+/**
+ * Decodes captured link-layer frames down to the two events connbal needs: TCP segments and UDP
+ * DNS datagrams over IPv4.
+ *
+ * <p>Every field is read by direct array indexing after a bounds check against what the headers
+ * themselves claim, so hostile or truncated frames are counted in {@link DecodeStats}, never
+ * thrown. Nothing is allocated per frame: this runs once per captured packet.
+ */
+public final class FrameDecoder {
+  private static final int DATALINK_IEEE_802_3 = 0;
+  private static final int DATALINK_ETHERNET = 4;
+
+  private static final int ETHERNET_HEADER = 14;
+  private static final int ETHERTYPE_IPV4 = 0x0800;
+  private static final int TPID_8021Q = 0x8100;
+  private static final int TPID_8021AD = 0x88a8;
+  private static final int TPID_QINQ_LEGACY = 0x9100;
+  private static final int VLAN_TAG = 4;
+
+  private static final int IPV4_MIN_HEADER = 20;
+  private static final int IP_PROTO_TCP = 6;
+  private static final int IP_PROTO_UDP = 17;
+  private static final int IP_MORE_FRAGMENTS = 0x2000;
+  private static final int IP_FRAGMENT_OFFSET = 0x1fff;
+
+  private static final int TCP_MIN_HEADER = 20;
+  private static final int UDP_HEADER = 8;
+  private static final int DNS_PORT = 53;
+
+  private FrameDecoder() {}
+
+  /**
+   * Calls at most one visitor method; never throws; allocation-free for frames that are neither
+   * DNS nor TCP (and for those, as long as the visitor is). Datalink type 4 (and 0) = Ethernet;
+   * anything else counts as nonIpv4.
+   */
+  public static void decode(
+      byte[] frame, int datalinkType, FrameVisitor visitor, DecodeStats stats) {
+    stats.frames++;
+    if (datalinkType != DATALINK_ETHERNET && datalinkType != DATALINK_IEEE_802_3) {
+      stats.nonIpv4++;
+      return;
+    }
+    int end = frame.length;
+    if (end < ETHERNET_HEADER) {
+      stats.malformedFrames++;
+      return;
+    }
+    int typeAt = 12;
+    int etherType = u16(frame, typeAt);
+    // Stacked tags: each is a 2-byte TPID (already read as the ethertype) and a 2-byte TCI,
+    // followed by the next ethertype. Every iteration consumes 4 bytes, so the loop is bounded.
+    while (etherType == TPID_8021Q || etherType == TPID_8021AD || etherType == TPID_QINQ_LEGACY) {
+      typeAt += VLAN_TAG;
+      if (typeAt + 2 > end) {
+        stats.malformedFrames++;
+        return;
+      }
+      etherType = u16(frame, typeAt);
+    }
+    if (etherType != ETHERTYPE_IPV4) {
+      stats.nonIpv4++;
+      return;
+    }
+    decodeIpv4(frame, typeAt + 2, end, visitor, stats);
+  }
+
+  private static void decodeIpv4(
+      byte[] frame, int ip, int end, FrameVisitor visitor, DecodeStats stats) {
+    if (end - ip < IPV4_MIN_HEADER) {
+      stats.malformedFrames++;
+      return;
+    }
+    int versionIhl = frame[ip] & 0xff;
+    int headerLength = (versionIhl & 0x0f) * 4;
+    int totalLength = u16(frame, ip + 2);
+    if ((versionIhl >>> 4) != 4
+        || headerLength < IPV4_MIN_HEADER
+        || totalLength < headerLength
+        || totalLength > end - ip) {
+      stats.malformedFrames++;
+      return;
+    }
+    int fragment = u16(frame, ip + 6);
+    int protocol = frame[ip + 9] & 0xff;
+    if ((fragment & IP_FRAGMENT_OFFSET) != 0) {
+      stats.fragments++;
+      return;
+    }
+    int srcIp = i32(frame, ip + 12);
+    int dstIp = i32(frame, ip + 16);
+    int transport = ip + headerLength;
+    // Trailing Ethernet padding lies beyond the IP total length: never part of the payload.
+    int transportEnd = ip + totalLength;
+    if (protocol == IP_PROTO_TCP) {
+      decodeTcp(frame, transport, transportEnd, srcIp, dstIp, visitor, stats);
+    } else if (protocol == IP_PROTO_UDP) {
+      if ((fragment & IP_MORE_FRAGMENTS) != 0) {
+        stats.fragments++;
+        return;
+      }
+      decodeUdp(frame, transport, transportEnd, srcIp, dstIp, visitor, stats);
+    }
+  }
+
+  private static void decodeTcp(
+      byte[] frame, int tcp, int end, int srcIp, int dstIp, FrameVisitor visitor,
+      DecodeStats stats) {
+    if (end - tcp < TCP_MIN_HEADER) {
+      stats.malformedFrames++;
+      return;
+    }
+    int headerLength = ((frame[tcp + 12] & 0xff) >>> 4) * 4;
+    if (headerLength < TCP_MIN_HEADER || headerLength > end - tcp) {
+      stats.malformedFrames++;
+      return;
+    }
+    visitor.tcp(
+        srcIp,
+        u16(frame, tcp),
+        dstIp,
+        u16(frame, tcp + 2),
+        frame[tcp + 13] & 0xff,
+        i32(frame, tcp + 4) & 0xffffffffL);
+  }
+
+  private static void decodeUdp(
+      byte[] frame, int udp, int end, int srcIp, int dstIp, FrameVisitor visitor,
+      DecodeStats stats) {
+    if (end - udp < UDP_HEADER) {
+      stats.malformedFrames++;
+      return;
+    }
+    int udpLength = u16(frame, udp + 4);
+    if (udpLength < UDP_HEADER || udpLength > end - udp) {
+      stats.malformedFrames++;
+      return;
+    }
+    int srcPort = u16(frame, udp);
+    int dstPort = u16(frame, udp + 2);
+    if (srcPort == DNS_PORT || dstPort == DNS_PORT) {
+      visitor.dns(srcIp, srcPort, dstIp, dstPort, frame, udp + UDP_HEADER, udpLength - UDP_HEADER);
+    }
+  }
+
+  private static int u16(byte[] b, int at) {
+    return ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
+  }
+
+  private static int i32(byte[] b, int at) {
+    return ((b[at] & 0xff) << 24)
+        | ((b[at + 1] & 0xff) << 16)
+        | ((b[at + 2] & 0xff) << 8)
+        | (b[at + 3] & 0xff);
+  }
+}
