@@ -24,6 +24,9 @@ final class ExtractStreamFragmentsFn extends DoFn<SnoopRecord, KV<FourTuple, Str
   private transient Map<FourTuple, StreamFragment.Builder> streams;
   private transient StreamVisitor visitor;
 
+  /** Pass 1 already counted every record's decode problems for the report; not read again. */
+  private transient DecodeStats ignoredStats;
+
   ExtractStreamFragmentsFn(PCollectionView<Map<Long, Long>> backendTable) {
     this.backendTable = backendTable;
   }
@@ -31,6 +34,7 @@ final class ExtractStreamFragmentsFn extends DoFn<SnoopRecord, KV<FourTuple, Str
   @Setup
   public void setup() {
     visitor = new StreamVisitor();
+    ignoredStats = new DecodeStats();
   }
 
   @StartBundle
@@ -43,8 +47,7 @@ final class ExtractStreamFragmentsFn extends DoFn<SnoopRecord, KV<FourTuple, Str
     SnoopRecord record = c.element();
     visitor.table = c.sideInput(backendTable);
     visitor.record = record;
-    // Pass 1 already counted this record's decode problems for the report.
-    FrameDecoder.decode(record.frame(), record.datalinkType(), visitor, new DecodeStats());
+    FrameDecoder.decode(record.frame(), record.datalinkType(), visitor, ignoredStats);
     visitor.record = null;
     if (streams.size() >= MAX_STREAMS_PER_FLUSH) {
       streams.forEach((tuple, builder) -> c.output(KV.of(tuple, builder.build())));
@@ -69,20 +72,23 @@ final class ExtractStreamFragmentsFn extends DoFn<SnoopRecord, KV<FourTuple, Str
 
     @Override
     public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
-      FourTuple tuple = FourTuple.of(srcIp, srcPort, dstIp, dstPort);
-      StreamFragment.Builder builder = streams.get(tuple);
-      if (builder == null) {
-        Long lowClient = table.get(tuple.lowClientPair());
-        Long highClient = table.get(tuple.highClientPair());
-        if (lowClient == null && highClient == null) {
-          return;
-        }
-        builder = new StreamFragment.Builder(lowClient, highClient);
-        streams.put(tuple, builder);
+      Long srcClient = table.get(ClientBackend.of(srcIp, dstIp));
+      Long dstClient = table.get(ClientBackend.of(dstIp, srcIp));
+      if (srcClient == null && dstClient == null) {
+        return; // not between a client and one of its DNS backends
       }
+      FourTuple tuple = FourTuple.of(srcIp, srcPort, dstIp, dstPort);
+      boolean srcIsLow = FourTuple.isLow(srcIp, srcPort, dstIp, dstPort);
+      StreamFragment.Builder builder =
+          streams.computeIfAbsent(
+              tuple,
+              t ->
+                  srcIsLow
+                      ? new StreamFragment.Builder(srcClient, dstClient)
+                      : new StreamFragment.Builder(dstClient, srcClient));
       builder.add(
           new OrderKey(record.timestampMicros(), record.file(), record.recordOffset()),
-          FourTuple.isLow(srcIp, srcPort, dstIp, dstPort),
+          srcIsLow,
           flags,
           seq);
     }

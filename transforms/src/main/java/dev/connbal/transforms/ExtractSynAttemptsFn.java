@@ -18,6 +18,9 @@ final class ExtractSynAttemptsFn extends DoFn<SnoopRecord, KV<AttemptKey, Long>>
   private final PCollectionView<Map<Long, Long>> backendTable;
   private transient SynVisitor visitor;
 
+  /** Pass 1 already counted every record's decode problems for the report; not read again. */
+  private transient DecodeStats ignoredStats;
+
   ExtractSynAttemptsFn(PCollectionView<Map<Long, Long>> backendTable) {
     this.backendTable = backendTable;
   }
@@ -25,6 +28,7 @@ final class ExtractSynAttemptsFn extends DoFn<SnoopRecord, KV<AttemptKey, Long>>
   @Setup
   public void setup() {
     visitor = new SynVisitor();
+    ignoredStats = new DecodeStats();
   }
 
   @ProcessElement
@@ -33,8 +37,7 @@ final class ExtractSynAttemptsFn extends DoFn<SnoopRecord, KV<AttemptKey, Long>>
     visitor.context = c;
     visitor.table = c.sideInput(backendTable);
     visitor.timestampMicros = record.timestampMicros();
-    // Pass 1 already counted this record's decode problems for the report.
-    FrameDecoder.decode(record.frame(), record.datalinkType(), visitor, new DecodeStats());
+    FrameDecoder.decode(record.frame(), record.datalinkType(), visitor, ignoredStats);
     visitor.context = null;
   }
 

@@ -22,9 +22,4 @@ record OrderKey(long timestampMicros, String file, long recordOffset) implements
   public int compareTo(OrderKey o) {
     return ORDER.compare(this, o);
   }
-
-  /** True when {@code other} is null or this key comes first. */
-  boolean isBefore(OrderKey other) {
-    return other == null || compareTo(other) < 0;
-  }
 }
