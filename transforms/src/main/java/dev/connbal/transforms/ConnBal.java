@@ -16,6 +16,7 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.ReadableFileCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -247,12 +248,17 @@ public final class ConnBal {
                   MapElements.into(TypeDescriptor.of(RunReport.class))
                       .via(file -> fileWithErrors()))
               .setCoder(RunReportCoder.of());
-      return PCollectionList.of(decoding)
+      // One all-zero part guarantees a report even for an input with nothing in it, without
+      // Combine's default value (which would be Java-serialized into the pipeline).
+      PCollection<RunReport> zero =
+          decoding.getPipeline().apply("ZeroReport", Create.of(RunReport.empty()).withCoder(RunReportCoder.of()));
+      return PCollectionList.of(zero)
+          .and(decoding)
           .and(matching)
           .and(readErrors)
           .and(filesWithErrors)
           .apply("AllReportParts", Flatten.pCollections())
-          .apply("RunReport", Combine.globally(new SumRunReportsFn()))
+          .apply("RunReport", Combine.globally(new SumRunReportsFn()).withoutDefaults())
           .setCoder(RunReportCoder.of());
     }
 
