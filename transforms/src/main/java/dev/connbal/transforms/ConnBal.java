@@ -15,14 +15,13 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.ReadableFileCoder;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.transforms.Min;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.WithKeys;
@@ -55,6 +54,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * runs them, in timeline order, through the query matching and backend rules; pass 2 reads only
  * TCP between the resulting (client, backend) pairs and counts connections against the backend
  * table, which it takes as a side input so that it starts only once the table exists.
+ *
+ * <p>Shuffles that would be keyed by something as fine as a connection attempt, a 4-tuple or a
+ * (client, backend) pair are keyed by a {@link Shard} of it instead, and each shard's group is
+ * aggregated per fine key in memory: the number of shuffle keys stays at most {@value
+ * Shard#COUNT} whatever the capture (the Direct runner pays milliseconds per key), and a group
+ * holds only its share of the keys. Connection counts are combined ({@code Sum}), never listed.
  */
 public final class ConnBal {
   /** SnoopIO's lower bound on the split size. */
@@ -169,28 +174,34 @@ public final class ConnBal {
               .setCoder(ReadableFileCoder.of())
               .apply("ReadCapturesForTcp", snoopReader())
               .records();
-      PCollection<BackendPort> counted =
-          allStreams()
-              ? countStreams(tcpRecords, backendTable)
-              : countAttempts(tcpRecords, backendTable);
-      PCollection<KV<Long, KV<Integer, Long>>> portConns =
-          counted
-              .setCoder(BackendPortCoder.of())
-              .apply("CountPerPort", Count.perElement())
+      PCollection<KV<BackendPort, Long>> conns =
+          (allStreams() ? countStreams(tcpRecords, backendTable) : countAttempts(tcpRecords, backendTable))
+              .setCoder(KvCoder.of(BackendPortCoder.of(), VarLongCoder.of()))
+              .apply("SumPerPort", Sum.longsPerKey());
+
+      // The join, per shard of (client, backend) pairs, and the document.
+      PCollection<KV<Integer, BackendFacts>> factsByShard =
+          facts
               .apply(
-                  "KeyByPair",
+                  "ShardFacts",
+                  MapElements.into(
+                          TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptor.of(BackendFacts.class)))
+                      .via(f -> KV.of(Shard.of(f.getKey(), 0), f.getValue())))
+              .setCoder(KvCoder.of(VarIntCoder.of(), BackendFactsCoder.of()));
+      PCollection<KV<Integer, KV<BackendPort, Long>>> connsByShard =
+          conns
+              .apply(
+                  "ShardConns",
                   MapElements.into(
                           TypeDescriptors.kvs(
-                              TypeDescriptors.longs(),
-                              TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.longs())))
-                      .via(c -> KV.of(c.getKey().pair(), KV.of(c.getKey().port(), c.getValue()))))
+                              TypeDescriptors.integers(),
+                              TypeDescriptors.kvs(TypeDescriptor.of(BackendPort.class), TypeDescriptors.longs())))
+                      .via(c -> KV.of(Shard.of(c.getKey().pair(), 0), c)))
               .setCoder(
-                  KvCoder.of(VarLongCoder.of(), KvCoder.of(VarIntCoder.of(), VarLongCoder.of())));
-
-      // The join and the document.
+                  KvCoder.of(VarIntCoder.of(), KvCoder.of(BackendPortCoder.of(), VarLongCoder.of())));
       PCollection<String> tsv =
-          KeyedPCollectionTuple.of(JoinRowsFn.FACTS, facts)
-              .and(JoinRowsFn.PORT_CONNS, portConns)
+          KeyedPCollectionTuple.of(JoinRowsFn.FACTS, factsByShard)
+              .and(JoinRowsFn.PORT_CONNS, connsByShard)
               .apply("JoinFactsAndConns", CoGroupByKey.create())
               .apply("Rows", ParDo.of(new JoinRowsFn()))
               .setCoder(TsvRowCoder.of())
@@ -206,29 +217,28 @@ public final class ConnBal {
       return desiredSplitSize() == null ? read : read.withDesiredSplitSize(desiredSplitSize());
     }
 
-    private static PCollection<BackendPort> countAttempts(
+    private static PCollection<KV<BackendPort, Long>> countAttempts(
         PCollection<SnoopRecord> records, PCollectionView<Map<Long, Long>> backendTable) {
       return records
           .apply(
               "ExtractSynAttempts",
               ParDo.of(new ExtractSynAttemptsFn(backendTable)).withSideInputs(backendTable))
-          .setCoder(KvCoder.of(AttemptKeyCoder.of(), VarLongCoder.of()))
-          // Retransmitted SYNs are one attempt, timed by its first SYN.
-          .apply("FirstSynPerAttempt", Combine.perKey(Min.ofLongs()))
+          .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(AttemptKeyCoder.of(), VarLongCoder.of())))
+          .apply("GroupAttemptsByShard", GroupByKey.create())
           .apply(
-              "AttemptsAfterDns",
-              ParDo.of(new CountableAttemptsFn(backendTable)).withSideInputs(backendTable));
+              "CountAttempts",
+              ParDo.of(new CountAttemptsFn(backendTable)).withSideInputs(backendTable));
     }
 
-    private static PCollection<BackendPort> countStreams(
+    private static PCollection<KV<BackendPort, Long>> countStreams(
         PCollection<SnoopRecord> records, PCollectionView<Map<Long, Long>> backendTable) {
       return records
           .apply(
               "ExtractStreamFragments",
               ParDo.of(new ExtractStreamFragmentsFn(backendTable)).withSideInputs(backendTable))
-          .setCoder(KvCoder.of(FourTupleCoder.of(), StreamFragmentCoder.of()))
-          .apply("MergeStreamFragments", Combine.perKey(new MergeStreamFragmentsFn()))
-          .apply("TrackStreams", ParDo.of(new CountStreamsFn()));
+          .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(FourTupleCoder.of(), StreamFragmentCoder.of())))
+          .apply("GroupStreamsByShard", GroupByKey.create())
+          .apply("CountStreams", ParDo.of(new CountStreamsFn()));
     }
 
     private static PCollection<RunReport> report(

@@ -14,9 +14,11 @@ import org.apache.beam.sdk.values.PCollectionView;
 /**
  * Pass 2, all-streams mode: compresses the bundle's TCP packets between DNS (client, backend)
  * pairs, in either direction, into one {@link StreamFragment} per 4-tuple, emitted when the
- * bundle finishes (or earlier when a bundle holds very many streams, to bound memory).
+ * bundle finishes (or earlier when a bundle holds very many streams, to bound memory), keyed by
+ * shard.
  */
-final class ExtractStreamFragmentsFn extends DoFn<SnoopRecord, KV<FourTuple, StreamFragment>> {
+final class ExtractStreamFragmentsFn
+    extends DoFn<SnoopRecord, KV<Integer, KV<FourTuple, StreamFragment>>> {
   /** Streams held per bundle before they are flushed early. */
   static final int MAX_STREAMS_PER_FLUSH = 50_000;
 
@@ -50,7 +52,7 @@ final class ExtractStreamFragmentsFn extends DoFn<SnoopRecord, KV<FourTuple, Str
     FrameDecoder.decode(record.frame(), record.datalinkType(), visitor, ignoredStats);
     visitor.record = null;
     if (streams.size() >= MAX_STREAMS_PER_FLUSH) {
-      streams.forEach((tuple, builder) -> c.output(KV.of(tuple, builder.build())));
+      streams.forEach((tuple, builder) -> c.output(keyed(tuple, builder)));
       streams.clear();
     }
   }
@@ -60,10 +62,14 @@ final class ExtractStreamFragmentsFn extends DoFn<SnoopRecord, KV<FourTuple, Str
     streams.forEach(
         (tuple, builder) ->
             c.output(
-                KV.of(tuple, builder.build()),
-                GlobalWindow.INSTANCE.maxTimestamp(),
+                keyed(tuple, builder), GlobalWindow.INSTANCE.maxTimestamp(),
                 GlobalWindow.INSTANCE));
     streams.clear();
+  }
+
+  private static KV<Integer, KV<FourTuple, StreamFragment>> keyed(
+      FourTuple tuple, StreamFragment.Builder builder) {
+    return KV.of(Shard.of(tuple), KV.of(tuple, builder.build()));
   }
 
   private final class StreamVisitor implements FrameVisitor {

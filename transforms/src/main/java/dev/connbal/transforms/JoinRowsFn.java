@@ -1,5 +1,7 @@
 package dev.connbal.transforms;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -9,27 +11,34 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * Joins one (client, backend)'s DNS facts with its per-port connection counts into rows: one per
- * SRV port and per port with counted connections, or one {@code ip:?} row when no port is known.
- * An SRV port's #dns counts the responses that listed the backend for that port; any other row's
- * #dns counts every response that listed the backend.
+ * Joins the DNS facts of the (client, backend) pairs of one shard with their per-port connection
+ * counts into rows: one per SRV port and per port with counted connections, or one {@code ip:?}
+ * row when no port is known. An SRV port's #dns counts the responses that listed the backend for
+ * that port; any other row's #dns counts every response that listed the backend.
  */
-final class JoinRowsFn extends DoFn<KV<Long, CoGbkResult>, TsvRow> {
+final class JoinRowsFn extends DoFn<KV<Integer, CoGbkResult>, TsvRow> {
   static final TupleTag<BackendFacts> FACTS = new TupleTag<>() {};
-  static final TupleTag<KV<Integer, Long>> PORT_CONNS = new TupleTag<>() {};
+  static final TupleTag<KV<BackendPort, Long>> PORT_CONNS = new TupleTag<>() {};
 
   @ProcessElement
-  public void process(@Element KV<Long, CoGbkResult> joined, OutputReceiver<TsvRow> out) {
-    BackendFacts facts = joined.getValue().getOnly(FACTS, null);
-    SortedMap<Integer, Long> conns = new TreeMap<>();
-    for (KV<Integer, Long> c : joined.getValue().getAll(PORT_CONNS)) {
-      conns.merge(c.getKey(), c.getValue(), Long::sum);
+  public void process(@Element KV<Integer, CoGbkResult> shard, OutputReceiver<TsvRow> out) {
+    Map<Long, SortedMap<Integer, Long>> connsByPair = new HashMap<>();
+    for (KV<BackendPort, Long> c : shard.getValue().getAll(PORT_CONNS)) {
+      connsByPair
+          .computeIfAbsent(c.getKey().pair(), p -> new TreeMap<>())
+          .merge(c.getKey().port(), c.getValue(), Long::sum);
     }
-    if (facts == null) {
+    for (BackendFacts facts : shard.getValue().getAll(FACTS)) {
+      SortedMap<Integer, Long> conns = connsByPair.remove(facts.pair());
+      rows(facts, conns == null ? new TreeMap<>() : conns, out);
+    }
+    if (!connsByPair.isEmpty()) {
       // Connections are only ever counted for pairs of the backend table, made from these facts.
-      throw new IllegalStateException(
-          "connection counts without DNS facts for pair " + joined.getKey() + ": " + conns);
+      throw new IllegalStateException("connection counts without DNS facts: " + connsByPair);
     }
+  }
+
+  private static void rows(BackendFacts facts, SortedMap<Integer, Long> conns, OutputReceiver<TsvRow> out) {
     String name = facts.name().presentation();
     TreeSet<Integer> ports = new TreeSet<>(facts.srvPortDns().keySet());
     ports.addAll(conns.keySet());
