@@ -112,7 +112,8 @@ final class ExtractDnsEventsFn extends DoFn<SnoopRecord, DnsEvent> {
     }
 
     private DnsEvent toEvent(int srcIp, int srcPort, int dstIp, int dstPort, DnsMessage m) {
-      if (m.questionCount() != 1 || !passesFilter(m)) {
+      // DnsMessage.decode only accepts messages with exactly one question.
+      if (!passesFilter(m)) {
         return null;
       }
       OrderKey order =

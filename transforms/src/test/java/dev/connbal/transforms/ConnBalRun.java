@@ -7,13 +7,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -31,7 +38,11 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  */
 final class ConnBalRun {
   /** What a run produced. */
-  record Output(List<String> tsvDocuments, List<RunReport> reports, List<String> readErrors) {
+  record Output(
+      List<String> tsvDocuments,
+      List<RunReport> reports,
+      List<String> readErrors,
+      Map<String, Long> connbalCounters) {
     /** The single TSV document; fails if the run produced none or several. */
     String tsv() {
       if (tsvDocuments.size() != 1) {
@@ -83,14 +94,31 @@ final class ConnBalRun {
                   MapElements.into(TypeDescriptors.strings())
                       .via((SnoopReadError e) -> e.kind() + " " + e.bytes() + " " + e.message()));
       writeEach(errors, StringUtf8Coder.of(), errorDir);
-      p.run().waitUntilFinish();
+      PipelineResult run = p.run();
+      run.waitUntilFinish();
       return new Output(
           readEach(StringUtf8Coder.of(), tsvDir),
           readEach(RunReportCoder.of(), reportDir),
-          readEach(StringUtf8Coder.of(), errorDir));
+          readEach(StringUtf8Coder.of(), errorDir),
+          counters(run));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The attempted values of the run's counters in namespace "connbal", by name. */
+  private static Map<String, Long> counters(PipelineResult run) {
+    Map<String, Long> counters = new TreeMap<>();
+    MetricQueryResults results =
+        run.metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.inNamespace(ConnBalMetrics.NAMESPACE))
+                    .build());
+    for (MetricResult<Long> c : results.getCounters()) {
+      counters.merge(c.getName().getName(), c.getAttempted(), Long::sum);
+    }
+    return counters;
   }
 
   private static <T> void writeEach(PCollection<T> values, Coder<T> coder, Path dir) {

@@ -160,6 +160,11 @@ class ConnBalSemanticsTest {
     assertThat(report.responsesWithoutQuery(), is(0L));
     assertThat(report.dnsMalformed(), is(0L));
     assertThat(out.readErrors(), equalTo(List.of()));
+    // The report is also published as Beam metrics.
+    assertThat(out.connbalCounters().get("packets"), is(5L));
+    assertThat(out.connbalCounters().get("frameBytes"), is(bytes));
+    assertThat(out.connbalCounters().get("responsesMatched"), is(1L));
+    assertThat(out.connbalCounters().get("connectionsCounted"), is(3L));
   }
 
   @Test
