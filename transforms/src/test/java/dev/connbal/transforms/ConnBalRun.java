@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -65,6 +66,18 @@ final class ConnBalRun {
   static PipelineOptions directOptions() {
     PipelineOptions options = PipelineOptionsFactory.create();
     options.setRunner(DirectRunner.class);
+    return options;
+  }
+
+  /**
+   * Direct runner options as the connbal command sets them for real captures: without the
+   * runner's per-element immutability and encodability checks.
+   */
+  static PipelineOptions fastDirectOptions() {
+    DirectOptions options = PipelineOptionsFactory.as(DirectOptions.class);
+    options.setRunner(DirectRunner.class);
+    options.setEnforceImmutability(false);
+    options.setEnforceEncodability(false);
     return options;
   }
 

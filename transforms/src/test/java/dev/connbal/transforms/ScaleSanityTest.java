@@ -57,7 +57,11 @@ class ScaleSanityTest {
       }
     }
     ConnBalRun.Output out =
-        ConnBalRun.direct(dir.resolve("*").toString(), ConnBal.analyze().withDesiredSplitSize(8 << 20), tmp);
+        ConnBalRun.run(
+            ConnBalRun.fastDirectOptions(),
+            dir.resolve("*").toString(),
+            ConnBal.analyze().withDesiredSplitSize(8 << 20),
+            tmp);
     assertThat(
         out.tsv(),
         equalTo(
