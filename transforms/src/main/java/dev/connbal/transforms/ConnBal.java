@@ -21,7 +21,6 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.WithKeys;
@@ -59,7 +58,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * (client, backend) pair are keyed by a {@link Shard} of it instead, and each shard's group is
  * aggregated per fine key in memory: the number of shuffle keys stays at most {@value
  * Shard#COUNT} whatever the capture (the Direct runner pays milliseconds per key), and a group
- * holds only its share of the keys. Connection counts are combined ({@code Sum}), never listed.
+ * holds only its share of the keys. Connections are counted, never listed: each shard emits
+ * its counts per (client, backend, port) and the join adds them up.
  */
 public final class ConnBal {
   /** SnoopIO's lower bound on the split size. */
@@ -174,10 +174,11 @@ public final class ConnBal {
               .setCoder(ReadableFileCoder.of())
               .apply("ReadCapturesForTcp", snoopReader())
               .records();
+      // Partial counts per (client, backend, port), one per shard that saw the port; the join
+      // adds them up.
       PCollection<KV<BackendPort, Long>> conns =
           (allStreams() ? countStreams(tcpRecords, backendTable) : countAttempts(tcpRecords, backendTable))
-              .setCoder(KvCoder.of(BackendPortCoder.of(), VarLongCoder.of()))
-              .apply("SumPerPort", Sum.longsPerKey());
+              .setCoder(KvCoder.of(BackendPortCoder.of(), VarLongCoder.of()));
 
       // The join, per shard of (client, backend) pairs, and the document.
       PCollection<KV<Integer, BackendFacts>> factsByShard =

@@ -12,7 +12,7 @@ import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Joins the DNS facts of the (client, backend) pairs of one shard with their per-port connection
- * counts into rows: one per SRV port and per port with counted connections, or one {@code ip:?}
+ * counts (partial counts of the counting shards, added up here) into rows: one per SRV port and per port with counted connections, or one {@code ip:?}
  * row when no port is known. An SRV port's #dns counts the responses that listed the backend for
  * that port; any other row's #dns counts every response that listed the backend.
  */
