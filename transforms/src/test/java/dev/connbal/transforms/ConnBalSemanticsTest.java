@@ -25,6 +25,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.pcap4j.packet.IpV4NoOperationOption;
+import org.pcap4j.packet.namednumber.IpNumber;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Rule (SEMANTICS.md)                                          Test
  * Input: snoop v2, Ethernet                                    ethernetSnoopCaptureGivesRowsAndReport
  * Input: 802.1Q / 802.1ad tags                                 vlanTaggedFramesAreDecoded
+ * Input: IPv4 options via IHL; fragments skipped, counted      ipv4OptionsAreHonouredAndFragmentsSkipped
  * Input: IPv6 (and other non-IPv4) counted as skipped          nonIpv4FramesAreSkippedAndCounted
  * Input: many files form one timeline                          manyFilesFormOneTimeline
  * Input: ties keep file order (files by name)                  sameTimestampKeepsFileOrder
@@ -184,6 +187,34 @@ class ConnBalSemanticsTest {
             .then(T + 2, 0, Packets.vlan(syn(C, 50001, B1, 443, 1), Packets.TPID_8021Q, 10));
     assertThat(
         tsv(c),
+        equalTo(
+            line("010.000.000.001", "192.168.001.001:443", 1, 1, "www.example.com.")
+                + line("010.000.000.001", "192.168.001.002:?", 0, 1, "www.example.com.")));
+  }
+
+  @Test
+  void ipv4OptionsAreHonouredAndFragmentsSkipped() throws IOException {
+    // A SYN whose IPv4 header carries 4 bytes of options (IHL 6).
+    byte[] synWithOptions =
+        Packets.ethernet(
+            Packets.ipv4(C, B1, IpNumber.TCP, Packets.tcpBuilder(C, 50001, B1, 443, SYN, 1))
+                .options(
+                    List.of(
+                        IpV4NoOperationOption.getInstance(),
+                        IpV4NoOperationOption.getInstance(),
+                        IpV4NoOperationOption.getInstance(),
+                        IpV4NoOperationOption.getInstance())));
+    // A non-first fragment whose payload would look like a SYN: skipped, counted.
+    byte[] fragment =
+        Packets.ethernet(
+            Packets.ipv4(C, B1, IpNumber.TCP, Packets.tcpBuilder(C, 50002, B1, 443, SYN, 2))
+                .dontFragmentFlag(false)
+                .fragmentOffset((short) 185));
+    Capture c = lookup().then(T + 2, 0, synWithOptions).then(T + 2, 1, fragment);
+    ConnBalRun.Output out = run(c, ConnBal.analyze());
+    assertThat(out.report().fragmentsSkipped(), is(1L));
+    assertThat(
+        out.tsv(),
         equalTo(
             line("010.000.000.001", "192.168.001.001:443", 1, 1, "www.example.com.")
                 + line("010.000.000.001", "192.168.001.002:?", 0, 1, "www.example.com.")));
