@@ -62,9 +62,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * its counts per (client, backend, port) and the join adds them up.
  */
 public final class ConnBal {
-  /** SnoopIO's lower bound on the split size. */
-  static final long MIN_SPLIT_SIZE = 64;
-
   private ConnBal() {}
 
   /** The analysis with defaults: new connections only, no name filter, zero-padded IPs. */
@@ -112,7 +109,10 @@ public final class ConnBal {
     /** Split size for reading the captures (default: SnoopIO's, 64 MiB); at least 64 bytes. */
     public Analyze withDesiredSplitSize(long bytes) {
       checkArgument(
-          bytes >= MIN_SPLIT_SIZE, "desired split size must be >= %s bytes, got %s", MIN_SPLIT_SIZE, bytes);
+          bytes >= SnoopIO.MIN_DESIRED_SPLIT_SIZE,
+          "desired split size must be >= %s bytes, got %s",
+          SnoopIO.MIN_DESIRED_SPLIT_SIZE,
+          bytes);
       return toBuilder().setDesiredSplitSize(bytes).build();
     }
 

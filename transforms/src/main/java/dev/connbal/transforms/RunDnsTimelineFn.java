@@ -23,13 +23,14 @@ final class RunDnsTimelineFn extends DoFn<KV<Integer, Iterable<DnsEvent>>, KV<Lo
     sorted.sort(Comparator.comparing(DnsEvent::order));
     DnsTimeline timeline = new DnsTimeline();
     sorted.forEach(timeline::accept);
-    for (BackendFacts f : timeline.backends()) {
+    List<BackendFacts> backends = timeline.backends();
+    for (BackendFacts f : backends) {
       out.get(FACTS).output(KV.of(f.pair(), f));
     }
     out.get(REPORT)
         .output(RunReport.builder().setResponsesWithoutQuery(timeline.unmatchedResponses()).build());
     ConnBalMetrics.RESPONSES_MATCHED.inc(timeline.matchedResponses());
     ConnBalMetrics.RESPONSES_WITHOUT_QUERY.inc(timeline.unmatchedResponses());
-    ConnBalMetrics.BACKENDS.inc(timeline.backends().size());
+    ConnBalMetrics.BACKENDS.inc(backends.size());
   }
 }
