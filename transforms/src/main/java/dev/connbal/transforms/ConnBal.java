@@ -7,7 +7,6 @@ import dev.connbal.snoop.SnoopIO;
 import dev.connbal.snoop.SnoopReadError;
 import dev.connbal.snoop.SnoopReadResult;
 import dev.connbal.snoop.SnoopRecord;
-import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -151,19 +150,18 @@ public final class ConnBal {
                   "RunDnsTimeline",
                   ParDo.of(new RunDnsTimelineFn())
                       .withOutputTags(
-                          RunDnsTimelineFn.FACTS, TupleTagList.of(RunDnsTimelineFn.REPORT)));
+                          RunDnsTimelineFn.FACTS,
+                          TupleTagList.of(RunDnsTimelineFn.REPORT).and(RunDnsTimelineFn.TABLE)));
       PCollection<KV<Long, BackendFacts>> facts =
           timeline
               .get(RunDnsTimelineFn.FACTS)
               .setCoder(KvCoder.of(VarLongCoder.of(), BackendFactsCoder.of()));
-      PCollectionView<Map<Long, Long>> backendTable =
-          facts
-              .apply(
-                  "FirstAppearances",
-                  MapElements.into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
-                      .via(f -> KV.of(f.getKey(), f.getValue().firstSeenMicros())))
-              .setCoder(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()))
-              .apply("BackendTable", View.asMap());
+      // No DNS events at all: no timeline ran, and the table is empty.
+      PCollectionView<BackendTable> backendTable =
+          timeline
+              .get(RunDnsTimelineFn.TABLE)
+              .setCoder(BackendTableCoder.of())
+              .apply("BackendTable", View.<BackendTable>asSingleton().withDefaultValue(BackendTable.EMPTY));
 
       // Pass 2: TCP between known pairs, counted per (client, backend, port).
       PCollection<SnoopRecord> tcpRecords =
@@ -219,7 +217,7 @@ public final class ConnBal {
     }
 
     private static PCollection<KV<BackendPort, Long>> countAttempts(
-        PCollection<SnoopRecord> records, PCollectionView<Map<Long, Long>> backendTable) {
+        PCollection<SnoopRecord> records, PCollectionView<BackendTable> backendTable) {
       return records
           .apply(
               "ExtractSynAttempts",
@@ -232,7 +230,7 @@ public final class ConnBal {
     }
 
     private static PCollection<KV<BackendPort, Long>> countStreams(
-        PCollection<SnoopRecord> records, PCollectionView<Map<Long, Long>> backendTable) {
+        PCollection<SnoopRecord> records, PCollectionView<BackendTable> backendTable) {
       return records
           .apply(
               "ExtractStreamFragments",

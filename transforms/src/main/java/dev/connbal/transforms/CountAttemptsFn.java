@@ -13,9 +13,9 @@ import org.apache.beam.sdk.values.PCollectionView;
  */
 final class CountAttemptsFn
     extends DoFn<KV<Integer, Iterable<KV<AttemptKey, Long>>>, KV<BackendPort, Long>> {
-  private final PCollectionView<Map<Long, Long>> backendTable;
+  private final PCollectionView<BackendTable> backendTable;
 
-  CountAttemptsFn(PCollectionView<Map<Long, Long>> backendTable) {
+  CountAttemptsFn(PCollectionView<BackendTable> backendTable) {
     this.backendTable = backendTable;
   }
 
@@ -25,11 +25,11 @@ final class CountAttemptsFn
     for (KV<AttemptKey, Long> partial : c.element().getValue()) {
       firstSyn.merge(partial.getKey(), partial.getValue(), Math::min);
     }
-    Map<Long, Long> table = c.sideInput(backendTable);
+    BackendTable table = c.sideInput(backendTable);
     Map<BackendPort, Long> counts = new HashMap<>();
     firstSyn.forEach(
         (attempt, t) -> {
-          Long firstSeen = table.get(ClientBackend.of(attempt.client(), attempt.backend()));
+          Long firstSeen = table.firstSeen(ClientBackend.of(attempt.client(), attempt.backend()));
           if (firstSeen != null && t >= firstSeen) {
             counts.merge(attempt.backendPort(), 1L, Long::sum);
           }

@@ -22,14 +22,14 @@ final class ExtractStreamFragmentsFn
   /** Streams held per bundle before they are flushed early. */
   static final int MAX_STREAMS_PER_FLUSH = 50_000;
 
-  private final PCollectionView<Map<Long, Long>> backendTable;
+  private final PCollectionView<BackendTable> backendTable;
   private transient Map<FourTuple, StreamFragment.Builder> streams;
   private transient StreamVisitor visitor;
 
   /** Pass 1 already counted every record's decode problems for the report; not read again. */
   private transient DecodeStats ignoredStats;
 
-  ExtractStreamFragmentsFn(PCollectionView<Map<Long, Long>> backendTable) {
+  ExtractStreamFragmentsFn(PCollectionView<BackendTable> backendTable) {
     this.backendTable = backendTable;
   }
 
@@ -73,13 +73,13 @@ final class ExtractStreamFragmentsFn
   }
 
   private final class StreamVisitor implements FrameVisitor {
-    Map<Long, Long> table;
+    BackendTable table;
     SnoopRecord record;
 
     @Override
     public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
-      Long srcClient = table.get(ClientBackend.of(srcIp, dstIp));
-      Long dstClient = table.get(ClientBackend.of(dstIp, srcIp));
+      Long srcClient = table.firstSeen(ClientBackend.of(srcIp, dstIp));
+      Long dstClient = table.firstSeen(ClientBackend.of(dstIp, srcIp));
       if (srcClient == null && dstClient == null) {
         return; // not between a client and one of its DNS backends
       }

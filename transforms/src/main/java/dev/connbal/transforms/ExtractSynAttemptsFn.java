@@ -21,14 +21,14 @@ final class ExtractSynAttemptsFn extends DoFn<SnoopRecord, KV<Integer, KV<Attemp
   /** Attempts held per bundle before they are flushed early, to bound memory. */
   static final int MAX_ATTEMPTS_PER_FLUSH = 100_000;
 
-  private final PCollectionView<Map<Long, Long>> backendTable;
+  private final PCollectionView<BackendTable> backendTable;
   private transient Map<AttemptKey, Long> firstSyn;
   private transient SynVisitor visitor;
 
   /** Pass 1 already counted every record's decode problems for the report; not read again. */
   private transient DecodeStats ignoredStats;
 
-  ExtractSynAttemptsFn(PCollectionView<Map<Long, Long>> backendTable) {
+  ExtractSynAttemptsFn(PCollectionView<BackendTable> backendTable) {
     this.backendTable = backendTable;
   }
 
@@ -67,12 +67,12 @@ final class ExtractSynAttemptsFn extends DoFn<SnoopRecord, KV<Integer, KV<Attemp
   }
 
   private final class SynVisitor implements FrameVisitor {
-    Map<Long, Long> table;
+    BackendTable table;
     long timestampMicros;
 
     @Override
     public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
-      if (TcpFlags.isOpeningSyn(flags) && table.containsKey(ClientBackend.of(srcIp, dstIp))) {
+      if (TcpFlags.isOpeningSyn(flags) && table.contains(ClientBackend.of(srcIp, dstIp))) {
         firstSyn.merge(new AttemptKey(srcIp, srcPort, dstIp, dstPort, seq), timestampMicros, Math::min);
       }
     }

@@ -9,7 +9,7 @@ package dev.connbal.transforms;
  * hashCode()}, so every worker JVM puts a key in the same shard.
  */
 final class Shard {
-  static final int COUNT = 1024;
+  static final int COUNT = 256;
 
   private Shard() {}
 

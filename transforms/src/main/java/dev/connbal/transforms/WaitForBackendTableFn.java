@@ -1,6 +1,5 @@
 package dev.connbal.transforms;
 
-import java.util.Map;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -11,9 +10,9 @@ import org.apache.beam.sdk.values.PCollectionView;
  * waiting for it. With no backend at all there is nothing to count and pass 2 reads nothing.
  */
 final class WaitForBackendTableFn extends DoFn<FileIO.ReadableFile, FileIO.ReadableFile> {
-  private final PCollectionView<Map<Long, Long>> backendTable;
+  private final PCollectionView<BackendTable> backendTable;
 
-  WaitForBackendTableFn(PCollectionView<Map<Long, Long>> backendTable) {
+  WaitForBackendTableFn(PCollectionView<BackendTable> backendTable) {
     this.backendTable = backendTable;
   }
 

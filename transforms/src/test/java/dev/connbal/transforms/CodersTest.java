@@ -65,6 +65,15 @@ class CodersTest {
   }
 
   @Test
+  void backendTable() throws CoderException {
+    roundTrips(BackendTableCoder.of(), BackendTable.EMPTY);
+    BackendTable table = BackendTable.of(Map.of(ClientBackend.of(IP, -1), 5L, ClientBackend.of(1, 2), 0L));
+    roundTrips(BackendTableCoder.of(), table);
+    assertThat(table.firstSeen(ClientBackend.of(IP, -1)), equalTo(5L));
+    assertThat(table.contains(ClientBackend.of(-1, IP)), equalTo(false));
+  }
+
+  @Test
   void streamFragment() throws CoderException {
     StreamFragment.Builder b = new StreamFragment.Builder(10L, null);
     b.add(KEY, true, TcpFlags.SYN, 0xFFFFFFFFL);

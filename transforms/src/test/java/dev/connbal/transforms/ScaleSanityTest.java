@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scale sanity (not timed): one backend receiving about a million SYNs is counted exactly within
- * the test JVM's -Xmx2g, because attempts are combined and counted, never listed per backend.
+ * the test JVM's -Xmx2g, because attempts are counted, never listed per backend; and many
+ * (client, backend) pairs do not turn into as many shuffle keys.
  */
 class ScaleSanityTest {
   private static final int ATTEMPTS = 1_000_000;
@@ -68,5 +69,45 @@ class ScaleSanityTest {
             "010.000.000.001\t192.168.001.001:443\t" + ATTEMPTS + "\t1\tbig.example.com.\n"
                 + "010.000.000.001\t192.168.001.002:?\t0\t1\tbig.example.com.\n"));
     assertThat(out.report().packets(), is(2L + ATTEMPTS + ATTEMPTS / RETRANSMIT_EVERY));
+  }
+
+  @Test
+  void tenThousandClientsWithTwoBackendsEachGiveOneRowPerPair() throws IOException {
+    int clients = 10_000;
+    Path dir = Files.createDirectory(tmp.resolve("pairs"));
+    long t = 1_700_000_000L;
+    byte[] query = Packets.dnsQuery("10.0.0.1", 5353, "10.0.0.53", 1, "many.example.com", Packets.TYPE_A);
+    byte[] response =
+        Packets.dnsResponse(
+            "10.0.0.1", 5353, "10.0.0.53", 1, "many.example.com", Packets.TYPE_A,
+            Packets.a("many.example.com", "192.168.1.1"), Packets.a("many.example.com", "192.168.1.2"));
+    byte[] syn = Packets.syn("10.0.0.1", 1024, "192.168.1.1", 443, 0);
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve("pairs.snoop")), 1 << 20)) {
+      SnoopWriter w = SnoopWriter.ethernet(out);
+      for (int i = 0; i < clients; i++) {
+        // Client 10.1.x.y: patch the client address (Ethernet 14 + IPv4 source at 12 / dest at 16).
+        int client = (10 << 24) | (1 << 16) | i;
+        w.write(t, i, withIp(query, 14 + 12, client));
+        w.write(t + 1, i, withIp(response, 14 + 16, client));
+        w.write(t + 2, i, withIp(syn, 14 + 12, client));
+      }
+    }
+    ConnBalRun.Output out =
+        ConnBalRun.run(ConnBalRun.fastDirectOptions(), dir.resolve("*").toString(), ConnBal.analyze(), tmp);
+    String[] lines = out.tsv().split("\n");
+    assertThat(lines.length, is(2 * clients));
+    assertThat(lines[0], equalTo("010.001.000.000\t192.168.001.001:443\t1\t1\tmany.example.com."));
+    assertThat(
+        lines[2 * clients - 1], equalTo("010.001.039.015\t192.168.001.002:?\t0\t1\tmany.example.com."));
+  }
+
+  /** A copy of {@code frame} with the IPv4 address at {@code offset} replaced (checksums go stale). */
+  private static byte[] withIp(byte[] frame, int offset, int ip) {
+    byte[] copy = frame.clone();
+    copy[offset] = (byte) (ip >>> 24);
+    copy[offset + 1] = (byte) (ip >>> 16);
+    copy[offset + 2] = (byte) (ip >>> 8);
+    copy[offset + 3] = (byte) ip;
+    return copy;
   }
 }
