@@ -5,10 +5,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The backend table that pass 2 counts against: for every DNS (client, backend) pair, the
- * backend's first DNS appearance. Small (one entry per pair DNS produced) and immutable; pass 2
- * takes it as one singleton side input, so a lookup is a hash lookup on every runner (a map view
- * would be rebuilt from its entries on every access by the Direct runner).
+ * The backend table that pass 2 counts against: for every DNS (client, backend) pair, the backend's
+ * first DNS appearance. Small (one entry per pair DNS produced) and immutable; pass 2 takes it as
+ * one singleton side input, so a lookup is a hash lookup on every runner (a map view would be
+ * rebuilt from its entries on every access by the Direct runner).
  */
 final class BackendTable {
   static final BackendTable EMPTY = new BackendTable(Map.of());

@@ -37,8 +37,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * connbal's analysis as Beam transforms: from snoop captures to the per (client, backend, port)
- * TSV of SEMANTICS.md, the run report and the read errors.
+ * connbal's analysis as Beam transforms: from snoop captures to the per (client, backend, port) TSV
+ * of SEMANTICS.md, the run report and the read errors.
  *
  * <pre>{@code
  * ConnBalResult result =
@@ -48,17 +48,17 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *         .apply(ConnBal.analyze().withNameFilter("example.com"));
  * }</pre>
  *
- * <p>The captures are read twice (see docs/ARCHITECTURE.md): pass 1 keeps the DNS messages and
- * runs them, in timeline order, through the query matching and backend rules; pass 2 reads only
- * TCP between the resulting (client, backend) pairs and counts connections against the backend
- * table, which it takes as a side input so that it starts only once the table exists.
+ * <p>The captures are read twice (see docs/ARCHITECTURE.md): pass 1 keeps the DNS messages and runs
+ * them, in timeline order, through the query matching and backend rules; pass 2 reads only TCP
+ * between the resulting (client, backend) pairs and counts connections against the backend table,
+ * which it takes as a side input so that it starts only once the table exists.
  *
  * <p>Shuffles that would be keyed by something as fine as a connection attempt, a 4-tuple or a
  * (client, backend) pair are keyed by a {@link Shard} of it instead, and each shard's group is
- * aggregated per fine key in memory: the number of shuffle keys stays at most {@value
- * Shard#COUNT} whatever the capture (the Direct runner pays milliseconds per key), and a group
- * holds only its share of the keys. Connections are counted, never listed: each shard emits
- * its counts per (client, backend, port) and the join adds them up.
+ * aggregated per fine key in memory: the number of shuffle keys stays at most {@value Shard#COUNT}
+ * whatever the capture (the Direct runner pays milliseconds per key), and a group holds only its
+ * share of the keys. Connections are counted, never listed: each shard emits its counts per
+ * (client, backend, port) and the join adds them up.
  */
 public final class ConnBal {
   private ConnBal() {}
@@ -86,8 +86,8 @@ public final class ConnBal {
     abstract Builder toBuilder();
 
     /**
-     * Counts every TCP stream (also those already open when the capture began), not only new
-     * SYNs: SEMANTICS.md's all-streams mode (-a).
+     * Counts every TCP stream (also those already open when the capture began), not only new SYNs:
+     * SEMANTICS.md's all-streams mode (-a).
      */
     public Analyze withAllStreams(boolean allStreams) {
       return toBuilder().setAllStreams(allStreams).build();
@@ -161,7 +161,9 @@ public final class ConnBal {
           timeline
               .get(RunDnsTimelineFn.TABLE)
               .setCoder(BackendTableCoder.of())
-              .apply("BackendTable", View.<BackendTable>asSingleton().withDefaultValue(BackendTable.EMPTY));
+              .apply(
+                  "BackendTable",
+                  View.<BackendTable>asSingleton().withDefaultValue(BackendTable.EMPTY));
 
       // Pass 2: TCP between known pairs, counted per (client, backend, port).
       PCollection<SnoopRecord> tcpRecords =
@@ -175,7 +177,9 @@ public final class ConnBal {
       // Partial counts per (client, backend, port), one per shard that saw the port; the join
       // adds them up.
       PCollection<KV<BackendPort, Long>> conns =
-          (allStreams() ? countStreams(tcpRecords, backendTable) : countAttempts(tcpRecords, backendTable))
+          (allStreams()
+                  ? countStreams(tcpRecords, backendTable)
+                  : countAttempts(tcpRecords, backendTable))
               .setCoder(KvCoder.of(BackendPortCoder.of(), VarLongCoder.of()));
 
       // The join, per shard of (client, backend) pairs, and the document.
@@ -184,7 +188,8 @@ public final class ConnBal {
               .apply(
                   "ShardFacts",
                   MapElements.into(
-                          TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptor.of(BackendFacts.class)))
+                          TypeDescriptors.kvs(
+                              TypeDescriptors.integers(), TypeDescriptor.of(BackendFacts.class)))
                       .via(f -> KV.of(Shard.of(f.getKey(), 0), f.getValue())))
               .setCoder(KvCoder.of(VarIntCoder.of(), BackendFactsCoder.of()));
       PCollection<KV<Integer, KV<BackendPort, Long>>> connsByShard =
@@ -194,10 +199,12 @@ public final class ConnBal {
                   MapElements.into(
                           TypeDescriptors.kvs(
                               TypeDescriptors.integers(),
-                              TypeDescriptors.kvs(TypeDescriptor.of(BackendPort.class), TypeDescriptors.longs())))
+                              TypeDescriptors.kvs(
+                                  TypeDescriptor.of(BackendPort.class), TypeDescriptors.longs())))
                       .via(c -> KV.of(Shard.of(c.getKey().pair(), 0), c)))
               .setCoder(
-                  KvCoder.of(VarIntCoder.of(), KvCoder.of(BackendPortCoder.of(), VarLongCoder.of())));
+                  KvCoder.of(
+                      VarIntCoder.of(), KvCoder.of(BackendPortCoder.of(), VarLongCoder.of())));
       PCollection<String> tsv =
           KeyedPCollectionTuple.of(JoinRowsFn.FACTS, factsByShard)
               .and(JoinRowsFn.PORT_CONNS, connsByShard)
@@ -222,7 +229,8 @@ public final class ConnBal {
           .apply(
               "ExtractSynAttempts",
               ParDo.of(new ExtractSynAttemptsFn(backendTable)).withSideInputs(backendTable))
-          .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(AttemptKeyCoder.of(), VarLongCoder.of())))
+          .setCoder(
+              KvCoder.of(VarIntCoder.of(), KvCoder.of(AttemptKeyCoder.of(), VarLongCoder.of())))
           .apply("GroupAttemptsByShard", GroupByKey.create())
           .apply(
               "CountAttempts",
@@ -235,7 +243,9 @@ public final class ConnBal {
           .apply(
               "ExtractStreamFragments",
               ParDo.of(new ExtractStreamFragmentsFn(backendTable)).withSideInputs(backendTable))
-          .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(FourTupleCoder.of(), StreamFragmentCoder.of())))
+          .setCoder(
+              KvCoder.of(
+                  VarIntCoder.of(), KvCoder.of(FourTupleCoder.of(), StreamFragmentCoder.of())))
           .apply("GroupStreamsByShard", GroupByKey.create())
           .apply("CountStreams", ParDo.of(new CountStreamsFn()));
     }
@@ -247,10 +257,14 @@ public final class ConnBal {
       PCollection<RunReport> matching =
           timeline.get(RunDnsTimelineFn.REPORT).setCoder(RunReportCoder.of());
       PCollection<RunReport> readErrors =
-          errors.apply("ReadErrorCounts", ParDo.of(new ReadErrorReportFn())).setCoder(RunReportCoder.of());
+          errors
+              .apply("ReadErrorCounts", ParDo.of(new ReadErrorReportFn()))
+              .setCoder(RunReportCoder.of());
       PCollection<RunReport> filesWithErrors =
           errors
-              .apply("ErrorFiles", MapElements.into(TypeDescriptors.strings()).via(SnoopReadError::file))
+              .apply(
+                  "ErrorFiles",
+                  MapElements.into(TypeDescriptors.strings()).via(SnoopReadError::file))
               .apply("DistinctErrorFiles", Distinct.create())
               .apply(
                   "FileWithErrors",
@@ -260,7 +274,9 @@ public final class ConnBal {
       // One all-zero part guarantees a report even for an input with nothing in it, without
       // Combine's default value (which would be Java-serialized into the pipeline).
       PCollection<RunReport> zero =
-          decoding.getPipeline().apply("ZeroReport", Create.of(RunReport.empty()).withCoder(RunReportCoder.of()));
+          decoding
+              .getPipeline()
+              .apply("ZeroReport", Create.of(RunReport.empty()).withCoder(RunReportCoder.of()));
       return PCollectionList.of(zero)
           .and(decoding)
           .and(matching)

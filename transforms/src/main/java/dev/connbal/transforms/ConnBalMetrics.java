@@ -16,7 +16,8 @@ final class ConnBalMetrics {
   static final Counter DNS_QUERIES = Metrics.counter(NAMESPACE, "dnsQueries");
   static final Counter DNS_RESPONSES = Metrics.counter(NAMESPACE, "dnsResponses");
   static final Counter RESPONSES_MATCHED = Metrics.counter(NAMESPACE, "responsesMatched");
-  static final Counter RESPONSES_WITHOUT_QUERY = Metrics.counter(NAMESPACE, "responsesWithoutQuery");
+  static final Counter RESPONSES_WITHOUT_QUERY =
+      Metrics.counter(NAMESPACE, "responsesWithoutQuery");
   static final Counter BACKENDS = Metrics.counter(NAMESPACE, "backends");
   static final Counter CORRUPT_REGIONS = Metrics.counter(NAMESPACE, "corruptRegions");
   static final Counter CORRUPT_BYTES = Metrics.counter(NAMESPACE, "corruptBytes");

@@ -6,12 +6,16 @@ import java.util.List;
  * A DNS query or response of pass 1, reduced to what SEMANTICS.md's matching and backend rules
  * need, with its place on the timeline.
  *
- * @param answerCount the number of records in the response's answer section (all types), which
- *     the multi-backend and CNAME rules look at; 0 for queries
+ * @param answerCount the number of records in the response's answer section (all types), which the
+ *     multi-backend and CNAME rules look at; 0 for queries
  * @param records the usable records of a response in section order; empty for queries
  */
 record DnsEvent(
-    OrderKey order, boolean isResponse, QueryKey query, int answerCount, List<DnsEventRecord> records) {
+    OrderKey order,
+    boolean isResponse,
+    QueryKey query,
+    int answerCount,
+    List<DnsEventRecord> records) {
   DnsEvent {
     if (order == null || query == null) {
       throw new NullPointerException("order and query are required");

@@ -12,7 +12,8 @@ import dev.connbal.transforms.decode.DnsRecord;
  * @param port the port of an SRV record, otherwise 0
  * @param target the target of an SRV or CNAME record, otherwise null
  */
-record DnsEventRecord(Section section, int type, DnsName owner, int address, int port, DnsName target) {
+record DnsEventRecord(
+    Section section, int type, DnsName owner, int address, int port, DnsName target) {
   /** The response section a record came from. */
   enum Section {
     ANSWER,

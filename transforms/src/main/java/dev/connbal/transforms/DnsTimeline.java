@@ -88,7 +88,8 @@ final class DnsTimeline {
     List<BackendFacts> facts = new ArrayList<>(backends.size());
     for (Backend b : backends.values()) {
       facts.add(
-          new BackendFacts(b.client, b.address, b.firstSeenMicros, b.name, b.dnsCount, b.srvPortDns));
+          new BackendFacts(
+              b.client, b.address, b.firstSeenMicros, b.name, b.dnsCount, b.srvPortDns));
     }
     return facts;
   }

@@ -15,8 +15,8 @@ import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Pass 1: decodes every record and keeps the DNS queries and responses SEMANTICS.md's events
- * define, each with its place on the timeline; TCP is ignored in this pass. Each bundle also
- * emits its partial {@link RunReport} (packets, bytes, skipped frames, malformed DNS).
+ * define, each with its place on the timeline; TCP is ignored in this pass. Each bundle also emits
+ * its partial {@link RunReport} (packets, bytes, skipped frames, malformed DNS).
  */
 final class ExtractDnsEventsFn extends DoFn<SnoopRecord, DnsEvent> {
   static final TupleTag<DnsEvent> EVENTS = new TupleTag<>() {};
@@ -116,8 +116,7 @@ final class ExtractDnsEventsFn extends DoFn<SnoopRecord, DnsEvent> {
       if (!passesFilter(m)) {
         return null;
       }
-      OrderKey order =
-          new OrderKey(record.timestampMicros(), record.file(), record.recordOffset());
+      OrderKey order = new OrderKey(record.timestampMicros(), record.file(), record.recordOffset());
       if (!m.isResponse() && dstPort == DNS_PORT && isCountedQuery(m)) {
         queries++;
         return DnsEvent.query(order, new QueryKey(srcIp, srcPort, dstIp, m.id(), m.questionName()));
@@ -151,8 +150,8 @@ final class ExtractDnsEventsFn extends DoFn<SnoopRecord, DnsEvent> {
         continue;
       }
       switch (r.type()) {
-        case DnsRecord.A -> records.add(
-            DnsEventRecord.a(DnsEventRecord.Section.ANSWER, r.name(), r.aAddress()));
+        case DnsRecord.A ->
+            records.add(DnsEventRecord.a(DnsEventRecord.Section.ANSWER, r.name(), r.aAddress()));
         case DnsRecord.SRV -> records.add(DnsEventRecord.srv(r.name(), r.srvTarget(), r.srvPort()));
         case DnsRecord.CNAME -> records.add(DnsEventRecord.cname(r.name(), r.cnameTarget()));
         default -> {

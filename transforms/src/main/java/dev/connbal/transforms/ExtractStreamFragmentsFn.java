@@ -13,9 +13,8 @@ import org.apache.beam.sdk.values.PCollectionView;
 
 /**
  * Pass 2, all-streams mode: compresses the bundle's TCP packets between DNS (client, backend)
- * pairs, in either direction, into one {@link StreamFragment} per 4-tuple, emitted when the
- * bundle finishes (or earlier when a bundle holds very many streams, to bound memory), keyed by
- * shard.
+ * pairs, in either direction, into one {@link StreamFragment} per 4-tuple, emitted when the bundle
+ * finishes (or earlier when a bundle holds very many streams, to bound memory), keyed by shard.
  */
 final class ExtractStreamFragmentsFn
     extends DoFn<SnoopRecord, KV<Integer, KV<FourTuple, StreamFragment>>> {
@@ -62,7 +61,8 @@ final class ExtractStreamFragmentsFn
     streams.forEach(
         (tuple, builder) ->
             c.output(
-                keyed(tuple, builder), GlobalWindow.INSTANCE.maxTimestamp(),
+                keyed(tuple, builder),
+                GlobalWindow.INSTANCE.maxTimestamp(),
                 GlobalWindow.INSTANCE));
     streams.clear();
   }

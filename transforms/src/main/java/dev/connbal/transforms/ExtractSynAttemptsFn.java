@@ -73,7 +73,8 @@ final class ExtractSynAttemptsFn extends DoFn<SnoopRecord, KV<Integer, KV<Attemp
     @Override
     public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
       if (TcpFlags.isOpeningSyn(flags) && table.contains(ClientBackend.of(srcIp, dstIp))) {
-        firstSyn.merge(new AttemptKey(srcIp, srcPort, dstIp, dstPort, seq), timestampMicros, Math::min);
+        firstSyn.merge(
+            new AttemptKey(srcIp, srcPort, dstIp, dstPort, seq), timestampMicros, Math::min);
       }
     }
 

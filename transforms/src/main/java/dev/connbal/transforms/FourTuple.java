@@ -16,14 +16,4 @@ record FourTuple(int lowIp, int lowPort, int highIp, int highPort) {
     int byIp = Integer.compareUnsigned(ip, otherIp);
     return byIp < 0 || (byIp == 0 && port <= otherPort);
   }
-
-  /** The (client, backend) pair when the low endpoint is the client. */
-  long lowClientPair() {
-    return ClientBackend.of(lowIp, highIp);
-  }
-
-  /** The (client, backend) pair when the high endpoint is the client. */
-  long highClientPair() {
-    return ClientBackend.of(highIp, lowIp);
-  }
 }

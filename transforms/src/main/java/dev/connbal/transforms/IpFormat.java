@@ -2,7 +2,9 @@ package dev.connbal.transforms;
 
 /** How IPv4 addresses print in the TSV. */
 public enum IpFormat {
-  /** Four zero-padded 3-digit octets ({@code 010.000.001.002}), so that {@code sort -n} orders them. */
+  /**
+   * Four zero-padded 3-digit octets ({@code 010.000.001.002}), so that {@code sort -n} orders them.
+   */
   PADDED {
     @Override
     public String format(int ip) {
@@ -14,7 +16,13 @@ public enum IpFormat {
   PLAIN {
     @Override
     public String format(int ip) {
-      return (ip >>> 24) + "." + ((ip >>> 16) & 0xFF) + "." + ((ip >>> 8) & 0xFF) + "." + (ip & 0xFF);
+      return (ip >>> 24)
+          + "."
+          + ((ip >>> 16) & 0xFF)
+          + "."
+          + ((ip >>> 8) & 0xFF)
+          + "."
+          + (ip & 0xFF);
     }
   };
 

@@ -12,9 +12,10 @@ import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Joins the DNS facts of the (client, backend) pairs of one shard with their per-port connection
- * counts (partial counts of the counting shards, added up here) into rows: one per SRV port and per port with counted connections, or one {@code ip:?}
- * row when no port is known. An SRV port's #dns counts the responses that listed the backend for
- * that port; any other row's #dns counts every response that listed the backend.
+ * counts (partial counts of the counting shards, added up here) into rows: one per SRV port and per
+ * port with counted connections, or one {@code ip:?} row when no port is known. An SRV port's #dns
+ * counts the responses that listed the backend for that port; any other row's #dns counts every
+ * response that listed the backend.
  */
 final class JoinRowsFn extends DoFn<KV<Integer, CoGbkResult>, TsvRow> {
   static final TupleTag<BackendFacts> FACTS = new TupleTag<>() {};
@@ -38,13 +39,15 @@ final class JoinRowsFn extends DoFn<KV<Integer, CoGbkResult>, TsvRow> {
     }
   }
 
-  private static void rows(BackendFacts facts, SortedMap<Integer, Long> conns, OutputReceiver<TsvRow> out) {
+  private static void rows(
+      BackendFacts facts, SortedMap<Integer, Long> conns, OutputReceiver<TsvRow> out) {
     String name = facts.name().presentation();
     TreeSet<Integer> ports = new TreeSet<>(facts.srvPortDns().keySet());
     ports.addAll(conns.keySet());
     if (ports.isEmpty()) {
       out.output(
-          new TsvRow(facts.client(), facts.backend(), TsvRow.UNKNOWN_PORT, 0, facts.dnsCount(), name));
+          new TsvRow(
+              facts.client(), facts.backend(), TsvRow.UNKNOWN_PORT, 0, facts.dnsCount(), name));
     }
     for (int port : ports) {
       out.output(

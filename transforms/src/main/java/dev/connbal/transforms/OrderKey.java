@@ -6,7 +6,8 @@ import java.util.Comparator;
  * Where a packet sits on the one timeline of SEMANTICS.md: its timestamp, then (for ties) its file
  * and its record's byte offset in that file, so that ties keep file order and files order by name.
  */
-record OrderKey(long timestampMicros, String file, long recordOffset) implements Comparable<OrderKey> {
+record OrderKey(long timestampMicros, String file, long recordOffset)
+    implements Comparable<OrderKey> {
   private static final Comparator<OrderKey> ORDER =
       Comparator.comparingLong(OrderKey::timestampMicros)
           .thenComparing(OrderKey::file)

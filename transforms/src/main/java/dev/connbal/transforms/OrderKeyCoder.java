@@ -24,7 +24,8 @@ final class OrderKeyCoder extends AtomicCoder<OrderKey> {
 
   @Override
   public OrderKey decode(InputStream in) throws IOException {
-    return new OrderKey(VarInt.decodeLong(in), StringUtf8Coder.of().decode(in), VarInt.decodeLong(in));
+    return new OrderKey(
+        VarInt.decodeLong(in), StringUtf8Coder.of().decode(in), VarInt.decodeLong(in));
   }
 
   @Override

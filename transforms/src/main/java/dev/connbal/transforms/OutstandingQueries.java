@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * The DNS queries that may still be answered (SEMANTICS.md "Events"): a response matches an
- * identical query sent less than 10 s before it (0 &lt;= dt &lt; 10 s); each query is answered at most
- * once, and of several identical outstanding queries the latest is answered.
+ * identical query sent less than 10 s before it (0 &lt;= dt &lt; 10 s); each query is answered at
+ * most once, and of several identical outstanding queries the latest is answered.
  *
  * <p>Fed in timeline order. Queries older than the window are forgotten as time advances, so memory
  * stays proportional to the queries of the last 10 seconds.

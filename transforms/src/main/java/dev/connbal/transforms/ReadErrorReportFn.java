@@ -12,8 +12,7 @@ final class ReadErrorReportFn extends DoFn<SnoopReadError, RunReport> {
   public void process(@Element SnoopReadError error, OutputReceiver<RunReport> out) {
     switch (error.kind()) {
       case CORRUPT_REGION -> {
-        out.output(
-            RunReport.builder().setCorruptRegions(1).setCorruptBytes(error.bytes()).build());
+        out.output(RunReport.builder().setCorruptRegions(1).setCorruptBytes(error.bytes()).build());
         ConnBalMetrics.CORRUPT_REGIONS.inc();
         ConnBalMetrics.CORRUPT_BYTES.inc(error.bytes());
       }

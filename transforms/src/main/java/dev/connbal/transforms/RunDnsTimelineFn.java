@@ -10,8 +10,8 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * Runs the {@link DnsTimeline} over all DNS events of the run (grouped under one key), sorted
- * into timeline order, and emits the facts of every backend keyed by (client, backend), plus the
+ * Runs the {@link DnsTimeline} over all DNS events of the run (grouped under one key), sorted into
+ * timeline order, and emits the facts of every backend keyed by (client, backend), plus the
  * timeline's partial {@link RunReport} (responses without a matching query).
  */
 final class RunDnsTimelineFn extends DoFn<KV<Integer, Iterable<DnsEvent>>, KV<Long, BackendFacts>> {
@@ -34,7 +34,8 @@ final class RunDnsTimelineFn extends DoFn<KV<Integer, Iterable<DnsEvent>>, KV<Lo
     }
     out.get(TABLE).output(BackendTable.of(firstSeenByPair));
     out.get(REPORT)
-        .output(RunReport.builder().setResponsesWithoutQuery(timeline.unmatchedResponses()).build());
+        .output(
+            RunReport.builder().setResponsesWithoutQuery(timeline.unmatchedResponses()).build());
     ConnBalMetrics.RESPONSES_MATCHED.inc(timeline.matchedResponses());
     ConnBalMetrics.RESPONSES_WITHOUT_QUERY.inc(timeline.unmatchedResponses());
     ConnBalMetrics.BACKENDS.inc(backends.size());

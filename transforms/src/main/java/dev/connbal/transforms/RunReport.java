@@ -87,20 +87,46 @@ public abstract class RunReport {
         .build();
   }
 
-  /** The report as the lines printed on stderr, one {@code what: count} per line, each ending in \n. */
+  /**
+   * The report as the lines printed on stderr, one {@code what: count} per line, each ending in \n.
+   */
   public String format() {
-    return "packets read: " + packets() + "\n"
-        + "frame bytes read: " + frameBytes() + "\n"
-        + "corrupt regions skipped: " + corruptRegions() + "\n"
-        + "corrupt bytes skipped: " + corruptBytes() + "\n"
-        + "truncated records: " + truncatedRecords() + "\n"
-        + "truncated bytes: " + truncatedBytes() + "\n"
-        + "files with errors: " + filesWithErrors() + "\n"
-        + "DNS messages malformed: " + dnsMalformed() + "\n"
-        + "DNS responses without a matching query: " + responsesWithoutQuery() + "\n"
-        + "frames skipped as non-IPv4: " + nonIpv4Frames() + "\n"
-        + "frames skipped as malformed: " + malformedFrames() + "\n"
-        + "IPv4 fragments skipped: " + fragmentsSkipped() + "\n";
+    return "packets read: "
+        + packets()
+        + "\n"
+        + "frame bytes read: "
+        + frameBytes()
+        + "\n"
+        + "corrupt regions skipped: "
+        + corruptRegions()
+        + "\n"
+        + "corrupt bytes skipped: "
+        + corruptBytes()
+        + "\n"
+        + "truncated records: "
+        + truncatedRecords()
+        + "\n"
+        + "truncated bytes: "
+        + truncatedBytes()
+        + "\n"
+        + "files with errors: "
+        + filesWithErrors()
+        + "\n"
+        + "DNS messages malformed: "
+        + dnsMalformed()
+        + "\n"
+        + "DNS responses without a matching query: "
+        + responsesWithoutQuery()
+        + "\n"
+        + "frames skipped as non-IPv4: "
+        + nonIpv4Frames()
+        + "\n"
+        + "frames skipped as malformed: "
+        + malformedFrames()
+        + "\n"
+        + "IPv4 fragments skipped: "
+        + fragmentsSkipped()
+        + "\n";
   }
 
   /** Builder for {@link RunReport}. */

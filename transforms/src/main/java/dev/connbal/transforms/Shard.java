@@ -18,7 +18,9 @@ final class Shard {
   }
 
   static int of(AttemptKey k) {
-    return of(ClientBackend.of(k.client(), k.backend()), ((long) k.clientPort() << 48) ^ ((long) k.port() << 32) ^ k.isn());
+    return of(
+        ClientBackend.of(k.client(), k.backend()),
+        ((long) k.clientPort() << 48) ^ ((long) k.port() << 32) ^ k.isn());
   }
 
   static int of(FourTuple t) {

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Global SRV knowledge (SEMANTICS.md "Backends"): which names are SRV targets, of which service
- * and on which ports. Any client's matched SRV answer teaches it, from that response on.
+ * Global SRV knowledge (SEMANTICS.md "Backends"): which names are SRV targets, of which service and
+ * on which ports. Any client's matched SRV answer teaches it, from that response on.
  */
 final class SrvTargets {
   /** A target's first-learned service and every port any SRV answer gave it, in learning order. */

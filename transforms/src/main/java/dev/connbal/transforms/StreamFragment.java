@@ -9,21 +9,21 @@ import java.util.Objects;
  * all-streams state machine ({@link StreamTracker}), compressed so that per-bundle pre-aggregation
  * keeps a few values per stream instead of its packets.
  *
- * <p><b>What is kept and why it is exact.</b> SYN-without-ACK, FIN and RST packets change the
- * state of a stream, so each is kept as a {@link Marker} with its timeline key (SYNs with their
- * ISN). Ordinary packets (everything else) only do two things: the very first packet of the stream
- * opens a connection, and a packet at or after the backend's first DNS appearance {@code A} makes
- * the connection it belongs to count. So of the ordinary packets only three are kept: the
- * earliest, and, for each orientation that is a DNS (client, backend) pair, the earliest one at or
- * after that pair's {@code A}. That is enough: a connection opened at or after {@code A} by a SYN
- * or an ordinary packet counts through its opening packet; a connection opened before {@code A}
- * has an ordinary packet at or after {@code A} before its close exactly when the earliest such
- * packet of the whole stream comes before its close (later ones come later still).
+ * <p><b>What is kept and why it is exact.</b> SYN-without-ACK, FIN and RST packets change the state
+ * of a stream, so each is kept as a {@link Marker} with its timeline key (SYNs with their ISN).
+ * Ordinary packets (everything else) only do two things: the very first packet of the stream opens
+ * a connection, and a packet at or after the backend's first DNS appearance {@code A} makes the
+ * connection it belongs to count. So of the ordinary packets only three are kept: the earliest,
+ * and, for each orientation that is a DNS (client, backend) pair, the earliest one at or after that
+ * pair's {@code A}. That is enough: a connection opened at or after {@code A} by a SYN or an
+ * ordinary packet counts through its opening packet; a connection opened before {@code A} has an
+ * ordinary packet at or after {@code A} before its close exactly when the earliest such packet of
+ * the whole stream comes before its close (later ones come later still).
  *
- * <p><b>How fragments merge.</b> {@link #merge} is associative and commutative: markers are
- * merged in timeline order, and each kept ordinary packet is the earlier of the two. So bundles
- * may cut a stream anywhere, in any file order, and the merged fragment equals the fragment of all
- * packets at once; {@link StreamTracker} then replays it in timeline order.
+ * <p><b>How fragments merge.</b> {@link #merge} is associative and commutative: markers are merged
+ * in timeline order, and each kept ordinary packet is the earlier of the two. So bundles may cut a
+ * stream anywhere, in any file order, and the merged fragment equals the fragment of all packets at
+ * once; {@link StreamTracker} then replays it in timeline order.
  *
  * @param lowClientFirstSeen first DNS appearance of the backend when the low endpoint is the
  *     client, or null when (low, high) is not a DNS pair

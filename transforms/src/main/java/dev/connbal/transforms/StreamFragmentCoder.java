@@ -53,7 +53,11 @@ final class StreamFragmentCoder extends AtomicCoder<StreamFragment> {
     }
     try {
       return new StreamFragment(
-          low, high, markers, decodeOptionalPacket(in), decodeOptionalPacket(in),
+          low,
+          high,
+          markers,
+          decodeOptionalPacket(in),
+          decodeOptionalPacket(in),
           decodeOptionalPacket(in));
     } catch (IllegalArgumentException e) {
       throw new CoderException("bad stream fragment: " + e.getMessage());

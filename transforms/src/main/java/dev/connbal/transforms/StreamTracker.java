@@ -8,8 +8,8 @@ import java.util.List;
  * The all-streams (-a) connection tracking of SEMANTICS.md for one 4-tuple, replaying a merged
  * {@link StreamFragment} in timeline order: the first packet opens a connection, FIN or RST closes
  * it, after a close only a SYN without ACK opens the next one, and a SYN with a new ISN while a
- * connection is open starts a new connection. A connection counts once, for the DNS pair it
- * belongs to, if the backend was known at the time of any of its packets other than FIN/RST.
+ * connection is open starts a new connection. A connection counts once, for the DNS pair it belongs
+ * to, if the backend was known at the time of any of its packets other than FIN/RST.
  *
  * <p>Pure Java, so the rules can be tested without Beam.
  */
@@ -37,7 +37,9 @@ final class StreamTracker {
     }
   }
 
-  /** The (client, backend, port) of every connection of the stream that counts, one per connection. */
+  /**
+   * The (client, backend, port) of every connection of the stream that counts, one per connection.
+   */
   static List<BackendPort> countedConnections(FourTuple tuple, StreamFragment fragment) {
     List<Step> steps = new ArrayList<>();
     for (StreamFragment.Marker m : fragment.markers()) {
@@ -85,8 +87,8 @@ final class StreamTracker {
   }
 
   /**
-   * Opens a connection. Its client is the side whose (client, backend) pair DNS produced; when
-   * both orientations are DNS pairs, the side that sent the opening packet.
+   * Opens a connection. Its client is the side whose (client, backend) pair DNS produced; when both
+   * orientations are DNS pairs, the side that sent the opening packet.
    */
   private static Connection open(StreamFragment f, boolean openerIsLow, Long isn) {
     boolean lowIsClient;

@@ -23,7 +23,7 @@ record TsvRow(int client, int backend, int port, long conns, long dns, String na
     }
   }
 
-  /** The line, ending in \n: {@code client  backend:port  #conns  #dns  name}, tab-separated. */
+  /** The line, ending in \n: {@code client backend:port #conns #dns name}, tab-separated. */
   String format(IpFormat ips) {
     return ips.format(client)
         + '\t'

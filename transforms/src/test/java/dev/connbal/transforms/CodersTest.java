@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /** Every value coder of the engine round-trips its values and is deterministic. */
 class CodersTest {
   private static final int IP = 0xC0A80101; // 192.168.1.1: negative as an int
-  private static final OrderKey KEY = new OrderKey(1_700_000_000_123_456L, "file:///a b/ü.snoop", 4096);
+  private static final OrderKey KEY =
+      new OrderKey(1_700_000_000_123_456L, "file:///a b/ü.snoop", 4096);
 
   private static <T> void roundTrips(Coder<T> coder, T value) throws CoderException {
     byte[] bytes = CoderUtils.encodeToByteArray(coder, value);
@@ -35,7 +36,8 @@ class CodersTest {
 
   @Test
   void dnsEvents() throws CoderException {
-    QueryKey q = new QueryKey(IP, 65535, 0x0A000035, 0xFFFF, DnsName.fromPresentation("a\\009b.example."));
+    QueryKey q =
+        new QueryKey(IP, 65535, 0x0A000035, 0xFFFF, DnsName.fromPresentation("a\\009b.example."));
     roundTrips(DnsEventCoder.of(), DnsEvent.query(KEY, q));
     roundTrips(
         DnsEventCoder.of(),
@@ -54,7 +56,13 @@ class CodersTest {
   void backendFacts() throws CoderException {
     roundTrips(
         BackendFactsCoder.of(),
-        new BackendFacts(IP, -1, 5, DnsName.fromPresentation("_s._tcp.x."), 7, new TreeMap<>(Map.of(80, 3L, 65535, 1L))));
+        new BackendFacts(
+            IP,
+            -1,
+            5,
+            DnsName.fromPresentation("_s._tcp.x."),
+            7,
+            new TreeMap<>(Map.of(80, 3L, 65535, 1L))));
   }
 
   @Test
@@ -67,7 +75,8 @@ class CodersTest {
   @Test
   void backendTable() throws CoderException {
     roundTrips(BackendTableCoder.of(), BackendTable.EMPTY);
-    BackendTable table = BackendTable.of(Map.of(ClientBackend.of(IP, -1), 5L, ClientBackend.of(1, 2), 0L));
+    BackendTable table =
+        BackendTable.of(Map.of(ClientBackend.of(IP, -1), 5L, ClientBackend.of(1, 2), 0L));
     roundTrips(BackendTableCoder.of(), table);
     assertThat(table.firstSeen(ClientBackend.of(IP, -1)), equalTo(5L));
     assertThat(table.contains(ClientBackend.of(-1, IP)), equalTo(false));
@@ -88,21 +97,34 @@ class CodersTest {
     roundTrips(TsvRowCoder.of(), new TsvRow(IP, 1, TsvRow.UNKNOWN_PORT, 0, 9, "x\\009."));
     roundTrips(
         RunReportCoder.of(),
-        RunReport.builder().setPackets(1).setFrameBytes(2).setCorruptRegions(3).setCorruptBytes(4)
-            .setTruncatedRecords(5).setTruncatedBytes(6).setFilesWithErrors(7).setDnsMalformed(8)
-            .setResponsesWithoutQuery(9).setNonIpv4Frames(10).setMalformedFrames(11)
-            .setFragmentsSkipped(Long.MAX_VALUE).build());
+        RunReport.builder()
+            .setPackets(1)
+            .setFrameBytes(2)
+            .setCorruptRegions(3)
+            .setCorruptBytes(4)
+            .setTruncatedRecords(5)
+            .setTruncatedBytes(6)
+            .setFilesWithErrors(7)
+            .setDnsMalformed(8)
+            .setResponsesWithoutQuery(9)
+            .setNonIpv4Frames(10)
+            .setMalformedFrames(11)
+            .setFragmentsSkipped(Long.MAX_VALUE)
+            .build());
   }
 
   @Test
   void corruptInputFailsWithAnIoException() {
     byte[] truncated = new byte[] {1, 2, 3};
-    assertThrows(IOException.class, () -> DnsEventCoder.of().decode(new ByteArrayInputStream(truncated)));
     assertThrows(
-        IOException.class, () -> StreamFragmentCoder.of().decode(new ByteArrayInputStream(truncated)));
+        IOException.class, () -> DnsEventCoder.of().decode(new ByteArrayInputStream(truncated)));
+    assertThrows(
+        IOException.class,
+        () -> StreamFragmentCoder.of().decode(new ByteArrayInputStream(truncated)));
     // no low-client time, high-client time 1, one marker at (0, "", 0) from high, kind 9
     byte[] badMarkerKind = {0, 1, 1, 1, 0, 0, 0, 0, 9};
     assertThrows(
-        CoderException.class, () -> StreamFragmentCoder.of().decode(new ByteArrayInputStream(badMarkerKind)));
+        CoderException.class,
+        () -> StreamFragmentCoder.of().decode(new ByteArrayInputStream(badMarkerKind)));
   }
 }

@@ -70,8 +70,8 @@ final class ConnBalRun {
   }
 
   /**
-   * Direct runner options as the connbal command sets them for real captures: without the
-   * runner's per-element immutability and encodability checks.
+   * Direct runner options as the connbal command sets them for real captures: without the runner's
+   * per-element immutability and encodability checks.
    */
   static PipelineOptions fastDirectOptions() {
     DirectOptions options = PipelineOptionsFactory.as(DirectOptions.class);
@@ -86,7 +86,8 @@ final class ConnBalRun {
     return run(directOptions(), filepattern, analyze, scratch);
   }
 
-  static Output run(PipelineOptions options, String filepattern, ConnBal.Analyze analyze, Path scratch) {
+  static Output run(
+      PipelineOptions options, String filepattern, ConnBal.Analyze analyze, Path scratch) {
     try {
       Path out = Files.createTempDirectory(scratch, "run");
       Path tsvDir = Files.createDirectory(out.resolve("tsv"));
@@ -160,7 +161,8 @@ final class ConnBalRun {
 
     @ProcessElement
     public void process(@Element T value) throws IOException {
-      Files.write(Path.of(dir, UUID.randomUUID().toString()), CoderUtils.encodeToByteArray(coder, value));
+      Files.write(
+          Path.of(dir, UUID.randomUUID().toString()), CoderUtils.encodeToByteArray(coder, value));
     }
   }
 }

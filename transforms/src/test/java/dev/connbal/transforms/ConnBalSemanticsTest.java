@@ -25,9 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.pcap4j.packet.IpV4NoOperationOption;
 import org.pcap4j.packet.namednumber.IpNumber;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SEMANTICS.md rule by rule, end to end: packets built with pcap4j ({@link Packets}), written as
@@ -98,7 +98,8 @@ class ConnBalSemanticsTest {
       List<Packets.Rr> answers,
       List<Packets.Rr> authorities,
       List<Packets.Rr> additionals) {
-    return Packets.dnsResponse(client, CPORT, NS, id, name, qtype, answers, authorities, additionals);
+    return Packets.dnsResponse(
+        client, CPORT, NS, id, name, qtype, answers, authorities, additionals);
   }
 
   static byte[] syn(String client, int clientPort, String backend, int port, long isn) {
@@ -108,7 +109,10 @@ class ConnBalSemanticsTest {
   /** A capture of C resolving www.example.com. to B1 and B2 at T+1. */
   static Capture lookup() {
     return Capture.at(T, 0, q(C, 1, "www.example.com", TYPE_A))
-        .then(T + 1, 0, r(C, 1, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2)));
+        .then(
+            T + 1,
+            0,
+            r(C, 1, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2)));
   }
 
   static String line(String client, String backend, long conns, long dns, String name) {
@@ -151,12 +155,13 @@ class ConnBalSemanticsTest {
     RunReport report = out.report();
     assertThat(report.packets(), is(5L));
     long bytes = 0;
-    for (byte[] f : List.of(
-        q(C, 1, "www.example.com", TYPE_A),
-        r(C, 1, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2)),
-        syn(C, 50001, B1, 443, 100),
-        syn(C, 50002, B1, 443, 200),
-        syn(C, 50003, B2, 443, 300))) {
+    for (byte[] f :
+        List.of(
+            q(C, 1, "www.example.com", TYPE_A),
+            r(C, 1, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2)),
+            syn(C, 50001, B1, 443, 100),
+            syn(C, 50002, B1, 443, 200),
+            syn(C, 50003, B2, 443, 300))) {
       bytes += f.length;
     }
     assertThat(report.frameBytes(), is(bytes));
@@ -179,7 +184,13 @@ class ConnBalSemanticsTest {
                 0,
                 Packets.vlan(
                     Packets.vlan(
-                        r(C, 1, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2)),
+                        r(
+                            C,
+                            1,
+                            "www.example.com",
+                            TYPE_A,
+                            a("www.example.com", B1),
+                            a("www.example.com", B2)),
                         Packets.TPID_8021Q,
                         10),
                     Packets.TPID_8021AD,
@@ -224,7 +235,15 @@ class ConnBalSemanticsTest {
   void nonIpv4FramesAreSkippedAndCounted() throws IOException {
     Capture c =
         lookup()
-            .then(T + 2, 0, Packets.ipv6Udp("fd00::1", CPORT, "fd00::53", 53, Packets.dnsQueryMessage(9, "www.example.com", TYPE_A)))
+            .then(
+                T + 2,
+                0,
+                Packets.ipv6Udp(
+                    "fd00::1",
+                    CPORT,
+                    "fd00::53",
+                    53,
+                    Packets.dnsQueryMessage(9, "www.example.com", TYPE_A)))
             .then(T + 2, 1, Packets.arpRequest(C, NS))
             .then(T + 3, 0, syn(C, 50001, B1, 443, 1));
     ConnBalRun.Output out = run(c, ConnBal.analyze());
@@ -256,10 +275,16 @@ class ConnBalSemanticsTest {
     Path in = dir("in");
     // Query and response at the same instant: matched only if the query's file sorts first.
     Capture.at(T, 0, q(C, 1, "www.example.com", TYPE_A)).writeTo(in.resolve("a.snoop"));
-    Capture.at(T, 0, r(C, 1, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2)))
+    Capture.at(
+            T,
+            0,
+            r(C, 1, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2)))
         .then(T, 0, q(C, 2, "www.example.com", TYPE_A))
         .writeTo(in.resolve("b.snoop"));
-    Capture.at(T, 0, r(C, 2, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B3)))
+    Capture.at(
+            T,
+            0,
+            r(C, 2, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B3)))
         .writeTo(in.resolve("0.snoop"));
     ConnBalRun.Output out = runDir(in, ConnBal.analyze());
     assertThat(out.report().responsesWithoutQuery(), is(1L));
@@ -275,18 +300,56 @@ class ConnBalSemanticsTest {
   @Test
   void onlyInQueriesForAOrSrvAreQueries() throws IOException {
     byte[] chaosQuery =
-        Packets.udpFrame(C, CPORT, NS, 53, RawDns.header(3, RawDns.FLAGS_QUERY, 1, 0, 0, 0)
-            .name("www.example.com").u16(TYPE_A).u16(3).build());
+        Packets.udpFrame(
+            C,
+            CPORT,
+            NS,
+            53,
+            RawDns.header(3, RawDns.FLAGS_QUERY, 1, 0, 0, 0)
+                .name("www.example.com")
+                .u16(TYPE_A)
+                .u16(3)
+                .build());
     Capture c =
         Capture.at(T, 0, q(C, 1, "www.example.com", TYPE_AAAA))
-            .then(T, 1, r(C, 1, "www.example.com", TYPE_AAAA, a("www.example.com", B1), a("www.example.com", B2)))
+            .then(
+                T,
+                1,
+                r(
+                    C,
+                    1,
+                    "www.example.com",
+                    TYPE_AAAA,
+                    a("www.example.com", B1),
+                    a("www.example.com", B2)))
             .then(T, 2, chaosQuery)
-            .then(T, 3, r(C, 3, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2)))
+            .then(
+                T,
+                3,
+                r(
+                    C,
+                    3,
+                    "www.example.com",
+                    TYPE_A,
+                    a("www.example.com", B1),
+                    a("www.example.com", B2)))
             .then(T, 4, q(C, 4, "_sip._tcp.example.com", TYPE_SRV))
-            .then(T, 5, r(C, 4, "_sip._tcp.example.com", TYPE_SRV, List.of(srv("_sip._tcp.example.com", "sip.example.com", 5060)), List.of(), List.of(a("sip.example.com", B3))));
+            .then(
+                T,
+                5,
+                r(
+                    C,
+                    4,
+                    "_sip._tcp.example.com",
+                    TYPE_SRV,
+                    List.of(srv("_sip._tcp.example.com", "sip.example.com", 5060)),
+                    List.of(),
+                    List.of(a("sip.example.com", B3))));
     ConnBalRun.Output out = run(c, ConnBal.analyze());
     assertThat(out.report().responsesWithoutQuery(), is(2L));
-    assertThat(out.tsv(), equalTo(line("010.000.000.001", "192.168.001.003:5060", 0, 1, "_sip._tcp.example.com.")));
+    assertThat(
+        out.tsv(),
+        equalTo(line("010.000.000.001", "192.168.001.003:5060", 0, 1, "_sip._tcp.example.com.")));
   }
 
   @Test
@@ -294,7 +357,16 @@ class ConnBalSemanticsTest {
     Capture c =
         lookup()
             .then(T + 2, 0, q(C, 2, "api.example.org", TYPE_A))
-            .then(T + 2, 1, r(C, 2, "api.example.org", TYPE_A, a("api.example.org", B2), a("api.example.org", B3)));
+            .then(
+                T + 2,
+                1,
+                r(
+                    C,
+                    2,
+                    "api.example.org",
+                    TYPE_A,
+                    a("api.example.org", B2),
+                    a("api.example.org", B3)));
     ConnBalRun.Output out = run(c, ConnBal.analyze().withNameFilter("EXAMPLE.org"));
     assertThat(
         out.tsv(),
@@ -309,10 +381,50 @@ class ConnBalSemanticsTest {
   void responseMustComeFromTheQueriedServer() throws IOException {
     Capture c =
         Capture.at(T, 0, q(C, 1, "www.example.com", TYPE_A))
-            .then(T + 1, 0, Packets.dnsResponse(C, CPORT, NS2, 1, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2)))
-            .then(T + 1, 1, Packets.dnsResponse(C, CPORT + 1, NS, 1, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2)))
-            .then(T + 1, 2, r(C, 2, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2)))
-            .then(T + 1, 3, r(C, 1, "www.example.net", TYPE_A, a("www.example.net", B1), a("www.example.net", B2)));
+            .then(
+                T + 1,
+                0,
+                Packets.dnsResponse(
+                    C,
+                    CPORT,
+                    NS2,
+                    1,
+                    "www.example.com",
+                    TYPE_A,
+                    a("www.example.com", B1),
+                    a("www.example.com", B2)))
+            .then(
+                T + 1,
+                1,
+                Packets.dnsResponse(
+                    C,
+                    CPORT + 1,
+                    NS,
+                    1,
+                    "www.example.com",
+                    TYPE_A,
+                    a("www.example.com", B1),
+                    a("www.example.com", B2)))
+            .then(
+                T + 1,
+                2,
+                r(
+                    C,
+                    2,
+                    "www.example.com",
+                    TYPE_A,
+                    a("www.example.com", B1),
+                    a("www.example.com", B2)))
+            .then(
+                T + 1,
+                3,
+                r(
+                    C,
+                    1,
+                    "www.example.net",
+                    TYPE_A,
+                    a("www.example.net", B1),
+                    a("www.example.net", B2)));
     ConnBalRun.Output out = run(c, ConnBal.analyze());
     assertThat(out.report().responsesWithoutQuery(), is(4L));
     assertThat(out.tsv(), equalTo(""));
@@ -322,9 +434,15 @@ class ConnBalSemanticsTest {
   void responseMustFollowTheQueryWithinTenSeconds() throws IOException {
     Capture c =
         Capture.at(T, 0, q(C, 1, "a.example.com", TYPE_A))
-            .then(T + 9, 999_999, r(C, 1, "a.example.com", TYPE_A, a("a.example.com", B1), a("a.example.com", B2)))
+            .then(
+                T + 9,
+                999_999,
+                r(C, 1, "a.example.com", TYPE_A, a("a.example.com", B1), a("a.example.com", B2)))
             .then(T + 20, 0, q(C, 2, "b.example.com", TYPE_A))
-            .then(T + 30, 0, r(C, 2, "b.example.com", TYPE_A, a("b.example.com", B3), a("b.example.com", B2)));
+            .then(
+                T + 30,
+                0,
+                r(C, 2, "b.example.com", TYPE_A, a("b.example.com", B3), a("b.example.com", B2)));
     ConnBalRun.Output out = run(c, ConnBal.analyze());
     assertThat(out.report().responsesWithoutQuery(), is(1L));
     assertThat(
@@ -336,7 +454,8 @@ class ConnBalSemanticsTest {
 
   @Test
   void latestIdenticalQueryIsAnsweredOnce() throws IOException {
-    byte[] response = r(C, 1, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2));
+    byte[] response =
+        r(C, 1, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2));
     Capture c =
         Capture.at(T, 0, q(C, 1, "www.example.com", TYPE_A))
             .then(T + 5, 0, q(C, 1, "www.example.com", TYPE_A))
@@ -345,17 +464,27 @@ class ConnBalSemanticsTest {
     ConnBalRun.Output out = run(c, ConnBal.analyze());
     // The second response would match the first query had the first response not taken the latest.
     assertThat(out.report().responsesWithoutQuery(), is(1L));
-    assertThat(out.tsv().lines().toList().get(0), equalTo(line("010.000.000.001", "192.168.001.001:?", 0, 1, "www.example.com.").strip()));
+    assertThat(
+        out.tsv().lines().toList().get(0),
+        equalTo(line("010.000.000.001", "192.168.001.001:?", 0, 1, "www.example.com.").strip()));
   }
 
   @Test
   void malformedDnsMessagesAreCounted() throws IOException {
     byte[] twoQuestions =
         RawDns.header(1, RawDns.FLAGS_QUERY, 2, 0, 0, 0)
-            .name("a.example.com").u16(TYPE_A).u16(1)
-            .name("b.example.com").u16(TYPE_A).u16(1)
+            .name("a.example.com")
+            .u16(TYPE_A)
+            .u16(1)
+            .name("b.example.com")
+            .u16(TYPE_A)
+            .u16(1)
             .build();
-    RawDns manyAnswers = RawDns.header(2, RawDns.FLAGS_RESPONSE, 1, 1001, 0, 0).name("a.example.com").u16(TYPE_A).u16(1);
+    RawDns manyAnswers =
+        RawDns.header(2, RawDns.FLAGS_RESPONSE, 1, 1001, 0, 0)
+            .name("a.example.com")
+            .u16(TYPE_A)
+            .u16(1);
     for (int i = 0; i < 1001; i++) {
       manyAnswers.pointer(12).u16(TYPE_A).u16(1).u32(60).u16(4).bytes(192, 168, 1, i & 0xff);
     }
@@ -399,7 +528,11 @@ class ConnBalSemanticsTest {
             .then(
                 T + 1,
                 0,
-                r(C, 1, "www.example.com", TYPE_A,
+                r(
+                    C,
+                    1,
+                    "www.example.com",
+                    TYPE_A,
                     List.of(a("www.example.com", B1)),
                     List.of(a("www.example.com", B2), a("www.example.com", B3)),
                     List.of(Packets.opt())))
@@ -407,11 +540,17 @@ class ConnBalSemanticsTest {
             .then(
                 T + 3,
                 0,
-                r(C, 2, "_h._tcp.example.com", TYPE_SRV,
+                r(
+                    C,
+                    2,
+                    "_h._tcp.example.com",
+                    TYPE_SRV,
                     List.of(srv("_h._tcp.example.com", "t.example.com", 8080)),
                     List.of(a("t.example.com", B2)),
                     List.of(Packets.opt(), a("t.example.com", B3))));
-    assertThat(tsv(c), equalTo(line("010.000.000.001", "192.168.001.003:8080", 0, 1, "_h._tcp.example.com.")));
+    assertThat(
+        tsv(c),
+        equalTo(line("010.000.000.001", "192.168.001.003:8080", 0, 1, "_h._tcp.example.com.")));
   }
 
   @Test
@@ -421,8 +560,14 @@ class ConnBalSemanticsTest {
             .then(
                 T + 1,
                 0,
-                r(C, 1, "_ldap._tcp.example.com", TYPE_SRV,
-                    List.of(srv("_ldap._tcp.example.com", "dc1.example.com", 389), srv("_ldap._tcp.example.com", "dc2.example.com", 389)),
+                r(
+                    C,
+                    1,
+                    "_ldap._tcp.example.com",
+                    TYPE_SRV,
+                    List.of(
+                        srv("_ldap._tcp.example.com", "dc1.example.com", 389),
+                        srv("_ldap._tcp.example.com", "dc2.example.com", 389)),
                     List.of(),
                     List.of(a("dc1.example.com", B1), a("dc2.example.com", B2))))
             .then(T + 2, 0, syn(C, 50001, B1, 389, 1))
@@ -446,11 +591,21 @@ class ConnBalSemanticsTest {
             .then(T, 1, r(C, 1, "sip.example.com", TYPE_A, a("sip.example.com", B1)))
             // Another client's lookup teaches that sip.example.com is an SRV target.
             .then(T + 1, 0, q(C2, 2, "_sip._udp.example.com", TYPE_SRV))
-            .then(T + 1, 1, r(C2, 2, "_sip._udp.example.com", TYPE_SRV, srv("_sip._udp.example.com", "sip.example.com", 5060)))
+            .then(
+                T + 1,
+                1,
+                r(
+                    C2,
+                    2,
+                    "_sip._udp.example.com",
+                    TYPE_SRV,
+                    srv("_sip._udp.example.com", "sip.example.com", 5060)))
             .then(T + 2, 0, q(C, 3, "sip.example.com", TYPE_A))
             .then(T + 2, 1, r(C, 3, "sip.example.com", TYPE_A, a("sip.example.com", B1)))
             .then(T + 3, 0, syn(C, 50001, B1, 5060, 1));
-    assertThat(tsv(c), equalTo(line("010.000.000.001", "192.168.001.001:5060", 1, 1, "_sip._udp.example.com.")));
+    assertThat(
+        tsv(c),
+        equalTo(line("010.000.000.001", "192.168.001.001:5060", 1, 1, "_sip._udp.example.com.")));
   }
 
   @Test
@@ -459,18 +614,47 @@ class ConnBalSemanticsTest {
         Capture.at(T, 0, q(C, 1, "one.example.com", TYPE_A))
             .then(T, 1, r(C, 1, "one.example.com", TYPE_A, a("one.example.com", B1)))
             .then(T, 2, q(C, 2, "two.example.com", TYPE_A))
-            .then(T, 3, r(C, 2, "two.example.com", TYPE_A, a("two.example.com", B2), Packets.aaaa("two.example.com", "fd00::2")))
+            .then(
+                T,
+                3,
+                r(
+                    C,
+                    2,
+                    "two.example.com",
+                    TYPE_A,
+                    a("two.example.com", B2),
+                    Packets.aaaa("two.example.com", "fd00::2")))
             .then(T + 1, 0, syn(C, 50001, B1, 80, 1));
-    assertThat(tsv(c), equalTo(line("010.000.000.001", "192.168.001.002:?", 0, 1, "two.example.com.")));
+    assertThat(
+        tsv(c), equalTo(line("010.000.000.001", "192.168.001.002:?", 0, 1, "two.example.com.")));
   }
 
   @Test
   void cnameWithAtMostTwoAnswersIsIgnored() throws IOException {
     Capture c =
         Capture.at(T, 0, q(C, 1, "www.example.com", TYPE_A))
-            .then(T, 1, r(C, 1, "www.example.com", TYPE_A, cname("www.example.com", "lb.example.net"), a("lb.example.net", B1)))
+            .then(
+                T,
+                1,
+                r(
+                    C,
+                    1,
+                    "www.example.com",
+                    TYPE_A,
+                    cname("www.example.com", "lb.example.net"),
+                    a("lb.example.net", B1)))
             .then(T, 2, q(C, 2, "api.example.com", TYPE_A))
-            .then(T, 3, r(C, 2, "api.example.com", TYPE_A, cname("api.example.com", "pool.example.net"), a("pool.example.net", B2), a("pool.example.net", B3)));
+            .then(
+                T,
+                3,
+                r(
+                    C,
+                    2,
+                    "api.example.com",
+                    TYPE_A,
+                    cname("api.example.com", "pool.example.net"),
+                    a("pool.example.net", B2),
+                    a("pool.example.net", B3)));
     assertThat(
         tsv(c),
         equalTo(
@@ -483,9 +667,27 @@ class ConnBalSemanticsTest {
     Capture c =
         lookup()
             .then(T + 2, 0, q(C, 2, "api.example.com", TYPE_A))
-            .then(T + 2, 1, r(C, 2, "api.example.com", TYPE_A, a("api.example.com", B2), a("api.example.com", B3)))
+            .then(
+                T + 2,
+                1,
+                r(
+                    C,
+                    2,
+                    "api.example.com",
+                    TYPE_A,
+                    a("api.example.com", B2),
+                    a("api.example.com", B3)))
             .then(T + 3, 0, q(C2, 3, "api.example.com", TYPE_A))
-            .then(T + 3, 1, r(C2, 3, "api.example.com", TYPE_A, a("api.example.com", B2), a("api.example.com", B3)));
+            .then(
+                T + 3,
+                1,
+                r(
+                    C2,
+                    3,
+                    "api.example.com",
+                    TYPE_A,
+                    a("api.example.com", B2),
+                    a("api.example.com", B3)));
     assertThat(
         tsv(c),
         equalTo(
@@ -500,10 +702,31 @@ class ConnBalSemanticsTest {
   void dnsCountsMatchedResponsesThatListTheBackend() throws IOException {
     Capture c = lookup();
     for (int i = 0; i < 3; i++) {
-      c = c.then(T + 20 + i, 0, q(C, 10 + i, "www.example.com", TYPE_A))
-          .then(T + 20 + i, 1, r(C, 10 + i, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B1), a("www.example.com", B3)));
+      c =
+          c.then(T + 20 + i, 0, q(C, 10 + i, "www.example.com", TYPE_A))
+              .then(
+                  T + 20 + i,
+                  1,
+                  r(
+                      C,
+                      10 + i,
+                      "www.example.com",
+                      TYPE_A,
+                      a("www.example.com", B1),
+                      a("www.example.com", B1),
+                      a("www.example.com", B3)));
     }
-    c = c.then(T + 30, 0, r(C, 99, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2)));
+    c =
+        c.then(
+            T + 30,
+            0,
+            r(
+                C,
+                99,
+                "www.example.com",
+                TYPE_A,
+                a("www.example.com", B1),
+                a("www.example.com", B2)));
     assertThat(
         tsv(c),
         equalTo(
@@ -518,7 +741,16 @@ class ConnBalSemanticsTest {
         Capture.at(T, 0, syn(C, 50001, B1, 443, 1)) // before any DNS: not counted
             .then(T, 500_000, syn(C, 50002, B1, 443, 2)) // decision: attempt time is its first SYN
             .then(T, 600_000, q(C, 1, "www.example.com", TYPE_A))
-            .then(T + 1, 0, r(C, 1, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2)))
+            .then(
+                T + 1,
+                0,
+                r(
+                    C,
+                    1,
+                    "www.example.com",
+                    TYPE_A,
+                    a("www.example.com", B1),
+                    a("www.example.com", B2)))
             .then(T + 1, 0, syn(C, 50003, B1, 443, 3)) // at the same instant: counted
             .then(T + 1, 500_000, syn(C, 50002, B1, 443, 2)) // retransmit of the early attempt
             .then(T + 2, 0, syn(C, 50004, B1, 443, 4));
@@ -540,7 +772,16 @@ class ConnBalSemanticsTest {
             .then(T - 40, 0, Packets.tcp(C, 50003, B1, 443, ACK, 3)) // closed before the lookup
             .then(T - 39, 0, Packets.tcp(C, 50003, B1, 443, FIN | ACK, 3))
             .then(T, 0, q(C, 1, "www.example.com", TYPE_A))
-            .then(T + 1, 0, r(C, 1, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2)))
+            .then(
+                T + 1,
+                0,
+                r(
+                    C,
+                    1,
+                    "www.example.com",
+                    TYPE_A,
+                    a("www.example.com", B1),
+                    a("www.example.com", B2)))
             .then(T + 2, 0, Packets.tcp(B1, 443, C, 50001, ACK | PSH, 10)) // backend side sends
             .then(T + 2, 1, Packets.tcp(C, 50002, B1, 443, ACK, 2))
             .then(T + 3, 0, Packets.tcp(C, 50003, B1, 443, ACK, 3)) // trailing ACK: no new stream
@@ -606,7 +847,8 @@ class ConnBalSemanticsTest {
       "dot.inside".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
       "back\\slash".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
       {(byte) 0xC3, (byte) 0xA9, (byte) 0xFF, ' '},
-      "\t9\t9\tforged\n010.000.000.009\t001.002.003.004:80\t1".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)
+      "\t9\t9\tforged\n010.000.000.009\t001.002.003.004:80\t1"
+          .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)
     };
     RawDns query = RawDns.header(7, RawDns.FLAGS_QUERY, 1, 0, 0, 0);
     RawDns response = RawDns.header(7, RawDns.FLAGS_RESPONSE, 1, 2, 0, 0);
@@ -642,9 +884,31 @@ class ConnBalSemanticsTest {
     String low = "20.1.1.1";
     Capture c =
         Capture.at(T, 0, Packets.dnsQuery(high, CPORT, NS, 1, "s.example.com", TYPE_A))
-            .then(T, 1, Packets.dnsResponse(high, CPORT, NS, 1, "s.example.com", TYPE_A, a("s.example.com", high), a("s.example.com", low)))
+            .then(
+                T,
+                1,
+                Packets.dnsResponse(
+                    high,
+                    CPORT,
+                    NS,
+                    1,
+                    "s.example.com",
+                    TYPE_A,
+                    a("s.example.com", high),
+                    a("s.example.com", low)))
             .then(T, 2, Packets.dnsQuery(c9, CPORT, NS, 1, "s.example.com", TYPE_A))
-            .then(T, 3, Packets.dnsResponse(c9, CPORT, NS, 1, "s.example.com", TYPE_A, a("s.example.com", high), a("s.example.com", low)))
+            .then(
+                T,
+                3,
+                Packets.dnsResponse(
+                    c9,
+                    CPORT,
+                    NS,
+                    1,
+                    "s.example.com",
+                    TYPE_A,
+                    a("s.example.com", high),
+                    a("s.example.com", low)))
             .then(T + 1, 0, syn(c9, 50001, low, 8080, 1))
             .then(T + 1, 1, syn(c9, 50002, low, 443, 1))
             .then(T + 1, 2, syn(c9, 50003, low, 80, 1));
@@ -672,17 +936,43 @@ class ConnBalSemanticsTest {
   void qrBitDecidesQueryOrResponse() throws IOException {
     // Server-to-server traffic has port 53 on both sides: the QR bit tells query from response.
     byte[] responseToPort53 =
-        Packets.udpFrame(C, 53, NS, 53,
-            Packets.dnsResponseMessage(5, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B3)));
+        Packets.udpFrame(
+            C,
+            53,
+            NS,
+            53,
+            Packets.dnsResponseMessage(
+                5, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B3)));
     byte[] answerToIt =
-        Packets.udpFrame(NS, 53, C, 53,
-            Packets.dnsResponseMessage(5, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B3)));
+        Packets.udpFrame(
+            NS,
+            53,
+            C,
+            53,
+            Packets.dnsResponseMessage(
+                5, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B3)));
     Capture c =
         Capture.at(T, 0, responseToPort53) // QR=1: not a query (and a response nobody asked for)
             .then(T, 1, answerToIt) // so this matches nothing either
-            .then(T, 2, Packets.udpFrame(C, 53, NS, 53, Packets.dnsQueryMessage(6, "www.example.com", TYPE_A)))
-            .then(T, 3, Packets.udpFrame(NS, 53, C, 53,
-                Packets.dnsResponseMessage(6, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2))));
+            .then(
+                T,
+                2,
+                Packets.udpFrame(
+                    C, 53, NS, 53, Packets.dnsQueryMessage(6, "www.example.com", TYPE_A)))
+            .then(
+                T,
+                3,
+                Packets.udpFrame(
+                    NS,
+                    53,
+                    C,
+                    53,
+                    Packets.dnsResponseMessage(
+                        6,
+                        "www.example.com",
+                        TYPE_A,
+                        a("www.example.com", B1),
+                        a("www.example.com", B2))));
     ConnBalRun.Output out = run(c, ConnBal.analyze());
     assertThat(out.report().responsesWithoutQuery(), is(2L));
     assertThat(
@@ -696,9 +986,18 @@ class ConnBalSemanticsTest {
   void srvInAdditionalSectionTeachesNothing() throws IOException {
     Capture c =
         Capture.at(T, 0, q(C, 1, "www.example.com", TYPE_A))
-            .then(T, 1, r(C, 1, "www.example.com", TYPE_A,
-                List.of(a("www.example.com", B1)), List.of(),
-                List.of(srv("_h._tcp.example.com", "t.example.com", 80), a("t.example.com", B2))));
+            .then(
+                T,
+                1,
+                r(
+                    C,
+                    1,
+                    "www.example.com",
+                    TYPE_A,
+                    List.of(a("www.example.com", B1)),
+                    List.of(),
+                    List.of(
+                        srv("_h._tcp.example.com", "t.example.com", 80), a("t.example.com", B2))));
     assertThat(tsv(c), equalTo(""));
   }
 
@@ -706,18 +1005,37 @@ class ConnBalSemanticsTest {
   void recordsOfOtherClassesAreIgnored() throws IOException {
     Capture c =
         Capture.at(T, 0, q(C, 1, "www.example.com", TYPE_A))
-            .then(T, 1, r(C, 1, "www.example.com", TYPE_A,
-                a("www.example.com", B1), a("www.example.com", B2).withClass(3)));
+            .then(
+                T,
+                1,
+                r(
+                    C,
+                    1,
+                    "www.example.com",
+                    TYPE_A,
+                    a("www.example.com", B1),
+                    a("www.example.com", B2).withClass(3)));
     // Two records in the answer section, but only the class IN one is a backend.
-    assertThat(tsv(c), equalTo(line("010.000.000.001", "192.168.001.001:?", 0, 1, "www.example.com.")));
+    assertThat(
+        tsv(c), equalTo(line("010.000.000.001", "192.168.001.001:?", 0, 1, "www.example.com.")));
   }
 
   @Test
   void responsesWithoutAnswersAreNotEvents() throws IOException {
     Capture c =
         Capture.at(T, 0, q(C, 1, "www.example.com", TYPE_A))
-            .then(T, 1, r(C, 1, "www.example.com", TYPE_A)) // no answers: neither matched nor counted
-            .then(T + 1, 0, r(C, 1, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2)));
+            .then(
+                T, 1, r(C, 1, "www.example.com", TYPE_A)) // no answers: neither matched nor counted
+            .then(
+                T + 1,
+                0,
+                r(
+                    C,
+                    1,
+                    "www.example.com",
+                    TYPE_A,
+                    a("www.example.com", B1),
+                    a("www.example.com", B2)));
     ConnBalRun.Output out = run(c, ConnBal.analyze());
     assertThat(out.report().responsesWithoutQuery(), is(0L));
     assertThat(out.tsv().lines().count(), is(2L));
@@ -732,13 +1050,17 @@ class ConnBalSemanticsTest {
     byte[] good = lookup().then(T + 2, 0, syn(C, 50001, B1, 443, 1)).toBytes();
     byte[] cut = java.util.Arrays.copyOf(good, good.length - 10);
     Files.write(in.resolve("cut.snoop"), cut);
-    Files.write(in.resolve("junk.snoop"), "this is not a snoop file at all".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    Files.write(
+        in.resolve("junk.snoop"),
+        "this is not a snoop file at all".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     ConnBalRun.Output out = runDir(in, ConnBal.analyze());
     RunReport report = out.report();
     assertThat(report.filesWithErrors(), is(2L));
     assertThat(report.truncatedRecords(), is(1L));
     long syn = syn(C, 50001, B1, 443, 1).length;
-    assertThat(report.truncatedBytes(), is(dev.connbal.snoop.SnoopWriter.paddedRecordLength((int) syn) - 10L));
+    assertThat(
+        report.truncatedBytes(),
+        is(dev.connbal.snoop.SnoopWriter.paddedRecordLength((int) syn) - 10L));
     assertThat(report.packets(), is(4L));
     assertThat(out.readErrors().size(), is(2));
   }

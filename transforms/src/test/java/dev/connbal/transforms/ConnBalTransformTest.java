@@ -17,7 +17,8 @@ class ConnBalTransformTest {
   void optionsAreValidated() {
     ConnBal.Analyze analyze = ConnBal.analyze();
     assertThat(
-        assertThrows(IllegalArgumentException.class, () -> analyze.withDesiredSplitSize(63)).getMessage(),
+        assertThrows(IllegalArgumentException.class, () -> analyze.withDesiredSplitSize(63))
+            .getMessage(),
         containsString(">= 64"));
     assertThrows(IllegalArgumentException.class, () -> analyze.withNameFilter(""));
     assertThrows(IllegalArgumentException.class, () -> analyze.withNameFilter(null));
@@ -34,7 +35,9 @@ class ConnBalTransformTest {
                 .withIpFormat(IpFormat.PLAIN)
                 .withDesiredSplitSize(1024));
     List<String> items =
-        data.items().stream().map(i -> i.getKey() + "=" + i.getValue()).collect(Collectors.toList());
+        data.items().stream()
+            .map(i -> i.getKey() + "=" + i.getValue())
+            .collect(Collectors.toList());
     assertThat(items, hasItem("allStreams=true"));
     assertThat(items, hasItem("nameFilter=example"));
     assertThat(items, hasItem("ipFormat=PLAIN"));
@@ -53,7 +56,11 @@ class ConnBalTransformTest {
   @Test
   void reportFormatsOneCountPerLine() {
     RunReport r =
-        RunReport.builder().setPackets(123).setCorruptRegions(2).setCorruptBytes(4000).build()
+        RunReport.builder()
+            .setPackets(123)
+            .setCorruptRegions(2)
+            .setCorruptBytes(4000)
+            .build()
             .plus(RunReport.builder().setPackets(1).setResponsesWithoutQuery(3).build());
     assertThat(
         r.format(),

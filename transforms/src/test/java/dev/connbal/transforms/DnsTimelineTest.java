@@ -15,8 +15,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The DNS rules of SEMANTICS.md on the pure-Java {@link DnsTimeline}, fed events directly. The
- * same rules run end to end (packets, snoop files, Beam) in {@link ConnBalSemanticsTest}.
+ * The DNS rules of SEMANTICS.md on the pure-Java {@link DnsTimeline}, fed events directly. The same
+ * rules run end to end (packets, snoop files, Beam) in {@link ConnBalSemanticsTest}.
  */
 class DnsTimelineTest {
   private static final int CLIENT = ip(10, 0, 0, 1);
@@ -56,7 +56,10 @@ class DnsTimelineTest {
       long t, int client, int id, String name, int answerCount, DnsEventRecord... records) {
     timeline.accept(
         DnsEvent.response(
-            at(t), new QueryKey(client, PORT, SERVER, id, name(name)), answerCount, List.of(records)));
+            at(t),
+            new QueryKey(client, PORT, SERVER, id, name(name)),
+            answerCount,
+            List.of(records)));
   }
 
   private static DnsEventRecord a(String owner, int address) {
@@ -94,7 +97,8 @@ class DnsTimelineTest {
   @Test
   void responseMatchesIdenticalQuery() {
     query(0, CLIENT, 7, "www.example.com.");
-    response(S, CLIENT, 7, "www.example.com.", a("www.example.com.", B1), a("www.example.com.", B2));
+    response(
+        S, CLIENT, 7, "www.example.com.", a("www.example.com.", B1), a("www.example.com.", B2));
     assertThat(timeline.matchedResponses(), is(1L));
     assertThat(timeline.unmatchedResponses(), is(0L));
     assertThat(
@@ -114,10 +118,16 @@ class DnsTimelineTest {
     response(S, OTHER_CLIENT, 7, "www.example.com.", two);
     timeline.accept(
         DnsEvent.response(
-            at(S), new QueryKey(CLIENT, PORT + 1, SERVER, 7, name("www.example.com.")), 2, List.of(two)));
+            at(S),
+            new QueryKey(CLIENT, PORT + 1, SERVER, 7, name("www.example.com.")),
+            2,
+            List.of(two)));
     timeline.accept(
         DnsEvent.response(
-            at(S), new QueryKey(CLIENT, PORT, SERVER + 1, 7, name("www.example.com.")), 2, List.of(two)));
+            at(S),
+            new QueryKey(CLIENT, PORT, SERVER + 1, 7, name("www.example.com.")),
+            2,
+            List.of(two)));
     assertThat(timeline.unmatchedResponses(), is(5L));
     assertThat(timeline.matchedResponses(), is(0L));
     assertThat(backends(), empty());
@@ -126,7 +136,8 @@ class DnsTimelineTest {
   @Test
   void nameMatchIsCaseInsensitive() {
     query(0, CLIENT, 7, "WWW.Example.COM.");
-    response(S, CLIENT, 7, "www.example.com.", a("www.example.com.", B1), a("www.example.com.", B2));
+    response(
+        S, CLIENT, 7, "www.example.com.", a("www.example.com.", B1), a("www.example.com.", B2));
     assertThat(timeline.matchedResponses(), is(1L));
   }
 
@@ -218,7 +229,13 @@ class DnsTimelineTest {
     for (int i = 0; i < 3; i++) {
       query(i * 20 * S, CLIENT, i, "a.example.");
       response(
-          i * 20 * S + 1, CLIENT, i, "a.example.", a("a.example.", B1), a("a.example.", B1), a("a.example.", B2));
+          i * 20 * S + 1,
+          CLIENT,
+          i,
+          "a.example.",
+          a("a.example.", B1),
+          a("a.example.", B1),
+          a("a.example.", B2));
     }
     assertThat(
         backends(),
@@ -261,7 +278,8 @@ class DnsTimelineTest {
   @Test
   void cnameWithAtMostTwoAnswersIsIgnored() {
     query(0, CLIENT, 1, "www.example.");
-    response(S, CLIENT, 1, "www.example.", cname("www.example.", "lb.example."), a("lb.example.", B1));
+    response(
+        S, CLIENT, 1, "www.example.", cname("www.example.", "lb.example."), a("lb.example.", B1));
     assertThat(timeline.matchedResponses(), is(1L));
     assertThat(backends(), empty());
   }
@@ -289,8 +307,10 @@ class DnsTimelineTest {
     query(0, CLIENT, 1, "_http._tcp.example.");
     response(1, CLIENT, 1, "_http._tcp.example.", srv("_http._tcp.example.", "t1.example.", 8080));
     query(2, CLIENT, 2, "t1.example.");
-    response(3, CLIENT, 2, "t1.example.", cname("t1.example.", "host.example."), a("host.example.", B1));
-    assertThat(backends(), contains(facts(CLIENT, B1, 3, "_http._tcp.example.", 1, Map.of(8080, 1L))));
+    response(
+        3, CLIENT, 2, "t1.example.", cname("t1.example.", "host.example."), a("host.example.", B1));
+    assertThat(
+        backends(), contains(facts(CLIENT, B1, 3, "_http._tcp.example.", 1, Map.of(8080, 1L))));
   }
 
   // ---------------------------------------------------------------- SRV
@@ -317,10 +337,12 @@ class DnsTimelineTest {
     response(1, CLIENT, 1, "t1.example.", a("t1.example.", B1));
     // Another client's SRV lookup teaches that t1 is a target of the service.
     query(2, OTHER_CLIENT, 2, "_svc._tcp.example.");
-    response(3, OTHER_CLIENT, 2, "_svc._tcp.example.", srv("_svc._tcp.example.", "t1.example.", 5000));
+    response(
+        3, OTHER_CLIENT, 2, "_svc._tcp.example.", srv("_svc._tcp.example.", "t1.example.", 5000));
     query(4, CLIENT, 3, "T1.example.");
     response(5, CLIENT, 3, "T1.example.", a("T1.example.", B1));
-    assertThat(backends(), contains(facts(CLIENT, B1, 5, "_svc._tcp.example.", 1, Map.of(5000, 1L))));
+    assertThat(
+        backends(), contains(facts(CLIENT, B1, 5, "_svc._tcp.example.", 1, Map.of(5000, 1L))));
   }
 
   @Test
@@ -333,7 +355,8 @@ class DnsTimelineTest {
         "_svc._tcp.example.",
         a("t1.example.", B1),
         srv("_svc._tcp.example.", "t1.example.", 5000));
-    assertThat(backends(), contains(facts(CLIENT, B1, 1, "_svc._tcp.example.", 1, Map.of(5000, 1L))));
+    assertThat(
+        backends(), contains(facts(CLIENT, B1, 1, "_svc._tcp.example.", 1, Map.of(5000, 1L))));
   }
 
   @Test
@@ -352,19 +375,41 @@ class DnsTimelineTest {
   @Test
   void portsComeFromTheResponseElseFromAllKnowledgeOfTheTarget() {
     query(0, CLIENT, 1, "_a._tcp.example.");
-    response(1, CLIENT, 1, "_a._tcp.example.", 1, srv("_a._tcp.example.", "t.example.", 80), additionalA("t.example.", B1));
+    response(
+        1,
+        CLIENT,
+        1,
+        "_a._tcp.example.",
+        1,
+        srv("_a._tcp.example.", "t.example.", 80),
+        additionalA("t.example.", B1));
     query(2, CLIENT, 2, "_b._tcp.example.");
-    response(3, CLIENT, 2, "_b._tcp.example.", 1, srv("_b._tcp.example.", "t.example.", 81), additionalA("t.example.", B1));
+    response(
+        3,
+        CLIENT,
+        2,
+        "_b._tcp.example.",
+        1,
+        srv("_b._tcp.example.", "t.example.", 81),
+        additionalA("t.example.", B1));
     query(4, CLIENT, 3, "t.example.");
     response(5, CLIENT, 3, "t.example.", a("t.example.", B1));
     // 80: responses 1 and 3; 81: responses 2 and 3; the backend itself: 3 responses.
-    assertThat(backends(), contains(facts(CLIENT, B1, 1, "_a._tcp.example.", 3, Map.of(80, 2L, 81, 2L))));
+    assertThat(
+        backends(), contains(facts(CLIENT, B1, 1, "_a._tcp.example.", 3, Map.of(80, 2L, 81, 2L))));
   }
 
   @Test
   void srvToRootTargetTeachesNothing() {
     query(0, CLIENT, 1, "_svc._tcp.example.");
-    response(1, CLIENT, 1, "_svc._tcp.example.", 1, srv("_svc._tcp.example.", ".", 80), additionalA(".", B1));
+    response(
+        1,
+        CLIENT,
+        1,
+        "_svc._tcp.example.",
+        1,
+        srv("_svc._tcp.example.", ".", 80),
+        additionalA(".", B1));
     assertThat(backends(), empty());
   }
 
@@ -373,7 +418,14 @@ class DnsTimelineTest {
     query(0, CLIENT, 1, "t.example.");
     response(1, CLIENT, 1, "t.example.", a("t.example.", B1), a("t.example.", B2));
     query(2, CLIENT, 2, "_svc._tcp.example.");
-    response(3, CLIENT, 2, "_svc._tcp.example.", 1, srv("_svc._tcp.example.", "t.example.", 443), additionalA("t.example.", B1));
+    response(
+        3,
+        CLIENT,
+        2,
+        "_svc._tcp.example.",
+        1,
+        srv("_svc._tcp.example.", "t.example.", 443),
+        additionalA("t.example.", B1));
     assertThat(backends().get(0), equalTo(facts(CLIENT, B1, 1, "t.example.", 2, Map.of(443, 1L))));
   }
 }

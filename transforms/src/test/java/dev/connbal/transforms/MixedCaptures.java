@@ -49,16 +49,26 @@ final class MixedCaptures {
           answers[i] = a(name, backends[random.nextInt(backends.length)]);
         }
         long dt = random.nextInt(12) == 0 ? 11_000_000L : 1_000 + random.nextInt(50_000);
-        packets.add(new Timed(t + dt, Packets.dnsResponse(client, port, "10.0.0.53", id, name, TYPE_A, answers)));
+        packets.add(
+            new Timed(
+                t + dt, Packets.dnsResponse(client, port, "10.0.0.53", id, name, TYPE_A, answers)));
       } else {
         String service = "_app" + random.nextInt(2) + "._tcp.example.com";
-        packets.add(new Timed(t, Packets.dnsQuery(client, port, "10.0.0.53", id, service, TYPE_SRV)));
+        packets.add(
+            new Timed(t, Packets.dnsQuery(client, port, "10.0.0.53", id, service, TYPE_SRV)));
         packets.add(
             new Timed(
                 t + 2_000,
                 Packets.dnsResponse(
-                    client, port, "10.0.0.53", id, service, TYPE_SRV,
-                    List.of(srv(service, "t1.example.com", 8000 + random.nextInt(2)), srv(service, "t2.example.com", 8000)),
+                    client,
+                    port,
+                    "10.0.0.53",
+                    id,
+                    service,
+                    TYPE_SRV,
+                    List.of(
+                        srv(service, "t1.example.com", 8000 + random.nextInt(2)),
+                        srv(service, "t2.example.com", 8000)),
                     List.of(),
                     List.of(a("t1.example.com", backends[0]), a("t2.example.com", backends[3])))));
       }
@@ -74,10 +84,14 @@ final class MixedCaptures {
           packets.add(new Timed(ts + 1_000_000, Packets.syn(client, cport, b, bport, isn)));
         }
         packets.add(new Timed(ts + 10, Packets.tcp(b, bport, client, cport, SYN | ACK, 7)));
-        packets.add(new Timed(ts + 20 + random.nextInt(3_000_000), Packets.tcp(client, cport, b, bport, ACK | PSH, isn + 1)));
+        packets.add(
+            new Timed(
+                ts + 20 + random.nextInt(3_000_000),
+                Packets.tcp(client, cport, b, bport, ACK | PSH, isn + 1)));
         int end = random.nextInt(3);
         if (end == 1) {
-          packets.add(new Timed(ts + 3_500_000, Packets.tcp(client, cport, b, bport, FIN | ACK, isn + 2)));
+          packets.add(
+              new Timed(ts + 3_500_000, Packets.tcp(client, cport, b, bport, FIN | ACK, isn + 2)));
           packets.add(new Timed(ts + 3_600_000, Packets.tcp(b, bport, client, cport, ACK, 8)));
         } else if (end == 2) {
           packets.add(new Timed(ts + 3_500_000, Packets.tcp(b, bport, client, cport, RST, 8)));

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The same captures give byte-identical TSV and identical reports on the Direct runner with any
- * split size and on embedded Flink with any parallelism, in both counting modes. Flink runs are
- * few and small (each embedded start costs seconds).
+ * split size and on embedded Flink with any parallelism, in both counting modes. Flink runs are few
+ * and small (each embedded start costs seconds).
  */
 class RunnerEquivalenceTest {
   @TempDir static Path tmp;

@@ -16,14 +16,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scale sanity (not timed): one backend receiving about a million SYNs is counted exactly within
- * the test JVM's -Xmx2g, because attempts are counted, never listed per backend; and many
- * (client, backend) pairs do not turn into as many shuffle keys.
+ * the test JVM's -Xmx2g, because attempts are counted, never listed per backend; and many (client,
+ * backend) pairs do not turn into as many shuffle keys.
  */
 class ScaleSanityTest {
   private static final int ATTEMPTS = 1_000_000;
   private static final int RETRANSMIT_EVERY = 50;
+
   /** Offsets in an untagged Ethernet + IPv4 (no options) + TCP frame. */
   private static final int TCP_SRC_PORT = 14 + 20;
+
   private static final int TCP_SEQ = 14 + 20 + 4;
 
   @TempDir Path tmp;
@@ -33,15 +35,25 @@ class ScaleSanityTest {
     Path dir = Files.createDirectory(tmp.resolve("in"));
     long t = 1_700_000_000L;
     byte[] syn = Packets.syn("10.0.0.1", 1024, "192.168.1.1", 443, 0);
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve("big.snoop")), 1 << 20)) {
+    try (OutputStream out =
+        new BufferedOutputStream(Files.newOutputStream(dir.resolve("big.snoop")), 1 << 20)) {
       SnoopWriter w = SnoopWriter.ethernet(out);
-      w.write(t, 0, Packets.dnsQuery("10.0.0.1", 5353, "10.0.0.53", 1, "big.example.com", Packets.TYPE_A));
+      w.write(
+          t,
+          0,
+          Packets.dnsQuery("10.0.0.1", 5353, "10.0.0.53", 1, "big.example.com", Packets.TYPE_A));
       w.write(
           t,
           1,
           Packets.dnsResponse(
-              "10.0.0.1", 5353, "10.0.0.53", 1, "big.example.com", Packets.TYPE_A,
-              Packets.a("big.example.com", "192.168.1.1"), Packets.a("big.example.com", "192.168.1.2")));
+              "10.0.0.1",
+              5353,
+              "10.0.0.53",
+              1,
+              "big.example.com",
+              Packets.TYPE_A,
+              Packets.a("big.example.com", "192.168.1.1"),
+              Packets.a("big.example.com", "192.168.1.2")));
       for (int i = 0; i < ATTEMPTS; i++) {
         // The checksums go stale; the decoder, like the analysis, does not read them.
         int port = 1024 + i % 60_000;
@@ -66,7 +78,9 @@ class ScaleSanityTest {
     assertThat(
         out.tsv(),
         equalTo(
-            "010.000.000.001\t192.168.001.001:443\t" + ATTEMPTS + "\t1\tbig.example.com.\n"
+            "010.000.000.001\t192.168.001.001:443\t"
+                + ATTEMPTS
+                + "\t1\tbig.example.com.\n"
                 + "010.000.000.001\t192.168.001.002:?\t0\t1\tbig.example.com.\n"));
     assertThat(out.report().packets(), is(2L + ATTEMPTS + ATTEMPTS / RETRANSMIT_EVERY));
   }
@@ -76,13 +90,21 @@ class ScaleSanityTest {
     int clients = 10_000;
     Path dir = Files.createDirectory(tmp.resolve("pairs"));
     long t = 1_700_000_000L;
-    byte[] query = Packets.dnsQuery("10.0.0.1", 5353, "10.0.0.53", 1, "many.example.com", Packets.TYPE_A);
+    byte[] query =
+        Packets.dnsQuery("10.0.0.1", 5353, "10.0.0.53", 1, "many.example.com", Packets.TYPE_A);
     byte[] response =
         Packets.dnsResponse(
-            "10.0.0.1", 5353, "10.0.0.53", 1, "many.example.com", Packets.TYPE_A,
-            Packets.a("many.example.com", "192.168.1.1"), Packets.a("many.example.com", "192.168.1.2"));
+            "10.0.0.1",
+            5353,
+            "10.0.0.53",
+            1,
+            "many.example.com",
+            Packets.TYPE_A,
+            Packets.a("many.example.com", "192.168.1.1"),
+            Packets.a("many.example.com", "192.168.1.2"));
     byte[] syn = Packets.syn("10.0.0.1", 1024, "192.168.1.1", 443, 0);
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve("pairs.snoop")), 1 << 20)) {
+    try (OutputStream out =
+        new BufferedOutputStream(Files.newOutputStream(dir.resolve("pairs.snoop")), 1 << 20)) {
       SnoopWriter w = SnoopWriter.ethernet(out);
       for (int i = 0; i < clients; i++) {
         // Client 10.1.x.y: patch the client address (Ethernet 14 + IPv4 source at 12 / dest at 16).
@@ -93,15 +115,19 @@ class ScaleSanityTest {
       }
     }
     ConnBalRun.Output out =
-        ConnBalRun.run(ConnBalRun.fastDirectOptions(), dir.resolve("*").toString(), ConnBal.analyze(), tmp);
+        ConnBalRun.run(
+            ConnBalRun.fastDirectOptions(), dir.resolve("*").toString(), ConnBal.analyze(), tmp);
     String[] lines = out.tsv().split("\n");
     assertThat(lines.length, is(2 * clients));
     assertThat(lines[0], equalTo("010.001.000.000\t192.168.001.001:443\t1\t1\tmany.example.com."));
     assertThat(
-        lines[2 * clients - 1], equalTo("010.001.039.015\t192.168.001.002:?\t0\t1\tmany.example.com."));
+        lines[2 * clients - 1],
+        equalTo("010.001.039.015\t192.168.001.002:?\t0\t1\tmany.example.com."));
   }
 
-  /** A copy of {@code frame} with the IPv4 address at {@code offset} replaced (checksums go stale). */
+  /**
+   * A copy of {@code frame} with the IPv4 address at {@code offset} replaced (checksums go stale).
+   */
   private static byte[] withIp(byte[] frame, int offset, int ip) {
     byte[] copy = frame.clone();
     copy[offset] = (byte) (ip >>> 24);

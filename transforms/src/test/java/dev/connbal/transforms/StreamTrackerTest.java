@@ -15,9 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The all-streams (-a) rules of SEMANTICS.md on the pure-Java {@link StreamTracker} and {@link
- * StreamFragment}: connection tracking, the "known at the time of any non-FIN/RST packet" rule,
- * and that fragments merged in any grouping give the same result as a direct replay of every
- * packet.
+ * StreamFragment}: connection tracking, the "known at the time of any non-FIN/RST packet" rule, and
+ * that fragments merged in any grouping give the same result as a direct replay of every packet.
  */
 class StreamTrackerTest {
   private static final int CLIENT = DnsTimelineTest.ip(10, 0, 0, 1);
@@ -54,7 +53,8 @@ class StreamTrackerTest {
     return p(t, false, flags, 0);
   }
 
-  private static StreamFragment fragment(List<Pkt> pkts, Long clientFirstSeen, Long reverseFirstSeen) {
+  private static StreamFragment fragment(
+      List<Pkt> pkts, Long clientFirstSeen, Long reverseFirstSeen) {
     // CLIENT (10.x) is the low endpoint of TUPLE.
     StreamFragment.Builder b = new StreamFragment.Builder(clientFirstSeen, reverseFirstSeen);
     for (Pkt p : pkts) {
@@ -149,13 +149,19 @@ class StreamTrackerTest {
   @Test
   void fragmentsMergeToTheSameResultAsADirectReplayOfEveryPacket() {
     Random random = new Random(42);
-    int[] flagChoices = {ACK, ACK, ACK, ACK | 0x08, SYN, SYN | ACK, FIN | ACK, RST, RST | ACK, SYN | 0x40 | 0x80};
+    int[] flagChoices = {
+      ACK, ACK, ACK, ACK | 0x08, SYN, SYN | ACK, FIN | ACK, RST, RST | ACK, SYN | 0x40 | 0x80
+    };
     for (int round = 0; round < 3000; round++) {
       packets.clear();
       int n = 1 + random.nextInt(14);
       for (int i = 0; i < n; i++) {
         long t = random.nextInt(8) * 300L; // many ties, some at exactly DNS-ish times
-        p(t, random.nextBoolean(), flagChoices[random.nextInt(flagChoices.length)], random.nextInt(3));
+        p(
+            t,
+            random.nextBoolean(),
+            flagChoices[random.nextInt(flagChoices.length)],
+            random.nextInt(3));
       }
       Long reverse = random.nextInt(4) == 0 ? (long) random.nextInt(2400) : null;
       List<BackendPort> expected = directReplay(packets, DNS, reverse);
@@ -173,7 +179,10 @@ class StreamTrackerTest {
       Collections.shuffle(fragments, random);
       StreamFragment merged = fragments.get(0);
       for (StreamFragment f : fragments.subList(1, fragments.size())) {
-        merged = random.nextBoolean() ? StreamFragment.merge(merged, f) : StreamFragment.merge(f, merged);
+        merged =
+            random.nextBoolean()
+                ? StreamFragment.merge(merged, f)
+                : StreamFragment.merge(f, merged);
       }
       List<BackendPort> actual = StreamTracker.countedConnections(TUPLE, merged);
       assertThat("packets " + packets + " reverse " + reverse, actual, equalTo(expected));
@@ -181,7 +190,8 @@ class StreamTrackerTest {
   }
 
   /** SEMANTICS.md's all-streams rules applied packet by packet, without any compression. */
-  private static List<BackendPort> directReplay(List<Pkt> pkts, Long clientFirstSeen, Long reverseFirstSeen) {
+  private static List<BackendPort> directReplay(
+      List<Pkt> pkts, Long clientFirstSeen, Long reverseFirstSeen) {
     List<Pkt> sorted = new ArrayList<>(pkts);
     sorted.sort(Comparator.comparing(Pkt::key));
     List<BackendPort> counted = new ArrayList<>();
@@ -213,7 +223,9 @@ class StreamTrackerTest {
         counts = false;
         isn = TcpFlags.isOpeningSyn(p.flags()) ? p.seq() : null;
         clientIsLow =
-            clientFirstSeen != null && reverseFirstSeen != null ? p.fromClient() : clientFirstSeen != null;
+            clientFirstSeen != null && reverseFirstSeen != null
+                ? p.fromClient()
+                : clientFirstSeen != null;
       }
       if (open) {
         long firstSeen = clientIsLow ? clientFirstSeen : reverseFirstSeen;
