@@ -1,0 +1,309 @@
+package dev.connbal.transforms;
+
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+
+import com.google.auto.value.AutoValue;
+import dev.connbal.snoop.SnoopIO;
+import dev.connbal.snoop.SnoopReadError;
+import dev.connbal.snoop.SnoopReadResult;
+import dev.connbal.snoop.SnoopRecord;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.ReadableFileCoder;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Distinct;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.join.CoGroupByKey;
+import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * connbal's analysis as Beam transforms: from snoop captures to the per (client, backend, port) TSV
+ * of SEMANTICS.md, the run report and the read errors.
+ *
+ * <pre>{@code
+ * ConnBalResult result =
+ *     pipeline
+ *         .apply(FileIO.match().filepattern("/captures/*.snoop"))
+ *         .apply(FileIO.readMatches())
+ *         .apply(ConnBal.analyze().withNameFilter("example.com"));
+ * }</pre>
+ *
+ * <p>The captures are read twice (see docs/ARCHITECTURE.md): pass 1 keeps the DNS messages and runs
+ * them, in timeline order, through the query matching and backend rules; pass 2 reads only TCP
+ * between the resulting (client, backend) pairs and counts connections against the backend table,
+ * which it takes as a side input so that it starts only once the table exists.
+ *
+ * <p>Shuffles that would be keyed by something as fine as a connection attempt, a 4-tuple or a
+ * (client, backend) pair are keyed by a {@link Shard} of it instead, and each shard's group is
+ * aggregated per fine key in memory: the number of shuffle keys stays at most {@value Shard#COUNT}
+ * whatever the capture (the Direct runner pays milliseconds per key), and a group holds only its
+ * share of the keys. Connections are counted, never listed: each shard emits its counts per
+ * (client, backend, port) and the join adds them up.
+ */
+public final class ConnBal {
+  private ConnBal() {}
+
+  /** The analysis with defaults: new connections only, no name filter, zero-padded IPs. */
+  public static Analyze analyze() {
+    return new AutoValue_ConnBal_Analyze.Builder()
+        .setAllStreams(false)
+        .setIpFormat(IpFormat.PADDED)
+        .build();
+  }
+
+  /** Implementation of {@link #analyze()}. */
+  @AutoValue
+  public abstract static class Analyze
+      extends PTransform<PCollection<FileIO.ReadableFile>, ConnBalResult> {
+    abstract boolean allStreams();
+
+    abstract @Nullable String nameFilter();
+
+    abstract IpFormat ipFormat();
+
+    abstract @Nullable Long desiredSplitSize();
+
+    abstract Builder toBuilder();
+
+    /**
+     * Counts every TCP stream (also those already open when the capture began), not only new SYNs:
+     * SEMANTICS.md's all-streams mode (-a).
+     */
+    public Analyze withAllStreams(boolean allStreams) {
+      return toBuilder().setAllStreams(allStreams).build();
+    }
+
+    /** Only queries whose name contains {@code filter} (ASCII case-insensitive) are looked at. */
+    public Analyze withNameFilter(String filter) {
+      checkArgument(filter != null && !filter.isEmpty(), "name filter must be a non-empty string");
+      return toBuilder().setNameFilter(filter).build();
+    }
+
+    /** How IP addresses print (default {@link IpFormat#PADDED}). */
+    public Analyze withIpFormat(IpFormat format) {
+      checkArgument(format != null, "IP format must not be null");
+      return toBuilder().setIpFormat(format).build();
+    }
+
+    /** Split size for reading the captures (default: SnoopIO's, 64 MiB); at least 64 bytes. */
+    public Analyze withDesiredSplitSize(long bytes) {
+      checkArgument(
+          bytes >= SnoopIO.MIN_DESIRED_SPLIT_SIZE,
+          "desired split size must be >= %s bytes, got %s",
+          SnoopIO.MIN_DESIRED_SPLIT_SIZE,
+          bytes);
+      return toBuilder().setDesiredSplitSize(bytes).build();
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder
+          .add(DisplayData.item("allStreams", allStreams()).withLabel("Count all TCP streams (-a)"))
+          .addIfNotNull(DisplayData.item("nameFilter", nameFilter()).withLabel("Query name filter"))
+          .add(DisplayData.item("ipFormat", ipFormat().name()).withLabel("IP address format"))
+          .addIfNotNull(
+              DisplayData.item("desiredSplitSize", desiredSplitSize())
+                  .withLabel("Desired split size (bytes)"));
+    }
+
+    @Override
+    public ConnBalResult expand(PCollection<FileIO.ReadableFile> files) {
+      // Pass 1: DNS events, one timeline, the backends.
+      SnoopReadResult pass1 = files.apply("ReadCapturesForDns", snoopReader());
+      PCollectionTuple dns =
+          pass1
+              .records()
+              .apply(
+                  "ExtractDnsEvents",
+                  ParDo.of(new ExtractDnsEventsFn(nameFilter()))
+                      .withOutputTags(
+                          ExtractDnsEventsFn.EVENTS, TupleTagList.of(ExtractDnsEventsFn.REPORT)));
+      PCollection<DnsEvent> events =
+          dns.get(ExtractDnsEventsFn.EVENTS).setCoder(DnsEventCoder.of());
+      PCollectionTuple timeline =
+          events
+              .apply("OneTimeline", WithKeys.of(0))
+              .setCoder(KvCoder.of(VarIntCoder.of(), DnsEventCoder.of()))
+              .apply("GroupDnsEvents", GroupByKey.create())
+              .apply(
+                  "RunDnsTimeline",
+                  ParDo.of(new RunDnsTimelineFn())
+                      .withOutputTags(
+                          RunDnsTimelineFn.FACTS,
+                          TupleTagList.of(RunDnsTimelineFn.REPORT).and(RunDnsTimelineFn.TABLE)));
+      PCollection<KV<Long, BackendFacts>> facts =
+          timeline
+              .get(RunDnsTimelineFn.FACTS)
+              .setCoder(KvCoder.of(VarLongCoder.of(), BackendFactsCoder.of()));
+      // No DNS events at all: no timeline ran, and the table is empty.
+      PCollectionView<BackendTable> backendTable =
+          timeline
+              .get(RunDnsTimelineFn.TABLE)
+              .setCoder(BackendTableCoder.of())
+              .apply(
+                  "BackendTable",
+                  View.<BackendTable>asSingleton().withDefaultValue(BackendTable.EMPTY));
+
+      // Pass 2: TCP between known pairs, counted per (client, backend, port).
+      PCollection<SnoopRecord> tcpRecords =
+          files
+              .apply(
+                  "WaitForBackendTable",
+                  ParDo.of(new WaitForBackendTableFn(backendTable)).withSideInputs(backendTable))
+              .setCoder(ReadableFileCoder.of())
+              .apply("ReadCapturesForTcp", snoopReader())
+              .records();
+      // Partial counts per (client, backend, port), one per shard that saw the port; the join
+      // adds them up.
+      PCollection<KV<BackendPort, Long>> conns =
+          (allStreams()
+                  ? countStreams(tcpRecords, backendTable)
+                  : countAttempts(tcpRecords, backendTable))
+              .setCoder(KvCoder.of(BackendPortCoder.of(), VarLongCoder.of()));
+
+      // The join, per shard of (client, backend) pairs, and the document.
+      PCollection<KV<Integer, BackendFacts>> factsByShard =
+          facts
+              .apply(
+                  "ShardFacts",
+                  MapElements.into(
+                          TypeDescriptors.kvs(
+                              TypeDescriptors.integers(), TypeDescriptor.of(BackendFacts.class)))
+                      .via(f -> KV.of(Shard.of(f.getKey(), 0), f.getValue())))
+              .setCoder(KvCoder.of(VarIntCoder.of(), BackendFactsCoder.of()));
+      PCollection<KV<Integer, KV<BackendPort, Long>>> connsByShard =
+          conns
+              .apply(
+                  "ShardConns",
+                  MapElements.into(
+                          TypeDescriptors.kvs(
+                              TypeDescriptors.integers(),
+                              TypeDescriptors.kvs(
+                                  TypeDescriptor.of(BackendPort.class), TypeDescriptors.longs())))
+                      .via(c -> KV.of(Shard.of(c.getKey().pair(), 0), c)))
+              .setCoder(
+                  KvCoder.of(
+                      VarIntCoder.of(), KvCoder.of(BackendPortCoder.of(), VarLongCoder.of())));
+      PCollection<String> tsv =
+          KeyedPCollectionTuple.of(JoinRowsFn.FACTS, factsByShard)
+              .and(JoinRowsFn.PORT_CONNS, connsByShard)
+              .apply("JoinFactsAndConns", CoGroupByKey.create())
+              .apply("Rows", ParDo.of(new JoinRowsFn()))
+              .setCoder(TsvRowCoder.of())
+              .apply("SortedTsv", Combine.globally(new TsvDocumentFn(ipFormat())))
+              .setCoder(StringUtf8Coder.of());
+
+      PCollection<RunReport> report = report(dns, timeline, pass1.errors());
+      return new ConnBalResult(files.getPipeline(), tsv, report, pass1.errors());
+    }
+
+    private SnoopIO.ReadFiles snoopReader() {
+      SnoopIO.ReadFiles read = SnoopIO.readFiles();
+      return desiredSplitSize() == null ? read : read.withDesiredSplitSize(desiredSplitSize());
+    }
+
+    private static PCollection<KV<BackendPort, Long>> countAttempts(
+        PCollection<SnoopRecord> records, PCollectionView<BackendTable> backendTable) {
+      return records
+          .apply(
+              "ExtractSynAttempts",
+              ParDo.of(new ExtractSynAttemptsFn(backendTable)).withSideInputs(backendTable))
+          .setCoder(
+              KvCoder.of(VarIntCoder.of(), KvCoder.of(AttemptKeyCoder.of(), VarLongCoder.of())))
+          .apply("GroupAttemptsByShard", GroupByKey.create())
+          .apply(
+              "CountAttempts",
+              ParDo.of(new CountAttemptsFn(backendTable)).withSideInputs(backendTable));
+    }
+
+    private static PCollection<KV<BackendPort, Long>> countStreams(
+        PCollection<SnoopRecord> records, PCollectionView<BackendTable> backendTable) {
+      return records
+          .apply(
+              "ExtractStreamFragments",
+              ParDo.of(new ExtractStreamFragmentsFn(backendTable)).withSideInputs(backendTable))
+          .setCoder(
+              KvCoder.of(
+                  VarIntCoder.of(), KvCoder.of(FourTupleCoder.of(), StreamFragmentCoder.of())))
+          .apply("GroupStreamsByShard", GroupByKey.create())
+          .apply("CountStreams", ParDo.of(new CountStreamsFn()));
+    }
+
+    private static PCollection<RunReport> report(
+        PCollectionTuple dns, PCollectionTuple timeline, PCollection<SnoopReadError> errors) {
+      PCollection<RunReport> decoding =
+          dns.get(ExtractDnsEventsFn.REPORT).setCoder(RunReportCoder.of());
+      PCollection<RunReport> matching =
+          timeline.get(RunDnsTimelineFn.REPORT).setCoder(RunReportCoder.of());
+      PCollection<RunReport> readErrors =
+          errors
+              .apply("ReadErrorCounts", ParDo.of(new ReadErrorReportFn()))
+              .setCoder(RunReportCoder.of());
+      PCollection<RunReport> filesWithErrors =
+          errors
+              .apply(
+                  "ErrorFiles",
+                  MapElements.into(TypeDescriptors.strings()).via(SnoopReadError::file))
+              .apply("DistinctErrorFiles", Distinct.create())
+              .apply(
+                  "FileWithErrors",
+                  MapElements.into(TypeDescriptor.of(RunReport.class))
+                      .via(file -> fileWithErrors()))
+              .setCoder(RunReportCoder.of());
+      // One all-zero part guarantees a report even for an input with nothing in it, without
+      // Combine's default value (which would be Java-serialized into the pipeline).
+      PCollection<RunReport> zero =
+          decoding
+              .getPipeline()
+              .apply("ZeroReport", Create.of(RunReport.empty()).withCoder(RunReportCoder.of()));
+      return PCollectionList.of(zero)
+          .and(decoding)
+          .and(matching)
+          .and(readErrors)
+          .and(filesWithErrors)
+          .apply("AllReportParts", Flatten.pCollections())
+          .apply("RunReport", Combine.globally(new SumRunReportsFn()).withoutDefaults())
+          .setCoder(RunReportCoder.of());
+    }
+
+    private static RunReport fileWithErrors() {
+      ConnBalMetrics.FILES_WITH_ERRORS.inc();
+      return RunReport.builder().setFilesWithErrors(1).build();
+    }
+
+    /** Builder for {@link Analyze}. */
+    @AutoValue.Builder
+    abstract static class Builder {
+      abstract Builder setAllStreams(boolean allStreams);
+
+      abstract Builder setNameFilter(String nameFilter);
+
+      abstract Builder setIpFormat(IpFormat ipFormat);
+
+      abstract Builder setDesiredSplitSize(Long bytes);
+
+      abstract Analyze build();
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.connbal.transforms;
+
+import dev.connbal.transforms.decode.DnsName;
+import dev.connbal.transforms.decode.DnsNameCoder;
+import dev.connbal.transforms.decode.DnsRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.util.VarInt;
+
+/** Deterministic coder for {@link DnsEvent}. */
+final class DnsEventCoder extends AtomicCoder<DnsEvent> {
+  private static final DnsEventCoder INSTANCE = new DnsEventCoder();
+  private static final DnsNameCoder NAME = DnsNameCoder.of();
+
+  static DnsEventCoder of() {
+    return INSTANCE;
+  }
+
+  @Override
+  public void encode(DnsEvent e, OutputStream out) throws IOException {
+    OrderKeyCoder.of().encode(e.order(), out);
+    out.write(e.isResponse() ? 1 : 0);
+    QueryKey q = e.query();
+    VarInt.encode(q.clientIp(), out);
+    VarInt.encode(q.clientPort(), out);
+    VarInt.encode(q.serverIp(), out);
+    VarInt.encode(q.id(), out);
+    NAME.encode(q.name(), out);
+    VarInt.encode(e.answerCount(), out);
+    VarInt.encode(e.records().size(), out);
+    for (DnsEventRecord r : e.records()) {
+      out.write(r.section().ordinal());
+      VarInt.encode(r.type(), out);
+      NAME.encode(r.owner(), out);
+      if (r.isA()) {
+        VarInt.encode(r.address(), out);
+      } else {
+        VarInt.encode(r.port(), out);
+        NAME.encode(r.target(), out);
+      }
+    }
+  }
+
+  @Override
+  public DnsEvent decode(InputStream in) throws IOException {
+    OrderKey order = OrderKeyCoder.of().decode(in);
+    boolean isResponse = readByte(in) == 1;
+    QueryKey query =
+        new QueryKey(
+            VarInt.decodeInt(in),
+            VarInt.decodeInt(in),
+            VarInt.decodeInt(in),
+            VarInt.decodeInt(in),
+            NAME.decode(in));
+    int answerCount = VarInt.decodeInt(in);
+    int n = VarInt.decodeInt(in);
+    if (n < 0) {
+      throw new CoderException("negative record count " + n);
+    }
+    List<DnsEventRecord> records = new ArrayList<>(Math.min(n, 1024));
+    for (int i = 0; i < n; i++) {
+      int sectionIndex = readByte(in);
+      if (sectionIndex >= DnsEventRecord.Section.values().length) {
+        throw new CoderException("bad record section " + sectionIndex);
+      }
+      DnsEventRecord.Section section = DnsEventRecord.Section.values()[sectionIndex];
+      int type = VarInt.decodeInt(in);
+      DnsName owner = NAME.decode(in);
+      if (type == DnsRecord.A) {
+        records.add(DnsEventRecord.a(section, owner, VarInt.decodeInt(in)));
+      } else {
+        int port = VarInt.decodeInt(in);
+        DnsName target = NAME.decode(in);
+        try {
+          records.add(new DnsEventRecord(section, type, owner, 0, port, target));
+        } catch (IllegalArgumentException e) {
+          throw new CoderException("bad DNS event record: " + e.getMessage());
+        }
+      }
+    }
+    try {
+      return new DnsEvent(order, isResponse, query, answerCount, records);
+    } catch (IllegalArgumentException e) {
+      throw new CoderException("bad DNS event: " + e.getMessage());
+    }
+  }
+
+  private static int readByte(InputStream in) throws IOException {
+    int b = in.read();
+    if (b < 0) {
+      throw new CoderException("unexpected end of DNS event");
+    }
+    return b;
+  }
+
+  @Override
+  public void verifyDeterministic() {}
+}

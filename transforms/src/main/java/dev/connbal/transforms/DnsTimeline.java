@@ -1,0 +1,194 @@
+package dev.connbal.transforms;
+
+import dev.connbal.transforms.decode.DnsName;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The DNS half of SEMANTICS.md as a plain state machine: fed every DNS event of every file in
+ * timeline order, it matches responses to queries, keeps the global SRV knowledge and applies the
+ * backend rules, and yields per (client, backend) what DNS said.
+ *
+ * <p>Pure Java and single-threaded so that the rules can be tested without Beam; {@link
+ * RunDnsTimelineFn} runs it over the sorted events of a whole run.
+ */
+final class DnsTimeline {
+  private final OutstandingQueries queries = new OutstandingQueries();
+  private final SrvTargets srvTargets = new SrvTargets();
+  private final Map<Long, Backend> backends = new HashMap<>();
+  private long matchedResponses;
+  private long unmatchedResponses;
+  private OrderKey last;
+
+  /** Mutable per-backend state while the timeline runs. */
+  private static final class Backend {
+    final int client;
+    final int address;
+    final long firstSeenMicros;
+    final DnsName name;
+    long dnsCount;
+    final TreeMap<Integer, Long> srvPortDns = new TreeMap<>();
+
+    Backend(int client, int address, long firstSeenMicros, DnsName name) {
+      this.client = client;
+      this.address = address;
+      this.firstSeenMicros = firstSeenMicros;
+      this.name = name;
+    }
+  }
+
+  /** What one response's own SRV answers say about one target. */
+  private static final class ResponseSrv {
+    final DnsName service;
+    final Set<Integer> ports = new LinkedHashSet<>();
+
+    ResponseSrv(DnsName service) {
+      this.service = service;
+    }
+  }
+
+  private record PortListing(long pair, int port) {}
+
+  /** Feeds the next event; events must come in {@link OrderKey} order. */
+  void accept(DnsEvent event) {
+    if (last != null && event.order().compareTo(last) < 0) {
+      throw new IllegalStateException("DNS event " + event.order() + " arrived after " + last);
+    }
+    last = event.order();
+    long timestamp = event.order().timestampMicros();
+    if (!event.isResponse()) {
+      queries.sent(event.query(), timestamp);
+    } else if (queries.answer(event.query(), timestamp)) {
+      matchedResponses++;
+      applyBackendRules(event);
+    } else {
+      unmatchedResponses++;
+    }
+  }
+
+  long matchedResponses() {
+    return matchedResponses;
+  }
+
+  long unmatchedResponses() {
+    return unmatchedResponses;
+  }
+
+  /** What DNS said about every backend so far. */
+  List<BackendFacts> backends() {
+    List<BackendFacts> facts = new ArrayList<>(backends.size());
+    for (Backend b : backends.values()) {
+      facts.add(
+          new BackendFacts(
+              b.client, b.address, b.firstSeenMicros, b.name, b.dnsCount, b.srvPortDns));
+    }
+    return facts;
+  }
+
+  private void applyBackendRules(DnsEvent response) {
+    List<DnsEventRecord> records = response.records();
+    // SRV answers teach before any A record is looked at: servers rotate record order, and the
+    // response's own A records are the addresses of the targets it has just named.
+    Map<DnsName, ResponseSrv> srvHere = new HashMap<>();
+    Map<DnsName, List<DnsName>> aliasesOf = new HashMap<>();
+    boolean hasCname = false;
+    for (DnsEventRecord r : records) {
+      if (r.isSrv() && !isRoot(r.target())) {
+        srvTargets.learn(r.owner(), r.target(), r.port());
+        srvHere.computeIfAbsent(r.target(), t -> new ResponseSrv(r.owner())).ports.add(r.port());
+      } else if (r.isCname()) {
+        hasCname = true;
+        aliasesOf.computeIfAbsent(r.target(), t -> new ArrayList<>()).add(r.owner());
+      }
+    }
+
+    Map<DnsEventRecord, DnsName> targetOf = new LinkedHashMap<>();
+    boolean aboutKnownTarget = srvTargets.get(response.query().name()) != null;
+    for (DnsEventRecord r : records) {
+      if (r.isA()) {
+        DnsName target = knownTarget(r.owner(), aliasesOf);
+        if (target != null) {
+          targetOf.put(r, target);
+          aboutKnownTarget = true;
+        }
+      }
+    }
+    if (hasCname && response.answerCount() <= 2 && !aboutKnownTarget) {
+      return; // one backend behind an alias
+    }
+
+    int client = response.query().clientIp();
+    long timestamp = response.order().timestampMicros();
+    Set<Long> listed = new HashSet<>();
+    Set<PortListing> listedPorts = new HashSet<>();
+    for (DnsEventRecord r : records) {
+      if (!r.isA()) {
+        continue;
+      }
+      DnsName target = targetOf.get(r);
+      if (target != null) {
+        ResponseSrv here = srvHere.get(target);
+        SrvTargets.Target known = srvTargets.get(target);
+        DnsName service = here != null ? here.service : known.firstService();
+        Set<Integer> ports = here != null ? here.ports : known.ports();
+        list(client, r.address(), service, ports, timestamp, listed, listedPorts);
+      } else if (r.section() == DnsEventRecord.Section.ANSWER && response.answerCount() > 1) {
+        list(client, r.address(), r.owner(), Set.of(), timestamp, listed, listedPorts);
+      }
+    }
+  }
+
+  private void list(
+      int client,
+      int address,
+      DnsName name,
+      Collection<Integer> ports,
+      long timestamp,
+      Set<Long> listed,
+      Set<PortListing> listedPorts) {
+    long pair = ClientBackend.of(client, address);
+    Backend b = backends.computeIfAbsent(pair, p -> new Backend(client, address, timestamp, name));
+    if (listed.add(pair)) {
+      b.dnsCount++;
+    }
+    for (int port : ports) {
+      if (listedPorts.add(new PortListing(pair, port))) {
+        b.srvPortDns.merge(port, 1L, Long::sum);
+      }
+    }
+  }
+
+  /**
+   * The known SRV target that {@code owner} is, or that reaches {@code owner} through the
+   * response's CNAME answers; null when there is none.
+   */
+  private DnsName knownTarget(DnsName owner, Map<DnsName, List<DnsName>> aliasesOf) {
+    Set<DnsName> seen = new HashSet<>();
+    ArrayDeque<DnsName> pending = new ArrayDeque<>();
+    pending.add(owner);
+    while (!pending.isEmpty()) {
+      DnsName name = pending.poll();
+      if (!seen.add(name)) {
+        continue;
+      }
+      if (srvTargets.get(name) != null) {
+        return name;
+      }
+      pending.addAll(aliasesOf.getOrDefault(name, List.of()));
+    }
+    return null;
+  }
+
+  private static boolean isRoot(DnsName name) {
+    return ".".equals(name.presentation());
+  }
+}

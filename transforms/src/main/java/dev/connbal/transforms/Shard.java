@@ -1,0 +1,39 @@
+package dev.connbal.transforms;
+
+/**
+ * Spreads fine-grained keys (attempts, 4-tuples, (client, backend) pairs) over a fixed number of
+ * shuffle keys. Grouping by shard instead of by fine key keeps the number of shuffle keys small
+ * whatever the capture holds (the Direct runner pays per key: a million attempt keys would take
+ * hours), while each shard's group holds only about 1/{@value #COUNT} of the fine keys, so memory
+ * stays bounded when a group is aggregated in a map. The hash is computed here, not by {@code
+ * hashCode()}, so every worker JVM puts a key in the same shard.
+ */
+final class Shard {
+  static final int COUNT = 256;
+
+  private Shard() {}
+
+  static int of(long a, long b) {
+    return (int) Long.remainderUnsigned(mix(mix(a) ^ b), COUNT);
+  }
+
+  static int of(AttemptKey k) {
+    return of(
+        ClientBackend.of(k.client(), k.backend()),
+        ((long) k.clientPort() << 48) ^ ((long) k.port() << 32) ^ k.isn());
+  }
+
+  static int of(FourTuple t) {
+    return of(ClientBackend.of(t.lowIp(), t.highIp()), ((long) t.lowPort() << 16) | t.highPort());
+  }
+
+  /** The finalizer of MurmurHash3's 64-bit hash: every input bit affects every output bit. */
+  private static long mix(long x) {
+    x ^= x >>> 33;
+    x *= 0xff51afd7ed558ccdL;
+    x ^= x >>> 33;
+    x *= 0xc4ceb9fe1a85ec53L;
+    x ^= x >>> 33;
+    return x;
+  }
+}

@@ -1,0 +1,130 @@
+package dev.connbal.transforms;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.connbal.transforms.decode.DnsName;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.junit.jupiter.api.Test;
+
+/** Every value coder of the engine round-trips its values and is deterministic. */
+class CodersTest {
+  private static final int IP = 0xC0A80101; // 192.168.1.1: negative as an int
+  private static final OrderKey KEY =
+      new OrderKey(1_700_000_000_123_456L, "file:///a b/ü.snoop", 4096);
+
+  private static <T> void roundTrips(Coder<T> coder, T value) throws CoderException {
+    byte[] bytes = CoderUtils.encodeToByteArray(coder, value);
+    assertThat(CoderUtils.decodeFromByteArray(coder, bytes), equalTo(value));
+    assertThat(CoderUtils.encodeToByteArray(coder, value), equalTo(bytes));
+    assertDoesNotThrow(() -> coder.verifyDeterministic());
+  }
+
+  @Test
+  void orderKey() throws CoderException {
+    roundTrips(OrderKeyCoder.of(), KEY);
+  }
+
+  @Test
+  void dnsEvents() throws CoderException {
+    QueryKey q =
+        new QueryKey(IP, 65535, 0x0A000035, 0xFFFF, DnsName.fromPresentation("a\\009b.example."));
+    roundTrips(DnsEventCoder.of(), DnsEvent.query(KEY, q));
+    roundTrips(
+        DnsEventCoder.of(),
+        DnsEvent.response(
+            KEY,
+            q,
+            4,
+            List.of(
+                DnsEventRecord.a(DnsEventRecord.Section.ANSWER, q.name(), IP),
+                DnsEventRecord.srv(q.name(), DnsName.fromPresentation("t.example."), 443),
+                DnsEventRecord.cname(q.name(), DnsName.fromPresentation("c.example.")),
+                DnsEventRecord.a(DnsEventRecord.Section.ADDITIONAL, q.name(), -1))));
+  }
+
+  @Test
+  void backendFacts() throws CoderException {
+    roundTrips(
+        BackendFactsCoder.of(),
+        new BackendFacts(
+            IP,
+            -1,
+            5,
+            DnsName.fromPresentation("_s._tcp.x."),
+            7,
+            new TreeMap<>(Map.of(80, 3L, 65535, 1L))));
+  }
+
+  @Test
+  void keys() throws CoderException {
+    roundTrips(AttemptKeyCoder.of(), new AttemptKey(IP, 65535, -1, 443, 0xFFFFFFFFL));
+    roundTrips(BackendPortCoder.of(), new BackendPort(IP, -1, 0));
+    roundTrips(FourTupleCoder.of(), FourTuple.of(IP, 1, 0x0A000001, 2));
+  }
+
+  @Test
+  void backendTable() throws CoderException {
+    roundTrips(BackendTableCoder.of(), BackendTable.EMPTY);
+    BackendTable table =
+        BackendTable.of(Map.of(ClientBackend.of(IP, -1), 5L, ClientBackend.of(1, 2), 0L));
+    roundTrips(BackendTableCoder.of(), table);
+    assertThat(table.firstSeen(ClientBackend.of(IP, -1)), equalTo(5L));
+    assertThat(table.contains(ClientBackend.of(-1, IP)), equalTo(false));
+  }
+
+  @Test
+  void streamFragment() throws CoderException {
+    StreamFragment.Builder b = new StreamFragment.Builder(10L, null);
+    b.add(KEY, true, TcpFlags.SYN, 0xFFFFFFFFL);
+    b.add(new OrderKey(5, "f", 1), false, TcpFlags.ACK, 0);
+    b.add(new OrderKey(20, "f", 2), true, TcpFlags.ACK, 0);
+    b.add(new OrderKey(30, "f", 3), true, TcpFlags.RST, 0);
+    roundTrips(StreamFragmentCoder.of(), b.build());
+  }
+
+  @Test
+  void tsvRowAndReport() throws CoderException {
+    roundTrips(TsvRowCoder.of(), new TsvRow(IP, 1, TsvRow.UNKNOWN_PORT, 0, 9, "x\\009."));
+    roundTrips(
+        RunReportCoder.of(),
+        RunReport.builder()
+            .setPackets(1)
+            .setFrameBytes(2)
+            .setCorruptRegions(3)
+            .setCorruptBytes(4)
+            .setTruncatedRecords(5)
+            .setTruncatedBytes(6)
+            .setFilesWithErrors(7)
+            .setDnsMalformed(8)
+            .setResponsesWithoutQuery(9)
+            .setNonIpv4Frames(10)
+            .setMalformedFrames(11)
+            .setFragmentsSkipped(Long.MAX_VALUE)
+            .build());
+  }
+
+  @Test
+  void corruptInputFailsWithAnIoException() {
+    byte[] truncated = new byte[] {1, 2, 3};
+    assertThrows(
+        IOException.class, () -> DnsEventCoder.of().decode(new ByteArrayInputStream(truncated)));
+    assertThrows(
+        IOException.class,
+        () -> StreamFragmentCoder.of().decode(new ByteArrayInputStream(truncated)));
+    // no low-client time, high-client time 1, one marker at (0, "", 0) from high, kind 9
+    byte[] badMarkerKind = {0, 1, 1, 1, 0, 0, 0, 0, 9};
+    assertThrows(
+        CoderException.class,
+        () -> StreamFragmentCoder.of().decode(new ByteArrayInputStream(badMarkerKind)));
+  }
+}

@@ -1,0 +1,168 @@
+package dev.connbal.transforms;
+
+import dev.connbal.snoop.SnoopReadError;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Runs {@link ConnBal#analyze()} over capture files on a real runner and brings its outputs back:
+ * every element of every output is written to its own file by the workers (which works on the
+ * Direct runner and embedded Flink alike) and decoded here, so tests can assert on exact values,
+ * including that there is exactly one TSV document and one report.
+ */
+final class ConnBalRun {
+  /** What a run produced. */
+  record Output(
+      List<String> tsvDocuments,
+      List<RunReport> reports,
+      List<String> readErrors,
+      Map<String, Long> connbalCounters) {
+    /** The single TSV document; fails if the run produced none or several. */
+    String tsv() {
+      if (tsvDocuments.size() != 1) {
+        throw new AssertionError("expected exactly one TSV document, got " + tsvDocuments);
+      }
+      return tsvDocuments.get(0);
+    }
+
+    /** The single report; fails if the run produced none or several. */
+    RunReport report() {
+      if (reports.size() != 1) {
+        throw new AssertionError("expected exactly one report, got " + reports);
+      }
+      return reports.get(0);
+    }
+  }
+
+  private ConnBalRun() {}
+
+  static PipelineOptions directOptions() {
+    PipelineOptions options = PipelineOptionsFactory.create();
+    options.setRunner(DirectRunner.class);
+    return options;
+  }
+
+  /**
+   * Direct runner options as the connbal command sets them for real captures: without the runner's
+   * per-element immutability and encodability checks.
+   */
+  static PipelineOptions fastDirectOptions() {
+    DirectOptions options = PipelineOptionsFactory.as(DirectOptions.class);
+    options.setRunner(DirectRunner.class);
+    options.setEnforceImmutability(false);
+    options.setEnforceEncodability(false);
+    return options;
+  }
+
+  /** Runs on the Direct runner over every file matching {@code filepattern}. */
+  static Output direct(String filepattern, ConnBal.Analyze analyze, Path scratch) {
+    return run(directOptions(), filepattern, analyze, scratch);
+  }
+
+  static Output run(
+      PipelineOptions options, String filepattern, ConnBal.Analyze analyze, Path scratch) {
+    try {
+      Path out = Files.createTempDirectory(scratch, "run");
+      Path tsvDir = Files.createDirectory(out.resolve("tsv"));
+      Path reportDir = Files.createDirectory(out.resolve("report"));
+      Path errorDir = Files.createDirectory(out.resolve("errors"));
+      Pipeline p = Pipeline.create(options);
+      ConnBalResult result =
+          p.apply(FileIO.match().filepattern(filepattern))
+              .apply(FileIO.readMatches())
+              .apply(analyze);
+      writeEach(result.tsv(), StringUtf8Coder.of(), tsvDir);
+      writeEach(result.report(), RunReportCoder.of(), reportDir);
+      PCollection<String> errors =
+          result
+              .readErrors()
+              .apply(
+                  "ErrorText",
+                  MapElements.into(TypeDescriptors.strings())
+                      .via((SnoopReadError e) -> e.kind() + " " + e.bytes() + " " + e.message()));
+      writeEach(errors, StringUtf8Coder.of(), errorDir);
+      PipelineResult run = p.run();
+      run.waitUntilFinish();
+      return new Output(
+          readEach(StringUtf8Coder.of(), tsvDir),
+          readEach(RunReportCoder.of(), reportDir),
+          readEach(StringUtf8Coder.of(), errorDir),
+          counters(run));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The attempted values of the run's counters in namespace "connbal", by name. */
+  private static Map<String, Long> counters(PipelineResult run) {
+    Map<String, Long> counters = new TreeMap<>();
+    MetricQueryResults results =
+        run.metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.inNamespace(ConnBalMetrics.NAMESPACE))
+                    .build());
+    for (MetricResult<Long> c : results.getCounters()) {
+      counters.merge(c.getName().getName(), c.getAttempted(), Long::sum);
+    }
+    return counters;
+  }
+
+  private static <T> void writeEach(PCollection<T> values, Coder<T> coder, Path dir) {
+    values.apply("WriteTo" + dir.getFileName(), ParDo.of(new WriteEachFn<>(coder, dir.toString())));
+  }
+
+  private static <T> List<T> readEach(Coder<T> coder, Path dir) throws IOException {
+    List<T> values = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.sorted().toList()) {
+        values.add(CoderUtils.decodeFromByteArray(coder, Files.readAllBytes(f)));
+      }
+    }
+    return values;
+  }
+
+  /** Writes each element, encoded, to a new file of its own in a directory. */
+  private static final class WriteEachFn<T> extends DoFn<T, Void> {
+    private final Coder<T> coder;
+    private final String dir;
+
+    WriteEachFn(Coder<T> coder, String dir) {
+      this.coder = coder;
+      this.dir = dir;
+    }
+
+    @ProcessElement
+    public void process(@Element T value) throws IOException {
+      Files.write(
+          Path.of(dir, UUID.randomUUID().toString()), CoderUtils.encodeToByteArray(coder, value));
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.connbal.transforms;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.junit.jupiter.api.Test;
+
+/** {@link ConnBal#analyze()}'s options, their validation and display data; the report text. */
+class ConnBalTransformTest {
+  @Test
+  void optionsAreValidated() {
+    ConnBal.Analyze analyze = ConnBal.analyze();
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> analyze.withDesiredSplitSize(63))
+            .getMessage(),
+        containsString(">= 64"));
+    assertThrows(IllegalArgumentException.class, () -> analyze.withNameFilter(""));
+    assertThrows(IllegalArgumentException.class, () -> analyze.withNameFilter(null));
+    assertThrows(IllegalArgumentException.class, () -> analyze.withIpFormat(null));
+  }
+
+  @Test
+  void displayDataShowsTheOptions() {
+    DisplayData data =
+        DisplayData.from(
+            ConnBal.analyze()
+                .withAllStreams(true)
+                .withNameFilter("example")
+                .withIpFormat(IpFormat.PLAIN)
+                .withDesiredSplitSize(1024));
+    List<String> items =
+        data.items().stream()
+            .map(i -> i.getKey() + "=" + i.getValue())
+            .collect(Collectors.toList());
+    assertThat(items, hasItem("allStreams=true"));
+    assertThat(items, hasItem("nameFilter=example"));
+    assertThat(items, hasItem("ipFormat=PLAIN"));
+    assertThat(items, hasItem("desiredSplitSize=1024"));
+  }
+
+  @Test
+  void ipFormats() {
+    int ip = DnsTimelineTest.ip(192, 0, 2, 7);
+    assertThat(IpFormat.PADDED.format(ip), equalTo("192.000.002.007"));
+    assertThat(IpFormat.PLAIN.format(ip), equalTo("192.0.2.7"));
+    assertThat(IpFormat.PADDED.format(0), equalTo("000.000.000.000"));
+    assertThat(IpFormat.PLAIN.format(-1), equalTo("255.255.255.255"));
+  }
+
+  @Test
+  void reportFormatsOneCountPerLine() {
+    RunReport r =
+        RunReport.builder()
+            .setPackets(123)
+            .setCorruptRegions(2)
+            .setCorruptBytes(4000)
+            .build()
+            .plus(RunReport.builder().setPackets(1).setResponsesWithoutQuery(3).build());
+    assertThat(
+        r.format(),
+        equalTo(
+            "packets read: 124\n"
+                + "frame bytes read: 0\n"
+                + "corrupt regions skipped: 2\n"
+                + "corrupt bytes skipped: 4000\n"
+                + "truncated records: 0\n"
+                + "truncated bytes: 0\n"
+                + "files with errors: 0\n"
+                + "DNS messages malformed: 0\n"
+                + "DNS responses without a matching query: 3\n"
+                + "frames skipped as non-IPv4: 0\n"
+                + "frames skipped as malformed: 0\n"
+                + "IPv4 fragments skipped: 0\n"));
+  }
+
+  @Test
+  void documentSortsRowsByUnsignedIpsThenPort() {
+    TsvDocumentFn fn = new TsvDocumentFn(IpFormat.PLAIN);
+    List<TsvRow> acc = fn.createAccumulator();
+    fn.addInput(acc, new TsvRow(-1, 1, 80, 1, 1, "z."));
+    fn.addInput(acc, new TsvRow(1, -1, 443, 0, 1, "y."));
+    fn.addInput(acc, new TsvRow(1, 2, 8080, 0, 1, "x."));
+    fn.addInput(acc, new TsvRow(1, 2, 443, 2, 1, "x."));
+    assertThat(
+        fn.extractOutput(fn.mergeAccumulators(List.of(acc, fn.createAccumulator()))),
+        equalTo(
+            "0.0.0.1\t0.0.0.2:443\t2\t1\tx.\n"
+                + "0.0.0.1\t0.0.0.2:8080\t0\t1\tx.\n"
+                + "0.0.0.1\t255.255.255.255:443\t0\t1\ty.\n"
+                + "255.255.255.255\t0.0.0.1:80\t1\t1\tz.\n"));
+    assertThat(fn.extractOutput(fn.createAccumulator()), equalTo(""));
+  }
+}
