@@ -84,9 +84,8 @@ final class DnsMessageReader {
     this.buf = buf;
     this.base = offset;
     this.length = length;
-    int tracked = Math.max(length, 0);
-    this.suffixName = new DnsName[tracked];
-    this.suffixWireOffset = new int[tracked];
+    this.suffixName = new DnsName[length];
+    this.suffixWireOffset = new int[length];
   }
 
   DnsMessage read() throws DnsDecodeException {

@@ -1,0 +1,255 @@
+package dev.connbal.snoop;
+
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkNotNull;
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkState;
+
+import com.google.auto.value.AutoValue;
+import javax.annotation.Nullable;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Distinct;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Reads snoop version 2 captures (RFC 1761, Ethernet) from any Beam {@code FileSystem}: local
+ * paths and globs, {@code s3://} with {@code beam-sdks-java-io-amazon-web-services2}, and others.
+ *
+ * <pre>{@code
+ * SnoopReadResult r = pipeline.apply(SnoopIO.read().from("/captures/*.snoop"));
+ * PCollection<SnoopRecord> records = r.records();
+ * PCollection<SnoopReadError> errors = r.errors();
+ *
+ * SnoopReadResult r2 = files.apply(SnoopIO.readFiles()); // files: PCollection<ReadableFile>
+ * }</pre>
+ *
+ * <p>Uncompressed files are split into byte ranges of {@link Read#withDesiredSplitSize} (default
+ * 64 MiB) read in parallel; how range boundaries are found inside the stream of records, and why
+ * no record is lost or read twice, is explained on {@code SnoopFileReader}. Compressed files
+ * ({@code .gz} and others, by default detected from the file name) are read whole by one worker.
+ *
+ * <p>Nothing is dropped silently: bad file headers (empty file, truncated header, bad magic,
+ * version other than 2, datalink other than Ethernet 4 or 0), corrupt regions, truncated records
+ * and unreadable files are elements of {@link SnoopReadResult#errors()}; the other files and the
+ * good records of a damaged file are still read. A file that cannot be opened yields one
+ * UNREADABLE error per byte range it was split into (one for files up to the split size), each
+ * naming its offset and size, so that a range failing alone is never lost silently. Records of
+ * datalink 0 files report datalink 4: both are Ethernet frames.
+ *
+ * <p>Beam metrics in namespace {@value #METRICS_NAMESPACE}: {@code records}, {@code recordBytes}
+ * (bytes of good records, headers and padding included), {@code corruptRegions}, {@code
+ * truncatedRecords}, {@code bytesSkipped} (bytes of corrupt regions and truncated records), {@code
+ * resyncs} (range boundaries located by resynchronisation), {@code fileLevelErrors} and {@code
+ * filesWithErrors} (distinct files with at least one error).
+ */
+public final class SnoopIO {
+  public static final String METRICS_NAMESPACE = "connbal.snoop";
+  public static final long DEFAULT_DESIRED_SPLIT_SIZE = 64L << 20;
+  public static final long MIN_DESIRED_SPLIT_SIZE = 64;
+
+  private SnoopIO() {}
+
+  /** Reads the files matching a filepattern; set it with {@link Read#from}. */
+  public static Read read() {
+    return new AutoValue_SnoopIO_Read.Builder()
+        .setDesiredSplitSize(DEFAULT_DESIRED_SPLIT_SIZE)
+        .setCompression(Compression.AUTO)
+        .setEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD)
+        .build();
+  }
+
+  /** Reads the given files, e.g. from {@link FileIO#match()} and {@link FileIO#readMatches()}. */
+  public static ReadFiles readFiles() {
+    return new AutoValue_SnoopIO_ReadFiles.Builder()
+        .setDesiredSplitSize(DEFAULT_DESIRED_SPLIT_SIZE)
+        .setCompression(Compression.AUTO)
+        .build();
+  }
+
+  private static void checkSplitSize(long bytes) {
+    checkArgument(
+        bytes >= MIN_DESIRED_SPLIT_SIZE,
+        "desired split size must be at least %s bytes, got %s",
+        MIN_DESIRED_SPLIT_SIZE,
+        bytes);
+  }
+
+  /** Implementation of {@link #read()}. */
+  @AutoValue
+  public abstract static class Read extends PTransform<PBegin, SnoopReadResult> {
+    abstract @Nullable String getFilepattern();
+
+    abstract long getDesiredSplitSize();
+
+    abstract Compression getCompression();
+
+    abstract EmptyMatchTreatment getEmptyMatchTreatment();
+
+    abstract Builder toBuilder();
+
+    @AutoValue.Builder
+    abstract static class Builder {
+      abstract Builder setFilepattern(String filepattern);
+
+      abstract Builder setDesiredSplitSize(long bytes);
+
+      abstract Builder setCompression(Compression compression);
+
+      abstract Builder setEmptyMatchTreatment(EmptyMatchTreatment treatment);
+
+      abstract Read build();
+    }
+
+    /** The files to read: a path or glob in any registered Beam filesystem. */
+    public Read from(String filepattern) {
+      checkArgument(
+          filepattern != null && !filepattern.isEmpty(), "filepattern must be non-empty");
+      return toBuilder().setFilepattern(filepattern).build();
+    }
+
+    /** Size of the byte ranges uncompressed files are split into; at least 64 bytes. */
+    public Read withDesiredSplitSize(long bytes) {
+      checkSplitSize(bytes);
+      return toBuilder().setDesiredSplitSize(bytes).build();
+    }
+
+    /** Compression of the files; {@link Compression#AUTO} (default) detects it from the name. */
+    public Read withCompression(Compression compression) {
+      checkNotNull(compression, "compression");
+      return toBuilder().setCompression(compression).build();
+    }
+
+    /** What to do when the filepattern matches nothing (default: allowed if it has a wildcard). */
+    public Read withEmptyMatchTreatment(EmptyMatchTreatment treatment) {
+      checkNotNull(treatment, "emptyMatchTreatment");
+      return toBuilder().setEmptyMatchTreatment(treatment).build();
+    }
+
+    @Override
+    public SnoopReadResult expand(PBegin input) {
+      checkState(getFilepattern() != null, "SnoopIO.read() needs a filepattern: use from(...)");
+      checkSplitSize(getDesiredSplitSize());
+      return input
+          .apply(
+              "Match",
+              FileIO.match()
+                  .filepattern(getFilepattern())
+                  .withEmptyMatchTreatment(getEmptyMatchTreatment()))
+          .apply("ReadMatches", FileIO.readMatches().withCompression(getCompression()))
+          .apply(
+              "ReadFiles",
+              readFiles().withDesiredSplitSize(getDesiredSplitSize()));
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder
+          .addIfNotNull(DisplayData.item("filePattern", getFilepattern()).withLabel("File pattern"))
+          .add(
+              DisplayData.item("desiredSplitSize", getDesiredSplitSize())
+                  .withLabel("Desired split size (bytes)"))
+          .add(DisplayData.item("compression", getCompression().toString()).withLabel("Compression"))
+          .add(
+              DisplayData.item("emptyMatchTreatment", getEmptyMatchTreatment().toString())
+                  .withLabel("Empty match treatment"));
+    }
+  }
+
+  /** Implementation of {@link #readFiles()}. */
+  @AutoValue
+  public abstract static class ReadFiles
+      extends PTransform<PCollection<FileIO.ReadableFile>, SnoopReadResult> {
+    abstract long getDesiredSplitSize();
+
+    abstract Compression getCompression();
+
+    abstract Builder toBuilder();
+
+    @AutoValue.Builder
+    abstract static class Builder {
+      abstract Builder setDesiredSplitSize(long bytes);
+
+      abstract Builder setCompression(Compression compression);
+
+      abstract ReadFiles build();
+    }
+
+    /** Size of the byte ranges uncompressed files are split into; at least 64 bytes. */
+    public ReadFiles withDesiredSplitSize(long bytes) {
+      checkSplitSize(bytes);
+      return toBuilder().setDesiredSplitSize(bytes).build();
+    }
+
+    /**
+     * Compression of the files. {@link Compression#AUTO} (default) keeps each file's own, as
+     * {@link FileIO#readMatches()} set it; anything else overrides it.
+     */
+    public ReadFiles withCompression(Compression compression) {
+      checkNotNull(compression, "compression");
+      return toBuilder().setCompression(compression).build();
+    }
+
+    @Override
+    public SnoopReadResult expand(PCollection<FileIO.ReadableFile> files) {
+      checkSplitSize(getDesiredSplitSize());
+      checkState(getCompression() != null, "compression must be set");
+      TupleTag<SnoopRecord> recordsTag = new TupleTag<SnoopRecord>("records") {};
+      TupleTag<SnoopReadError> errorsTag = new TupleTag<SnoopReadError>("errors") {};
+      PCollectionTuple read =
+          files.apply(
+              "ReadRecords",
+              ParDo.of(
+                      new ReadSnoopFn(
+                          recordsTag,
+                          errorsTag,
+                          getDesiredSplitSize(),
+                          getCompression(),
+                          RecordHeaderRules.DEFAULT_MAX_INCLUDED_LENGTH))
+                  .withOutputTags(recordsTag, TupleTagList.of(errorsTag)));
+      read.get(recordsTag).setCoder(SnoopRecordCoder.of());
+      read.get(errorsTag).setCoder(SnoopReadErrorCoder.of());
+      read.get(errorsTag)
+          .apply("FilesOfErrors", MapElements.into(TypeDescriptors.strings()).via(SnoopReadError::file))
+          .setCoder(StringUtf8Coder.of())
+          .apply("DistinctFilesWithErrors", Distinct.create())
+          .apply("CountFilesWithErrors", ParDo.of(new CountFilesFn()));
+      return SnoopReadResult.of(read, recordsTag, errorsTag);
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder
+          .add(
+              DisplayData.item("desiredSplitSize", getDesiredSplitSize())
+                  .withLabel("Desired split size (bytes)"))
+          .add(DisplayData.item("compression", getCompression().toString()).withLabel("Compression"));
+    }
+  }
+
+  /** Counts the distinct files that had at least one read error. */
+  private static final class CountFilesFn extends DoFn<String, Void> {
+    private static final Counter FILES_WITH_ERRORS =
+        Metrics.counter(METRICS_NAMESPACE, "filesWithErrors");
+
+    @ProcessElement
+    public void processElement(@Element String file) {
+      FILES_WITH_ERRORS.inc();
+    }
+  }
+}
