@@ -50,6 +50,7 @@ final class FrameWriter implements Closeable {
   private final byte[][] buffersByLength = new byte[MAX_FRAME + 1][];
   private final byte[] fill;
   private long packets;
+  private long nonIpv4Frames;
   private int ipId;
 
   /**
@@ -72,6 +73,11 @@ final class FrameWriter implements Closeable {
   /** Records written so far. */
   long packets() {
     return packets;
+  }
+
+  /** Records written so far whose frame is not IPv4 (ARP, IPv6). */
+  long nonIpv4Frames() {
+    return nonIpv4Frames;
   }
 
   /**
@@ -161,6 +167,7 @@ final class FrameWriter implements Closeable {
     sum += 17;
     put16(f, u + 6, udpChecksum(InternetChecksum.sum(sum, f, u, u + udpLength)));
     write(micros, f);
+    nonIpv4Frames++;
   }
 
   /** An ARP request: who has {@code targetIp}? tell {@code senderIp}. Broadcast. */
@@ -184,6 +191,7 @@ final class FrameWriter implements Closeable {
     }
     put32(f, a + 24, targetIp);
     write(micros, f);
+    nonIpv4Frames++;
   }
 
   @Override

@@ -70,9 +70,13 @@ import java.util.SplittableRandom;
  * </ul>
  */
 public final class TrafficGenerator {
-  /** What a generation wrote. */
-  public record Result(long bytes, long packets, long countedAttempts, long uncountedAttempts,
-      int backends, String expectedTsv) {}
+  /**
+   * What a generation wrote: sizes, the expected TSV, and the run report figures connbal must
+   * print for it besides (packets, frames skipped as non-IPv4, DNS responses without a matching
+   * query; nothing in the capture is corrupt or malformed).
+   */
+  public record Result(long bytes, long packets, long nonIpv4Frames, long unmatchedResponses,
+      long countedAttempts, long uncountedAttempts, int backends, String expectedTsv) {}
 
   private static final int FILL_LENGTH = 2048;
 
@@ -90,8 +94,10 @@ public final class TrafficGenerator {
     }
     ExpectedTable expected = new ExpectedTable();
     try (FrameWriter frames = new FrameWriter(SnoopWriter.ethernet(out), fill)) {
-      new TrafficSimulation(rnd, frames, expected).run(targetBytes);
-      return new Result(frames.bytesWritten(), frames.packets(), expected.countedAttempts(),
+      TrafficSimulation simulation = new TrafficSimulation(rnd, frames, expected);
+      simulation.run(targetBytes);
+      return new Result(frames.bytesWritten(), frames.packets(), frames.nonIpv4Frames(),
+          simulation.unmatchedResponses(), expected.countedAttempts(),
           expected.uncountedAttempts(), expected.backends(), expected.tsv());
     }
   }
@@ -134,9 +140,11 @@ public final class TrafficGenerator {
     Files.writeString(expectedFile, result.expectedTsv(), StandardCharsets.UTF_8);
     double seconds = (System.nanoTime() - started) / 1e9;
     out.printf(
-        "generated %s: %d bytes, %d packets, %d backends, %d TSV lines, %d counted and %d uncounted"
-            + " connection attempts, in %.1f s (%.0f MB/s)%n",
-        file, result.bytes(), result.packets(), result.backends(),
+        "generated %s: %d bytes, %d packets (%d not IPv4), %d DNS responses without a query,"
+            + " %d backends, %d TSV lines, %d counted and %d uncounted connection attempts,"
+            + " in %.1f s (%.0f MB/s)%n",
+        file, result.bytes(), result.packets(), result.nonIpv4Frames(),
+        result.unmatchedResponses(), result.backends(),
         result.expectedTsv().lines().count(), result.countedAttempts(), result.uncountedAttempts(),
         seconds, result.bytes() / seconds / 1e6);
     return 0;

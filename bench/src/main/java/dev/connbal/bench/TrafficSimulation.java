@@ -97,6 +97,7 @@ final class TrafficSimulation {
   private long scheduled;
   private int connecting;
   private long attempts;
+  private long unmatchedResponses;
 
   TrafficSimulation(SplittableRandom rnd, FrameWriter frames, ExpectedTable expected) {
     this.rnd = rnd;
@@ -128,6 +129,11 @@ final class TrafficSimulation {
       now = Math.max(now, pending.peek().due());
       runDue();
     }
+  }
+
+  /** DNS responses over IPv4 with answers that answer no A or SRV query (the AAAA ones). */
+  long unmatchedResponses() {
+    return unmatchedResponses;
   }
 
   private void step() throws IOException {
@@ -412,6 +418,7 @@ final class TrafficSimulation {
       dns.response(id, s.wire(), DnsWire.TYPE_AAAA, 2, 0, 1).aaaa(s.index() * 16 + 1)
           .aaaa(s.index() * 16 + 2).opt();
       sendResponse(c, port);
+      unmatchedResponses++;
     });
   }
 

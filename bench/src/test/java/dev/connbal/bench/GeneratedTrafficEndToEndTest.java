@@ -1,6 +1,7 @@
 package dev.connbal.bench;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 
@@ -18,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * connbal on a generated ~2 MB capture prints exactly the TSV the generator expects, read whole
- * and in 64 KiB ranges (many splits, records straddling every boundary).
+ * connbal on a generated ~2 MB capture prints exactly the TSV the generator expects (and the run
+ * report figures it knows), read with the default split size and in 64 KiB ranges (many splits,
+ * records straddling every boundary).
  */
 class GeneratedTrafficEndToEndTest {
   private static final long SEED = 20261126L;
@@ -37,19 +39,30 @@ class GeneratedTrafficEndToEndTest {
   }
 
   @Test
-  void defaultRunnerPrintsTheExpectedTsv() {
-    assertThat(connbal("-f", capture.toString()), equalTo(generated.expectedTsv()));
+  void defaultRunnerPrintsTheExpectedTsvAndReport() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertThat(connbal(err, "-f", capture.toString()), equalTo(generated.expectedTsv()));
+    String report = err.toString(StandardCharsets.UTF_8);
+    assertThat(report, containsString("packets read: " + generated.packets() + "\n"));
+    assertThat(
+        report, containsString("frames skipped as non-IPv4: " + generated.nonIpv4Frames() + "\n"));
+    assertThat(
+        report,
+        containsString(
+            "DNS responses without a matching query: " + generated.unmatchedResponses() + "\n"));
+    assertThat(report, containsString("DNS messages malformed: 0\n"));
+    assertThat(report, containsString("corrupt regions skipped: 0\n"));
   }
 
   @Test
   void sixtyFourKibSplitsPrintTheExpectedTsv() {
     assertThat(
-        connbal("-f", capture.toString(), "--split-size=65536"), equalTo(generated.expectedTsv()));
+        connbal(new ByteArrayOutputStream(), "-f", capture.toString(), "--split-size=65536"),
+        equalTo(generated.expectedTsv()));
   }
 
-  private static String connbal(String... args) {
+  private static String connbal(ByteArrayOutputStream err, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit =
         ConnbalCommand.run(
             args,

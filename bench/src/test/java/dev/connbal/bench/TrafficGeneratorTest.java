@@ -62,6 +62,7 @@ class TrafficGeneratorTest {
     assertThat(result.bytes(), greaterThanOrEqualTo(SIZE));
     assertThat(result.bytes(), lessThan(SIZE + (64 << 10)));
     assertThat(census.records, equalTo(result.packets()));
+    assertThat((long) census.arp + census.ipv6, equalTo(result.nonIpv4Frames()));
   }
 
   @Test
