@@ -110,7 +110,9 @@ final class ReadSnoopFn extends DoFn<FileIO.ReadableFile, SnoopRecord> {
       ReadableByteChannel raw = FileSystems.open(metadata.resourceId());
       ReadableByteChannel channel =
           effective == Compression.UNCOMPRESSED ? raw : effective.readDecompressed(raw);
-      reader = SnoopFileReader.open(name, channel, maxIncludedLength, !splittable);
+      OffsetRange range = tracker.currentRestriction();
+      long span = splittable ? range.getTo() - range.getFrom() : Long.MAX_VALUE;
+      reader = SnoopFileReader.open(name, channel, maxIncludedLength, !splittable, span);
     } catch (IOException | RuntimeException e) {
       OffsetRange range = tracker.currentRestriction();
       if (tracker.tryClaim(range.getFrom())) {

@@ -88,13 +88,15 @@ final class SnoopFileReader implements Closeable {
 
     void error(SnoopReadError error);
 
-    /** A range start or end was located by resynchronisation at {@code boundary}. */
+    /** The range starting at {@code offset} was resynchronised to {@code boundary}. */
     default void resynced(long offset, long boundary) {}
   }
 
   private final String file;
   private final SnoopInput in;
   private final int maxIncludedLength;
+  /** How many bytes a scan for valid headers asks the input for at a time. */
+  private final int scanChunk;
   private RecordHeaderRules rules;
   private int datalink;
   /** Whether the item {@link #readItem} reported last was a truncated record. */
@@ -103,6 +105,7 @@ final class SnoopFileReader implements Closeable {
   private SnoopFileReader(String file, SnoopInput in, int maxIncludedLength) {
     this.file = file;
     this.in = in;
+    this.scanChunk = Math.min(SCAN_CHUNK, in.capacity());
     this.maxIncludedLength = maxIncludedLength;
   }
 
@@ -110,16 +113,20 @@ final class SnoopFileReader implements Closeable {
    * A reader over {@code channel} (positioned at offset 0). {@code maxIncludedLength} is the
    * largest frame a header may declare (tests use small values to make files span many maximum
    * record lengths); {@code endAtChannelError} treats read errors as the end of the data, as for
-   * truncated compressed files.
+   * truncated compressed files; {@code bytesToRead} (the range length, or {@code Long.MAX_VALUE})
+   * keeps the buffer of a small range from taking the full 1 MiB.
    */
   static SnoopFileReader open(
       String file,
       java.nio.channels.ReadableByteChannel channel,
       int maxIncludedLength,
-      boolean endAtChannelError) {
+      boolean endAtChannelError,
+      long bytesToRead) {
     int maxRecord = RECORD_HEADER_LENGTH + maxIncludedLength + RecordHeaderRules.MAX_PADDING;
+    // A proof reaches CHAIN_PROOF_LENGTH + 1 records ahead of a candidate.
     long needed = (long) (CHAIN_PROOF_LENGTH + 2) * maxRecord + RECORD_HEADER_LENGTH;
-    int capacity = (int) Math.max(MIN_BUFFER, needed);
+    long wanted = Math.min(MIN_BUFFER, bytesToRead + needed);
+    int capacity = (int) Math.max(needed, wanted);
     return new SnoopFileReader(
         file, new SnoopInput(channel, capacity, endAtChannelError), maxIncludedLength);
   }
@@ -174,6 +181,7 @@ final class SnoopFileReader implements Closeable {
     long to = range.getTo();
     boolean claimed = false;
     long pos = from;
+    long stop = Long.MAX_VALUE;
     try {
       SnoopReadError headerError = readFileHeader(fileSize);
       if (headerError != null) {
@@ -184,15 +192,12 @@ final class SnoopFileReader implements Closeable {
         tracker.tryClaim(to);
         return;
       }
-      long start = FILE_HEADER_LENGTH;
+      long start = boundary(from);
       if (from > FILE_HEADER_LENGTH) {
-        start = handoffBoundary(from);
         sink.resynced(from, start);
       }
-      long stop = Long.MAX_VALUE;
       if (to < fileSize) {
-        stop = handoffBoundary(to);
-        sink.resynced(to, stop);
+        stop = boundary(to);
       }
       if (start > stop) {
         throw new IllegalStateException(
@@ -231,11 +236,16 @@ final class SnoopFileReader implements Closeable {
       }
     } catch (IOException e) {
       if (claimed || tracker.tryClaim(from)) {
-        long end = Math.max(to, fileSize);
+        long end = stop == Long.MAX_VALUE ? Math.max(to, fileSize) : stop;
         sink.error(unreadable(pos, Math.max(0, end - pos), e));
       }
     }
     tracker.tryClaim(to);
+  }
+
+  /** {@code H(x)}: 16 up to the first record, else the handoff boundary. */
+  private long boundary(long x) throws IOException {
+    return x <= FILE_HEADER_LENGTH ? FILE_HEADER_LENGTH : handoffBoundary(x);
   }
 
   /**
@@ -393,7 +403,7 @@ final class SnoopFileReader implements Closeable {
   long firstProvenAtOrAfter(long from) throws IOException {
     long p = from;
     while (true) {
-      int avail = in.ensure(p, SCAN_CHUNK);
+      int avail = in.ensure(p, scanChunk);
       if (avail < RECORD_HEADER_LENGTH) {
         return p + avail;
       }
@@ -444,7 +454,7 @@ final class SnoopFileReader implements Closeable {
     long lastInvalid = -1; // last position in the window whose header is not valid
     long p = Math.max(FILE_HEADER_LENGTH, x - window);
     while (true) {
-      int avail = in.ensure(p, SCAN_CHUNK);
+      int avail = in.ensure(p, scanChunk);
       if (avail == 0) {
         return p; // the end of the data
       }

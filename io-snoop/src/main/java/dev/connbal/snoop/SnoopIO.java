@@ -53,7 +53,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * <p>Beam metrics in namespace {@value #METRICS_NAMESPACE}: {@code records}, {@code recordBytes}
  * (bytes of good records, headers and padding included), {@code corruptRegions}, {@code
  * truncatedRecords}, {@code bytesSkipped} (bytes of corrupt regions and truncated records), {@code
- * resyncs} (range boundaries located by resynchronisation), {@code fileLevelErrors} and {@code
+ * resyncs} (ranges that started by resynchronising), {@code fileLevelErrors} and {@code
  * filesWithErrors} (distinct files with at least one error).
  */
 public final class SnoopIO {

@@ -39,6 +39,11 @@ final class SnoopInput implements Closeable {
     this.endAtChannelError = endAtChannelError;
   }
 
+  /** The largest span {@link #ensure} can make available. */
+  int capacity() {
+    return buf.length;
+  }
+
   byte[] array() {
     return buf;
   }

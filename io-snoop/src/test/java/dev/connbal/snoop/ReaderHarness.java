@@ -76,7 +76,7 @@ final class ReaderHarness {
       String name, InputStream in, long size, int maxIncluded, Result result) {
     RecordOffsetTracker tracker = new RecordOffsetTracker(new OffsetRange(0, Math.max(1, size)));
     SnoopFileReader reader =
-        SnoopFileReader.open(name, Channels.newChannel(in), maxIncluded, true);
+        SnoopFileReader.open(name, Channels.newChannel(in), maxIncluded, true, Long.MAX_VALUE);
     reader.readWhole(tracker, size, result);
     tracker.checkDone();
   }
@@ -89,7 +89,12 @@ final class ReaderHarness {
       for (OffsetRange range : ranges) {
         RecordOffsetTracker tracker = new RecordOffsetTracker(range);
         try (SnoopFileReader reader =
-            SnoopFileReader.open(file.toString(), FileChannel.open(file), maxIncluded, false)) {
+            SnoopFileReader.open(
+                file.toString(),
+                FileChannel.open(file),
+                maxIncluded,
+                false,
+                range.getTo() - range.getFrom())) {
           reader.readRange(tracker, size, result);
         }
         tracker.checkDone();

@@ -143,6 +143,10 @@ class SplitEquivalenceTest {
 
   private static List<OffsetRange> randomRanges(Random rnd, long size) {
     TreeSet<Long> cuts = new TreeSet<>();
+    if (rnd.nextBoolean()) {
+      // Cuts inside the file header and at the first record.
+      cuts.addAll(List.of(1L, 2L + rnd.nextInt(14), 16L, 17L));
+    }
     int n = 1 + rnd.nextInt(200);
     for (int i = 0; i < n; i++) {
       cuts.add(1 + (long) (rnd.nextDouble() * (size - 1)));
