@@ -5,10 +5,8 @@ import dev.connbal.snoop.SnoopReadError;
 import dev.connbal.snoop.SnoopReadResult;
 import dev.connbal.snoop.SnoopRecord;
 import dev.connbal.transforms.decode.DecodeStats;
-import dev.connbal.transforms.decode.DnsDecodeException;
 import dev.connbal.transforms.decode.DnsMessage;
 import dev.connbal.transforms.decode.FrameDecoder;
-import dev.connbal.transforms.decode.FrameVisitor;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -139,29 +137,6 @@ public final class ParseThroughput {
       DNS.inc(visitor.dnsMessages);
       DNS_MALFORMED.inc(visitor.dnsMalformed);
       NON_IPV4.inc(stats.nonIpv4);
-    }
-  }
-
-  /** Counts what the decoder reports, decoding each DNS payload in full. */
-  private static final class CountingVisitor implements FrameVisitor {
-    long tcpSegments;
-    long dnsMessages;
-    long dnsMalformed;
-
-    @Override
-    public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
-      tcpSegments++;
-    }
-
-    @Override
-    public void dns(
-        int srcIp, int srcPort, int dstIp, int dstPort, byte[] frame, int offset, int length) {
-      try {
-        DnsMessage.decode(frame, offset, length);
-        dnsMessages++;
-      } catch (DnsDecodeException e) {
-        dnsMalformed++;
-      }
     }
   }
 
