@@ -101,7 +101,9 @@ public final class ParseThroughput {
         result
             .metrics()
             .queryMetrics(
-                MetricsFilter.builder().addNameFilter(MetricNameFilter.named(NAMESPACE, name)).build())
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(NAMESPACE, name))
+                    .build())
             .getCounters()) {
       total += c.getAttempted();
     }

@@ -154,7 +154,9 @@ final class Scenario {
       int resolver = rnd.nextBoolean() ? RESOLVER_1 : RESOLVER_2;
       int pick = rnd.nextInt(10);
       Behaviour behaviour =
-          pick < 4 ? Behaviour.RESOLVE_EACH : pick < 7 ? Behaviour.CACHE_FIRST : Behaviour.CACHE_RANDOM;
+          pick < 4
+              ? Behaviour.RESOLVE_EACH
+              : pick < 7 ? Behaviour.CACHE_FIRST : Behaviour.CACHE_RANDOM;
       boolean dualStack = rnd.nextInt(10) < 4;
       int[] services = distinctIndices(rnd, serviceCount, 2 + rnd.nextInt(4));
       clients.add(

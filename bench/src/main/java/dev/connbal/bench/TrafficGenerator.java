@@ -129,7 +129,8 @@ public final class TrafficGenerator {
       }
     } catch (IllegalArgumentException e) {
       err.println("TrafficGenerator: " + e.getMessage());
-      err.println("usage: TrafficGenerator --bytes N[K|M|G] --out FILE --expected FILE.tsv [--seed S]");
+      err.println(
+          "usage: TrafficGenerator --bytes N[K|M|G] --out FILE --expected FILE.tsv [--seed S]");
       return 1;
     }
     long started = System.nanoTime();

@@ -36,7 +36,7 @@ final class TrafficSimulation {
   private static final int MAX_GAP_MICROS = 40;
   /** Connections open or being set up; a new one starts whenever fewer are. */
   private static final int OPEN_TARGET = 48;
-  private static final int STREAMS_FROM_BEFORE_CAPTURE = 24;
+  private static final int CONNECTIONS_FROM_BEFORE_CAPTURE = 24;
   /** A resolver answers every query after 1 ms. */
   private static final long DNS_DELAY_MICROS = 1_000;
   /** A lost query is repeated (same port and id) after 1 s. */
@@ -55,7 +55,7 @@ final class TrafficSimulation {
   }
 
   /** An established TCP connection: the client sends a request, the server streams data. */
-  private static final class Stream {
+  private static final class Connection {
     final Client client;
     final int clientPort;
     final int server;
@@ -66,7 +66,7 @@ final class TrafficSimulation {
     int unacked;
     boolean requestSent;
 
-    Stream(Client client, int clientPort, int server, int serverPort, long clientSeq,
+    Connection(Client client, int clientPort, int server, int serverPort, long clientSeq,
         long serverSeq, int segments, boolean requestSent) {
       this.client = client;
       this.clientPort = clientPort;
@@ -90,8 +90,9 @@ final class TrafficSimulation {
   private final DnsWire dns = new DnsWire();
   private final byte[] nxdomainName = DnsWire.encodeName("wpad.corp.example.");
   private final PriorityQueue<Scheduled> pending =
-      new PriorityQueue<>(Comparator.comparingLong(Scheduled::due).thenComparingLong(Scheduled::order));
-  private final List<Stream> streams = new ArrayList<>();
+      new PriorityQueue<>(
+          Comparator.comparingLong(Scheduled::due).thenComparingLong(Scheduled::order));
+  private final List<Connection> connections = new ArrayList<>();
   private final int isnMask;
   private long now = START_MICROS;
   private long scheduled;
@@ -117,10 +118,10 @@ final class TrafficSimulation {
     this.isnMask = rnd.nextInt();
   }
 
-  /** Writes traffic until at least {@code targetBytes} are written, then lets pending packets out. */
+  /** Writes traffic until {@code targetBytes} are written, then lets pending packets out. */
   void run(long targetBytes) throws IOException {
     fillCachesFromBeforeCapture();
-    openStreamsFromBeforeCapture();
+    openConnectionsFromBeforeCapture();
     while (frames.bytesWritten() < targetBytes) {
       runDue();
       step();
@@ -137,7 +138,7 @@ final class TrafficSimulation {
   }
 
   private void step() throws IOException {
-    if (streams.size() + connecting < OPEN_TARGET) {
+    if (connections.size() + connecting < OPEN_TARGET) {
       startConnection();
       return;
     }
@@ -149,7 +150,7 @@ final class TrafficSimulation {
     } else if (r < 5) {
       nxdomainLookup();
     } else {
-      streamSegment();
+      connectionSegment();
     }
   }
 
@@ -172,7 +173,10 @@ final class TrafficSimulation {
 
   // ---- What clients knew and did before the capture started.
 
-  /** Caching clients may hold answers from before the capture: their first connections predate any DNS in it. */
+  /**
+   * Caching clients may hold answers from before the capture: their first connections predate
+   * any DNS in it.
+   */
   private void fillCachesFromBeforeCapture() {
     for (Client c : clients) {
       if (c.behaviour == Behaviour.RESOLVE_EACH) {
@@ -187,13 +191,13 @@ final class TrafficSimulation {
     }
   }
 
-  private void openStreamsFromBeforeCapture() {
-    for (int i = 0; i < STREAMS_FROM_BEFORE_CAPTURE; i++) {
+  private void openConnectionsFromBeforeCapture() {
+    for (int i = 0; i < CONNECTIONS_FROM_BEFORE_CAPTURE; i++) {
       Client c = clients.get(rnd.nextInt(clients.size()));
       Service s = services.get(c.services[rnd.nextInt(c.services.length)]);
       int k = rnd.nextInt(s.addresses().length);
       int port = s.kind() == Kind.SRV ? s.targets().get(k).port() : pickPort(s);
-      streams.add(new Stream(c, c.ephemeralPort(), s.addresses()[k], port, rnd.nextInt(),
+      connections.add(new Connection(c, c.ephemeralPort(), s.addresses()[k], port, rnd.nextInt(),
           rnd.nextInt(), segmentCount(), true));
     }
   }
@@ -241,8 +245,8 @@ final class TrafficSimulation {
           TCP_SYN | TCP_ACK | (ecn ? TCP_ECE : 0), 0);
       frames.tcp(tick(), c.vlan, c.address, clientPort, server, port, isn + 1, serverIsn + 1,
           TCP_ACK, 0);
-      streams.add(new Stream(c, clientPort, server, port, isn + 1, serverIsn + 1, segmentCount(),
-          false));
+      connections.add(new Connection(c, clientPort, server, port, isn + 1, serverIsn + 1,
+          segmentCount(), false));
     }
   }
 
@@ -254,13 +258,16 @@ final class TrafficSimulation {
 
   private int pickPort(Service s) {
     int[] ports = s.ports();
-    return ports.length == 1 || rnd.nextInt(10) < 8 ? ports[0] : ports[1 + rnd.nextInt(ports.length - 1)];
+    if (ports.length == 1 || rnd.nextInt(10) < 8) {
+      return ports[0];
+    }
+    return ports[1 + rnd.nextInt(ports.length - 1)];
   }
 
-  /** One packet of a random open stream: its request, a data segment, an ACK, or its close. */
-  private void streamSegment() throws IOException {
-    int at = rnd.nextInt(streams.size());
-    Stream st = streams.get(at);
+  /** One packet of a random open connection: its request, a data segment, an ACK, or its close. */
+  private void connectionSegment() throws IOException {
+    int at = rnd.nextInt(connections.size());
+    Connection st = connections.get(at);
     Client c = st.client;
     if (!st.requestSent) {
       int length = 80 + rnd.nextInt(520);
@@ -287,9 +294,9 @@ final class TrafficSimulation {
           st.clientSeq + 1, TCP_FIN | TCP_ACK, 0);
       frames.tcp(tick(), c.vlan, c.address, st.clientPort, st.server, st.serverPort,
           st.clientSeq + 1, st.serverSeq + 1, TCP_ACK, 0);
-      Stream lastStream = streams.remove(streams.size() - 1);
-      if (at < streams.size()) {
-        streams.set(at, lastStream);
+      Connection last = connections.remove(connections.size() - 1);
+      if (at < connections.size()) {
+        connections.set(at, last);
       }
     }
   }

@@ -37,7 +37,8 @@ class ThroughputProbesTest {
   @Test
   void bothProbesDecodeEveryRecordAlike() throws Exception {
     ByteArrayOutputStream parseOut = new ByteArrayOutputStream();
-    int exit = ParseThroughput.run(capture, new PrintStream(parseOut, true, StandardCharsets.UTF_8));
+    int exit =
+        ParseThroughput.run(capture, new PrintStream(parseOut, true, StandardCharsets.UTF_8));
     ByteArrayOutputStream decodeOut = new ByteArrayOutputStream();
     DecodeThroughput.run(capture, new PrintStream(decodeOut, true, StandardCharsets.UTF_8));
     Map<String, String> parse = fields(parseOut);

@@ -92,7 +92,9 @@ class TrafficGeneratorTest {
     // Backends listed but never connected to.
     assertThat(tsv, containsString(":?\t0\t"));
     // SRV backends, named by their service, also with no connection.
-    assertThat(Pattern.compile(":389\t0\t\\d+\t_ldap\\._tcp\\.corp\\.example\\.\n").matcher(tsv).find(), is(true));
+    assertThat(
+        Pattern.compile(":389\t0\t\\d+\t_ldap\\._tcp\\.corp\\.example\\.\n").matcher(tsv).find(),
+        is(true));
     // Multi-A backends with counted connections.
     assertThat(Pattern.compile(":443\t[1-9]\\d*\t\\d+\t").matcher(tsv).find(), is(true));
     // Clients above 127.x sort after 10.x (unsigned order).
@@ -142,7 +144,8 @@ class TrafficGeneratorTest {
         b.getInt();
         long micros = (b.getInt() & 0xffffffffL) * 1_000_000L + b.getInt();
         if (original != included || recordLength != ((24 + included + 3) & ~3)) {
-          c.problems.add("record at " + at + ": lengths " + original + "/" + included + "/" + recordLength);
+          c.problems.add(
+              "record at " + at + ": lengths " + original + "/" + included + "/" + recordLength);
         }
         if (micros <= lastMicros) {
           c.timestampsStrictlyIncrease = false;
