@@ -1,0 +1,179 @@
+package dev.connbal.bench;
+
+import dev.connbal.snoop.SnoopWriter;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+/**
+ * Writes a realistic snoop capture of a given size, deterministic for a seed, together with the
+ * exact TSV that connbal must print for it (default mode, zero-padded IPv4).
+ *
+ * <pre>
+ * TrafficGenerator --bytes N --out FILE --expected FILE.tsv [--seed S]
+ * </pre>
+ *
+ * <h2>The traffic</h2>
+ *
+ * {@value Scenario#CLIENTS} clients (a fifth of them in 192.168.50.0/24, one in ten behind an
+ * 802.1Q tag) use two to five of thirteen services through two resolvers:
+ *
+ * <ul>
+ *   <li>six round-robin A services whose responses list a rotating window of two to five
+ *       addresses of their pool (multi-record answers: backends), some used on two ports;
+ *   <li>three SRV services whose responses list every target, rotated, with the targets' A
+ *       records in the additional section (plus an NS authority record and EDNS OPT), targets on
+ *       their own ports;
+ *   <li>two CNAME services (alias + one A record: ignored by the rules) and two single-A services
+ *       (one record: not a multi-backend answer).
+ * </ul>
+ *
+ * Each client either resolves before every connection and takes the first address, or caches an
+ * answer for 30 s and takes the first or a random cached address (the imbalance connbal exists
+ * to show). Dual-stack clients also send AAAA queries (their answers match no counted query). One
+ * query in a hundred is lost and repeated identically after 1 s. Each connection is a SYN (three
+ * in ten with ECN bits), then: 2 % backend down (the same SYN retransmitted after 1 s and 3 s),
+ * 2 % refused (RST), otherwise a handshake, a request, 1 to 3000 server segments (mostly full
+ * 1460-byte ones: the bulk of the bytes), client ACKs, and a FIN exchange, interleaved with the
+ * other open connections. Streams already open when the capture starts, caches filled before it
+ * (so a few connections go to an address before any DNS answer in the capture names it), ARP
+ * requests, IPv6 DNS and NXDOMAIN lookups complete the picture.
+ *
+ * <h2>Why the expected TSV is exact</h2>
+ *
+ * The generator does not decode what it wrote: {@link TrafficSimulation} reports every decision to
+ * {@link ExpectedTable} with the timestamp of the packet that carries it. The scenario stays
+ * inside a subset of SEMANTICS.md where the rules reduce to simple bookkeeping:
+ *
+ * <ul>
+ *   <li>Timestamps strictly increase in file order (the clock advances 1 to 40 µs per packet), so
+ *       timeline order is file order and no two events tie.
+ *   <li>A response goes out 1 ms after its query (never near the 10 s window), with the query's
+ *       port and id; a client's ports cycle through 28232 values, so identical queries are only
+ *       ever the deliberate repeats of a lost one, and each query gets exactly one response.
+ *   <li>Every address belongs to one service; multi-A responses always hold at least two A
+ *       records and single-A responses one; no service name is an SRV target, and SRV targets are
+ *       only ever looked up through their SRV service. So a backend's name is its service's name,
+ *       an A response lists each of its addresses once (#dns + 1 each), and an SRV response lists
+ *       each target once for its one port (#dns of that port + 1).
+ *   <li>A connection attempt is its first SYN (retransmissions reuse the attempt's 4-tuple and
+ *       ISN; ISNs are unique per attempt); it counts on its port if the client's backend existed
+ *       when that SYN was sent. Connections that follow a lookup start after its response; those
+ *       from a cache filled before the capture may precede any answer, and do not count.
+ *   <li>Rows: SRV backends print each SRV port (also with 0 connections); other backends print
+ *       each port with counted attempts, or {@code ip:?} with 0 when there is none.
+ * </ul>
+ */
+public final class TrafficGenerator {
+  /**
+   * What a generation wrote: sizes, the expected TSV, and the run report figures connbal must
+   * print for it besides (packets, frames skipped as non-IPv4, DNS responses without a matching
+   * query; nothing in the capture is corrupt or malformed).
+   */
+  public record Result(long bytes, long packets, long nonIpv4Frames, long unmatchedResponses,
+      long countedAttempts, long uncountedAttempts, int backends, String expectedTsv) {}
+
+  private static final int FILL_LENGTH = 2048;
+
+  private TrafficGenerator() {}
+
+  /**
+   * Writes a snoop capture of at least {@code targetBytes} bytes (a few packets more) to {@code
+   * out}, closing it, and returns the TSV connbal must print for it.
+   */
+  public static Result generate(OutputStream out, long targetBytes, long seed) throws IOException {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    byte[] fill = new byte[FILL_LENGTH];
+    for (int i = 0; i < fill.length; i++) {
+      fill[i] = (byte) rnd.nextInt(256);
+    }
+    ExpectedTable expected = new ExpectedTable();
+    try (FrameWriter frames = new FrameWriter(SnoopWriter.ethernet(out), fill)) {
+      TrafficSimulation simulation = new TrafficSimulation(rnd, frames, expected);
+      simulation.run(targetBytes);
+      return new Result(frames.bytesWritten(), frames.packets(), frames.nonIpv4Frames(),
+          simulation.unmatchedResponses(), expected.countedAttempts(),
+          expected.uncountedAttempts(), expected.backends(), expected.tsv());
+    }
+  }
+
+  public static void main(String[] args) throws IOException {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** The command line; returns the exit code (0 ok, 1 usage). */
+  static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
+    Long bytes = null;
+    Path file = null;
+    Path expectedFile = null;
+    long seed = 1;
+    try {
+      for (int i = 0; i < args.length; i++) {
+        String value = i + 1 < args.length ? args[i + 1] : null;
+        switch (args[i]) {
+          case "--bytes" -> bytes = parseSize(value);
+          case "--out" -> file = Path.of(required(value, "--out"));
+          case "--expected" -> expectedFile = Path.of(required(value, "--expected"));
+          case "--seed" -> seed = Long.parseLong(required(value, "--seed"));
+          default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+        }
+        i++;
+      }
+      if (bytes == null || file == null || expectedFile == null) {
+        throw new IllegalArgumentException("--bytes, --out and --expected are required");
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("TrafficGenerator: " + e.getMessage());
+      err.println(
+          "usage: TrafficGenerator --bytes N[K|M|G] --out FILE --expected FILE.tsv [--seed S]");
+      return 1;
+    }
+    long started = System.nanoTime();
+    Result result;
+    try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+      result = generate(os, bytes, seed);
+    }
+    Files.writeString(expectedFile, result.expectedTsv(), StandardCharsets.UTF_8);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    out.printf(
+        "generated %s: %d bytes, %d packets (%d not IPv4), %d DNS responses without a query,"
+            + " %d backends, %d TSV lines, %d counted and %d uncounted connection attempts,"
+            + " in %.1f s (%.0f MB/s)%n",
+        file, result.bytes(), result.packets(), result.nonIpv4Frames(),
+        result.unmatchedResponses(), result.backends(),
+        result.expectedTsv().lines().count(), result.countedAttempts(), result.uncountedAttempts(),
+        seconds, result.bytes() / seconds / 1e6);
+    return 0;
+  }
+
+  private static String required(String value, String flag) {
+    if (value == null) {
+      throw new IllegalArgumentException(flag + " needs a value");
+    }
+    return value;
+  }
+
+  /** A byte count with an optional binary suffix K, M or G. */
+  static long parseSize(String value) {
+    String v = required(value, "--bytes").trim().toUpperCase(java.util.Locale.ROOT);
+    long unit = 1;
+    if (v.endsWith("K") || v.endsWith("M") || v.endsWith("G")) {
+      unit = switch (v.charAt(v.length() - 1)) {
+        case 'K' -> 1L << 10;
+        case 'M' -> 1L << 20;
+        default -> 1L << 30;
+      };
+      v = v.substring(0, v.length() - 1);
+    }
+    long n = Long.parseLong(v);
+    if (n <= 0) {
+      throw new IllegalArgumentException("--bytes must be positive");
+    }
+    return n * unit;
+  }
+}
