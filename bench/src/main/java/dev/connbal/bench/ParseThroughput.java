@@ -129,7 +129,8 @@ public final class ParseThroughput {
 
     @ProcessElement
     public void process(@Element SnoopRecord record) {
-      FrameDecoder.decode(record.frame(), record.datalinkType(), visitor, stats);
+      FrameDecoder.decode(
+        record.frame(), record.originalLength(), record.datalinkType(), visitor, stats);
     }
 
     @FinishBundle

@@ -58,7 +58,8 @@ final class ExtractDnsEventsFn extends DoFn<SnoopRecord, DnsEvent> {
     frameBytes += record.includedLength();
     visitor.record = record;
     visitor.out = out;
-    FrameDecoder.decode(record.frame(), record.datalinkType(), visitor, stats);
+    FrameDecoder.decode(
+        record.frame(), record.originalLength(), record.datalinkType(), visitor, stats);
     visitor.record = null;
     visitor.out = null;
   }

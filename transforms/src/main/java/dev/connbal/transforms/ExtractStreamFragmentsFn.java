@@ -48,7 +48,8 @@ final class ExtractStreamFragmentsFn
     SnoopRecord record = c.element();
     visitor.table = c.sideInput(backendTable);
     visitor.record = record;
-    FrameDecoder.decode(record.frame(), record.datalinkType(), visitor, ignoredStats);
+    FrameDecoder.decode(
+        record.frame(), record.originalLength(), record.datalinkType(), visitor, ignoredStats);
     visitor.record = null;
     if (streams.size() >= MAX_STREAMS_PER_FLUSH) {
       streams.forEach((tuple, builder) -> c.output(keyed(tuple, builder)));

@@ -48,7 +48,8 @@ final class ExtractSynAttemptsFn extends DoFn<SnoopRecord, KV<Integer, KV<Attemp
     SnoopRecord record = c.element();
     visitor.table = c.sideInput(backendTable);
     visitor.timestampMicros = record.timestampMicros();
-    FrameDecoder.decode(record.frame(), record.datalinkType(), visitor, ignoredStats);
+    FrameDecoder.decode(
+        record.frame(), record.originalLength(), record.datalinkType(), visitor, ignoredStats);
     if (firstSyn.size() >= MAX_ATTEMPTS_PER_FLUSH) {
       firstSyn.forEach((attempt, t) -> c.output(KV.of(Shard.of(attempt), KV.of(attempt, t))));
       firstSyn.clear();

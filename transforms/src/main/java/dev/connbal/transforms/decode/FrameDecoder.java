@@ -32,12 +32,29 @@ public final class FrameDecoder {
   private FrameDecoder() {}
 
   /**
-   * Calls at most one visitor method; never throws; allocation-free for frames that are neither
-   * DNS nor TCP (and for those, as long as the visitor is). Datalink type 4 (and 0) = Ethernet;
-   * anything else counts as nonIpv4.
+   * Decodes a frame that was captured whole. Calls at most one visitor method; never throws;
+   * allocation-free for frames that are neither DNS nor TCP (and for those, as long as the visitor
+   * is). Datalink type 4 (and 0) = Ethernet; anything else counts as nonIpv4.
    */
   public static void decode(
       byte[] frame, int datalinkType, FrameVisitor visitor, DecodeStats stats) {
+    decode(frame, frame.length, datalinkType, visitor, stats);
+  }
+
+  /**
+   * Decodes a frame of which the capture kept the first {@code frame.length} of {@code
+   * originalLength} bytes (a snap length). A cut frame whose IPv4 total length fits the original
+   * length but not the captured bytes is decoded as far as it was captured: captures taken with a
+   * snap length (for example {@code snoop -s 128}) still show every TCP header. A DNS message cut
+   * this way is incomplete and counts as a malformed frame, as does a total length that exceeds
+   * even the original length.
+   */
+  public static void decode(
+      byte[] frame,
+      int originalLength,
+      int datalinkType,
+      FrameVisitor visitor,
+      DecodeStats stats) {
     stats.frames++;
     if (datalinkType != DATALINK_ETHERNET && datalinkType != DATALINK_IEEE_802_3) {
       stats.nonIpv4++;
@@ -64,11 +81,11 @@ public final class FrameDecoder {
       stats.nonIpv4++;
       return;
     }
-    decodeIpv4(frame, typeAt + 2, end, visitor, stats);
+    decodeIpv4(frame, typeAt + 2, end, Math.max(end, originalLength), visitor, stats);
   }
 
   private static void decodeIpv4(
-      byte[] frame, int ip, int end, FrameVisitor visitor, DecodeStats stats) {
+      byte[] frame, int ip, int end, int originalEnd, FrameVisitor visitor, DecodeStats stats) {
     if (end - ip < IPV4_MIN_HEADER) {
       stats.malformedFrames++;
       return;
@@ -79,7 +96,7 @@ public final class FrameDecoder {
     if ((versionIhl >>> 4) != 4
         || headerLength < IPV4_MIN_HEADER
         || totalLength < headerLength
-        || totalLength > end - ip) {
+        || totalLength > originalEnd - ip) {
       stats.malformedFrames++;
       return;
     }
@@ -92,10 +109,11 @@ public final class FrameDecoder {
     int srcIp = i32(frame, ip + 12);
     int dstIp = i32(frame, ip + 16);
     int transport = ip + headerLength;
-    // Trailing Ethernet padding lies beyond the IP total length: never part of the payload.
-    int transportEnd = ip + totalLength;
+    // Trailing Ethernet padding lies beyond the IP total length: never part of the payload; bytes
+    // the snap length cut off were never captured.
+    int transportEnd = Math.min(ip + totalLength, end);
     if (protocol == IP_PROTO_TCP) {
-      decodeTcp(frame, transport, transportEnd, srcIp, dstIp, visitor, stats);
+      decodeTcp(frame, transport, transportEnd, ip + totalLength, srcIp, dstIp, visitor, stats);
     } else if (protocol == IP_PROTO_UDP) {
       if ((fragment & IP_MORE_FRAGMENTS) != 0) {
         stats.fragments++;
@@ -105,15 +123,26 @@ public final class FrameDecoder {
     }
   }
 
+  /**
+   * {@code end} is where the captured bytes of the segment end, {@code declaredEnd} where the IPv4
+   * total length says it ends: only the first 20 bytes of the header are read, so options cut off
+   * by a snap length do not matter, but a data offset past the segment does.
+   */
   private static void decodeTcp(
-      byte[] frame, int tcp, int end, int srcIp, int dstIp, FrameVisitor visitor,
+      byte[] frame,
+      int tcp,
+      int end,
+      int declaredEnd,
+      int srcIp,
+      int dstIp,
+      FrameVisitor visitor,
       DecodeStats stats) {
     if (end - tcp < TCP_MIN_HEADER) {
       stats.malformedFrames++;
       return;
     }
     int headerLength = ((frame[tcp + 12] & 0xff) >>> 4) * 4;
-    if (headerLength < TCP_MIN_HEADER || headerLength > end - tcp) {
+    if (headerLength < TCP_MIN_HEADER || headerLength > declaredEnd - tcp) {
       stats.malformedFrames++;
       return;
     }

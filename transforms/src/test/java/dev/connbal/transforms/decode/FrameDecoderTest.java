@@ -312,6 +312,55 @@ class FrameDecoderTest {
   }
 
   @Test
+  void segmentCutBySnapLengthIsDecodedFromItsCapturedHeader() {
+    // A data segment of 1000 bytes captured with a 64-byte snap length: the IPv4 total length
+    // (1040) exceeds the 64 captured bytes but fits the original 1054-byte frame.
+    byte[] whole = Packets.ethernet(Packets.ipv4(CLIENT, SERVER, IpNumber.TCP,
+        Packets.tcpBuilder(CLIENT, 40001, SERVER, 443, Packets.ACK, 7)
+            .payloadBuilder(new UnknownPacket.Builder().rawData(new byte[1000]))));
+    FrameDecoder.decode(Arrays.copyOf(whole, 64), whole.length, 4, visitor, stats);
+
+    assertThat(visitor.events, contains("tcp 10.0.0.1:40001 > 192.168.1.200:443 flags=0x10 seq=7"));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 0L)));
+  }
+
+  @Test
+  void snapLengthCuttingTcpOptionsStillShowsTheSyn() {
+    // 14 + 20 + 24 bytes: a SYN whose 20 bytes of options the snap length cut after 4.
+    byte[] whole = Packets.ethernet(Packets.ipv4(CLIENT, SERVER, IpNumber.TCP,
+        Packets.tcpBuilder(CLIENT, 40001, SERVER, 443, Packets.SYN, 9)
+            .dataOffset((byte) 10)
+            .correctLengthAtBuild(false)
+            .payloadBuilder(new UnknownPacket.Builder().rawData(new byte[20]))));
+    FrameDecoder.decode(Arrays.copyOf(whole, 14 + 20 + 24), whole.length, 4, visitor, stats);
+
+    assertThat(visitor.events, contains("tcp 10.0.0.1:40001 > 192.168.1.200:443 flags=0x2 seq=9"));
+  }
+
+  @Test
+  void dnsMessageCutBySnapLengthIsMalformed() {
+    byte[] query = Packets.dnsQuery(CLIENT, 5353, RESOLVER, 1, "www.example.com", 1);
+    FrameDecoder.decode(Arrays.copyOf(query, query.length - 5), query.length, 4, visitor, stats);
+
+    assertThat(visitor.events, is(empty()));
+    assertThat(counters(), is(List.of(1L, 0L, 1L, 0L, 0L)));
+  }
+
+  @Test
+  void totalLengthBeyondTheOriginalFrameIsMalformedEvenWhenCut() {
+    IpV4Packet.Builder ip = Packets.ipv4(CLIENT, SERVER, IpNumber.TCP,
+            Packets.tcpBuilder(CLIENT, 1, SERVER, 2, Packets.SYN, 3))
+        .correctLengthAtBuild(false)
+        .ihl((byte) 5)
+        .totalLength((short) 500);
+    byte[] frame = Packets.ethernet(ip);
+    FrameDecoder.decode(frame, frame.length + 100, 4, visitor, stats);
+
+    assertThat(visitor.events, is(empty()));
+    assertThat(counters(), is(List.of(1L, 0L, 1L, 0L, 0L)));
+  }
+
+  @Test
   void notIpVersion4IsMalformed() {
     byte[] frame = Packets.syn(CLIENT, 1, SERVER, 2, 3);
     frame[14] = 0x65; // version 6, IHL 5, behind an IPv4 ethertype
