@@ -51,6 +51,7 @@ class DamagedCaptureDeterminismTest {
     assertThat(reference.err, containsString("corrupt regions skipped: 1\n"));
     assertThat(reference.err, containsString("truncated records: 1\n"));
     assertThat(reference.err, containsString("files with errors: 1\n"));
+    assertThat("read errors name the file", reference.err, containsString(file));
     assertThat(reference.out.lines().toList(), everyItem(startsWith("010.000.000.001\t")));
     assertThat(
         reference.out,
@@ -62,7 +63,7 @@ class DamagedCaptureDeterminismTest {
                 + "x\\009010\\.000\\.000\\.009\\0099\\0099\\009forged\\010"
                 + ".a\\.b\\\\\\000\\255\\127.example.\n"));
 
-    for (String split : List.of("64", "100", "333", "1000", "4096", "64")) {
+    for (String split : List.of("64", "100", "1000", "64")) {
       CommandOutcome run = CommandOutcome.run("--split-size=" + split, "-f", file);
       assertThat("split " + split + ": " + run, run.exitCode, is(reference.exitCode));
       assertThat("split " + split + " stdout", run.out, equalTo(reference.out));
