@@ -44,7 +44,7 @@ import net.jqwik.api.constraints.Size;
  * Small frame limits make the maximum record length small, so that the captures span many of
  * them and damage lands near range boundaries.
  */
-class MutatedCaptureProperties {
+class MutatedCapturePropertiesTest {
   private static final int SMALL_LIMIT = 700;
   private static final Duration PER_INPUT = Duration.ofSeconds(20);
 

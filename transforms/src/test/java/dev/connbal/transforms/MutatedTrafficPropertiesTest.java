@@ -45,7 +45,7 @@ import net.jqwik.api.constraints.Size;
  * the good lookup, so no garbage query can be answered by the good response. Each try is one
  * pipeline run over dozens of damaged packets, so tries are few.
  */
-class MutatedTrafficProperties {
+class MutatedTrafficPropertiesTest {
   private static final Duration PER_RUN = Duration.ofSeconds(60);
   private static final String CLIENT = "10.0.0.1";
   private static final String RESOLVER = "10.0.0.53";
