@@ -62,7 +62,10 @@ class MutatedCapturePropertiesTest {
     OVERWRITE_GARBAGE
   }
 
-  /** One edit; {@code at} and {@code length} are reduced modulo the bytes at hand. */
+  /**
+   * One edit at {@code at} (taken modulo the size of the bytes at hand) of {@code length} bytes
+   * (cut at the end of the source; a bit flip flips 1 to 4 bits within 64 bytes of {@code at}).
+   */
   record Mutation(Kind kind, int at, int length, long seed) {
     byte[] apply(byte[] b) {
       if (b.length == 0) {
@@ -188,6 +191,9 @@ class MutatedCapturePropertiesTest {
     header.get(magic);
     int version = header.getInt();
     int datalink = header.getInt();
-    return Arrays.equals(magic, SnoopWriter.MAGIC) && version == 2 && (datalink == 4 || datalink == 0);
+    // Datalink 0 is read as Ethernet, like 4 (SnoopReadErrorsTest.datalinkZeroIsReadAsEthernet).
+    return Arrays.equals(magic, SnoopWriter.MAGIC)
+        && version == SnoopWriter.VERSION
+        && (datalink == SnoopWriter.DATALINK_ETHERNET || datalink == 0);
   }
 }

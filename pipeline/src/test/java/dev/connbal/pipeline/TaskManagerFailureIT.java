@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,11 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A task manager killed (SIGKILL) while a job runs on a session cluster of two task managers with
- * one slot each: Flink restarts the failed work (fixed-delay restart strategy of the cluster's
- * configuration; Beam's {@code --numberOfExecutionRetries} does not reach Flink 1.19 batch jobs), on a replacement task manager since the survivor's slot is
- * taken, and the output is exactly the capture's expected TSV: nothing lost, nothing counted
- * twice. The job's exception history proves the kill hit it.
+ * A task manager killed (SIGKILL, by pid) while a job runs on a session cluster of two task
+ * managers with one slot each, at parallelism 2: Flink restarts the failed work (the fixed-delay
+ * restart strategy of the cluster's configuration, since Beam's {@code --numberOfExecutionRetries}
+ * does not reach Flink 1.19 batch jobs) on a replacement task manager, as the survivor's slot is
+ * taken, and the output is exactly the capture's expected TSV: no line lost, none duplicated, no
+ * count changed. The job's exception history proves that the kill hit the job.
  */
 class TaskManagerFailureIT {
   /** A few hundred MB: a run of tens of seconds on two busy cores, time to kill mid-job. */
@@ -93,7 +95,7 @@ class TaskManagerFailureIT {
    * first: a kill after the job would prove nothing.
    */
   private static String awaitBusyJob(FlinkSessionCluster cluster, Future<CommandOutcome> run)
-      throws IOException, InterruptedException, java.util.concurrent.ExecutionException {
+      throws IOException, InterruptedException, ExecutionException {
     long busySince = 0;
     while (true) {
       if (run.isDone()) {
