@@ -1,11 +1,18 @@
 package dev.connbal.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  * the pids the script recorded) on {@link #close()}.
  */
 final class FlinkSessionCluster implements AutoCloseable {
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final Path script;
   private final Path state;
   private final int restPort;
@@ -28,15 +38,21 @@ final class FlinkSessionCluster implements AutoCloseable {
 
   static FlinkSessionCluster start(Path repositoryRoot, Path state, int taskManagers, int slots)
       throws IOException, InterruptedException {
+    return start(repositoryRoot, state, taskManagers, slots, List.of());
+  }
+
+  /** Like {@link #start(Path, Path, int, int)} with more {@code start} options of the script. */
+  static FlinkSessionCluster start(
+      Path repositoryRoot, Path state, int taskManagers, int slots, List<String> moreOptions)
+      throws IOException, InterruptedException {
     Path script = repositoryRoot.resolve("scripts/flink-cluster");
     int port = freeLoopbackPort();
     FlinkSessionCluster cluster = new FlinkSessionCluster(script, state, port);
-    String out =
-        cluster.script(
-            "start",
-            "--port=" + port,
-            "--taskmanagers=" + taskManagers,
-            "--slots=" + slots);
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of("start", "--port=" + port, "--taskmanagers=" + taskManagers, "--slots=" + slots));
+    args.addAll(moreOptions);
+    String out = cluster.script(args.toArray(new String[0]));
     if (!out.trim().equals("localhost:" + port)) {
       cluster.close();
       throw new IOException("scripts/flink-cluster start printed '" + out + "'");
@@ -61,6 +77,34 @@ final class FlinkSessionCluster implements AutoCloseable {
       }
     }
     return pids;
+  }
+
+  /** The pids of the task manager processes started so far (alive or not), in start order. */
+  List<Long> taskManagerPids() throws IOException {
+    List<Long> pids = new ArrayList<>();
+    for (int n = 1; Files.exists(state.resolve("taskmanager-" + n + ".pid")); n++) {
+      pids.add(Long.parseLong(Files.readString(state.resolve("taskmanager-" + n + ".pid")).trim()));
+    }
+    return pids;
+  }
+
+  /** Starts one more task manager and waits until it is registered; returns its pid. */
+  long addTaskManager() throws IOException, InterruptedException {
+    return Long.parseLong(script("add-taskmanager").trim());
+  }
+
+  /** GETs a path of the REST API ({@code /jobs/overview} ...) and parses its JSON answer. */
+  JsonNode rest(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("GET " + path + ": HTTP " + response.statusCode());
+    }
+    return JSON.readTree(response.body());
   }
 
   @Override
