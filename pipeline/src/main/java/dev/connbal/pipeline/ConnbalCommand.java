@@ -144,7 +144,6 @@ public final class ConnbalCommand {
     }
 
     private int analyse() throws IOException {
-      RunnerDefaults.apply(options, commandLine.pipelineArgs(), liveProgress);
       configureFileSystems(options);
 
       List<String> patterns = options.getInputs() == null ? List.of() : options.getInputs();
@@ -156,6 +155,13 @@ public final class ConnbalCommand {
       InputFiles inputs = InputFiles.match(patterns);
       for (String problem : inputs.problems()) {
         error("cannot read " + problem);
+      }
+      if (RunnerDefaults.apply(
+          options, commandLine.pipelineArgs(), liveProgress, inputs.recordRegionBytes())) {
+        err.println(
+            "connbal: "
+                + ProgressLine.size(inputs.recordRegionBytes())
+                + " of captures: running on embedded Flink (--runner=DirectRunner to override)");
       }
 
       ResourceId resultDirectory = resultDirectory();

@@ -7,7 +7,12 @@ import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 
 /**
- * connbal's runner defaults. The Direct runner (the default runner): its immutability and
+ * connbal's runner defaults. Which runner: the Direct runner, unless the input is larger than
+ * {@link #DIRECT_RUNNER_MAX_INPUT_BYTES}, then embedded Flink (bench/RESULTS.md: both take the
+ * same time on 1 GiB, Flink is faster on 4 GiB, and the Direct runner, which keeps bundles and
+ * groups in memory, runs out of a 6 GiB heap on 8 GiB where embedded Flink stays near 2 GiB of
+ * RSS); the Direct runner stays the default below that because it starts faster and reports
+ * progress while it runs. The Direct runner's immutability and
  * encodability checks copy every element and are for testing DoFns, not for analysing captures,
  * so they are off, and it runs one worker thread per core. Flink: connbal's DoFns never modify
  * their inputs, so Flink need not copy elements between operators ({@code fasterCopy}). Options
@@ -16,15 +21,29 @@ import org.apache.beam.runners.flink.FlinkRunner;
 final class RunnerDefaults {
   private RunnerDefaults() {}
 
-  static void apply(ConnbalOptions options, List<String> pipelineArgs, boolean liveProgress) {
+  /** Inputs larger than this run on embedded Flink unless a runner is given. */
+  static final long DIRECT_RUNNER_MAX_INPUT_BYTES = 2L << 30;
+
+  /**
+   * Applies the defaults to {@code options} for a run over {@code inputBytes} bytes of captures.
+   *
+   * @return true if the runner was chosen here because of the input's size
+   */
+  static boolean apply(
+      ConnbalOptions options, List<String> pipelineArgs, boolean liveProgress, long inputBytes) {
+    boolean chosenForSize = false;
+    if (!given(pipelineArgs, "runner") && inputBytes > DIRECT_RUNNER_MAX_INPUT_BYTES) {
+      options.setRunner(FlinkRunner.class);
+      chosenForSize = true;
+    }
     if (FlinkRunner.class.equals(options.getRunner())) {
       if (!given(pipelineArgs, "fasterCopy")) {
         options.as(FlinkPipelineOptions.class).setFasterCopy(true);
       }
-      return;
+      return chosenForSize;
     }
     if (!DirectRunner.class.equals(options.getRunner())) {
-      return;
+      return chosenForSize;
     }
     DirectOptions direct = options.as(DirectOptions.class);
     if (!given(pipelineArgs, "enforceImmutability")) {
@@ -40,6 +59,7 @@ final class RunnerDefaults {
       // run() must return while the pipeline runs, so that its metrics can be polled.
       direct.setBlockOnRun(false);
     }
+    return chosenForSize;
   }
 
   private static boolean given(List<String> pipelineArgs, String name) {

@@ -1,0 +1,69 @@
+package dev.connbal.pipeline;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
+
+import java.util.List;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.Test;
+
+class RunnerDefaultsTest {
+  private static final long LARGE = RunnerDefaults.DIRECT_RUNNER_MAX_INPUT_BYTES + 1;
+
+  private static ConnbalOptions options(String... args) {
+    ConnbalCommand.registerOptions();
+    return PipelineOptionsFactory.fromArgs(args).as(ConnbalOptions.class);
+  }
+
+  @Test
+  void smallInputRunsOnTheDirectRunnerWithoutItsTestingChecks() {
+    ConnbalOptions options = options();
+
+    boolean chosenForSize =
+        RunnerDefaults.apply(options, List.of(), false, RunnerDefaults.DIRECT_RUNNER_MAX_INPUT_BYTES);
+
+    assertThat(chosenForSize, is(false));
+    assertThat(options.getRunner(), equalTo(DirectRunner.class));
+    DirectOptions direct = options.as(DirectOptions.class);
+    assertThat(direct.isEnforceImmutability(), is(false));
+    assertThat(direct.isEnforceEncodability(), is(false));
+    assertThat(direct.getTargetParallelism(), is(Runtime.getRuntime().availableProcessors()));
+  }
+
+  @Test
+  void largeInputRunsOnEmbeddedFlink() {
+    ConnbalOptions options = options();
+
+    boolean chosenForSize = RunnerDefaults.apply(options, List.of(), false, LARGE);
+
+    assertThat(chosenForSize, is(true));
+    assertThat(options.getRunner(), equalTo(FlinkRunner.class));
+    assertThat(options.as(FlinkPipelineOptions.class).getFasterCopy(), is(true));
+  }
+
+  @Test
+  void aGivenRunnerWinsWhateverTheInputSize() {
+    ConnbalOptions options = options("--runner=DirectRunner");
+
+    boolean chosenForSize =
+        RunnerDefaults.apply(options, List.of("--runner=DirectRunner"), false, LARGE);
+
+    assertThat(chosenForSize, is(false));
+    assertThat(options.getRunner(), equalTo(DirectRunner.class));
+  }
+
+  @Test
+  void givenRunnerOptionsWin() {
+    List<String> args = List.of("--enforceImmutability=true");
+    ConnbalOptions options = options(args.toArray(new String[0]));
+
+    RunnerDefaults.apply(options, args, false, 0);
+
+    assertThat(options.as(DirectOptions.class).isEnforceImmutability(), is(true));
+  }
+}
