@@ -315,26 +315,35 @@ final class SnoopFileReader implements Closeable {
     return null;
   }
 
+  /**
+   * Reports the last {@code present} bytes of the data, from {@code pos}, as a record the data
+   * ends inside of ({@code what} says how far it got), and returns where the data ends.
+   */
+  private long truncatedRecord(long pos, int present, String what, Sink sink) {
+    lastItemTruncated = true;
+    sink.error(
+        SnoopReadError.of(
+            file,
+            pos,
+            SnoopReadError.Kind.TRUNCATED_RECORD,
+            present,
+            oneLine(file)
+                + ": truncated record at offset "
+                + pos
+                + ": "
+                + what
+                + " before the end of the data"
+                + abruptNote()));
+    return pos + present;
+  }
+
   /** Reads the item at {@code pos} (which has data), reports it, and returns where it ends. */
   long readItem(long pos, Sink sink) throws IOException {
     lastItemTruncated = false;
     int avail = in.ensure(pos, RECORD_HEADER_LENGTH);
     if (avail < RECORD_HEADER_LENGTH) {
-      lastItemTruncated = true;
-      sink.error(
-          SnoopReadError.of(
-              file,
-              pos,
-              SnoopReadError.Kind.TRUNCATED_RECORD,
-              avail,
-              oneLine(file)
-                  + ": truncated record at offset "
-                  + pos
-                  + ": only "
-                  + avail
-                  + " bytes of a 24-byte record header before the end of the data"
-                  + abruptNote()));
-      return pos + avail;
+      return truncatedRecord(
+          pos, avail, "only " + avail + " bytes of a 24-byte record header", sink);
     }
     byte[] b = in.array();
     int i = in.index(pos);
@@ -363,23 +372,8 @@ final class SnoopFileReader implements Closeable {
     int recordLength = (int) RecordHeaderRules.u32(b, i + 8);
     int got = in.ensure(pos, recordLength);
     if (got < recordLength) {
-      lastItemTruncated = true;
-      sink.error(
-          SnoopReadError.of(
-              file,
-              pos,
-              SnoopReadError.Kind.TRUNCATED_RECORD,
-              got,
-              oneLine(file)
-                  + ": truncated record at offset "
-                  + pos
-                  + ": record length "
-                  + recordLength
-                  + " but only "
-                  + got
-                  + " bytes before the end of the data"
-                  + abruptNote()));
-      return pos + got;
+      return truncatedRecord(
+          pos, got, "record length " + recordLength + " but only " + got + " bytes", sink);
     }
     b = in.array();
     i = in.index(pos);
