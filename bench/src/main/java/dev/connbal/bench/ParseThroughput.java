@@ -1,9 +1,10 @@
 package dev.connbal.bench;
 
 import dev.connbal.snoop.SnoopIO;
+import dev.connbal.snoop.SnoopParseResult;
 import dev.connbal.snoop.SnoopReadError;
-import dev.connbal.snoop.SnoopReadResult;
-import dev.connbal.snoop.SnoopRecord;
+import dev.connbal.snoop.SnoopRecordParser;
+import dev.connbal.snoop.SnoopRecordView;
 import dev.connbal.transforms.decode.DecodeStats;
 import dev.connbal.transforms.decode.DnsMessage;
 import dev.connbal.transforms.decode.FrameDecoder;
@@ -11,10 +12,14 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.VoidCoder;
+import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
@@ -25,13 +30,13 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 
 /**
- * Parse-only throughput: reads a snoop file with {@link SnoopIO} and runs {@link FrameDecoder}
- * over every record and {@link DnsMessage#decode} over every DNS payload, on one core, with no
- * shuffle and nothing kept.
+ * Parse-only throughput: reads a snoop file with {@link SnoopIO#parseFiles} and runs {@link
+ * FrameDecoder} over every record and {@link DnsMessage#decode} over every DNS payload while it is
+ * read, on one core, with no shuffle and nothing kept: connbal's read-and-decode stage, which
+ * decodes each range's records in place in the same way.
  *
- * <p>io-snoop has no public sequential reader (its file reader is package-private), so this runs
- * {@code SnoopIO.read()} and the decoding on the Direct runner with {@code targetParallelism=1}
- * and its immutability and encodability checks off, as connbal itself runs it. Wall time is
+ * <p>It runs on the Direct runner with {@code targetParallelism=1} and its immutability and
+ * encodability checks off, as connbal itself runs it, over 64 MiB ranges. Wall time is
  * measured from {@code run()} to the end of {@code waitUntilFinish()}, so JVM start-up and class
  * loading before it are excluded; the process CPU time over the same span is printed too (it
  * includes JIT and GC threads).
@@ -63,8 +68,11 @@ public final class ParseThroughput {
     options.setEnforceImmutability(false);
     options.setEnforceEncodability(false);
     Pipeline pipeline = Pipeline.create(options);
-    SnoopReadResult read = pipeline.apply(SnoopIO.read().from(file.toString()));
-    read.records().apply("Decode", ParDo.of(new DecodeFn()));
+    SnoopParseResult<Void> read =
+        pipeline
+            .apply("Match", FileIO.match().filepattern(file.toString()))
+            .apply("ReadMatches", FileIO.readMatches())
+            .apply("Decode", SnoopIO.parseFiles(new DecodingParser()));
     read.errors().apply("CountReadErrors", ParDo.of(new CountReadErrorsFn()));
 
     com.sun.management.OperatingSystemMXBean os =
@@ -110,36 +118,46 @@ public final class ParseThroughput {
     return total;
   }
 
-  /** Decodes every frame and every DNS payload; counts per bundle, publishes at its end. */
-  static final class DecodeFn extends DoFn<SnoopRecord, Void> {
+  /** Decodes every frame and every DNS payload in place; counts per range, publishes at its end. */
+  static final class DecodingParser extends SnoopRecordParser<Void> {
+    private static final long serialVersionUID = 1L;
     private static final Counter PACKETS = Metrics.counter(NAMESPACE, "packets");
     private static final Counter TCP = Metrics.counter(NAMESPACE, "tcpSegments");
     private static final Counter DNS = Metrics.counter(NAMESPACE, "dnsMessages");
     private static final Counter DNS_MALFORMED = Metrics.counter(NAMESPACE, "dnsMalformed");
     private static final Counter NON_IPV4 = Metrics.counter(NAMESPACE, "nonIpv4");
 
-    private transient CountingVisitor visitor;
-    private transient DecodeStats stats;
-
-    @StartBundle
-    public void startBundle() {
-      visitor = new CountingVisitor();
-      stats = new DecodeStats();
+    @Override
+    public Coder<Void> getOutputCoder() {
+      return VoidCoder.of();
     }
 
-    @ProcessElement
-    public void process(@Element SnoopRecord record) {
-      FrameDecoder.decode(
-        record.frame(), record.originalLength(), record.datalinkType(), visitor, stats);
-    }
+    @Override
+    public RangeParser startRange(SideInputs sideInputs, Consumer<Void> output) {
+      CountingVisitor visitor = new CountingVisitor();
+      DecodeStats stats = new DecodeStats();
+      return new RangeParser() {
+        @Override
+        public void record(SnoopRecordView r) {
+          FrameDecoder.decode(
+              r.buffer(),
+              r.frameOffset(),
+              r.includedLength(),
+              r.originalLength(),
+              r.datalinkType(),
+              visitor,
+              stats);
+        }
 
-    @FinishBundle
-    public void finishBundle() {
-      PACKETS.inc(stats.frames);
-      TCP.inc(visitor.tcpSegments);
-      DNS.inc(visitor.dnsMessages);
-      DNS_MALFORMED.inc(visitor.dnsMalformed);
-      NON_IPV4.inc(stats.nonIpv4);
+        @Override
+        public void finish() {
+          PACKETS.inc(stats.frames);
+          TCP.inc(visitor.tcpSegments);
+          DNS.inc(visitor.dnsMessages);
+          DNS_MALFORMED.inc(visitor.dnsMalformed);
+          NON_IPV4.inc(stats.nonIpv4);
+        }
+      };
     }
   }
 

@@ -84,16 +84,26 @@ final class SnoopFileReader implements Closeable {
 
   /** Receives what a read produces. */
   interface Sink {
-    void record(SnoopRecord record, int recordLength);
+    /** A good record; the view is valid only during the call (see {@link SnoopRecordView}). */
+    void record(SnoopRecordView record);
 
     void error(SnoopReadError error);
 
     /** The range starting at {@code offset} was resynchronised to {@code boundary}. */
     default void resynced(long offset, long boundary) {}
+
+    /**
+     * Everything the range holds was reported. Called once, while the range still holds a claim
+     * (runners refuse output after the reader gives up the rest of its range): the last moment a
+     * sink may output what it aggregated.
+     */
+    default void end() {}
   }
 
   private final String file;
   private final SnoopInput in;
+  /** The one view every record is shown through: reading allocates nothing per record. */
+  private final SnoopRecordView view;
   private final int maxIncludedLength;
   /** How many bytes a scan for valid headers asks the input for at a time. */
   private final int scanChunk;
@@ -105,6 +115,7 @@ final class SnoopFileReader implements Closeable {
   private SnoopFileReader(String file, SnoopInput in, int maxIncludedLength) {
     this.file = file;
     this.in = in;
+    this.view = new SnoopRecordView(file);
     this.scanChunk = Math.min(SCAN_CHUNK, in.capacity());
     this.maxIncludedLength = maxIncludedLength;
   }
@@ -168,6 +179,7 @@ final class SnoopFileReader implements Closeable {
     } catch (IOException e) {
       sink.error(unreadable(pos, Math.max(0, storedSize - pos), e));
     }
+    sink.end();
     tracker.tryClaim(to);
   }
 
@@ -186,8 +198,11 @@ final class SnoopFileReader implements Closeable {
       SnoopReadError headerError = readFileHeader(fileSize);
       if (headerError != null) {
         // The range holding the file header reports it; the others have nothing to read.
-        if (from == 0 && tracker.tryClaim(0L)) {
-          sink.error(headerError);
+        if (tracker.tryClaim(from)) {
+          if (from == 0) {
+            sink.error(headerError);
+          }
+          sink.end();
         }
         tracker.tryClaim(to);
         return;
@@ -236,9 +251,14 @@ final class SnoopFileReader implements Closeable {
       }
     } catch (IOException e) {
       if (claimed || tracker.tryClaim(from)) {
+        claimed = true;
         long end = stop == Long.MAX_VALUE ? Math.max(to, fileSize) : stop;
         sink.error(unreadable(pos, Math.max(0, end - pos), e));
       }
+    }
+    // A range with no item of its own (inside one long record) claims its start to end.
+    if (claimed || tracker.tryClaim(from)) {
+      sink.end();
     }
     tracker.tryClaim(to);
   }
@@ -375,21 +395,8 @@ final class SnoopFileReader implements Closeable {
       return truncatedRecord(
           pos, got, "record length " + recordLength + " but only " + got + " bytes", sink);
     }
-    b = in.array();
-    i = in.index(pos);
-    int included = (int) RecordHeaderRules.u32(b, i + 4);
-    byte[] frame = Arrays.copyOfRange(b, i + RECORD_HEADER_LENGTH, i + RECORD_HEADER_LENGTH + included);
-    SnoopRecord record =
-        SnoopRecord.of(
-            file,
-            pos,
-            RecordHeaderRules.u32(b, i + 16),
-            (int) RecordHeaderRules.u32(b, i + 20),
-            (int) RecordHeaderRules.u32(b, i),
-            (int) RecordHeaderRules.u32(b, i + 12),
-            datalink,
-            frame);
-    sink.record(record, recordLength);
+    view.set(pos, datalink, in.array(), in.index(pos));
+    sink.record(view);
     return pos + recordLength;
   }
 

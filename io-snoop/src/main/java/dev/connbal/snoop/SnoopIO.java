@@ -6,6 +6,8 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 
 import com.google.auto.value.AutoValue;
 import javax.annotation.Nullable;
+import java.util.function.Consumer;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
@@ -35,6 +37,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * PCollection<SnoopReadError> errors = r.errors();
  *
  * SnoopReadResult r2 = files.apply(SnoopIO.readFiles()); // files: PCollection<ReadableFile>
+ *
+ * // Decode while reading: the parser outputs what it makes of each range's records.
+ * SnoopParseResult<MyAggregate> r3 = files.apply(SnoopIO.parseFiles(new MyParser()));
  * }</pre>
  *
  * <p>Uncompressed files are split into byte ranges of {@link Read#withDesiredSplitSize} (default
@@ -75,6 +80,20 @@ public final class SnoopIO {
   /** Reads the given files, e.g. from {@link FileIO#match()} and {@link FileIO#readMatches()}. */
   public static ReadFiles readFiles() {
     return new AutoValue_SnoopIO_ReadFiles.Builder()
+        .setDesiredSplitSize(DEFAULT_DESIRED_SPLIT_SIZE)
+        .setCompression(Compression.AUTO)
+        .build();
+  }
+
+  /**
+   * Reads the given files through {@code parser}, which sees each record in place and outputs its
+   * own elements (see {@link SnoopRecordParser}): the way to decode a capture without a pipeline
+   * element per packet.
+   */
+  public static <OutputT> ParseFiles<OutputT> parseFiles(SnoopRecordParser<OutputT> parser) {
+    checkNotNull(parser, "parser");
+    return new AutoValue_SnoopIO_ParseFiles.Builder<OutputT>()
+        .setParser(parser)
         .setDesiredSplitSize(DEFAULT_DESIRED_SPLIT_SIZE)
         .setCompression(Compression.AUTO)
         .build();
@@ -206,39 +225,148 @@ public final class SnoopIO {
 
     @Override
     public SnoopReadResult expand(PCollection<FileIO.ReadableFile> files) {
-      checkSplitSize(getDesiredSplitSize());
-      checkState(getCompression() != null, "compression must be set");
       TupleTag<SnoopRecord> recordsTag = new TupleTag<SnoopRecord>("records") {};
       TupleTag<SnoopReadError> errorsTag = new TupleTag<SnoopReadError>("errors") {};
-      PCollectionTuple read =
-          files.apply(
-              "ReadRecords",
-              ParDo.of(
-                      new ReadSnoopFn(
-                          recordsTag,
-                          errorsTag,
-                          getDesiredSplitSize(),
-                          getCompression(),
-                          RecordHeaderRules.DEFAULT_MAX_INCLUDED_LENGTH))
-                  .withOutputTags(recordsTag, TupleTagList.of(errorsTag)));
-      read.get(recordsTag).setCoder(SnoopRecordCoder.of());
-      read.get(errorsTag).setCoder(SnoopReadErrorCoder.of());
-      read.get(errorsTag)
-          .apply("FilesOfErrors", MapElements.into(TypeDescriptors.strings()).via(SnoopReadError::file))
-          .setCoder(StringUtf8Coder.of())
-          .apply("DistinctFilesWithErrors", Distinct.create())
-          .apply("CountFilesWithErrors", ParDo.of(new CountFilesFn()));
-      return SnoopReadResult.of(read, recordsTag, errorsTag);
+      return new SnoopReadResult(
+          parse(
+              files,
+              new CopyRecordsParser(),
+              getDesiredSplitSize(),
+              getCompression(),
+              recordsTag,
+              errorsTag),
+          recordsTag,
+          errorsTag);
     }
 
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
-      builder
-          .add(
-              DisplayData.item("desiredSplitSize", getDesiredSplitSize())
-                  .withLabel("Desired split size (bytes)"))
-          .add(DisplayData.item("compression", getCompression().toString()).withLabel("Compression"));
+      populateReadDisplayData(builder, getDesiredSplitSize(), getCompression());
+    }
+  }
+
+  /** Implementation of {@link #parseFiles}. */
+  @AutoValue
+  public abstract static class ParseFiles<OutputT>
+      extends PTransform<PCollection<FileIO.ReadableFile>, SnoopParseResult<OutputT>> {
+    abstract SnoopRecordParser<OutputT> getParser();
+
+    abstract long getDesiredSplitSize();
+
+    abstract Compression getCompression();
+
+    abstract Builder<OutputT> toBuilder();
+
+    @AutoValue.Builder
+    abstract static class Builder<OutputT> {
+      abstract Builder<OutputT> setParser(SnoopRecordParser<OutputT> parser);
+
+      abstract Builder<OutputT> setDesiredSplitSize(long bytes);
+
+      abstract Builder<OutputT> setCompression(Compression compression);
+
+      abstract ParseFiles<OutputT> build();
+    }
+
+    /** Size of the byte ranges uncompressed files are split into; at least 64 bytes. */
+    public ParseFiles<OutputT> withDesiredSplitSize(long bytes) {
+      checkSplitSize(bytes);
+      return toBuilder().setDesiredSplitSize(bytes).build();
+    }
+
+    /** As {@link ReadFiles#withCompression}. */
+    public ParseFiles<OutputT> withCompression(Compression compression) {
+      checkNotNull(compression, "compression");
+      return toBuilder().setCompression(compression).build();
+    }
+
+    @Override
+    public SnoopParseResult<OutputT> expand(PCollection<FileIO.ReadableFile> files) {
+      TupleTag<OutputT> outputsTag = new TupleTag<OutputT>("outputs") {};
+      TupleTag<SnoopReadError> errorsTag = new TupleTag<SnoopReadError>("errors") {};
+      return new SnoopParseResult<>(
+          parse(
+              files,
+              getParser(),
+              getDesiredSplitSize(),
+              getCompression(),
+              outputsTag,
+              errorsTag),
+          outputsTag,
+          errorsTag);
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder.add(DisplayData.item("parser", getParser().getClass()).withLabel("Record parser"));
+      populateReadDisplayData(builder, getDesiredSplitSize(), getCompression());
+    }
+  }
+
+  /** The reading step shared by {@link ReadFiles} and {@link ParseFiles}, and its error count. */
+  private static <OutputT> PCollectionTuple parse(
+      PCollection<FileIO.ReadableFile> files,
+      SnoopRecordParser<OutputT> parser,
+      long desiredSplitSize,
+      Compression compression,
+      TupleTag<OutputT> outputsTag,
+      TupleTag<SnoopReadError> errorsTag) {
+    checkSplitSize(desiredSplitSize);
+    checkState(compression != null, "compression must be set");
+    PCollectionTuple read =
+        files.apply(
+            "ReadRecords",
+            ParDo.of(
+                    new ParseSnoopFn<>(
+                        parser,
+                        errorsTag,
+                        desiredSplitSize,
+                        compression,
+                        RecordHeaderRules.DEFAULT_MAX_INCLUDED_LENGTH))
+                .withSideInputs(parser.getSideInputs())
+                .withOutputTags(outputsTag, TupleTagList.of(errorsTag)));
+    read.get(outputsTag).setCoder(parser.getOutputCoder());
+    read.get(errorsTag).setCoder(SnoopReadErrorCoder.of());
+    read.get(errorsTag)
+        .apply("FilesOfErrors", MapElements.into(TypeDescriptors.strings()).via(SnoopReadError::file))
+        .setCoder(StringUtf8Coder.of())
+        .apply("DistinctFilesWithErrors", Distinct.create())
+        .apply("CountFilesWithErrors", ParDo.of(new CountFilesFn()));
+    return read;
+  }
+
+  private static void populateReadDisplayData(
+      DisplayData.Builder builder, long desiredSplitSize, Compression compression) {
+    builder
+        .add(
+            DisplayData.item("desiredSplitSize", desiredSplitSize)
+                .withLabel("Desired split size (bytes)"))
+        .add(DisplayData.item("compression", compression.toString()).withLabel("Compression"));
+  }
+
+  /** The parser of {@link #readFiles()}: every record, copied out as a {@link SnoopRecord}. */
+  private static final class CopyRecordsParser extends SnoopRecordParser<SnoopRecord> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Coder<SnoopRecord> getOutputCoder() {
+      return SnoopRecordCoder.of();
+    }
+
+    @Override
+    public RangeParser startRange(
+        SideInputs sideInputs, Consumer<SnoopRecord> output) {
+      return new RangeParser() {
+        @Override
+        public void record(SnoopRecordView record) {
+          output.accept(record.toRecord());
+        }
+
+        @Override
+        public void finish() {}
+      };
     }
   }
 

@@ -16,7 +16,7 @@ import java.util.zip.GZIPInputStream;
 import org.apache.beam.sdk.io.range.OffsetRange;
 
 /**
- * Drives {@link SnoopFileReader} and {@link RecordOffsetTracker} the way {@link ReadSnoopFn}
+ * Drives {@link SnoopFileReader} and {@link RecordOffsetTracker} the way {@link ParseSnoopFn}
  * does, without a runner: the fast path for exhaustive split tests.
  */
 final class ReaderHarness {
@@ -28,9 +28,9 @@ final class ReaderHarness {
     long recordBytes;
 
     @Override
-    public void record(SnoopRecord record, int recordLength) {
-      records.add(record);
-      recordBytes += recordLength;
+    public void record(SnoopRecordView record) {
+      records.add(record.toRecord());
+      recordBytes += record.recordLength();
     }
 
     @Override
@@ -107,7 +107,7 @@ final class ReaderHarness {
 
   /** Ranges of {@code splitSize} bytes covering the initial restriction of a file. */
   static List<OffsetRange> ranges(long fileSize, long splitSize) {
-    return ReadSnoopFn.split(new OffsetRange(0, Math.max(1, fileSize)), splitSize);
+    return ParseSnoopFn.split(new OffsetRange(0, Math.max(1, fileSize)), splitSize);
   }
 
   static void assertSameRead(Result expected, Result actual, String what) {

@@ -4,9 +4,9 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 
 import com.google.auto.value.AutoValue;
 import dev.connbal.snoop.SnoopIO;
+import dev.connbal.snoop.SnoopParseResult;
 import dev.connbal.snoop.SnoopReadError;
-import dev.connbal.snoop.SnoopReadResult;
-import dev.connbal.snoop.SnoopRecord;
+import dev.connbal.snoop.SnoopRecordParser;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -51,7 +51,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>The captures are read twice (see docs/ARCHITECTURE.md): pass 1 keeps the DNS messages and runs
  * them, in timeline order, through the query matching and backend rules; pass 2 reads only TCP
  * between the resulting (client, backend) pairs and counts connections against the backend table,
- * which it takes as a side input so that it starts only once the table exists.
+ * which it takes as a side input so that it starts only once the table exists. Both passes decode
+ * frames while they read them ({@link SnoopIO#parseFiles}): what leaves a range of a capture is a
+ * few aggregates (DNS events, attempt sets per (client, backend, port), stream fragments), never
+ * one element per packet.
  *
  * <p>Shuffles that would be keyed by something as fine as a connection attempt, a 4-tuple or a
  * (client, backend) pair are keyed by a {@link Shard} of it instead, and each shard's group is
@@ -130,21 +133,13 @@ public final class ConnBal {
     @Override
     public ConnBalResult expand(PCollection<FileIO.ReadableFile> files) {
       // Pass 1: DNS events, one timeline, the backends.
-      SnoopReadResult pass1 = files.apply("ReadCapturesForDns", snoopReader());
-      PCollectionTuple dns =
-          pass1
-              .records()
-              .apply(
-                  "ExtractDnsEvents",
-                  ParDo.of(new ExtractDnsEventsFn(nameFilter()))
-                      .withOutputTags(
-                          ExtractDnsEventsFn.EVENTS, TupleTagList.of(ExtractDnsEventsFn.REPORT)));
-      PCollection<DnsEvent> events =
-          dns.get(ExtractDnsEventsFn.EVENTS).setCoder(DnsEventCoder.of());
+      SnoopParseResult<DnsPartial> pass1 =
+          files.apply("ReadCapturesForDns", parse(new DnsEventsParser(nameFilter())));
       PCollectionTuple timeline =
-          events
+          pass1
+              .outputs()
               .apply("OneTimeline", WithKeys.of(0))
-              .setCoder(KvCoder.of(VarIntCoder.of(), DnsEventCoder.of()))
+              .setCoder(KvCoder.of(VarIntCoder.of(), DnsPartialCoder.of()))
               .apply("GroupDnsEvents", GroupByKey.create())
               .apply(
                   "RunDnsTimeline",
@@ -156,7 +151,7 @@ public final class ConnBal {
           timeline
               .get(RunDnsTimelineFn.FACTS)
               .setCoder(KvCoder.of(VarLongCoder.of(), BackendFactsCoder.of()));
-      // No DNS events at all: no timeline ran, and the table is empty.
+      // No capture read at all: no timeline ran, and the table is empty.
       PCollectionView<BackendTable> backendTable =
           timeline
               .get(RunDnsTimelineFn.TABLE)
@@ -166,20 +161,18 @@ public final class ConnBal {
                   View.<BackendTable>asSingleton().withDefaultValue(BackendTable.EMPTY));
 
       // Pass 2: TCP between known pairs, counted per (client, backend, port).
-      PCollection<SnoopRecord> tcpRecords =
+      PCollection<FileIO.ReadableFile> tcpFiles =
           files
               .apply(
                   "WaitForBackendTable",
                   ParDo.of(new WaitForBackendTableFn(backendTable)).withSideInputs(backendTable))
-              .setCoder(ReadableFileCoder.of())
-              .apply("ReadCapturesForTcp", snoopReader())
-              .records();
+              .setCoder(ReadableFileCoder.of());
       // Partial counts per (client, backend, port), one per shard that saw the port; the join
       // adds them up.
       PCollection<KV<BackendPort, Long>> conns =
           (allStreams()
-                  ? countStreams(tcpRecords, backendTable)
-                  : countAttempts(tcpRecords, backendTable))
+                  ? countStreams(tcpFiles, backendTable)
+                  : countAttempts(tcpFiles, backendTable))
               .setCoder(KvCoder.of(BackendPortCoder.of(), VarLongCoder.of()));
 
       // The join, per shard of (client, backend) pairs, and the document.
@@ -214,47 +207,37 @@ public final class ConnBal {
               .apply("SortedTsv", Combine.globally(new TsvDocumentFn(ipFormat())))
               .setCoder(StringUtf8Coder.of());
 
-      PCollection<RunReport> report = report(dns, timeline, pass1.errors());
+      PCollection<RunReport> report = report(timeline, pass1.errors());
       return new ConnBalResult(files.getPipeline(), tsv, report, pass1.errors());
     }
 
-    private SnoopIO.ReadFiles snoopReader() {
-      SnoopIO.ReadFiles read = SnoopIO.readFiles();
+    /** Reads the captures through {@code parser}, with the analysis' split size. */
+    private <T> SnoopIO.ParseFiles<T> parse(SnoopRecordParser<T> parser) {
+      SnoopIO.ParseFiles<T> read = SnoopIO.parseFiles(parser);
       return desiredSplitSize() == null ? read : read.withDesiredSplitSize(desiredSplitSize());
     }
 
-    private static PCollection<KV<BackendPort, Long>> countAttempts(
-        PCollection<SnoopRecord> records, PCollectionView<BackendTable> backendTable) {
-      return records
-          .apply(
-              "ExtractSynAttempts",
-              ParDo.of(new ExtractSynAttemptsFn(backendTable)).withSideInputs(backendTable))
-          .setCoder(
-              KvCoder.of(VarIntCoder.of(), KvCoder.of(AttemptKeyCoder.of(), VarLongCoder.of())))
+    private PCollection<KV<BackendPort, Long>> countAttempts(
+        PCollection<FileIO.ReadableFile> files, PCollectionView<BackendTable> backendTable) {
+      return files
+          .apply("ReadCapturesForTcp", parse(new SynAttemptsParser(backendTable)))
+          .outputs()
           .apply("GroupAttemptsByShard", GroupByKey.create())
-          .apply(
-              "CountAttempts",
-              ParDo.of(new CountAttemptsFn(backendTable)).withSideInputs(backendTable));
+          .apply("CountAttempts", ParDo.of(new CountAttemptsFn()));
     }
 
-    private static PCollection<KV<BackendPort, Long>> countStreams(
-        PCollection<SnoopRecord> records, PCollectionView<BackendTable> backendTable) {
-      return records
-          .apply(
-              "ExtractStreamFragments",
-              ParDo.of(new ExtractStreamFragmentsFn(backendTable)).withSideInputs(backendTable))
-          .setCoder(
-              KvCoder.of(
-                  VarIntCoder.of(), KvCoder.of(FourTupleCoder.of(), StreamFragmentCoder.of())))
+    private PCollection<KV<BackendPort, Long>> countStreams(
+        PCollection<FileIO.ReadableFile> files, PCollectionView<BackendTable> backendTable) {
+      return files
+          .apply("ReadCapturesForTcp", parse(new StreamFragmentsParser(backendTable)))
+          .outputs()
           .apply("GroupStreamsByShard", GroupByKey.create())
           .apply("CountStreams", ParDo.of(new CountStreamsFn()));
     }
 
     private static PCollection<RunReport> report(
-        PCollectionTuple dns, PCollectionTuple timeline, PCollection<SnoopReadError> errors) {
-      PCollection<RunReport> decoding =
-          dns.get(ExtractDnsEventsFn.REPORT).setCoder(RunReportCoder.of());
-      PCollection<RunReport> matching =
+        PCollectionTuple timeline, PCollection<SnoopReadError> errors) {
+      PCollection<RunReport> pass1 =
           timeline.get(RunDnsTimelineFn.REPORT).setCoder(RunReportCoder.of());
       PCollection<RunReport> readErrors =
           errors
@@ -274,12 +257,11 @@ public final class ConnBal {
       // One all-zero part guarantees a report even for an input with nothing in it, without
       // Combine's default value (which would be Java-serialized into the pipeline).
       PCollection<RunReport> zero =
-          decoding
+          pass1
               .getPipeline()
               .apply("ZeroReport", Create.of(RunReport.empty()).withCoder(RunReportCoder.of()));
       return PCollectionList.of(zero)
-          .and(decoding)
-          .and(matching)
+          .and(pass1)
           .and(readErrors)
           .and(filesWithErrors)
           .apply("AllReportParts", Flatten.pCollections())

@@ -1,40 +1,36 @@
 package dev.connbal.transforms;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.PCollectionView;
 
 /**
- * Counts one shard's connection attempts per (client, backend, port): retransmissions from all
- * bundles merge into one attempt timed by its first SYN, and an attempt counts when that first SYN
- * is at or after the backend's first DNS appearance.
+ * Counts one shard's connection attempts per (client, backend, port): the attempt sets of all
+ * ranges merge, so that retransmissions read by different ranges count once, and an attempt
+ * counts when none of its SYNs came before the backend's first DNS appearance (see {@link
+ * AttemptIds}).
  */
 final class CountAttemptsFn
-    extends DoFn<KV<Integer, Iterable<KV<AttemptKey, Long>>>, KV<BackendPort, Long>> {
-  private final PCollectionView<BackendTable> backendTable;
-
-  CountAttemptsFn(PCollectionView<BackendTable> backendTable) {
-    this.backendTable = backendTable;
-  }
-
+    extends DoFn<KV<Integer, Iterable<KV<BackendPort, AttemptIds>>>, KV<BackendPort, Long>> {
   @ProcessElement
-  public void process(ProcessContext c) {
-    Map<AttemptKey, Long> firstSyn = new HashMap<>();
-    for (KV<AttemptKey, Long> partial : c.element().getValue()) {
-      firstSyn.merge(partial.getKey(), partial.getValue(), Math::min);
+  public void process(
+      @Element KV<Integer, Iterable<KV<BackendPort, AttemptIds>>> shard,
+      OutputReceiver<KV<BackendPort, Long>> out) {
+    Map<BackendPort, List<AttemptIds>> parts = new HashMap<>();
+    for (KV<BackendPort, AttemptIds> part : shard.getValue()) {
+      parts.computeIfAbsent(part.getKey(), k -> new ArrayList<>()).add(part.getValue());
     }
-    BackendTable table = c.sideInput(backendTable);
-    Map<BackendPort, Long> counts = new HashMap<>();
-    firstSyn.forEach(
-        (attempt, t) -> {
-          Long firstSeen = table.firstSeen(ClientBackend.of(attempt.client(), attempt.backend()));
-          if (firstSeen != null && t >= firstSeen) {
-            counts.merge(attempt.backendPort(), 1L, Long::sum);
-          }
-        });
-    counts.forEach((port, n) -> c.output(KV.of(port, n)));
-    ConnBalMetrics.CONNECTIONS.inc(counts.values().stream().mapToLong(Long::longValue).sum());
+    long total = 0;
+    for (Map.Entry<BackendPort, List<AttemptIds>> e : parts.entrySet()) {
+      long n = AttemptIds.countOnTime(e.getValue());
+      if (n > 0) {
+        out.output(KV.of(e.getKey(), n));
+        total += n;
+      }
+    }
+    ConnBalMetrics.CONNECTIONS.inc(total);
   }
 }

@@ -10,19 +10,26 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * Runs the {@link DnsTimeline} over all DNS events of the run (grouped under one key), sorted into
- * timeline order, and emits the facts of every backend keyed by (client, backend), plus the
- * timeline's partial {@link RunReport} (responses without a matching query).
+ * Runs the {@link DnsTimeline} over all DNS events of the run (every range's {@link DnsPartial},
+ * grouped under one key), sorted into timeline order, and emits the facts of every backend keyed
+ * by (client, backend), the backend table, and pass 1's part of the {@link RunReport}: the ranges'
+ * decoding counts plus the timeline's responses without a matching query.
  */
-final class RunDnsTimelineFn extends DoFn<KV<Integer, Iterable<DnsEvent>>, KV<Long, BackendFacts>> {
+final class RunDnsTimelineFn
+    extends DoFn<KV<Integer, Iterable<DnsPartial>>, KV<Long, BackendFacts>> {
   static final TupleTag<KV<Long, BackendFacts>> FACTS = new TupleTag<>() {};
   static final TupleTag<RunReport> REPORT = new TupleTag<>() {};
   static final TupleTag<BackendTable> TABLE = new TupleTag<>() {};
 
   @ProcessElement
-  public void process(@Element KV<Integer, Iterable<DnsEvent>> events, MultiOutputReceiver out) {
+  public void process(
+      @Element KV<Integer, Iterable<DnsPartial>> partials, MultiOutputReceiver out) {
     List<DnsEvent> sorted = new ArrayList<>();
-    events.getValue().forEach(sorted::add);
+    RunReport decoding = RunReport.empty();
+    for (DnsPartial partial : partials.getValue()) {
+      sorted.addAll(partial.events());
+      decoding = decoding.plus(partial.report());
+    }
     sorted.sort(Comparator.comparing(DnsEvent::order));
     DnsTimeline timeline = new DnsTimeline();
     sorted.forEach(timeline::accept);
@@ -35,7 +42,10 @@ final class RunDnsTimelineFn extends DoFn<KV<Integer, Iterable<DnsEvent>>, KV<Lo
     out.get(TABLE).output(BackendTable.of(firstSeenByPair));
     out.get(REPORT)
         .output(
-            RunReport.builder().setResponsesWithoutQuery(timeline.unmatchedResponses()).build());
+            decoding.plus(
+                RunReport.builder()
+                    .setResponsesWithoutQuery(timeline.unmatchedResponses())
+                    .build()));
     ConnBalMetrics.RESPONSES_MATCHED.inc(timeline.matchedResponses());
     ConnBalMetrics.RESPONSES_WITHOUT_QUERY.inc(timeline.unmatchedResponses());
     ConnBalMetrics.BACKENDS.inc(backends.size());

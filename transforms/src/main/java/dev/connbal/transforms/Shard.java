@@ -1,7 +1,7 @@
 package dev.connbal.transforms;
 
 /**
- * Spreads fine-grained keys (attempts, 4-tuples, (client, backend) pairs) over a fixed number of
+ * Spreads fine-grained keys ((client, backend, port)s, 4-tuples, (client, backend) pairs) over a fixed number of
  * shuffle keys. Grouping by shard instead of by fine key keeps the number of shuffle keys small
  * whatever the capture holds (the Direct runner pays per key: a million attempt keys would take
  * hours), while each shard's group holds only about 1/{@value #COUNT} of the fine keys, so memory
@@ -15,12 +15,6 @@ final class Shard {
 
   static int of(long a, long b) {
     return (int) Long.remainderUnsigned(mix(mix(a) ^ b), COUNT);
-  }
-
-  static int of(AttemptKey k) {
-    return of(
-        ClientBackend.of(k.client(), k.backend()),
-        ((long) k.clientPort() << 48) ^ ((long) k.port() << 32) ^ k.isn());
   }
 
   static int of(FourTuple t) {

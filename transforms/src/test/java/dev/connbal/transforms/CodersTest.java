@@ -53,6 +53,30 @@ class CodersTest {
   }
 
   @Test
+  void dnsPartials() throws CoderException {
+    QueryKey q = new QueryKey(IP, 1, 2, 3, DnsName.fromPresentation("x.example."));
+    roundTrips(DnsPartialCoder.of(), new DnsPartial(List.of(), RunReport.empty()));
+    roundTrips(
+        DnsPartialCoder.of(),
+        new DnsPartial(
+            List.of(DnsEvent.query(KEY, q), DnsEvent.query(KEY, q)),
+            RunReport.builder().setPackets(7).setDnsMalformed(1).build()));
+  }
+
+  @Test
+  void attemptIds() throws CoderException {
+    roundTrips(AttemptIdsCoder.of(), AttemptIds.of(new long[0]));
+    roundTrips(
+        AttemptIdsCoder.of(),
+        AttemptIds.of(
+            new long[] {
+              AttemptIds.entry(65535, 0xFFFFFFFFL, true),
+              AttemptIds.entry(0, 0, false),
+              AttemptIds.entry(40000, 12345, false)
+            }));
+  }
+
+  @Test
   void backendFacts() throws CoderException {
     roundTrips(
         BackendFactsCoder.of(),
@@ -67,7 +91,6 @@ class CodersTest {
 
   @Test
   void keys() throws CoderException {
-    roundTrips(AttemptKeyCoder.of(), new AttemptKey(IP, 65535, -1, 443, 0xFFFFFFFFL));
     roundTrips(BackendPortCoder.of(), new BackendPort(IP, -1, 0));
     roundTrips(FourTupleCoder.of(), FourTuple.of(IP, 1, 0x0A000001, 2));
   }

@@ -55,18 +55,34 @@ public final class FrameDecoder {
       int datalinkType,
       FrameVisitor visitor,
       DecodeStats stats) {
+    decode(frame, 0, frame.length, originalLength, datalinkType, visitor, stats);
+  }
+
+  /**
+   * Decodes the frame held in {@code buffer[offset .. offset + length)}, of which the capture kept
+   * {@code length} of {@code originalLength} bytes: a frame read in place from a capture buffer.
+   * The offsets the visitor receives are indexes into {@code buffer}.
+   */
+  public static void decode(
+      byte[] buffer,
+      int offset,
+      int length,
+      int originalLength,
+      int datalinkType,
+      FrameVisitor visitor,
+      DecodeStats stats) {
     stats.frames++;
     if (datalinkType != DATALINK_ETHERNET && datalinkType != DATALINK_IEEE_802_3) {
       stats.nonIpv4++;
       return;
     }
-    int end = frame.length;
-    if (end < ETHERNET_HEADER) {
+    int end = offset + length;
+    if (length < ETHERNET_HEADER) {
       stats.malformedFrames++;
       return;
     }
-    int typeAt = 12;
-    int etherType = u16(frame, typeAt);
+    int typeAt = offset + 12;
+    int etherType = u16(buffer, typeAt);
     // Stacked tags: each is a 2-byte TPID (already read as the ethertype) and a 2-byte TCI,
     // followed by the next ethertype. Every iteration consumes 4 bytes, so the loop is bounded.
     while (etherType == TPID_8021Q || etherType == TPID_8021AD || etherType == TPID_QINQ_LEGACY) {
@@ -75,13 +91,14 @@ public final class FrameDecoder {
         stats.malformedFrames++;
         return;
       }
-      etherType = u16(frame, typeAt);
+      etherType = u16(buffer, typeAt);
     }
     if (etherType != ETHERTYPE_IPV4) {
       stats.nonIpv4++;
       return;
     }
-    decodeIpv4(frame, typeAt + 2, end, Math.max(end, originalLength), visitor, stats);
+    decodeIpv4(
+        buffer, typeAt + 2, end, offset + Math.max(length, originalLength), visitor, stats);
   }
 
   private static void decodeIpv4(

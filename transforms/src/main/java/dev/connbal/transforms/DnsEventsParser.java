@@ -1,6 +1,7 @@
 package dev.connbal.transforms;
 
-import dev.connbal.snoop.SnoopRecord;
+import dev.connbal.snoop.SnoopRecordParser;
+import dev.connbal.snoop.SnoopRecordView;
 import dev.connbal.transforms.decode.DecodeStats;
 import dev.connbal.transforms.decode.DnsDecodeException;
 import dev.connbal.transforms.decode.DnsMessage;
@@ -9,87 +10,96 @@ import dev.connbal.transforms.decode.FrameDecoder;
 import dev.connbal.transforms.decode.FrameVisitor;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
-import org.apache.beam.sdk.values.TupleTag;
+import java.util.function.Consumer;
+import org.apache.beam.sdk.coders.Coder;
 
 /**
- * Pass 1: decodes every record and keeps the DNS queries and responses SEMANTICS.md's events
- * define, each with its place on the timeline; TCP is ignored in this pass. Each bundle also emits
- * its partial {@link RunReport} (packets, bytes, skipped frames, malformed DNS).
+ * Pass 1: decodes every record of a range as it is read and keeps the DNS queries and responses
+ * SEMANTICS.md's events define, each with its place on the timeline; TCP is ignored in this pass.
+ * A range yields one {@link DnsPartial} with its events and its part of the {@link RunReport}
+ * (packets, bytes, skipped frames, malformed DNS), or several when it holds more than {@value
+ * #MAX_EVENTS_PER_PARTIAL} events, so that no element grows with the split size.
  */
-final class ExtractDnsEventsFn extends DoFn<SnoopRecord, DnsEvent> {
-  static final TupleTag<DnsEvent> EVENTS = new TupleTag<>() {};
-  static final TupleTag<RunReport> REPORT = new TupleTag<>() {};
+final class DnsEventsParser extends SnoopRecordParser<DnsPartial> {
+  private static final long serialVersionUID = 1L;
+
+  static final int MAX_EVENTS_PER_PARTIAL = 10_000;
 
   private static final int DNS_PORT = 53;
 
   /** Substring the query name must contain, or null for every name. */
   private final String nameFilter;
 
-  private transient DecodeStats stats;
-  private transient long packets;
-  private transient long frameBytes;
-  private transient long queries;
-  private transient long responses;
-  private transient DnsVisitor visitor;
-
-  ExtractDnsEventsFn(String nameFilter) {
+  DnsEventsParser(String nameFilter) {
     this.nameFilter = nameFilter;
   }
 
-  @Setup
-  public void setup() {
-    visitor = new DnsVisitor();
+  @Override
+  public Coder<DnsPartial> getOutputCoder() {
+    return DnsPartialCoder.of();
   }
 
-  @StartBundle
-  public void startBundle() {
-    stats = new DecodeStats();
-    packets = 0;
-    frameBytes = 0;
-    queries = 0;
-    responses = 0;
+  @Override
+  public RangeParser startRange(SideInputs sideInputs, Consumer<DnsPartial> output) {
+    return new DnsVisitor(output);
   }
 
-  @ProcessElement
-  public void process(@Element SnoopRecord record, MultiOutputReceiver out) {
-    packets++;
-    frameBytes += record.includedLength();
-    visitor.record = record;
-    visitor.out = out;
-    FrameDecoder.decode(
-        record.frame(), record.originalLength(), record.datalinkType(), visitor, stats);
-    visitor.record = null;
-    visitor.out = null;
-  }
+  /** Turns the DNS datagrams of a range's records into events. */
+  private final class DnsVisitor implements FrameVisitor, RangeParser {
+    private final Consumer<DnsPartial> output;
+    private final DecodeStats stats = new DecodeStats();
+    private List<DnsEvent> events = new ArrayList<>();
+    private long packets;
+    private long frameBytes;
+    private long queries;
+    private long responses;
+    private SnoopRecordView record;
 
-  @FinishBundle
-  public void finishBundle(FinishBundleContext c) {
-    RunReport partial =
-        RunReport.builder()
-            .setPackets(packets)
-            .setFrameBytes(frameBytes)
-            .setDnsMalformed(stats.dnsMalformed)
-            .setNonIpv4Frames(stats.nonIpv4)
-            .setMalformedFrames(stats.malformedFrames)
-            .setFragmentsSkipped(stats.fragments)
-            .build();
-    c.output(REPORT, partial, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
-    ConnBalMetrics.PACKETS.inc(packets);
-    ConnBalMetrics.FRAME_BYTES.inc(frameBytes);
-    ConnBalMetrics.DNS_MALFORMED.inc(stats.dnsMalformed);
-    ConnBalMetrics.NON_IPV4_FRAMES.inc(stats.nonIpv4);
-    ConnBalMetrics.MALFORMED_FRAMES.inc(stats.malformedFrames);
-    ConnBalMetrics.FRAGMENTS_SKIPPED.inc(stats.fragments);
-    ConnBalMetrics.DNS_QUERIES.inc(queries);
-    ConnBalMetrics.DNS_RESPONSES.inc(responses);
-  }
+    DnsVisitor(Consumer<DnsPartial> output) {
+      this.output = output;
+    }
 
-  /** Turns the DNS datagrams of the current record into events. */
-  private final class DnsVisitor implements FrameVisitor {
-    SnoopRecord record;
-    MultiOutputReceiver out;
+    @Override
+    public void record(SnoopRecordView r) {
+      packets++;
+      frameBytes += r.includedLength();
+      record = r;
+      FrameDecoder.decode(
+          r.buffer(),
+          r.frameOffset(),
+          r.includedLength(),
+          r.originalLength(),
+          r.datalinkType(),
+          this,
+          stats);
+      record = null;
+      if (events.size() >= MAX_EVENTS_PER_PARTIAL) {
+        output.accept(new DnsPartial(events, RunReport.empty()));
+        events = new ArrayList<>();
+      }
+    }
+
+    @Override
+    public void finish() {
+      RunReport partial =
+          RunReport.builder()
+              .setPackets(packets)
+              .setFrameBytes(frameBytes)
+              .setDnsMalformed(stats.dnsMalformed)
+              .setNonIpv4Frames(stats.nonIpv4)
+              .setMalformedFrames(stats.malformedFrames)
+              .setFragmentsSkipped(stats.fragments)
+              .build();
+      output.accept(new DnsPartial(events, partial));
+      ConnBalMetrics.PACKETS.inc(packets);
+      ConnBalMetrics.FRAME_BYTES.inc(frameBytes);
+      ConnBalMetrics.DNS_MALFORMED.inc(stats.dnsMalformed);
+      ConnBalMetrics.NON_IPV4_FRAMES.inc(stats.nonIpv4);
+      ConnBalMetrics.MALFORMED_FRAMES.inc(stats.malformedFrames);
+      ConnBalMetrics.FRAGMENTS_SKIPPED.inc(stats.fragments);
+      ConnBalMetrics.DNS_QUERIES.inc(queries);
+      ConnBalMetrics.DNS_RESPONSES.inc(responses);
+    }
 
     @Override
     public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
@@ -108,7 +118,7 @@ final class ExtractDnsEventsFn extends DoFn<SnoopRecord, DnsEvent> {
       }
       DnsEvent event = toEvent(srcIp, srcPort, dstIp, dstPort, message);
       if (event != null) {
-        out.get(EVENTS).output(event);
+        events.add(event);
       }
     }
 

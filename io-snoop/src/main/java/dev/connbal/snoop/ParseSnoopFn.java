@@ -14,15 +14,16 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * The splittable DoFn behind {@link SnoopIO}: one element per file, byte-offset restrictions,
- * records to one output and {@link SnoopReadError}s to another. Reading itself is {@link
- * SnoopFileReader}'s job.
+ * what the {@link SnoopRecordParser} makes of each range's records to the main output and {@link
+ * SnoopReadError}s to another. Reading itself is {@link SnoopFileReader}'s job.
  */
 @DoFn.BoundedPerElement
-final class ReadSnoopFn extends DoFn<FileIO.ReadableFile, SnoopRecord> {
+final class ParseSnoopFn<OutputT> extends DoFn<FileIO.ReadableFile, OutputT> {
   private static final Counter RECORDS = Metrics.counter(SnoopIO.METRICS_NAMESPACE, "records");
   private static final Counter RECORD_BYTES =
       Metrics.counter(SnoopIO.METRICS_NAMESPACE, "recordBytes");
@@ -36,7 +37,10 @@ final class ReadSnoopFn extends DoFn<FileIO.ReadableFile, SnoopRecord> {
   private static final Counter FILE_LEVEL_ERRORS =
       Metrics.counter(SnoopIO.METRICS_NAMESPACE, "fileLevelErrors");
 
-  private final TupleTag<SnoopRecord> recordsTag;
+  /** How many record bytes are read between two updates of the records and recordBytes metrics. */
+  private static final long METRICS_INTERVAL_BYTES = 1 << 20;
+
+  private final SnoopRecordParser<OutputT> parser;
   private final TupleTag<SnoopReadError> errorsTag;
   private final long desiredSplitSize;
   private final Compression compression;
@@ -46,13 +50,13 @@ final class ReadSnoopFn extends DoFn<FileIO.ReadableFile, SnoopRecord> {
    * @param compression {@link Compression#AUTO} to use each file's own (as {@link
    *     FileIO#readMatches()} set it), anything else to override it
    */
-  ReadSnoopFn(
-      TupleTag<SnoopRecord> recordsTag,
+  ParseSnoopFn(
+      SnoopRecordParser<OutputT> parser,
       TupleTag<SnoopReadError> errorsTag,
       long desiredSplitSize,
       Compression compression,
       int maxIncludedLength) {
-    this.recordsTag = recordsTag;
+    this.parser = parser;
     this.errorsTag = errorsTag;
     this.desiredSplitSize = desiredSplitSize;
     this.compression = compression;
@@ -95,16 +99,14 @@ final class ReadSnoopFn extends DoFn<FileIO.ReadableFile, SnoopRecord> {
   }
 
   @ProcessElement
-  public void processElement(
-      @Element FileIO.ReadableFile file,
-      RestrictionTracker<OffsetRange, Long> tracker,
-      MultiOutputReceiver out) {
+  public void processElement(ProcessContext c, RestrictionTracker<OffsetRange, Long> tracker) {
+    FileIO.ReadableFile file = c.element();
     MatchResult.Metadata metadata = file.getMetadata();
     String name = metadata.resourceId().toString();
     long size = metadata.sizeBytes();
     Compression effective = effectiveCompression(file);
     boolean splittable = isSplittable(file);
-    SnoopFileReader.Sink sink = new Emitter(out);
+    Emitter sink = new Emitter(c);
     SnoopFileReader reader;
     try {
       ReadableByteChannel raw = FileSystems.open(metadata.resourceId());
@@ -124,6 +126,7 @@ final class ReadSnoopFn extends DoFn<FileIO.ReadableFile, SnoopRecord> {
                 SnoopReadError.Kind.UNREADABLE,
                 Math.max(0, Math.min(lost, size)),
                 SnoopFileReader.oneLine(name + ": cannot open: " + e)));
+        sink.end();
         tracker.tryClaim(range.getTo());
       }
       return;
@@ -161,23 +164,51 @@ final class ReadSnoopFn extends DoFn<FileIO.ReadableFile, SnoopRecord> {
         && file.getMetadata().isReadSeekEfficient();
   }
 
-  private final class Emitter implements SnoopFileReader.Sink {
-    private final MultiOutputReceiver out;
+  /** Feeds the range's records to the parser and its errors to the error output. */
+  private final class Emitter implements SnoopFileReader.Sink, SnoopRecordParser.SideInputs {
+    private final ProcessContext context;
+    private final SnoopRecordParser.RangeParser range;
+    // Counted here and added to the metrics about once a MiB: a metric update per record would
+    // cost more than decoding it, and a progress line still moves smoothly.
+    private long records;
+    private long recordBytes;
 
-    Emitter(MultiOutputReceiver out) {
-      this.out = out;
+    Emitter(ProcessContext context) {
+      this.context = context;
+      this.range = parser.startRange(this, context::output);
     }
 
     @Override
-    public void record(SnoopRecord record, int recordLength) {
-      out.get(recordsTag).output(record);
-      RECORDS.inc();
-      RECORD_BYTES.inc(recordLength);
+    public <T> T get(PCollectionView<T> view) {
+      return context.sideInput(view);
+    }
+
+    @Override
+    public void record(SnoopRecordView record) {
+      range.record(record);
+      records++;
+      recordBytes += record.recordLength();
+      if (recordBytes >= METRICS_INTERVAL_BYTES) {
+        reportCounts();
+      }
+    }
+
+    @Override
+    public void end() {
+      range.finish();
+      reportCounts();
+    }
+
+    private void reportCounts() {
+      RECORDS.inc(records);
+      RECORD_BYTES.inc(recordBytes);
+      records = 0;
+      recordBytes = 0;
     }
 
     @Override
     public void error(SnoopReadError error) {
-      out.get(errorsTag).output(error);
+      context.output(errorsTag, error);
       switch (error.kind()) {
         case CORRUPT_REGION:
           CORRUPT_REGIONS.inc();

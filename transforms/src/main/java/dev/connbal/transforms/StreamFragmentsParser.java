@@ -1,0 +1,123 @@
+package dev.connbal.transforms;
+
+import dev.connbal.snoop.SnoopRecordParser;
+import dev.connbal.snoop.SnoopRecordView;
+import dev.connbal.transforms.decode.DecodeStats;
+import dev.connbal.transforms.decode.FrameDecoder;
+import dev.connbal.transforms.decode.FrameVisitor;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * Pass 2, all-streams mode: compresses a range's TCP packets between DNS (client, backend) pairs,
+ * in either direction, into one {@link StreamFragment} per 4-tuple, output when the range is read
+ * (or earlier when it holds very many streams, to bound memory), keyed by shard.
+ */
+final class StreamFragmentsParser
+    extends SnoopRecordParser<KV<Integer, KV<FourTuple, StreamFragment>>> {
+  private static final long serialVersionUID = 1L;
+
+  /** Streams held per range before they are output early. */
+  static final int MAX_STREAMS_PER_FLUSH = 50_000;
+
+  private final PCollectionView<BackendTable> backendTable;
+
+  StreamFragmentsParser(PCollectionView<BackendTable> backendTable) {
+    this.backendTable = backendTable;
+  }
+
+  @Override
+  public Coder<KV<Integer, KV<FourTuple, StreamFragment>>> getOutputCoder() {
+    return KvCoder.of(VarIntCoder.of(), KvCoder.of(FourTupleCoder.of(), StreamFragmentCoder.of()));
+  }
+
+  @Override
+  public List<PCollectionView<?>> getSideInputs() {
+    return List.of(backendTable);
+  }
+
+  @Override
+  public RangeParser startRange(
+      SideInputs sideInputs, Consumer<KV<Integer, KV<FourTuple, StreamFragment>>> output) {
+    return new StreamVisitor(sideInputs.get(backendTable), output);
+  }
+
+  private static final class StreamVisitor implements FrameVisitor, RangeParser {
+    private final BackendTable table;
+    private final Consumer<KV<Integer, KV<FourTuple, StreamFragment>>> output;
+    private final Map<FourTuple, StreamFragment.Builder> streams = new HashMap<>();
+    /** Pass 1 already counted every record's decode problems for the report; not read again. */
+    private final DecodeStats ignoredStats = new DecodeStats();
+    private SnoopRecordView record;
+
+    StreamVisitor(
+        BackendTable table, Consumer<KV<Integer, KV<FourTuple, StreamFragment>>> output) {
+      this.table = table;
+      this.output = output;
+    }
+
+    @Override
+    public void record(SnoopRecordView r) {
+      record = r;
+      FrameDecoder.decode(
+          r.buffer(),
+          r.frameOffset(),
+          r.includedLength(),
+          r.originalLength(),
+          r.datalinkType(),
+          this,
+          ignoredStats);
+      record = null;
+      if (streams.size() >= MAX_STREAMS_PER_FLUSH) {
+        flush();
+      }
+    }
+
+    @Override
+    public void finish() {
+      flush();
+    }
+
+    private void flush() {
+      streams.forEach(
+          (tuple, builder) -> output.accept(KV.of(Shard.of(tuple), KV.of(tuple, builder.build()))));
+      streams.clear();
+    }
+
+    @Override
+    public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
+      Long srcClient = table.firstSeen(ClientBackend.of(srcIp, dstIp));
+      Long dstClient = table.firstSeen(ClientBackend.of(dstIp, srcIp));
+      if (srcClient == null && dstClient == null) {
+        return; // not between a client and one of its DNS backends
+      }
+      FourTuple tuple = FourTuple.of(srcIp, srcPort, dstIp, dstPort);
+      boolean srcIsLow = FourTuple.isLow(srcIp, srcPort, dstIp, dstPort);
+      StreamFragment.Builder builder =
+          streams.computeIfAbsent(
+              tuple,
+              t ->
+                  srcIsLow
+                      ? new StreamFragment.Builder(srcClient, dstClient)
+                      : new StreamFragment.Builder(dstClient, srcClient));
+      builder.add(
+          new OrderKey(record.timestampMicros(), record.file(), record.recordOffset()),
+          srcIsLow,
+          flags,
+          seq);
+    }
+
+    @Override
+    public void dns(
+        int srcIp, int srcPort, int dstIp, int dstPort, byte[] frame, int offset, int length) {
+      // DNS was handled by pass 1.
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.connbal.transforms;
+
+import dev.connbal.snoop.SnoopRecordParser;
+import dev.connbal.snoop.SnoopRecordView;
+import dev.connbal.transforms.decode.DecodeStats;
+import dev.connbal.transforms.decode.FrameDecoder;
+import dev.connbal.transforms.decode.FrameVisitor;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * Pass 2, default mode: reads a range's connection attempts (SYN without ACK/FIN/RST) from a
+ * client to one of its DNS backends, and outputs per (client, backend, port) the set of attempts
+ * it saw ({@link AttemptIds}: retransmissions merged, each marked early when a SYN of it came
+ * before the backend's first DNS appearance), keyed by shard. What crosses the shuffle is one
+ * element per (range, client, backend, port), not one per packet or attempt.
+ */
+final class SynAttemptsParser extends SnoopRecordParser<KV<Integer, KV<BackendPort, AttemptIds>>> {
+  private static final long serialVersionUID = 1L;
+
+  /** SYNs a range reads before what it holds is output early, to bound memory. */
+  static final int MAX_SYNS_PER_FLUSH = 1_000_000;
+
+  private final PCollectionView<BackendTable> backendTable;
+
+  SynAttemptsParser(PCollectionView<BackendTable> backendTable) {
+    this.backendTable = backendTable;
+  }
+
+  @Override
+  public Coder<KV<Integer, KV<BackendPort, AttemptIds>>> getOutputCoder() {
+    return KvCoder.of(VarIntCoder.of(), KvCoder.of(BackendPortCoder.of(), AttemptIdsCoder.of()));
+  }
+
+  @Override
+  public List<PCollectionView<?>> getSideInputs() {
+    return List.of(backendTable);
+  }
+
+  @Override
+  public RangeParser startRange(
+      SideInputs sideInputs, Consumer<KV<Integer, KV<BackendPort, AttemptIds>>> output) {
+    return new SynVisitor(sideInputs.get(backendTable), output);
+  }
+
+  private static final class SynVisitor implements FrameVisitor, RangeParser {
+    private final BackendTable table;
+    private final Consumer<KV<Integer, KV<BackendPort, AttemptIds>>> output;
+    /** Per (client, backend, port): attempt entry without the early bit, to whether it was early. */
+    private final Map<BackendPort, Map<Long, Boolean>> attempts = new HashMap<>();
+    /** Pass 1 already counted every record's decode problems for the report; not read again. */
+    private final DecodeStats ignoredStats = new DecodeStats();
+    private int synsSinceFlush;
+    private long timestampMicros;
+
+    SynVisitor(BackendTable table, Consumer<KV<Integer, KV<BackendPort, AttemptIds>>> output) {
+      this.table = table;
+      this.output = output;
+    }
+
+    @Override
+    public void record(SnoopRecordView r) {
+      timestampMicros = r.timestampMicros();
+      FrameDecoder.decode(
+          r.buffer(),
+          r.frameOffset(),
+          r.includedLength(),
+          r.originalLength(),
+          r.datalinkType(),
+          this,
+          ignoredStats);
+      if (synsSinceFlush >= MAX_SYNS_PER_FLUSH) {
+        flush();
+      }
+    }
+
+    @Override
+    public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
+      if (!TcpFlags.isOpeningSyn(flags)) {
+        return;
+      }
+      Long firstSeen = table.firstSeen(ClientBackend.of(srcIp, dstIp));
+      if (firstSeen == null) {
+        return; // not from a client to one of its DNS backends
+      }
+      attempts
+          .computeIfAbsent(new BackendPort(srcIp, dstIp, dstPort), k -> new HashMap<>())
+          .merge(
+              AttemptIds.entry(srcPort, seq, false),
+              timestampMicros < firstSeen,
+              Boolean::logicalOr);
+      synsSinceFlush++;
+    }
+
+    @Override
+    public void dns(
+        int srcIp, int srcPort, int dstIp, int dstPort, byte[] frame, int offset, int length) {
+      // DNS was handled by pass 1.
+    }
+
+    @Override
+    public void finish() {
+      flush();
+    }
+
+    private void flush() {
+      attempts.forEach(
+          (backendPort, early) -> {
+            long[] entries = new long[early.size()];
+            int i = 0;
+            for (Map.Entry<Long, Boolean> e : early.entrySet()) {
+              entries[i++] = e.getKey() | (e.getValue() ? 1 : 0);
+            }
+            output.accept(
+                KV.of(
+                    Shard.of(backendPort.pair(), backendPort.port()),
+                    KV.of(backendPort, AttemptIds.of(entries))));
+          });
+      attempts.clear();
+      synsSinceFlush = 0;
+    }
+  }
+}
