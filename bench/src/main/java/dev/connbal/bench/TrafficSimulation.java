@@ -43,6 +43,13 @@ final class TrafficSimulation {
   private static final long DNS_RETRY_MICROS = 1_000_000;
   private static final long CACHE_TTL_MICROS = 30_000_000;
   private static final long[] SYN_RETRANSMITS_MICROS = {1_000_000, 3_000_000};
+  /** Answers that are bulk transfers (full-size segments), per thousand requests. */
+  private static final int BULK_ANSWERS_PER_MILLE = 2;
+  private static final int MAX_BULK_FULL_SEGMENTS = 16;
+  /** Requests the server acknowledges on their own before answering, in percent. */
+  private static final int SERVER_ACK_PERCENT = 30;
+  /** Answers the client acknowledges on their own (delayed ACK), in percent. */
+  private static final int CLIENT_ACK_PERCENT = 70;
   private static final int DNS_PORT = 53;
   private static final int GATEWAY = Scenario.ip(10, 1, 0, 254);
   private static final int IPV6_RESOLVER_HOST = 0x53;
@@ -54,7 +61,19 @@ final class TrafficSimulation {
     void run() throws IOException;
   }
 
-  /** An established TCP connection: the client sends a request, the server streams data. */
+  /** Where an established connection is in its current request/response exchange. */
+  private enum Phase {
+    /** The client sends its next request, or closes when no exchange is left. */
+    REQUEST,
+    /** The server acknowledges the request on its own before it answers (a slow answer). */
+    SERVER_ACK,
+    /** The server answers: full-size segments first (bulk answers), then the last one. */
+    RESPONSE,
+    /** The client's delayed ACK of the answer (otherwise the next request carries it). */
+    CLIENT_ACK
+  }
+
+  /** An established TCP connection: request/response exchanges, then a FIN exchange. */
   private static final class Connection {
     final Client client;
     final int clientPort;
@@ -62,20 +81,25 @@ final class TrafficSimulation {
     final int serverPort;
     long clientSeq;
     long serverSeq;
-    int remainingSegments;
+    /** Exchanges not yet answered, the current one included. */
+    int remainingExchanges;
+    Phase phase = Phase.REQUEST;
+    /** Full-size segments the current answer sends before its last segment. */
+    int fullSegmentsLeft;
+    /** Payload bytes of the current answer's last segment. */
+    int lastSegmentLength;
+    /** Full-size segments the client has not acknowledged yet (it ACKs every second one). */
     int unacked;
-    boolean requestSent;
 
     Connection(Client client, int clientPort, int server, int serverPort, long clientSeq,
-        long serverSeq, int segments, boolean requestSent) {
+        long serverSeq, int exchanges) {
       this.client = client;
       this.clientPort = clientPort;
       this.server = server;
       this.serverPort = serverPort;
       this.clientSeq = clientSeq;
       this.serverSeq = serverSeq;
-      this.remainingSegments = segments;
-      this.requestSent = requestSent;
+      this.remainingExchanges = exchanges;
     }
   }
 
@@ -198,7 +222,7 @@ final class TrafficSimulation {
       int k = rnd.nextInt(s.addresses().length);
       int port = s.kind() == Kind.SRV ? s.targets().get(k).port() : pickPort(s);
       connections.add(new Connection(c, c.ephemeralPort(), s.addresses()[k], port, rnd.nextInt(),
-          rnd.nextInt(), segmentCount(), true));
+          rnd.nextInt(), exchangeCount()));
     }
   }
 
@@ -246,14 +270,29 @@ final class TrafficSimulation {
       frames.tcp(tick(), c.vlan, c.address, clientPort, server, port, isn + 1, serverIsn + 1,
           TCP_ACK, 0);
       connections.add(new Connection(c, clientPort, server, port, isn + 1, serverIsn + 1,
-          segmentCount(), false));
+          exchangeCount()));
     }
   }
 
-  /** Mostly short request/response exchanges, some medium transfers, a few bulk ones. */
-  private int segmentCount() {
+  /**
+   * Request/response exchanges of one connection: mostly short-lived ones (a few requests), some
+   * reused for a dozen, a few long sessions: 4 on average (0.8 * 2 + 0.17 * 8 + 0.03 * 35).
+   */
+  private int exchangeCount() {
     int r = rnd.nextInt(100);
-    return r < 80 ? 1 + rnd.nextInt(8) : r < 98 ? 20 + rnd.nextInt(180) : 500 + rnd.nextInt(2500);
+    return r < 80 ? 1 + rnd.nextInt(3) : r < 97 ? 4 + rnd.nextInt(9) : 20 + rnd.nextInt(31);
+  }
+
+  /**
+   * The payload of a request or a small answer, 1 to 200 bytes, most of them small: 50 % up to
+   * 20 bytes (status lines, keys, counters), 35 % 21 to 64, 12 % 65 to 140, 3 % 141 to 200; about
+   * 37 bytes on average.
+   */
+  private int smallPayload() {
+    int r = rnd.nextInt(100);
+    return r < 50
+        ? 1 + rnd.nextInt(20)
+        : r < 85 ? 21 + rnd.nextInt(44) : r < 97 ? 65 + rnd.nextInt(76) : 141 + rnd.nextInt(60);
   }
 
   private int pickPort(Service s) {
@@ -264,40 +303,78 @@ final class TrafficSimulation {
     return ports[1 + rnd.nextInt(ports.length - 1)];
   }
 
-  /** One packet of a random open connection: its request, a data segment, an ACK, or its close. */
+  /**
+   * The next packet of a random open connection: a request, the server's ACK of it, a segment of
+   * the answer, a client ACK, or (when no exchange is left) the three packets of its close.
+   */
   private void connectionSegment() throws IOException {
     int at = rnd.nextInt(connections.size());
     Connection st = connections.get(at);
-    Client c = st.client;
-    if (!st.requestSent) {
-      int length = 80 + rnd.nextInt(520);
-      frames.tcp(tick(), c.vlan, c.address, st.clientPort, st.server, st.serverPort, st.clientSeq,
-          st.serverSeq, TCP_PSH | TCP_ACK, length);
-      st.clientSeq += length;
-      st.requestSent = true;
-    } else if (st.remainingSegments > 0 && st.unacked >= 2) {
-      frames.tcp(tick(), c.vlan, c.address, st.clientPort, st.server, st.serverPort, st.clientSeq,
-          st.serverSeq, TCP_ACK, 0);
-      st.unacked = 0;
-    } else if (st.remainingSegments > 0) {
-      boolean last = st.remainingSegments == 1;
-      int length = last ? 1 + rnd.nextInt(MSS) : MSS;
-      frames.tcp(tick(), c.vlan, st.server, st.serverPort, c.address, st.clientPort, st.serverSeq,
-          st.clientSeq, last ? TCP_PSH | TCP_ACK : TCP_ACK, length);
-      st.serverSeq += length;
-      st.remainingSegments--;
-      st.unacked++;
-    } else {
-      frames.tcp(tick(), c.vlan, c.address, st.clientPort, st.server, st.serverPort, st.clientSeq,
-          st.serverSeq, TCP_FIN | TCP_ACK, 0);
-      frames.tcp(tick(), c.vlan, st.server, st.serverPort, c.address, st.clientPort, st.serverSeq,
-          st.clientSeq + 1, TCP_FIN | TCP_ACK, 0);
-      frames.tcp(tick(), c.vlan, c.address, st.clientPort, st.server, st.serverPort,
-          st.clientSeq + 1, st.serverSeq + 1, TCP_ACK, 0);
-      Connection last = connections.remove(connections.size() - 1);
-      if (at < connections.size()) {
-        connections.set(at, last);
+    switch (st.phase) {
+      case REQUEST -> {
+        if (st.remainingExchanges == 0) {
+          close(at, st);
+          return;
+        }
+        int length = smallPayload();
+        clientSends(st, TCP_PSH | TCP_ACK, length);
+        st.clientSeq += length;
+        boolean bulk = rnd.nextInt(1000) < BULK_ANSWERS_PER_MILLE;
+        st.fullSegmentsLeft = bulk ? 1 + rnd.nextInt(MAX_BULK_FULL_SEGMENTS) : 0;
+        st.lastSegmentLength = bulk ? 1 + rnd.nextInt(MSS) : smallPayload();
+        st.phase = rnd.nextInt(100) < SERVER_ACK_PERCENT ? Phase.SERVER_ACK : Phase.RESPONSE;
       }
+      case SERVER_ACK -> {
+        serverSends(st, TCP_ACK, 0);
+        st.phase = Phase.RESPONSE;
+      }
+      case RESPONSE -> {
+        if (st.unacked >= 2) {
+          clientSends(st, TCP_ACK, 0);
+          st.unacked = 0;
+        } else if (st.fullSegmentsLeft > 0) {
+          serverSends(st, TCP_ACK, MSS);
+          st.serverSeq += MSS;
+          st.fullSegmentsLeft--;
+          st.unacked++;
+        } else {
+          serverSends(st, TCP_PSH | TCP_ACK, st.lastSegmentLength);
+          st.serverSeq += st.lastSegmentLength;
+          st.unacked = 0;
+          st.remainingExchanges--;
+          st.phase = rnd.nextInt(100) < CLIENT_ACK_PERCENT ? Phase.CLIENT_ACK : Phase.REQUEST;
+        }
+      }
+      case CLIENT_ACK -> {
+        clientSends(st, TCP_ACK, 0);
+        st.phase = Phase.REQUEST;
+      }
+      default -> throw new IllegalStateException("unknown phase " + st.phase);
+    }
+  }
+
+  private void clientSends(Connection st, int flags, int length) throws IOException {
+    Client c = st.client;
+    frames.tcp(tick(), c.vlan, c.address, st.clientPort, st.server, st.serverPort, st.clientSeq,
+        st.serverSeq, flags, length);
+  }
+
+  private void serverSends(Connection st, int flags, int length) throws IOException {
+    Client c = st.client;
+    frames.tcp(tick(), c.vlan, st.server, st.serverPort, c.address, st.clientPort, st.serverSeq,
+        st.clientSeq, flags, length);
+  }
+
+  /** The client closes: FIN, the server's FIN, the last ACK; the connection is done. */
+  private void close(int at, Connection st) throws IOException {
+    clientSends(st, TCP_FIN | TCP_ACK, 0);
+    st.clientSeq++;
+    serverSends(st, TCP_FIN | TCP_ACK, 0);
+    st.serverSeq++;
+    clientSends(st, TCP_ACK, 0);
+    Connection last = connections.remove(connections.size() - 1);
+    if (at < connections.size()) {
+      connections.set(at, last);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.connbal.bench;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
@@ -11,6 +12,7 @@ import static org.hamcrest.Matchers.not;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The generator's own promises: deterministic bytes, the requested size, well-formed frames with
  * correct lengths and checksums, strictly increasing timestamps, every kind of traffic the scenario
- * describes, and an expected TSV that exercises every kind of row.
+ * describes in a realistic mix of mostly small packets (about 10 M per GiB), and an expected TSV
+ * that exercises every kind of row.
  */
 class TrafficGeneratorTest {
   private static final long SIZE = 2L << 20;
@@ -82,8 +85,34 @@ class TrafficGeneratorTest {
     assertThat(census.ecnSyns, greaterThan(0));
     assertThat(census.resets, greaterThan(0));
     assertThat(census.fullSegments, greaterThan(0));
-    // The bulk of the bytes is established-stream data.
-    assertThat(census.tcpPayloadBytes, greaterThan(capture.length / 2L));
+    assertThat(census.pureAcks, greaterThan(0));
+    assertThat(census.smallDataSegments, greaterThan(0));
+  }
+
+  @Test
+  void mostPacketsAreSmallAsInRealTraffic() {
+    double records = census.records;
+    // Pure ACKs and small requests and answers dominate; full-size segments are a minority.
+    assertThat(census.pureAcks / records, greaterThan(0.25));
+    assertThat(census.smallDataSegments / records, greaterThan(0.30));
+    assertThat(census.fullSegments / records, lessThan(0.01));
+    assertThat(census.recordsUpTo128Bytes / records, greaterThan(0.80));
+    // A connection carries 10 to 25 packets (counted per first SYN), and DNS stays a few percent.
+    assertThat(records / census.firstSyns(), allOf(greaterThan(10.0), lessThan(25.0)));
+    assertThat(
+        (census.dnsQueries + census.dnsResponses) / records,
+        allOf(greaterThan(0.02), lessThan(0.10)));
+  }
+
+  /** The benchmark targets assume 1 GiB of capture holds 10 M packets (within 10 %). */
+  @Test
+  void oneGibHoldsAboutTenMillionPackets() throws IOException {
+    for (long seed : new long[] {1, SEED}) {
+      TrafficGenerator.Result big =
+          TrafficGenerator.generate(OutputStream.nullOutputStream(), 20L << 20, seed);
+      double packetsPerGib = big.packets() * (double) (1L << 30) / big.bytes();
+      assertThat("seed " + seed, packetsPerGib, allOf(greaterThan(9.0e6), lessThan(11.0e6)));
+    }
   }
 
   @Test
@@ -121,7 +150,9 @@ class TrafficGeneratorTest {
     int ecnSyns;
     int resets;
     int fullSegments;
-    long tcpPayloadBytes;
+    int pureAcks;
+    int smallDataSegments;
+    int recordsUpTo128Bytes;
     private final Set<String> syns = new HashSet<>();
 
     static FrameCensus of(byte[] capture) {
@@ -154,6 +185,9 @@ class TrafficGeneratorTest {
         byte[] frame = Arrays.copyOfRange(capture, at + 24, at + 24 + included);
         c.frame(at, frame);
         c.records++;
+        if (recordLength <= 128) {
+          c.recordsUpTo128Bytes++;
+        }
         b.position(at + recordLength);
       }
       return c;
@@ -206,9 +240,12 @@ class TrafficGeneratorTest {
       } else if (protocol == 6) {
         int flags = f[l4 + 13] & 0xff;
         int payload = l4Length - ((f[l4 + 12] & 0xf0) >>> 2);
-        tcpPayloadBytes += payload;
         if (payload == FrameWriter.MSS) {
           fullSegments++;
+        } else if (payload > 0 && payload <= 200) {
+          smallDataSegments++;
+        } else if (payload == 0 && flags == 0x10) {
+          pureAcks++;
         }
         if ((flags & 0x04) != 0) {
           resets++;
@@ -225,6 +262,11 @@ class TrafficGeneratorTest {
       } else {
         problems.add("record at " + at + ": protocol " + protocol);
       }
+    }
+
+    /** Connection attempts: SYNs that are not retransmissions. */
+    int firstSyns() {
+      return syns.size();
     }
 
     private static int u16(byte[] b, int at) {
