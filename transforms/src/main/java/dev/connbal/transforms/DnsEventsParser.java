@@ -48,7 +48,7 @@ final class DnsEventsParser extends SnoopRecordParser<DnsPartial> {
   private final class DnsVisitor implements FrameVisitor, RangeParser {
     private final Consumer<DnsPartial> output;
     private final DecodeStats stats = new DecodeStats();
-    private List<DnsEvent> events = new ArrayList<>();
+    private final DnsPartial.Encoder events = new DnsPartial.Encoder();
     private long packets;
     private long frameBytes;
     private long queries;
@@ -73,9 +73,8 @@ final class DnsEventsParser extends SnoopRecordParser<DnsPartial> {
           this,
           stats);
       record = null;
-      if (events.size() >= MAX_EVENTS_PER_PARTIAL) {
-        output.accept(new DnsPartial(events, RunReport.empty()));
-        events = new ArrayList<>();
+      if (events.count() >= MAX_EVENTS_PER_PARTIAL) {
+        output.accept(events.build(RunReport.empty()));
       }
     }
 
@@ -90,7 +89,7 @@ final class DnsEventsParser extends SnoopRecordParser<DnsPartial> {
               .setMalformedFrames(stats.malformedFrames)
               .setFragmentsSkipped(stats.fragments)
               .build();
-      output.accept(new DnsPartial(events, partial));
+      output.accept(events.build(partial));
       ConnBalMetrics.PACKETS.inc(packets);
       ConnBalMetrics.FRAME_BYTES.inc(frameBytes);
       ConnBalMetrics.DNS_MALFORMED.inc(stats.dnsMalformed);

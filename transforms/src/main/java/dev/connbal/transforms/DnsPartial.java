@@ -1,14 +1,143 @@
 package dev.connbal.transforms;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 /**
- * What pass 1 makes of one range of a capture: its DNS events, and its part of the run report
- * (packets, bytes, frames skipped, malformed DNS). A range with many events emits several, all
- * but the last with an empty report.
+ * What pass 1 makes of one range of a capture: its DNS events in timeline order, and its part of
+ * the run report (packets, bytes, frames skipped, malformed DNS). A range with many events emits
+ * several partials, all but the last with an empty report.
+ *
+ * <p>The events are held encoded ({@link DnsEventWire}) in one byte array, with the file they
+ * come from written once: all partials of a run meet under one key and wait there for the
+ * timeline, so their size is what the timeline's memory grows with, and the Direct runner copies
+ * a key's grouped values through their coder each time another bundle of them arrives, which for
+ * bytes is a plain copy. Sorted, they let the timeline merge the partials one event at a time
+ * instead of decoding and sorting all events of the run at once.
  */
-record DnsPartial(List<DnsEvent> events, RunReport report) {
-  DnsPartial {
-    events = List.copyOf(events);
+final class DnsPartial {
+  private final String file;
+  private final byte[] encodedEvents;
+  private final int eventCount;
+  private final RunReport report;
+
+  DnsPartial(String file, byte[] encodedEvents, int eventCount, RunReport report) {
+    this.file = file;
+    this.encodedEvents = encodedEvents;
+    this.eventCount = eventCount;
+    this.report = report;
+  }
+
+  /** A partial of {@code events}, all of one file, in any order. */
+  static DnsPartial of(List<DnsEvent> events, RunReport report) {
+    Encoder encoder = new Encoder();
+    events.forEach(encoder::add);
+    return encoder.build(report);
+  }
+
+  /** The file all events come from; empty when there are none. */
+  String file() {
+    return file;
+  }
+
+  byte[] encodedEvents() {
+    return encodedEvents;
+  }
+
+  int eventCount() {
+    return eventCount;
+  }
+
+  RunReport report() {
+    return report;
+  }
+
+  /** The events in timeline order, decoded one at a time. */
+  Iterator<DnsEvent> events() {
+    ByteArrayInputStream in = new ByteArrayInputStream(encodedEvents);
+    return new Iterator<>() {
+      private int left = eventCount;
+
+      @Override
+      public boolean hasNext() {
+        return left > 0;
+      }
+
+      @Override
+      public DnsEvent next() {
+        if (left == 0) {
+          throw new NoSuchElementException();
+        }
+        left--;
+        try {
+          return DnsEventWire.read(file, in);
+        } catch (IOException e) {
+          throw new UncheckedIOException("corrupt DNS partial of " + file, e);
+        }
+      }
+    };
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DnsPartial p
+        && eventCount == p.eventCount
+        && file.equals(p.file)
+        && report.equals(p.report)
+        && Arrays.equals(encodedEvents, p.encodedEvents);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(encodedEvents) * 31 + report.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "DnsPartial{" + file + ": " + eventCount + " events, " + report + "}";
+  }
+
+  /** Collects one file's events into partials. */
+  static final class Encoder {
+    private final List<DnsEvent> events = new ArrayList<>();
+
+    void add(DnsEvent event) {
+      if (!events.isEmpty() && !events.get(0).order().file().equals(event.order().file())) {
+        throw new IllegalArgumentException(
+            "a partial holds events of one file: "
+                + events.get(0).order().file()
+                + " and "
+                + event.order().file());
+      }
+      events.add(event);
+    }
+
+    int count() {
+      return events.size();
+    }
+
+    /** The partial of the events added since the last build, with {@code report}. */
+    DnsPartial build(RunReport report) {
+      events.sort((a, b) -> a.order().compareTo(b.order()));
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try {
+        for (DnsEvent e : events) {
+          DnsEventWire.write(e, bytes);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot happen: writing to memory", e);
+      }
+      String file = events.isEmpty() ? "" : events.get(0).order().file();
+      DnsPartial partial = new DnsPartial(file, bytes.toByteArray(), events.size(), report);
+      events.clear();
+      return partial;
+    }
   }
 }

@@ -4,12 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.AtomicCoder;
-import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.util.VarInt;
 
-/** Deterministic coder for {@link DnsPartial}: the report, then the events. */
+/**
+ * Deterministic coder for {@link DnsPartial}: the report, the file, the event count, the event
+ * bytes.
+ */
 final class DnsPartialCoder extends AtomicCoder<DnsPartial> {
   private static final DnsPartialCoder INSTANCE = new DnsPartialCoder();
-  private static final ListCoder<DnsEvent> EVENTS = ListCoder.of(DnsEventCoder.of());
 
   static DnsPartialCoder of() {
     return INSTANCE;
@@ -18,13 +23,20 @@ final class DnsPartialCoder extends AtomicCoder<DnsPartial> {
   @Override
   public void encode(DnsPartial partial, OutputStream out) throws IOException {
     RunReportCoder.of().encode(partial.report(), out);
-    EVENTS.encode(partial.events(), out);
+    StringUtf8Coder.of().encode(partial.file(), out);
+    VarInt.encode(partial.eventCount(), out);
+    ByteArrayCoder.of().encode(partial.encodedEvents(), out);
   }
 
   @Override
   public DnsPartial decode(InputStream in) throws IOException {
     RunReport report = RunReportCoder.of().decode(in);
-    return new DnsPartial(EVENTS.decode(in), report);
+    String file = StringUtf8Coder.of().decode(in);
+    int count = VarInt.decodeInt(in);
+    if (count < 0) {
+      throw new CoderException("negative event count " + count);
+    }
+    return new DnsPartial(file, ByteArrayCoder.of().decode(in), count, report);
   }
 
   @Override

@@ -1,10 +1,10 @@
 package dev.connbal.transforms;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
@@ -24,15 +24,20 @@ final class RunDnsTimelineFn
   @ProcessElement
   public void process(
       @Element KV<Integer, Iterable<DnsPartial>> partials, MultiOutputReceiver out) {
-    List<DnsEvent> sorted = new ArrayList<>();
+    // Each partial is sorted: merging them one event at a time keeps only the encoded partials
+    // and one decoded event per partial in memory, however many events the run has.
+    PriorityQueue<Head> heads = new PriorityQueue<>();
     RunReport decoding = RunReport.empty();
     for (DnsPartial partial : partials.getValue()) {
-      sorted.addAll(partial.events());
       decoding = decoding.plus(partial.report());
+      Head.offer(partial.events(), heads);
     }
-    sorted.sort(Comparator.comparing(DnsEvent::order));
     DnsTimeline timeline = new DnsTimeline();
-    sorted.forEach(timeline::accept);
+    while (!heads.isEmpty()) {
+      Head head = heads.poll();
+      timeline.accept(head.event);
+      Head.offer(head.rest, heads);
+    }
     List<BackendFacts> backends = timeline.backends();
     Map<Long, Long> firstSeenByPair = new HashMap<>();
     for (BackendFacts f : backends) {
@@ -49,5 +54,27 @@ final class RunDnsTimelineFn
     ConnBalMetrics.RESPONSES_MATCHED.inc(timeline.matchedResponses());
     ConnBalMetrics.RESPONSES_WITHOUT_QUERY.inc(timeline.unmatchedResponses());
     ConnBalMetrics.BACKENDS.inc(backends.size());
+  }
+
+  /** The next event of one partial, and the partial's events after it. */
+  private static final class Head implements Comparable<Head> {
+    final DnsEvent event;
+    final Iterator<DnsEvent> rest;
+
+    private Head(DnsEvent event, Iterator<DnsEvent> rest) {
+      this.event = event;
+      this.rest = rest;
+    }
+
+    static void offer(Iterator<DnsEvent> events, PriorityQueue<Head> heads) {
+      if (events.hasNext()) {
+        heads.add(new Head(events.next(), events));
+      }
+    }
+
+    @Override
+    public int compareTo(Head o) {
+      return event.order().compareTo(o.event.order());
+    }
   }
 }

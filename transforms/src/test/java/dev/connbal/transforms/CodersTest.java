@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.connbal.transforms.decode.DnsName;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,12 +36,10 @@ class CodersTest {
   }
 
   @Test
-  void dnsEvents() throws CoderException {
+  void dnsPartialsHoldTheirEventsInTimelineOrder() throws CoderException {
     QueryKey q =
         new QueryKey(IP, 65535, 0x0A000035, 0xFFFF, DnsName.fromPresentation("a\\009b.example."));
-    roundTrips(DnsEventCoder.of(), DnsEvent.query(KEY, q));
-    roundTrips(
-        DnsEventCoder.of(),
+    DnsEvent response =
         DnsEvent.response(
             KEY,
             q,
@@ -49,18 +48,20 @@ class CodersTest {
                 DnsEventRecord.a(DnsEventRecord.Section.ANSWER, q.name(), IP),
                 DnsEventRecord.srv(q.name(), DnsName.fromPresentation("t.example."), 443),
                 DnsEventRecord.cname(q.name(), DnsName.fromPresentation("c.example.")),
-                DnsEventRecord.a(DnsEventRecord.Section.ADDITIONAL, q.name(), -1))));
-  }
-
-  @Test
-  void dnsPartials() throws CoderException {
-    QueryKey q = new QueryKey(IP, 1, 2, 3, DnsName.fromPresentation("x.example."));
-    roundTrips(DnsPartialCoder.of(), new DnsPartial(List.of(), RunReport.empty()));
-    roundTrips(
-        DnsPartialCoder.of(),
-        new DnsPartial(
-            List.of(DnsEvent.query(KEY, q), DnsEvent.query(KEY, q)),
-            RunReport.builder().setPackets(7).setDnsMalformed(1).build()));
+                DnsEventRecord.a(DnsEventRecord.Section.ADDITIONAL, q.name(), -1)));
+    DnsEvent earlierQuery =
+        DnsEvent.query(new OrderKey(KEY.timestampMicros() - 1, KEY.file(), 8192), q);
+    DnsEvent sameTimeEarlierInFile =
+        DnsEvent.query(new OrderKey(KEY.timestampMicros(), KEY.file(), 16), q);
+    DnsPartial partial =
+        DnsPartial.of(
+            List.of(response, earlierQuery, sameTimeEarlierInFile),
+            RunReport.builder().setPackets(7).setDnsMalformed(1).build());
+    roundTrips(DnsPartialCoder.of(), partial);
+    roundTrips(DnsPartialCoder.of(), DnsPartial.of(List.of(), RunReport.empty()));
+    List<DnsEvent> decoded = new ArrayList<>();
+    partial.events().forEachRemaining(decoded::add);
+    assertThat(decoded, equalTo(List.of(earlierQuery, sameTimeEarlierInFile, response)));
   }
 
   @Test
@@ -140,7 +141,7 @@ class CodersTest {
   void corruptInputFailsWithAnIoException() {
     byte[] truncated = new byte[] {1, 2, 3};
     assertThrows(
-        IOException.class, () -> DnsEventCoder.of().decode(new ByteArrayInputStream(truncated)));
+        IOException.class, () -> DnsPartialCoder.of().decode(new ByteArrayInputStream(truncated)));
     assertThrows(
         IOException.class,
         () -> StreamFragmentCoder.of().decode(new ByteArrayInputStream(truncated)));

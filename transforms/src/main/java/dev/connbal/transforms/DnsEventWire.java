@@ -8,22 +8,21 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.util.VarInt;
 
-/** Deterministic coder for {@link DnsEvent}. */
-final class DnsEventCoder extends AtomicCoder<DnsEvent> {
-  private static final DnsEventCoder INSTANCE = new DnsEventCoder();
+/**
+ * The wire form of a {@link DnsEvent} inside a {@link DnsPartial}: deterministic, and without the
+ * event's file, which all events of a partial share and the partial holds once.
+ */
+final class DnsEventWire {
   private static final DnsNameCoder NAME = DnsNameCoder.of();
 
-  static DnsEventCoder of() {
-    return INSTANCE;
-  }
+  private DnsEventWire() {}
 
-  @Override
-  public void encode(DnsEvent e, OutputStream out) throws IOException {
-    OrderKeyCoder.of().encode(e.order(), out);
+  static void write(DnsEvent e, OutputStream out) throws IOException {
+    VarInt.encode(e.order().timestampMicros(), out);
+    VarInt.encode(e.order().recordOffset(), out);
     out.write(e.isResponse() ? 1 : 0);
     QueryKey q = e.query();
     VarInt.encode(q.clientIp(), out);
@@ -46,9 +45,9 @@ final class DnsEventCoder extends AtomicCoder<DnsEvent> {
     }
   }
 
-  @Override
-  public DnsEvent decode(InputStream in) throws IOException {
-    OrderKey order = OrderKeyCoder.of().decode(in);
+  /** Reads an event written by {@link #write} for a packet of {@code file}. */
+  static DnsEvent read(String file, InputStream in) throws IOException {
+    OrderKey order = new OrderKey(VarInt.decodeLong(in), file, VarInt.decodeLong(in));
     boolean isResponse = readByte(in) == 1;
     QueryKey query =
         new QueryKey(
@@ -97,7 +96,4 @@ final class DnsEventCoder extends AtomicCoder<DnsEvent> {
     }
     return b;
   }
-
-  @Override
-  public void verifyDeterministic() {}
 }
