@@ -32,6 +32,39 @@ final class AttemptIds {
     return new AttemptIds(entries);
   }
 
+  /** Collects the entries of one range's SYNs to one (client, backend, port). */
+  static final class Builder {
+    private long[] entries = new long[4];
+    private int size;
+
+    /**
+     * One SYN of the attempt {@code (clientPort, isn)}; retransmissions add the same entry again,
+     * which {@link #build} drops.
+     */
+    void add(int clientPort, long isn, boolean early) {
+      if (size == entries.length) {
+        entries = Arrays.copyOf(entries, size * 2);
+      }
+      entries[size++] = entry(clientPort, isn, early);
+    }
+
+    /**
+     * The set of the added entries. An attempt whose SYNs were both early and on time here keeps
+     * both entries: it counts as early, as {@link #countOnTime} reads it.
+     */
+    AttemptIds build() {
+      long[] sorted = Arrays.copyOf(entries, size);
+      Arrays.sort(sorted);
+      int distinct = 0;
+      for (int i = 0; i < sorted.length; i++) {
+        if (i == 0 || sorted[i] != sorted[i - 1]) {
+          sorted[distinct++] = sorted[i];
+        }
+      }
+      return new AttemptIds(Arrays.copyOf(sorted, distinct));
+    }
+  }
+
   /** The entries, sorted; for the coder. */
   long[] entries() {
     return sorted;

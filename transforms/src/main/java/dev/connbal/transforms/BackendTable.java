@@ -9,14 +9,55 @@ import java.util.Objects;
  * first DNS appearance. Small (one entry per pair DNS produced) and immutable; pass 2 takes it as
  * one singleton side input, so a lookup is a hash lookup on every runner (a map view would be
  * rebuilt from its entries on every access by the Direct runner).
+ *
+ * <p>Pass 2 looks pairs up for every SYN (every TCP segment with -a), so lookups go through an
+ * open-addressing index of primitive longs with a well-mixed hash: a boxed map hashes a pair by
+ * XOR-ing its two addresses, which for clients and backends of the same subnets collides heavily.
  */
 final class BackendTable {
   static final BackendTable EMPTY = new BackendTable(Map.of());
 
+  /** What {@link #firstSeenOrAbsent} returns for a pair that is not in the table. */
+  static final long ABSENT = Long.MIN_VALUE;
+
   private final Map<Long, Long> firstSeenByPair;
+  private final long[] slotPairs;
+  private final long[] slotFirstSeen;
+  private final boolean[] slotUsed;
+  private final int mask;
 
   private BackendTable(Map<Long, Long> firstSeenByPair) {
     this.firstSeenByPair = firstSeenByPair;
+    // At most half full, so that a probe ends after a few slots.
+    int capacity = Integer.highestOneBit(Math.max(1, firstSeenByPair.size()) * 2) * 2;
+    slotPairs = new long[capacity];
+    slotFirstSeen = new long[capacity];
+    slotUsed = new boolean[capacity];
+    mask = capacity - 1;
+    firstSeenByPair.forEach(
+        (pair, firstSeen) -> {
+          int i = slot(pair);
+          while (slotUsed[i]) {
+            i = (i + 1) & mask;
+          }
+          slotUsed[i] = true;
+          slotPairs[i] = pair;
+          slotFirstSeen[i] = firstSeen;
+        });
+  }
+
+  private int slot(long pair) {
+    return (int) Shard.mix(pair) & mask;
+  }
+
+  /** First DNS appearance of the backend of the pair, or {@link #ABSENT}. */
+  long firstSeenOrAbsent(long pair) {
+    for (int i = slot(pair); slotUsed[i]; i = (i + 1) & mask) {
+      if (slotPairs[i] == pair) {
+        return slotFirstSeen[i];
+      }
+    }
+    return ABSENT;
   }
 
   /** A table of the given (client, backend) pairs ({@link ClientBackend}) and first appearances. */
@@ -26,11 +67,12 @@ final class BackendTable {
 
   /** First DNS appearance of the backend of the pair, or null when the pair is not a DNS pair. */
   Long firstSeen(long pair) {
-    return firstSeenByPair.get(pair);
+    long firstSeen = firstSeenOrAbsent(pair);
+    return firstSeen == ABSENT ? null : firstSeen;
   }
 
   boolean contains(long pair) {
-    return firstSeenByPair.containsKey(pair);
+    return firstSeenOrAbsent(pair) != ABSENT;
   }
 
   boolean isEmpty() {

@@ -22,7 +22,7 @@ final class Shard {
   }
 
   /** The finalizer of MurmurHash3's 64-bit hash: every input bit affects every output bit. */
-  private static long mix(long x) {
+  static long mix(long x) {
     x ^= x >>> 33;
     x *= 0xff51afd7ed558ccdL;
     x ^= x >>> 33;

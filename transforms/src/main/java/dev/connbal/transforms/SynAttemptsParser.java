@@ -53,8 +53,7 @@ final class SynAttemptsParser extends SnoopRecordParser<KV<Integer, KV<BackendPo
   private static final class SynVisitor implements FrameVisitor, RangeParser {
     private final BackendTable table;
     private final Consumer<KV<Integer, KV<BackendPort, AttemptIds>>> output;
-    /** Per (client, backend, port): attempt entry without the early bit, to whether it was early. */
-    private final Map<BackendPort, Map<Long, Boolean>> attempts = new HashMap<>();
+    private final Map<BackendPort, AttemptIds.Builder> attempts = new HashMap<>();
     /** Pass 1 already counted every record's decode problems for the report; not read again. */
     private final DecodeStats ignoredStats = new DecodeStats();
     private int synsSinceFlush;
@@ -86,16 +85,13 @@ final class SynAttemptsParser extends SnoopRecordParser<KV<Integer, KV<BackendPo
       if (!TcpFlags.isOpeningSyn(flags)) {
         return;
       }
-      Long firstSeen = table.firstSeen(ClientBackend.of(srcIp, dstIp));
-      if (firstSeen == null) {
+      long firstSeen = table.firstSeenOrAbsent(ClientBackend.of(srcIp, dstIp));
+      if (firstSeen == BackendTable.ABSENT) {
         return; // not from a client to one of its DNS backends
       }
       attempts
-          .computeIfAbsent(new BackendPort(srcIp, dstIp, dstPort), k -> new HashMap<>())
-          .merge(
-              AttemptIds.entry(srcPort, seq, false),
-              timestampMicros < firstSeen,
-              Boolean::logicalOr);
+          .computeIfAbsent(new BackendPort(srcIp, dstIp, dstPort), k -> new AttemptIds.Builder())
+          .add(srcPort, seq, timestampMicros < firstSeen);
       synsSinceFlush++;
     }
 
@@ -112,17 +108,11 @@ final class SynAttemptsParser extends SnoopRecordParser<KV<Integer, KV<BackendPo
 
     private void flush() {
       attempts.forEach(
-          (backendPort, early) -> {
-            long[] entries = new long[early.size()];
-            int i = 0;
-            for (Map.Entry<Long, Boolean> e : early.entrySet()) {
-              entries[i++] = e.getKey() | (e.getValue() ? 1 : 0);
-            }
-            output.accept(
-                KV.of(
-                    Shard.of(backendPort.pair(), backendPort.port()),
-                    KV.of(backendPort, AttemptIds.of(entries))));
-          });
+          (backendPort, ids) ->
+              output.accept(
+                  KV.of(
+                      Shard.of(backendPort.pair(), backendPort.port()),
+                      KV.of(backendPort, ids.build()))));
       attempts.clear();
       synsSinceFlush = 0;
     }

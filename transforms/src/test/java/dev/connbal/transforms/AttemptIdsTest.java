@@ -34,6 +34,23 @@ class AttemptIdsTest {
   }
 
   @Test
+  void builderDropsRetransmissionsAndKeepsEarlyMarks() {
+    AttemptIds.Builder b = new AttemptIds.Builder();
+    b.add(40000, 7, false);
+    b.add(40000, 7, false);
+    b.add(40000, 7, true);
+    b.add(40001, 9, false);
+    assertThat(
+        b.build(),
+        equalTo(
+            set(
+                AttemptIds.entry(40000, 7, false),
+                AttemptIds.entry(40000, 7, true),
+                AttemptIds.entry(40001, 9, false))));
+    assertThat(AttemptIds.countOnTime(List.of(b.build())), equalTo(1L));
+  }
+
+  @Test
   void sameIsnOnAnotherClientPortOrAnotherIsnIsAnotherAttempt() {
     assertThat(
         AttemptIds.countOnTime(
@@ -63,16 +80,11 @@ class AttemptIdsTest {
       int from = 0;
       while (from < syns.size()) {
         int to = Math.min(syns.size(), from + 1 + random.nextInt(10));
-        Map<Long, Boolean> early = new HashMap<>();
+        AttemptIds.Builder range = new AttemptIds.Builder();
         for (long[] s : syns.subList(from, to)) {
-          early.merge(
-              AttemptIds.entry((int) s[0], s[1], false), s[2] < firstSeen, Boolean::logicalOr);
+          range.add((int) s[0], s[1], s[2] < firstSeen);
         }
-        ranges.add(
-            set(
-                early.entrySet().stream()
-                    .mapToLong(e -> e.getKey() | (e.getValue() ? 1 : 0))
-                    .toArray()));
+        ranges.add(range.build());
         from = to;
       }
       assertThat("round " + round, AttemptIds.countOnTime(ranges), equalTo(expected));
