@@ -144,9 +144,13 @@ public final class ConnbalCommand {
     }
 
     private int analyse() throws IOException {
+      List<String> patterns = options.getInputs() == null ? List.of() : options.getInputs();
+      List<String> locations = new ArrayList<>(patterns);
+      locations.add(options.getOutput());
+      locations.add(options.getTempLocation());
+      S3RegionDefault.apply(options, commandLine.pipelineArgs(), locations);
       configureFileSystems(options);
 
-      List<String> patterns = options.getInputs() == null ? List.of() : options.getInputs();
       if (patterns.isEmpty()) {
         spool = Files.createTempFile("connbal-stdin-", ".snoop");
         StdinSpool.spool(stdin, spool, interrupts);

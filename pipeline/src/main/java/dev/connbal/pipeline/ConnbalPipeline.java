@@ -8,22 +8,24 @@ import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
 import org.apache.beam.sdk.io.fs.MetadataCoderV2;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 
 /**
  * Builds the connbal pipeline: the matched capture files go through {@link ConnBal#analyze()},
- * and its three results are written through {@code TextIO} to {@link ResultLocations}: the TSV
- * document as it is (it already ends each line with a newline, so the writer adds no delimiter),
- * the report and the read errors as Base64 lines of their own coders, which the driver decodes
- * back into the same objects ({@link ResultReader}).
+ * and its three results are written, each as one document ({@link WriteDocument}), to {@link
+ * ResultLocations}: the TSV document as it is, the report and the read errors as Base64 lines of
+ * their own coders, which the driver decodes back into the same objects ({@link ResultReader}).
  */
 final class ConnbalPipeline {
   /** First line of the TSV with {@code --header}: the column names of docs/SEMANTICS.md. */
@@ -48,8 +50,7 @@ final class ConnbalPipeline {
     }
     ConnBalResult result = captures.apply("Analyze", analyze);
 
-    TextIO.Write tsvWrite =
-        TextIO.write().to(where.tsv()).withoutSharding().withDelimiter(new char[0]);
+    WriteDocument tsvWrite = WriteDocument.to(where.tsv());
     if (options.getHeader()) {
       tsvWrite = tsvWrite.withHeader(HEADER);
     }
@@ -59,18 +60,28 @@ final class ConnbalPipeline {
     result
         .report()
         .apply("Encode report", ParDo.of(new EncodeBase64<>(reportCoder)))
-        .apply("Write report", TextIO.write().to(where.report()).withoutSharding());
+        .apply("Write report", WriteDocument.to(where.report()));
 
+    // One document of all error lines, empty when there are none: the empty part makes the
+    // combination produce exactly one element either way.
     Coder<SnoopReadError> errorCoder = result.readErrors().getCoder();
-    result
-        .readErrors()
-        .apply("Encode read errors", ParDo.of(new EncodeBase64<>(errorCoder)))
-        .apply("Write read errors", TextIO.write().to(where.errors()).withoutSharding());
+    PCollection<String> errorLines =
+        result.readErrors().apply("Encode read errors", ParDo.of(new EncodeBase64<>(errorCoder)));
+    PCollection<String> noErrorLines =
+        pipeline.apply("No read errors", Create.of("").withCoder(StringUtf8Coder.of()));
+    PCollectionList.of(errorLines)
+        .and(noErrorLines)
+        .apply("All read error lines", Flatten.pCollections())
+        .apply("Read errors document", Combine.globally(new Concatenate()).withoutDefaults())
+        .apply("Write read errors", WriteDocument.to(where.errors()));
 
     return new ResultReader(where, reportCoder, errorCoder);
   }
 
-  /** Encodes each element with its coder as one Base64 line (no newline can occur in it). */
+  /**
+   * Encodes each element with its coder as one Base64 line, ending in a newline (which cannot
+   * occur in Base64).
+   */
   private static final class EncodeBase64<T> extends DoFn<T, String> {
     private final Coder<T> coder;
 
@@ -80,7 +91,15 @@ final class ConnbalPipeline {
 
     @ProcessElement
     public void process(@Element T element, OutputReceiver<String> out) throws CoderException {
-      out.output(CoderUtils.encodeToBase64(coder, element));
+      out.output(CoderUtils.encodeToBase64(coder, element) + "\n");
+    }
+  }
+
+  /** Joins lines in any order (the driver sorts the read errors). */
+  private static final class Concatenate extends Combine.BinaryCombineFn<String> {
+    @Override
+    public String apply(String left, String right) {
+      return left + right;
     }
   }
 }

@@ -62,7 +62,8 @@ final class RunnerDefaults {
     return chosenForSize;
   }
 
-  private static boolean given(List<String> pipelineArgs, String name) {
+  /** Whether {@code --NAME} or {@code --NAME=value} is among {@code pipelineArgs}. */
+  static boolean given(List<String> pipelineArgs, String name) {
     String flag = "--" + name;
     return pipelineArgs.stream().anyMatch(a -> a.equals(flag) || a.startsWith(flag + "="));
   }

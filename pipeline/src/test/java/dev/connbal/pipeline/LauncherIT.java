@@ -6,7 +6,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.io.IOException;
@@ -14,8 +16,11 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -68,6 +73,87 @@ class LauncherIT {
   }
 
   @Test
+  void archivesTheClassesOncePerJarAndRunsOnTheArchive() throws Exception {
+    // A copy of the launcher, jar and training capture, so that this test owns the archives.
+    Path root = Path.of(System.getProperty("connbal.root")).toRealPath();
+    Path copy = work.resolve("root");
+    Path target = Files.createDirectories(copy.resolve("pipeline/target"));
+    Path jar = target.resolve("connbal.jar");
+    Files.createDirectories(copy.resolve("examples/real-capture"));
+    for (String file :
+        List.of("connbal", "pipeline/target/connbal.jar", "examples/real-capture/capture.snoop")) {
+      Files.copy(
+          root.resolve(file), copy.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
+    }
+    Path copiedLauncher = copy.resolve("connbal");
+    Path classLog = work.resolve("classes.log");
+
+    Result first = launch(copiedLauncher, List.of("-f", api.toString()), Map.of());
+    assertThat(first.toString(), first.exitCode, is(0));
+    assertThat(first.out, equalTo(TestCaptures.API_TSV));
+    assertThat(first.err, containsString("connbal: archiving the classes a run loads"));
+    assertThat(
+        first.toString(), first.err.lines().collect(Collectors.toList()), everyItem(ownStderrLine()));
+    List<Path> archives = archives(target);
+    assertThat(archives, hasSize(1));
+
+    Result second =
+        launch(
+            copiedLauncher,
+            List.of("-f", api.toString()),
+            Map.of("CONNBAL_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog));
+    assertThat(second.toString(), second.exitCode, is(0));
+    assertThat(second.out, equalTo(TestCaptures.API_TSV));
+    assertThat(second.err, not(containsString("archiving")));
+    assertThat(
+        Files.readString(classLog),
+        containsString("dev.connbal.pipeline.ConnbalCommand source: shared objects file (top)"));
+
+    // The JVM cannot use the archive with another collector: the run goes on as without it, and
+    // the JVM's complaint must not reach stdout.
+    Result otherGc =
+        launch(
+            copiedLauncher,
+            List.of("-f", api.toString()),
+            Map.of("CONNBAL_JAVA_OPTS", "-XX:+UseSerialGC"));
+    assertThat(otherGc.toString(), otherGc.exitCode, is(0));
+    assertThat(otherGc.out, equalTo(TestCaptures.API_TSV));
+
+    // A rebuilt jar gets an archive of its own, which replaces the old one.
+    Files.setLastModifiedTime(
+        jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
+    Result rebuilt = launch(copiedLauncher, List.of("-f", api.toString()), Map.of());
+    assertThat(rebuilt.toString(), rebuilt.exitCode, is(0));
+    assertThat(rebuilt.out, equalTo(TestCaptures.API_TSV));
+    assertThat(rebuilt.err, containsString("connbal: archiving the classes a run loads"));
+    List<Path> newArchives = archives(target);
+    assertThat(newArchives, hasSize(1));
+    assertThat(newArchives, not(equalTo(archives)));
+
+    Result off =
+        launch(
+            copiedLauncher,
+            List.of("-f", api.toString()),
+            Map.of(
+                "CONNBAL_CLASS_ARCHIVE",
+                "off",
+                "CONNBAL_JAVA_OPTS",
+                "-Xlog:class+load=info:file=" + classLog));
+    assertThat(off.toString(), off.exitCode, is(0));
+    assertThat(off.out, equalTo(TestCaptures.API_TSV));
+    assertThat(Files.readString(classLog), not(containsString("shared objects file (top)")));
+  }
+
+  private static List<Path> archives(Path directory) throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith("connbal-cds-"))
+          .sorted()
+          .collect(Collectors.toList());
+    }
+  }
+
+  @Test
   void ctrlCWhileReadingStdinAnalysesWhatArrived() throws Exception {
     byte[] capture = Files.readAllBytes(api);
     ProcessBuilder builder = processBuilder(List.of());
@@ -117,18 +203,34 @@ class LauncherIT {
   }
 
   private ProcessBuilder processBuilder(List<String> args) {
+    return processBuilder(launcher, args, Map.of());
+  }
+
+  /** {@code launcherPath} run with {@code args}; {@code environment} adds to or overrides ours. */
+  private ProcessBuilder processBuilder(
+      Path launcherPath, List<String> args, Map<String, String> environment) {
     List<String> command = new ArrayList<>();
-    command.add(launcher.toString());
+    command.add(launcherPath.toString());
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder
         .environment()
         .put("CONNBAL_JAVA_OPTS", "-Xmx1g -Djava.io.tmpdir=" + work.resolve("tmp"));
+    builder.environment().putAll(environment);
     return builder;
   }
 
   private Result launch(List<String> args, byte[] stdin) throws Exception {
-    Process process = processBuilder(args).start();
+    return launch(processBuilder(args), stdin);
+  }
+
+  private Result launch(Path launcherPath, List<String> args, Map<String, String> environment)
+      throws Exception {
+    return launch(processBuilder(launcherPath, args, environment), null);
+  }
+
+  private Result launch(ProcessBuilder builder, byte[] stdin) throws Exception {
+    Process process = builder.start();
     CompletableFuture<String> out = readAsync(process.getInputStream());
     CompletableFuture<String> err = readAsync(process.getErrorStream());
     try (OutputStream in = process.getOutputStream()) {

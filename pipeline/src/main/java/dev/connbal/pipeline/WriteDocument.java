@@ -1,0 +1,75 @@
+package dev.connbal.pipeline;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
+
+/**
+ * Writes the single element of a {@code PCollection<String>}, after a fixed header, to one file of
+ * any Beam FileSystem: how a run's results reach the driver on every runner, also a remote Flink
+ * cluster. It replaces {@code TextIO.write().withoutSharding()}, whose temporary-file, gathering
+ * and finalizing stages (shuffles and side inputs) cost about 0.3 s per result on the Direct
+ * runner for one small document. The input must hold exactly one element, so exactly one call
+ * writes the file; it writes a temporary sibling and renames it into place, so that the file
+ * only ever exists complete, and a retried bundle writes the same content again.
+ */
+final class WriteDocument extends PTransform<PCollection<String>, PDone> {
+  private final ResourceId file;
+  private final String header;
+
+  private WriteDocument(ResourceId file, String header) {
+    this.file = file;
+    this.header = header;
+  }
+
+  /** Writes the element to {@code file}, replacing it if it exists. */
+  static WriteDocument to(ResourceId file) {
+    return new WriteDocument(file, "");
+  }
+
+  /** Writes {@code header} before the element. */
+  WriteDocument withHeader(String header) {
+    return new WriteDocument(file, header);
+  }
+
+  @Override
+  public PDone expand(PCollection<String> document) {
+    document.apply("WriteFile", ParDo.of(new WriteFileFn(file, header)));
+    return PDone.in(document.getPipeline());
+  }
+
+  private static final class WriteFileFn extends DoFn<String, Void> {
+    private final ResourceId file;
+    private final String header;
+
+    WriteFileFn(ResourceId file, String header) {
+      this.file = file;
+      this.header = header;
+    }
+
+    @ProcessElement
+    public void process(@Element String document) throws IOException {
+      ResourceId partial =
+          file.getCurrentDirectory()
+              .resolve(
+                  file.getFilename() + ".partial-" + UUID.randomUUID(),
+                  StandardResolveOptions.RESOLVE_FILE);
+      try (OutputStream out = Channels.newOutputStream(FileSystems.create(partial, "text/plain"))) {
+        out.write(header.getBytes(StandardCharsets.UTF_8));
+        out.write(document.getBytes(StandardCharsets.UTF_8));
+      }
+      FileSystems.rename(List.of(partial), List.of(file));
+    }
+  }
+}
