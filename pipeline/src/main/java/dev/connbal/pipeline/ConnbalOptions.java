@@ -45,6 +45,14 @@ public interface ConnbalOptions extends PipelineOptions {
 
   void setSplitSize(long value);
 
+  @Description(
+      "How many keys the analysis spreads its shuffles over; the output does not depend on it."
+          + " Default: 256, or 4 per worker thread on the Direct runner.")
+  @Default.Integer(256)
+  int getShardCount();
+
+  void setShardCount(int value);
+
   @Description("How IPv4 addresses print: PADDED (010.000.001.002, sorts with sort -n) or PLAIN.")
   @Default.Enum("PADDED")
   IpFormat getIpFormat();

@@ -44,6 +44,7 @@ final class ConnbalPipeline {
         ConnBal.analyze()
             .withAllStreams(options.getAllStreams())
             .withIpFormat(options.getIpFormat())
+            .withShardCount(options.getShardCount())
             .withDesiredSplitSize(options.getSplitSize());
     if (options.getNameFilter() != null) {
       analyze = analyze.withNameFilter(options.getNameFilter());

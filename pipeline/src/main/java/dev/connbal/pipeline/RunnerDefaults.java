@@ -14,12 +14,16 @@ import org.apache.beam.runners.flink.FlinkRunner;
  * RSS); the Direct runner stays the default below that because it starts faster and reports
  * progress while it runs. The Direct runner's immutability and
  * encodability checks copy every element and are for testing DoFns, not for analysing captures,
- * so they are off, and it runs one worker thread per core. Flink: connbal's DoFns never modify
+ * so they are off, and it runs one worker thread per core; it processes every shuffle key as a
+ * bundle of its own at a cost of milliseconds per key and step, so it gets {@value
+ * #DIRECT_RUNNER_SHARDS_PER_THREAD} shards per thread instead of 256. Flink: connbal's DoFns never modify
  * their inputs, so Flink need not copy elements between operators ({@code fasterCopy}). Options
  * given on the command line win.
  */
 final class RunnerDefaults {
   private RunnerDefaults() {}
+
+  static final int DIRECT_RUNNER_SHARDS_PER_THREAD = 4;
 
   /** Inputs larger than this run on embedded Flink unless a runner is given. */
   static final long DIRECT_RUNNER_MAX_INPUT_BYTES = 2L << 30;
@@ -54,6 +58,9 @@ final class RunnerDefaults {
     }
     if (!given(pipelineArgs, "targetParallelism")) {
       direct.setTargetParallelism(Runtime.getRuntime().availableProcessors());
+    }
+    if (!given(pipelineArgs, "shardCount")) {
+      options.setShardCount(DIRECT_RUNNER_SHARDS_PER_THREAD * direct.getTargetParallelism());
     }
     if (liveProgress && !given(pipelineArgs, "blockOnRun")) {
       // run() must return while the pipeline runs, so that its metrics can be polled.

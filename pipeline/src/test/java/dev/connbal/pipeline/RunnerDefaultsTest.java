@@ -33,6 +33,20 @@ class RunnerDefaultsTest {
     assertThat(direct.isEnforceImmutability(), is(false));
     assertThat(direct.isEnforceEncodability(), is(false));
     assertThat(direct.getTargetParallelism(), is(Runtime.getRuntime().availableProcessors()));
+    assertThat(
+        options.getShardCount(),
+        is(RunnerDefaults.DIRECT_RUNNER_SHARDS_PER_THREAD * direct.getTargetParallelism()));
+  }
+
+  @Test
+  void givenShardCountAndParallelismWinOnTheDirectRunner() {
+    List<String> args = List.of("--targetParallelism=3", "--shardCount=5");
+    ConnbalOptions options = options(args.toArray(new String[0]));
+
+    RunnerDefaults.apply(options, args, false, 1);
+
+    assertThat(options.as(DirectOptions.class).getTargetParallelism(), is(3));
+    assertThat(options.getShardCount(), is(5));
   }
 
   @Test
@@ -44,6 +58,7 @@ class RunnerDefaultsTest {
     assertThat(chosenForSize, is(true));
     assertThat(options.getRunner(), equalTo(FlinkRunner.class));
     assertThat(options.as(FlinkPipelineOptions.class).getFasterCopy(), is(true));
+    assertThat(options.getShardCount(), is(256));
   }
 
   @Test

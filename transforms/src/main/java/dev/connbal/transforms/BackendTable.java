@@ -47,7 +47,7 @@ final class BackendTable {
   }
 
   private int slot(long pair) {
-    return (int) Shard.mix(pair) & mask;
+    return (int) Shards.mix(pair) & mask;
   }
 
   /** First DNS appearance of the backend of the pair, or {@link #ABSENT}. */

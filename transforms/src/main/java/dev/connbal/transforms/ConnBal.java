@@ -57,10 +57,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * one element per packet.
  *
  * <p>Shuffles that would be keyed by something as fine as a connection attempt, a 4-tuple or a
- * (client, backend) pair are keyed by a {@link Shard} of it instead, and each shard's group is
- * aggregated per fine key in memory: the number of shuffle keys stays at most {@value Shard#COUNT}
- * whatever the capture (the Direct runner pays milliseconds per key), and a group holds only its
- * share of the keys. Connections are counted, never listed: each shard emits its counts per
+ * (client, backend) pair are keyed by a shard of it instead ({@link Shards}), and each shard's
+ * group is aggregated per fine key in memory: the number of shuffle keys stays at most the shard
+ * count ({@link Analyze#withShardCount}) whatever the capture (the Direct runner pays milliseconds
+ * per key), and a group holds only its share of the keys. Connections are counted, never listed: each shard emits its counts per
  * (client, backend, port) and the join adds them up.
  */
 public final class ConnBal {
@@ -71,6 +71,7 @@ public final class ConnBal {
     return new AutoValue_ConnBal_Analyze.Builder()
         .setAllStreams(false)
         .setIpFormat(IpFormat.PADDED)
+        .setShardCount(Shards.DEFAULT_COUNT)
         .build();
   }
 
@@ -85,6 +86,8 @@ public final class ConnBal {
     abstract IpFormat ipFormat();
 
     abstract @Nullable Long desiredSplitSize();
+
+    abstract int shardCount();
 
     abstract Builder toBuilder();
 
@@ -118,6 +121,16 @@ public final class ConnBal {
       return toBuilder().setDesiredSplitSize(bytes).build();
     }
 
+    /**
+     * How many keys the shuffles of pass 2 and of the join spread over (default {@value
+     * Shards#DEFAULT_COUNT}); the output does not depend on it. Many suit distributed runners;
+     * the Direct runner, which pays per key and step, is faster with a few per worker thread.
+     */
+    public Analyze withShardCount(int count) {
+      checkArgument(count >= 1, "shard count must be at least 1, got %s", count);
+      return toBuilder().setShardCount(count).build();
+    }
+
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
@@ -125,6 +138,7 @@ public final class ConnBal {
           .add(DisplayData.item("allStreams", allStreams()).withLabel("Count all TCP streams (-a)"))
           .addIfNotNull(DisplayData.item("nameFilter", nameFilter()).withLabel("Query name filter"))
           .add(DisplayData.item("ipFormat", ipFormat().name()).withLabel("IP address format"))
+          .add(DisplayData.item("shardCount", shardCount()).withLabel("Shuffle keys"))
           .addIfNotNull(
               DisplayData.item("desiredSplitSize", desiredSplitSize())
                   .withLabel("Desired split size (bytes)"));
@@ -132,6 +146,7 @@ public final class ConnBal {
 
     @Override
     public ConnBalResult expand(PCollection<FileIO.ReadableFile> files) {
+      Shards shards = new Shards(shardCount());
       // Pass 1: DNS events, one timeline, the backends.
       SnoopParseResult<DnsPartial> pass1 =
           files.apply("ReadCapturesForDns", parse(new DnsEventsParser(nameFilter())));
@@ -171,8 +186,8 @@ public final class ConnBal {
       // adds them up.
       PCollection<KV<BackendPort, Long>> conns =
           (allStreams()
-                  ? countStreams(tcpFiles, backendTable)
-                  : countAttempts(tcpFiles, backendTable))
+                  ? countStreams(tcpFiles, backendTable, shards)
+                  : countAttempts(tcpFiles, backendTable, shards))
               .setCoder(KvCoder.of(BackendPortCoder.of(), VarLongCoder.of()));
 
       // The join, per shard of (client, backend) pairs, and the document.
@@ -183,7 +198,7 @@ public final class ConnBal {
                   MapElements.into(
                           TypeDescriptors.kvs(
                               TypeDescriptors.integers(), TypeDescriptor.of(BackendFacts.class)))
-                      .via(f -> KV.of(Shard.of(f.getKey(), 0), f.getValue())))
+                      .via(f -> KV.of(shards.of(f.getKey(), 0), f.getValue())))
               .setCoder(KvCoder.of(VarIntCoder.of(), BackendFactsCoder.of()));
       PCollection<KV<Integer, KV<BackendPort, Long>>> connsByShard =
           conns
@@ -194,7 +209,7 @@ public final class ConnBal {
                               TypeDescriptors.integers(),
                               TypeDescriptors.kvs(
                                   TypeDescriptor.of(BackendPort.class), TypeDescriptors.longs())))
-                      .via(c -> KV.of(Shard.of(c.getKey().pair(), 0), c)))
+                      .via(c -> KV.of(shards.of(c.getKey().pair(), 0), c)))
               .setCoder(
                   KvCoder.of(
                       VarIntCoder.of(), KvCoder.of(BackendPortCoder.of(), VarLongCoder.of())));
@@ -218,18 +233,22 @@ public final class ConnBal {
     }
 
     private PCollection<KV<BackendPort, Long>> countAttempts(
-        PCollection<FileIO.ReadableFile> files, PCollectionView<BackendTable> backendTable) {
+        PCollection<FileIO.ReadableFile> files,
+        PCollectionView<BackendTable> backendTable,
+        Shards shards) {
       return files
-          .apply("ReadCapturesForTcp", parse(new SynAttemptsParser(backendTable)))
+          .apply("ReadCapturesForTcp", parse(new SynAttemptsParser(backendTable, shards)))
           .outputs()
           .apply("GroupAttemptsByShard", GroupByKey.create())
           .apply("CountAttempts", ParDo.of(new CountAttemptsFn()));
     }
 
     private PCollection<KV<BackendPort, Long>> countStreams(
-        PCollection<FileIO.ReadableFile> files, PCollectionView<BackendTable> backendTable) {
+        PCollection<FileIO.ReadableFile> files,
+        PCollectionView<BackendTable> backendTable,
+        Shards shards) {
       return files
-          .apply("ReadCapturesForTcp", parse(new StreamFragmentsParser(backendTable)))
+          .apply("ReadCapturesForTcp", parse(new StreamFragmentsParser(backendTable, shards)))
           .outputs()
           .apply("GroupStreamsByShard", GroupByKey.create())
           .apply("CountStreams", ParDo.of(new CountStreamsFn()));
@@ -284,6 +303,8 @@ public final class ConnBal {
       abstract Builder setIpFormat(IpFormat ipFormat);
 
       abstract Builder setDesiredSplitSize(Long bytes);
+
+      abstract Builder setShardCount(int count);
 
       abstract Analyze build();
     }

@@ -28,9 +28,11 @@ final class StreamFragmentsParser
   static final int MAX_STREAMS_PER_FLUSH = 50_000;
 
   private final PCollectionView<BackendTable> backendTable;
+  private final Shards shards;
 
-  StreamFragmentsParser(PCollectionView<BackendTable> backendTable) {
+  StreamFragmentsParser(PCollectionView<BackendTable> backendTable, Shards shards) {
     this.backendTable = backendTable;
+    this.shards = shards;
   }
 
   @Override
@@ -46,11 +48,12 @@ final class StreamFragmentsParser
   @Override
   public RangeParser startRange(
       SideInputs sideInputs, Consumer<KV<Integer, KV<FourTuple, StreamFragment>>> output) {
-    return new StreamVisitor(sideInputs.get(backendTable), output);
+    return new StreamVisitor(sideInputs.get(backendTable), shards, output);
   }
 
   private static final class StreamVisitor implements FrameVisitor, RangeParser {
     private final BackendTable table;
+    private final Shards shards;
     private final Consumer<KV<Integer, KV<FourTuple, StreamFragment>>> output;
     private final Map<FourTuple, StreamFragment.Builder> streams = new HashMap<>();
     /** Pass 1 already counted every record's decode problems for the report; not read again. */
@@ -58,8 +61,11 @@ final class StreamFragmentsParser
     private SnoopRecordView record;
 
     StreamVisitor(
-        BackendTable table, Consumer<KV<Integer, KV<FourTuple, StreamFragment>>> output) {
+        BackendTable table,
+        Shards shards,
+        Consumer<KV<Integer, KV<FourTuple, StreamFragment>>> output) {
       this.table = table;
+      this.shards = shards;
       this.output = output;
     }
 
@@ -87,7 +93,7 @@ final class StreamFragmentsParser
 
     private void flush() {
       streams.forEach(
-          (tuple, builder) -> output.accept(KV.of(Shard.of(tuple), KV.of(tuple, builder.build()))));
+          (tuple, builder) -> output.accept(KV.of(shards.of(tuple), KV.of(tuple, builder.build()))));
       streams.clear();
     }
 

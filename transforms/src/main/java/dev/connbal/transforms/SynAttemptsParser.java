@@ -29,9 +29,11 @@ final class SynAttemptsParser extends SnoopRecordParser<KV<Integer, KV<BackendPo
   static final int MAX_SYNS_PER_FLUSH = 1_000_000;
 
   private final PCollectionView<BackendTable> backendTable;
+  private final Shards shards;
 
-  SynAttemptsParser(PCollectionView<BackendTable> backendTable) {
+  SynAttemptsParser(PCollectionView<BackendTable> backendTable, Shards shards) {
     this.backendTable = backendTable;
+    this.shards = shards;
   }
 
   @Override
@@ -47,11 +49,12 @@ final class SynAttemptsParser extends SnoopRecordParser<KV<Integer, KV<BackendPo
   @Override
   public RangeParser startRange(
       SideInputs sideInputs, Consumer<KV<Integer, KV<BackendPort, AttemptIds>>> output) {
-    return new SynVisitor(sideInputs.get(backendTable), output);
+    return new SynVisitor(sideInputs.get(backendTable), shards, output);
   }
 
   private static final class SynVisitor implements FrameVisitor, RangeParser {
     private final BackendTable table;
+    private final Shards shards;
     private final Consumer<KV<Integer, KV<BackendPort, AttemptIds>>> output;
     private final Map<BackendPort, AttemptIds.Builder> attempts = new HashMap<>();
     /** Pass 1 already counted every record's decode problems for the report; not read again. */
@@ -59,8 +62,12 @@ final class SynAttemptsParser extends SnoopRecordParser<KV<Integer, KV<BackendPo
     private int synsSinceFlush;
     private long timestampMicros;
 
-    SynVisitor(BackendTable table, Consumer<KV<Integer, KV<BackendPort, AttemptIds>>> output) {
+    SynVisitor(
+        BackendTable table,
+        Shards shards,
+        Consumer<KV<Integer, KV<BackendPort, AttemptIds>>> output) {
       this.table = table;
+      this.shards = shards;
       this.output = output;
     }
 
@@ -111,7 +118,7 @@ final class SynAttemptsParser extends SnoopRecordParser<KV<Integer, KV<BackendPo
           (backendPort, ids) ->
               output.accept(
                   KV.of(
-                      Shard.of(backendPort.pair(), backendPort.port()),
+                      shards.of(backendPort.pair(), backendPort.port()),
                       KV.of(backendPort, ids.build()))));
       attempts.clear();
       synsSinceFlush = 0;

@@ -62,6 +62,8 @@ class RunnerEquivalenceTest {
         is(true));
     assertSame(reference, direct(analyze.withDesiredSplitSize(64)));
     assertSame(reference, direct(analyze.withDesiredSplitSize(1024)));
+    assertSame(reference, direct(analyze.withShardCount(1)));
+    assertSame(reference, direct(analyze.withShardCount(7).withDesiredSplitSize(1024)));
     assertSame(reference, flink(1, analyze));
     assertSame(reference, flink(4, analyze.withDesiredSplitSize(1024)));
   }
@@ -73,6 +75,7 @@ class RunnerEquivalenceTest {
     // The mode matters for these captures, so equality below is not trivially true.
     assertThat(reference.tsv(), not(equalTo(direct(ConnBal.analyze()).tsv())));
     assertSame(reference, direct(analyze.withDesiredSplitSize(64)));
+    assertSame(reference, direct(analyze.withShardCount(3).withDesiredSplitSize(1024)));
     assertSame(reference, flink(2, analyze.withDesiredSplitSize(64)));
   }
 }

@@ -1,0 +1,49 @@
+package dev.connbal.transforms;
+
+import java.io.Serializable;
+
+/**
+ * Spreads fine-grained keys ((client, backend, port)s, 4-tuples, (client, backend) pairs) over a
+ * fixed number of shuffle keys. Grouping by shard instead of by fine key keeps the number of
+ * shuffle keys small whatever the capture holds (the Direct runner pays per key: a million attempt
+ * keys would take hours), while each shard's group holds only about 1/count of the fine keys, so
+ * memory stays bounded when a group is aggregated in a map. The hash is computed here, not by
+ * {@code hashCode()}, so every worker JVM puts a key in the same shard.
+ *
+ * <p>How many: {@value #DEFAULT_COUNT} by default, which spreads work over many workers and keeps
+ * each group small. The Direct runner processes each shard key as a bundle of its own and pays
+ * several milliseconds of bookkeeping per bundle and step, while it holds everything in memory
+ * anyway; a few shards per worker thread suit it better ({@link ConnBal.Analyze#withShardCount}).
+ */
+final class Shards implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  static final int DEFAULT_COUNT = 256;
+
+  private final int count;
+
+  Shards(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("shard count must be at least 1, got " + count);
+    }
+    this.count = count;
+  }
+
+  int of(long a, long b) {
+    return (int) Long.remainderUnsigned(mix(mix(a) ^ b), count);
+  }
+
+  int of(FourTuple t) {
+    return of(ClientBackend.of(t.lowIp(), t.highIp()), ((long) t.lowPort() << 16) | t.highPort());
+  }
+
+  /** The finalizer of MurmurHash3's 64-bit hash: every input bit affects every output bit. */
+  static long mix(long x) {
+    x ^= x >>> 33;
+    x *= 0xff51afd7ed558ccdL;
+    x ^= x >>> 33;
+    x *= 0xc4ceb9fe1a85ec53L;
+    x ^= x >>> 33;
+    return x;
+  }
+}
