@@ -120,8 +120,8 @@ class SnoopIOParseFilesTest {
     PCollection<KV<Long, Long>> ranges = parsed.outputs();
     PAssert.that(ranges.apply("Records", Keys.create()).apply("SumRecords", Sum.longsGlobally()))
         .containsInAnyOrder(expected[0]);
-    PAssert.that(
-            ranges.apply("Fingerprints", Values.create()).apply("SumFingerprints", Sum.longsGlobally()))
+    PCollection<Long> fingerprints = ranges.apply("Fingerprints", Values.create());
+    PAssert.that(fingerprints.apply("SumFingerprints", Sum.longsGlobally()))
         .containsInAnyOrder(expected[1]);
     PAssert.that(parsed.errors()).containsInAnyOrder(expectedErrors(files));
     p.run().waitUntilFinish();
