@@ -60,8 +60,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * (client, backend) pair are keyed by a shard of it instead ({@link Shards}), and each shard's
  * group is aggregated per fine key in memory: the number of shuffle keys stays at most the shard
  * count ({@link Analyze#withShardCount}) whatever the capture (the Direct runner pays milliseconds
- * per key), and a group holds only its share of the keys. Connections are counted, never listed: each shard emits its counts per
- * (client, backend, port) and the join adds them up.
+ * per key), and a group holds only its share of the keys. Connections are counted, never listed:
+ * each shard emits its counts per (client, backend, port) and the join adds them up.
  */
 public final class ConnBal {
   private ConnBal() {}
