@@ -139,14 +139,7 @@ public final class ParseThroughput {
       return new RangeParser() {
         @Override
         public void record(SnoopRecordView r) {
-          FrameDecoder.decode(
-              r.buffer(),
-              r.frameOffset(),
-              r.includedLength(),
-              r.originalLength(),
-              r.datalinkType(),
-              visitor,
-              stats);
+          FrameDecoder.decode(r, visitor, stats);
         }
 
         @Override

@@ -7,7 +7,9 @@ import org.apache.beam.sdk.values.TupleTag;
 /** What {@link SnoopIO#read()} and {@link SnoopIO#readFiles()} produce: records and errors. */
 public final class SnoopReadResult extends SnoopParseResult<SnoopRecord> {
   SnoopReadResult(
-      PCollectionTuple tuple, TupleTag<SnoopRecord> recordsTag, TupleTag<SnoopReadError> errorsTag) {
+      PCollectionTuple tuple,
+      TupleTag<SnoopRecord> recordsTag,
+      TupleTag<SnoopReadError> errorsTag) {
     super(tuple, recordsTag, errorsTag);
   }
 

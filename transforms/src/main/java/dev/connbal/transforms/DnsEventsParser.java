@@ -64,14 +64,7 @@ final class DnsEventsParser extends SnoopRecordParser<DnsPartial> {
       packets++;
       frameBytes += r.includedLength();
       record = r;
-      FrameDecoder.decode(
-          r.buffer(),
-          r.frameOffset(),
-          r.includedLength(),
-          r.originalLength(),
-          r.datalinkType(),
-          this,
-          stats);
+      FrameDecoder.decode(r, this, stats);
       record = null;
       if (events.count() >= MAX_EVENTS_PER_PARTIAL) {
         output.accept(events.build(RunReport.empty()));

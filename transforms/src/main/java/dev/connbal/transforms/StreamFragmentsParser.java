@@ -1,12 +1,10 @@
 package dev.connbal.transforms;
 
-import dev.connbal.snoop.SnoopRecordParser;
 import dev.connbal.snoop.SnoopRecordView;
 import dev.connbal.transforms.decode.DecodeStats;
 import dev.connbal.transforms.decode.FrameDecoder;
 import dev.connbal.transforms.decode.FrameVisitor;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.Coder;
@@ -21,18 +19,14 @@ import org.apache.beam.sdk.values.PCollectionView;
  * (or earlier when it holds very many streams, to bound memory), keyed by shard.
  */
 final class StreamFragmentsParser
-    extends SnoopRecordParser<KV<Integer, KV<FourTuple, StreamFragment>>> {
+    extends TcpPassParser<KV<Integer, KV<FourTuple, StreamFragment>>> {
   private static final long serialVersionUID = 1L;
 
   /** Streams held per range before they are output early. */
   static final int MAX_STREAMS_PER_FLUSH = 50_000;
 
-  private final PCollectionView<BackendTable> backendTable;
-  private final Shards shards;
-
   StreamFragmentsParser(PCollectionView<BackendTable> backendTable, Shards shards) {
-    this.backendTable = backendTable;
-    this.shards = shards;
+    super(backendTable, shards);
   }
 
   @Override
@@ -41,14 +35,9 @@ final class StreamFragmentsParser
   }
 
   @Override
-  public List<PCollectionView<?>> getSideInputs() {
-    return List.of(backendTable);
-  }
-
-  @Override
-  public RangeParser startRange(
-      SideInputs sideInputs, Consumer<KV<Integer, KV<FourTuple, StreamFragment>>> output) {
-    return new StreamVisitor(sideInputs.get(backendTable), shards, output);
+  RangeParser startRange(
+      BackendTable table, Consumer<KV<Integer, KV<FourTuple, StreamFragment>>> output) {
+    return new StreamVisitor(table, shards, output);
   }
 
   private static final class StreamVisitor implements FrameVisitor, RangeParser {
@@ -72,14 +61,7 @@ final class StreamFragmentsParser
     @Override
     public void record(SnoopRecordView r) {
       record = r;
-      FrameDecoder.decode(
-          r.buffer(),
-          r.frameOffset(),
-          r.includedLength(),
-          r.originalLength(),
-          r.datalinkType(),
-          this,
-          ignoredStats);
+      FrameDecoder.decode(r, this, ignoredStats);
       record = null;
       if (streams.size() >= MAX_STREAMS_PER_FLUSH) {
         flush();
@@ -93,7 +75,8 @@ final class StreamFragmentsParser
 
     private void flush() {
       streams.forEach(
-          (tuple, builder) -> output.accept(KV.of(shards.of(tuple), KV.of(tuple, builder.build()))));
+          (tuple, builder) ->
+              output.accept(KV.of(shards.of(tuple), KV.of(tuple, builder.build()))));
       streams.clear();
     }
 

@@ -1,12 +1,10 @@
 package dev.connbal.transforms;
 
-import dev.connbal.snoop.SnoopRecordParser;
 import dev.connbal.snoop.SnoopRecordView;
 import dev.connbal.transforms.decode.DecodeStats;
 import dev.connbal.transforms.decode.FrameDecoder;
 import dev.connbal.transforms.decode.FrameVisitor;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.Coder;
@@ -22,18 +20,14 @@ import org.apache.beam.sdk.values.PCollectionView;
  * before the backend's first DNS appearance), keyed by shard. What crosses the shuffle is one
  * element per (range, client, backend, port), not one per packet or attempt.
  */
-final class SynAttemptsParser extends SnoopRecordParser<KV<Integer, KV<BackendPort, AttemptIds>>> {
+final class SynAttemptsParser extends TcpPassParser<KV<Integer, KV<BackendPort, AttemptIds>>> {
   private static final long serialVersionUID = 1L;
 
   /** SYNs a range reads before what it holds is output early, to bound memory. */
   static final int MAX_SYNS_PER_FLUSH = 1_000_000;
 
-  private final PCollectionView<BackendTable> backendTable;
-  private final Shards shards;
-
   SynAttemptsParser(PCollectionView<BackendTable> backendTable, Shards shards) {
-    this.backendTable = backendTable;
-    this.shards = shards;
+    super(backendTable, shards);
   }
 
   @Override
@@ -42,14 +36,9 @@ final class SynAttemptsParser extends SnoopRecordParser<KV<Integer, KV<BackendPo
   }
 
   @Override
-  public List<PCollectionView<?>> getSideInputs() {
-    return List.of(backendTable);
-  }
-
-  @Override
-  public RangeParser startRange(
-      SideInputs sideInputs, Consumer<KV<Integer, KV<BackendPort, AttemptIds>>> output) {
-    return new SynVisitor(sideInputs.get(backendTable), shards, output);
+  RangeParser startRange(
+      BackendTable table, Consumer<KV<Integer, KV<BackendPort, AttemptIds>>> output) {
+    return new SynVisitor(table, shards, output);
   }
 
   private static final class SynVisitor implements FrameVisitor, RangeParser {
@@ -74,14 +63,7 @@ final class SynAttemptsParser extends SnoopRecordParser<KV<Integer, KV<BackendPo
     @Override
     public void record(SnoopRecordView r) {
       timestampMicros = r.timestampMicros();
-      FrameDecoder.decode(
-          r.buffer(),
-          r.frameOffset(),
-          r.includedLength(),
-          r.originalLength(),
-          r.datalinkType(),
-          this,
-          ignoredStats);
+      FrameDecoder.decode(r, this, ignoredStats);
       if (synsSinceFlush >= MAX_SYNS_PER_FLUSH) {
         flush();
       }

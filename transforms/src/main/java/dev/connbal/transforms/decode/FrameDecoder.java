@@ -1,5 +1,7 @@
 package dev.connbal.transforms.decode;
 
+import dev.connbal.snoop.SnoopRecordView;
+
 /**
  * Decodes captured link-layer frames down to the two events connbal needs: TCP segments and UDP
  * DNS datagrams over IPv4.
@@ -56,6 +58,18 @@ public final class FrameDecoder {
       FrameVisitor visitor,
       DecodeStats stats) {
     decode(frame, 0, frame.length, originalLength, datalinkType, visitor, stats);
+  }
+
+  /** Decodes a record's frame in place in the reader's buffer (see {@link SnoopRecordView}). */
+  public static void decode(SnoopRecordView record, FrameVisitor visitor, DecodeStats stats) {
+    decode(
+        record.buffer(),
+        record.frameOffset(),
+        record.includedLength(),
+        record.originalLength(),
+        record.datalinkType(),
+        visitor,
+        stats);
   }
 
   /**
