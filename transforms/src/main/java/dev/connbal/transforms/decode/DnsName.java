@@ -48,7 +48,10 @@ public final class DnsName implements Comparable<DnsName> {
     return wire.length == 1 ? ROOT : new DnsName(wire);
   }
 
-  /** A name from an uncompressed wire form, checked. */
+  /**
+   * A name from an uncompressed wire form, checked. The name keeps {@code wire}: the caller hands
+   * it over and never touches it again.
+   */
   static DnsName ofWire(byte[] wire) {
     if (wire.length == 0 || wire.length > MAX_WIRE_LENGTH) {
       throw new IllegalArgumentException("name wire form of " + wire.length + " bytes");
@@ -64,7 +67,7 @@ public final class DnsName implements Comparable<DnsName> {
     if (i != wire.length - 1) {
       throw new IllegalArgumentException("bytes after the root label of a name's wire form");
     }
-    return ofValidatedWire(wire.clone());
+    return ofValidatedWire(wire);
   }
 
   /** The uncompressed wire form, shared: callers must not modify it. */

@@ -1,6 +1,6 @@
 package dev.connbal.transforms.decode;
 
-import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,8 +46,10 @@ public final class DnsNameCoder extends AtomicCoder<DnsName> {
     if (length < 1 || length > DnsName.MAX_WIRE_LENGTH) {
       throw new CoderException("DnsName of " + length + " bytes");
     }
-    byte[] wire = new byte[length];
-    new DataInputStream(in).readFully(wire);
+    byte[] wire = in.readNBytes(length);
+    if (wire.length < length) {
+      throw new EOFException("DnsName of " + length + " bytes ends after " + wire.length);
+    }
     try {
       return DnsName.ofWire(wire);
     } catch (IllegalArgumentException e) {
