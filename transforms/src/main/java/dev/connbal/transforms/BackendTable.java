@@ -65,16 +65,6 @@ final class BackendTable {
     return new BackendTable(Map.copyOf(firstSeenByPair));
   }
 
-  /** First DNS appearance of the backend of the pair, or null when the pair is not a DNS pair. */
-  Long firstSeen(long pair) {
-    long firstSeen = firstSeenOrAbsent(pair);
-    return firstSeen == ABSENT ? null : firstSeen;
-  }
-
-  boolean contains(long pair) {
-    return firstSeenOrAbsent(pair) != ABSENT;
-  }
-
   boolean isEmpty() {
     return firstSeenByPair.isEmpty();
   }

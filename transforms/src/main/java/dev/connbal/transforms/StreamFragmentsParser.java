@@ -82,9 +82,9 @@ final class StreamFragmentsParser
 
     @Override
     public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
-      Long srcClient = table.firstSeen(ClientBackend.of(srcIp, dstIp));
-      Long dstClient = table.firstSeen(ClientBackend.of(dstIp, srcIp));
-      if (srcClient == null && dstClient == null) {
+      long srcClient = table.firstSeenOrAbsent(ClientBackend.of(srcIp, dstIp));
+      long dstClient = table.firstSeenOrAbsent(ClientBackend.of(dstIp, srcIp));
+      if (srcClient == BackendTable.ABSENT && dstClient == BackendTable.ABSENT) {
         return; // not between a client and one of its DNS backends
       }
       FourTuple tuple = FourTuple.of(srcIp, srcPort, dstIp, dstPort);
@@ -94,13 +94,18 @@ final class StreamFragmentsParser
               tuple,
               t ->
                   srcIsLow
-                      ? new StreamFragment.Builder(srcClient, dstClient)
-                      : new StreamFragment.Builder(dstClient, srcClient));
+                      ? new StreamFragment.Builder(orNull(srcClient), orNull(dstClient))
+                      : new StreamFragment.Builder(orNull(dstClient), orNull(srcClient)));
       builder.add(
           new OrderKey(record.timestampMicros(), record.file(), record.recordOffset()),
           srcIsLow,
           flags,
           seq);
+    }
+
+    /** A first appearance as the fragment holds it: null for a pair that is not a DNS pair. */
+    private static Long orNull(long firstSeen) {
+      return firstSeen == BackendTable.ABSENT ? null : firstSeen;
     }
 
     @Override

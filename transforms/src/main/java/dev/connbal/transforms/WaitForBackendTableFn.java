@@ -5,9 +5,9 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.PCollectionView;
 
 /**
- * Lets pass 2's files through only once the backend table exists: taking the table as a side input
- * makes every runner finish the DNS timeline first, so pass 2 never buffers TCP segments waiting
- * for it. With no backend at all there is nothing to count and pass 2 reads nothing.
+ * Lets pass 2's files through only when the finished backend table has a pair in it: with no
+ * backend at all there is nothing to count, and pass 2 reads nothing. (Pass 2's parsers take the
+ * table as a side input themselves, so no runner starts reading before the timeline is done.)
  */
 final class WaitForBackendTableFn extends DoFn<FileIO.ReadableFile, FileIO.ReadableFile> {
   private final PCollectionView<BackendTable> backendTable;

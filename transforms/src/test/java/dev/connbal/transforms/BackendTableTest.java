@@ -2,7 +2,6 @@ package dev.connbal.transforms;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.nullValue;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -23,12 +22,12 @@ class BackendTableTest {
         entries.put(pair, (long) random.nextInt(1 << 30));
       }
       BackendTable table = BackendTable.of(entries);
-      entries.forEach((pair, firstSeen) -> assertThat(table.firstSeen(pair), equalTo(firstSeen)));
+      entries.forEach(
+          (pair, firstSeen) -> assertThat(table.firstSeenOrAbsent(pair), equalTo(firstSeen)));
       for (int i = 0; i < 10_000; i++) {
         long other = random.nextLong();
         if (!entries.containsKey(other)) {
-          assertThat(table.firstSeen(other), nullValue());
-          assertThat(table.contains(other), equalTo(false));
+          assertThat(table.firstSeenOrAbsent(other), equalTo(BackendTable.ABSENT));
         }
       }
       assertThat(table.isEmpty(), equalTo(size == 0));

@@ -102,8 +102,8 @@ class CodersTest {
     BackendTable table =
         BackendTable.of(Map.of(ClientBackend.of(IP, -1), 5L, ClientBackend.of(1, 2), 0L));
     roundTrips(BackendTableCoder.of(), table);
-    assertThat(table.firstSeen(ClientBackend.of(IP, -1)), equalTo(5L));
-    assertThat(table.contains(ClientBackend.of(-1, IP)), equalTo(false));
+    assertThat(table.firstSeenOrAbsent(ClientBackend.of(IP, -1)), equalTo(5L));
+    assertThat(table.firstSeenOrAbsent(ClientBackend.of(-1, IP)), equalTo(BackendTable.ABSENT));
   }
 
   @Test
