@@ -3,7 +3,6 @@ package dev.connbal.transforms;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.util.VarInt;
 
@@ -11,7 +10,7 @@ import org.apache.beam.sdk.util.VarInt;
  * Deterministic coder for {@link AttemptIds}: the count, then the sorted entries as varint
  * differences (attempts of one client mostly differ in the low bits).
  */
-final class AttemptIdsCoder extends AtomicCoder<AttemptIds> {
+final class AttemptIdsCoder extends BlockCoder<AttemptIds> {
   private static final AttemptIdsCoder INSTANCE = new AttemptIdsCoder();
 
   static AttemptIdsCoder of() {
@@ -19,7 +18,7 @@ final class AttemptIdsCoder extends AtomicCoder<AttemptIds> {
   }
 
   @Override
-  public void encode(AttemptIds ids, OutputStream out) throws IOException {
+  protected void encodeBlock(AttemptIds ids, OutputStream out) throws IOException {
     long[] entries = ids.entries();
     VarInt.encode(entries.length, out);
     long previous = 0;
@@ -30,10 +29,11 @@ final class AttemptIdsCoder extends AtomicCoder<AttemptIds> {
   }
 
   @Override
-  public AttemptIds decode(InputStream in) throws IOException {
+  protected AttemptIds decodeBlock(InputStream in) throws IOException {
     int n = VarInt.decodeInt(in);
-    if (n < 0) {
-      throw new CoderException("negative attempt count " + n);
+    // Every entry takes at least a byte: a corrupt count must not allocate a huge array.
+    if (n < 0 || n > in.available()) {
+      throw new CoderException("attempt count " + n + " with " + in.available() + " bytes left");
     }
     long[] entries = new long[n];
     long previous = 0;
@@ -45,5 +45,7 @@ final class AttemptIdsCoder extends AtomicCoder<AttemptIds> {
   }
 
   @Override
-  public void verifyDeterministic() {}
+  protected int sizeHint(AttemptIds ids) {
+    return 5 + 6 * ids.entries().length;
+  }
 }

@@ -3,11 +3,10 @@ package dev.connbal.transforms;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.util.VarInt;
 
 /** Deterministic coder for {@link BackendPort}, usable as a shuffle key. */
-final class BackendPortCoder extends AtomicCoder<BackendPort> {
+final class BackendPortCoder extends BlockCoder<BackendPort> {
   private static final BackendPortCoder INSTANCE = new BackendPortCoder();
 
   static BackendPortCoder of() {
@@ -15,19 +14,16 @@ final class BackendPortCoder extends AtomicCoder<BackendPort> {
   }
 
   @Override
-  public void encode(BackendPort k, OutputStream out) throws IOException {
+  protected void encodeBlock(BackendPort k, OutputStream out) throws IOException {
     VarInt.encode(k.client(), out);
     VarInt.encode(k.backend(), out);
     VarInt.encode(k.port(), out);
   }
 
   @Override
-  public BackendPort decode(InputStream in) throws IOException {
+  protected BackendPort decodeBlock(InputStream in) throws IOException {
     return new BackendPort(VarInt.decodeInt(in), VarInt.decodeInt(in), VarInt.decodeInt(in));
   }
-
-  @Override
-  public void verifyDeterministic() {}
 
   @Override
   public boolean consistentWithEquals() {

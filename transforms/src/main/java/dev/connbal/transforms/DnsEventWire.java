@@ -1,7 +1,6 @@
 package dev.connbal.transforms;
 
 import dev.connbal.transforms.decode.DnsName;
-import dev.connbal.transforms.decode.DnsNameCoder;
 import dev.connbal.transforms.decode.DnsRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,15 +11,14 @@ import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.util.VarInt;
 
 /**
- * The wire form of a {@link DnsEvent} inside a {@link DnsPartial}: deterministic, and without the
- * event's file, which all events of a partial share and the partial holds once.
+ * The wire form of a {@link DnsEvent} inside a {@link DnsPartial}: deterministic, without the
+ * event's file, which all events of a partial share and the partial holds once, and with names as
+ * indexes into the partial's {@link DnsNameTable}.
  */
 final class DnsEventWire {
-  private static final DnsNameCoder NAME = DnsNameCoder.of();
-
   private DnsEventWire() {}
 
-  static void write(DnsEvent e, OutputStream out) throws IOException {
+  static void write(DnsEvent e, DnsNameTable names, OutputStream out) throws IOException {
     VarInt.encode(e.order().timestampMicros(), out);
     VarInt.encode(e.order().recordOffset(), out);
     out.write(e.isResponse() ? 1 : 0);
@@ -29,24 +27,27 @@ final class DnsEventWire {
     VarInt.encode(q.clientPort(), out);
     VarInt.encode(q.serverIp(), out);
     VarInt.encode(q.id(), out);
-    NAME.encode(q.name(), out);
+    VarInt.encode(names.indexOf(q.name()), out);
     VarInt.encode(e.answerCount(), out);
     VarInt.encode(e.records().size(), out);
     for (DnsEventRecord r : e.records()) {
       out.write(r.section().ordinal());
       VarInt.encode(r.type(), out);
-      NAME.encode(r.owner(), out);
+      VarInt.encode(names.indexOf(r.owner()), out);
       if (r.isA()) {
         VarInt.encode(r.address(), out);
       } else {
         VarInt.encode(r.port(), out);
-        NAME.encode(r.target(), out);
+        VarInt.encode(names.indexOf(r.target()), out);
       }
     }
   }
 
-  /** Reads an event written by {@link #write} for a packet of {@code file}. */
-  static DnsEvent read(String file, InputStream in) throws IOException {
+  /**
+   * Reads an event written by {@link #write} for a packet of {@code file}, with the partial's name
+   * table.
+   */
+  static DnsEvent read(String file, DnsName[] names, InputStream in) throws IOException {
     OrderKey order = new OrderKey(VarInt.decodeLong(in), file, VarInt.decodeLong(in));
     boolean isResponse = readByte(in) == 1;
     QueryKey query =
@@ -55,7 +56,7 @@ final class DnsEventWire {
             VarInt.decodeInt(in),
             VarInt.decodeInt(in),
             VarInt.decodeInt(in),
-            NAME.decode(in));
+            DnsNameTable.name(names, VarInt.decodeInt(in)));
     int answerCount = VarInt.decodeInt(in);
     int n = VarInt.decodeInt(in);
     if (n < 0) {
@@ -69,12 +70,12 @@ final class DnsEventWire {
       }
       DnsEventRecord.Section section = DnsEventRecord.Section.values()[sectionIndex];
       int type = VarInt.decodeInt(in);
-      DnsName owner = NAME.decode(in);
+      DnsName owner = DnsNameTable.name(names, VarInt.decodeInt(in));
       if (type == DnsRecord.A) {
         records.add(DnsEventRecord.a(section, owner, VarInt.decodeInt(in)));
       } else {
         int port = VarInt.decodeInt(in);
-        DnsName target = NAME.decode(in);
+        DnsName target = DnsNameTable.name(names, VarInt.decodeInt(in));
         try {
           records.add(new DnsEventRecord(section, type, owner, 0, port, target));
         } catch (IllegalArgumentException e) {

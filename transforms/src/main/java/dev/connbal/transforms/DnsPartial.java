@@ -1,16 +1,13 @@
 package dev.connbal.transforms;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import dev.connbal.transforms.decode.DnsName;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 
 /**
  * What pass 1 makes of one range of a capture: its DNS events in timeline order, and its part of
@@ -18,7 +15,7 @@ import java.util.Objects;
  * several partials, all but the last with an empty report.
  *
  * <p>The events are held encoded ({@link DnsEventWire}) in one byte array, with the file they
- * come from written once: all partials of a run meet under one key and wait there for the
+ * come from written once and their names once ({@link DnsNameTable}): all partials of a run meet under one key and wait there for the
  * timeline, so their size is what the timeline's memory grows with, and the Direct runner copies
  * a key's grouped values through their coder each time another bundle of them arrives, which for
  * bytes is a plain copy. Sorted, they let the timeline merge the partials one event at a time
@@ -63,7 +60,21 @@ final class DnsPartial {
 
   /** The events in timeline order, decoded one at a time. */
   Iterator<DnsEvent> events() {
-    InputStream in = new BytesInput(encodedEvents);
+    return events(new DnsNameTable.Interner());
+  }
+
+  /**
+   * The events in timeline order, decoded one at a time, their names the instances {@code names}
+   * holds (so that a timeline merging many partials compares equal names by identity).
+   */
+  Iterator<DnsEvent> events(DnsNameTable.Interner names) {
+    BytesInput in = new BytesInput(encodedEvents);
+    DnsName[] table;
+    try {
+      table = DnsNameTable.read(in, names);
+    } catch (IOException e) {
+      throw new UncheckedIOException("corrupt DNS partial of " + file, e);
+    }
     return new Iterator<>() {
       private int left = eventCount;
 
@@ -79,7 +90,7 @@ final class DnsPartial {
         }
         left--;
         try {
-          return DnsEventWire.read(file, in);
+          return DnsEventWire.read(file, table, in);
         } catch (IOException e) {
           throw new UncheckedIOException("corrupt DNS partial of " + file, e);
         }
@@ -106,40 +117,6 @@ final class DnsPartial {
     return "DnsPartial{" + file + ": " + eventCount + " events, " + report + "}";
   }
 
-  /**
-   * Reads a byte array: {@link ByteArrayInputStream} without its locking, which the timeline, a
-   * single thread reading millions of varints one byte at a time, would otherwise pay on every
-   * byte.
-   */
-  private static final class BytesInput extends InputStream {
-    private final byte[] bytes;
-    private int position;
-
-    BytesInput(byte[] bytes) {
-      this.bytes = bytes;
-    }
-
-    @Override
-    public int read() {
-      return position < bytes.length ? bytes[position++] & 0xFF : -1;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      Objects.checkFromIndexSize(off, len, b.length);
-      if (len == 0) {
-        return 0;
-      }
-      int n = Math.min(len, bytes.length - position);
-      if (n <= 0) {
-        return -1;
-      }
-      System.arraycopy(bytes, position, b, off, n);
-      position += n;
-      return n;
-    }
-  }
-
   /** Collects one file's events into partials. */
   static final class Encoder {
     private final List<DnsEvent> events = new ArrayList<>();
@@ -162,16 +139,21 @@ final class DnsPartial {
     /** The partial of the events added since the last build, with {@code report}. */
     DnsPartial build(RunReport report) {
       events.sort((a, b) -> a.order().compareTo(b.order()));
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DnsNameTable names = new DnsNameTable();
+      BytesOutput body = new BytesOutput(events.size() * 32);
+      BytesOutput all;
       try {
         for (DnsEvent e : events) {
-          DnsEventWire.write(e, bytes);
+          DnsEventWire.write(e, names, body);
         }
+        all = new BytesOutput(body.size() + 32 * names.size() + 8);
+        names.writeTo(all);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot happen: writing to memory", e);
       }
+      all.write(body.buffer(), 0, body.size());
       String file = events.isEmpty() ? "" : events.get(0).order().file();
-      DnsPartial partial = new DnsPartial(file, bytes.toByteArray(), events.size(), report);
+      DnsPartial partial = new DnsPartial(file, all.toByteArray(), events.size(), report);
       events.clear();
       return partial;
     }

@@ -22,9 +22,17 @@ import java.util.TreeMap;
  * RunDnsTimelineFn} runs it over the sorted events of a whole run.
  */
 final class DnsTimeline {
+  private static final long SPREAD = 0x9E3779B97F4A7C15L;
+
   private final OutstandingQueries queries = new OutstandingQueries();
   private final SrvTargets srvTargets = new SrvTargets();
+  /**
+   * Keyed by the (client, backend) pair times an odd constant: a bijection, so keys stay distinct,
+   * that spreads {@link Long#hashCode}'s client XOR backend, which for addresses of a few subnets
+   * maps most pairs to a few buckets.
+   */
   private final Map<Long, Backend> backends = new HashMap<>();
+
   private long matchedResponses;
   private long unmatchedResponses;
   private OrderKey last;
@@ -156,7 +164,9 @@ final class DnsTimeline {
       Set<Long> listed,
       Set<PortListing> listedPorts) {
     long pair = ClientBackend.of(client, address);
-    Backend b = backends.computeIfAbsent(pair, p -> new Backend(client, address, timestamp, name));
+    Backend b =
+        backends.computeIfAbsent(
+            pair * SPREAD, k -> new Backend(client, address, timestamp, name));
     if (listed.add(pair)) {
       b.dnsCount++;
     }
@@ -172,6 +182,9 @@ final class DnsTimeline {
    * response's CNAME answers; null when there is none.
    */
   private DnsName knownTarget(DnsName owner, Map<DnsName, List<DnsName>> aliasesOf) {
+    if (aliasesOf.isEmpty()) {
+      return srvTargets.get(owner) != null ? owner : null;
+    }
     Set<DnsName> seen = new HashSet<>();
     ArrayDeque<DnsName> pending = new ArrayDeque<>();
     pending.add(owner);

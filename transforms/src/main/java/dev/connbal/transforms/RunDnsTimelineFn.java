@@ -28,9 +28,10 @@ final class RunDnsTimelineFn
     // and one decoded event per partial in memory, however many events the run has.
     PriorityQueue<Head> heads = new PriorityQueue<>();
     RunReport decoding = RunReport.empty();
+    DnsNameTable.Interner names = new DnsNameTable.Interner();
     for (DnsPartial partial : partials.getValue()) {
       decoding = decoding.plus(partial.report());
-      Head.offer(partial.events(), heads);
+      Head.offer(partial.events(names), heads);
     }
     DnsTimeline timeline = new DnsTimeline();
     while (!heads.isEmpty()) {

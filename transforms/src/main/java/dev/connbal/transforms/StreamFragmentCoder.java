@@ -5,12 +5,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.util.VarInt;
 
 /** Deterministic coder for {@link StreamFragment}. */
-final class StreamFragmentCoder extends AtomicCoder<StreamFragment> {
+final class StreamFragmentCoder extends BlockCoder<StreamFragment> {
   private static final StreamFragmentCoder INSTANCE = new StreamFragmentCoder();
 
   static StreamFragmentCoder of() {
@@ -18,7 +17,7 @@ final class StreamFragmentCoder extends AtomicCoder<StreamFragment> {
   }
 
   @Override
-  public void encode(StreamFragment f, OutputStream out) throws IOException {
+  protected void encodeBlock(StreamFragment f, OutputStream out) throws IOException {
     encodeTime(f.lowClientFirstSeen(), out);
     encodeTime(f.highClientFirstSeen(), out);
     VarInt.encode(f.markers().size(), out);
@@ -33,7 +32,7 @@ final class StreamFragmentCoder extends AtomicCoder<StreamFragment> {
   }
 
   @Override
-  public StreamFragment decode(InputStream in) throws IOException {
+  protected StreamFragment decodeBlock(InputStream in) throws IOException {
     Long low = decodeTime(in);
     Long high = decodeTime(in);
     int n = VarInt.decodeInt(in);
@@ -104,6 +103,4 @@ final class StreamFragmentCoder extends AtomicCoder<StreamFragment> {
     return b;
   }
 
-  @Override
-  public void verifyDeterministic() {}
 }

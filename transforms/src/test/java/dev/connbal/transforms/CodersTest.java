@@ -3,6 +3,7 @@ package dev.connbal.transforms;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.connbal.transforms.decode.DnsName;
@@ -62,6 +63,30 @@ class CodersTest {
     List<DnsEvent> decoded = new ArrayList<>();
     partial.events().forEachRemaining(decoded::add);
     assertThat(decoded, equalTo(List.of(earlierQuery, sameTimeEarlierInFile, response)));
+  }
+
+  @Test
+  void dnsPartialsKeepEachSpellingAndShareNameInstancesAcrossPartials() {
+    DnsName lower = DnsName.fromPresentation("svc.example.");
+    DnsName upper = DnsName.fromPresentation("SVC.Example.");
+    OrderKey later = new OrderKey(KEY.timestampMicros() + 1, KEY.file(), 1);
+    DnsPartial first =
+        DnsPartial.of(
+            List.of(
+                DnsEvent.query(KEY, new QueryKey(IP, 1, 2, 3, lower)),
+                DnsEvent.query(later, new QueryKey(IP, 1, 2, 4, upper))),
+            RunReport.empty());
+    DnsPartial second =
+        DnsPartial.of(
+            List.of(DnsEvent.query(KEY, new QueryKey(IP, 5, 2, 3, lower))), RunReport.empty());
+    DnsNameTable.Interner names = new DnsNameTable.Interner();
+    List<DnsEvent> fromFirst = new ArrayList<>();
+    first.events(names).forEachRemaining(fromFirst::add);
+    List<DnsEvent> fromSecond = new ArrayList<>();
+    second.events(names).forEachRemaining(fromSecond::add);
+    assertThat(fromFirst.get(0).query().name().presentation(), equalTo("svc.example."));
+    assertThat(fromFirst.get(1).query().name().presentation(), equalTo("SVC.Example."));
+    assertSame(fromFirst.get(0).query().name(), fromSecond.get(0).query().name());
   }
 
   @Test
@@ -145,10 +170,25 @@ class CodersTest {
     assertThrows(
         IOException.class,
         () -> StreamFragmentCoder.of().decode(new ByteArrayInputStream(truncated)));
-    // no low-client time, high-client time 1, one marker at (0, "", 0) from high, kind 9
-    byte[] badMarkerKind = {0, 1, 1, 1, 0, 0, 0, 0, 9};
+    // a block of 9 bytes: no low-client time, high-client time 1, one marker at (0, "", 0) from
+    // high, kind 9
+    byte[] badMarkerKind = {9, 0, 1, 1, 1, 0, 0, 0, 0, 9};
     assertThrows(
         CoderException.class,
         () -> StreamFragmentCoder.of().decode(new ByteArrayInputStream(badMarkerKind)));
+    // a block of 4 bytes of which a (client, backend, port) takes 3
+    byte[] leftOver = {4, 1, 2, 3, 4};
+    assertThrows(
+        CoderException.class,
+        () -> BackendPortCoder.of().decode(new ByteArrayInputStream(leftOver)));
+    // a block of 2 bytes claiming 127 attempts
+    byte[] hugeCount = {2, 127, 0};
+    assertThrows(
+        CoderException.class,
+        () -> AttemptIdsCoder.of().decode(new ByteArrayInputStream(hugeCount)));
+    byte[] blockCutShort = {5, 1, 2};
+    assertThrows(
+        IOException.class,
+        () -> AttemptIdsCoder.of().decode(new ByteArrayInputStream(blockCutShort)));
   }
 }

@@ -1,6 +1,7 @@
 package dev.connbal.transforms.decode;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import org.apache.beam.sdk.coders.DefaultCoder;
 
 /**
@@ -68,6 +69,14 @@ public final class DnsName implements Comparable<DnsName> {
       throw new IllegalArgumentException("bytes after the root label of a name's wire form");
     }
     return ofValidatedWire(wire);
+  }
+
+  /**
+   * The exact spelling of the name (its uncompressed wire form, case kept), read-only: a key for
+   * telling apart names that DNS's case-insensitive {@link #equals} calls equal.
+   */
+  public ByteBuffer exactSpelling() {
+    return ByteBuffer.wrap(wire).asReadOnlyBuffer();
   }
 
   /** The uncompressed wire form, shared: callers must not modify it. */
