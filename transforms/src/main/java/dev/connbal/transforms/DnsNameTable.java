@@ -5,7 +5,6 @@ import dev.connbal.transforms.decode.DnsNameCoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,13 +25,13 @@ import org.apache.beam.sdk.util.VarInt;
 final class DnsNameTable {
   private static final DnsNameCoder NAME = DnsNameCoder.of();
 
-  private final Map<ByteBuffer, Integer> indexByWire = new HashMap<>();
+  private final Map<Spelling, Integer> indexBySpelling = new HashMap<>();
   private final List<DnsName> names = new ArrayList<>();
 
   /** The index of {@code name}, adding it when it is new. */
   int indexOf(DnsName name) {
-    return indexByWire.computeIfAbsent(
-        name.exactSpelling(),
+    return indexBySpelling.computeIfAbsent(
+        new Spelling(name),
         k -> {
           names.add(name);
           return names.size() - 1;
@@ -76,12 +75,25 @@ final class DnsNameTable {
     return table[index];
   }
 
+  /** A name as a map key that tells apart spellings (DNS's equality ignores case). */
+  private record Spelling(DnsName name) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Spelling s && name.sameSpelling(s.name);
+    }
+
+    @Override
+    public int hashCode() {
+      return name.hashCode();
+    }
+  }
+
   /** One instance per exact spelling of a name, across the partials of a timeline. */
   static final class Interner {
-    private final Map<ByteBuffer, DnsName> byWire = new HashMap<>();
+    private final Map<Spelling, DnsName> bySpelling = new HashMap<>();
 
     DnsName intern(DnsName name) {
-      DnsName known = byWire.putIfAbsent(name.exactSpelling(), name);
+      DnsName known = bySpelling.putIfAbsent(new Spelling(name), name);
       return known != null ? known : name;
     }
   }

@@ -1,7 +1,7 @@
 package dev.connbal.transforms.decode;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.apache.beam.sdk.coders.DefaultCoder;
 
 /**
@@ -72,11 +72,12 @@ public final class DnsName implements Comparable<DnsName> {
   }
 
   /**
-   * The exact spelling of the name (its uncompressed wire form, case kept), read-only: a key for
-   * telling apart names that DNS's case-insensitive {@link #equals} calls equal.
+   * Whether {@code other} is spelled exactly like this name (same bytes, same case), where {@link
+   * #equals} follows DNS and ignores case. Equal spellings are equal names, so {@link #hashCode}
+   * serves both.
    */
-  public ByteBuffer exactSpelling() {
-    return ByteBuffer.wrap(wire).asReadOnlyBuffer();
+  public boolean sameSpelling(DnsName other) {
+    return this == other || Arrays.equals(wire, other.wire);
   }
 
   /** The uncompressed wire form, shared: callers must not modify it. */

@@ -92,6 +92,13 @@ class DnsNameTest {
   }
 
   @Test
+  void sameSpellingKeepsCase() {
+    assertThat(name("WWW.Example.COM").sameSpelling(name("WWW.Example.COM.")), is(true));
+    assertThat(name("WWW.Example.COM").sameSpelling(name("www.example.com")), is(false));
+    assertThat(name("a.b").sameSpelling(name("ab")), is(false));
+  }
+
+  @Test
   void canonicalOrder() {
     List<DnsName> names = new ArrayList<>();
     for (String s : List.of("z.example", "example", "a.example", "yljkjljk.a.example",
