@@ -1,6 +1,9 @@
 package dev.connbal.transforms.decode;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.apache.beam.sdk.coders.DefaultCoder;
 
@@ -18,6 +21,10 @@ public final class DnsName implements Comparable<DnsName> {
   static final int MAX_WIRE_LENGTH = 255;
   /** Longest label, RFC 1035 2.3.4. */
   static final int MAX_LABEL_LENGTH = 63;
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long HASH_MULTIPLIER = 0x9E3779B97F4A7C15L;
 
   private static final DnsName ROOT = new DnsName(new byte[] {0});
 
@@ -274,17 +281,41 @@ public final class DnsName implements Comparable<DnsName> {
     return true;
   }
 
+  /**
+   * Case-insensitive like {@link #equals}, eight bytes at a time: pass 1 hashes every name of
+   * every DNS message it reads (to write each distinct name of a range once), and a byte-at-a-time
+   * hash was 15 % of its time.
+   */
   @Override
   public int hashCode() {
     int h = hash;
     if (h == 0) {
-      h = 1;
-      for (byte b : wire) {
-        h = 31 * h + asciiLower(b);
+      long x = wire.length;
+      int i = 0;
+      for (; i + Long.BYTES <= wire.length; i += Long.BYTES) {
+        x = (x ^ asciiLower8((long) LONGS.get(wire, i))) * HASH_MULTIPLIER;
       }
-      hash = h;
+      long tail = 0;
+      for (int shift = 0; i < wire.length; i++, shift += Byte.SIZE) {
+        tail |= (wire[i] & 0xFFL) << shift;
+      }
+      x = (x ^ asciiLower8(tail)) * HASH_MULTIPLIER;
+      h = (int) (x ^ (x >>> 32));
+      // 0 means "not computed yet".
+      hash = h == 0 ? 1 : h;
     }
-    return h;
+    return hash;
+  }
+
+  /** Eight bytes with every ASCII 'A'..'Z' among them lower-cased, other bytes untouched. */
+  static long asciiLower8(long bytes) {
+    long low7 = bytes & 0x7F7F7F7F7F7F7F7FL;
+    // Per byte, 7 bits plus a constant never carries into the next byte; bit 7 of the sum says
+    // whether the byte was at least 'A', and at least 'Z' + 1.
+    long atLeastA = low7 + 0x3F3F3F3F3F3F3F3FL; // 0x80 - 'A'
+    long pastZ = low7 + 0x2525252525252525L; // 0x80 - ('Z' + 1)
+    long upper = atLeastA & ~pastZ & ~bytes & 0x8080808080808080L;
+    return bytes | (upper >>> 2); // 0x80 >>> 2 is 0x20, the case bit
   }
 
   /**

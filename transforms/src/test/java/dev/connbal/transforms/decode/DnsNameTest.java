@@ -92,6 +92,20 @@ class DnsNameTest {
   }
 
   @Test
+  void eightByteLowerCasingFoldsAsciiLettersOnly() {
+    for (int b = 0; b < 256; b++) {
+      long folded = b >= 'A' && b <= 'Z' ? b + 0x20 : b;
+      for (int at = 0; at < 64; at += 8) {
+        // every byte value at every position, among neighbours that must stay as they are
+        long around = 0x5A40_5B60_7B41_C1DAL & ~(0xFFL << at);
+        long expected = DnsName.asciiLower8(around) | (folded << at);
+        assertThat(DnsName.asciiLower8(around | ((long) b << at)), is(expected));
+      }
+    }
+    assertThat(DnsName.asciiLower8(0x5A40_5B60_7B41_C1DAL), is(0x7A40_5B60_7B61_C1DAL));
+  }
+
+  @Test
   void sameSpellingKeepsCase() {
     assertThat(name("WWW.Example.COM").sameSpelling(name("WWW.Example.COM.")), is(true));
     assertThat(name("WWW.Example.COM").sameSpelling(name("www.example.com")), is(false));
