@@ -80,8 +80,13 @@ class LauncherIT {
     Path target = Files.createDirectories(copy.resolve("pipeline/target"));
     Path jar = target.resolve("connbal.jar");
     Files.createDirectories(copy.resolve("examples/real-capture"));
+    Files.createDirectories(copy.resolve("scripts"));
     for (String file :
-        List.of("connbal", "pipeline/target/connbal.jar", "examples/real-capture/capture.snoop")) {
+        List.of(
+            "connbal",
+            "scripts/jvm-options.bash",
+            "pipeline/target/connbal.jar",
+            "examples/real-capture/capture.snoop")) {
       Files.copy(
           root.resolve(file), copy.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
     }
