@@ -57,7 +57,7 @@ final class DnsNameTable {
   static DnsName[] read(InputStream in, Interner shared) throws IOException {
     int n = VarInt.decodeInt(in);
     // Every name takes at least two bytes: a corrupt count must not allocate a huge array.
-    if (n < 0 || n > in.available()) {
+    if (n < 0 || n > in.available() / 2) {
       throw new CoderException("name table of " + n + " names with " + in.available() + " bytes");
     }
     DnsName[] names = new DnsName[n];

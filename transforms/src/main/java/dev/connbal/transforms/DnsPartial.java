@@ -15,10 +15,10 @@ import java.util.NoSuchElementException;
  * several partials, all but the last with an empty report.
  *
  * <p>The events are held encoded ({@link DnsEventWire}) in one byte array, with the file they
- * come from written once and their names once ({@link DnsNameTable}): all partials of a run meet under one key and wait there for the
- * timeline, so their size is what the timeline's memory grows with, and the Direct runner copies
- * a key's grouped values through their coder each time another bundle of them arrives, which for
- * bytes is a plain copy. Sorted, they let the timeline merge the partials one event at a time
+ * come from written once and each distinct name once ({@link DnsNameTable}): all partials of a
+ * run meet under one key and wait there for the timeline, so their size is what the timeline's
+ * memory grows with, and the Direct runner copies a key's grouped values through their coder each
+ * time another bundle of them arrives, which for bytes is a plain copy. Sorted, they let the timeline merge the partials one event at a time
  * instead of decoding and sorting all events of the run at once.
  */
 final class DnsPartial {
@@ -56,11 +56,6 @@ final class DnsPartial {
 
   RunReport report() {
     return report;
-  }
-
-  /** The events in timeline order, decoded one at a time. */
-  Iterator<DnsEvent> events() {
-    return events(new DnsNameTable.Interner());
   }
 
   /**

@@ -45,6 +45,9 @@ final class DnsTimeline {
     final DnsName name;
     long dnsCount;
     final TreeMap<Integer, Long> srvPortDns = new TreeMap<>();
+    /** The matched response that last listed this backend, and the ports it listed it on. */
+    long listedBy = -1;
+    final Set<Integer> portsListedBy = new HashSet<>(2);
 
     Backend(int client, int address, long firstSeenMicros, DnsName name) {
       this.client = client;
@@ -63,8 +66,6 @@ final class DnsTimeline {
       this.service = service;
     }
   }
-
-  private record PortListing(long pair, int port) {}
 
   /** Feeds the next event; events must come in {@link OrderKey} order. */
   void accept(DnsEvent event) {
@@ -136,8 +137,6 @@ final class DnsTimeline {
 
     int client = response.query().clientIp();
     long timestamp = response.order().timestampMicros();
-    Set<Long> listed = new HashSet<>();
-    Set<PortListing> listedPorts = new HashSet<>();
     for (DnsEventRecord r : records) {
       if (!r.isA()) {
         continue;
@@ -148,30 +147,30 @@ final class DnsTimeline {
         SrvTargets.Target known = srvTargets.get(target);
         DnsName service = here != null ? here.service : known.firstService();
         Set<Integer> ports = here != null ? here.ports : known.ports();
-        list(client, r.address(), service, ports, timestamp, listed, listedPorts);
+        list(client, r.address(), service, ports, timestamp);
       } else if (r.section() == DnsEventRecord.Section.ANSWER && response.answerCount() > 1) {
-        list(client, r.address(), r.owner(), Set.of(), timestamp, listed, listedPorts);
+        list(client, r.address(), r.owner(), Set.of(), timestamp);
       }
     }
   }
 
+  /**
+   * Counts the current response (the {@code matchedResponses}-th) for the backend once, and once
+   * per port, however many of its records list the backend.
+   */
   private void list(
-      int client,
-      int address,
-      DnsName name,
-      Collection<Integer> ports,
-      long timestamp,
-      Set<Long> listed,
-      Set<PortListing> listedPorts) {
+      int client, int address, DnsName name, Collection<Integer> ports, long timestamp) {
     long pair = ClientBackend.of(client, address);
     Backend b =
         backends.computeIfAbsent(
             pair * SPREAD, k -> new Backend(client, address, timestamp, name));
-    if (listed.add(pair)) {
+    if (b.listedBy != matchedResponses) {
+      b.listedBy = matchedResponses;
+      b.portsListedBy.clear();
       b.dnsCount++;
     }
     for (int port : ports) {
-      if (listedPorts.add(new PortListing(pair, port))) {
+      if (b.portsListedBy.add(port)) {
         b.srvPortDns.merge(port, 1L, Long::sum);
       }
     }

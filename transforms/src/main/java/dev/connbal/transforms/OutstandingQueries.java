@@ -15,20 +15,34 @@ import java.util.Map;
 final class OutstandingQueries {
   static final long MATCH_WINDOW_MICROS = 10_000_000L;
 
-  private record Sent(QueryKey key, long timestampMicros) {}
+  /** One query sent; {@code answered} once a response took it. */
+  private static final class Sent {
+    final QueryKey key;
+    final long timestampMicros;
+    boolean answered;
 
-  /** Send times per query identity, oldest first. */
-  private final Map<QueryKey, ArrayDeque<Long>> byKey = new HashMap<>();
+    Sent(QueryKey key, long timestampMicros) {
+      this.key = key;
+      this.timestampMicros = timestampMicros;
+    }
+  }
 
-  /** Every query in send order, to forget expired ones without scanning the map. */
+  /** The unanswered, unexpired queries per identity, oldest first. */
+  private final Map<QueryKey, ArrayDeque<Sent>> byKey = new HashMap<>();
+
+  /**
+   * Every query in send order until it expires, answered or not: expiring an answered query needs
+   * no lookup, and nearly all queries are answered.
+   */
   private final ArrayDeque<Sent> bySendTime = new ArrayDeque<>();
 
   private long now = Long.MIN_VALUE;
 
   void sent(QueryKey key, long timestampMicros) {
     advanceTo(timestampMicros);
-    byKey.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(timestampMicros);
-    bySendTime.addLast(new Sent(key, timestampMicros));
+    Sent sent = new Sent(key, timestampMicros);
+    byKey.computeIfAbsent(key, k -> new ArrayDeque<>(2)).addLast(sent);
+    bySendTime.addLast(sent);
   }
 
   /**
@@ -37,12 +51,12 @@ final class OutstandingQueries {
    */
   boolean answer(QueryKey key, long timestampMicros) {
     advanceTo(timestampMicros);
-    ArrayDeque<Long> times = byKey.get(key);
-    if (times == null) {
+    ArrayDeque<Sent> waiting = byKey.get(key);
+    if (waiting == null) {
       return false;
     }
-    times.pollLast();
-    if (times.isEmpty()) {
+    waiting.pollLast().answered = true;
+    if (waiting.isEmpty()) {
       byKey.remove(key);
     }
     return true;
@@ -59,20 +73,22 @@ final class OutstandingQueries {
           "DNS events out of time order: " + timestampMicros + " after " + now);
     }
     now = timestampMicros;
-    while (!bySendTime.isEmpty() && expired(bySendTime.peekFirst().timestampMicros())) {
-      QueryKey key = bySendTime.pollFirst().key();
-      ArrayDeque<Long> times = byKey.get(key);
-      // Entries already answered left stale queue entries behind: only drop times truly expired.
-      while (times != null && !times.isEmpty() && expired(times.peekFirst())) {
-        times.pollFirst();
+    while (!bySendTime.isEmpty() && expired(bySendTime.peekFirst())) {
+      Sent oldest = bySendTime.pollFirst();
+      if (oldest.answered) {
+        continue;
       }
-      if (times != null && times.isEmpty()) {
-        byKey.remove(key);
+      // Older queries of the same identity expired before it, and answers take the newest: an
+      // unanswered query that expires is the first of its identity's queue.
+      ArrayDeque<Sent> waiting = byKey.get(oldest.key);
+      waiting.pollFirst();
+      if (waiting.isEmpty()) {
+        byKey.remove(oldest.key);
       }
     }
   }
 
-  private boolean expired(long sentMicros) {
-    return now - sentMicros >= MATCH_WINDOW_MICROS;
+  private boolean expired(Sent sent) {
+    return now - sent.timestampMicros >= MATCH_WINDOW_MICROS;
   }
 }

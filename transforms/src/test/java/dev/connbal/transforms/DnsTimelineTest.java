@@ -183,6 +183,24 @@ class DnsTimelineTest {
   }
 
   @Test
+  void identicalQueriesExpireOldestFirstPastAnsweredOnes() {
+    query(0, CLIENT, 1, "a.example.");
+    query(S, CLIENT, 1, "a.example.");
+    query(2 * S, CLIENT, 1, "a.example.");
+    response(3 * S, CLIENT, 1, "a.example.", a("a.example.", B1), a("a.example.", B2));
+    // The 0 s query has expired, the 2 s one was answered: the 1 s one is left.
+    response(10 * S + S / 2, CLIENT, 1, "a.example.", a("a.example.", B1), a("a.example.", B2));
+    response(10 * S + S / 2 + 1, CLIENT, 1, "a.example.", a("a.example.", B1));
+    assertThat(timeline.matchedResponses(), is(2L));
+    assertThat(timeline.unmatchedResponses(), is(1L));
+    // After all of them expired, a new identical query is answered as usual.
+    query(30 * S, CLIENT, 1, "a.example.");
+    response(31 * S, CLIENT, 1, "a.example.", a("a.example.", B1), a("a.example.", B2));
+    assertThat(timeline.matchedResponses(), is(3L));
+    assertThat(backends().get(0).dnsCount(), is(3L));
+  }
+
+  @Test
   void expiredQueriesAreForgotten() {
     OutstandingQueries queries = new OutstandingQueries();
     for (int i = 0; i < 1000; i++) {
