@@ -59,24 +59,24 @@ final class RecordHeaderRules {
 
   /** Whether the 24 bytes at {@code b[i]} form a valid record header. */
   boolean isValid(byte[] b, int i) {
-    long included = u32(b, i + 4);
+    long included = BigEndian.u32(b, i + 4);
     if (included > maxIncludedLength) {
       return false;
     }
-    long recordLength = u32(b, i + 8);
+    long recordLength = BigEndian.u32(b, i + 8);
     if (recordLength < RECORD_HEADER_LENGTH + included
         || recordLength > RECORD_HEADER_LENGTH + included + MAX_PADDING) {
       return false;
     }
-    long original = u32(b, i);
+    long original = BigEndian.u32(b, i);
     if (original < included || original > MAX_ORIGINAL_LENGTH) {
       return false;
     }
-    if (u32(b, i + 20) >= 1_000_000) {
+    if (BigEndian.u32(b, i + 20) >= 1_000_000) {
       return false;
     }
     if (timeChecked) {
-      long seconds = u32(b, i + 16);
+      long seconds = BigEndian.u32(b, i + 16);
       return seconds >= minSeconds && seconds <= maxSeconds;
     }
     return true;
@@ -84,11 +84,11 @@ final class RecordHeaderRules {
 
   /** Why the header at {@code b[i]} is invalid, for error messages; only call on invalid ones. */
   String whyInvalid(byte[] b, int i) {
-    long original = u32(b, i);
-    long included = u32(b, i + 4);
-    long recordLength = u32(b, i + 8);
-    long seconds = u32(b, i + 16);
-    long micros = u32(b, i + 20);
+    long original = BigEndian.u32(b, i);
+    long included = BigEndian.u32(b, i + 4);
+    long recordLength = BigEndian.u32(b, i + 8);
+    long seconds = BigEndian.u32(b, i + 16);
+    long micros = BigEndian.u32(b, i + 20);
     if (included > maxIncludedLength) {
       return "included length " + included + " > " + maxIncludedLength;
     }
@@ -117,10 +117,5 @@ final class RecordHeaderRules {
           + "] around the first record";
     }
     return "valid";
-  }
-
-  static long u32(byte[] b, int i) {
-    return ((b[i] & 0xFFL) << 24) | ((b[i + 1] & 0xFF) << 16) | ((b[i + 2] & 0xFF) << 8)
-        | (b[i + 3] & 0xFF);
   }
 }

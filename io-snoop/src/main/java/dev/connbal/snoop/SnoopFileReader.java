@@ -301,7 +301,7 @@ final class SnoopFileReader implements Closeable {
               + printable(b, i, MAGIC.length)
               + "\", expected \"snoop\\0\\0\\0\"");
     }
-    long version = RecordHeaderRules.u32(b, i + 8);
+    long version = BigEndian.u32(b, i + 8);
     if (version != SnoopWriter.VERSION) {
       return SnoopReadError.of(
           file,
@@ -310,7 +310,7 @@ final class SnoopFileReader implements Closeable {
           lost,
           name + ": unsupported snoop version " + version + ", only version 2 is supported");
     }
-    long link = RecordHeaderRules.u32(b, i + 12);
+    long link = BigEndian.u32(b, i + 12);
     if (link != SnoopWriter.DATALINK_ETHERNET && link != 0) {
       return SnoopReadError.of(
           file,
@@ -328,7 +328,7 @@ final class SnoopFileReader implements Closeable {
     if (n == FILE_HEADER_LENGTH + RECORD_HEADER_LENGTH && untimed.isValid(b, i + 16)) {
       rules =
           RecordHeaderRules.withFirstRecordSeconds(
-              maxIncludedLength, RecordHeaderRules.u32(b, i + 16 + 16));
+              maxIncludedLength, BigEndian.u32(b, i + 16 + 16));
     } else {
       rules = untimed;
     }
@@ -389,7 +389,7 @@ final class SnoopFileReader implements Closeable {
                       : "the end of the data")));
       return next;
     }
-    int recordLength = (int) RecordHeaderRules.u32(b, i + 8);
+    int recordLength = (int) BigEndian.u32(b, i + 8);
     int got = in.ensure(pos, recordLength);
     if (got < recordLength) {
       return truncatedRecord(
@@ -440,7 +440,7 @@ final class SnoopFileReader implements Closeable {
       if (!rules.isValid(b, i)) {
         return false;
       }
-      q += RecordHeaderRules.u32(b, i + 8);
+      q += BigEndian.u32(b, i + 8);
     }
     return true;
   }
@@ -466,7 +466,7 @@ final class SnoopFileReader implements Closeable {
         long pos = p + k;
         boolean valid = k + RECORD_HEADER_LENGTH <= avail && rules.isValid(b, base);
         if (pos >= x && valid && reach <= pos && lastInvalid >= pos - window) {
-          long end = pos + RecordHeaderRules.u32(b, base + 8);
+          long end = pos + BigEndian.u32(b, base + 8);
           if (isProven(pos)) {
             return pos;
           }
@@ -476,7 +476,7 @@ final class SnoopFileReader implements Closeable {
           break;
         }
         if (valid) {
-          reach = Math.max(reach, pos + RecordHeaderRules.u32(b, base + 8));
+          reach = Math.max(reach, pos + BigEndian.u32(b, base + 8));
         } else {
           lastInvalid = pos;
         }

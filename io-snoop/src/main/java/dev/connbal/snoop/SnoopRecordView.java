@@ -11,15 +11,11 @@ package dev.connbal.snoop;
 public final class SnoopRecordView {
   private final String file;
   private long recordOffset;
-  private long seconds;
-  private int microseconds;
-  private int originalLength;
-  private int includedLength;
-  private int recordLength;
-  private int cumulativeDrops;
   private int datalinkType;
   private byte[] buffer;
-  private int frameOffset;
+  // The header's fields are read from the buffer when asked for: parsers read two or three of
+  // them per record, and the reader has already validated the header.
+  private int header;
 
   SnoopRecordView(String file) {
     this.file = file;
@@ -30,13 +26,7 @@ public final class SnoopRecordView {
     this.recordOffset = recordOffset;
     this.datalinkType = datalinkType;
     this.buffer = buffer;
-    this.originalLength = (int) RecordHeaderRules.u32(buffer, headerIndex);
-    this.includedLength = (int) RecordHeaderRules.u32(buffer, headerIndex + 4);
-    this.recordLength = (int) RecordHeaderRules.u32(buffer, headerIndex + 8);
-    this.cumulativeDrops = (int) RecordHeaderRules.u32(buffer, headerIndex + 12);
-    this.seconds = RecordHeaderRules.u32(buffer, headerIndex + 16);
-    this.microseconds = (int) RecordHeaderRules.u32(buffer, headerIndex + 20);
-    this.frameOffset = headerIndex + SnoopWriter.RECORD_HEADER_LENGTH;
+    this.header = headerIndex;
   }
 
   /** The file (as a Beam resource id string) the record was read from. */
@@ -51,25 +41,25 @@ public final class SnoopRecordView {
 
   /** Seconds and microseconds of the record header, as microseconds since the epoch. */
   public long timestampMicros() {
-    return seconds * 1_000_000L + microseconds;
+    return seconds() * 1_000_000L + microseconds();
   }
 
   public int originalLength() {
-    return originalLength;
+    return BigEndian.i32(buffer, header);
   }
 
   /** How many frame bytes the capture kept: the frame is {@code buffer()[frameOffset() ..]}. */
   public int includedLength() {
-    return includedLength;
+    return BigEndian.i32(buffer, header + 4);
   }
 
   /** Bytes the record takes in the file: header, frame and padding. */
   public int recordLength() {
-    return recordLength;
+    return BigEndian.i32(buffer, header + 8);
   }
 
   public int cumulativeDrops() {
-    return cumulativeDrops;
+    return BigEndian.i32(buffer, header + 12);
   }
 
   /** 4 (Ethernet); files of datalink 0 report 4 too, as their frames are Ethernet frames. */
@@ -84,20 +74,29 @@ public final class SnoopRecordView {
 
   /** Index of the frame's first byte in {@link #buffer()}. */
   public int frameOffset() {
-    return frameOffset;
+    return header + SnoopWriter.RECORD_HEADER_LENGTH;
+  }
+
+  private long seconds() {
+    return BigEndian.u32(buffer, header + 16);
+  }
+
+  private int microseconds() {
+    return BigEndian.i32(buffer, header + 20);
   }
 
   /** A copy of the record that outlives the call. */
   public SnoopRecord toRecord() {
+    int includedLength = includedLength();
     byte[] frame = new byte[includedLength];
-    System.arraycopy(buffer, frameOffset, frame, 0, includedLength);
+    System.arraycopy(buffer, frameOffset(), frame, 0, includedLength);
     return SnoopRecord.of(
         file,
         recordOffset,
-        seconds,
-        microseconds,
-        originalLength,
-        cumulativeDrops,
+        seconds(),
+        microseconds(),
+        originalLength(),
+        cumulativeDrops(),
         datalinkType,
         frame);
   }

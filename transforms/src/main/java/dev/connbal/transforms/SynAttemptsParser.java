@@ -49,7 +49,8 @@ final class SynAttemptsParser extends TcpPassParser<KV<Integer, KV<BackendPort, 
     /** Pass 1 already counted every record's decode problems for the report; not read again. */
     private final DecodeStats ignoredStats = new DecodeStats();
     private int synsSinceFlush;
-    private long timestampMicros;
+    /** The record being decoded; its time is read only for the SYNs that count. */
+    private SnoopRecordView record;
 
     SynVisitor(
         BackendTable table,
@@ -62,8 +63,9 @@ final class SynAttemptsParser extends TcpPassParser<KV<Integer, KV<BackendPort, 
 
     @Override
     public void record(SnoopRecordView r) {
-      timestampMicros = r.timestampMicros();
+      record = r;
       FrameDecoder.decode(r, this, ignoredStats);
+      record = null;
       if (synsSinceFlush >= MAX_SYNS_PER_FLUSH) {
         flush();
       }
@@ -80,7 +82,7 @@ final class SynAttemptsParser extends TcpPassParser<KV<Integer, KV<BackendPort, 
       }
       attempts
           .computeIfAbsent(new BackendPort(srcIp, dstIp, dstPort), k -> new AttemptIds.Builder())
-          .add(srcPort, seq, timestampMicros < firstSeen);
+          .add(srcPort, seq, record.timestampMicros() < firstSeen);
       synsSinceFlush++;
     }
 

@@ -14,6 +14,7 @@ import static dev.connbal.transforms.decode.DnsDecodeException.Reason.TOO_MANY_Q
 import static dev.connbal.transforms.decode.DnsDecodeException.Reason.TRUNCATED_NAME;
 import static dev.connbal.transforms.decode.DnsDecodeException.Reason.TRUNCATED_RECORD;
 
+import dev.connbal.snoop.BigEndian;
 import dev.connbal.transforms.decode.DnsDecodeException.Reason;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -331,11 +332,11 @@ final class DnsMessageReader {
   }
 
   private int u16(int at) {
-    return (u8(at) << 8) | u8(at + 1);
+    return BigEndian.u16(buf, base + at);
   }
 
   private int i32(int at) {
-    return (u16(at) << 16) | u16(at + 2);
+    return BigEndian.i32(buf, base + at);
   }
 
   private long u32(int at) {

@@ -1,5 +1,6 @@
 package dev.connbal.transforms.decode;
 
+import dev.connbal.snoop.BigEndian;
 import dev.connbal.snoop.SnoopRecordView;
 
 /**
@@ -96,7 +97,7 @@ public final class FrameDecoder {
       return;
     }
     int typeAt = offset + 12;
-    int etherType = u16(buffer, typeAt);
+    int etherType = BigEndian.u16(buffer, typeAt);
     // Stacked tags: each is a 2-byte TPID (already read as the ethertype) and a 2-byte TCI,
     // followed by the next ethertype. Every iteration consumes 4 bytes, so the loop is bounded.
     while (etherType == TPID_8021Q || etherType == TPID_8021AD || etherType == TPID_QINQ_LEGACY) {
@@ -105,7 +106,7 @@ public final class FrameDecoder {
         stats.malformedFrames++;
         return;
       }
-      etherType = u16(buffer, typeAt);
+      etherType = BigEndian.u16(buffer, typeAt);
     }
     if (etherType != ETHERTYPE_IPV4) {
       stats.nonIpv4++;
@@ -123,7 +124,7 @@ public final class FrameDecoder {
     }
     int versionIhl = frame[ip] & 0xff;
     int headerLength = (versionIhl & 0x0f) * 4;
-    int totalLength = u16(frame, ip + 2);
+    int totalLength = BigEndian.u16(frame, ip + 2);
     if ((versionIhl >>> 4) != 4
         || headerLength < IPV4_MIN_HEADER
         || totalLength < headerLength
@@ -131,14 +132,14 @@ public final class FrameDecoder {
       stats.malformedFrames++;
       return;
     }
-    int fragment = u16(frame, ip + 6);
+    int fragment = BigEndian.u16(frame, ip + 6);
     int protocol = frame[ip + 9] & 0xff;
     if ((fragment & IP_FRAGMENT_OFFSET) != 0) {
       stats.fragments++;
       return;
     }
-    int srcIp = i32(frame, ip + 12);
-    int dstIp = i32(frame, ip + 16);
+    int srcIp = BigEndian.i32(frame, ip + 12);
+    int dstIp = BigEndian.i32(frame, ip + 16);
     int transport = ip + headerLength;
     // Trailing Ethernet padding lies beyond the IP total length: never part of the payload; bytes
     // the snap length cut off were never captured.
@@ -179,11 +180,11 @@ public final class FrameDecoder {
     }
     visitor.tcp(
         srcIp,
-        u16(frame, tcp),
+        BigEndian.u16(frame, tcp),
         dstIp,
-        u16(frame, tcp + 2),
+        BigEndian.u16(frame, tcp + 2),
         frame[tcp + 13] & 0xff,
-        i32(frame, tcp + 4) & 0xffffffffL);
+        BigEndian.i32(frame, tcp + 4) & 0xffffffffL);
   }
 
   private static void decodeUdp(
@@ -193,26 +194,15 @@ public final class FrameDecoder {
       stats.malformedFrames++;
       return;
     }
-    int udpLength = u16(frame, udp + 4);
+    int udpLength = BigEndian.u16(frame, udp + 4);
     if (udpLength < UDP_HEADER || udpLength > end - udp) {
       stats.malformedFrames++;
       return;
     }
-    int srcPort = u16(frame, udp);
-    int dstPort = u16(frame, udp + 2);
+    int srcPort = BigEndian.u16(frame, udp);
+    int dstPort = BigEndian.u16(frame, udp + 2);
     if (srcPort == DNS_PORT || dstPort == DNS_PORT) {
       visitor.dns(srcIp, srcPort, dstIp, dstPort, frame, udp + UDP_HEADER, udpLength - UDP_HEADER);
     }
-  }
-
-  private static int u16(byte[] b, int at) {
-    return ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
-  }
-
-  private static int i32(byte[] b, int at) {
-    return ((b[at] & 0xff) << 24)
-        | ((b[at + 1] & 0xff) << 16)
-        | ((b[at + 2] & 0xff) << 8)
-        | (b[at + 3] & 0xff);
   }
 }
