@@ -2,6 +2,7 @@ package dev.connbal.transforms;
 
 import dev.connbal.transforms.decode.DnsName;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,7 +64,15 @@ final class DnsPartial {
    * holds (so that a timeline merging many partials compares equal names by identity).
    */
   Iterator<DnsEvent> events(DnsNameTable.Interner names) {
-    BytesInput in = new BytesInput(encodedEvents);
+    return readEvents(file, eventCount, new BytesInput(encodedEvents), names);
+  }
+
+  /**
+   * The {@code eventCount} events of a partial of {@code file} whose {@link #encodedEvents()} are
+   * read from {@code in}, decoded one at a time as {@link #events} does.
+   */
+  static Iterator<DnsEvent> readEvents(
+      String file, int eventCount, InputStream in, DnsNameTable.Interner names) {
     DnsName[] table;
     try {
       table = DnsNameTable.read(in, names);

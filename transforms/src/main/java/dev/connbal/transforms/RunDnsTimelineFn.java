@@ -1,5 +1,7 @@
 package dev.connbal.transforms;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -23,21 +25,28 @@ final class RunDnsTimelineFn
 
   @ProcessElement
   public void process(
-      @Element KV<Integer, Iterable<DnsPartial>> partials, MultiOutputReceiver out) {
-    // Each partial is sorted: merging them one event at a time keeps only the encoded partials
-    // and one decoded event per partial in memory, however many events the run has.
-    PriorityQueue<Head> heads = new PriorityQueue<>();
+      @Element KV<Integer, Iterable<DnsPartial>> partials, MultiOutputReceiver out)
+      throws IOException {
+    // Each partial is sorted: merging them one event at a time keeps one decoded event and one
+    // read buffer per partial in memory, however many events the run has; the encoded partials
+    // wait in a spill file.
     RunReport decoding = RunReport.empty();
-    DnsNameTable.Interner names = new DnsNameTable.Interner();
-    for (DnsPartial partial : partials.getValue()) {
-      decoding = decoding.plus(partial.report());
-      Head.offer(partial.events(names), heads);
-    }
     DnsTimeline timeline = new DnsTimeline();
-    while (!heads.isEmpty()) {
-      Head head = heads.poll();
-      timeline.accept(head.event);
-      Head.offer(head.rest, heads);
+    try (SpilledPartials spilled =
+        SpilledPartials.create(Path.of(System.getProperty("java.io.tmpdir")))) {
+      for (DnsPartial partial : partials.getValue()) {
+        decoding = decoding.plus(partial.report());
+        spilled.add(partial);
+      }
+      PriorityQueue<Head> heads = new PriorityQueue<>();
+      for (Iterator<DnsEvent> events : spilled.events(new DnsNameTable.Interner())) {
+        Head.offer(events, heads);
+      }
+      while (!heads.isEmpty()) {
+        Head head = heads.poll();
+        timeline.accept(head.event);
+        Head.offer(head.rest, heads);
+      }
     }
     List<BackendFacts> backends = timeline.backends();
     Map<Long, Long> firstSeenByPair = new HashMap<>();
