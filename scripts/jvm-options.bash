@@ -33,11 +33,15 @@ jvm_jit_opts=(
   -XX:Tier4BackEdgeThreshold=1200000
 )
 
-# Heap growth of a ./connbal run. G1 grows the heap whenever collections take more than about 8 %
-# of the time (GCTimeRatio=12), and a run that reads gigabytes allocates fast while keeping little:
-# on 4 and 8 GiB captures the heap grew to 1.0-1.3 GB and the process to 1.5-1.8 GB, of which
-# -Xmx1g showed the run needs under half. Allowing collections 20 % of the time (GCTimeRatio=4)
-# keeps the process at 1.2 GB with no measurable loss of time, and unlike a fixed -Xmx it still
-# lets the heap grow to its default limit (a quarter of RAM) when a very large archive's DNS
-# traffic needs it (bench/RESULTS.md, "Heap growth").
-jvm_heap_opts=(-XX:GCTimeRatio=4)
+# The heap of a ./connbal run (and of bench/run's probes, which measure what it runs). A run reads
+# gigabytes and keeps little: tens of MB live while reading, the timeline's state after it (the
+# DNS partials wait in a spill file, not on the heap). G1 sized its young generation and heap for
+# throughput and grew the process to 0.8 GB on 1 GiB and 1.2-1.8 GB on 8 GiB; on this VM every
+# page the heap touches for the first time costs a kernel page fault and clearing (10 % of a
+# parse run's CPU). The serial collector with a fixed 128 MB young generation reuses the same
+# pages: young collections find almost nothing alive and take a few ms, and the old generation
+# starts at 64 MB and grows only when a full collection finds it too small, still up to the
+# default limit (a quarter of RAM) for a very large archive's timeline. Measured on 2 cores:
+# 8 GiB 24-26 s and 0.5-0.6 GB instead of 23-31 s and 1.2 GB; 1 GiB 7.4-8.6 s and 0.40-0.45 GB
+# instead of 7.3-9.2 s and 0.8 GB (bench/RESULTS.md, "Heap").
+jvm_heap_opts=(-XX:+UseSerialGC -Xmn128m -Xms192m)
