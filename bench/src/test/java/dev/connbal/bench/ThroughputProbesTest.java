@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -56,6 +57,10 @@ class ThroughputProbesTest {
     assertThat(parse.get("tcpSegments"), equalTo(decode.get("tcpSegments")));
     assertThat(parse.get("dnsMessages"), equalTo(decode.get("dnsMessages")));
     assertThat(parse.get("nonIpv4"), equalTo(Long.toString(generated.nonIpv4Frames())));
+    // The reading stage is part of the run it is timed in.
+    double stage = Double.parseDouble(parse.get("stageSeconds"));
+    assertThat(stage, greaterThan(0.0));
+    assertThat(stage, lessThanOrEqualTo(Double.parseDouble(parse.get("wallSeconds"))));
   }
 
   private static Map<String, String> fields(ByteArrayOutputStream out) {
