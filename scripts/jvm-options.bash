@@ -31,7 +31,7 @@ jvm_add_opens=(
 # ran its first second in the profiling tier (a 1 GiB parse stage at 720-830 MB/s instead of
 # 1,120-1,260); scaled back to the default thresholds for them alone, an 8 GiB run took
 # 19.6-20.9 s instead of 21.1-23.0 s, and exempting all of connbal's code cost more than it gained
-# (bench/RESULTS.md, "JIT thresholds").
+# (bench/RESULTS.md, "JIT thresholds for the per-packet code").
 jvm_jit_opts=(
   -XX:Tier4InvocationThreshold=150000
   -XX:Tier4MinInvocationThreshold=18000
@@ -50,7 +50,9 @@ jvm_jit_opts=(
 # parse run's CPU). The serial collector with a fixed 128 MB young generation reuses the same
 # pages: young collections find almost nothing alive and take a few ms, and the old generation
 # starts at 64 MB and grows only when a full collection finds it too small, still up to the
-# default limit (a quarter of RAM) for a very large archive's timeline. Measured on 2 cores:
-# 8 GiB 24-26 s and 0.5-0.6 GB instead of 23-31 s and 1.2 GB; 1 GiB 7.4-8.6 s and 0.40-0.45 GB
-# instead of 7.3-9.2 s and 0.8 GB (bench/RESULTS.md, "Heap").
+# default limit (a quarter of RAM) for a very large archive's timeline. Measured on 2 cores,
+# alternating with G1 (stop-9 code): 1 GiB 7.7 s and 446 MiB instead of 7.3-9.1 s and 790 MiB,
+# 4 GiB 18.0-18.3 s and 650-660 MiB instead of 15.2-20.2 s and 1.15 GB; with the timeline
+# spilled and -Xms192m, 8 GiB peaks at 510 MiB (bench/RESULTS.md, "The collector" and "The
+# timeline's memory").
 jvm_heap_opts=(-XX:+UseSerialGC -Xmn128m -Xms192m)
