@@ -120,6 +120,8 @@ final class ConnBalRun {
       Path tsvDir = Files.createDirectory(out.resolve("tsv"));
       Path reportDir = Files.createDirectory(out.resolve("report"));
       Path errorDir = Files.createDirectory(out.resolve("errors"));
+      // The Direct runner's run() otherwise blocks until the end, and the limit could not act.
+      options.as(DirectOptions.class).setBlockOnRun(false);
       Pipeline p = Pipeline.create(options);
       ConnBalResult result =
           p.apply(FileIO.match().filepattern(filepattern))
