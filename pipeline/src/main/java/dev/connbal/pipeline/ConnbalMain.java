@@ -10,10 +10,26 @@ public final class ConnbalMain {
 
   public static void main(String[] args) {
     boolean liveProgress = Boolean.getBoolean("connbal.progress");
+    Thread.setDefaultUncaughtExceptionHandler(ConnbalMain::uncaught);
     int exitCode =
         new ConnbalCommand(new SigintHook(), liveProgress)
             .execute(args, System.in, System.out, System.err);
     System.out.flush();
     System.exit(exitCode);
+  }
+
+  /**
+   * Prints an uncaught exception as the JVM would, except one: after an embedded Flink run, the
+   * JVM hook of Flink's RPC actor system sometimes runs after Flink has closed the class loader it
+   * needs, and fails with a NoClassDefFoundError that says nothing about the run (its results are
+   * already written and the process is exiting). Seen once in many runs; it would otherwise put a
+   * stack trace among connbal's own stderr lines.
+   */
+  private static void uncaught(Thread thread, Throwable e) {
+    if (e instanceof NoClassDefFoundError && thread.getName().startsWith("flink-shutdown-hook")) {
+      return;
+    }
+    System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+    e.printStackTrace(System.err);
   }
 }
