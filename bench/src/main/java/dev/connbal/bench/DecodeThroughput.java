@@ -1,5 +1,6 @@
 package dev.connbal.bench;
 
+import dev.connbal.snoop.BigEndian;
 import dev.connbal.snoop.SnoopWriter;
 import dev.connbal.transforms.decode.DecodeStats;
 import dev.connbal.transforms.decode.DnsMessage;
@@ -49,7 +50,7 @@ public final class DecodeThroughput {
           || !Arrays.equals(Arrays.copyOf(fileHeader, 8), SnoopWriter.MAGIC)) {
         throw new IOException(file + ": not a snoop file");
       }
-      int datalink = u32(fileHeader, 12);
+      int datalink = BigEndian.i32(fileHeader, 12);
       byte[] header = new byte[SnoopWriter.RECORD_HEADER_LENGTH];
       long offset = SnoopWriter.FILE_HEADER_LENGTH;
       while (true) {
@@ -57,8 +58,8 @@ public final class DecodeThroughput {
         if (n == 0) {
           break;
         }
-        int included = u32(header, 4);
-        int recordLength = u32(header, 8);
+        int included = BigEndian.i32(header, 4);
+        int recordLength = BigEndian.i32(header, 8);
         if (n < header.length || included < 0 || recordLength < header.length + included) {
           throw new IOException(file + ": bad record header at offset " + offset);
         }
@@ -77,10 +78,5 @@ public final class DecodeThroughput {
             + " mbPerSecond=%.1f packetsPerSecond=%.0f%n",
         bytes, stats.frames, visitor.tcpSegments, visitor.dnsMessages, visitor.dnsMalformed, wall,
         bytes / wall / 1e6, stats.frames / wall);
-  }
-
-  private static int u32(byte[] b, int at) {
-    return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8)
-        | (b[at + 3] & 0xff);
   }
 }

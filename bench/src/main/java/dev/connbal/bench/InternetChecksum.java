@@ -1,5 +1,7 @@
 package dev.connbal.bench;
 
+import dev.connbal.snoop.BigEndian;
+
 /**
  * The Internet checksum (RFC 1071): the ones' complement of the ones' complement sum of 16-bit
  * big-endian words. Partial sums are plain {@code long}s so that a pseudo-header and a segment
@@ -13,7 +15,7 @@ final class InternetChecksum {
     long sum = partial;
     int i = from;
     for (; i + 1 < to; i += 2) {
-      sum += ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+      sum += BigEndian.u16(b, i);
     }
     if (i < to) {
       sum += (b[i] & 0xff) << 8;
