@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,16 +21,10 @@ import java.util.TreeMap;
  * RunDnsTimelineFn} runs it over the sorted events of a whole run.
  */
 final class DnsTimeline {
-  private static final long SPREAD = 0x9E3779B97F4A7C15L;
-
   private final OutstandingQueries queries = new OutstandingQueries();
   private final SrvTargets srvTargets = new SrvTargets();
-  /**
-   * Keyed by the (client, backend) pair times an odd constant: a bijection, so keys stay distinct,
-   * that spreads {@link Long#hashCode}'s client XOR backend, which for addresses of a few subnets
-   * maps most pairs to a few buckets.
-   */
-  private final Map<Long, Backend> backends = new HashMap<>();
+  /** Keyed by the (client, backend) pair ({@link ClientBackend}). */
+  private final LongKeyedMap<Backend> backends = new LongKeyedMap<>();
 
   private long matchedResponses;
   private long unmatchedResponses;
@@ -106,42 +99,47 @@ final class DnsTimeline {
   private void applyBackendRules(DnsEvent response) {
     List<DnsEventRecord> records = response.records();
     // SRV answers teach before any A record is looked at: servers rotate record order, and the
-    // response's own A records are the addresses of the targets it has just named.
-    Map<DnsName, ResponseSrv> srvHere = new HashMap<>();
-    Map<DnsName, List<DnsName>> aliasesOf = new HashMap<>();
-    boolean hasCname = false;
+    // response's own A records are the addresses of the targets it has just named. Most responses
+    // hold A records only: the maps of SRV answers and aliases are made when a record needs them.
+    Map<DnsName, ResponseSrv> srvHere = Map.of();
+    Map<DnsName, List<DnsName>> aliasesOf = Map.of();
     for (DnsEventRecord r : records) {
       if (r.isSrv() && !isRoot(r.target())) {
         srvTargets.learn(r.owner(), r.target(), r.port());
+        if (srvHere.isEmpty()) {
+          srvHere = new HashMap<>();
+        }
         srvHere.computeIfAbsent(r.target(), t -> new ResponseSrv(r.owner())).ports.add(r.port());
       } else if (r.isCname()) {
-        hasCname = true;
+        if (aliasesOf.isEmpty()) {
+          aliasesOf = new HashMap<>();
+        }
         aliasesOf.computeIfAbsent(r.target(), t -> new ArrayList<>()).add(r.owner());
       }
     }
 
-    Map<DnsEventRecord, DnsName> targetOf = new LinkedHashMap<>();
+    // The known SRV target each A record (by position) belongs to, if any.
+    DnsName[] targetOf = new DnsName[records.size()];
     boolean aboutKnownTarget = srvTargets.get(response.query().name()) != null;
-    for (DnsEventRecord r : records) {
+    for (int i = 0; i < records.size(); i++) {
+      DnsEventRecord r = records.get(i);
       if (r.isA()) {
-        DnsName target = knownTarget(r.owner(), aliasesOf);
-        if (target != null) {
-          targetOf.put(r, target);
-          aboutKnownTarget = true;
-        }
+        targetOf[i] = knownTarget(r.owner(), aliasesOf);
+        aboutKnownTarget |= targetOf[i] != null;
       }
     }
-    if (hasCname && response.answerCount() <= 2 && !aboutKnownTarget) {
+    if (!aliasesOf.isEmpty() && response.answerCount() <= 2 && !aboutKnownTarget) {
       return; // one backend behind an alias
     }
 
     int client = response.query().clientIp();
     long timestamp = response.order().timestampMicros();
-    for (DnsEventRecord r : records) {
+    for (int i = 0; i < records.size(); i++) {
+      DnsEventRecord r = records.get(i);
       if (!r.isA()) {
         continue;
       }
-      DnsName target = targetOf.get(r);
+      DnsName target = targetOf[i];
       if (target != null) {
         ResponseSrv here = srvHere.get(target);
         SrvTargets.Target known = srvTargets.get(target);
@@ -160,10 +158,9 @@ final class DnsTimeline {
    */
   private void list(
       int client, int address, DnsName name, Collection<Integer> ports, long timestamp) {
-    long pair = ClientBackend.of(client, address);
     Backend b =
         backends.computeIfAbsent(
-            pair * SPREAD, k -> new Backend(client, address, timestamp, name));
+            ClientBackend.of(client, address), k -> new Backend(client, address, timestamp, name));
     if (b.listedBy != matchedResponses) {
       b.listedBy = matchedResponses;
       b.portsListedBy.clear();

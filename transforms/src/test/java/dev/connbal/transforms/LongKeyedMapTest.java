@@ -1,0 +1,64 @@
+package dev.connbal.transforms;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.sameInstance;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The map agrees with a {@link HashMap} through every growth, for keys present or not. */
+class LongKeyedMapTest {
+  @Test
+  void agreesWithAHashMapAcrossGrowth() {
+    for (int size : new int[] {0, 1, 31, 32, 33, 64, 1000, 40_000}) {
+      Random random = new Random(size);
+      Map<Long, String> expected = new HashMap<>();
+      LongKeyedMap<String> map = new LongKeyedMap<>();
+      while (expected.size() < size) {
+        // Clients and backends of two /16s, as the timeline's pairs are.
+        long pair =
+            ClientBackend.of(
+                0x0A000000 | random.nextInt(1 << 16), 0x0A010000 | random.nextInt(1 << 16));
+        String value = Long.toHexString(pair);
+        expected.putIfAbsent(pair, value);
+        assertThat(map.computeIfAbsent(pair, Long::toHexString), equalTo(value));
+        assertThat(map.size(), equalTo(expected.size()));
+      }
+      expected.forEach((pair, value) -> assertThat(map.get(pair), equalTo(value)));
+      for (int i = 0; i < 10_000; i++) {
+        long other = random.nextLong();
+        if (!expected.containsKey(other)) {
+          assertThat(map.get(other), nullValue());
+        }
+      }
+      assertThat(map.values(), containsInAnyOrder(expected.values().toArray()));
+    }
+  }
+
+  @Test
+  void computeIfAbsentCreatesOnceAndKeepsTheFirstValue() {
+    LongKeyedMap<StringBuilder> map = new LongKeyedMap<>();
+    AtomicInteger created = new AtomicInteger();
+    StringBuilder first = map.computeIfAbsent(0L, k -> new StringBuilder("v" + created.incrementAndGet()));
+    StringBuilder again = map.computeIfAbsent(0L, k -> new StringBuilder("v" + created.incrementAndGet()));
+    assertThat(again, sameInstance(first));
+    assertThat(created.get(), equalTo(1));
+    assertThat(map.get(0L), sameInstance(first));
+    assertThat(map.get(Long.MIN_VALUE), nullValue());
+  }
+
+  @Test
+  void aNullValueIsRefusedAndNotStored() {
+    LongKeyedMap<String> map = new LongKeyedMap<>();
+    assertThrows(NullPointerException.class, () -> map.computeIfAbsent(7L, k -> null));
+    assertThat(map.size(), equalTo(0));
+    assertThat(map.get(7L), nullValue());
+  }
+}
