@@ -15,8 +15,6 @@ import java.util.Objects;
  * XOR-ing its two addresses, which for clients and backends of the same subnets collides heavily.
  */
 final class BackendTable {
-  static final BackendTable EMPTY = new BackendTable(Map.of());
-
   /** What {@link #firstSeenOrAbsent} returns for a pair that is not in the table. */
   static final long ABSENT = Long.MIN_VALUE;
 

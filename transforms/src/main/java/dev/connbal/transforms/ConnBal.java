@@ -7,7 +7,10 @@ import dev.connbal.snoop.SnoopIO;
 import dev.connbal.snoop.SnoopParseResult;
 import dev.connbal.snoop.SnoopReadError;
 import dev.connbal.snoop.SnoopRecordParser;
+import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -62,6 +65,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * count ({@link Analyze#withShardCount}) whatever the capture (the Direct runner pays milliseconds
  * per key), and a group holds only its share of the keys. Connections are counted, never listed:
  * each shard emits its counts per (client, backend, port) and the join adds them up.
+ *
+ * <p>No side input of the analysis is ever empty, and nothing relies on a default value: the
+ * timeline always gets one partial without events (so the backend table always has its one
+ * element) and the document always gets one batch without rows (instead of {@code
+ * Combine.globally}'s default, which reads the combined value through a side input). Beam 2.62's
+ * Direct runner learns that an empty side input is ready from a watermark callback that does not
+ * wake its executor: when the callback came after the executor had gone quiescent, the element
+ * waiting for the side input was never retried and the run spun forever (caught, with the
+ * runner's watermark state, in a run of a capture without backends on a loaded machine).
  */
 public final class ConnBal {
   private ConnBal() {}
@@ -150,9 +162,19 @@ public final class ConnBal {
       // Pass 1: DNS events, one timeline, the backends.
       SnoopParseResult<DnsPartial> pass1 =
           files.apply("ReadCapturesForDns", parse(new DnsEventsParser(nameFilter())));
+      // One empty partial more, so that the timeline runs and the backend table has its one
+      // element even when no range was read (files that are all empty): see the class comment.
+      PCollection<DnsPartial> noEvents =
+          files
+              .getPipeline()
+              .apply(
+                  "NoDnsEvents",
+                  Create.of(DnsPartial.of(List.of(), RunReport.empty()))
+                      .withCoder(DnsPartialCoder.of()));
       PCollectionTuple timeline =
-          pass1
-              .outputs()
+          PCollectionList.of(noEvents)
+              .and(pass1.outputs())
+              .apply("AllDnsPartials", Flatten.pCollections())
               .apply("OneTimeline", WithKeys.of(0))
               .setCoder(KvCoder.of(VarIntCoder.of(), DnsPartialCoder.of()))
               .apply("GroupDnsEvents", GroupByKey.create())
@@ -166,14 +188,11 @@ public final class ConnBal {
           timeline
               .get(RunDnsTimelineFn.FACTS)
               .setCoder(KvCoder.of(VarLongCoder.of(), BackendFactsCoder.of()));
-      // No capture read at all: no timeline ran, and the table is empty.
       PCollectionView<BackendTable> backendTable =
           timeline
               .get(RunDnsTimelineFn.TABLE)
               .setCoder(BackendTableCoder.of())
-              .apply(
-                  "BackendTable",
-                  View.<BackendTable>asSingleton().withDefaultValue(BackendTable.EMPTY));
+              .apply("BackendTable", View.asSingleton());
 
       // Pass 2: TCP between known pairs, counted per (client, backend, port).
       PCollection<FileIO.ReadableFile> tcpFiles =
@@ -213,13 +232,28 @@ public final class ConnBal {
               .setCoder(
                   KvCoder.of(
                       VarIntCoder.of(), KvCoder.of(BackendPortCoder.of(), VarLongCoder.of())));
-      PCollection<String> tsv =
+      Coder<List<TsvRow>> rowsCoder = ListCoder.of(TsvRowCoder.of());
+      PCollection<List<TsvRow>> rows =
           KeyedPCollectionTuple.of(JoinRowsFn.FACTS, factsByShard)
               .and(JoinRowsFn.PORT_CONNS, connsByShard)
               .apply("JoinFactsAndConns", CoGroupByKey.create())
               .apply("Rows", ParDo.of(new JoinRowsFn()))
-              .setCoder(TsvRowCoder.of())
-              .apply("SortedTsv", Combine.globally(new TsvDocumentFn(ipFormat())))
+              .setCoder(rowsCoder);
+      // One empty batch more, so that there is a document when no shard has a row without
+      // Combine's default value: see the class comment.
+      PCollection<List<TsvRow>> noRows =
+          files
+              .getPipeline()
+              .apply(
+                  "NoRows",
+                  // A list of one element, the empty batch (Create.of(list) takes its elements).
+                  Create.<List<TsvRow>>of(List.of(List.of())).withCoder(rowsCoder));
+      PCollection<String> tsv =
+          PCollectionList.of(noRows)
+              .and(rows)
+              .apply("AllRows", Flatten.pCollections())
+              .apply(
+                  "SortedTsv", Combine.globally(new TsvDocumentFn(ipFormat())).withoutDefaults())
               .setCoder(StringUtf8Coder.of());
 
       PCollection<RunReport> report = report(timeline, pass1.errors());

@@ -9,11 +9,11 @@ import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.transforms.Combine;
 
 /**
- * Gathers all rows into the one TSV document, sorted by client IP, backend IP and port, so the
+ * Gathers all rows, in the join's batches, into the one TSV document, sorted by client IP, backend IP and port, so the
  * output does not depend on the runner, the parallelism or how the files were split. There is one
  * row per (client, backend, port) of the DNS results, so the rows fit in memory.
  */
-final class TsvDocumentFn extends Combine.CombineFn<TsvRow, List<TsvRow>, String> {
+final class TsvDocumentFn extends Combine.CombineFn<List<TsvRow>, List<TsvRow>, String> {
   private final IpFormat ipFormat;
 
   TsvDocumentFn(IpFormat ipFormat) {
@@ -26,8 +26,8 @@ final class TsvDocumentFn extends Combine.CombineFn<TsvRow, List<TsvRow>, String
   }
 
   @Override
-  public List<TsvRow> addInput(List<TsvRow> rows, TsvRow row) {
-    rows.add(row);
+  public List<TsvRow> addInput(List<TsvRow> rows, List<TsvRow> shardRows) {
+    rows.addAll(shardRows);
     return rows;
   }
 
@@ -50,7 +50,8 @@ final class TsvDocumentFn extends Combine.CombineFn<TsvRow, List<TsvRow>, String
   }
 
   @Override
-  public Coder<List<TsvRow>> getAccumulatorCoder(CoderRegistry registry, Coder<TsvRow> inputCoder)
+  public Coder<List<TsvRow>> getAccumulatorCoder(
+      CoderRegistry registry, Coder<List<TsvRow>> inputCoder)
       throws CannotProvideCoderException {
     return ListCoder.of(TsvRowCoder.of());
   }

@@ -123,7 +123,7 @@ class CodersTest {
 
   @Test
   void backendTable() throws CoderException {
-    roundTrips(BackendTableCoder.of(), BackendTable.EMPTY);
+    roundTrips(BackendTableCoder.of(), BackendTable.of(Map.of()));
     BackendTable table =
         BackendTable.of(Map.of(ClientBackend.of(IP, -1), 5L, ClientBackend.of(1, 2), 0L));
     roundTrips(BackendTableCoder.of(), table);

@@ -40,11 +40,10 @@ import org.joda.time.Duration;
  */
 final class ConnBalRun {
   /**
-   * How long a test run may take before it counts as stuck. Beam 2.62's Direct runner was seen,
-   * twice in some twenty runs of ConnBalSemanticsTest on a heavily loaded 2-core machine and never
-   * since, to keep its worker threads looping in {@code QuiescenceDriver.fireTimers} after a
-   * small pipeline's work was done; a run still going after this long is cancelled and run once
-   * more, with a line on stderr, so that the suite neither hangs nor hides a run stuck every time.
+   * How long a test run may take before it counts as stuck (runs take seconds): it is cancelled
+   * and the test fails, so that a run that stops making progress fails the suite instead of hanging
+   * it. Beam 2.62's Direct runner did this to runs whose side input was empty, until the analysis
+   * stopped having any (ConnBal's class comment, SideInputsTest).
    */
   private static final Duration STUCK_AFTER = Duration.standardMinutes(3);
 
@@ -96,24 +95,8 @@ final class ConnBalRun {
     return run(directOptions(), filepattern, analyze, scratch);
   }
 
+  /** One run; fails if it had not finished after {@link #STUCK_AFTER} (it is cancelled). */
   static Output run(
-      PipelineOptions options, String filepattern, ConnBal.Analyze analyze, Path scratch) {
-    Output out = runOnce(options, filepattern, analyze, scratch);
-    if (out == null) {
-      System.err.println(
-          "ConnBalRun: the run did not finish within "
-              + STUCK_AFTER
-              + "; cancelled it, running it once more");
-      out = runOnce(options, filepattern, analyze, scratch);
-    }
-    if (out == null) {
-      throw new AssertionError("the run did not finish within " + STUCK_AFTER + ", twice");
-    }
-    return out;
-  }
-
-  /** One run, or null if it had not finished after {@link #STUCK_AFTER} (it is cancelled). */
-  private static Output runOnce(
       PipelineOptions options, String filepattern, ConnBal.Analyze analyze, Path scratch) {
     try {
       Path out = Files.createTempDirectory(scratch, "run");
@@ -141,7 +124,8 @@ final class ConnBalRun {
       PipelineResult.State state = run.waitUntilFinish(STUCK_AFTER);
       if (state == null || !state.isTerminal()) {
         run.cancel();
-        return null;
+        throw new AssertionError(
+            "the run did not finish within " + STUCK_AFTER + "; cancelled it");
       }
       return new Output(
           readEach(StringUtf8Coder.of(), tsvDir),

@@ -83,10 +83,10 @@ class ConnBalTransformTest {
   void documentSortsRowsByUnsignedIpsThenPort() {
     TsvDocumentFn fn = new TsvDocumentFn(IpFormat.PLAIN);
     List<TsvRow> acc = fn.createAccumulator();
-    fn.addInput(acc, new TsvRow(-1, 1, 80, 1, 1, "z."));
-    fn.addInput(acc, new TsvRow(1, -1, 443, 0, 1, "y."));
-    fn.addInput(acc, new TsvRow(1, 2, 8080, 0, 1, "x."));
-    fn.addInput(acc, new TsvRow(1, 2, 443, 2, 1, "x."));
+    // Batches as the join's shards emit them, and the empty batch every run adds.
+    fn.addInput(acc, List.of(new TsvRow(-1, 1, 80, 1, 1, "z."), new TsvRow(1, -1, 443, 0, 1, "y.")));
+    fn.addInput(acc, List.of());
+    fn.addInput(acc, List.of(new TsvRow(1, 2, 8080, 0, 1, "x."), new TsvRow(1, 2, 443, 2, 1, "x.")));
     assertThat(
         fn.extractOutput(fn.mergeAccumulators(List.of(acc, fn.createAccumulator()))),
         equalTo(
