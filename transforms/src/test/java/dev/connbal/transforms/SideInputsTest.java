@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileIO;
@@ -20,6 +21,7 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -54,7 +56,10 @@ class SideInputsTest {
 
     for (Path input : List.of(noBackends, emptyFile)) {
       for (boolean allStreams : new boolean[] {false, true}) {
-        Pipeline p = Pipeline.create(ConnBalRun.directOptions());
+        PipelineOptions options = ConnBalRun.directOptions();
+        // run() returns at once, so that a run that never ends fails the test after the limit.
+        options.as(DirectOptions.class).setBlockOnRun(false);
+        Pipeline p = Pipeline.create(options);
         p.apply(FileIO.match().filepattern(input.resolve("*").toString()))
             .apply(FileIO.readMatches())
             .apply(ConnBal.analyze().withAllStreams(allStreams));
@@ -66,7 +71,11 @@ class SideInputsTest {
           elements.apply("CountSideInput" + i, ParDo.of(new CountElementsFn(view(i))));
         }
         PipelineResult run = p.run();
-        assertThat(run.waitUntilFinish(Duration.standardMinutes(3)), is(PipelineResult.State.DONE));
+        PipelineResult.State state = run.waitUntilFinish(Duration.standardMinutes(3));
+        if (state != PipelineResult.State.DONE) {
+          run.cancel();
+        }
+        assertThat(state, is(PipelineResult.State.DONE));
         for (int i = 0; i < views.size(); i++) {
           assertThat(
               input.getFileName() + " -a=" + allStreams + ": elements of " + views.get(i),
