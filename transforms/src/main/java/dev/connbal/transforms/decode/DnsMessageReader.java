@@ -301,8 +301,17 @@ final class DnsMessageReader {
           throw fail(POINTER_OUT_OF_RANGE, p,
               "pointer to " + target + ", where no earlier name has a label");
         }
-        byte[] suffixWire = suffix.wire();
         int from = suffixWireOffset[target];
+        if (parts == 0 && from == 0) {
+          // The whole name is a pointer to where an earlier name begins (answers pointing at the
+          // question, as nearly all do): that name itself, not a copy, so that its hash is
+          // computed once and equal names compare by identity downstream.
+          suffixName[p] = suffix;
+          suffixWireOffset[p] = 0;
+          pos = p + 2;
+          return suffix;
+        }
+        byte[] suffixWire = suffix.wire();
         int suffixLength = suffixWire.length - from;
         if (wireLength + suffixLength > DnsName.MAX_WIRE_LENGTH) {
           throw fail(NAME_TOO_LONG, p, "name starting at " + start + " exceeds 255 bytes");

@@ -9,6 +9,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.sameInstance;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.connbal.transforms.decode.DnsDecodeException.Reason;
@@ -201,6 +202,25 @@ class DnsMessageTest {
     assertThat(strings(d.additionals()), contains(
         "b1.example.com. 60 class 1 type 1 10.0.0.1",
         "ns1.example.com. 60 class 1 type 1 10.0.0.53"));
+  }
+
+  /** A name that is only a pointer to where an earlier name begins is that name's instance. */
+  @Test
+  void aNameThatIsOnlyAPointerToAnEarlierNameIsThatName() throws Exception {
+    RawDns m = RawDns.header(1, RawDns.FLAGS_RESPONSE, 1, 3, 0, 0).name("www.example.com");
+    m.u16(1).u16(1);
+    int firstOwner = m.position();
+    m.pointer(RawDns.QUESTION_OFFSET).u16(1).u16(1).u32(60).u16(4).bytes(10, 0, 0, 1);
+    // A pointer to the first answer's pointer, and one into the middle of the question.
+    m.pointer(firstOwner).u16(1).u16(1).u32(60).u16(4).bytes(10, 0, 0, 2);
+    m.pointer(RawDns.QUESTION_OFFSET + 4).u16(1).u16(1).u32(60).u16(4).bytes(10, 0, 0, 3);
+
+    DnsMessage d = decode(m.build());
+
+    assertThat(d.answers().get(0).name(), sameInstance(d.questionName()));
+    assertThat(d.answers().get(1).name(), sameInstance(d.questionName()));
+    assertThat(d.answers().get(2).name(), is(name("example.com")));
+    assertThat(d.answers().get(2).name().presentation(), is("example.com."));
   }
 
   @Test
