@@ -8,7 +8,6 @@ import dev.connbal.snoop.SnoopParseResult;
 import dev.connbal.snoop.SnoopReadError;
 import dev.connbal.snoop.SnoopRecordParser;
 import java.util.List;
-import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -164,17 +163,8 @@ public final class ConnBal {
           files.apply("ReadCapturesForDns", parse(new DnsEventsParser(nameFilter())));
       // One empty partial more, so that the timeline runs and the backend table has its one
       // element even when no range was read (files that are all empty): see the class comment.
-      PCollection<DnsPartial> noEvents =
-          files
-              .getPipeline()
-              .apply(
-                  "NoDnsEvents",
-                  Create.of(DnsPartial.of(List.of(), RunReport.empty()))
-                      .withCoder(DnsPartialCoder.of()));
       PCollectionTuple timeline =
-          PCollectionList.of(noEvents)
-              .and(pass1.outputs())
-              .apply("AllDnsPartials", Flatten.pCollections())
+          withOneMore("NoDnsEvents", pass1.outputs(), DnsPartial.of(List.of(), RunReport.empty()))
               .apply("OneTimeline", WithKeys.of(0))
               .setCoder(KvCoder.of(VarIntCoder.of(), DnsPartialCoder.of()))
               .apply("GroupDnsEvents", GroupByKey.create())
@@ -232,32 +222,38 @@ public final class ConnBal {
               .setCoder(
                   KvCoder.of(
                       VarIntCoder.of(), KvCoder.of(BackendPortCoder.of(), VarLongCoder.of())));
-      Coder<List<TsvRow>> rowsCoder = ListCoder.of(TsvRowCoder.of());
       PCollection<List<TsvRow>> rows =
           KeyedPCollectionTuple.of(JoinRowsFn.FACTS, factsByShard)
               .and(JoinRowsFn.PORT_CONNS, connsByShard)
               .apply("JoinFactsAndConns", CoGroupByKey.create())
               .apply("Rows", ParDo.of(new JoinRowsFn()))
-              .setCoder(rowsCoder);
+              .setCoder(ListCoder.of(TsvRowCoder.of()));
       // One empty batch more, so that there is a document when no shard has a row without
       // Combine's default value: see the class comment.
-      PCollection<List<TsvRow>> noRows =
-          files
-              .getPipeline()
-              .apply(
-                  "NoRows",
-                  // A list of one element, the empty batch (Create.of(list) takes its elements).
-                  Create.<List<TsvRow>>of(List.of(List.of())).withCoder(rowsCoder));
       PCollection<String> tsv =
-          PCollectionList.of(noRows)
-              .and(rows)
-              .apply("AllRows", Flatten.pCollections())
+          withOneMore("NoRows", rows, List.<TsvRow>of())
               .apply(
                   "SortedTsv", Combine.globally(new TsvDocumentFn(ipFormat())).withoutDefaults())
               .setCoder(StringUtf8Coder.of());
 
       PCollection<RunReport> report = report(timeline, pass1.errors());
       return new ConnBalResult(files.getPipeline(), tsv, report, pass1.errors());
+    }
+
+    /**
+     * {@code values} and one element more, {@code extra}, created by a step named {@code name}
+     * (with {@code values}' coder).
+     */
+    private static <T> PCollection<T> withOneMore(
+        String name, PCollection<T> values, T extra) {
+      PCollection<T> one =
+          values
+              .getPipeline()
+              // Create.of(List.of(x)): Create.of(x) would take a list's elements as the values.
+              .apply(name, Create.of(List.of(extra)).withCoder(values.getCoder()));
+      return PCollectionList.of(one)
+          .and(values)
+          .apply(name + "AndTheRest", Flatten.pCollections());
     }
 
     /** Reads the captures through {@code parser}, with the analysis' split size. */

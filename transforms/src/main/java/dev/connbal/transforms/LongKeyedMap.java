@@ -18,11 +18,6 @@ final class LongKeyedMap<V> {
   private Object[] values = new Object[INITIAL_CAPACITY];
   private int size;
 
-  /** The value of {@code key}, or null when there is none. */
-  V get(long key) {
-    return valueAt(slotOf(key));
-  }
-
   /** The value of {@code key}; when there is none, {@code create}'s value for it, now stored. */
   V computeIfAbsent(long key, LongFunction<V> create) {
     int slot = slotOf(key);

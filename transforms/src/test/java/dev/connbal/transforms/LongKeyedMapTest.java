@@ -2,7 +2,8 @@ package dev.connbal.transforms;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.sameInstance;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -33,11 +34,16 @@ class LongKeyedMapTest {
         assertThat(map.computeIfAbsent(pair, Long::toHexString), equalTo(value));
         assertThat(map.size(), equalTo(expected.size()));
       }
-      expected.forEach((pair, value) -> assertThat(map.get(pair), equalTo(value)));
-      for (int i = 0; i < 10_000; i++) {
+      // Every key present finds its value without creating one; every key absent creates one.
+      expected.forEach(
+          (pair, value) ->
+              assertThat(map.computeIfAbsent(pair, LongKeyedMapTest::notCreated), equalTo(value)));
+      for (int i = 0; i < 1_000; i++) {
         long other = random.nextLong();
         if (!expected.containsKey(other)) {
-          assertThat(map.get(other), nullValue());
+          expected.put(other, "new " + other);
+          assertThat(map.computeIfAbsent(other, k -> "new " + k), equalTo("new " + other));
+          assertThat(map.size(), equalTo(expected.size()));
         }
       }
       List<String> values = new ArrayList<>(map.values());
@@ -56,8 +62,7 @@ class LongKeyedMapTest {
     StringBuilder again = map.computeIfAbsent(0L, k -> new StringBuilder("v" + created.incrementAndGet()));
     assertThat(again, sameInstance(first));
     assertThat(created.get(), equalTo(1));
-    assertThat(map.get(0L), sameInstance(first));
-    assertThat(map.get(Long.MIN_VALUE), nullValue());
+    assertThat(map.values(), contains(sameInstance(first)));
   }
 
   @Test
@@ -65,6 +70,10 @@ class LongKeyedMapTest {
     LongKeyedMap<String> map = new LongKeyedMap<>();
     assertThrows(NullPointerException.class, () -> map.computeIfAbsent(7L, k -> null));
     assertThat(map.size(), equalTo(0));
-    assertThat(map.get(7L), nullValue());
+    assertThat(map.values(), empty());
+  }
+
+  private static String notCreated(long key) {
+    throw new AssertionError("a value was created for key " + key + ", which is present");
   }
 }
