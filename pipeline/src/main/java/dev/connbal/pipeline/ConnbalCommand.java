@@ -1,6 +1,7 @@
 package dev.connbal.pipeline;
 
 import dev.connbal.snoop.SnoopReadError;
+import dev.connbal.transforms.ConnBal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -179,7 +180,11 @@ public final class ConnbalCommand {
       PipelineResult run = pipeline.run();
       PipelineResult.State state =
           liveProgress
-              ? new ProgressLine(err, inputs.recordRegionBytes()).waitUntilFinish(run)
+              ? new ProgressLine(
+                      err,
+                      inputs.recordRegionBytes(),
+                      ConnBal.readPasses(options.getAllStreams()))
+                  .waitUntilFinish(run)
               : run.waitUntilFinish();
       if (state != PipelineResult.State.DONE) {
         error("the run ended in state " + state + " without results");

@@ -22,9 +22,6 @@ final class ProgressLine {
   static final String RECORD_BYTES = "recordBytes";
   static final String BYTES_SKIPPED = "bytesSkipped";
 
-  /** ConnBal reads every capture twice (DNS pass, then TCP pass): see docs/ARCHITECTURE.md. */
-  static final int READ_PASSES = 2;
-
   private static final Duration POLL = Duration.millis(500);
   private static final MetricsFilter BYTES_READ =
       MetricsFilter.builder()
@@ -36,10 +33,13 @@ final class ProgressLine {
   private final long totalBytes;
   private int lastWidth;
 
-  /** {@code captureBytes}: the bytes after the file headers, summed over the captures. */
-  ProgressLine(PrintStream terminal, long captureBytes) {
+  /**
+   * {@code captureBytes}: the bytes after the file headers, summed over the captures; {@code
+   * readPasses}: how many times the run reads each capture ({@link dev.connbal.transforms.ConnBal#readPasses}).
+   */
+  ProgressLine(PrintStream terminal, long captureBytes, int readPasses) {
     this.terminal = terminal;
-    this.totalBytes = captureBytes * READ_PASSES;
+    this.totalBytes = captureBytes * readPasses;
   }
 
   /** Waits until {@code result} is finished, updating the line meanwhile; then erases it. */

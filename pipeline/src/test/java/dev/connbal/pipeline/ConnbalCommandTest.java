@@ -222,25 +222,40 @@ class ConnbalCommandTest {
 
   @Test
   void liveProgressComesFromSnoopIoMetricsWhileTheDirectRunnerRuns() throws Exception {
+    // The default mode reads each capture once.
+    assertProgressReaches(1, TestCaptures.API_TSV, "-f", api.toString());
+  }
+
+  @Test
+  void liveProgressCountsBothReadsOfTheAllStreamsMode() throws Exception {
+    assertProgressReaches(2, TestCaptures.API_TSV_ALL_STREAMS, "-a", "-f", api.toString());
+  }
+
+  /**
+   * Runs with a live progress line and checks the output and that the line ended at {@code reads}
+   * times the input.
+   */
+  private void assertProgressReaches(int reads, String expectedTsv, String... args)
+      throws Exception {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
     int exit =
         new ConnbalCommand(InterruptHook.none(), true)
             .execute(
-                new String[] {"-f", api.toString()},
+                args,
                 new ByteArrayInputStream(new byte[0]),
                 new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
                 new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
     String stderr = err.toString(StandardCharsets.UTF_8);
     assertThat(stderr, exit, is(0));
-    assertThat(out.toString(StandardCharsets.UTF_8), equalTo(TestCaptures.API_TSV));
-    long twoPasses = 2 * (Files.size(api) - dev.connbal.snoop.SnoopWriter.FILE_HEADER_LENGTH);
+    assertThat(out.toString(StandardCharsets.UTF_8), equalTo(expectedTsv));
+    assertThat(stderr, containsString("packets read: 9"));
+    long total = reads * (Files.size(api) - dev.connbal.snoop.SnoopWriter.FILE_HEADER_LENGTH);
     assertThat(
         stderr,
         containsString(
-            "\rconnbal: read " + ProgressLine.size(twoPasses) + " of "
-                + ProgressLine.size(twoPasses) + " (100%)"));
-    assertThat(stderr, containsString("packets read: 9"));
+            "\rconnbal: read " + ProgressLine.size(total) + " of " + ProgressLine.size(total)
+                + " (100%)"));
   }
 
   @Test

@@ -40,11 +40,11 @@ class ProgressLineTest {
 
   @Test
   void rewritesOneLineFromSnoopByteCountersUntilTheRunEndsThenErasesIt() {
-    // Two captures of 1 KiB, read twice (DNS pass and TCP pass): 4 KiB in all.
+    // Two captures of 1 KiB, read twice (-a: DNS pass and TCP pass): 4 KiB in all.
     FakeRun run = new FakeRun(List.of(1024L, 3072L, 4096L));
     ByteArrayOutputStream terminal = new ByteArrayOutputStream();
     PipelineResult.State state =
-        new ProgressLine(new PrintStream(terminal, true, StandardCharsets.UTF_8), 2048)
+        new ProgressLine(new PrintStream(terminal, true, StandardCharsets.UTF_8), 2048, 2)
             .waitUntilFinish(run);
     assertThat(state, is(PipelineResult.State.DONE));
     String shown = terminal.toString(StandardCharsets.UTF_8);
@@ -94,7 +94,7 @@ class ProgressLineTest {
           MetricResult<Long> records =
               MetricResult.attempted(
                   MetricKey.create(
-                      "ReadCapturesForDns",
+                      "ReadCaptures",
                       MetricName.named(ProgressLine.NAMESPACE, ProgressLine.RECORD_BYTES)),
                   current - 100);
           MetricResult<Long> skipped =

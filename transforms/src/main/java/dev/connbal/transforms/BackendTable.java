@@ -5,12 +5,13 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The backend table that pass 2 counts against: for every DNS (client, backend) pair, the backend's
- * first DNS appearance. Small (one entry per pair DNS produced) and immutable; pass 2 takes it as
- * one singleton side input, so a lookup is a hash lookup on every runner (a map view would be
- * rebuilt from its entries on every access by the Direct runner).
+ * The backend table that connections are counted against: for every DNS (client, backend) pair,
+ * the backend's first DNS appearance. Small (one entry per pair DNS produced) and immutable; the
+ * SYN count (and with -a, pass 2) takes it as one singleton side input, so a lookup is a hash
+ * lookup on every runner (a map view would be rebuilt from its entries on every access by the
+ * Direct runner).
  *
- * <p>Pass 2 looks pairs up for every SYN (every TCP segment with -a), so lookups go through an
+ * <p>Pairs are looked up for every SYN (every TCP segment with -a), so lookups go through an
  * open-addressing index of primitive longs with a well-mixed hash: a boxed map hashes a pair by
  * XOR-ing its two addresses, which for clients and backends of the same subnets collides heavily.
  */

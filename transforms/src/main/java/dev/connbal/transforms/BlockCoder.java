@@ -12,11 +12,11 @@ import org.apache.beam.sdk.util.VarInt;
  * A coder that encodes a value into memory and hands the runner's stream one length-prefixed block,
  * and decodes from one block read whole.
  *
- * <p>Why: the values that cross pass 2's shuffle are arrays of varints, and a runner's stream
- * costs far more per call than a byte array does (Flink's {@code DataOutputViewWrapper} pays a
- * virtual call and bounds checks per byte; encoding attempt sets byte by byte into it was a third
- * of a 4 GiB run's pass 2). Subclasses write and read plain streams over arrays, one byte at a time
- * if they like.
+ * <p>Why: the values that cross the SYN and stream shuffles are arrays of numbers, and a runner's
+ * stream costs far more per call than a byte array does (Flink's {@code DataOutputViewWrapper}
+ * pays a virtual call and bounds checks per byte; encoding attempt sets byte by byte into it was a
+ * third of a 4 GiB run's then pass 2). Subclasses write and read plain streams over arrays, one
+ * byte at a time if they like.
  */
 abstract class BlockCoder<T> extends AtomicCoder<T> {
   /** Writes {@code value}; {@code out} is an in-memory stream. */

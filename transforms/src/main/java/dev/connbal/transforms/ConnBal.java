@@ -28,6 +28,7 @@ import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.transforms.join.RawUnionValue;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -50,13 +51,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *         .apply(ConnBal.analyze().withNameFilter("example.com"));
  * }</pre>
  *
- * <p>The captures are read twice (see docs/ARCHITECTURE.md): pass 1 keeps the DNS messages and runs
- * them, in timeline order, through the query matching and backend rules; pass 2 reads only TCP
- * between the resulting (client, backend) pairs and counts connections against the backend table,
- * which it takes as a side input so that it starts only once the table exists. Both passes decode
- * frames while they read them ({@link SnoopIO#parseFiles}): what leaves a range of a capture is a
- * few aggregates (DNS events, attempt sets per (client, backend, port), stream fragments), never
- * one element per packet.
+ * <p>Pass 1 reads the captures (see docs/ARCHITECTURE.md): it keeps the DNS messages, which run in
+ * timeline order through the query matching and backend rules, and in the default mode every
+ * opening SYN with its time, batched by shard of destinations; once the timeline has made the
+ * backend table (a side input), each shard's SYNs are counted against it, while the shuffle that
+ * gathers them ran alongside the timeline. The all-streams mode needs every packet of the streams
+ * between known pairs, so it reads the captures a second time, against the finished table. Reads
+ * decode frames in place ({@link SnoopIO#parseFiles}): what leaves a range of a capture is a few
+ * aggregates (DNS events, SYN batches per shard, stream fragments), never one element per packet.
  *
  * <p>Shuffles that would be keyed by something as fine as a connection attempt, a 4-tuple or a
  * (client, backend) pair are keyed by a shard of it instead ({@link Shards}), and each shard's
@@ -76,6 +78,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 public final class ConnBal {
   private ConnBal() {}
+
+  /**
+   * How many times the analysis reads each capture: once, or twice in the all-streams mode (-a),
+   * whose second pass reads TCP against the finished backend table.
+   */
+  public static int readPasses(boolean allStreams) {
+    return allStreams ? 2 : 1;
+  }
 
   /** The analysis with defaults: new connections only, no name filter, zero-padded IPs. */
   public static Analyze analyze() {
@@ -133,7 +143,7 @@ public final class ConnBal {
     }
 
     /**
-     * How many keys the shuffles of pass 2 and of the join spread over (default {@value
+     * How many keys the shuffles of SYNs (or streams) and of the join spread over (default {@value
      * Shards#DEFAULT_COUNT}); the output does not depend on it. Many suit distributed runners;
      * the Direct runner, which pays per key and step, is faster with a few per worker thread.
      */
@@ -158,13 +168,30 @@ public final class ConnBal {
     @Override
     public ConnBalResult expand(PCollection<FileIO.ReadableFile> files) {
       Shards shards = new Shards(shardCount());
-      // Pass 1: DNS events, one timeline, the backends.
-      SnoopParseResult<DnsPartial> pass1 =
-          files.apply("ReadCapturesForDns", parse(new DnsEventsParser(nameFilter())));
+      // Pass 1: DNS events, one timeline, the backends; in the default mode also every opening
+      // SYN, batched by shard of destinations.
+      SnoopParseResult<RawUnionValue> pass1 =
+          files.apply(
+              "ReadCaptures",
+              parse(new DnsAndSynParser(nameFilter(), allStreams() ? null : shards)));
+      PCollectionTuple pass1Parts =
+          pass1
+              .outputs()
+              .apply(
+                  "SplitDnsAndSyns",
+                  ParDo.of(new SplitDnsAndSynsFn())
+                      .withOutputTags(
+                          SplitDnsAndSynsFn.DNS, TupleTagList.of(SplitDnsAndSynsFn.SYNS)));
+      PCollection<DnsPartial> dnsPartials =
+          pass1Parts.get(SplitDnsAndSynsFn.DNS).setCoder(DnsPartialCoder.of());
+      PCollection<KV<Integer, SynBatch>> synBatches =
+          pass1Parts
+              .get(SplitDnsAndSynsFn.SYNS)
+              .setCoder(KvCoder.of(VarIntCoder.of(), SynBatchCoder.of()));
       // One empty partial more, so that the timeline runs and the backend table has its one
       // element even when no range was read (files that are all empty): see the class comment.
       PCollectionTuple timeline =
-          withOneMore("NoDnsEvents", pass1.outputs(), DnsPartial.of(List.of(), RunReport.empty()))
+          withOneMore("NoDnsEvents", dnsPartials, DnsPartial.of(List.of(), RunReport.empty()))
               .apply("OneTimeline", WithKeys.of(0))
               .setCoder(KvCoder.of(VarIntCoder.of(), DnsPartialCoder.of()))
               .apply("GroupDnsEvents", GroupByKey.create())
@@ -184,19 +211,12 @@ public final class ConnBal {
               .setCoder(BackendTableCoder.of())
               .apply("BackendTable", View.asSingleton());
 
-      // Pass 2: TCP between known pairs, counted per (client, backend, port).
-      PCollection<FileIO.ReadableFile> tcpFiles =
-          files
-              .apply(
-                  "WaitForBackendTable",
-                  ParDo.of(new WaitForBackendTableFn(backendTable)).withSideInputs(backendTable))
-              .setCoder(ReadableFileCoder.of());
       // Partial counts per (client, backend, port), one per shard that saw the port; the join
       // adds them up.
       PCollection<KV<BackendPort, Long>> conns =
           (allStreams()
-                  ? countStreams(tcpFiles, backendTable, shards)
-                  : countAttempts(tcpFiles, backendTable, shards))
+                  ? countStreams(files, backendTable, shards)
+                  : countAttempts(synBatches, backendTable))
               .setCoder(KvCoder.of(BackendPortCoder.of(), VarLongCoder.of()));
 
       // The join, per shard of (client, backend) pairs, and the document.
@@ -262,22 +282,29 @@ public final class ConnBal {
       return desiredSplitSize() == null ? read : read.withDesiredSplitSize(desiredSplitSize());
     }
 
-    private PCollection<KV<BackendPort, Long>> countAttempts(
-        PCollection<FileIO.ReadableFile> files,
-        PCollectionView<BackendTable> backendTable,
-        Shards shards) {
-      return files
-          .apply("ReadCapturesForTcp", parse(new SynAttemptsParser(backendTable, shards)))
-          .outputs()
+    /** Default mode: the SYN batches of pass 1, per shard, counted against the backend table. */
+    private static PCollection<KV<BackendPort, Long>> countAttempts(
+        PCollection<KV<Integer, SynBatch>> synBatches, PCollectionView<BackendTable> backendTable) {
+      return synBatches
           .apply("GroupAttemptsByShard", GroupByKey.create())
-          .apply("CountAttempts", ParDo.of(new CountAttemptsFn()));
+          .apply(
+              "CountAttempts",
+              ParDo.of(new CountAttemptsFn(backendTable)).withSideInputs(backendTable));
     }
 
+    /**
+     * All-streams mode: pass 2 reads TCP between the (client, backend) pairs of the finished
+     * backend table, per shard of 4-tuples.
+     */
     private PCollection<KV<BackendPort, Long>> countStreams(
         PCollection<FileIO.ReadableFile> files,
         PCollectionView<BackendTable> backendTable,
         Shards shards) {
       return files
+          .apply(
+              "WaitForBackendTable",
+              ParDo.of(new WaitForBackendTableFn(backendTable)).withSideInputs(backendTable))
+          .setCoder(ReadableFileCoder.of())
           .apply("ReadCapturesForTcp", parse(new StreamFragmentsParser(backendTable, shards)))
           .outputs()
           .apply("GroupStreamsByShard", GroupByKey.create())

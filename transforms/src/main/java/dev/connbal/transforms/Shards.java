@@ -29,6 +29,10 @@ final class Shards implements Serializable {
     this.count = count;
   }
 
+  int count() {
+    return count;
+  }
+
   int of(long a, long b) {
     return (int) Long.remainderUnsigned(mix(mix(a) ^ b), count);
   }

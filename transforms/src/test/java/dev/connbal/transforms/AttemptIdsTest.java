@@ -4,63 +4,53 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** How the attempt sets of several ranges add up to SEMANTICS.md's #conns. */
+/** How the SYNs to one (client, backend, port) add up to SEMANTICS.md's #conns. */
 class AttemptIdsTest {
-  private static AttemptIds set(long... entries) {
-    return AttemptIds.of(entries);
+  private static final long ATTEMPT = SynBatch.attempt(40000, 7);
+
+  @Test
+  void aRetransmittedSynIsTheSameAttempt() {
+    AttemptIds ids = new AttemptIds();
+    ids.add(ATTEMPT, false);
+    ids.add(ATTEMPT, false);
+    assertThat(ids.countOnTime(), equalTo(1L));
   }
 
   @Test
-  void anAttemptSeenByTwoRangesCountsOnce() {
-    long syn = AttemptIds.entry(40000, 7, false);
-    assertThat(AttemptIds.countOnTime(List.of(set(syn), set(syn))), equalTo(1L));
-  }
-
-  @Test
-  void anAttemptWithAnEarlySynInAnyRangeDoesNotCount() {
-    // First SYN before the DNS answer (early, in one range), retransmit after it (another range):
-    // the attempt began before the backend was known.
-    assertThat(
-        AttemptIds.countOnTime(
-            List.of(
-                set(AttemptIds.entry(40000, 7, false)), set(AttemptIds.entry(40000, 7, true)))),
-        equalTo(0L));
-  }
-
-  @Test
-  void builderDropsRetransmissionsAndKeepsEarlyMarks() {
-    AttemptIds.Builder b = new AttemptIds.Builder();
-    b.add(40000, 7, false);
-    b.add(40000, 7, false);
-    b.add(40000, 7, true);
-    b.add(40001, 9, false);
-    assertThat(
-        b.build(),
-        equalTo(
-            set(
-                AttemptIds.entry(40000, 7, false),
-                AttemptIds.entry(40000, 7, true),
-                AttemptIds.entry(40001, 9, false))));
-    assertThat(AttemptIds.countOnTime(List.of(b.build())), equalTo(1L));
+  void anAttemptWithAnEarlySynDoesNotCountWhicheverSynCameFirst() {
+    // First SYN before the DNS answer (early), retransmit after it: the attempt began before the
+    // backend was known. The order they are added in (ranges read in any order) does not matter.
+    AttemptIds ids = new AttemptIds();
+    ids.add(ATTEMPT, false);
+    ids.add(ATTEMPT, true);
+    assertThat(ids.countOnTime(), equalTo(0L));
   }
 
   @Test
   void sameIsnOnAnotherClientPortOrAnotherIsnIsAnotherAttempt() {
-    assertThat(
-        AttemptIds.countOnTime(
-            List.of(
-                set(AttemptIds.entry(40000, 7, false), AttemptIds.entry(40001, 7, false)),
-                set(AttemptIds.entry(40000, 8, false), AttemptIds.entry(65535, 0xFFFFFFFFL, true)))),
-        equalTo(3L));
+    AttemptIds ids = new AttemptIds();
+    ids.add(SynBatch.attempt(40000, 7), false);
+    ids.add(SynBatch.attempt(40001, 7), false);
+    ids.add(SynBatch.attempt(40000, 8), false);
+    ids.add(SynBatch.attempt(65535, 0xFFFFFFFFL), true);
+    assertThat(ids.countOnTime(), equalTo(3L));
   }
 
-  /** Random SYNs cut into random ranges count as a replay of the SYNs one by one does. */
+  @Test
+  void attemptKeepsClientPortAndTheWholeUnsignedIsn() {
+    long attempt = SynBatch.attempt(65535, 0xFFFFFFFFL);
+    assertThat(SynBatch.clientPort(attempt), equalTo(65535));
+    assertThat(SynBatch.isn(attempt), equalTo(0xFFFFFFFFL));
+  }
+
+  /** Random SYNs added in any order count as a replay of the SYNs in time order does. */
   @Test
   void matchesAPacketByPacketReplay() {
     Random random = new Random(5);
@@ -76,18 +66,12 @@ class AttemptIdsTest {
       }
       long expected = firstSyn.values().stream().filter(t -> t >= firstSeen).count();
 
-      List<AttemptIds> ranges = new ArrayList<>();
-      int from = 0;
-      while (from < syns.size()) {
-        int to = Math.min(syns.size(), from + 1 + random.nextInt(10));
-        AttemptIds.Builder range = new AttemptIds.Builder();
-        for (long[] s : syns.subList(from, to)) {
-          range.add((int) s[0], s[1], s[2] < firstSeen);
-        }
-        ranges.add(range.build());
-        from = to;
+      Collections.shuffle(syns, random);
+      AttemptIds ids = new AttemptIds();
+      for (long[] s : syns) {
+        ids.add(SynBatch.attempt((int) s[0], s[1]), s[2] < firstSeen);
       }
-      assertThat("round " + round, AttemptIds.countOnTime(ranges), equalTo(expected));
+      assertThat("round " + round, ids.countOnTime(), equalTo(expected));
     }
   }
 }

@@ -90,16 +90,18 @@ class CodersTest {
   }
 
   @Test
-  void attemptIds() throws CoderException {
-    roundTrips(AttemptIdsCoder.of(), AttemptIds.of(new long[0]));
-    roundTrips(
-        AttemptIdsCoder.of(),
-        AttemptIds.of(
-            new long[] {
-              AttemptIds.entry(65535, 0xFFFFFFFFL, true),
-              AttemptIds.entry(0, 0, false),
-              AttemptIds.entry(40000, 12345, false)
-            }));
+  void synBatchesKeepEverySynInOrder() throws CoderException {
+    roundTrips(SynBatchCoder.of(), new SynBatch(new long[0], new long[0], new long[0]));
+    SynBatch.Collector collector = new SynBatch.Collector();
+    collector.add(IP, 0x0A000001, 443, 65535, 0xFFFFFFFFL, 1_700_000_000_123_456L);
+    collector.add(IP, 0x0A000001, 443, 0, 0, 1_700_000_000_000_000L);
+    // the highest port and client IP; times before the SYN before, and before the epoch
+    collector.add(-1, IP, 65535, 40000, 12345, -5);
+    collector.add(-1, IP, 65535, 40000, 12345, 0);
+    List<SynBatch> batches = new ArrayList<>();
+    collector.drainTo(new Shards(1), kv -> batches.add(kv.getValue()));
+    assertThat(batches.get(0).size(), equalTo(4));
+    roundTrips(SynBatchCoder.of(), batches.get(0));
   }
 
   @Test
@@ -181,14 +183,27 @@ class CodersTest {
     assertThrows(
         CoderException.class,
         () -> BackendPortCoder.of().decode(new ByteArrayInputStream(leftOver)));
-    // a block of 2 bytes claiming 127 attempts
+    // a block of 2 bytes claiming 127 SYNs; one SYN whose time varint never ends; one SYN and a
+    // byte more
     byte[] hugeCount = {2, 127, 0};
     assertThrows(
+        CoderException.class, () -> SynBatchCoder.of().decode(new ByteArrayInputStream(hugeCount)));
+    byte[] endlessTime = new byte[19];
+    endlessTime[0] = 18;
+    endlessTime[1] = 1;
+    endlessTime[18] = (byte) 0x80;
+    assertThrows(
         CoderException.class,
-        () -> AttemptIdsCoder.of().decode(new ByteArrayInputStream(hugeCount)));
+        () -> SynBatchCoder.of().decode(new ByteArrayInputStream(endlessTime)));
+    byte[] leftOverByte = new byte[20];
+    leftOverByte[0] = 19;
+    leftOverByte[1] = 1;
+    assertThrows(
+        CoderException.class,
+        () -> SynBatchCoder.of().decode(new ByteArrayInputStream(leftOverByte)));
     byte[] blockCutShort = {5, 1, 2};
     assertThrows(
         IOException.class,
-        () -> AttemptIdsCoder.of().decode(new ByteArrayInputStream(blockCutShort)));
+        () -> SynBatchCoder.of().decode(new ByteArrayInputStream(blockCutShort)));
   }
 }

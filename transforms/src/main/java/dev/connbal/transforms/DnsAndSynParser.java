@@ -12,50 +12,82 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.join.RawUnionValue;
+import org.apache.beam.sdk.transforms.join.UnionCoder;
 
 /**
  * Pass 1: decodes every record of a range as it is read and keeps the DNS queries and responses
- * SEMANTICS.md's events define, each with its place on the timeline; TCP is ignored in this pass.
- * A range yields one {@link DnsPartial} with its events and its part of the {@link RunReport}
- * (packets, bytes, skipped frames, malformed DNS), or several when it holds more than {@value
- * #MAX_EVENTS_PER_PARTIAL} events, so that no element grows with the split size.
+ * SEMANTICS.md's events define, each with its place on the timeline, and in the default mode also
+ * every opening SYN (SYN without ACK, FIN or RST) with its time: the backends are not known yet, so
+ * the SYNs to every server are kept, and the count after the timeline picks those to backends
+ * ({@link CountAttemptsFn}). Each capture is then read once; the all-streams mode, which needs
+ * more than SYNs, reads TCP in a second pass against the finished backend table.
+ *
+ * <p>The parser outputs a union ({@link RawUnionValue}): union tag {@value #DNS} a {@link
+ * DnsPartial} with a range's events and its part of the {@link RunReport} (packets, bytes, skipped
+ * frames, malformed DNS), or several when it holds more than {@value #MAX_EVENTS_PER_PARTIAL}
+ * events; union tag {@value #SYNS} a {@code KV<shard, SynBatch>} per shard of destinations the
+ * range has SYNs for, output early every {@value #MAX_SYNS_PER_FLUSH} SYNs. So no element grows
+ * with the split size.
  */
-final class DnsEventsParser extends SnoopRecordParser<DnsPartial> {
+final class DnsAndSynParser extends SnoopRecordParser<RawUnionValue> {
   private static final long serialVersionUID = 1L;
 
+  /** Union tag of the DNS partials. */
+  static final int DNS = 0;
+
+  /** Union tag of the SYN batches. */
+  static final int SYNS = 1;
+
   static final int MAX_EVENTS_PER_PARTIAL = 10_000;
+
+  static final int MAX_SYNS_PER_FLUSH = 1_000_000;
 
   private static final int DNS_PORT = 53;
 
   /** Substring the query name must contain, or null for every name. */
   private final String nameFilter;
 
-  DnsEventsParser(String nameFilter) {
+  /** The shards SYN batches are keyed by, or null when SYNs are not collected (-a). */
+  private final Shards synShards;
+
+  /**
+   * A parser of DNS events only ({@code synShards} null) or of DNS events and SYNs, batched by
+   * {@code synShards}.
+   */
+  DnsAndSynParser(String nameFilter, Shards synShards) {
     this.nameFilter = nameFilter;
+    this.synShards = synShards;
   }
 
   @Override
-  public Coder<DnsPartial> getOutputCoder() {
-    return DnsPartialCoder.of();
+  public Coder<RawUnionValue> getOutputCoder() {
+    return UnionCoder.of(
+        List.of(
+            DnsPartialCoder.of(),
+            KvCoder.of(VarIntCoder.of(), SynBatchCoder.of())));
   }
 
   @Override
-  public RangeParser startRange(SideInputs sideInputs, Consumer<DnsPartial> output) {
+  public RangeParser startRange(SideInputs sideInputs, Consumer<RawUnionValue> output) {
     return new DnsVisitor(output);
   }
 
-  /** Turns the DNS datagrams of a range's records into events. */
+  /** Turns the DNS datagrams of a range's records into events, and collects its SYNs. */
   private final class DnsVisitor implements FrameVisitor, RangeParser {
-    private final Consumer<DnsPartial> output;
+    private final Consumer<RawUnionValue> output;
     private final DecodeStats stats = new DecodeStats();
     private final DnsPartial.Encoder events = new DnsPartial.Encoder();
+    private final SynBatch.Collector syns = new SynBatch.Collector();
     private long packets;
     private long frameBytes;
     private long queries;
     private long responses;
     private SnoopRecordView record;
 
-    DnsVisitor(Consumer<DnsPartial> output) {
+    DnsVisitor(Consumer<RawUnionValue> output) {
       this.output = output;
     }
 
@@ -67,8 +99,19 @@ final class DnsEventsParser extends SnoopRecordParser<DnsPartial> {
       FrameDecoder.decode(r, this, stats);
       record = null;
       if (events.count() >= MAX_EVENTS_PER_PARTIAL) {
-        output.accept(events.build(RunReport.empty()));
+        outputEvents(RunReport.empty());
       }
+      if (syns.count() >= MAX_SYNS_PER_FLUSH) {
+        outputSyns();
+      }
+    }
+
+    private void outputEvents(RunReport report) {
+      output.accept(new RawUnionValue(DNS, events.build(report)));
+    }
+
+    private void outputSyns() {
+      syns.drainTo(synShards, batch -> output.accept(new RawUnionValue(SYNS, batch)));
     }
 
     @Override
@@ -82,7 +125,10 @@ final class DnsEventsParser extends SnoopRecordParser<DnsPartial> {
               .setMalformedFrames(stats.malformedFrames)
               .setFragmentsSkipped(stats.fragments)
               .build();
-      output.accept(events.build(partial));
+      outputEvents(partial);
+      if (synShards != null) {
+        outputSyns();
+      }
       ConnBalMetrics.PACKETS.inc(packets);
       ConnBalMetrics.FRAME_BYTES.inc(frameBytes);
       ConnBalMetrics.DNS_MALFORMED.inc(stats.dnsMalformed);
@@ -95,7 +141,9 @@ final class DnsEventsParser extends SnoopRecordParser<DnsPartial> {
 
     @Override
     public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
-      // Pass 1 is about DNS only; pass 2 reads TCP against the finished backend table.
+      if (synShards != null && TcpFlags.isOpeningSyn(flags)) {
+        syns.add(srcIp, dstIp, dstPort, srcPort, seq, record.timestampMicros());
+      }
     }
 
     @Override
