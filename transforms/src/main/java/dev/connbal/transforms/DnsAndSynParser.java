@@ -43,7 +43,12 @@ final class DnsAndSynParser extends SnoopRecordParser<RawUnionValue> {
 
   static final int MAX_EVENTS_PER_PARTIAL = 10_000;
 
-  static final int MAX_SYNS_PER_FLUSH = 1_000_000;
+  /**
+   * SYNs a range collects before it outputs them early: 24 bytes each, and as much again while
+   * they are sorted into batches, so at most about 12 MB per reading thread (a 64 MiB range of a
+   * typical capture holds tens of thousands; a whole compressed file is one range).
+   */
+  static final int MAX_SYNS_PER_FLUSH = 250_000;
 
   private static final int DNS_PORT = 53;
 
