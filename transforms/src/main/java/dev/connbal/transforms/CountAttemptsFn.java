@@ -11,8 +11,7 @@ import org.apache.beam.sdk.values.PCollectionView;
  * batches every range read (pass 1 reads them before any backend is known), only SYNs from a
  * client to one of its DNS backends count, each attempt once however many ranges read its SYNs,
  * and only when none of its SYNs came before the backend's first DNS appearance ({@link
- * AttemptIds}). The backend table is the side input, so the count runs once the timeline is done;
- * the shuffle that brings a shard's batches together runs meanwhile.
+ * AttemptIds}). The backend table is the side input, so the count runs once the timeline is done.
  */
 final class CountAttemptsFn extends DoFn<KV<Integer, Iterable<SynBatch>>, KV<BackendPort, Long>> {
   private final PCollectionView<BackendTable> backendTable;
