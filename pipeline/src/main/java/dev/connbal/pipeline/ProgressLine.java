@@ -35,7 +35,8 @@ final class ProgressLine {
 
   /**
    * {@code captureBytes}: the bytes after the file headers, summed over the captures; {@code
-   * readPasses}: how many times the run reads each capture ({@link dev.connbal.transforms.ConnBal#readPasses}).
+   * readPasses}: how many times the run reads each capture ({@link
+   * dev.connbal.transforms.ConnBal#readPasses}).
    */
   ProgressLine(PrintStream terminal, long captureBytes, int readPasses) {
     this.terminal = terminal;

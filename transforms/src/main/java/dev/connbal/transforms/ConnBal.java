@@ -54,10 +54,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Pass 1 reads the captures (see docs/ARCHITECTURE.md): it keeps the DNS messages, which run in
  * timeline order through the query matching and backend rules, and in the default mode every
  * opening SYN with its time, batched by shard of destinations; once the timeline has made the
- * backend table (a side input), each shard's SYNs are counted against it. The all-streams mode needs every packet of the streams
- * between known pairs, so it reads the captures a second time, against the finished table. Reads
- * decode frames in place ({@link SnoopIO#parseFiles}): what leaves a range of a capture is a few
- * aggregates (DNS events, SYN batches per shard, stream fragments), never one element per packet.
+ * backend table (a side input), each shard's SYNs are counted against it. The all-streams mode
+ * needs every packet of the streams between known pairs, so it reads the captures a second time,
+ * against the finished table. Reads decode frames in place ({@link SnoopIO#parseFiles}): what
+ * leaves a range of a capture is a few aggregates (DNS events, SYN batches per shard, stream
+ * fragments), never one element per packet.
  *
  * <p>Shuffles that would be keyed by something as fine as a connection attempt, a 4-tuple or a
  * (client, backend) pair are keyed by a shard of it instead ({@link Shards}), and each shard's

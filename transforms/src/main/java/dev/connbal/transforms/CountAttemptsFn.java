@@ -31,10 +31,10 @@ final class CountAttemptsFn extends DoFn<KV<Integer, Iterable<SynBatch>>, KV<Bac
         if (firstSeen == BackendTable.ABSENT) {
           continue; // not from a client to one of its DNS backends
         }
+        BackendPort destination =
+            new BackendPort(ClientBackend.client(pair), ClientBackend.backend(pair), batch.port(i));
         attempts
-            .computeIfAbsent(
-                new BackendPort(ClientBackend.client(pair), ClientBackend.backend(pair), batch.port(i)),
-                d -> new AttemptIds())
+            .computeIfAbsent(destination, d -> new AttemptIds())
             .add(batch.attempt(i), batch.time(i) < firstSeen);
       }
     }

@@ -28,7 +28,12 @@ final class SynBatch {
   SynBatch(long[] pairs, long[] portAttempts, long[] times) {
     if (pairs.length != portAttempts.length || pairs.length != times.length) {
       throw new IllegalArgumentException(
-          "SYN arrays of lengths " + pairs.length + ", " + portAttempts.length + ", " + times.length);
+          "SYN arrays of lengths "
+              + pairs.length
+              + ", "
+              + portAttempts.length
+              + ", "
+              + times.length);
     }
     this.pairs = pairs;
     this.portAttempts = portAttempts;
