@@ -140,7 +140,7 @@ public final class ParseThroughput {
     }
 
     @Override
-    public RangeParser startRange(SideInputs sideInputs, Consumer<Void> output) {
+    public RangeParser startRange(RangeContext context, Consumer<Void> output) {
       CountingVisitor visitor = new CountingVisitor();
       DecodeStats stats = new DecodeStats();
       long start = System.nanoTime();

@@ -165,7 +165,7 @@ final class ParseSnoopFn<OutputT> extends DoFn<FileIO.ReadableFile, OutputT> {
   }
 
   /** Feeds the range's records to the parser and its errors to the error output. */
-  private final class Emitter implements SnoopFileReader.Sink, SnoopRecordParser.SideInputs {
+  private final class Emitter implements SnoopFileReader.Sink, SnoopRecordParser.RangeContext {
     private final ProcessContext context;
     private final SnoopRecordParser.RangeParser range;
     // Counted here and added to the metrics about once a MiB: a metric update per record would
@@ -181,6 +181,11 @@ final class ParseSnoopFn<OutputT> extends DoFn<FileIO.ReadableFile, OutputT> {
     @Override
     public <T> T get(PCollectionView<T> view) {
       return context.sideInput(view);
+    }
+
+    @Override
+    public <T> void output(TupleTag<T> tag, T value) {
+      context.output(tag, value);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 
 import com.google.auto.value.AutoValue;
 import javax.annotation.Nullable;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -326,15 +327,24 @@ public final class SnoopIO {
                         compression,
                         RecordHeaderRules.DEFAULT_MAX_INCLUDED_LENGTH))
                 .withSideInputs(parser.getSideInputs())
-                .withOutputTags(outputsTag, TupleTagList.of(errorsTag)));
+                .withOutputTags(
+                    outputsTag,
+                    TupleTagList.of(errorsTag)
+                        .and(List.copyOf(parser.getAdditionalOutputs().keySet()))));
     read.get(outputsTag).setCoder(parser.getOutputCoder());
     read.get(errorsTag).setCoder(SnoopReadErrorCoder.of());
+    parser.getAdditionalOutputs().forEach((tag, coder) -> setCoder(read, tag, coder));
     read.get(errorsTag)
         .apply("FilesOfErrors", MapElements.into(TypeDescriptors.strings()).via(SnoopReadError::file))
         .setCoder(StringUtf8Coder.of())
         .apply("DistinctFilesWithErrors", Distinct.create())
         .apply("CountFilesWithErrors", ParDo.of(new CountFilesFn()));
     return read;
+  }
+
+  @SuppressWarnings("unchecked") // the parser gives each additional output's tag and coder together
+  private static <T> void setCoder(PCollectionTuple read, TupleTag<T> tag, Coder<?> coder) {
+    read.get(tag).setCoder((Coder<T>) coder);
   }
 
   private static void populateReadDisplayData(
@@ -357,7 +367,7 @@ public final class SnoopIO {
 
     @Override
     public RangeParser startRange(
-        SideInputs sideInputs, Consumer<SnoopRecord> output) {
+        RangeContext context, Consumer<SnoopRecord> output) {
       return new RangeParser() {
         @Override
         public void record(SnoopRecordView record) {

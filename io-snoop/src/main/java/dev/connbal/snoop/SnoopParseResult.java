@@ -1,5 +1,7 @@
 package dev.connbal.snoop;
 
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -9,31 +11,35 @@ import org.apache.beam.sdk.values.PInput;
 import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.ImmutableMap;
 
 /**
  * What {@link SnoopIO#parseFiles} produces: the parser's outputs and the errors met while reading
  * the captures.
  */
 public class SnoopParseResult<OutputT> implements POutput {
-  private final Pipeline pipeline;
-  private final TupleTag<OutputT> outputsTag;
+  private final PCollectionTuple tuple;
   private final PCollection<OutputT> outputs;
-  private final TupleTag<SnoopReadError> errorsTag;
   private final PCollection<SnoopReadError> errors;
 
   SnoopParseResult(
       PCollectionTuple tuple, TupleTag<OutputT> outputsTag, TupleTag<SnoopReadError> errorsTag) {
-    this.pipeline = tuple.getPipeline();
-    this.outputsTag = outputsTag;
+    this.tuple = tuple;
     this.outputs = tuple.get(outputsTag);
-    this.errorsTag = errorsTag;
     this.errors = tuple.get(errorsTag);
   }
 
   /** Everything the parser output, from all files and ranges, in no particular order. */
   public PCollection<OutputT> outputs() {
     return outputs;
+  }
+
+  /**
+   * What the parser output to one of its additional outputs ({@link
+   * SnoopRecordParser#getAdditionalOutputs}).
+   */
+  public <T> PCollection<T> output(TupleTag<T> tag) {
+    checkArgument(tuple.has(tag), "the parser has no output %s", tag);
+    return tuple.get(tag);
   }
 
   /** Every file-level and region-level read error. */
@@ -43,12 +49,12 @@ public class SnoopParseResult<OutputT> implements POutput {
 
   @Override
   public Pipeline getPipeline() {
-    return pipeline;
+    return tuple.getPipeline();
   }
 
   @Override
   public Map<TupleTag<?>, PValue> expand() {
-    return ImmutableMap.of(outputsTag, outputs, errorsTag, errors);
+    return tuple.expand();
   }
 
   @Override

@@ -2,9 +2,11 @@ package dev.connbal.snoop;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Turns the records of a capture into a pipeline's own elements while they are read: the parsing
@@ -33,10 +35,20 @@ public abstract class SnoopRecordParser<OutputT> implements Serializable {
   }
 
   /**
-   * Starts parsing one range. {@code output} may be called at any time until {@link
-   * RangeParser#finish()} returns, and not after.
+   * Outputs besides the main one, each with its coder; none by default. A parser that makes
+   * several kinds of elements writes each kind to its own output ({@link RangeContext#output},
+   * {@link SnoopParseResult#output}) instead of a union that a later step would take apart again,
+   * which costs a runner such as Flink one more exchange of everything the reading step made.
    */
-  public abstract RangeParser startRange(SideInputs sideInputs, Consumer<OutputT> output);
+  public Map<TupleTag<?>, Coder<?>> getAdditionalOutputs() {
+    return Map.of();
+  }
+
+  /**
+   * Starts parsing one range. {@code output} (and {@code context}'s additional outputs) may be
+   * called at any time until {@link RangeParser#finish()} returns, and not after.
+   */
+  public abstract RangeParser startRange(RangeContext context, Consumer<OutputT> output);
 
   /** The parse of one range. */
   public interface RangeParser {
@@ -47,8 +59,12 @@ public abstract class SnoopRecordParser<OutputT> implements Serializable {
     void finish();
   }
 
-  /** The values of the parser's side inputs for the range being read. */
-  public interface SideInputs {
+  /** What the reading step offers the parse of a range besides its main output. */
+  public interface RangeContext {
+    /** The value of one of the parser's side inputs ({@link #getSideInputs}). */
     <T> T get(PCollectionView<T> view);
+
+    /** Outputs {@code value} to one of the parser's additional outputs. */
+    <T> void output(TupleTag<T> tag, T value);
   }
 }

@@ -3,12 +3,14 @@ package dev.connbal.snoop;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
@@ -29,6 +31,7 @@ import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,10 +47,12 @@ class SnoopIOParseFilesTest {
 
   /**
    * Outputs per range (number of records, sum over its records of a fingerprint of the whole
-   * record times the side input): adding them up must give the sequential read's totals.
+   * record times the side input), and the number of records again to an additional output:
+   * adding them up must give the sequential read's totals.
    */
   static final class FingerprintParser extends SnoopRecordParser<KV<Long, Long>> {
     private static final long serialVersionUID = 1L;
+    static final TupleTag<Long> RECORDS_PER_RANGE = new TupleTag<>("recordsPerRange") {};
     private final PCollectionView<Long> factor;
 
     FingerprintParser(PCollectionView<Long> factor) {
@@ -65,8 +70,13 @@ class SnoopIOParseFilesTest {
     }
 
     @Override
-    public RangeParser startRange(SideInputs sideInputs, Consumer<KV<Long, Long>> output) {
-      long f = sideInputs.get(factor);
+    public Map<TupleTag<?>, Coder<?>> getAdditionalOutputs() {
+      return Map.of(RECORDS_PER_RANGE, VarLongCoder.of());
+    }
+
+    @Override
+    public RangeParser startRange(RangeContext context, Consumer<KV<Long, Long>> output) {
+      long f = context.get(factor);
       return new RangeParser() {
         long records;
         long sum;
@@ -80,6 +90,7 @@ class SnoopIOParseFilesTest {
         @Override
         public void finish() {
           output.accept(KV.of(records, sum));
+          context.output(RECORDS_PER_RANGE, records);
         }
       };
     }
@@ -110,6 +121,21 @@ class SnoopIOParseFilesTest {
     run(Pipeline.create(options), 4096, files);
   }
 
+  @Test
+  void askingForAnOutputTheParserDoesNotHaveFails() {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+    PCollectionView<Long> factor = p.apply("Factor", Create.of(3L)).apply(View.asSingleton());
+    SnoopParseResult<KV<Long, Long>> parsed =
+        p.apply(FileIO.match().filepattern(tmp.resolve("*.snoop").toString()))
+            .apply(FileIO.readMatches())
+            .apply(SnoopIO.parseFiles(new FingerprintParser(factor)));
+    assertThat(
+        parsed.output(FingerprintParser.RECORDS_PER_RANGE).getCoder(),
+        equalTo(VarLongCoder.of()));
+    assertThrows(
+        IllegalArgumentException.class, () -> parsed.output(new TupleTag<Long>("other") {}));
+  }
+
   private void run(Pipeline p, long split, List<Path> files) {
     long[] expected = expectedTotals(files, 3);
     PCollectionView<Long> factor = p.apply("Factor", Create.of(3L)).apply(View.asSingleton());
@@ -119,6 +145,11 @@ class SnoopIOParseFilesTest {
             .apply(SnoopIO.parseFiles(new FingerprintParser(factor)).withDesiredSplitSize(split));
     PCollection<KV<Long, Long>> ranges = parsed.outputs();
     PAssert.that(ranges.apply("Records", Keys.create()).apply("SumRecords", Sum.longsGlobally()))
+        .containsInAnyOrder(expected[0]);
+    PAssert.that(
+            parsed
+                .output(FingerprintParser.RECORDS_PER_RANGE)
+                .apply("SumRecordsAgain", Sum.longsGlobally()))
         .containsInAnyOrder(expected[0]);
     PCollection<Long> fingerprints = ranges.apply("Fingerprints", Values.create());
     PAssert.that(fingerprints.apply("SumFingerprints", Sum.longsGlobally()))

@@ -28,7 +28,6 @@ import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
-import org.apache.beam.sdk.transforms.join.RawUnionValue;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -170,24 +169,12 @@ public final class ConnBal {
       Shards shards = new Shards(shardCount());
       // Pass 1: DNS events, one timeline, the backends; in the default mode also every opening
       // SYN, batched by shard of destinations.
-      SnoopParseResult<RawUnionValue> pass1 =
+      SnoopParseResult<DnsPartial> pass1 =
           files.apply(
               "ReadCaptures",
               parse(new DnsAndSynParser(nameFilter(), allStreams() ? null : shards)));
-      PCollectionTuple pass1Parts =
-          pass1
-              .outputs()
-              .apply(
-                  "SplitDnsAndSyns",
-                  ParDo.of(new SplitDnsAndSynsFn())
-                      .withOutputTags(
-                          SplitDnsAndSynsFn.DNS, TupleTagList.of(SplitDnsAndSynsFn.SYNS)));
-      PCollection<DnsPartial> dnsPartials =
-          pass1Parts.get(SplitDnsAndSynsFn.DNS).setCoder(DnsPartialCoder.of());
-      PCollection<KV<Integer, SynBatch>> synBatches =
-          pass1Parts
-              .get(SplitDnsAndSynsFn.SYNS)
-              .setCoder(KvCoder.of(VarIntCoder.of(), SynBatchCoder.of()));
+      PCollection<DnsPartial> dnsPartials = pass1.outputs();
+      PCollection<KV<Integer, SynBatch>> synBatches = pass1.output(DnsAndSynParser.SYNS);
       // One empty partial more, so that the timeline runs and the backend table has its one
       // element even when no range was read (files that are all empty): see the class comment.
       PCollectionTuple timeline =

@@ -10,12 +10,13 @@ import dev.connbal.transforms.decode.FrameDecoder;
 import dev.connbal.transforms.decode.FrameVisitor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.transforms.join.RawUnionValue;
-import org.apache.beam.sdk.transforms.join.UnionCoder;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Pass 1: decodes every record of a range as it is read and keeps the DNS queries and responses
@@ -25,21 +26,17 @@ import org.apache.beam.sdk.transforms.join.UnionCoder;
  * ({@link CountAttemptsFn}). Each capture is then read once; the all-streams mode, which needs
  * more than SYNs, reads TCP in a second pass against the finished backend table.
  *
- * <p>The parser outputs a union ({@link RawUnionValue}): union tag {@value #DNS} a {@link
- * DnsPartial} with a range's events and its part of the {@link RunReport} (packets, bytes, skipped
- * frames, malformed DNS), or several when it holds more than {@value #MAX_EVENTS_PER_PARTIAL}
- * events; union tag {@value #SYNS} a {@code KV<shard, SynBatch>} per shard of destinations the
- * range has SYNs for, output early every {@value #MAX_SYNS_PER_FLUSH} SYNs. So no element grows
- * with the split size.
+ * <p>The main output is a {@link DnsPartial} with a range's events and its part of the {@link
+ * RunReport} (packets, bytes, skipped frames, malformed DNS), or several when it holds more than
+ * {@value #MAX_EVENTS_PER_PARTIAL} events; the additional output {@link #SYNS} a {@code KV<shard,
+ * SynBatch>} per shard of destinations the range has SYNs for, output early every {@value
+ * #MAX_SYNS_PER_FLUSH} SYNs. So no element grows with the split size.
  */
-final class DnsAndSynParser extends SnoopRecordParser<RawUnionValue> {
+final class DnsAndSynParser extends SnoopRecordParser<DnsPartial> {
   private static final long serialVersionUID = 1L;
 
-  /** Union tag of the DNS partials. */
-  static final int DNS = 0;
-
-  /** Union tag of the SYN batches. */
-  static final int SYNS = 1;
+  /** The additional output of the SYN batches, by shard. */
+  static final TupleTag<KV<Integer, SynBatch>> SYNS = new TupleTag<>("syns") {};
 
   static final int MAX_EVENTS_PER_PARTIAL = 10_000;
 
@@ -68,21 +65,24 @@ final class DnsAndSynParser extends SnoopRecordParser<RawUnionValue> {
   }
 
   @Override
-  public Coder<RawUnionValue> getOutputCoder() {
-    return UnionCoder.of(
-        List.of(
-            DnsPartialCoder.of(),
-            KvCoder.of(VarIntCoder.of(), SynBatchCoder.of())));
+  public Coder<DnsPartial> getOutputCoder() {
+    return DnsPartialCoder.of();
   }
 
   @Override
-  public RangeParser startRange(SideInputs sideInputs, Consumer<RawUnionValue> output) {
-    return new DnsVisitor(output);
+  public Map<TupleTag<?>, Coder<?>> getAdditionalOutputs() {
+    return Map.of(SYNS, KvCoder.of(VarIntCoder.of(), SynBatchCoder.of()));
+  }
+
+  @Override
+  public RangeParser startRange(RangeContext context, Consumer<DnsPartial> output) {
+    return new DnsVisitor(context, output);
   }
 
   /** Turns the DNS datagrams of a range's records into events, and collects its SYNs. */
   private final class DnsVisitor implements FrameVisitor, RangeParser {
-    private final Consumer<RawUnionValue> output;
+    private final RangeContext context;
+    private final Consumer<DnsPartial> output;
     private final DecodeStats stats = new DecodeStats();
     private final DnsPartial.Encoder events = new DnsPartial.Encoder();
     private final SynBatch.Collector syns = new SynBatch.Collector();
@@ -92,7 +92,8 @@ final class DnsAndSynParser extends SnoopRecordParser<RawUnionValue> {
     private long responses;
     private SnoopRecordView record;
 
-    DnsVisitor(Consumer<RawUnionValue> output) {
+    DnsVisitor(RangeContext context, Consumer<DnsPartial> output) {
+      this.context = context;
       this.output = output;
     }
 
@@ -112,11 +113,11 @@ final class DnsAndSynParser extends SnoopRecordParser<RawUnionValue> {
     }
 
     private void outputEvents(RunReport report) {
-      output.accept(new RawUnionValue(DNS, events.build(report)));
+      output.accept(events.build(report));
     }
 
     private void outputSyns() {
-      syns.drainTo(synShards, batch -> output.accept(new RawUnionValue(SYNS, batch)));
+      syns.drainTo(synShards, batch -> context.output(SYNS, batch));
     }
 
     @Override

@@ -26,8 +26,8 @@ abstract class TcpPassParser<OutputT> extends SnoopRecordParser<OutputT> {
   }
 
   @Override
-  public final RangeParser startRange(SideInputs sideInputs, Consumer<OutputT> output) {
-    return startRange(sideInputs.get(backendTable), output);
+  public final RangeParser startRange(RangeContext context, Consumer<OutputT> output) {
+    return startRange(context.get(backendTable), output);
   }
 
   /** Starts parsing one range against {@code table}. */
