@@ -7,6 +7,7 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 import com.google.auto.value.AutoValue;
 import javax.annotation.Nullable;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -316,6 +317,7 @@ public final class SnoopIO {
       TupleTag<SnoopReadError> errorsTag) {
     checkSplitSize(desiredSplitSize);
     checkState(compression != null, "compression must be set");
+    Map<TupleTag<?>, Coder<?>> additionalOutputs = parser.getAdditionalOutputs();
     PCollectionTuple read =
         files.apply(
             "ReadRecords",
@@ -330,10 +332,10 @@ public final class SnoopIO {
                 .withOutputTags(
                     outputsTag,
                     TupleTagList.of(errorsTag)
-                        .and(List.copyOf(parser.getAdditionalOutputs().keySet()))));
+                        .and(List.copyOf(additionalOutputs.keySet()))));
     read.get(outputsTag).setCoder(parser.getOutputCoder());
     read.get(errorsTag).setCoder(SnoopReadErrorCoder.of());
-    parser.getAdditionalOutputs().forEach((tag, coder) -> setCoder(read, tag, coder));
+    additionalOutputs.forEach((tag, coder) -> setCoder(read, tag, coder));
     read.get(errorsTag)
         .apply("FilesOfErrors", MapElements.into(TypeDescriptors.strings()).via(SnoopReadError::file))
         .setCoder(StringUtf8Coder.of())

@@ -132,7 +132,7 @@ final class DnsAndSynParser extends SnoopRecordParser<DnsPartial> {
               .setFragmentsSkipped(stats.fragments)
               .build();
       outputEvents(partial);
-      if (synShards != null) {
+      if (syns.count() > 0) {
         outputSyns();
       }
       ConnBalMetrics.PACKETS.inc(packets);

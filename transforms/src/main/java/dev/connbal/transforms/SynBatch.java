@@ -45,14 +45,6 @@ final class SynBatch {
     return ((long) (clientPort & 0xFFFF) << 32) | (isn & 0xFFFFFFFFL);
   }
 
-  static int clientPort(long attempt) {
-    return (int) (attempt >>> 32);
-  }
-
-  static long isn(long attempt) {
-    return attempt & 0xFFFFFFFFL;
-  }
-
   int size() {
     return pairs.length;
   }

@@ -44,10 +44,14 @@ class AttemptIdsTest {
   }
 
   @Test
-  void attemptKeepsClientPortAndTheWholeUnsignedIsn() {
-    long attempt = SynBatch.attempt(65535, 0xFFFFFFFFL);
-    assertThat(SynBatch.clientPort(attempt), equalTo(65535));
-    assertThat(SynBatch.isn(attempt), equalTo(0xFFFFFFFFL));
+  void attemptsKeepEveryBitOfClientPortAndIsn() {
+    // Attempts that differ only in the top bit of the client port or of the unsigned ISN.
+    AttemptIds ids = new AttemptIds();
+    ids.add(SynBatch.attempt(65535, 0xFFFFFFFFL), false);
+    ids.add(SynBatch.attempt(32767, 0xFFFFFFFFL), false);
+    ids.add(SynBatch.attempt(65535, 0x7FFFFFFFL), false);
+    assertThat(ids.countOnTime(), equalTo(3L));
+    assertThat(SynBatch.attempt(65535, 0xFFFFFFFFL), equalTo(0xFFFF_FFFF_FFFFL));
   }
 
   /** Random SYNs added in any order count as a replay of the SYNs in time order does. */

@@ -519,6 +519,23 @@ class ConnBalSemanticsTest {
                 + line("010.000.000.001", "192.168.001.002:?", 0, 1, "www.example.com.")));
   }
 
+  @Test
+  void onlyAttemptsFromTheClientToItsOwnBackendsCount() throws IOException {
+    // Pass 1 keeps the SYNs to every server before any backend is known; the count keeps those
+    // from a client to one of its own DNS backends.
+    Capture c =
+        lookup()
+            .then(T + 2, 0, syn(C, 50001, B1, 443, 1)) // C's backend: counts
+            .then(T + 2, 1, syn(C2, 50002, B1, 443, 2)) // C's backend, but C2 looked nothing up
+            .then(T + 2, 2, syn(C, 50003, B3, 443, 3)) // a server DNS never named to C
+            .then(T + 2, 3, syn(B2, 50004, C, 443, 4)); // from C's backend to C
+    assertThat(
+        tsv(c),
+        equalTo(
+            line("010.000.000.001", "192.168.001.001:443", 1, 1, "www.example.com.")
+                + line("010.000.000.001", "192.168.001.002:?", 0, 1, "www.example.com.")));
+  }
+
   // ---------------------------------------------------------------- backends
 
   @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** How a range's SYNs leave pass 1: one batch per shard, every SYN kept with its time. */
 class SynBatchTest {
-  /** A SYN as the test reads it back: {client, server, port, client port, isn, time}. */
+  /** A SYN as the test reads it back: {client, server, port, attempt, time}. */
   private static List<Long> syn(long... fields) {
     List<Long> s = new ArrayList<>();
     for (long f : fields) {
@@ -34,7 +34,7 @@ class SynBatchTest {
         int clientPort = 40000 + d + (round == 2 ? 1 : 0);
         long time = 1_000_000L * round + d;
         collector.add(7, 100 + d, 443 + d, clientPort, 99, time);
-        added.add(syn(7, 100 + d, 443 + d, clientPort, 99, time));
+        added.add(syn(7, 100 + d, 443 + d, SynBatch.attempt(clientPort, 99), time));
       }
     }
     assertThat(collector.count(), equalTo(60));
@@ -53,8 +53,7 @@ class SynBatchTest {
                 ClientBackend.client(batch.pair(i)),
                 ClientBackend.backend(batch.pair(i)),
                 batch.port(i),
-                SynBatch.clientPort(batch.attempt(i)),
-                SynBatch.isn(batch.attempt(i)),
+                batch.attempt(i),
                 batch.time(i)));
       }
     }
@@ -84,8 +83,7 @@ class SynBatchTest {
     assertThat(ClientBackend.client(batch.pair(0)), equalTo(-1));
     assertThat(ClientBackend.backend(batch.pair(0)), equalTo(-2));
     assertThat(batch.port(0), equalTo(65535));
-    assertThat(SynBatch.clientPort(batch.attempt(0)), equalTo(65535));
-    assertThat(SynBatch.isn(batch.attempt(0)), equalTo(0xFFFFFFFFL));
+    assertThat(batch.attempt(0), equalTo(SynBatch.attempt(65535, 0xFFFFFFFFL)));
     assertThat(batch.time(0), equalTo(Long.MIN_VALUE));
   }
 }
