@@ -116,6 +116,7 @@ public final class ConnbalCommand {
     private final PrintStream err;
     private Path spool;
     private Path localTemp;
+    private Path flinkConfDir;
     private ResultReader results;
 
     Run(
@@ -167,6 +168,10 @@ public final class ConnbalCommand {
             "connbal: "
                 + ProgressLine.size(inputs.recordRegionBytes())
                 + " of captures: running on embedded Flink (--runner=DirectRunner to override)");
+      }
+      if (EmbeddedFlinkConfig.appliesTo(options, commandLine.pipelineArgs(), System.getenv())) {
+        flinkConfDir = Files.createTempDirectory("connbal-flink-conf-");
+        EmbeddedFlinkConfig.apply(options, flinkConfDir);
       }
 
       ResourceId resultDirectory = resultDirectory();
@@ -233,7 +238,7 @@ public final class ConnbalCommand {
           failures.add(OneLine.of(e));
         }
       }
-      for (Path path : new Path[] {spool, localTemp}) {
+      for (Path path : new Path[] {spool, localTemp, flinkConfDir}) {
         if (path != null) {
           try {
             deleteRecursively(path);

@@ -179,6 +179,31 @@ class ConnbalCommandTest {
     }
   }
 
+  /**
+   * Parallelism 32, a 32-core machine's default: Flink's local default of 128 MiB of managed memory
+   * for all slots left each sort too little ("Too little memory provided to sorter").
+   */
+  @Test
+  void embeddedFlinkRunsAtTheParallelismOfAManyCoreMachine() throws Exception {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    long confDirsBefore = flinkConfDirsIn(tmp);
+
+    CommandOutcome run =
+        CommandOutcome.run("--runner=FlinkRunner", "--parallelism=32", "-f", api.toString());
+
+    assertThat(run.toString(), run.exitCode, is(0));
+    assertThat(run.out, equalTo(TestCaptures.API_TSV));
+    assertThat(flinkConfDirsIn(tmp), is(confDirsBefore));
+  }
+
+  private static long flinkConfDirsIn(Path directory) throws Exception {
+    try (Stream<Path> entries = Files.list(directory)) {
+      return entries
+          .filter(p -> p.getFileName().toString().startsWith("connbal-flink-conf-"))
+          .count();
+    }
+  }
+
   @Test
   void usageErrorsExitOneWithAMessageAndNoRun() {
     CommandOutcome unknown = CommandOutcome.run("-x");

@@ -1,0 +1,103 @@
+package dev.connbal.pipeline;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
+
+/**
+ * The Flink configuration connbal gives an embedded Flink (the mini-cluster that runs inside
+ * connbal's JVM when {@code --runner=FlinkRunner} has no {@code --flinkMaster}), unless the user
+ * names one with {@code --flinkConfDir} or {@code FLINK_CONF_DIR}. A session cluster keeps its own
+ * configuration.
+ *
+ * <p>Three settings (bench/RESULTS.md, "Embedded Flink's configuration"):
+ *
+ * <ul>
+ *   <li>Blocking exchanges use Flink's hash shuffle (a file per producer, a region of it per
+ *       consumer) instead of its sort shuffle, which Flink 1.19 picks at every parallelism and
+ *       which holds buffers of its own for each result partition while it writes and reads.
+ *       connbal's exchanges carry a few MB per GiB of capture, too little for the sort shuffle's
+ *       gain (fewer files at high parallelism) to arise. On 4 GiB, peak RSS went from 565-582 MiB
+ *       to about 500, in the same time.
+ *   <li>Network memory: Flink's local default is 64 MiB whatever the parallelism, while the buffers
+ *       a job needs grow with it. Half of that carried connbal's job at every parallelism tried
+ *       from 2 to 16; it is given up to {@value #FIXED_MEMORY_MAX_PARALLELISM}, the default above.
+ *       With the hash shuffle, 4 GiB then peaks at 463-484 MiB.
+ *   <li>Managed memory (the sorts of the group-by-key steps): Flink's local default is 128 MiB
+ *       whatever the parallelism, shared by every slot's sorts, and at parallelism 32 (a 32-core
+ *       machine's default) the job failed with "Too little memory provided to sorter". Above
+ *       parallelism {@value #FIXED_MEMORY_MAX_PARALLELISM} each slot gets {@value
+ *       #MANAGED_MIB_PER_SLOT} MiB; it is allocated as the sorts fill it.
+ * </ul>
+ */
+final class EmbeddedFlinkConfig {
+  private EmbeddedFlinkConfig() {}
+
+  /** The name Flink 1.19 reads first in a configuration directory. */
+  static final String FILE_NAME = "config.yaml";
+
+  /** Small network memory up to this parallelism, more managed memory above it. */
+  static final int FIXED_MEMORY_MAX_PARALLELISM = 8;
+
+  static final String SMALL_NETWORK_MEMORY = "32mb";
+
+  static final int MANAGED_MIB_PER_SLOT = 16;
+
+  /** Values of {@code --flinkMaster} that run Flink inside connbal's JVM. */
+  private static final Set<String> EMBEDDED_MASTERS = Set.of("[auto]", "[local]");
+
+  /**
+   * Whether {@code options} run an embedded Flink that connbal configures: no {@code
+   * --flinkConfDir} among {@code pipelineArgs} and no {@code FLINK_CONF_DIR} in {@code env}.
+   */
+  static boolean appliesTo(
+      ConnbalOptions options, List<String> pipelineArgs, Map<String, String> env) {
+    if (!FlinkRunner.class.equals(options.getRunner())) {
+      return false;
+    }
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    return EMBEDDED_MASTERS.contains(flink.getFlinkMaster())
+        && !RunnerDefaults.given(pipelineArgs, "flinkConfDir")
+        && env.getOrDefault("FLINK_CONF_DIR", "").isEmpty();
+  }
+
+  /** The configuration for a job of {@code parallelism} tasks per step. */
+  static String yaml(int parallelism) {
+    StringBuilder yaml =
+        new StringBuilder()
+            .append("# Written by connbal for an embedded Flink (EmbeddedFlinkConfig).\n")
+            .append("taskmanager.network.sort-shuffle.min-parallelism: ")
+            .append(Integer.MAX_VALUE)
+            .append('\n');
+    if (parallelism <= FIXED_MEMORY_MAX_PARALLELISM) {
+      yaml.append("taskmanager.memory.network.min: ").append(SMALL_NETWORK_MEMORY).append('\n');
+      yaml.append("taskmanager.memory.network.max: ").append(SMALL_NETWORK_MEMORY).append('\n');
+    } else {
+      yaml.append("taskmanager.memory.managed.size: ")
+          .append(MANAGED_MIB_PER_SLOT * parallelism)
+          .append("mb\n");
+    }
+    return yaml.toString();
+  }
+
+  /**
+   * Writes the configuration for {@code options}' parallelism (the number of cores when none is
+   * given, as Flink's local default) into {@code directory} and makes {@code options} use it.
+   */
+  static void apply(ConnbalOptions options, Path directory) throws IOException {
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+    int parallelism =
+        flink.getParallelism() > 0
+            ? flink.getParallelism()
+            : Runtime.getRuntime().availableProcessors();
+    Files.writeString(
+        directory.resolve(FILE_NAME), yaml(parallelism), StandardCharsets.UTF_8);
+    flink.setFlinkConfDir(directory.toString());
+  }
+}

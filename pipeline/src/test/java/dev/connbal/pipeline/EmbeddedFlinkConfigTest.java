@@ -1,0 +1,96 @@
+package dev.connbal.pipeline;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.NettyShuffleEnvironmentOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedFlinkConfigTest {
+  @TempDir Path directory;
+
+  private static ConnbalOptions options(List<String> args) {
+    ConnbalCommand.registerOptions();
+    return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(ConnbalOptions.class);
+  }
+
+  private static boolean appliesTo(List<String> args, Map<String, String> env) {
+    return EmbeddedFlinkConfig.appliesTo(options(args), args, env);
+  }
+
+  @Test
+  void appliesToEmbeddedFlinkOnly() {
+    assertThat(appliesTo(List.of("--runner=FlinkRunner"), Map.of()), is(true));
+    assertThat(
+        appliesTo(List.of("--runner=FlinkRunner", "--flinkMaster=[local]"), Map.of()), is(true));
+    assertThat(appliesTo(List.of(), Map.of()), is(false));
+    assertThat(
+        appliesTo(List.of("--runner=FlinkRunner", "--flinkMaster=localhost:8081"), Map.of()),
+        is(false));
+  }
+
+  @Test
+  void aConfigurationTheUserNamesWins() {
+    assertThat(
+        appliesTo(List.of("--runner=FlinkRunner", "--flinkConfDir=/etc/flink"), Map.of()),
+        is(false));
+    assertThat(
+        appliesTo(List.of("--runner=FlinkRunner"), Map.of("FLINK_CONF_DIR", "/etc/flink")),
+        is(false));
+    assertThat(appliesTo(List.of("--runner=FlinkRunner"), Map.of("FLINK_CONF_DIR", "")), is(true));
+  }
+
+  /** Reads the written file with Flink's own loader, as the runner does. */
+  private Configuration written(String... args) throws Exception {
+    ConnbalOptions options = options(List.of(args));
+    EmbeddedFlinkConfig.apply(options, directory);
+    String confDir = options.as(FlinkPipelineOptions.class).getFlinkConfDir();
+    assertThat(confDir, equalTo(directory.toString()));
+    return GlobalConfiguration.loadConfiguration(confDir);
+  }
+
+  @Test
+  void atLowParallelismTheHashShuffleAndHalfTheNetworkMemory() throws Exception {
+    Configuration config = written("--runner=FlinkRunner", "--parallelism=2");
+
+    assertThat(
+        config.get(NettyShuffleEnvironmentOptions.NETWORK_SORT_SHUFFLE_MIN_PARALLELISM),
+        is(Integer.MAX_VALUE));
+    assertThat(config.get(TaskManagerOptions.NETWORK_MEMORY_MIN), is(MemorySize.ofMebiBytes(32)));
+    assertThat(config.get(TaskManagerOptions.NETWORK_MEMORY_MAX), is(MemorySize.ofMebiBytes(32)));
+    assertThat(config.contains(TaskManagerOptions.MANAGED_MEMORY_SIZE), is(false));
+  }
+
+  @Test
+  void atHighParallelismManagedMemoryGrowsWithIt() throws Exception {
+    Configuration config = written("--runner=FlinkRunner", "--parallelism=32");
+
+    assertThat(
+        config.get(NettyShuffleEnvironmentOptions.NETWORK_SORT_SHUFFLE_MIN_PARALLELISM),
+        is(Integer.MAX_VALUE));
+    assertThat(config.get(TaskManagerOptions.MANAGED_MEMORY_SIZE), is(MemorySize.ofMebiBytes(512)));
+    assertThat(config.contains(TaskManagerOptions.NETWORK_MEMORY_MIN), is(false));
+  }
+
+  @Test
+  void withoutAParallelismTheCoresCount() throws Exception {
+    Configuration config = written("--runner=FlinkRunner");
+
+    boolean fewCores =
+        Runtime.getRuntime().availableProcessors()
+            <= EmbeddedFlinkConfig.FIXED_MEMORY_MAX_PARALLELISM;
+    assertThat(config.contains(TaskManagerOptions.NETWORK_MEMORY_MIN), is(fewCores));
+    assertThat(config.contains(TaskManagerOptions.MANAGED_MEMORY_SIZE), is(!fewCores));
+  }
+}
