@@ -18,6 +18,9 @@ import org.apache.beam.sdk.util.VarInt;
 final class DnsEventWire {
   private DnsEventWire() {}
 
+  /** Section by ordinal; {@code values()} copies its array at every call, once per record read. */
+  private static final DnsEventRecord.Section[] SECTIONS = DnsEventRecord.Section.values();
+
   static void write(DnsEvent e, DnsNameTable names, OutputStream out) throws IOException {
     VarInt.encode(e.order().timestampMicros(), out);
     VarInt.encode(e.order().recordOffset(), out);
@@ -65,10 +68,10 @@ final class DnsEventWire {
     List<DnsEventRecord> records = new ArrayList<>(Math.min(n, 1024));
     for (int i = 0; i < n; i++) {
       int sectionIndex = readByte(in);
-      if (sectionIndex >= DnsEventRecord.Section.values().length) {
+      if (sectionIndex >= SECTIONS.length) {
         throw new CoderException("bad record section " + sectionIndex);
       }
-      DnsEventRecord.Section section = DnsEventRecord.Section.values()[sectionIndex];
+      DnsEventRecord.Section section = SECTIONS[sectionIndex];
       int type = VarInt.decodeInt(in);
       DnsName owner = DnsNameTable.name(names, VarInt.decodeInt(in));
       if (type == DnsRecord.A) {

@@ -3,10 +3,8 @@ package dev.connbal.transforms;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
@@ -26,10 +24,10 @@ final class RunDnsTimelineFn
   @ProcessElement
   public void process(
       @Element KV<Integer, Iterable<DnsPartial>> partials, MultiOutputReceiver out)
-      throws IOException {
+      throws IOException, InterruptedException {
     // Each partial is sorted: merging them one event at a time keeps one decoded event and one
-    // read buffer per partial in memory, however many events the run has; the encoded partials
-    // wait in a spill file.
+    // read buffer per partial in memory (and a few batches of merged events), however many events
+    // the run has; the encoded partials wait in a spill file.
     RunReport decoding = RunReport.empty();
     DnsTimeline timeline = new DnsTimeline();
     try (SpilledPartials spilled =
@@ -38,14 +36,11 @@ final class RunDnsTimelineFn
         decoding = decoding.plus(partial.report());
         spilled.add(partial);
       }
-      PriorityQueue<Head> heads = new PriorityQueue<>();
-      for (Iterator<DnsEvent> events : spilled.events(new DnsNameTable.Interner())) {
-        Head.offer(events, heads);
-      }
-      while (!heads.isEmpty()) {
-        Head head = heads.poll();
-        timeline.accept(head.event);
-        Head.offer(head.rest, heads);
+      try (MergedEvents events =
+          MergedEvents.start(spilled.events(new DnsNameTable.Interner()))) {
+        while (events.hasNext()) {
+          timeline.accept(events.next());
+        }
       }
     }
     List<BackendFacts> backends = timeline.backends();
@@ -64,27 +59,5 @@ final class RunDnsTimelineFn
     ConnBalMetrics.RESPONSES_MATCHED.inc(timeline.matchedResponses());
     ConnBalMetrics.RESPONSES_WITHOUT_QUERY.inc(timeline.unmatchedResponses());
     ConnBalMetrics.BACKENDS.inc(backends.size());
-  }
-
-  /** The next event of one partial, and the partial's events after it. */
-  private static final class Head implements Comparable<Head> {
-    final DnsEvent event;
-    final Iterator<DnsEvent> rest;
-
-    private Head(DnsEvent event, Iterator<DnsEvent> rest) {
-      this.event = event;
-      this.rest = rest;
-    }
-
-    static void offer(Iterator<DnsEvent> events, PriorityQueue<Head> heads) {
-      if (events.hasNext()) {
-        heads.add(new Head(events.next(), events));
-      }
-    }
-
-    @Override
-    public int compareTo(Head o) {
-      return event.order().compareTo(o.event.order());
-    }
   }
 }
