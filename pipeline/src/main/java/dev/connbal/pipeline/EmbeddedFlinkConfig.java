@@ -16,7 +16,7 @@ import org.apache.beam.runners.flink.FlinkRunner;
  * names one with {@code --flinkConfDir} or {@code FLINK_CONF_DIR}. A session cluster keeps its own
  * configuration.
  *
- * <p>Three settings (bench/RESULTS.md, "Embedded Flink's configuration"):
+ * <p>Three settings (bench/RESULTS.md, "Embedded Flink gets connbal's configuration"):
  *
  * <ul>
  *   <li>Blocking exchanges use Flink's hash shuffle (a file per producer, a region of it per
