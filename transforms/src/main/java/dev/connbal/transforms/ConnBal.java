@@ -52,10 +52,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Pass 1 reads the captures (see docs/ARCHITECTURE.md): it keeps the DNS messages, which run in
  * timeline order through the query matching and backend rules, and in the default mode every
- * opening SYN with its time, batched by shard of destinations; once the timeline has made the
- * backend table (a side input), each shard's SYNs are counted against it. The all-streams mode
- * needs every packet of the streams between known pairs, so it reads the captures a second time,
- * against the finished table. Reads decode frames in place ({@link SnoopIO#parseFiles}): what
+ * opening SYN with its time, batched by shard of (client, server) pairs; each shard's SYNs meet
+ * the DNS facts of its pairs in the join, which counts them. The all-streams mode needs every
+ * packet of the streams between known pairs, so it reads the captures a second time, against the
+ * finished backend table (a side input). Reads decode frames in place ({@link SnoopIO#parseFiles}): what
  * leaves a range of a capture is a few aggregates (DNS events, SYN batches per shard, stream
  * fragments), never one element per packet.
  *
@@ -64,11 +64,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * group is aggregated per fine key in memory: the number of shuffle keys stays at most the shard
  * count ({@link Analyze#withShardCount}) whatever the capture (the Direct runner pays milliseconds
  * per key), and a group holds only its share of the keys. Connections are counted, never listed:
- * each shard emits its counts per (client, backend, port) and the join adds them up.
+ * per (client, backend, port).
  *
  * <p>No side input of the analysis is ever empty, and nothing relies on a default value: the
- * timeline always gets one partial without events (so the backend table always has its one
- * element) and the document always gets one batch without rows (instead of {@code
+ * timeline always gets one partial without events (so the backend table of the all-streams mode
+ * always has its one element) and the document always gets one batch without rows (instead of {@code
  * Combine.globally}'s default, which reads the combined value through a side input). Beam 2.62's
  * Direct runner learns that an empty side input is ready from a watermark callback that does not
  * wake its executor: when the callback came after the executor had gone quiescent, the element
@@ -192,21 +192,12 @@ public final class ConnBal {
           timeline
               .get(RunDnsTimelineFn.FACTS)
               .setCoder(KvCoder.of(VarLongCoder.of(), BackendFactsCoder.of()));
-      PCollectionView<BackendTable> backendTable =
-          timeline
-              .get(RunDnsTimelineFn.TABLE)
-              .setCoder(BackendTableCoder.of())
-              .apply("BackendTable", View.asSingleton());
+      PCollection<BackendTable> table =
+          timeline.get(RunDnsTimelineFn.TABLE).setCoder(BackendTableCoder.of());
 
-      // Partial counts per (client, backend, port), one per shard that saw the port; the join
-      // adds them up.
-      PCollection<KV<BackendPort, Long>> conns =
-          (allStreams()
-                  ? countStreams(files, backendTable, shards)
-                  : countAttempts(synBatches, backendTable))
-              .setCoder(KvCoder.of(BackendPortCoder.of(), VarLongCoder.of()));
-
-      // The join, per shard of (client, backend) pairs, and the document.
+      // The join, per shard of (client, backend) pairs, of the DNS facts with the default mode's
+      // SYN batches (counted in the join, so that the SYNs wait for nothing but the facts) or
+      // the all-streams mode's stream counts; then the document.
       PCollection<KV<Integer, BackendFacts>> factsByShard =
           facts
               .apply(
@@ -214,26 +205,23 @@ public final class ConnBal {
                   MapElements.into(
                           TypeDescriptors.kvs(
                               TypeDescriptors.integers(), TypeDescriptor.of(BackendFacts.class)))
-                      .via(f -> KV.of(shards.of(f.getKey(), 0), f.getValue())))
+                      .via(f -> KV.of(shards.ofPair(f.getKey()), f.getValue())))
               .setCoder(KvCoder.of(VarIntCoder.of(), BackendFactsCoder.of()));
-      PCollection<KV<Integer, KV<BackendPort, Long>>> connsByShard =
-          conns
-              .apply(
-                  "ShardConns",
-                  MapElements.into(
-                          TypeDescriptors.kvs(
-                              TypeDescriptors.integers(),
-                              TypeDescriptors.kvs(
-                                  TypeDescriptor.of(BackendPort.class), TypeDescriptors.longs())))
-                      .via(c -> KV.of(shards.of(c.getKey().pair(), 0), c)))
-              .setCoder(
-                  KvCoder.of(
-                      VarIntCoder.of(), KvCoder.of(BackendPortCoder.of(), VarLongCoder.of())));
+      KeyedPCollectionTuple<Integer> join =
+          KeyedPCollectionTuple.of(JoinRowsFn.FACTS, factsByShard);
+      JoinRowsFn joinRows;
+      if (allStreams()) {
+        PCollectionView<BackendTable> backendTable =
+            table.apply("BackendTable", View.asSingleton());
+        join = join.and(JoinRowsFn.PORT_CONNS, countStreams(files, backendTable, shards));
+        joinRows = JoinRowsFn.addingCounts();
+      } else {
+        join = join.and(JoinRowsFn.SYNS, synBatches);
+        joinRows = JoinRowsFn.countingAttempts();
+      }
       PCollection<List<TsvRow>> rows =
-          KeyedPCollectionTuple.of(JoinRowsFn.FACTS, factsByShard)
-              .and(JoinRowsFn.PORT_CONNS, connsByShard)
-              .apply("JoinFactsAndConns", CoGroupByKey.create())
-              .apply("Rows", ParDo.of(new JoinRowsFn()))
+          join.apply("JoinFactsAndConns", CoGroupByKey.create())
+              .apply("Rows", ParDo.of(joinRows))
               .setCoder(ListCoder.of(TsvRowCoder.of()));
       // One empty batch more, so that there is a document when no shard has a row without
       // Combine's default value: see the class comment.
@@ -269,21 +257,11 @@ public final class ConnBal {
       return desiredSplitSize() == null ? read : read.withDesiredSplitSize(desiredSplitSize());
     }
 
-    /** Default mode: the SYN batches of pass 1, per shard, counted against the backend table. */
-    private static PCollection<KV<BackendPort, Long>> countAttempts(
-        PCollection<KV<Integer, SynBatch>> synBatches, PCollectionView<BackendTable> backendTable) {
-      return synBatches
-          .apply("GroupAttemptsByShard", GroupByKey.create())
-          .apply(
-              "CountAttempts",
-              ParDo.of(new CountAttemptsFn(backendTable)).withSideInputs(backendTable));
-    }
-
     /**
      * All-streams mode: pass 2 reads TCP between the (client, backend) pairs of the finished
-     * backend table, per shard of 4-tuples.
+     * backend table, counted per shard of 4-tuples; the counts leave keyed by the join's shard.
      */
-    private PCollection<KV<BackendPort, Long>> countStreams(
+    private PCollection<KV<Integer, KV<BackendPort, Long>>> countStreams(
         PCollection<FileIO.ReadableFile> files,
         PCollectionView<BackendTable> backendTable,
         Shards shards) {
@@ -295,7 +273,18 @@ public final class ConnBal {
           .apply("ReadCapturesForTcp", parse(new StreamFragmentsParser(backendTable, shards)))
           .outputs()
           .apply("GroupStreamsByShard", GroupByKey.create())
-          .apply("CountStreams", ParDo.of(new CountStreamsFn()));
+          .apply("CountStreams", ParDo.of(new CountStreamsFn()))
+          .setCoder(KvCoder.of(BackendPortCoder.of(), VarLongCoder.of()))
+          .apply(
+              "ShardConns",
+              MapElements.into(
+                      TypeDescriptors.kvs(
+                          TypeDescriptors.integers(),
+                          TypeDescriptors.kvs(
+                              TypeDescriptor.of(BackendPort.class), TypeDescriptors.longs())))
+                  .via(c -> KV.of(shards.ofPair(c.getKey().pair()), c)))
+          .setCoder(
+              KvCoder.of(VarIntCoder.of(), KvCoder.of(BackendPortCoder.of(), VarLongCoder.of())));
     }
 
     private static PCollection<RunReport> report(

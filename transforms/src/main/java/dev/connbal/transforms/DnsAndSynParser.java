@@ -22,14 +22,14 @@ import org.apache.beam.sdk.values.TupleTag;
  * Pass 1: decodes every record of a range as it is read and keeps the DNS queries and responses
  * SEMANTICS.md's events define, each with its place on the timeline, and in the default mode also
  * every opening SYN (SYN without ACK, FIN or RST) with its time: the backends are not known yet, so
- * the SYNs to every server are kept, and the count after the timeline picks those to backends
- * ({@link CountAttemptsFn}). Each capture is then read once; the all-streams mode, which needs
+ * the SYNs to every server are kept, and the join after the timeline counts those to backends
+ * ({@link AttemptCounts}). Each capture is then read once; the all-streams mode, which needs
  * more than SYNs, reads TCP in a second pass against the finished backend table.
  *
  * <p>The main output is a {@link DnsPartial} with a range's events and its part of the {@link
  * RunReport} (packets, bytes, skipped frames, malformed DNS), or several when it holds more than
  * {@value #MAX_EVENTS_PER_PARTIAL} events; the additional output {@link #SYNS} a {@code KV<shard,
- * SynBatch>} per shard of destinations the range has SYNs for, output early every {@value
+ * SynBatch>} per shard of (client, server) pairs the range has SYNs for, output early every {@value
  * #MAX_SYNS_PER_FLUSH} SYNs. So no element grows with the split size.
  */
 final class DnsAndSynParser extends SnoopRecordParser<DnsPartial> {

@@ -37,6 +37,14 @@ final class Shards implements Serializable {
     return (int) Long.remainderUnsigned(mix(mix(a) ^ b), count);
   }
 
+  /**
+   * The shard of a (client, backend) pair ({@link ClientBackend}), whatever the port: where its
+   * DNS facts, its SYNs and its connection counts meet for the join.
+   */
+  int ofPair(long pair) {
+    return of(pair, 0);
+  }
+
   int of(FourTuple t) {
     return of(ClientBackend.of(t.lowIp(), t.highIp()), ((long) t.lowPort() << 16) | t.highPort());
   }

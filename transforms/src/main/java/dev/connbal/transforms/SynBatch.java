@@ -5,12 +5,12 @@ import java.util.function.Consumer;
 import org.apache.beam.sdk.values.KV;
 
 /**
- * Opening SYNs (SYN without ACK, FIN or RST) that one range of a capture read, to the
- * destinations of one shard: per SYN its (client, server) pair, server port, attempt (client port
- * and initial sequence number, the same for a retransmission) and time, in read order. Pass 1
+ * Opening SYNs (SYN without ACK, FIN or RST) that one range of a capture read, of the (client,
+ * server) pairs of one shard: per SYN its pair, server port, attempt (client port and initial
+ * sequence number, the same for a retransmission) and time, in read order. Pass 1
  * reads them before any backend is known, so the servers are every server a client opened a
- * connection to; the count after the timeline keeps those that are the client's DNS backends
- * ({@link CountAttemptsFn}). What crosses the shuffle is one batch per (range, shard), not one
+ * connection to; the join after the timeline keeps those that are the client's DNS backends
+ * ({@link AttemptCounts}). What crosses the shuffle is one batch per (range, shard), not one
  * element per SYN or destination.
  *
  * <p>The SYNs are parallel arrays of primitives, so that collecting one in the reading loop is a
@@ -127,14 +127,14 @@ final class SynBatch {
     }
 
     /**
-     * Outputs what was added, one batch per shard of destinations (each in the order added), and
-     * starts empty again.
+     * Outputs what was added, one batch per shard of (client, server) pairs ({@link
+     * Shards#ofPair}, each in the order added), and starts empty again.
      */
     void drainTo(Shards shards, Consumer<KV<Integer, SynBatch>> output) {
       int[] shardOf = new int[size];
       int[] perShard = new int[shards.count()];
       for (int i = 0; i < size; i++) {
-        shardOf[i] = shards.of(pairs[i], portAttempts[i] >>> 48);
+        shardOf[i] = shards.ofPair(pairs[i]);
         perShard[shardOf[i]]++;
       }
       long[][] shardPairs = new long[perShard.length][];

@@ -47,7 +47,7 @@ class SynBatchTest {
       assertThat("one batch per shard", shardsSeen.add(kv.getKey()), is(true));
       SynBatch batch = kv.getValue();
       for (int i = 0; i < batch.size(); i++) {
-        assertThat(kv.getKey(), equalTo(shards.of(batch.pair(i), batch.port(i))));
+        assertThat(kv.getKey(), equalTo(shards.ofPair(batch.pair(i))));
         drained.add(
             syn(
                 ClientBackend.client(batch.pair(i)),
