@@ -55,9 +55,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * opening SYN with its time, batched by shard of (client, server) pairs; each shard's SYNs meet
  * the DNS facts of its pairs in the join, which counts them. The all-streams mode needs every
  * packet of the streams between known pairs, so it reads the captures a second time, against the
- * finished backend table (a side input). Reads decode frames in place ({@link SnoopIO#parseFiles}): what
- * leaves a range of a capture is a few aggregates (DNS events, SYN batches per shard, stream
- * fragments), never one element per packet.
+ * finished backend table (a side input). Reads decode frames in place ({@link
+ * SnoopIO#parseFiles}): what leaves a range of a capture is a few aggregates (DNS events, SYN
+ * batches per shard, stream fragments), never one element per packet.
  *
  * <p>Shuffles that would be keyed by something as fine as a connection attempt, a 4-tuple or a
  * (client, backend) pair are keyed by a shard of it instead ({@link Shards}), and each shard's
@@ -68,12 +68,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>No side input of the analysis is ever empty, and nothing relies on a default value: the
  * timeline always gets one partial without events (so the backend table of the all-streams mode
- * always has its one element) and the document always gets one batch without rows (instead of {@code
- * Combine.globally}'s default, which reads the combined value through a side input). Beam 2.62's
- * Direct runner learns that an empty side input is ready from a watermark callback that does not
- * wake its executor: when the callback came after the executor had gone quiescent, the element
- * waiting for the side input was never retried and the run spun forever (caught, with the
- * runner's watermark state, in a run of a capture without backends on a loaded machine).
+ * always has its one element) and the document always gets one batch without rows (instead of
+ * {@code Combine.globally}'s default, which reads the combined value through a side input). Beam
+ * 2.62's Direct runner learns that an empty side input is ready from a watermark callback that
+ * does not wake its executor: when the callback came after the executor had gone quiescent, the
+ * element waiting for the side input was never retried and the run spun forever (caught, with
+ * the runner's watermark state, in a run of a capture without backends on a loaded machine).
  */
 public final class ConnBal {
   private ConnBal() {}

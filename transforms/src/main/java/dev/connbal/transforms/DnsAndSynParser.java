@@ -29,8 +29,8 @@ import org.apache.beam.sdk.values.TupleTag;
  * <p>The main output is a {@link DnsPartial} with a range's events and its part of the {@link
  * RunReport} (packets, bytes, skipped frames, malformed DNS), or several when it holds more than
  * {@value #MAX_EVENTS_PER_PARTIAL} events; the additional output {@link #SYNS} a {@code KV<shard,
- * SynBatch>} per shard of (client, server) pairs the range has SYNs for, output early every {@value
- * #MAX_SYNS_PER_FLUSH} SYNs. So no element grows with the split size.
+ * SynBatch>} per shard of (client, server) pairs the range has SYNs for, output early every
+ * {@value #MAX_SYNS_PER_FLUSH} SYNs. So no element grows with the split size.
  */
 final class DnsAndSynParser extends SnoopRecordParser<DnsPartial> {
   private static final long serialVersionUID = 1L;
