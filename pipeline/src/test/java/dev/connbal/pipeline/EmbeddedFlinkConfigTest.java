@@ -60,13 +60,18 @@ class EmbeddedFlinkConfigTest {
     return GlobalConfiguration.loadConfiguration(confDir);
   }
 
+  /** The sort shuffle starts at no parallelism, so every blocking exchange is hash-shuffled. */
+  private static void assertHashShuffle(Configuration config) {
+    assertThat(
+        config.get(NettyShuffleEnvironmentOptions.NETWORK_SORT_SHUFFLE_MIN_PARALLELISM),
+        is(Integer.MAX_VALUE));
+  }
+
   @Test
   void atLowParallelismTheHashShuffleAndHalfTheNetworkMemory() throws Exception {
     Configuration config = written("--runner=FlinkRunner", "--parallelism=2");
 
-    assertThat(
-        config.get(NettyShuffleEnvironmentOptions.NETWORK_SORT_SHUFFLE_MIN_PARALLELISM),
-        is(Integer.MAX_VALUE));
+    assertHashShuffle(config);
     assertThat(config.get(TaskManagerOptions.NETWORK_MEMORY_MIN), is(MemorySize.ofMebiBytes(32)));
     assertThat(config.get(TaskManagerOptions.NETWORK_MEMORY_MAX), is(MemorySize.ofMebiBytes(32)));
     assertThat(config.contains(TaskManagerOptions.MANAGED_MEMORY_SIZE), is(false));
@@ -76,9 +81,7 @@ class EmbeddedFlinkConfigTest {
   void atHighParallelismManagedMemoryGrowsWithIt() throws Exception {
     Configuration config = written("--runner=FlinkRunner", "--parallelism=32");
 
-    assertThat(
-        config.get(NettyShuffleEnvironmentOptions.NETWORK_SORT_SHUFFLE_MIN_PARALLELISM),
-        is(Integer.MAX_VALUE));
+    assertHashShuffle(config);
     assertThat(config.get(TaskManagerOptions.MANAGED_MEMORY_SIZE), is(MemorySize.ofMebiBytes(512)));
     assertThat(config.contains(TaskManagerOptions.NETWORK_MEMORY_MIN), is(false));
   }

@@ -64,6 +64,15 @@ final class BackendTable {
     return new BackendTable(Map.copyOf(firstSeenByPair));
   }
 
+  /** The table of the backends' first appearances that {@code facts} hold. */
+  static BackendTable ofFacts(Iterable<BackendFacts> facts) {
+    Map<Long, Long> firstSeenByPair = new HashMap<>();
+    for (BackendFacts f : facts) {
+      firstSeenByPair.put(f.pair(), f.firstSeenMicros());
+    }
+    return of(firstSeenByPair);
+  }
+
   boolean isEmpty() {
     return firstSeenByPair.isEmpty();
   }

@@ -54,12 +54,8 @@ final class JoinRowsFn extends DoFn<KV<Integer, CoGbkResult>, List<TsvRow>> {
     shard.getValue().getAll(FACTS).forEach(facts::add);
     Map<Long, SortedMap<Integer, Long>> connsByPair = new HashMap<>();
     if (countsAttempts) {
-      Map<Long, Long> firstSeen = new HashMap<>();
-      for (BackendFacts f : facts) {
-        firstSeen.put(f.pair(), f.firstSeenMicros());
-      }
       Map<BackendPort, Long> attempts =
-          AttemptCounts.count(shard.getValue().getAll(SYNS), BackendTable.of(firstSeen));
+          AttemptCounts.count(shard.getValue().getAll(SYNS), BackendTable.ofFacts(facts));
       attempts.forEach((destination, n) -> add(connsByPair, destination, n));
       ConnBalMetrics.CONNECTIONS.inc(attempts.values().stream().mapToLong(Long::longValue).sum());
     } else {

@@ -2,9 +2,7 @@ package dev.connbal.transforms;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
@@ -44,12 +42,10 @@ final class RunDnsTimelineFn
       }
     }
     List<BackendFacts> backends = timeline.backends();
-    Map<Long, Long> firstSeenByPair = new HashMap<>();
     for (BackendFacts f : backends) {
       out.get(FACTS).output(KV.of(f.pair(), f));
-      firstSeenByPair.put(f.pair(), f.firstSeenMicros());
     }
-    out.get(TABLE).output(BackendTable.of(firstSeenByPair));
+    out.get(TABLE).output(BackendTable.ofFacts(backends));
     out.get(REPORT)
         .output(
             decoding.plus(

@@ -3,9 +3,12 @@ package dev.connbal.transforms;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.connbal.transforms.decode.DnsName;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** The table's own index agrees with its entries for every pair, present or not. */
@@ -39,5 +42,19 @@ class BackendTableTest {
     BackendTable table = BackendTable.of(Map.of(0L, 0L));
     assertThat(table.firstSeenOrAbsent(0L), equalTo(0L));
     assertThat(table.firstSeenOrAbsent(1L), equalTo(BackendTable.ABSENT));
+  }
+
+  @Test
+  void factsGiveEachPairItsFirstAppearance() {
+    DnsName name = DnsName.fromPresentation("api.example.");
+    BackendTable table =
+        BackendTable.ofFacts(
+            List.of(
+                new BackendFacts(1, 2, 500L, name, 3, new TreeMap<>()),
+                new BackendFacts(1, 3, 0L, name, 1, new TreeMap<>())));
+    assertThat(table.firstSeenOrAbsent(ClientBackend.of(1, 2)), equalTo(500L));
+    assertThat(table.firstSeenOrAbsent(ClientBackend.of(1, 3)), equalTo(0L));
+    assertThat(table.firstSeenOrAbsent(ClientBackend.of(2, 1)), equalTo(BackendTable.ABSENT));
+    assertThat(BackendTable.ofFacts(List.of()).isEmpty(), equalTo(true));
   }
 }
