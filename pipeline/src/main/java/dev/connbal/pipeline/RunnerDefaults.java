@@ -9,8 +9,8 @@ import org.apache.beam.runners.flink.FlinkRunner;
 /**
  * connbal's runner defaults. Which runner: the Direct runner, unless the input is larger than
  * {@link #DIRECT_RUNNER_MAX_INPUT_BYTES}, then embedded Flink (bench/RESULTS.md: on 1 GiB the
- * Direct runner takes 5.0 s against Flink's 7.3 s, on 4 GiB 12.7 s against 11.3 s, on 8 GiB 30.0 s
- * against 16.7 s, and its memory grows with the input, to 1.05 GB of RSS on 8 GiB, where embedded
+ * Direct runner takes 5.2 s against Flink's 6.8 s, on 4 GiB 13.1 s against 12.5 s, on 8 GiB 30.8 s
+ * against 18.7 s, and its memory grows with the input, to 1.05 GB of RSS on 8 GiB, where embedded
  * Flink stays near 475 MiB); the Direct runner stays the default below that because it starts
  * faster and reports progress while it runs. The Direct runner's immutability and encodability
  * checks copy every element and are for testing DoFns, not for analysing captures, so they are off,
