@@ -168,7 +168,7 @@ public final class ConnBal {
     public ConnBalResult expand(PCollection<FileIO.ReadableFile> files) {
       Shards shards = new Shards(shardCount());
       // Pass 1: DNS events, one timeline, the backends; in the default mode also every opening
-      // SYN, batched by shard of destinations.
+      // SYN, batched by shard of (client, server) pairs, as the join groups the DNS facts.
       SnoopParseResult<DnsPartial> pass1 =
           files.apply(
               "ReadCaptures",

@@ -102,7 +102,9 @@ final class SynBatch {
     return s.append('}').toString();
   }
 
-  /** Collects a range's SYNs and hands them out as one batch per shard of destinations. */
+  /**
+   * Collects a range's SYNs and hands them out as one batch per shard of (client, server) pairs.
+   */
   static final class Collector {
     private long[] pairs = new long[64];
     private long[] portAttempts = new long[64];
