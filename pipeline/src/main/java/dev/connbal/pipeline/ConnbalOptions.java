@@ -1,5 +1,6 @@
 package dev.connbal.pipeline;
 
+import dev.connbal.transforms.ConnBal;
 import dev.connbal.transforms.IpFormat;
 import java.util.List;
 import org.apache.beam.sdk.options.Default;
@@ -52,6 +53,14 @@ public interface ConnbalOptions extends PipelineOptions {
   int getShardCount();
 
   void setShardCount(int value);
+
+  @Description(
+      "How many shards of clients the DNS timeline runs in; the output does not depend on it."
+          + " Default: 64, or one per worker thread on the Direct runner.")
+  @Default.Integer(ConnBal.DEFAULT_TIMELINE_SHARD_COUNT)
+  int getTimelineShards();
+
+  void setTimelineShards(int value);
 
   @Description("How IPv4 addresses print: PADDED (010.000.001.002, sorts with sort -n) or PLAIN.")
   @Default.Enum("PADDED")

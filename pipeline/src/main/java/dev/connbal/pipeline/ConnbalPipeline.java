@@ -45,6 +45,7 @@ final class ConnbalPipeline {
             .withAllStreams(options.getAllStreams())
             .withIpFormat(options.getIpFormat())
             .withShardCount(options.getShardCount())
+            .withTimelineShardCount(options.getTimelineShards())
             .withDesiredSplitSize(options.getSplitSize());
     if (options.getNameFilter() != null) {
       analyze = analyze.withNameFilter(options.getNameFilter());

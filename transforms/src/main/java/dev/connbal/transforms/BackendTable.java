@@ -73,6 +73,15 @@ final class BackendTable {
     return of(firstSeenByPair);
   }
 
+  /** The table of every entry of {@code tables}, which hold different pairs. */
+  static BackendTable union(Iterable<BackendTable> tables) {
+    Map<Long, Long> firstSeenByPair = new HashMap<>();
+    for (BackendTable t : tables) {
+      firstSeenByPair.putAll(t.firstSeenByPair);
+    }
+    return of(firstSeenByPair);
+  }
+
   boolean isEmpty() {
     return firstSeenByPair.isEmpty();
   }

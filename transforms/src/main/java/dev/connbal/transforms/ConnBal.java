@@ -7,7 +7,12 @@ import dev.connbal.snoop.SnoopIO;
 import dev.connbal.snoop.SnoopParseResult;
 import dev.connbal.snoop.SnoopReadError;
 import dev.connbal.snoop.SnoopRecordParser;
+import dev.connbal.transforms.decode.DnsName;
+import dev.connbal.transforms.decode.DnsNameCoder;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -51,7 +56,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * }</pre>
  *
  * <p>Pass 1 reads the captures (see docs/ARCHITECTURE.md): it keeps the DNS messages, which run in
- * timeline order through the query matching and backend rules, and in the default mode every
+ * timeline order through the query matching and backend rules, one timeline per shard of clients
+ * after a learning pass over the few events of SRV names has made the run's SRV knowledge (the
+ * one thing clients share), and in the default mode every
  * opening SYN with its time, batched by shard of (client, server) pairs; each shard's SYNs meet
  * the DNS facts of its pairs in the join, which counts them. The all-streams mode needs every
  * packet of the streams between known pairs, so it reads the captures a second time, against the
@@ -78,6 +85,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class ConnBal {
   private ConnBal() {}
 
+  /** The DNS timeline's shards of clients unless {@link Analyze#withTimelineShardCount} is used. */
+  public static final int DEFAULT_TIMELINE_SHARD_COUNT = Shards.DEFAULT_TIMELINE_COUNT;
+
   /**
    * How many times the analysis reads each capture: once, or twice in the all-streams mode (-a),
    * whose second pass reads TCP against the finished backend table.
@@ -92,6 +102,7 @@ public final class ConnBal {
         .setAllStreams(false)
         .setIpFormat(IpFormat.PADDED)
         .setShardCount(Shards.DEFAULT_COUNT)
+        .setTimelineShardCount(Shards.DEFAULT_TIMELINE_COUNT)
         .build();
   }
 
@@ -108,6 +119,8 @@ public final class ConnBal {
     abstract @Nullable Long desiredSplitSize();
 
     abstract int shardCount();
+
+    abstract int timelineShardCount();
 
     abstract Builder toBuilder();
 
@@ -151,6 +164,18 @@ public final class ConnBal {
       return toBuilder().setShardCount(count).build();
     }
 
+    /**
+     * How many shards of clients the DNS timeline runs in (default {@value
+     * Shards#DEFAULT_TIMELINE_COUNT}); the output does not depend on it. With one, a single
+     * timeline sees every DNS event and learns SRV answers as it goes; with more, each sees its
+     * clients' events (on a cluster, no task has more than its share), after a learning pass over
+     * the few events of SRV names.
+     */
+    public Analyze withTimelineShardCount(int count) {
+      checkArgument(count >= 1, "timeline shard count must be at least 1, got %s", count);
+      return toBuilder().setTimelineShardCount(count).build();
+    }
+
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
@@ -159,6 +184,9 @@ public final class ConnBal {
           .addIfNotNull(DisplayData.item("nameFilter", nameFilter()).withLabel("Query name filter"))
           .add(DisplayData.item("ipFormat", ipFormat().name()).withLabel("IP address format"))
           .add(DisplayData.item("shardCount", shardCount()).withLabel("Shuffle keys"))
+          .add(
+              DisplayData.item("timelineShardCount", timelineShardCount())
+                  .withLabel("DNS timeline shards"))
           .addIfNotNull(
               DisplayData.item("desiredSplitSize", desiredSplitSize())
                   .withLabel("Desired split size (bytes)"));
@@ -167,24 +195,40 @@ public final class ConnBal {
     @Override
     public ConnBalResult expand(PCollection<FileIO.ReadableFile> files) {
       Shards shards = new Shards(shardCount());
-      // Pass 1: DNS events, one timeline, the backends; in the default mode also every opening
-      // SYN, batched by shard of (client, server) pairs, as the join groups the DNS facts.
-      SnoopParseResult<DnsPartial> pass1 =
+      // Pass 1: DNS events by client shard; in the default mode also every opening SYN, batched
+      // by shard of (client, server) pairs, as the join groups the DNS facts.
+      SnoopParseResult<KV<Integer, DnsPartial>> pass1 =
           files.apply(
               "ReadCaptures",
-              parse(new DnsAndSynParser(nameFilter(), allStreams() ? null : shards)));
-      PCollection<DnsPartial> dnsPartials = pass1.outputs();
+              parse(
+                  new DnsAndSynParser(
+                      nameFilter(),
+                      allStreams() ? null : shards,
+                      new Shards(timelineShardCount()))));
+      PCollection<KV<Integer, DnsPartial>> dnsPartials = pass1.outputs();
+      PCollection<KV<Integer, DnsPartial>> srvPartials = pass1.output(DnsAndSynParser.SRV_EVENTS);
       PCollection<KV<Integer, SynBatch>> synBatches = pass1.output(DnsAndSynParser.SYNS);
-      // One empty partial more, so that the timeline runs and the backend table has its one
-      // element even when no range was read (files that are all empty): see the class comment.
+      // One timeline per client shard, which takes the run's SRV knowledge from a learning pass
+      // when there are several. One empty partial more, so that shard 0's timeline runs and the
+      // backend table has an element even when no range was read: see the class comment.
+      PCollectionView<SrvKnowledge> srvKnowledge =
+          timelineShardCount() == 1 ? null : learnSrv(pass1, dnsPartials, srvPartials);
+      RunDnsTimelineFn runTimeline = new RunDnsTimelineFn(srvKnowledge);
       PCollectionTuple timeline =
-          withOneMore("NoDnsEvents", dnsPartials, DnsPartial.of(List.of(), RunReport.empty()))
-              .apply("OneTimeline", WithKeys.of(0))
-              .setCoder(KvCoder.of(VarIntCoder.of(), DnsPartialCoder.of()))
-              .apply("GroupDnsEvents", GroupByKey.create())
+          withOneMore(
+                  "NoDnsEvents",
+                  PCollectionList.of(dnsPartials)
+                      .and(srvPartials)
+                      .apply("AllDnsEvents", Flatten.pCollections()),
+                  KV.of(0, DnsPartial.of(List.of(), RunReport.empty())))
+              .apply("GroupDnsEventsByClient", GroupByKey.create())
               .apply(
-                  "RunDnsTimeline",
-                  ParDo.of(new RunDnsTimelineFn())
+                  "RunDnsTimelines",
+                  ParDo.of(runTimeline)
+                      .withSideInputs(
+                          srvKnowledge == null
+                              ? List.<PCollectionView<?>>of()
+                              : List.<PCollectionView<?>>of(srvKnowledge))
                       .withOutputTags(
                           RunDnsTimelineFn.FACTS,
                           TupleTagList.of(RunDnsTimelineFn.REPORT).and(RunDnsTimelineFn.TABLE)));
@@ -193,7 +237,11 @@ public final class ConnBal {
               .get(RunDnsTimelineFn.FACTS)
               .setCoder(KvCoder.of(VarLongCoder.of(), BackendFactsCoder.of()));
       PCollection<BackendTable> table =
-          timeline.get(RunDnsTimelineFn.TABLE).setCoder(BackendTableCoder.of());
+          timeline
+              .get(RunDnsTimelineFn.TABLE)
+              .setCoder(BackendTableCoder.of())
+              .apply("BackendTable", Combine.globally(BackendTable::union).withoutDefaults())
+              .setCoder(BackendTableCoder.of());
 
       // The join, per shard of (client, backend) pairs, of the DNS facts with the default mode's
       // SYN batches (counted in the join, so that the SYNs wait for nothing but the facts) or
@@ -212,7 +260,7 @@ public final class ConnBal {
       JoinRowsFn joinRows;
       if (allStreams()) {
         PCollectionView<BackendTable> backendTable =
-            table.apply("BackendTable", View.asSingleton());
+            table.apply("BackendTableView", View.asSingleton());
         join = join.and(JoinRowsFn.PORT_CONNS, countStreams(files, backendTable, shards));
         joinRows = JoinRowsFn.addingCounts();
       } else {
@@ -249,6 +297,46 @@ public final class ConnBal {
       return PCollectionList.of(one)
           .and(values)
           .apply(name + "AndTheRest", Flatten.pCollections());
+    }
+
+    /**
+     * The learning pass of a timeline split by client: the events of the run's SRV names (those
+     * pass 1 set apart, and those it could not know to, found by the run's list of SRV names),
+     * matched per client shard, teach the SRV knowledge that every shard's timeline consults.
+     */
+    private static PCollectionView<SrvKnowledge> learnSrv(
+        SnoopParseResult<KV<Integer, DnsPartial>> pass1,
+        PCollection<KV<Integer, DnsPartial>> dnsPartials,
+        PCollection<KV<Integer, DnsPartial>> srvPartials) {
+      PCollectionView<List<DnsName>> srvNames =
+          withOneMore("NoSrvNames", pass1.output(DnsAndSynParser.SRV_NAMES), List.<DnsName>of())
+              .apply("SrvNames", Combine.globally(Analyze::distinctNames).withoutDefaults())
+              .setCoder(ListCoder.of(DnsNameCoder.of()))
+              .apply("SrvNamesView", View.asSingleton());
+      PCollection<KV<Integer, DnsPartial>> moreSrvPartials =
+          dnsPartials
+              .apply(
+                  "FindSrvEvents",
+                  ParDo.of(new FilterSrvEventsFn(srvNames)).withSideInputs(srvNames))
+              .setCoder(DnsAndSynParser.partialsCoder());
+      PCollection<SrvKnowledge> learnt =
+          PCollectionList.of(srvPartials)
+              .and(moreSrvPartials)
+              .apply("AllSrvEvents", Flatten.pCollections())
+              .apply("GroupSrvEventsByClient", GroupByKey.create())
+              .apply("LearnSrv", ParDo.of(new LearnSrvFn()))
+              .setCoder(SrvKnowledgeCoder.of());
+      return withOneMore("NoSrvKnowledge", learnt, new SrvKnowledge())
+          .apply("SrvKnowledge", Combine.globally(SrvKnowledge::mergeAll).withoutDefaults())
+          .setCoder(SrvKnowledgeCoder.of())
+          .apply("SrvKnowledgeView", View.asSingleton());
+    }
+
+    /** The distinct names of {@code lists}. */
+    private static List<DnsName> distinctNames(Iterable<List<DnsName>> lists) {
+      Set<DnsName> names = new LinkedHashSet<>();
+      lists.forEach(names::addAll);
+      return new ArrayList<>(names);
     }
 
     /** Reads the captures through {@code parser}, with the analysis' split size. */
@@ -338,6 +426,8 @@ public final class ConnBal {
       abstract Builder setDesiredSplitSize(Long bytes);
 
       abstract Builder setShardCount(int count);
+
+      abstract Builder setTimelineShardCount(int count);
 
       abstract Analyze build();
     }

@@ -8,12 +8,18 @@ import dev.connbal.transforms.decode.DnsMessage;
 import dev.connbal.transforms.decode.DnsRecord;
 import dev.connbal.transforms.decode.FrameDecoder;
 import dev.connbal.transforms.decode.FrameVisitor;
+import dev.connbal.transforms.decode.DnsName;
+import dev.connbal.transforms.decode.DnsNameCoder;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
@@ -26,17 +32,27 @@ import org.apache.beam.sdk.values.TupleTag;
  * ({@link AttemptCounts}). Each capture is then read once; the all-streams mode, which needs
  * more than SYNs, reads TCP in a second pass against the finished backend table.
  *
- * <p>The main output is a {@link DnsPartial} with a range's events and its part of the {@link
- * RunReport} (packets, bytes, skipped frames, malformed DNS), or several when it holds more than
- * {@value #MAX_EVENTS_PER_PARTIAL} events; the additional output {@link #SYNS} a {@code KV<shard,
- * SynBatch>} per shard of (client, server) pairs the range has SYNs for, output early every
- * {@value #MAX_SYNS_PER_FLUSH} SYNs. So no element grows with the split size.
+ * <p>The events leave as {@link DnsPartial}s keyed by the shard of their client (the timeline
+ * runs per client shard), one per shard the range has events of, or more when it holds more than
+ * {@value #MAX_EVENTS_PER_PARTIAL} events; the first carries the range's part of the {@link
+ * RunReport} (packets, bytes, skipped frames, malformed DNS). The events of query names that a
+ * response with SRV answers carries (few) go to {@link #SRV_EVENTS} instead of the main output,
+ * and those names to {@link #SRV_NAMES}: the SRV learning pass reads them ({@link SrvLearner}).
+ * The additional output {@link #SYNS} has a {@code KV<shard, SynBatch>} per shard of (client,
+ * server) pairs the range has SYNs for, output early every {@value #MAX_SYNS_PER_FLUSH} SYNs. So
+ * no element grows with the split size.
  */
-final class DnsAndSynParser extends SnoopRecordParser<DnsPartial> {
+final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPartial>> {
   private static final long serialVersionUID = 1L;
 
   /** The additional output of the SYN batches, by shard. */
   static final TupleTag<KV<Integer, SynBatch>> SYNS = new TupleTag<>("syns") {};
+
+  /** The additional output of the events of names with SRV answers, by client shard. */
+  static final TupleTag<KV<Integer, DnsPartial>> SRV_EVENTS = new TupleTag<>("srvEvents") {};
+
+  /** The additional output of the query names of responses with SRV answers. */
+  static final TupleTag<List<DnsName>> SRV_NAMES = new TupleTag<>("srvNames") {};
 
   static final int MAX_EVENTS_PER_PARTIAL = 10_000;
 
@@ -55,36 +71,48 @@ final class DnsAndSynParser extends SnoopRecordParser<DnsPartial> {
   /** The shards SYN batches are keyed by, or null when SYNs are not collected (-a). */
   private final Shards synShards;
 
+  /** The shards of clients DNS events are keyed by. */
+  private final Shards timelineShards;
+
   /**
-   * A parser of DNS events only ({@code synShards} null) or of DNS events and SYNs, batched by
-   * {@code synShards}.
+   * A parser of DNS events, keyed by {@code timelineShards}, only ({@code synShards} null) or of
+   * DNS events and SYNs, batched by {@code synShards}.
    */
-  DnsAndSynParser(String nameFilter, Shards synShards) {
+  DnsAndSynParser(String nameFilter, Shards synShards, Shards timelineShards) {
     this.nameFilter = nameFilter;
     this.synShards = synShards;
+    this.timelineShards = timelineShards;
+  }
+
+  /** The coder of the keyed partials of the main output and of {@link #SRV_EVENTS}. */
+  static Coder<KV<Integer, DnsPartial>> partialsCoder() {
+    return KvCoder.of(VarIntCoder.of(), DnsPartialCoder.of());
   }
 
   @Override
-  public Coder<DnsPartial> getOutputCoder() {
-    return DnsPartialCoder.of();
+  public Coder<KV<Integer, DnsPartial>> getOutputCoder() {
+    return partialsCoder();
   }
 
   @Override
   public Map<TupleTag<?>, Coder<?>> getAdditionalOutputs() {
-    return Map.of(SYNS, KvCoder.of(VarIntCoder.of(), SynBatchCoder.of()));
+    return Map.of(
+        SYNS, KvCoder.of(VarIntCoder.of(), SynBatchCoder.of()),
+        SRV_EVENTS, partialsCoder(),
+        SRV_NAMES, ListCoder.of(DnsNameCoder.of()));
   }
 
   @Override
-  public RangeParser startRange(RangeContext context, Consumer<DnsPartial> output) {
+  public RangeParser startRange(RangeContext context, Consumer<KV<Integer, DnsPartial>> output) {
     return new DnsVisitor(context, output);
   }
 
   /** Turns the DNS datagrams of a range's records into events, and collects its SYNs. */
   private final class DnsVisitor implements FrameVisitor, RangeParser {
     private final RangeContext context;
-    private final Consumer<DnsPartial> output;
+    private final Consumer<KV<Integer, DnsPartial>> output;
     private final DecodeStats stats = new DecodeStats();
-    private final DnsPartial.Encoder events = new DnsPartial.Encoder();
+    private final List<DnsEvent> events = new ArrayList<>();
     private final SynBatch.Collector syns = new SynBatch.Collector();
     private long packets;
     private long frameBytes;
@@ -92,7 +120,7 @@ final class DnsAndSynParser extends SnoopRecordParser<DnsPartial> {
     private long responses;
     private SnoopRecordView record;
 
-    DnsVisitor(RangeContext context, Consumer<DnsPartial> output) {
+    DnsVisitor(RangeContext context, Consumer<KV<Integer, DnsPartial>> output) {
       this.context = context;
       this.output = output;
     }
@@ -104,7 +132,7 @@ final class DnsAndSynParser extends SnoopRecordParser<DnsPartial> {
       record = r;
       FrameDecoder.decode(r, this, stats);
       record = null;
-      if (events.count() >= MAX_EVENTS_PER_PARTIAL) {
+      if (events.size() >= MAX_EVENTS_PER_PARTIAL) {
         outputEvents(RunReport.empty());
       }
       if (syns.count() >= MAX_SYNS_PER_FLUSH) {
@@ -112,8 +140,40 @@ final class DnsAndSynParser extends SnoopRecordParser<DnsPartial> {
       }
     }
 
+    /**
+     * Outputs the events collected so far as partials by client shard, those of names with SRV
+     * answers apart, the first with {@code report} (an empty partial when there are no events).
+     */
     private void outputEvents(RunReport report) {
-      output.accept(events.build(report));
+      Set<DnsName> srvNames = new HashSet<>();
+      for (DnsEvent e : events) {
+        if (SrvLearner.carriesSrv(e)) {
+          srvNames.add(e.query().name());
+        }
+      }
+      Map<Integer, List<DnsEvent>> other = new TreeMap<>();
+      Map<Integer, List<DnsEvent>> srv = new TreeMap<>();
+      for (DnsEvent e : events) {
+        (srvNames.contains(e.query().name()) ? srv : other)
+            .computeIfAbsent(timelineShards.ofClient(e.query().clientIp()), k -> new ArrayList<>())
+            .add(e);
+      }
+      events.clear();
+      RunReport left = report;
+      for (Map.Entry<Integer, List<DnsEvent>> shard : other.entrySet()) {
+        output.accept(KV.of(shard.getKey(), DnsPartial.of(shard.getValue(), left)));
+        left = RunReport.empty();
+      }
+      for (Map.Entry<Integer, List<DnsEvent>> shard : srv.entrySet()) {
+        context.output(SRV_EVENTS, KV.of(shard.getKey(), DnsPartial.of(shard.getValue(), left)));
+        left = RunReport.empty();
+      }
+      if (left == report && other.isEmpty() && srv.isEmpty()) {
+        output.accept(KV.of(0, DnsPartial.of(List.of(), report)));
+      }
+      if (!srvNames.isEmpty()) {
+        context.output(SRV_NAMES, List.copyOf(srvNames));
+      }
     }
 
     private void outputSyns() {

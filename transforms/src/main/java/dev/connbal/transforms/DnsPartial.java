@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 
 /**
  * What pass 1 makes of one range of a capture: its DNS events in timeline order, and its part of
@@ -36,10 +37,30 @@ final class DnsPartial {
   }
 
   /** A partial of {@code events}, all of one file, in any order. */
-  static DnsPartial of(List<DnsEvent> events, RunReport report) {
-    Encoder encoder = new Encoder();
-    events.forEach(encoder::add);
-    return encoder.build(report);
+  static DnsPartial of(List<DnsEvent> unsorted, RunReport report) {
+    List<DnsEvent> events = new ArrayList<>(unsorted);
+    String file = events.isEmpty() ? "" : events.get(0).order().file();
+    for (DnsEvent e : events) {
+      if (!e.order().file().equals(file)) {
+        throw new IllegalArgumentException(
+            "a partial holds events of one file: " + file + " and " + e.order().file());
+      }
+    }
+    events.sort((a, b) -> a.order().compareTo(b.order()));
+    DnsNameTable names = new DnsNameTable();
+    BytesOutput body = new BytesOutput(events.size() * 32);
+    BytesOutput all;
+    try {
+      for (DnsEvent e : events) {
+        DnsEventWire.write(e, names, body);
+      }
+      all = new BytesOutput(body.size() + 32 * names.size() + 8);
+      names.writeTo(all);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot happen: writing to memory", e);
+    }
+    all.write(body.buffer(), 0, body.size());
+    return new DnsPartial(file, all.toByteArray(), events.size(), report);
   }
 
   /** The file all events come from; empty when there are none. */
@@ -65,6 +86,20 @@ final class DnsPartial {
    */
   Iterator<DnsEvent> events(DnsNameTable.Interner names) {
     return readEvents(file, eventCount, new BytesInput(encodedEvents), names);
+  }
+
+  /** Whether any name of the events (a query name or a record's) is one of {@code names}. */
+  boolean mentionsAny(Set<DnsName> names) {
+    try {
+      for (DnsName name : DnsNameTable.read(new BytesInput(encodedEvents), new DnsNameTable.Interner())) {
+        if (names.contains(name)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("corrupt DNS partial of " + file, e);
+    }
   }
 
   /**
@@ -119,47 +154,5 @@ final class DnsPartial {
   @Override
   public String toString() {
     return "DnsPartial{" + file + ": " + eventCount + " events, " + report + "}";
-  }
-
-  /** Collects one file's events into partials. */
-  static final class Encoder {
-    private final List<DnsEvent> events = new ArrayList<>();
-
-    void add(DnsEvent event) {
-      if (!events.isEmpty() && !events.get(0).order().file().equals(event.order().file())) {
-        throw new IllegalArgumentException(
-            "a partial holds events of one file: "
-                + events.get(0).order().file()
-                + " and "
-                + event.order().file());
-      }
-      events.add(event);
-    }
-
-    int count() {
-      return events.size();
-    }
-
-    /** The partial of the events added since the last build, with {@code report}. */
-    DnsPartial build(RunReport report) {
-      events.sort((a, b) -> a.order().compareTo(b.order()));
-      DnsNameTable names = new DnsNameTable();
-      BytesOutput body = new BytesOutput(events.size() * 32);
-      BytesOutput all;
-      try {
-        for (DnsEvent e : events) {
-          DnsEventWire.write(e, names, body);
-        }
-        all = new BytesOutput(body.size() + 32 * names.size() + 8);
-        names.writeTo(all);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot happen: writing to memory", e);
-      }
-      all.write(body.buffer(), 0, body.size());
-      String file = events.isEmpty() ? "" : events.get(0).order().file();
-      DnsPartial partial = new DnsPartial(file, all.toByteArray(), events.size(), report);
-      events.clear();
-      return partial;
-    }
   }
 }

@@ -18,17 +18,18 @@ import java.util.TreeMap;
  * backend rules, and yields per (client, backend) what DNS said.
  *
  * <p>Pure Java and single-threaded so that the rules can be tested without Beam; {@link
- * RunDnsTimelineFn} runs it over the sorted events of a whole run.
+ * RunDnsTimelineFn} runs it over the sorted events of a run, or of one shard of its clients: query
+ * matching and backends are per client, and the one thing clients share, the SRV knowledge, then
+ * comes from the whole run's {@link SrvKnowledge}.
  */
 final class DnsTimeline {
   private final OutstandingQueries queries = new OutstandingQueries();
-  private final SrvTargets srvTargets = new SrvTargets();
+  private final SrvLookup srvTargets;
   /** Keyed by the (client, backend) pair ({@link ClientBackend}). */
   private final LongKeyedMap<Backend> backends = new LongKeyedMap<>();
 
   private long matchedResponses;
   private long unmatchedResponses;
-  private OrderKey last;
 
   /** Mutable per-backend state while the timeline runs. */
   private static final class Backend {
@@ -60,19 +61,22 @@ final class DnsTimeline {
     }
   }
 
+  /** A timeline over every client's events: it learns the SRV knowledge as it goes. */
+  DnsTimeline() {
+    this(new SrvTargets());
+  }
+
+  /** A timeline that takes the SRV knowledge from {@code srvTargets}. */
+  DnsTimeline(SrvLookup srvTargets) {
+    this.srvTargets = srvTargets;
+  }
+
   /** Feeds the next event; events must come in {@link OrderKey} order. */
   void accept(DnsEvent event) {
-    if (last != null && event.order().compareTo(last) < 0) {
-      throw new IllegalStateException("DNS event " + event.order() + " arrived after " + last);
-    }
-    last = event.order();
-    long timestamp = event.order().timestampMicros();
-    if (!event.isResponse()) {
-      queries.sent(event.query(), timestamp);
-    } else if (queries.answer(event.query(), timestamp)) {
+    if (queries.matchedResponse(event)) {
       matchedResponses++;
       applyBackendRules(event);
-    } else {
+    } else if (event.isResponse()) {
       unmatchedResponses++;
     }
   }
@@ -98,14 +102,15 @@ final class DnsTimeline {
 
   private void applyBackendRules(DnsEvent response) {
     List<DnsEventRecord> records = response.records();
+    OrderKey at = response.order();
     // SRV answers teach before any A record is looked at: servers rotate record order, and the
     // response's own A records are the addresses of the targets it has just named. Most responses
     // hold A records only: the maps of SRV answers and aliases are made when a record needs them.
+    srvTargets.learnFrom(response);
     Map<DnsName, ResponseSrv> srvHere = Map.of();
     Map<DnsName, List<DnsName>> aliasesOf = Map.of();
     for (DnsEventRecord r : records) {
-      if (r.isSrv() && !isRoot(r.target())) {
-        srvTargets.learn(r.owner(), r.target(), r.port());
+      if (SrvLookup.teaches(r)) {
         if (srvHere.isEmpty()) {
           srvHere = new HashMap<>();
         }
@@ -120,11 +125,11 @@ final class DnsTimeline {
 
     // The known SRV target each A record (by position) belongs to, if any.
     DnsName[] targetOf = new DnsName[records.size()];
-    boolean aboutKnownTarget = srvTargets.get(response.query().name()) != null;
+    boolean aboutKnownTarget = srvTargets.get(response.query().name(), at) != null;
     for (int i = 0; i < records.size(); i++) {
       DnsEventRecord r = records.get(i);
       if (r.isA()) {
-        targetOf[i] = knownTarget(r.owner(), aliasesOf);
+        targetOf[i] = knownTarget(r.owner(), aliasesOf, at);
         aboutKnownTarget |= targetOf[i] != null;
       }
     }
@@ -142,7 +147,7 @@ final class DnsTimeline {
       DnsName target = targetOf[i];
       if (target != null) {
         ResponseSrv here = srvHere.get(target);
-        SrvTargets.Target known = srvTargets.get(target);
+        SrvTargets.Target known = here != null ? null : srvTargets.get(target, at);
         DnsName service = here != null ? here.service : known.firstService();
         Set<Integer> ports = here != null ? here.ports : known.ports();
         list(client, r.address(), service, ports, timestamp);
@@ -177,9 +182,10 @@ final class DnsTimeline {
    * The known SRV target that {@code owner} is, or that reaches {@code owner} through the
    * response's CNAME answers; null when there is none.
    */
-  private DnsName knownTarget(DnsName owner, Map<DnsName, List<DnsName>> aliasesOf) {
+  private DnsName knownTarget(
+      DnsName owner, Map<DnsName, List<DnsName>> aliasesOf, OrderKey at) {
     if (aliasesOf.isEmpty()) {
-      return srvTargets.get(owner) != null ? owner : null;
+      return srvTargets.get(owner, at) != null ? owner : null;
     }
     Set<DnsName> seen = new HashSet<>();
     ArrayDeque<DnsName> pending = new ArrayDeque<>();
@@ -189,15 +195,11 @@ final class DnsTimeline {
       if (!seen.add(name)) {
         continue;
       }
-      if (srvTargets.get(name) != null) {
+      if (srvTargets.get(name, at) != null) {
         return name;
       }
       pending.addAll(aliasesOf.getOrDefault(name, List.of()));
     }
     return null;
-  }
-
-  private static boolean isRoot(DnsName name) {
-    return ".".equals(name.presentation());
   }
 }

@@ -37,6 +37,24 @@ final class OutstandingQueries {
   private final ArrayDeque<Sent> bySendTime = new ArrayDeque<>();
 
   private long now = Long.MIN_VALUE;
+  private OrderKey last;
+
+  /**
+   * Takes the next event of the timeline: a query is sent, a response answers; returns true when
+   * it is a response that matched a query. Events must come in {@link OrderKey} order.
+   */
+  boolean matchedResponse(DnsEvent event) {
+    if (last != null && event.order().compareTo(last) < 0) {
+      throw new IllegalStateException("DNS event " + event.order() + " arrived after " + last);
+    }
+    last = event.order();
+    long timestamp = event.order().timestampMicros();
+    if (!event.isResponse()) {
+      sent(event.query(), timestamp);
+      return false;
+    }
+    return answer(event.query(), timestamp);
+  }
 
   void sent(QueryKey key, long timestampMicros) {
     advanceTo(timestampMicros);

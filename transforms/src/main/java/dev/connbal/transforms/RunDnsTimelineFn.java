@@ -5,13 +5,17 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Runs the {@link DnsTimeline} over all DNS events of the run (every range's {@link DnsPartial},
- * grouped under one key), sorted into timeline order, and emits the facts of every backend keyed
- * by (client, backend), the backend table, and pass 1's part of the {@link RunReport}: the ranges'
- * decoding counts plus the timeline's responses without a matching query.
+ * Runs the {@link DnsTimeline} over the DNS events of one shard of clients (every range's {@link
+ * DnsPartial} of that shard, grouped under its key), sorted into timeline order, and emits the
+ * facts of every backend keyed by (client, backend), the shard's backend table, and its part of
+ * the {@link RunReport}: the ranges' decoding counts plus the responses without a matching query.
+ * With more than one shard the SRV knowledge is the whole run's, learnt beforehand; with one, the
+ * timeline learns it as it goes.
  */
 final class RunDnsTimelineFn
     extends DoFn<KV<Integer, Iterable<DnsPartial>>, KV<Long, BackendFacts>> {
@@ -19,15 +23,23 @@ final class RunDnsTimelineFn
   static final TupleTag<RunReport> REPORT = new TupleTag<>() {};
   static final TupleTag<BackendTable> TABLE = new TupleTag<>() {};
 
+  /** The run's SRV knowledge, or null when this is the one timeline of every client. */
+  private final @Nullable PCollectionView<SrvKnowledge> srvKnowledge;
+
+  RunDnsTimelineFn(@Nullable PCollectionView<SrvKnowledge> srvKnowledge) {
+    this.srvKnowledge = srvKnowledge;
+  }
+
   @ProcessElement
-  public void process(
-      @Element KV<Integer, Iterable<DnsPartial>> partials, MultiOutputReceiver out)
+  public void process(ProcessContext c, MultiOutputReceiver out)
       throws IOException, InterruptedException {
+    KV<Integer, Iterable<DnsPartial>> partials = c.element();
     // Each partial is sorted: merging them one event at a time keeps one decoded event and one
     // read buffer per partial in memory (and a few batches of merged events), however many events
     // the run has; the encoded partials wait in a spill file.
     RunReport decoding = RunReport.empty();
-    DnsTimeline timeline = new DnsTimeline();
+    DnsTimeline timeline =
+        srvKnowledge == null ? new DnsTimeline() : new DnsTimeline(c.sideInput(srvKnowledge));
     try (SpilledPartials spilled =
         SpilledPartials.create(Path.of(System.getProperty("java.io.tmpdir")))) {
       for (DnsPartial partial : partials.getValue()) {

@@ -20,6 +20,13 @@ final class Shards implements Serializable {
 
   static final int DEFAULT_COUNT = 256;
 
+  /**
+   * Shards of clients the DNS timeline runs in by default: every range outputs a partial per
+   * shard it has clients of, so fewer than the join's, and enough to spread a timeline over the
+   * slots of a cluster.
+   */
+  static final int DEFAULT_TIMELINE_COUNT = 64;
+
   private final int count;
 
   Shards(int count) {
@@ -43,6 +50,11 @@ final class Shards implements Serializable {
    */
   int ofPair(long pair) {
     return of(pair, 0);
+  }
+
+  /** The shard of a client: where its DNS events meet for its timeline. */
+  int ofClient(int clientIp) {
+    return of(clientIp & 0xFFFFFFFFL, 0);
   }
 
   int of(FourTuple t) {

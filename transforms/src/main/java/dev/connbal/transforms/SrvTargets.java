@@ -7,17 +7,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Global SRV knowledge (SEMANTICS.md "Backends"): which names are SRV targets, of which service and
- * on which ports. Any client's matched SRV answer teaches it, from that response on.
+ * Global SRV knowledge (SEMANTICS.md "Backends") learnt as the one timeline over every client
+ * goes: which names are SRV targets, of which service and on which ports. Any client's matched
+ * SRV answer teaches it, from that response on, so what is known now is what is known at the
+ * response at hand.
  */
-final class SrvTargets {
-  /** A target's first-learned service and every port any SRV answer gave it, in learning order. */
+final class SrvTargets implements SrvLookup {
+  /** A target's first-learned service and the ports SRV answers gave it, in learning order. */
   static final class Target {
     private final DnsName firstService;
-    private final Set<Integer> ports = new LinkedHashSet<>();
+    private final Set<Integer> ports;
 
-    private Target(DnsName firstService) {
+    Target(DnsName firstService, Set<Integer> ports) {
       this.firstService = firstService;
+      this.ports = ports;
     }
 
     DnsName firstService() {
@@ -31,12 +34,21 @@ final class SrvTargets {
 
   private final Map<DnsName, Target> targets = new HashMap<>();
 
-  void learn(DnsName service, DnsName target, int port) {
-    targets.computeIfAbsent(target, t -> new Target(service)).ports.add(port);
+  @Override
+  public void learnFrom(DnsEvent response) {
+    for (DnsEventRecord r : response.records()) {
+      if (SrvLookup.teaches(r)) {
+        targets
+            .computeIfAbsent(r.target(), t -> new Target(r.owner(), new LinkedHashSet<>()))
+            .ports
+            .add(r.port());
+      }
+    }
   }
 
-  /** The target's knowledge, or null when no SRV answer named it yet. */
-  Target get(DnsName name) {
+  /** The target's knowledge so far ({@code at} is now), or null when no SRV answer named it. */
+  @Override
+  public Target get(DnsName name, OrderKey at) {
     return targets.get(name);
   }
 }

@@ -134,6 +134,33 @@ class CodersTest {
   }
 
   @Test
+  void srvKnowledgeKeepsEachTargetsFirstLearningsAndService() throws CoderException {
+    roundTrips(SrvKnowledgeCoder.of(), new SrvKnowledge());
+    DnsName service = DnsName.fromPresentation("_http._tcp.Example.org.");
+    DnsName other = DnsName.fromPresentation("_alt._tcp.example.org.");
+    DnsName target = DnsName.fromPresentation("t1.example.org.");
+    SrvKnowledge k = new SrvKnowledge();
+    OrderKey later = new OrderKey(2_000_000, "b.snoop", 40);
+    OrderKey first = new OrderKey(1_000_000, "a.snoop", 96);
+    k.learn(new SrvKnowledge.Position(later, 0), other, target, 80);
+    k.learn(new SrvKnowledge.Position(first, 1), service, target, 8443);
+    k.learn(new SrvKnowledge.Position(later, 1), other, target, 8443);
+    SrvKnowledge decoded =
+        CoderUtils.decodeFromByteArray(
+            SrvKnowledgeCoder.of(), CoderUtils.encodeToByteArray(SrvKnowledgeCoder.of(), k));
+    assertThat(decoded, equalTo(k));
+    SrvKnowledge.Learnt t = decoded.targets().get(target);
+    assertThat(t.first(), equalTo(new SrvKnowledge.Position(first, 1)));
+    assertThat(t.service().presentation(), equalTo("_http._tcp.Example.org."));
+    assertThat(
+        t.portFirst(),
+        equalTo(
+            Map.of(
+                80, new SrvKnowledge.Position(later, 0),
+                8443, new SrvKnowledge.Position(first, 1))));
+  }
+
+  @Test
   void streamFragment() throws CoderException {
     StreamFragment.Builder b = new StreamFragment.Builder(10L, null);
     b.add(KEY, true, TcpFlags.SYN, 0xFFFFFFFFL);

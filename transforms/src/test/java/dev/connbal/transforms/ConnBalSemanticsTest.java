@@ -129,8 +129,17 @@ class ConnBalSemanticsTest {
     return runDir(in, analyze);
   }
 
+  /**
+   * Runs {@code analyze} (its timeline split into {@value ConnBal#DEFAULT_TIMELINE_SHARD_COUNT}
+   * shards of clients), and again with one timeline of every client: the two must agree.
+   */
   private ConnBalRun.Output runDir(Path in, ConnBal.Analyze analyze) {
-    return ConnBalRun.direct(in.resolve("*").toString(), analyze, tmp);
+    String files = in.resolve("*").toString();
+    ConnBalRun.Output split = ConnBalRun.direct(files, analyze, tmp);
+    ConnBalRun.Output one = ConnBalRun.direct(files, analyze.withTimelineShardCount(1), tmp);
+    assertThat("TSV of one timeline and of the split", one.tsv(), equalTo(split.tsv()));
+    assertThat("report of one timeline and of the split", one.report(), equalTo(split.report()));
+    return split;
   }
 
   private String tsv(Capture capture) throws IOException {

@@ -8,14 +8,13 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.connbal.transforms.decode.DnsName;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The DNS rules of SEMANTICS.md on the pure-Java {@link DnsTimeline}, fed events directly. The same
+ * The DNS rules of SEMANTICS.md on the pure-Java {@link DnsTimeline}, fed events directly, each
+ * result also checked against the timeline split by client ({@link TimelineEquivalence}). The same
  * rules run end to end (packets, snoop files, Beam) in {@link ConnBalSemanticsTest}.
  */
 class DnsTimelineTest {
@@ -27,7 +26,8 @@ class DnsTimelineTest {
   private static final int PORT = 40000;
   private static final long S = 1_000_000L;
 
-  private final DnsTimeline timeline = new DnsTimeline();
+  /** The one timeline, each answer checked against the timeline split by client. */
+  private final TimelineEquivalence timeline = new TimelineEquivalence();
   private long offset;
 
   static int ip(int a, int b, int c, int d) {
@@ -79,11 +79,7 @@ class DnsTimelineTest {
   }
 
   private List<BackendFacts> backends() {
-    List<BackendFacts> all = new ArrayList<>(timeline.backends());
-    all.sort(
-        Comparator.comparing(BackendFacts::client, Integer::compareUnsigned)
-            .thenComparing(BackendFacts::backend, Integer::compareUnsigned));
-    return all;
+    return timeline.backends();
   }
 
   private static BackendFacts facts(

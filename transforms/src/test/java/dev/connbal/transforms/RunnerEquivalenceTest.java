@@ -64,7 +64,9 @@ class RunnerEquivalenceTest {
     assertSame(reference, direct(analyze.withDesiredSplitSize(1024)));
     assertSame(reference, direct(analyze.withShardCount(1)));
     assertSame(reference, direct(analyze.withShardCount(7).withDesiredSplitSize(1024)));
-    assertSame(reference, flink(1, analyze));
+    assertSame(reference, direct(analyze.withTimelineShardCount(1)));
+    assertSame(reference, direct(analyze.withTimelineShardCount(5).withDesiredSplitSize(1024)));
+    assertSame(reference, flink(1, analyze.withTimelineShardCount(1)));
     assertSame(reference, flink(4, analyze.withDesiredSplitSize(1024)));
   }
 
@@ -76,6 +78,7 @@ class RunnerEquivalenceTest {
     assertThat(reference.tsv(), not(equalTo(direct(ConnBal.analyze()).tsv())));
     assertSame(reference, direct(analyze.withDesiredSplitSize(64)));
     assertSame(reference, direct(analyze.withShardCount(3).withDesiredSplitSize(1024)));
+    assertSame(reference, direct(analyze.withTimelineShardCount(1).withDesiredSplitSize(64)));
     assertSame(reference, flink(2, analyze.withDesiredSplitSize(64)));
   }
 }
