@@ -5,10 +5,9 @@ import java.util.Map;
 
 /**
  * Counts one shard's connection attempts per (client, backend, port), default mode: of the SYN
- * batches every range read (pass 1 reads them before any backend is known), only SYNs from a
- * client to one of its DNS backends count, each attempt once however many ranges read its SYNs,
- * and only when none of its SYNs came before the backend's first DNS appearance ({@link
- * AttemptIds}).
+ * batches every range read (pass 1 reads them before any backend is known), only SYNs from a client
+ * to one of its DNS backends count, each attempt once however many ranges read its SYNs, and only
+ * when its first SYN is at or after the backend's first DNS appearance ({@link AttemptIds}).
  */
 final class AttemptCounts {
   private AttemptCounts() {}
@@ -23,21 +22,21 @@ final class AttemptCounts {
     for (SynBatch batch : batches) {
       for (int i = 0; i < batch.size(); i++) {
         long pair = batch.pair(i);
-        long pairFirstSeen = firstSeen.firstSeenOrAbsent(pair);
-        if (pairFirstSeen == BackendTable.ABSENT) {
+        if (firstSeen.firstSeenOrAbsent(pair) == BackendTable.ABSENT) {
           continue; // not from a client to one of its DNS backends
         }
         BackendPort destination =
             new BackendPort(ClientBackend.client(pair), ClientBackend.backend(pair), batch.port(i));
         attempts
             .computeIfAbsent(destination, d -> new AttemptIds())
-            .add(batch.attempt(i), batch.time(i) < pairFirstSeen);
+            .add(batch.attempt(i), batch.time(i));
       }
     }
     Map<BackendPort, Long> counts = new HashMap<>();
+    AttemptIds.OpenAttempts open = new AttemptIds.OpenAttempts();
     attempts.forEach(
         (destination, ids) -> {
-          long n = ids.countOnTime();
+          long n = ids.countFrom(firstSeen.firstSeenOrAbsent(destination.pair()), open);
           if (n > 0) {
             counts.put(destination, n);
           }
