@@ -57,6 +57,11 @@ final class DnsWire {
     return java.util.Arrays.copyOf(wire, out);
   }
 
+  /** The zone of an SRV name: "corp.example." for "_ldap._tcp.corp.example.". */
+  static String srvZone(String srvName) {
+    return srvName.substring(srvName.indexOf('.', srvName.indexOf('.') + 1) + 1);
+  }
+
   byte[] buffer() {
     return buf;
   }

@@ -1,8 +1,5 @@
 package dev.connbal.bench;
 
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -36,7 +33,11 @@ final class ExpectedTable {
     }
   }
 
-  private final Map<Long, Backend> backends = new HashMap<>();
+  /**
+   * By (client, backend) pair, in output order. Not a HashMap: {@code Long.hashCode} of a pair
+   * is client XOR backend, which collides for thousands of clients in a few networks.
+   */
+  private final TreeMap<Long, Backend> backends = new TreeMap<>(Long::compareUnsigned);
   private long countedAttempts;
   private long uncountedAttempts;
 
@@ -81,11 +82,10 @@ final class ExpectedTable {
 
   /** The TSV document: one line per (client, backend, port), sorted, each ending in \n. */
   String tsv() {
-    List<Long> pairs = new java.util.ArrayList<>(backends.keySet());
-    pairs.sort(Comparator.comparing(p -> p, Long::compareUnsigned));
     StringBuilder out = new StringBuilder();
-    for (long pair : pairs) {
-      Backend b = backends.get(pair);
+    for (Map.Entry<Long, Backend> e : backends.entrySet()) {
+      long pair = e.getKey();
+      Backend b = e.getValue();
       String client = padded((int) (pair >>> 32));
       String backend = padded((int) pair);
       TreeSet<Integer> ports = new TreeSet<>(b.srvPortDns.keySet());

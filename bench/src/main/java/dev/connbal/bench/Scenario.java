@@ -70,7 +70,7 @@ final class Scenario {
     final int[][] cachedAddresses;
     final int[][] cachedPorts;
     final long[] cacheExpiry;
-    private int nextEphemeralPort;
+    private final EphemeralPorts ports;
 
     Client(
         int address,
@@ -80,7 +80,7 @@ final class Scenario {
         boolean dualStack,
         int[] services,
         int serviceCount,
-        int firstPort) {
+        int portOffset) {
       this.address = address;
       this.vlan = vlan;
       this.resolver = resolver;
@@ -90,14 +90,12 @@ final class Scenario {
       this.cachedAddresses = new int[serviceCount][];
       this.cachedPorts = new int[serviceCount][];
       this.cacheExpiry = new long[serviceCount];
-      this.nextEphemeralPort = firstPort;
+      this.ports = new EphemeralPorts(portOffset);
     }
 
     /** The next source port from the Linux ephemeral range, cycling. */
     int ephemeralPort() {
-      int port = nextEphemeralPort;
-      nextEphemeralPort = port == 60999 ? 32768 : port + 1;
-      return port;
+      return ports.next();
     }
   }
 
@@ -168,7 +166,7 @@ final class Scenario {
               dualStack,
               services,
               serviceCount,
-              32768 + rnd.nextInt(28232)));
+              rnd.nextInt(EphemeralPorts.COUNT)));
     }
     return List.copyOf(clients);
   }

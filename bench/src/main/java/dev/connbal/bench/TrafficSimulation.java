@@ -14,26 +14,18 @@ import dev.connbal.bench.Scenario.Client;
 import dev.connbal.bench.Scenario.Kind;
 import dev.connbal.bench.Scenario.Service;
 import dev.connbal.bench.Scenario.SrvTarget;
+import dev.connbal.bench.SimulationClock.Action;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 /**
- * Runs the scenario of {@link TrafficGenerator}: a discrete-event simulation whose clock advances
- * by 1 to {@value #MAX_GAP_MICROS} µs with every packet written, so timestamps strictly increase
- * in file order. Future packets (DNS responses, SYN retransmissions, the connection that follows a
- * lookup) wait in a small queue and go out, at the current clock, once their due time has come.
- * Every DNS backend listing and connection attempt is reported to the {@link ExpectedTable} with
- * the timestamp of the packet that carries it.
+ * Runs the full-traffic scenario of {@link TrafficGenerator}: a discrete-event simulation on a
+ * {@link SimulationClock}. Every DNS backend listing and connection attempt is reported to the
+ * {@link ExpectedTable} with the timestamp of the packet that carries it.
  */
 final class TrafficSimulation {
-  /** 2025-11-24 16:00:00 UTC: the capture's first timestamp. */
-  static final long START_MICROS = 1_764_000_000L * 1_000_000L;
-
-  private static final int MAX_GAP_MICROS = 40;
   /** Connections open or being set up; a new one starts whenever fewer are. */
   private static final int OPEN_TARGET = 48;
   private static final int CONNECTIONS_FROM_BEFORE_CAPTURE = 24;
@@ -53,13 +45,6 @@ final class TrafficSimulation {
   private static final int DNS_PORT = 53;
   private static final int GATEWAY = Scenario.ip(10, 1, 0, 254);
   private static final int IPV6_RESOLVER_HOST = 0x53;
-
-  private record Scheduled(long due, long order, Action action) {}
-
-  @FunctionalInterface
-  private interface Action {
-    void run() throws IOException;
-  }
 
   /** Where an established connection is in its current request/response exchange. */
   private enum Phase {
@@ -113,19 +98,16 @@ final class TrafficSimulation {
   private final int[] rotation;
   private final DnsWire dns = new DnsWire();
   private final byte[] nxdomainName = DnsWire.encodeName("wpad.corp.example.");
-  private final PriorityQueue<Scheduled> pending =
-      new PriorityQueue<>(
-          Comparator.comparingLong(Scheduled::due).thenComparingLong(Scheduled::order));
+  private final SimulationClock clock;
   private final List<Connection> connections = new ArrayList<>();
   private final int isnMask;
-  private long now = START_MICROS;
-  private long scheduled;
   private int connecting;
   private long attempts;
   private long unmatchedResponses;
 
   TrafficSimulation(SplittableRandom rnd, FrameWriter frames, ExpectedTable expected) {
     this.rnd = rnd;
+    this.clock = new SimulationClock(rnd);
     this.frames = frames;
     this.expected = expected;
     this.services = Scenario.services();
@@ -134,8 +116,7 @@ final class TrafficSimulation {
     this.zoneWire = new byte[services.size()][];
     this.nameServerWire = new byte[services.size()][];
     for (Service s : services) {
-      // The zone of "_ldap._tcp.corp.example." is "corp.example.": drop the two SRV labels.
-      String zone = s.name().substring(s.name().indexOf('.', s.name().indexOf('.') + 1) + 1);
+      String zone = DnsWire.srvZone(s.name());
       zoneWire[s.index()] = DnsWire.encodeName(zone);
       nameServerWire[s.index()] = DnsWire.encodeName("ns1." + zone);
     }
@@ -147,13 +128,10 @@ final class TrafficSimulation {
     fillCachesFromBeforeCapture();
     openConnectionsFromBeforeCapture();
     while (frames.bytesWritten() < targetBytes) {
-      runDue();
+      clock.runDue();
       step();
     }
-    while (!pending.isEmpty()) {
-      now = Math.max(now, pending.peek().due());
-      runDue();
-    }
+    clock.drain();
   }
 
   /** DNS responses over IPv4 with answers that answer no A or SRV query (the AAAA ones). */
@@ -178,21 +156,12 @@ final class TrafficSimulation {
     }
   }
 
-  private void runDue() throws IOException {
-    while (!pending.isEmpty() && pending.peek().due() <= now) {
-      pending.poll().action().run();
-    }
-  }
-
   private void schedule(long due, Action action) {
-    pending.add(new Scheduled(due, scheduled++, action));
+    clock.schedule(due, action);
   }
 
-  /** The timestamp for the next packet; advances the clock. */
   private long tick() {
-    long t = now;
-    now += 1 + rnd.nextInt(MAX_GAP_MICROS);
-    return t;
+    return clock.tick();
   }
 
   // ---- What clients knew and did before the capture started.
@@ -209,7 +178,7 @@ final class TrafficSimulation {
       for (int index : c.services) {
         if (rnd.nextBoolean()) {
           cacheAnswer(c, services.get(index), answerOrder(services.get(index)),
-              START_MICROS + rnd.nextLong(CACHE_TTL_MICROS));
+              SimulationClock.START_MICROS + rnd.nextLong(CACHE_TTL_MICROS));
         }
       }
     }
@@ -232,7 +201,8 @@ final class TrafficSimulation {
     Client c = clients.get(rnd.nextInt(clients.size()));
     Service s = services.get(c.services[rnd.nextInt(c.services.length)]);
     connecting++;
-    boolean cached = c.cachedAddresses[s.index()] != null && c.cacheExpiry[s.index()] > now;
+    boolean cached =
+        c.cachedAddresses[s.index()] != null && c.cacheExpiry[s.index()] > clock.now();
     if (c.behaviour == Behaviour.RESOLVE_EACH || !cached) {
       lookup(c, s);
     } else {
