@@ -51,6 +51,7 @@ final class FrameWriter implements Closeable {
   private final byte[] fill;
   private long packets;
   private long nonIpv4Frames;
+  private long udpDatagrams;
   private int ipId;
 
   /**
@@ -73,6 +74,11 @@ final class FrameWriter implements Closeable {
   /** Records written so far. */
   long packets() {
     return packets;
+  }
+
+  /** IPv4 UDP datagrams written so far (every one of them DNS, in the generated traffic). */
+  long udpDatagrams() {
+    return udpDatagrams;
   }
 
   /** Records written so far whose frame is not IPv4 (ARP, IPv6). */
@@ -139,6 +145,7 @@ final class FrameWriter implements Closeable {
     long sum = ipv4PseudoHeader(srcIp, dstIp, 17, udpLength);
     put16(f, u + 6, udpChecksum(InternetChecksum.sum(sum, f, u, u + udpLength)));
     write(micros, f);
+    udpDatagrams++;
   }
 
   /**

@@ -15,8 +15,12 @@ import java.util.SplittableRandom;
  * exact TSV that connbal must print for it (default mode, zero-padded IPv4).
  *
  * <pre>
- * TrafficGenerator --bytes N --out FILE --expected FILE.tsv [--seed S]
+ * TrafficGenerator --bytes N --out FILE --expected FILE.tsv [--seed S] [--profile full|dns-heavy]
  * </pre>
+ *
+ * Two profiles: {@code full} (the default), every packet of the traffic below, and {@code
+ * dns-heavy}, what operators capture with the original tool's recommended filter (see "The
+ * DNS-heavy profile").
  *
  * <h2>The traffic</h2>
  *
@@ -56,10 +60,50 @@ import java.util.SplittableRandom;
  * the packets, DNS about 6 %. The average record is about 108 bytes: 1 GiB holds about 9.9 M
  * packets, a connection about 18 (one packet in eighteen is a new SYN).
  *
+ * <h2>The DNS-heavy profile</h2>
+ *
+ * Only what {@code (tcp and tcp[13] == 0x02) or (udp and port 53)} keeps: DNS over UDP and opening
+ * SYNs with a flags byte of exactly 0x02 (no ECN SYNs, no SYN+ACKs, no data, no ACKs, no ARP, no
+ * IPv6, no VLAN tags). {@value DnsHeavyScenario#CLIENTS} clients in 10.1.0.0/16, 10.2.0.0/16,
+ * 10.3.0.0/16 and 192.168.50-57.0/24 look a name up before every connection (no caching) and
+ * connect to the first address or target of the answer (three in ten: a random one), through two
+ * resolvers. The names ({@link DnsHeavyScenario#services}):
+ *
+ * <ul>
+ *   <li>eight round-robin A names, partly cluster-DNS names ({@code *.svc.cluster.local.}),
+ *       answering a rotating window of two to eight addresses of their pool;
+ *   <li>six SRV names with two to four targets each, rotated, the targets' A records in the
+ *       additional section (an NS authority record outside cluster DNS); one target has two
+ *       addresses;
+ *   <li>five SRV target names that clients also resolve by plain A query, whether or not they
+ *       ever looked the SRV name up: once any client's SRV answer has named the target, its
+ *       addresses are backends of that SRV service for the client that resolved it; before, a
+ *       one-address answer makes no backend. One SRV name ({@code _imaps._tcp.mail.example.}) is
+ *       first looked up only after a quarter of the capture, so its targets are resolved by name
+ *       before it for a long while: its one-address target by anyone, its two-address target
+ *       only by {@value DnsHeavyScenario#LEGACY_CLIENTS} legacy clients (192.168.60.0/24), whose
+ *       two-record answers are ordinary multi-record answers (backends named after the target),
+ *       and who stop before the first SRV answer;
+ *   <li>two CNAME names and two single-A names (no backends).
+ * </ul>
+ *
+ * Four clients in ten also send an AAAA query with each A query of an address name (its
+ * answer, one AAAA record, is never a backend); one query in a hundred is lost and repeated after
+ * 1 s; one step in two hundred is an NXDOMAIN lookup. Besides the connections that follow a
+ * lookup, 58 % of the steps are connections to a configured address, without DNS: two in three
+ * to servers in 10.50.0.0/24, one in three to an address of the client's first A name's pool,
+ * which counts once an answer has listed that address for the client. 2 % of all attempts go
+ * unanswered: the SYN is retransmitted with the same ISN after 1 s and 3 s.
+ *
+ * <p>Density: with the 24-byte snoop header, a SYN takes 92 bytes, a query about 123 (SRV 130),
+ * an A answer 181, an AAAA answer 151, an SRV answer 350. 1 GiB holds about 8.0 M packets, half
+ * of them DNS (of those, a third SRV and a sixth AAAA); 200 MiB make about 74,000 rows.
+ *
  * <h2>Why the expected TSV is exact</h2>
  *
- * The generator does not decode what it wrote: {@link TrafficSimulation} reports every decision to
- * {@link ExpectedTable} with the timestamp of the packet that carries it. The scenario stays
+ * The generator does not decode what it wrote: {@link TrafficSimulation} (or {@link
+ * DnsHeavySimulation}) reports every decision to {@link ExpectedTable} with the timestamp of the
+ * packet that carries it. The scenario stays
  * inside a subset of SEMANTICS.md where the rules reduce to simple bookkeeping:
  *
  * <ul>
@@ -69,10 +113,18 @@ import java.util.SplittableRandom;
  *       port and id; a client's ports cycle through 28232 values, so identical queries are only
  *       ever the deliberate repeats of a lost one, and each query gets exactly one response.
  *   <li>Every address belongs to one service; multi-A responses always hold at least two A
- *       records and single-A responses one; no service name is an SRV target, and SRV targets are
- *       only ever looked up through their SRV service. So a backend's name is its service's name,
- *       an A response lists each of its addresses once (#dns + 1 each), and an SRV response lists
- *       each target once for its one port (#dns of that port + 1).
+ *       records and single-A responses one; no service name is an SRV target, and (in the full
+ *       profile) SRV targets are only ever looked up through their SRV service. So a backend's
+ *       name is its service's name, an A response lists each of its addresses once (#dns + 1
+ *       each), and an SRV response lists each target once for its one port (#dns of that port +
+ *       1).
+ *   <li>DNS-heavy: every SRV target has one port. The simulation keeps the SRV knowledge as its
+ *       responses go out (the targets named by an SRV answer written so far), and a plain A
+ *       answer for a target lists its addresses for the SRV service on that port when the target
+ *       is known, as an ordinary answer otherwise. The two-address target is resolved by plain A
+ *       query only by the legacy clients, whose queries are never lost and whose answers all go
+ *       out before its SRV name is first looked up, and by the other clients only once it is
+ *       known; so no backend is both an ordinary and an SRV backend.
  *   <li>A connection attempt is its first SYN (retransmissions reuse the attempt's 4-tuple and
  *       ISN; ISNs are unique per attempt); it counts on its port if the client's backend existed
  *       when that SYN was sent. Connections that follow a lookup start after its response; those
@@ -87,18 +139,53 @@ public final class TrafficGenerator {
    * print for it besides (packets, frames skipped as non-IPv4, DNS responses without a matching
    * query; nothing in the capture is corrupt or malformed).
    */
-  public record Result(long bytes, long packets, long nonIpv4Frames, long unmatchedResponses,
-      long countedAttempts, long uncountedAttempts, int backends, String expectedTsv) {}
+  public record Result(long bytes, long packets, long dnsPackets, long nonIpv4Frames,
+      long unmatchedResponses, long countedAttempts, long uncountedAttempts, int backends,
+      String expectedTsv) {}
+
+  /** The kinds of traffic the generator writes. */
+  public enum Profile {
+    /** Every packet of the traffic, DNS a few percent: the default. */
+    FULL("full"),
+    /** What the filter {@code (tcp and tcp[13] == 0x02) or (udp and port 53)} keeps. */
+    DNS_HEAVY("dns-heavy");
+
+    private final String flag;
+
+    Profile(String flag) {
+      this.flag = flag;
+    }
+
+    /** The name {@code --profile} takes, and that bench/run puts into file names. */
+    public String flag() {
+      return flag;
+    }
+
+    static Profile ofFlag(String flag) {
+      for (Profile p : values()) {
+        if (p.flag.equals(flag)) {
+          return p;
+        }
+      }
+      throw new IllegalArgumentException("--profile must be full or dns-heavy, got " + flag);
+    }
+  }
 
   private static final int FILL_LENGTH = 2048;
 
   private TrafficGenerator() {}
 
-  /**
-   * Writes a snoop capture of at least {@code targetBytes} bytes (a few packets more) to {@code
-   * out}, closing it, and returns the TSV connbal must print for it.
-   */
+  /** {@link #generate(OutputStream, long, long, Profile)} of the full-traffic profile. */
   public static Result generate(OutputStream out, long targetBytes, long seed) throws IOException {
+    return generate(out, targetBytes, seed, Profile.FULL);
+  }
+
+  /**
+   * Writes a snoop capture of the profile's traffic of at least {@code targetBytes} bytes (a few
+   * packets more) to {@code out}, closing it, and returns the TSV connbal must print for it.
+   */
+  public static Result generate(OutputStream out, long targetBytes, long seed, Profile profile)
+      throws IOException {
     SplittableRandom rnd = new SplittableRandom(seed);
     byte[] fill = new byte[FILL_LENGTH];
     for (int i = 0; i < fill.length; i++) {
@@ -106,10 +193,18 @@ public final class TrafficGenerator {
     }
     ExpectedTable expected = new ExpectedTable();
     try (FrameWriter frames = new FrameWriter(SnoopWriter.ethernet(out), fill)) {
-      TrafficSimulation simulation = new TrafficSimulation(rnd, frames, expected);
-      simulation.run(targetBytes);
-      return new Result(frames.bytesWritten(), frames.packets(), frames.nonIpv4Frames(),
-          simulation.unmatchedResponses(), expected.countedAttempts(),
+      long unmatchedResponses;
+      if (profile == Profile.DNS_HEAVY) {
+        DnsHeavySimulation simulation = new DnsHeavySimulation(rnd, frames, expected);
+        simulation.run(targetBytes);
+        unmatchedResponses = simulation.aaaaResponses();
+      } else {
+        TrafficSimulation simulation = new TrafficSimulation(rnd, frames, expected);
+        simulation.run(targetBytes);
+        unmatchedResponses = simulation.unmatchedResponses();
+      }
+      return new Result(frames.bytesWritten(), frames.packets(), frames.udpDatagrams(),
+          frames.nonIpv4Frames(), unmatchedResponses, expected.countedAttempts(),
           expected.uncountedAttempts(), expected.backends(), expected.tsv());
     }
   }
@@ -124,6 +219,7 @@ public final class TrafficGenerator {
     Path file = null;
     Path expectedFile = null;
     long seed = 1;
+    Profile profile = Profile.FULL;
     try {
       for (int i = 0; i < args.length; i++) {
         String value = i + 1 < args.length ? args[i + 1] : null;
@@ -132,6 +228,7 @@ public final class TrafficGenerator {
           case "--out" -> file = Path.of(required(value, "--out"));
           case "--expected" -> expectedFile = Path.of(required(value, "--expected"));
           case "--seed" -> seed = Long.parseLong(required(value, "--seed"));
+          case "--profile" -> profile = Profile.ofFlag(required(value, "--profile"));
           default -> throw new IllegalArgumentException("unknown argument " + args[i]);
         }
         i++;
@@ -141,22 +238,24 @@ public final class TrafficGenerator {
       }
     } catch (IllegalArgumentException e) {
       err.println("TrafficGenerator: " + e.getMessage());
-      err.println(
-          "usage: TrafficGenerator --bytes N[K|M|G] --out FILE --expected FILE.tsv [--seed S]");
+      err.println("usage: TrafficGenerator --bytes N[K|M|G] --out FILE --expected FILE.tsv"
+          + " [--seed S] [--profile full|dns-heavy]");
       return 1;
     }
     long started = System.nanoTime();
     Result result;
     try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
-      result = generate(os, bytes, seed);
+      result = generate(os, bytes, seed, profile);
     }
     Files.writeString(expectedFile, result.expectedTsv(), StandardCharsets.UTF_8);
     double seconds = (System.nanoTime() - started) / 1e9;
     out.printf(
-        "generated %s: %d bytes, %d packets (%d not IPv4), %d DNS responses without a query,"
-            + " %d backends, %d TSV lines, %d counted and %d uncounted connection attempts,"
-            + " in %.1f s (%.0f MB/s)%n",
-        file, result.bytes(), result.packets(), result.nonIpv4Frames(),
+        "generated %s (%s): %d bytes, %d packets (%.0f per GiB, %.1f %% DNS, %d not IPv4),"
+            + " %d DNS responses without a query, %d backends, %d TSV lines, %d counted and %d"
+            + " uncounted connection attempts, in %.1f s (%.0f MB/s)%n",
+        file, profile.flag(), result.bytes(), result.packets(),
+        result.packets() * (double) (1L << 30) / result.bytes(),
+        100.0 * result.dnsPackets() / result.packets(), result.nonIpv4Frames(),
         result.unmatchedResponses(), result.backends(),
         result.expectedTsv().lines().count(), result.countedAttempts(), result.uncountedAttempts(),
         seconds, result.bytes() / seconds / 1e6);

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 
+import dev.connbal.bench.TrafficGenerator.Profile;
 import dev.connbal.pipeline.ConnbalCommand;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * connbal on a generated ~2 MB capture prints exactly the TSV the generator expects (and the run
- * report figures it knows), read with the default split size and in 64 KiB ranges (many splits,
- * records straddling every boundary).
+ * connbal on a generated ~2 MB capture of each profile prints exactly the TSV the generator
+ * expects (and the run report figures it knows), read with the default split size and in 64 KiB
+ * ranges (many splits, records straddling every boundary).
  */
 class GeneratedTrafficEndToEndTest {
   private static final long SEED = 20261126L;
@@ -29,12 +30,18 @@ class GeneratedTrafficEndToEndTest {
   @TempDir static Path dir;
   private static Path capture;
   private static TrafficGenerator.Result generated;
+  private static Path dnsHeavyCapture;
+  private static TrafficGenerator.Result dnsHeavy;
 
   @BeforeAll
   static void generate() throws IOException {
     capture = dir.resolve("generated.snoop");
     try (OutputStream out = Files.newOutputStream(capture)) {
       generated = TrafficGenerator.generate(out, 2L << 20, SEED);
+    }
+    dnsHeavyCapture = dir.resolve("dns-heavy.snoop");
+    try (OutputStream out = Files.newOutputStream(dnsHeavyCapture)) {
+      dnsHeavy = TrafficGenerator.generate(out, 2L << 20, SEED, Profile.DNS_HEAVY);
     }
   }
 
@@ -59,6 +66,32 @@ class GeneratedTrafficEndToEndTest {
     assertThat(
         connbal(new ByteArrayOutputStream(), "-f", capture.toString(), "--split-size=65536"),
         equalTo(generated.expectedTsv()));
+  }
+
+  /**
+   * Thousands of clients resolving before every connection, and SRV targets resolved by name
+   * before and after another client's SRV answer named them.
+   */
+  @Test
+  void dnsHeavyCapturePrintsTheExpectedTsvAndReport() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertThat(connbal(err, "-f", dnsHeavyCapture.toString()), equalTo(dnsHeavy.expectedTsv()));
+    String report = err.toString(StandardCharsets.UTF_8);
+    assertThat(report, containsString("packets read: " + dnsHeavy.packets() + "\n"));
+    assertThat(report, containsString("frames skipped as non-IPv4: 0\n"));
+    assertThat(
+        report,
+        containsString(
+            "DNS responses without a matching query: " + dnsHeavy.unmatchedResponses() + "\n"));
+    assertThat(report, containsString("DNS messages malformed: 0\n"));
+  }
+
+  @Test
+  void dnsHeavyCaptureInSixtyFourKibSplitsPrintsTheExpectedTsv() {
+    assertThat(
+        connbal(new ByteArrayOutputStream(), "-f", dnsHeavyCapture.toString(),
+            "--split-size=65536"),
+        equalTo(dnsHeavy.expectedTsv()));
   }
 
   private static String connbal(ByteArrayOutputStream err, String... args) {
