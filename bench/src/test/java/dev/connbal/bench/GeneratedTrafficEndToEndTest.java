@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * connbal on a generated ~2 MB capture of each profile prints exactly the TSV the generator
  * expects (and the run report figures it knows), read with the default split size and in 64 KiB
- * ranges (many splits, records straddling every boundary).
+ * ranges (many splits, records straddling every boundary), and the DNS-heavy one as many files.
  */
 class GeneratedTrafficEndToEndTest {
   private static final long SEED = 20261126L;
@@ -91,6 +91,16 @@ class GeneratedTrafficEndToEndTest {
     assertThat(
         connbal(new ByteArrayOutputStream(), "-f", dnsHeavyCapture.toString(),
             "--split-size=65536"),
+        equalTo(dnsHeavy.expectedTsv()));
+  }
+
+  /** The same capture as 40 files: one timeline, merged by timestamp. */
+  @Test
+  void dnsHeavyCaptureSplitIntoFortyFilesPrintsTheExpectedTsv() throws IOException {
+    Path parts = dir.resolve("dns-heavy-parts");
+    CaptureSplitter.split(dnsHeavyCapture, parts, 40);
+    assertThat(
+        connbal(new ByteArrayOutputStream(), "-f", parts.resolve("*.snoop").toString()),
         equalTo(dnsHeavy.expectedTsv()));
   }
 
