@@ -1,8 +1,9 @@
 package dev.connbal.transforms;
 
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * The backend table that connections are counted against: for every DNS (client, backend) pair,
@@ -59,14 +60,18 @@ final class BackendTable {
     return ABSENT;
   }
 
-  /** A table of the given (client, backend) pairs ({@link ClientBackend}) and first appearances. */
+  /**
+   * A table of the given (client, backend) pairs ({@link ClientBackend}) and first appearances.
+   * Held in a tree: a hash map of boxed pairs collides as the index's comment says, and {@code
+   * Map.copyOf}'s linear probing then turns quadratic.
+   */
   static BackendTable of(Map<Long, Long> firstSeenByPair) {
-    return new BackendTable(Map.copyOf(firstSeenByPair));
+    return new BackendTable(Collections.unmodifiableMap(new TreeMap<>(firstSeenByPair)));
   }
 
   /** The table of the backends' first appearances that {@code facts} hold. */
   static BackendTable ofFacts(Iterable<BackendFacts> facts) {
-    Map<Long, Long> firstSeenByPair = new HashMap<>();
+    Map<Long, Long> firstSeenByPair = new TreeMap<>();
     for (BackendFacts f : facts) {
       firstSeenByPair.put(f.pair(), f.firstSeenMicros());
     }
@@ -75,7 +80,7 @@ final class BackendTable {
 
   /** The table of every entry of {@code tables}, which hold different pairs. */
   static BackendTable union(Iterable<BackendTable> tables) {
-    Map<Long, Long> firstSeenByPair = new HashMap<>();
+    Map<Long, Long> firstSeenByPair = new TreeMap<>();
     for (BackendTable t : tables) {
       firstSeenByPair.putAll(t.firstSeenByPair);
     }
@@ -88,7 +93,7 @@ final class BackendTable {
 
   /** The entries, for the coder. */
   Map<Long, Long> entries() {
-    return new HashMap<>(firstSeenByPair);
+    return firstSeenByPair;
   }
 
   @Override

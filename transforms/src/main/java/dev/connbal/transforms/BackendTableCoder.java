@@ -3,14 +3,16 @@ package dev.connbal.transforms;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.TreeMap;
+import java.util.Map;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.util.VarInt;
 
-/** Deterministic coder for {@link BackendTable}: the entry count, then entries in pair order. */
+/**
+ * Deterministic coder for {@link BackendTable}: the entry count, then entries in pair order (the
+ * order the table keeps them in).
+ */
 final class BackendTableCoder extends AtomicCoder<BackendTable> {
   private static final BackendTableCoder INSTANCE = new BackendTableCoder();
 
@@ -20,7 +22,7 @@ final class BackendTableCoder extends AtomicCoder<BackendTable> {
 
   @Override
   public void encode(BackendTable table, OutputStream out) throws IOException {
-    Map<Long, Long> sorted = new TreeMap<>(table.entries());
+    Map<Long, Long> sorted = table.entries();
     VarInt.encode(sorted.size(), out);
     for (Map.Entry<Long, Long> e : sorted.entrySet()) {
       VarInt.encode(e.getKey(), out);
@@ -34,7 +36,7 @@ final class BackendTableCoder extends AtomicCoder<BackendTable> {
     if (n < 0) {
       throw new CoderException("negative backend table size " + n);
     }
-    Map<Long, Long> entries = new HashMap<>();
+    Map<Long, Long> entries = new TreeMap<>();
     for (int i = 0; i < n; i++) {
       entries.put(VarInt.decodeLong(in), VarInt.decodeLong(in));
     }

@@ -154,7 +154,7 @@ final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPartial>> {
       Map<Integer, List<DnsEvent>> other = new TreeMap<>();
       Map<Integer, List<DnsEvent>> srv = new TreeMap<>();
       for (DnsEvent e : events) {
-        (srvNames.contains(e.query().name()) ? srv : other)
+        (!srvNames.isEmpty() && srvNames.contains(e.query().name()) ? srv : other)
             .computeIfAbsent(timelineShards.ofClient(e.query().clientIp()), k -> new ArrayList<>())
             .add(e);
       }

@@ -3,6 +3,7 @@ package dev.connbal.transforms;
 import dev.connbal.transforms.decode.DnsName;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,6 +32,9 @@ final class DnsTimeline {
   private long matchedResponses;
   private long unmatchedResponses;
 
+  private static final int[] NO_PORTS = {};
+  private static final long[] NO_COUNTS = {};
+
   /** Mutable per-backend state while the timeline runs. */
   private static final class Backend {
     final int client;
@@ -38,10 +42,15 @@ final class DnsTimeline {
     final long firstSeenMicros;
     final DnsName name;
     long dnsCount;
-    final TreeMap<Integer, Long> srvPortDns = new TreeMap<>();
-    /** The matched response that last listed this backend, and the ports it listed it on. */
+    /** The matched response that last listed this backend. */
     long listedBy = -1;
-    final Set<Integer> portsListedBy = new HashSet<>(2);
+    /**
+     * SRV ports in order of appearance, each with its count of listing responses and the last
+     * response that listed it: a backend has a port or two, so arrays beat a map and a set.
+     */
+    int[] ports = NO_PORTS;
+    long[] portDns = NO_COUNTS;
+    long[] portListedBy = NO_COUNTS;
 
     Backend(int client, int address, long firstSeenMicros, DnsName name) {
       this.client = client;
@@ -93,9 +102,12 @@ final class DnsTimeline {
   List<BackendFacts> backends() {
     List<BackendFacts> facts = new ArrayList<>(backends.size());
     for (Backend b : backends.values()) {
+      TreeMap<Integer, Long> srvPortDns = new TreeMap<>();
+      for (int i = 0; i < b.ports.length; i++) {
+        srvPortDns.put(b.ports[i], b.portDns[i]);
+      }
       facts.add(
-          new BackendFacts(
-              b.client, b.address, b.firstSeenMicros, b.name, b.dnsCount, b.srvPortDns));
+          new BackendFacts(b.client, b.address, b.firstSeenMicros, b.name, b.dnsCount, srvPortDns));
     }
     return facts;
   }
@@ -168,14 +180,31 @@ final class DnsTimeline {
             ClientBackend.of(client, address), k -> new Backend(client, address, timestamp, name));
     if (b.listedBy != matchedResponses) {
       b.listedBy = matchedResponses;
-      b.portsListedBy.clear();
       b.dnsCount++;
     }
     for (int port : ports) {
-      if (b.portsListedBy.add(port)) {
-        b.srvPortDns.merge(port, 1L, Long::sum);
+      int i = portIndex(b, port);
+      if (b.portListedBy[i] != matchedResponses) {
+        b.portListedBy[i] = matchedResponses;
+        b.portDns[i]++;
       }
     }
+  }
+
+  /** Where {@code port} is in {@code b}'s ports, added when new. */
+  private static int portIndex(Backend b, int port) {
+    for (int i = 0; i < b.ports.length; i++) {
+      if (b.ports[i] == port) {
+        return i;
+      }
+    }
+    int n = b.ports.length;
+    b.ports = Arrays.copyOf(b.ports, n + 1);
+    b.portDns = Arrays.copyOf(b.portDns, n + 1);
+    b.portListedBy = Arrays.copyOf(b.portListedBy, n + 1);
+    b.ports[n] = port;
+    b.portListedBy[n] = -1;
+    return n;
   }
 
   /**
