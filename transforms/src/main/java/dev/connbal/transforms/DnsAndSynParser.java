@@ -113,6 +113,8 @@ final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPartial>> {
     private final Consumer<KV<Integer, DnsPartial>> output;
     private final DecodeStats stats = new DecodeStats();
     private final List<DnsEvent> events = new ArrayList<>();
+    /** The query names of the collected responses with SRV answers. */
+    private final Set<DnsName> srvNames = new HashSet<>();
     private final SynBatch.Collector syns = new SynBatch.Collector();
     private long packets;
     private long frameBytes;
@@ -145,12 +147,6 @@ final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPartial>> {
      * answers apart, the first with {@code report} (an empty partial when there are no events).
      */
     private void outputEvents(RunReport report) {
-      Set<DnsName> srvNames = new HashSet<>();
-      for (DnsEvent e : events) {
-        if (SrvLearner.carriesSrv(e)) {
-          srvNames.add(e.query().name());
-        }
-      }
       Map<Integer, List<DnsEvent>> other = new TreeMap<>();
       Map<Integer, List<DnsEvent>> srv = new TreeMap<>();
       for (DnsEvent e : events) {
@@ -173,6 +169,7 @@ final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPartial>> {
       }
       if (!srvNames.isEmpty()) {
         context.output(SRV_NAMES, List.copyOf(srvNames));
+        srvNames.clear();
       }
     }
 
@@ -225,6 +222,9 @@ final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPartial>> {
       DnsEvent event = toEvent(srcIp, srcPort, dstIp, dstPort, message);
       if (event != null) {
         events.add(event);
+        if (SrvLearner.carriesSrv(event)) {
+          srvNames.add(event.query().name());
+        }
       }
     }
 
