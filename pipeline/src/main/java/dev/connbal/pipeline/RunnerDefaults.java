@@ -16,8 +16,9 @@ import org.apache.beam.runners.flink.FlinkRunner;
  * checks copy every element and are for testing DoFns, not for analysing captures, so they are off,
  * and it runs one worker thread per core; it processes every shuffle key as a bundle of its own at
  * a cost of milliseconds per key and step, so it gets {@value #DIRECT_RUNNER_SHARDS_PER_THREAD}
- * shards per thread instead of 256, and one DNS timeline shard per thread instead of 64. Flink: connbal's DoFns never modify their inputs, so Flink need
- * not copy elements between operators ({@code fasterCopy}). Options given on the command line win.
+ * shards per thread instead of 256, and one DNS timeline shard per thread instead of 256. Flink:
+ * connbal's DoFns never modify their inputs, so Flink need not copy elements between operators
+ * ({@code fasterCopy}). Options given on the command line win.
  */
 final class RunnerDefaults {
   private RunnerDefaults() {}

@@ -213,7 +213,7 @@ public final class ConnBal {
       // backend table has an element even when no range was read: see the class comment.
       PCollectionView<SrvKnowledge> srvKnowledge =
           timelineShardCount() == 1 ? null : learnSrv(pass1, dnsPartials, srvPartials);
-      RunDnsTimelineFn runTimeline = new RunDnsTimelineFn(srvKnowledge);
+      RunDnsTimelineFn runTimeline = new RunDnsTimelineFn(srvKnowledge, allStreams());
       PCollectionTuple timeline =
           withOneMore(
                   "NoDnsEvents",
@@ -236,12 +236,9 @@ public final class ConnBal {
           timeline
               .get(RunDnsTimelineFn.FACTS)
               .setCoder(KvCoder.of(VarLongCoder.of(), BackendFactsCoder.of()));
-      PCollection<BackendTable> table =
-          timeline
-              .get(RunDnsTimelineFn.TABLE)
-              .setCoder(BackendTableCoder.of())
-              .apply("BackendTable", Combine.globally(BackendTable::union).withoutDefaults())
-              .setCoder(BackendTableCoder.of());
+      // Empty but in the all-streams mode, which reads TCP against the table.
+      PCollection<BackendTable> tableParts =
+          timeline.get(RunDnsTimelineFn.TABLE).setCoder(BackendTableCoder.of());
 
       // The join, per shard of (client, backend) pairs, of the DNS facts with the default mode's
       // SYN batches (counted in the join, so that the SYNs wait for nothing but the facts) or
@@ -260,7 +257,10 @@ public final class ConnBal {
       JoinRowsFn joinRows;
       if (allStreams()) {
         PCollectionView<BackendTable> backendTable =
-            table.apply("BackendTableView", View.asSingleton());
+            tableParts
+                .apply("BackendTable", Combine.globally(BackendTable::union).withoutDefaults())
+                .setCoder(BackendTableCoder.of())
+                .apply("BackendTableView", View.asSingleton());
         join = join.and(JoinRowsFn.PORT_CONNS, countStreams(files, backendTable, shards));
         joinRows = JoinRowsFn.addingCounts();
       } else {

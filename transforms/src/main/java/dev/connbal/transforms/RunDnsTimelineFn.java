@@ -12,8 +12,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Runs the {@link DnsTimeline} over the DNS events of one shard of clients (every range's {@link
  * DnsPartial} of that shard, grouped under its key), sorted into timeline order, and emits the
- * facts of every backend keyed by (client, backend), the shard's backend table, and its part of
- * the {@link RunReport}: the ranges' decoding counts plus the responses without a matching query.
+ * facts of every backend keyed by (client, backend), the shard's backend table (when asked for), and
+ * its part of the {@link RunReport}: the ranges' decoding counts plus the responses without a
+ * matching query.
  * With more than one shard the SRV knowledge is the whole run's, learnt beforehand; with one, the
  * timeline learns it as it goes.
  */
@@ -26,8 +27,12 @@ final class RunDnsTimelineFn
   /** The run's SRV knowledge, or null when this is the one timeline of every client. */
   private final @Nullable PCollectionView<SrvKnowledge> srvKnowledge;
 
-  RunDnsTimelineFn(@Nullable PCollectionView<SrvKnowledge> srvKnowledge) {
+  /** Whether {@link #TABLE} is wanted (it is read by the all-streams mode only). */
+  private final boolean outputsTable;
+
+  RunDnsTimelineFn(@Nullable PCollectionView<SrvKnowledge> srvKnowledge, boolean outputsTable) {
     this.srvKnowledge = srvKnowledge;
+    this.outputsTable = outputsTable;
   }
 
   @ProcessElement
@@ -57,7 +62,9 @@ final class RunDnsTimelineFn
     for (BackendFacts f : backends) {
       out.get(FACTS).output(KV.of(f.pair(), f));
     }
-    out.get(TABLE).output(BackendTable.ofFacts(backends));
+    if (outputsTable) {
+      out.get(TABLE).output(BackendTable.ofFacts(backends));
+    }
     out.get(REPORT)
         .output(
             decoding.plus(

@@ -21,11 +21,12 @@ final class Shards implements Serializable {
   static final int DEFAULT_COUNT = 256;
 
   /**
-   * Shards of clients the DNS timeline runs in by default: every range outputs a partial per
-   * shard it has clients of, so fewer than the join's, and enough to spread a timeline over the
-   * slots of a cluster.
+   * Shards of clients the DNS timeline runs in by default. Every range outputs a partial per shard
+   * it has clients of, so fewer would be cheaper; but a runner spreads keys over its workers by a
+   * hash of their own (Flink: key groups), and with few keys some workers get twice their share
+   * (bench/scale-out).
    */
-  static final int DEFAULT_TIMELINE_COUNT = 64;
+  static final int DEFAULT_TIMELINE_COUNT = 256;
 
   private final int count;
 
