@@ -1,6 +1,7 @@
 package dev.connbal.bench;
 
 import static dev.connbal.bench.Scenario.ip;
+import static dev.connbal.bench.Scenario.pool;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -223,14 +224,6 @@ final class DnsHeavyScenario {
       all[j] = t;
     }
     return all;
-  }
-
-  private static int[] pool(int a, int b, int c, int size) {
-    int[] pool = new int[size];
-    for (int i = 0; i < size; i++) {
-      pool[i] = ip(a, b, c, i + 1);
-    }
-    return pool;
   }
 
   private static Target target(String name, int port, int... addresses) {

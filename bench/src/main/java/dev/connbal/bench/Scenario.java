@@ -190,7 +190,8 @@ final class Scenario {
     return (a << 24) | (b << 16) | (c << 8) | d;
   }
 
-  private static int[] pool(int a, int b, int c, int size) {
+  /** a.b.c.1 to a.b.c.{@code size}. */
+  static int[] pool(int a, int b, int c, int size) {
     int[] pool = new int[size];
     for (int i = 0; i < size; i++) {
       pool[i] = ip(a, b, c, i + 1);
