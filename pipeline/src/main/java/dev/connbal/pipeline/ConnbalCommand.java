@@ -162,12 +162,19 @@ public final class ConnbalCommand {
       for (String problem : inputs.problems()) {
         error("cannot read " + problem);
       }
+      long ranges = inputs.ranges(options.getSplitSize());
       if (RunnerDefaults.apply(
-          options, commandLine.pipelineArgs(), liveProgress, inputs.recordRegionBytes())) {
+          options,
+          commandLine.pipelineArgs(),
+          liveProgress,
+          inputs.recordRegionBytes(),
+          ranges)) {
         err.println(
             "connbal: "
                 + ProgressLine.size(inputs.recordRegionBytes())
-                + " of captures: running on embedded Flink (--runner=DirectRunner to override)");
+                + " of captures in "
+                + ranges
+                + " byte ranges: running on embedded Flink (--runner=DirectRunner to override)");
       }
       if (EmbeddedFlinkConfig.appliesTo(options, commandLine.pipelineArgs(), System.getenv())) {
         flinkConfDir = Files.createTempDirectory("connbal-flink-conf-");

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -34,6 +35,20 @@ abstract class InputFiles {
   long recordRegionBytes() {
     return files().stream()
         .mapToLong(m -> Math.max(0, m.sizeBytes() - SnoopWriter.FILE_HEADER_LENGTH))
+        .sum();
+  }
+
+  /**
+   * The byte ranges the files are read in at a desired split size of {@code splitBytes}: one per
+   * compressed file (it cannot be split), about one per {@code splitBytes} of any other.
+   */
+  long ranges(long splitBytes) {
+    return files().stream()
+        .mapToLong(
+            m ->
+                Compression.detect(m.resourceId().getFilename()) != Compression.UNCOMPRESSED
+                    ? 1
+                    : Math.max(1, (m.sizeBytes() + splitBytes - 1) / splitBytes))
         .sum();
   }
 

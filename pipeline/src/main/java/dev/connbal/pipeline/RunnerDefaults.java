@@ -8,17 +8,17 @@ import org.apache.beam.runners.flink.FlinkRunner;
 
 /**
  * connbal's runner defaults. Which runner: the Direct runner, unless the input is larger than
- * {@link #DIRECT_RUNNER_MAX_INPUT_BYTES}, then embedded Flink (bench/RESULTS.md: on 1 GiB the
- * Direct runner takes 5.2 s against Flink's 6.8 s, on 4 GiB 13.1 s against 12.5 s, on 8 GiB 30.8 s
- * against 18.7 s, and its memory grows with the input, to 1.05 GB of RSS on 8 GiB, where embedded
- * Flink stays near 475 MiB); the Direct runner stays the default below that because it starts
- * faster and reports progress while it runs. The Direct runner's immutability and encodability
- * checks copy every element and are for testing DoFns, not for analysing captures, so they are off,
- * and it runs one worker thread per core; it processes every shuffle key as a bundle of its own at
- * a cost of milliseconds per key and step, so it gets {@value #DIRECT_RUNNER_SHARDS_PER_THREAD}
- * shards per thread instead of 256, and one DNS timeline shard per thread instead of 256. Flink:
- * connbal's DoFns never modify their inputs, so Flink need not copy elements between operators
- * ({@code fasterCopy}). Options given on the command line win.
+ * {@link #DIRECT_RUNNER_MAX_INPUT_BYTES} or is read in more than {@link #DIRECT_RUNNER_MAX_RANGES}
+ * byte ranges (many small files, or a small split size), then embedded Flink. The Direct runner
+ * starts faster and reports progress while it runs, but its memory grows with the input, and its
+ * grouping copies a key's values through their coder whenever another bundle of them arrives:
+ * every range adds a bundle to each timeline and join shard, so its cost grows with the square of
+ * the ranges (bench/RESULTS.md has the figures). Its immutability and encodability checks copy
+ * every element and are for testing DoFns, not for analysing captures, so they are off, and it
+ * runs one worker thread per core; it pays per shuffle key and step, so it gets {@value
+ * #DIRECT_RUNNER_SHARDS_PER_THREAD} shards per thread instead of 256, and one DNS timeline shard
+ * per thread. Flink: connbal's DoFns never modify their inputs, so Flink need not copy elements
+ * between operators ({@code fasterCopy}). Options given on the command line win.
  */
 final class RunnerDefaults {
   private RunnerDefaults() {}
@@ -28,15 +28,24 @@ final class RunnerDefaults {
   /** Inputs larger than this run on embedded Flink unless a runner is given. */
   static final long DIRECT_RUNNER_MAX_INPUT_BYTES = 2L << 30;
 
+  /** Inputs read in more byte ranges than this run on embedded Flink unless a runner is given. */
+  static final long DIRECT_RUNNER_MAX_RANGES = 256;
+
   /**
-   * Applies the defaults to {@code options} for a run over {@code inputBytes} bytes of captures.
+   * Applies the defaults to {@code options} for a run over {@code inputBytes} bytes of captures
+   * read in {@code ranges} byte ranges.
    *
-   * @return true if the runner was chosen here because of the input's size
+   * @return true if the runner was chosen here because of the input's size or ranges
    */
   static boolean apply(
-      ConnbalOptions options, List<String> pipelineArgs, boolean liveProgress, long inputBytes) {
+      ConnbalOptions options,
+      List<String> pipelineArgs,
+      boolean liveProgress,
+      long inputBytes,
+      long ranges) {
     boolean chosenForSize = false;
-    if (!given(pipelineArgs, "runner") && inputBytes > DIRECT_RUNNER_MAX_INPUT_BYTES) {
+    if (!given(pipelineArgs, "runner")
+        && (inputBytes > DIRECT_RUNNER_MAX_INPUT_BYTES || ranges > DIRECT_RUNNER_MAX_RANGES)) {
       options.setRunner(FlinkRunner.class);
       chosenForSize = true;
     }

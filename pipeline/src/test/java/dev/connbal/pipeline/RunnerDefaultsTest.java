@@ -25,7 +25,12 @@ class RunnerDefaultsTest {
     ConnbalOptions options = options();
 
     boolean chosenForSize =
-        RunnerDefaults.apply(options, List.of(), false, RunnerDefaults.DIRECT_RUNNER_MAX_INPUT_BYTES);
+        RunnerDefaults.apply(
+            options,
+            List.of(),
+            false,
+            RunnerDefaults.DIRECT_RUNNER_MAX_INPUT_BYTES,
+            RunnerDefaults.DIRECT_RUNNER_MAX_RANGES);
 
     assertThat(chosenForSize, is(false));
     assertThat(options.getRunner(), equalTo(DirectRunner.class));
@@ -43,7 +48,7 @@ class RunnerDefaultsTest {
     List<String> args = List.of("--targetParallelism=3", "--shardCount=5");
     ConnbalOptions options = options(args.toArray(new String[0]));
 
-    RunnerDefaults.apply(options, args, false, 1);
+    RunnerDefaults.apply(options, args, false, 1, 1);
 
     assertThat(options.as(DirectOptions.class).getTargetParallelism(), is(3));
     assertThat(options.getShardCount(), is(5));
@@ -53,7 +58,7 @@ class RunnerDefaultsTest {
   void largeInputRunsOnEmbeddedFlink() {
     ConnbalOptions options = options();
 
-    boolean chosenForSize = RunnerDefaults.apply(options, List.of(), false, LARGE);
+    boolean chosenForSize = RunnerDefaults.apply(options, List.of(), false, LARGE, 1);
 
     assertThat(chosenForSize, is(true));
     assertThat(options.getRunner(), equalTo(FlinkRunner.class));
@@ -62,11 +67,22 @@ class RunnerDefaultsTest {
   }
 
   @Test
+  void inputOfManyRangesRunsOnEmbeddedFlink() {
+    ConnbalOptions options = options();
+
+    boolean chosen =
+        RunnerDefaults.apply(options, List.of(), false, 1 << 20, 257);
+
+    assertThat(chosen, is(true));
+    assertThat(options.getRunner(), equalTo(FlinkRunner.class));
+  }
+
+  @Test
   void aGivenRunnerWinsWhateverTheInputSize() {
     ConnbalOptions options = options("--runner=DirectRunner");
 
     boolean chosenForSize =
-        RunnerDefaults.apply(options, List.of("--runner=DirectRunner"), false, LARGE);
+        RunnerDefaults.apply(options, List.of("--runner=DirectRunner"), false, LARGE, 100_000);
 
     assertThat(chosenForSize, is(false));
     assertThat(options.getRunner(), equalTo(DirectRunner.class));
@@ -77,7 +93,7 @@ class RunnerDefaultsTest {
     List<String> args = List.of("--enforceImmutability=true");
     ConnbalOptions options = options(args.toArray(new String[0]));
 
-    RunnerDefaults.apply(options, args, false, 0);
+    RunnerDefaults.apply(options, args, false, 0, 0);
 
     assertThat(options.as(DirectOptions.class).isEnforceImmutability(), is(true));
   }
