@@ -34,7 +34,7 @@ final class DnsHeavySimulation {
   private static final int NXDOMAIN_PER_MILLE = 5;
   /** While the legacy clients are active, one step in this many is a legacy lookup. */
   private static final int LEGACY_ODDS = 100;
-  /** The legacy clients stop when this share of the capture is written. */
+  /** The legacy clients stop once 1 / LEGACY_PART of the capture is written. */
   private static final int LEGACY_PART = 4;
 
   /** How far the late SRV service is: the legacy clients first, then anyone. */

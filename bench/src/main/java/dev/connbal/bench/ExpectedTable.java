@@ -6,9 +6,9 @@ import java.util.TreeSet;
 
 /**
  * What connbal must print (default mode, padded IPv4) for the traffic {@link TrafficSimulation}
- * wrote, kept as the simulation writes it: the simulation tells it which backends each matched
- * DNS response listed for a client and every connection attempt it started, each with the
- * timestamp of the packet that carries it.
+ * or {@link DnsHeavySimulation} wrote, kept as the simulation writes it: the simulation tells it
+ * which backends each matched DNS response listed for a client and every connection attempt it
+ * started, each with the timestamp of the packet that carries it.
  *
  * <p>The rules are SEMANTICS.md's, reduced to the cases the scenario produces (see {@link
  * TrafficGenerator}): a backend is created by the first response that lists it for the client and
