@@ -31,7 +31,8 @@ import org.pcap4j.packet.namednumber.IpNumber;
 
 /**
  * SEMANTICS.md rule by rule, end to end: packets built with pcap4j ({@link Packets}), written as
- * snoop files, read and analysed by {@link ConnBal} on the Direct runner.
+ * snoop files, read and analysed by {@link ConnBal} on the Direct runner, each with the DNS
+ * timeline split by client and as one timeline, which must agree.
  *
  * <pre>
  * Rule (SEMANTICS.md)                                          Test
@@ -48,9 +49,11 @@ import org.pcap4j.packet.namednumber.IpNumber;
  * Events: answered once, latest identical query wins           latestIdenticalQueryIsAnsweredOnce
  * Events: QDCOUNT > 1, ANCOUNT > 1000, short = malformed       malformedDnsMessagesAreCounted
  * Events: attempt = SYN w/o ACK/FIN/RST, ECN ignored, retx     onlyOpeningSynsAreAttemptsAndRetransmitsCountOnce
+ * Events: a retransmit is less than 120 s after the first SYN SynRetransmitWindowTest
  * Backends: authority and OPT records skipped                  authorityAndOptRecordsAreSkipped
  * Backends: SRV target:port, A in answer or additional         srvTargetsBecomeServiceBackendsOnTheirPorts
  * Backends: SRV knowledge global, from that response on        srvKnowledgeIsGlobalFromThatResponseOn
+ *   (also across the timeline's client shards)                 ShardedTimelinePropertiesTest
  * Backends: multi-record answer, single A is not               multiRecordAnswerMakesBackendsSingleAnswerDoesNot
  * Backends: CNAME with at most 2 answers ignored               cnameWithAtMostTwoAnswersIsIgnored
  * Backends: keyed by (client, backend), name of first record   backendsArePerClientAndNamedByTheFirstRecord
