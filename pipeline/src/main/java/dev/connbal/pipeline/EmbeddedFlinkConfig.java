@@ -62,9 +62,25 @@ final class EmbeddedFlinkConfig {
       return false;
     }
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
-    return EMBEDDED_MASTERS.contains(flink.getFlinkMaster())
+    return isEmbedded(flink)
         && !RunnerDefaults.given(pipelineArgs, "flinkConfDir")
         && env.getOrDefault("FLINK_CONF_DIR", "").isEmpty();
+  }
+
+  /** Whether {@code flink} runs Flink inside connbal's JVM. */
+  static boolean isEmbedded(FlinkPipelineOptions flink) {
+    return EMBEDDED_MASTERS.contains(flink.getFlinkMaster());
+  }
+
+  /**
+   * The parallelism a job of {@code flink} runs at: the given one, or for an embedded Flink the
+   * number of cores (Flink's local default); 0 when a cluster decides.
+   */
+  static int parallelism(FlinkPipelineOptions flink) {
+    if (flink.getParallelism() > 0) {
+      return flink.getParallelism();
+    }
+    return isEmbedded(flink) ? Runtime.getRuntime().availableProcessors() : 0;
   }
 
   /** The configuration for a job of {@code parallelism} tasks per step. */
@@ -92,12 +108,8 @@ final class EmbeddedFlinkConfig {
    */
   static void apply(ConnbalOptions options, Path directory) throws IOException {
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
-    int parallelism =
-        flink.getParallelism() > 0
-            ? flink.getParallelism()
-            : Runtime.getRuntime().availableProcessors();
     Files.writeString(
-        directory.resolve(FILE_NAME), yaml(parallelism), StandardCharsets.UTF_8);
+        directory.resolve(FILE_NAME), yaml(parallelism(flink)), StandardCharsets.UTF_8);
     flink.setFlinkConfDir(directory.toString());
   }
 }

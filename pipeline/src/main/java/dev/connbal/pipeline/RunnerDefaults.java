@@ -11,19 +11,28 @@ import org.apache.beam.runners.flink.FlinkRunner;
  * {@link #DIRECT_RUNNER_MAX_INPUT_BYTES} or is read in more than {@link #DIRECT_RUNNER_MAX_RANGES}
  * byte ranges (many small files, or a small split size), then embedded Flink. The Direct runner
  * starts faster and reports progress while it runs, but its memory grows with the input, and its
- * grouping copies a key's values through their coder whenever another bundle of them arrives:
- * every range adds a bundle to each timeline and join shard, so its cost grows with the square of
- * the ranges (bench/RESULTS.md has the figures). Its immutability and encodability checks copy
- * every element and are for testing DoFns, not for analysing captures, so they are off, and it
- * runs one worker thread per core; it pays per shuffle key and step, so it gets {@value
- * #DIRECT_RUNNER_SHARDS_PER_THREAD} shards per thread instead of 256, and one DNS timeline shard
- * per thread. Flink: connbal's DoFns never modify their inputs, so Flink need not copy elements
- * between operators ({@code fasterCopy}). Options given on the command line win.
+ * grouping copies a key's values through their coder whenever another bundle of them arrives: every
+ * range adds a bundle to each timeline and join shard, so its cost grows with the square of the
+ * ranges (bench/RESULTS.md has the figures). Its immutability and encodability checks copy every
+ * element and are for testing DoFns, not for analysing captures, so they are off, and it runs one
+ * worker thread per core; it pays per shuffle key and step, so it gets
+ * {@value #DIRECT_RUNNER_SHARDS_PER_THREAD} shards per thread instead of 256, and one DNS timeline
+ * (it already runs on two threads, and a split adds the SRV learning pass's steps). Flink:
+ * connbal's DoFns never modify their inputs, so Flink need not copy elements between operators
+ * ({@code fasterCopy}); {@value #FLINK_TIMELINE_SHARDS_PER_SLOT} DNS timeline shards per slot when
+ * the parallelism is known. Options given on the command line win.
  */
 final class RunnerDefaults {
   private RunnerDefaults() {}
 
   static final int DIRECT_RUNNER_SHARDS_PER_THREAD = 4;
+
+  /**
+   * DNS timeline shards per Flink slot when the parallelism is known: enough for Flink's key
+   * groups to spread them evenly over the slots, and no more, since every range outputs a partial
+   * per shard.
+   */
+  static final int FLINK_TIMELINE_SHARDS_PER_SLOT = 32;
 
   /** Inputs larger than this run on embedded Flink unless a runner is given. */
   static final long DIRECT_RUNNER_MAX_INPUT_BYTES = 2L << 30;
@@ -50,8 +59,13 @@ final class RunnerDefaults {
       chosenForSize = true;
     }
     if (FlinkRunner.class.equals(options.getRunner())) {
+      FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
       if (!given(pipelineArgs, "fasterCopy")) {
-        options.as(FlinkPipelineOptions.class).setFasterCopy(true);
+        flink.setFasterCopy(true);
+      }
+      int parallelism = EmbeddedFlinkConfig.parallelism(flink);
+      if (!given(pipelineArgs, "timelineShards") && parallelism > 0) {
+        options.setTimelineShards(FLINK_TIMELINE_SHARDS_PER_SLOT * parallelism);
       }
       return chosenForSize;
     }
@@ -72,7 +86,7 @@ final class RunnerDefaults {
       options.setShardCount(DIRECT_RUNNER_SHARDS_PER_THREAD * direct.getTargetParallelism());
     }
     if (!given(pipelineArgs, "timelineShards")) {
-      options.setTimelineShards(direct.getTargetParallelism());
+      options.setTimelineShards(1);
     }
     if (liveProgress && !given(pipelineArgs, "blockOnRun")) {
       // run() must return while the pipeline runs, so that its metrics can be polled.

@@ -41,6 +41,7 @@ class RunnerDefaultsTest {
     assertThat(
         options.getShardCount(),
         is(RunnerDefaults.DIRECT_RUNNER_SHARDS_PER_THREAD * direct.getTargetParallelism()));
+    assertThat(options.getTimelineShards(), is(1));
   }
 
   @Test
@@ -64,6 +65,12 @@ class RunnerDefaultsTest {
     assertThat(options.getRunner(), equalTo(FlinkRunner.class));
     assertThat(options.as(FlinkPipelineOptions.class).getFasterCopy(), is(true));
     assertThat(options.getShardCount(), is(256));
+    // Embedded: one slot per core.
+    assertThat(
+        options.getTimelineShards(),
+        is(
+            RunnerDefaults.FLINK_TIMELINE_SHARDS_PER_SLOT
+                * Runtime.getRuntime().availableProcessors()));
   }
 
   @Test
@@ -75,6 +82,25 @@ class RunnerDefaultsTest {
 
     assertThat(chosen, is(true));
     assertThat(options.getRunner(), equalTo(FlinkRunner.class));
+  }
+
+  @Test
+  void aFlinkClusterGetsTimelineShardsByItsParallelismWhenGiven() {
+    List<String> cluster = List.of("--runner=FlinkRunner", "--flinkMaster=host:8081");
+    ConnbalOptions undecided = options(cluster.toArray(new String[0]));
+    RunnerDefaults.apply(undecided, cluster, false, 1, 1);
+    assertThat("the cluster decides the parallelism", undecided.getTimelineShards(), is(256));
+
+    List<String> eight =
+        List.of("--runner=FlinkRunner", "--flinkMaster=host:8081", "--parallelism=8");
+    ConnbalOptions options = options(eight.toArray(new String[0]));
+    RunnerDefaults.apply(options, eight, false, 1, 1);
+    assertThat(options.getTimelineShards(), is(8 * 32));
+
+    List<String> given = List.of("--runner=FlinkRunner", "--parallelism=8", "--timelineShards=5");
+    ConnbalOptions mine = options(given.toArray(new String[0]));
+    RunnerDefaults.apply(mine, given, false, 1, 1);
+    assertThat(mine.getTimelineShards(), is(5));
   }
 
   @Test

@@ -91,7 +91,9 @@ final class DnsPartial {
   /** Whether any name of the events (a query name or a record's) is one of {@code names}. */
   boolean mentionsAny(Set<DnsName> names) {
     try {
-      for (DnsName name : DnsNameTable.read(new BytesInput(encodedEvents), new DnsNameTable.Interner())) {
+      DnsName[] table =
+          DnsNameTable.read(new BytesInput(encodedEvents), new DnsNameTable.Interner());
+      for (DnsName name : table) {
         if (names.contains(name)) {
           return true;
         }

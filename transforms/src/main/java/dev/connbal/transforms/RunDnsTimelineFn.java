@@ -12,9 +12,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Runs the {@link DnsTimeline} over the DNS events of one shard of clients (every range's {@link
  * DnsPartial} of that shard, grouped under its key), sorted into timeline order, and emits the
- * facts of every backend keyed by (client, backend), the shard's backend table (when asked for), and
- * its part of the {@link RunReport}: the ranges' decoding counts plus the responses without a
- * matching query.
+ * facts of every backend keyed by (client, backend), the shard's backend table (when asked
+ * for), and its part of the {@link RunReport}: the ranges' decoding counts plus the responses
+ * without a matching query.
  * With more than one shard the SRV knowledge is the whole run's, learnt beforehand; with one, the
  * timeline learns it as it goes.
  */

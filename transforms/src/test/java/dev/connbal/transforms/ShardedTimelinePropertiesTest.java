@@ -75,7 +75,12 @@ class ShardedTimelinePropertiesTest {
         timeline.backends(),
         contains(
             new BackendFacts(
-                learner, backend, 5 * S, name("_a._tcp.lb.test."), 1, new TreeMap<>(Map.of(8443, 1L)))));
+                learner,
+                backend,
+                5 * S,
+                name("_a._tcp.lb.test."),
+                1,
+                new TreeMap<>(Map.of(8443, 1L)))));
   }
 
   private static int clientInAnotherShard(int client, Shards shards) {
@@ -108,11 +113,11 @@ class ShardedTimelinePropertiesTest {
       if (rnd.nextInt(8) != 0) {
         long answerAt = t + (rnd.nextInt(10) == 0 ? 10 * S : rnd.nextInt((int) S));
         List<DnsEventRecord> records = answer(rnd, srv, name);
-        int answers =
-            (int) records.stream().filter(r -> r.section() == DnsEventRecord.Section.ANSWER).count();
+        long answers =
+            records.stream().filter(r -> r.section() == DnsEventRecord.Section.ANSWER).count();
+        QueryKey key = key(client, port, id, name);
         events.add(
-            new DnsEvent(
-                at(rnd, answerAt), true, key(client, port, id, name), Math.max(1, answers), records));
+            new DnsEvent(at(rnd, answerAt), true, key, (int) Math.max(1, answers), records));
       }
     }
     events.sort(Comparator.comparing(DnsEvent::order));

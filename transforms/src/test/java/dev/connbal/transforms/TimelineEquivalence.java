@@ -50,7 +50,8 @@ final class TimelineEquivalence {
   long matchedResponses() {
     for (int count : SHARD_COUNTS) {
       long matched = sharded(count).stream().mapToLong(DnsTimeline::matchedResponses).sum();
-      assertThat("matched with " + count + " shards", matched, equalTo(sequential.matchedResponses()));
+      assertThat(
+          "matched with " + count + " shards", matched, equalTo(sequential.matchedResponses()));
     }
     return sequential.matchedResponses();
   }
@@ -59,7 +60,9 @@ final class TimelineEquivalence {
     for (int count : SHARD_COUNTS) {
       long unmatched = sharded(count).stream().mapToLong(DnsTimeline::unmatchedResponses).sum();
       assertThat(
-          "unmatched with " + count + " shards", unmatched, equalTo(sequential.unmatchedResponses()));
+          "unmatched with " + count + " shards",
+          unmatched,
+          equalTo(sequential.unmatchedResponses()));
     }
     return sequential.unmatchedResponses();
   }
