@@ -56,7 +56,7 @@ public interface ConnbalOptions extends PipelineOptions {
 
   @Description(
       "How many shards of clients the DNS timeline runs in; the output does not depend on it."
-          + " Default: 256, or 1 on the Direct runner.")
+          + " Default: 1 on the Direct runner, 32 per slot on Flink, 256 when a cluster decides.")
   @Default.Integer(ConnBal.DEFAULT_TIMELINE_SHARD_COUNT)
   int getTimelineShards();
 
