@@ -56,7 +56,8 @@ public interface ConnbalOptions extends PipelineOptions {
 
   @Description(
       "How many shards of clients the DNS timeline runs in; the output does not depend on it."
-          + " Default: 1 on the Direct runner, 32 per slot on Flink, 256 when a cluster decides.")
+          + " Default: 1 on the Direct runner, 32 per slot on Flink, 256 when a cluster"
+          + " decides the parallelism.")
   @Default.Integer(ConnBal.DEFAULT_TIMELINE_SHARD_COUNT)
   int getTimelineShards();
 
