@@ -12,16 +12,16 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * What pass 1 makes of one range of a capture: its DNS events in timeline order, and its part of
- * the run report (packets, bytes, frames skipped, malformed DNS). A range with many events emits
- * several partials, all but the last with an empty report.
+ * What pass 1 makes of one range of a capture for one shard of clients: their DNS events in
+ * timeline order, and (in the range's first partial) the range's part of the run report (packets,
+ * bytes, frames skipped, malformed DNS). A range with many events emits several partials.
  *
  * <p>The events are held encoded ({@link DnsEventWire}) in one byte array, with the file they
- * come from written once and each distinct name once ({@link DnsNameTable}): all partials of a
- * run meet under one key and wait there for the timeline, so their size is what the timeline's
- * memory grows with, and the Direct runner copies a key's grouped values through their coder each
- * time another bundle of them arrives, which for bytes is a plain copy. Sorted, they let the timeline merge the partials one event at a time
- * instead of decoding and sorting all events of the run at once.
+ * come from written once and each distinct name once ({@link DnsNameTable}): a shard's partials
+ * meet under its key and wait there for its timeline, so their size is what the timeline's memory
+ * grows with, and the Direct runner copies a key's grouped values through their coder each time
+ * another bundle of them arrives, which for bytes is a plain copy. Sorted, they let the timeline
+ * merge the partials one event at a time instead of decoding and sorting all its events at once.
  */
 final class DnsPartial {
   private final String file;

@@ -10,10 +10,9 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * The events of several partials, each in timeline order, merged into one timeline order on a
- * thread of its own and handed over in batches. Decoding and merging the partials' events is about
- * half of the timeline's work; here it runs beside the timeline's rules on another core instead of
- * before each event (on 4 GiB it was 0.6 s of the timeline's 1.7 s of CPU, in one task that nothing
- * else runs beside).
+ * thread of its own and handed over in batches. Decoding and merging the partials' events is a
+ * large part of a timeline's work; here it runs beside the timeline's rules on another core
+ * instead of before each event (bench/RESULTS.md has the figures).
  *
  * <p>An exception of the merging thread (a corrupt partial, say) is thrown by {@link #hasNext} or
  * {@link #next} once the events before it are taken. {@link #close} stops the thread.
