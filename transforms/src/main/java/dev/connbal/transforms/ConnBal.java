@@ -29,7 +29,6 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
@@ -57,14 +56,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Pass 1 reads the captures (see docs/ARCHITECTURE.md): it keeps the DNS messages, which run in
  * timeline order through the query matching and backend rules, one timeline per shard of clients
- * after a learning pass over the few events of SRV names has made the run's SRV knowledge (the
- * one thing clients share), and in the default mode every
- * opening SYN with its time, batched by shard of (client, server) pairs; each shard's SYNs meet
- * the DNS facts of its pairs in the join, which counts them. The all-streams mode needs every
- * packet of the streams between known pairs, so it reads the captures a second time, against the
- * finished backend table (a side input). Reads decode frames in place ({@link
- * SnoopIO#parseFiles}): what leaves a range of a capture is a few aggregates (DNS events, SYN
- * batches per shard, stream fragments), never one element per packet.
+ * after a learning pass over the few events of SRV names has made the run's SRV knowledge (the one
+ * thing clients share), and in the default mode every opening SYN with its time, batched by shard
+ * of (client, server) pairs; each shard's SYNs meet the DNS facts of its pairs in the join, which
+ * counts them. The all-streams mode needs every packet of the streams between known pairs, so it
+ * reads the captures a second time, against the finished backend table (a side input). Reads decode
+ * frames in place ({@link SnoopIO#parseFiles}): what leaves a range of a capture is a few
+ * aggregates (DNS events, SYN batches per shard, stream fragments), never one element per packet.
  *
  * <p>Shuffles that would be keyed by something as fine as a connection attempt, a 4-tuple or a
  * (client, backend) pair are keyed by a shard of it instead ({@link Shards}), and each shard's
