@@ -54,6 +54,7 @@ import org.pcap4j.packet.namednumber.IpNumber;
  * Backends: SRV target:port, A in answer or additional         srvTargetsBecomeServiceBackendsOnTheirPorts
  * Backends: SRV knowledge global, from that response on        srvKnowledgeIsGlobalFromThatResponseOn
  *   (also across the timeline's client shards)                 ShardedTimelinePropertiesTest
+ *   (also when the SRV query and its answer are read apart)    srvKnowledgeHoldsWhenTheQueryAnd...
  * Backends: multi-record answer, single A is not               multiRecordAnswerMakesBackendsSingleAnswerDoesNot
  * Backends: CNAME with at most 2 answers ignored               cnameWithAtMostTwoAnswersIsIgnored
  * Backends: keyed by (client, backend), name of first record   backendsArePerClientAndNamedByTheFirstRecord
@@ -614,27 +615,47 @@ class ConnBalSemanticsTest {
 
   @Test
   void srvKnowledgeIsGlobalFromThatResponseOn() throws IOException {
-    Capture c =
-        // Before the SRV answer, a single A for the target is no backend.
-        Capture.at(T, 0, q(C, 1, "sip.example.com", TYPE_A))
-            .then(T, 1, r(C, 1, "sip.example.com", TYPE_A, a("sip.example.com", B1)))
-            // Another client's lookup teaches that sip.example.com is an SRV target.
-            .then(T + 1, 0, q(C2, 2, "_sip._udp.example.com", TYPE_SRV))
-            .then(
-                T + 1,
-                1,
-                r(
-                    C2,
-                    2,
-                    "_sip._udp.example.com",
-                    TYPE_SRV,
-                    srv("_sip._udp.example.com", "sip.example.com", 5060)))
-            .then(T + 2, 0, q(C, 3, "sip.example.com", TYPE_A))
-            .then(T + 2, 1, r(C, 3, "sip.example.com", TYPE_A, a("sip.example.com", B1)))
-            .then(T + 3, 0, syn(C, 50001, B1, 5060, 1));
     assertThat(
-        tsv(c),
+        tsv(srvTargetTaughtByAnotherClient()),
         equalTo(line("010.000.000.001", "192.168.001.001:5060", 1, 1, "_sip._udp.example.com.")));
+  }
+
+  /**
+   * The same with every record in a range of its own: the SRV query and its answer are read apart,
+   * so the timeline split by client learns the target only if the learning pass also finds the
+   * query among the events pass 1 did not set apart (FilterSrvEventsFn).
+   */
+  @Test
+  void srvKnowledgeHoldsWhenTheQueryAndItsAnswerAreReadApart() throws IOException {
+    ConnBalRun.Output out =
+        run(srvTargetTaughtByAnotherClient(), ConnBal.analyze().withDesiredSplitSize(64));
+    assertThat(
+        out.tsv(),
+        equalTo(line("010.000.000.001", "192.168.001.001:5060", 1, 1, "_sip._udp.example.com.")));
+  }
+
+  /**
+   * C resolves sip.example.com (one A record: no backend), then C2's SRV answer names it a target
+   * of _sip._udp.example.com on 5060, then C resolves it again and connects to 5060.
+   */
+  private static Capture srvTargetTaughtByAnotherClient() {
+    // Before the SRV answer, a single A for the target is no backend.
+    return Capture.at(T, 0, q(C, 1, "sip.example.com", TYPE_A))
+        .then(T, 1, r(C, 1, "sip.example.com", TYPE_A, a("sip.example.com", B1)))
+        // Another client's lookup teaches that sip.example.com is an SRV target.
+        .then(T + 1, 0, q(C2, 2, "_sip._udp.example.com", TYPE_SRV))
+        .then(
+            T + 1,
+            1,
+            r(
+                C2,
+                2,
+                "_sip._udp.example.com",
+                TYPE_SRV,
+                srv("_sip._udp.example.com", "sip.example.com", 5060)))
+        .then(T + 2, 0, q(C, 3, "sip.example.com", TYPE_A))
+        .then(T + 2, 1, r(C, 3, "sip.example.com", TYPE_A, a("sip.example.com", B1)))
+        .then(T + 3, 0, syn(C, 50001, B1, 5060, 1));
   }
 
   @Test
