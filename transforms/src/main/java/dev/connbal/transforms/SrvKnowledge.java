@@ -103,10 +103,6 @@ final class SrvKnowledge implements SrvLookup {
     return Collections.unmodifiableMap(targets);
   }
 
-  boolean isEmpty() {
-    return targets.isEmpty();
-  }
-
   /** The merge of {@code parts}. */
   static SrvKnowledge mergeAll(Iterable<SrvKnowledge> parts) {
     SrvKnowledge all = new SrvKnowledge();
