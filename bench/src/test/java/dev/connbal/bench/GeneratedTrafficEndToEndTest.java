@@ -6,7 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 
 import dev.connbal.bench.TrafficGenerator.Profile;
-import dev.connbal.pipeline.ConnbalCommand;
+import dev.connbal.pipeline.ConnBalCommand;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -107,7 +107,7 @@ class GeneratedTrafficEndToEndTest {
   private static String connbal(ByteArrayOutputStream err, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int exit =
-        ConnbalCommand.run(
+        ConnBalCommand.run(
             args,
             new ByteArrayInputStream(new byte[0]),
             new PrintStream(out, true, StandardCharsets.UTF_8),

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.connbal.pipeline.ConnbalCommand;
+import dev.connbal.pipeline.ConnBalCommand;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -60,7 +60,7 @@ class ExamplesTest {
     try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
       exitCode =
-          ConnbalCommand.run(
+          ConnBalCommand.run(
               args.toArray(new String[0]),
               new ByteArrayInputStream(new byte[0]),
               outStream,

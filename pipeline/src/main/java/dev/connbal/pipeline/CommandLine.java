@@ -47,7 +47,7 @@ abstract class CommandLine {
   abstract List<String> pipelineArgs();
 
   /** Stores connbal's own settings in {@code options}; unset flags keep the options' values. */
-  void applyTo(ConnbalOptions options) {
+  void applyTo(ConnBalOptions options) {
     if (!inputs().isEmpty()) {
       options.setInputs(inputs());
     }

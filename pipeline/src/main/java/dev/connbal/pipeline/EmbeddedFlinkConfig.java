@@ -57,7 +57,7 @@ final class EmbeddedFlinkConfig {
    * --flinkConfDir} among {@code pipelineArgs} and no {@code FLINK_CONF_DIR} in {@code env}.
    */
   static boolean appliesTo(
-      ConnbalOptions options, List<String> pipelineArgs, Map<String, String> env) {
+      ConnBalOptions options, List<String> pipelineArgs, Map<String, String> env) {
     if (!FlinkRunner.class.equals(options.getRunner())) {
       return false;
     }
@@ -106,7 +106,7 @@ final class EmbeddedFlinkConfig {
    * Writes the configuration for {@code options}' parallelism (the number of cores when none is
    * given, as Flink's local default) into {@code directory} and makes {@code options} use it.
    */
-  static void apply(ConnbalOptions options, Path directory) throws IOException {
+  static void apply(ConnBalOptions options, Path directory) throws IOException {
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     Files.writeString(
         directory.resolve(FILE_NAME), yaml(parallelism(flink)), StandardCharsets.UTF_8);

@@ -2,7 +2,7 @@ package dev.connbal.pipeline;
 
 /**
  * Where an operator's interrupt (Ctrl-C) comes from. While stdin is spooled, connbal stops
- * spooling on an interrupt and analyses what arrived, like the original tool.
+ * spooling on an interrupt and analyzes what arrived, like the original tool.
  */
 @FunctionalInterface
 interface InterruptHook {

@@ -47,7 +47,7 @@ final class RunnerDefaults {
    * @return true if the runner was chosen here because of the input's size or ranges
    */
   static boolean apply(
-      ConnbalOptions options,
+      ConnBalOptions options,
       List<String> pipelineArgs,
       boolean liveProgress,
       long inputBytes,

@@ -33,7 +33,7 @@ final class S3RegionDefault {
    *
    * @return whether the region was set
    */
-  static boolean apply(ConnbalOptions options, List<String> pipelineArgs, List<String> locations) {
+  static boolean apply(ConnBalOptions options, List<String> pipelineArgs, List<String> locations) {
     if (RunnerDefaults.given(pipelineArgs, "awsRegion")
         || locations.stream().anyMatch(S3RegionDefault::onS3)) {
       return false;

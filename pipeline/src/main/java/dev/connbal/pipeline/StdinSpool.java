@@ -13,7 +13,7 @@ import java.util.concurrent.ExecutionException;
  * Copies a snoop stream from stdin to a local file, so that the pipeline can read (and split) it
  * like any capture file. Spooling ends at end of stream or at an interrupt; after an interrupt the
  * file holds exactly the bytes that had arrived (a record cut in half is then reported by SnoopIO
- * as truncated, and everything before it is analysed).
+ * as truncated, and everything before it is analyzed).
  *
  * <p>The copy runs on a daemon thread because a read from stdin cannot be interrupted; after an
  * interrupt that thread may stay blocked in {@code read}, and writes nothing more.

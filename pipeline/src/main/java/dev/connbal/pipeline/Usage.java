@@ -69,7 +69,7 @@ final class Usage {
       out.print(TEXT);
       return true;
     }
-    ConnbalCommand.registerOptions();
+    ConnBalCommand.registerOptions();
     for (Class<? extends PipelineOptions> options : PipelineOptionsFactory.getRegisteredOptions()) {
       if (options.getSimpleName().equals(topic.get()) || options.getName().equals(topic.get())) {
         PipelineOptionsFactory.printHelp(out, options);

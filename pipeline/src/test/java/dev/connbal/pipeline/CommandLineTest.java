@@ -88,7 +88,7 @@ class CommandLineTest {
 
   @Test
   void appliesOnlyGivenSettingsToTheOptions() throws Exception {
-    ConnbalOptions options = PipelineOptionsFactory.as(ConnbalOptions.class);
+    ConnBalOptions options = PipelineOptionsFactory.as(ConnBalOptions.class);
     CommandLine.parse("-f", "a", "-f", "b", "--ip-format=plain", "--header").applyTo(options);
     assertThat(options.getInputs(), equalTo(List.of("a", "b")));
     assertThat(options.getIpFormat(), is(IpFormat.PLAIN));

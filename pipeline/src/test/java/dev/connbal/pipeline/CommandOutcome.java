@@ -7,7 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** Exit code, stdout and stderr of one {@link ConnbalCommand#run} call. */
+/** Exit code, stdout and stderr of one {@link ConnBalCommand#run} call. */
 final class CommandOutcome {
   final int exitCode;
   final String out;
@@ -33,7 +33,7 @@ final class CommandOutcome {
     int exitCode;
     try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      exitCode = ConnbalCommand.run(args, stdin, outStream, errStream);
+      exitCode = ConnBalCommand.run(args, stdin, outStream, errStream);
     }
     return new CommandOutcome(
         exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

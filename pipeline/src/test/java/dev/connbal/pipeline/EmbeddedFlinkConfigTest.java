@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedFlinkConfigTest {
   @TempDir Path directory;
 
-  private static ConnbalOptions options(List<String> args) {
-    ConnbalCommand.registerOptions();
-    return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(ConnbalOptions.class);
+  private static ConnBalOptions options(List<String> args) {
+    ConnBalCommand.registerOptions();
+    return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(ConnBalOptions.class);
   }
 
   private static boolean appliesTo(List<String> args, Map<String, String> env) {
@@ -53,7 +53,7 @@ class EmbeddedFlinkConfigTest {
 
   /** Reads the written file with Flink's own loader, as the runner does. */
   private Configuration written(String... args) throws Exception {
-    ConnbalOptions options = options(List.of(args));
+    ConnBalOptions options = options(List.of(args));
     EmbeddedFlinkConfig.apply(options, directory);
     String confDir = options.as(FlinkPipelineOptions.class).getFlinkConfDir();
     assertThat(confDir, equalTo(directory.toString()));

@@ -49,7 +49,7 @@ class LauncherIT {
   void runsTheShadedJarWithStdoutForTheTsvOnly() throws Exception {
     Result run = launch(List.of("--header", "-f", api.toString()), null);
     assertThat(run.toString(), run.exitCode, is(0));
-    assertThat(run.out, equalTo(ConnbalPipeline.HEADER + TestCaptures.API_TSV));
+    assertThat(run.out, equalTo(ConnBalPipeline.HEADER + TestCaptures.API_TSV));
     assertThat(
         run.toString(), run.err.lines().collect(Collectors.toList()), everyItem(ownStderrLine()));
   }
@@ -112,7 +112,7 @@ class LauncherIT {
     assertThat(second.err, not(containsString("archiving")));
     assertThat(
         Files.readString(classLog),
-        containsString("dev.connbal.pipeline.ConnbalCommand source: shared objects file (top)"));
+        containsString("dev.connbal.pipeline.ConnBalCommand source: shared objects file (top)"));
 
     // The JVM cannot use the archive with another collector: the run goes on as without it, and
     // the JVM's complaint must not reach stdout.
@@ -159,7 +159,7 @@ class LauncherIT {
   }
 
   @Test
-  void ctrlCWhileReadingStdinAnalysesWhatArrived() throws Exception {
+  void ctrlCWhileReadingStdinAnalyzesWhatArrived() throws Exception {
     byte[] capture = Files.readAllBytes(api);
     ProcessBuilder builder = processBuilder(List.of());
     Process process = builder.start();

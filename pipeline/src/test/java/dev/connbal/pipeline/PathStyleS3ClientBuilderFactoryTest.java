@@ -100,16 +100,16 @@ class PathStyleS3ClientBuilderFactoryTest {
 
   @Test
   void isSelectedByTheS3PathStyleFlagOnly() throws Exception {
-    ConnbalOptions plain = PipelineOptionsFactory.as(ConnbalOptions.class);
-    ConnbalCommand.configureFileSystems(plain);
+    ConnBalOptions plain = PipelineOptionsFactory.as(ConnBalOptions.class);
+    ConnBalCommand.configureFileSystems(plain);
     assertThat(
         plain.as(S3Options.class).getS3ClientFactoryClass().getSimpleName(),
         equalTo("DefaultS3ClientBuilderFactory"));
 
-    ConnbalOptions options = PipelineOptionsFactory.as(ConnbalOptions.class);
+    ConnBalOptions options = PipelineOptionsFactory.as(ConnBalOptions.class);
     CommandLine.parse("--s3-path-style").applyTo(options);
     assertThat(options.getS3PathStyle(), is(true));
-    ConnbalCommand.configureFileSystems(options);
+    ConnBalCommand.configureFileSystems(options);
     assertThat(
         options.as(S3Options.class).getS3ClientFactoryClass(),
         equalTo(PathStyleS3ClientBuilderFactory.class));

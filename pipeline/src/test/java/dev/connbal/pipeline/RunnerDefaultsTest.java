@@ -15,14 +15,14 @@ import org.junit.jupiter.api.Test;
 class RunnerDefaultsTest {
   private static final long LARGE = RunnerDefaults.DIRECT_RUNNER_MAX_INPUT_BYTES + 1;
 
-  private static ConnbalOptions options(String... args) {
-    ConnbalCommand.registerOptions();
-    return PipelineOptionsFactory.fromArgs(args).as(ConnbalOptions.class);
+  private static ConnBalOptions options(String... args) {
+    ConnBalCommand.registerOptions();
+    return PipelineOptionsFactory.fromArgs(args).as(ConnBalOptions.class);
   }
 
   @Test
   void smallInputRunsOnTheDirectRunnerWithoutItsTestingChecks() {
-    ConnbalOptions options = options();
+    ConnBalOptions options = options();
 
     boolean chosenForSize =
         RunnerDefaults.apply(
@@ -47,7 +47,7 @@ class RunnerDefaultsTest {
   @Test
   void givenShardCountAndParallelismWinOnTheDirectRunner() {
     List<String> args = List.of("--targetParallelism=3", "--shardCount=5");
-    ConnbalOptions options = options(args.toArray(new String[0]));
+    ConnBalOptions options = options(args.toArray(new String[0]));
 
     RunnerDefaults.apply(options, args, false, 1, 1);
 
@@ -57,7 +57,7 @@ class RunnerDefaultsTest {
 
   @Test
   void largeInputRunsOnEmbeddedFlink() {
-    ConnbalOptions options = options();
+    ConnBalOptions options = options();
 
     boolean chosenForSize = RunnerDefaults.apply(options, List.of(), false, LARGE, 1);
 
@@ -75,7 +75,7 @@ class RunnerDefaultsTest {
 
   @Test
   void inputOfManyRangesRunsOnEmbeddedFlink() {
-    ConnbalOptions options = options();
+    ConnBalOptions options = options();
 
     boolean chosen =
         RunnerDefaults.apply(options, List.of(), false, 1 << 20, 257);
@@ -87,25 +87,25 @@ class RunnerDefaultsTest {
   @Test
   void aFlinkClusterGetsTimelineShardsByItsParallelismWhenGiven() {
     List<String> cluster = List.of("--runner=FlinkRunner", "--flinkMaster=host:8081");
-    ConnbalOptions undecided = options(cluster.toArray(new String[0]));
+    ConnBalOptions undecided = options(cluster.toArray(new String[0]));
     RunnerDefaults.apply(undecided, cluster, false, 1, 1);
     assertThat("the cluster decides the parallelism", undecided.getTimelineShards(), is(256));
 
     List<String> eight =
         List.of("--runner=FlinkRunner", "--flinkMaster=host:8081", "--parallelism=8");
-    ConnbalOptions options = options(eight.toArray(new String[0]));
+    ConnBalOptions options = options(eight.toArray(new String[0]));
     RunnerDefaults.apply(options, eight, false, 1, 1);
     assertThat(options.getTimelineShards(), is(8 * 32));
 
     List<String> given = List.of("--runner=FlinkRunner", "--parallelism=8", "--timelineShards=5");
-    ConnbalOptions mine = options(given.toArray(new String[0]));
+    ConnBalOptions mine = options(given.toArray(new String[0]));
     RunnerDefaults.apply(mine, given, false, 1, 1);
     assertThat(mine.getTimelineShards(), is(5));
   }
 
   @Test
   void aGivenRunnerWinsWhateverTheInputSize() {
-    ConnbalOptions options = options("--runner=DirectRunner");
+    ConnBalOptions options = options("--runner=DirectRunner");
 
     boolean chosenForSize =
         RunnerDefaults.apply(options, List.of("--runner=DirectRunner"), false, LARGE, 100_000);
@@ -117,7 +117,7 @@ class RunnerDefaultsTest {
   @Test
   void givenRunnerOptionsWin() {
     List<String> args = List.of("--enforceImmutability=true");
-    ConnbalOptions options = options(args.toArray(new String[0]));
+    ConnBalOptions options = options(args.toArray(new String[0]));
 
     RunnerDefaults.apply(options, args, false, 0, 0);
 

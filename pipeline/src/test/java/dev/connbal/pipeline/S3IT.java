@@ -64,15 +64,15 @@ class S3IT {
       assertThat(run.err.lines().collect(Collectors.toList()), everyItem(ownStderrLine()));
 
       CommandLine s3Only = CommandLine.parse(s3Args(s3).toArray(new String[0]));
-      ConnbalCommand.registerOptions();
-      ConnbalOptions options =
+      ConnBalCommand.registerOptions();
+      ConnBalOptions options =
           PipelineOptionsFactory.fromArgs(s3Only.pipelineArgs().toArray(new String[0]))
-              .as(ConnbalOptions.class);
+              .as(ConnBalOptions.class);
       s3Only.applyTo(options);
-      ConnbalCommand.configureFileSystems(options);
+      ConnBalCommand.configureFileSystems(options);
       assertThat(
           read("s3://results/lb/run1.tsv"),
-          equalTo(ConnbalPipeline.HEADER + TestCaptures.API_TSV + TestCaptures.DB_TSV));
+          equalTo(ConnBalPipeline.HEADER + TestCaptures.API_TSV + TestCaptures.DB_TSV));
       assertThat(
           "temporary results deleted",
           FileSystems.match("s3://results/tmp/**", EmptyMatchTreatment.ALLOW).metadata().size(),

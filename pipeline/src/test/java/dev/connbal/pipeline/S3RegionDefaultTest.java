@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
 
 class S3RegionDefaultTest {
-  private static ConnbalOptions options(String... args) {
-    ConnbalCommand.registerOptions();
-    return PipelineOptionsFactory.fromArgs(args).as(ConnbalOptions.class);
+  private static ConnBalOptions options(String... args) {
+    ConnBalCommand.registerOptions();
+    return PipelineOptionsFactory.fromArgs(args).as(ConnBalOptions.class);
   }
 
   @Test
   void localRunGetsARegionWithoutLookingOneUp() {
-    ConnbalOptions options = options();
+    ConnBalOptions options = options();
 
     boolean set =
         S3RegionDefault.apply(
@@ -38,7 +38,7 @@ class S3RegionDefaultTest {
             Arrays.asList("s3://bucket/*.snoop", null, null),
             Arrays.asList("/captures/a.snoop", "S3://bucket/result", null),
             Arrays.asList("/captures/a.snoop", null, "s3://bucket/tmp"))) {
-      ConnbalOptions options = options();
+      ConnBalOptions options = options();
 
       boolean set = S3RegionDefault.apply(options, List.of(), locations);
 
@@ -50,7 +50,7 @@ class S3RegionDefaultTest {
 
   @Test
   void aGivenRegionWins() {
-    ConnbalOptions options = options("--awsRegion=eu-west-3");
+    ConnBalOptions options = options("--awsRegion=eu-west-3");
 
     boolean set =
         S3RegionDefault.apply(options, List.of("--awsRegion=eu-west-3"), List.of("/a.snoop"));

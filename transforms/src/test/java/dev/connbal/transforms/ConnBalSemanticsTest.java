@@ -31,7 +31,7 @@ import org.pcap4j.packet.namednumber.IpNumber;
 
 /**
  * SEMANTICS.md rule by rule, end to end: packets built with pcap4j ({@link Packets}), written as
- * snoop files, read and analysed by {@link ConnBal} on the Direct runner, each with the DNS
+ * snoop files, read and analyzed by {@link ConnBal} on the Direct runner, each with the DNS
  * timeline split by client and as one timeline, which must agree.
  *
  * <pre>

@@ -12,7 +12,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * {@code -o}) are parsed by {@link CommandLine} and stored here, so that every runner sees the
  * whole configuration in one serializable place; every other Beam option passes through.
  */
-public interface ConnbalOptions extends PipelineOptions {
+public interface ConnBalOptions extends PipelineOptions {
 
   @Description(
       "Capture files to read: local paths, globs or URIs of any Beam FileSystem"

@@ -27,14 +27,14 @@ import org.apache.beam.sdk.values.PCollectionList;
  * ResultLocations}: the TSV document as it is, the report and the read errors as Base64 lines of
  * their own coders, which the driver decodes back into the same objects ({@link ResultReader}).
  */
-final class ConnbalPipeline {
+final class ConnBalPipeline {
   /** First line of the TSV with {@code --header}: the column names of docs/SEMANTICS.md. */
   static final String HEADER = "client-ip\tbackend-ip:port\t#conns\t#dns\tname\n";
 
-  private ConnbalPipeline() {}
+  private ConnBalPipeline() {}
 
   static ResultReader build(
-      Pipeline pipeline, ConnbalOptions options, List<Metadata> files, ResultLocations where) {
+      Pipeline pipeline, ConnBalOptions options, List<Metadata> files, ResultLocations where) {
     PCollection<FileIO.ReadableFile> captures =
         pipeline
             .apply("Capture files", Create.of(files).withCoder(MetadataCoderV2.of()))

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command on the Direct runner: arguments, inputs, outputs, exit codes, messages. */
-class ConnbalCommandTest {
+class ConnBalCommandTest {
   @TempDir static Path captures;
   static Path api;
   static Path db;
@@ -117,7 +117,7 @@ class ConnbalCommandTest {
   void headerOptionStartsTheTsvWithColumnNames() {
     CommandOutcome run = CommandOutcome.run("--header", "-f", api.toString());
     assertThat(run.toString(), run.exitCode, is(0));
-    assertThat(run.out, equalTo(ConnbalPipeline.HEADER + TestCaptures.API_TSV));
+    assertThat(run.out, equalTo(ConnBalPipeline.HEADER + TestCaptures.API_TSV));
   }
 
   @Test
@@ -147,7 +147,7 @@ class ConnbalCommandTest {
     assertThat(run.err, containsString("connbal: wrote " + written + "\n"));
     assertThat(
         Files.readString(written, StandardCharsets.UTF_8),
-        equalTo(ConnbalPipeline.HEADER + TestCaptures.API_TSV));
+        equalTo(ConnBalPipeline.HEADER + TestCaptures.API_TSV));
     try (Stream<Path> files = Files.list(work.resolve("results"))) {
       assertThat(files.count(), is(1L));
     }
@@ -265,7 +265,7 @@ class ConnbalCommandTest {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
     int exit =
-        new ConnbalCommand(InterruptHook.none(), true)
+        new ConnBalCommand(InterruptHook.none(), true)
             .execute(
                 args,
                 new ByteArrayInputStream(new byte[0]),

@@ -26,12 +26,12 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * The connbal command: parses the command line, matches the inputs (or spools stdin), runs the
  * pipeline on the chosen runner, and prints the TSV on stdout and the run report and read errors
  * on stderr. Returns the exit code instead of exiting, so that tests and other programs can run
- * it; {@link ConnbalMain} is the thin process entry point.
+ * it; {@link ConnBalMain} is the thin process entry point.
  *
  * <p>Every line written to stderr names what it is about and passes through {@link
  * SecretRedactor}; no stack trace is printed.
  */
-public final class ConnbalCommand {
+public final class ConnBalCommand {
   public static final int EXIT_OK = 0;
   public static final int EXIT_USAGE = 1;
   public static final int EXIT_INPUT_ERROR = 2;
@@ -41,7 +41,7 @@ public final class ConnbalCommand {
   private final InterruptHook interrupts;
   private final boolean liveProgress;
 
-  ConnbalCommand(InterruptHook interrupts, boolean liveProgress) {
+  ConnBalCommand(InterruptHook interrupts, boolean liveProgress) {
     this.interrupts = interrupts;
     this.liveProgress = liveProgress;
   }
@@ -55,7 +55,7 @@ public final class ConnbalCommand {
    * @return {@link #EXIT_OK}, {@link #EXIT_USAGE} or {@link #EXIT_INPUT_ERROR}
    */
   public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
-    return new ConnbalCommand(InterruptHook.none(), false).execute(args, stdin, out, err);
+    return new ConnBalCommand(InterruptHook.none(), false).execute(args, stdin, out, err);
   }
 
   int execute(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
@@ -73,12 +73,12 @@ public final class ConnbalCommand {
       }
       return EXIT_OK;
     }
-    ConnbalOptions options;
+    ConnBalOptions options;
     try {
       registerOptions();
       options =
           PipelineOptionsFactory.fromArgs(commandLine.pipelineArgs().toArray(new String[0]))
-              .as(ConnbalOptions.class);
+              .as(ConnBalOptions.class);
     } catch (IllegalArgumentException e) {
       return usageError(err, redactor.redact(OneLine.of(e)));
     }
@@ -96,7 +96,7 @@ public final class ConnbalCommand {
    * so {@code --s3ClientFactoryClass} would otherwise be rejected).
    */
   static void registerOptions() {
-    PipelineOptionsFactory.register(ConnbalOptions.class);
+    PipelineOptionsFactory.register(ConnBalOptions.class);
     PipelineOptionsFactory.register(S3Options.class);
   }
 
@@ -108,7 +108,7 @@ public final class ConnbalCommand {
 
   /** One run of the pipeline, with the temporary files it owns until it ends. */
   private final class Run {
-    private final ConnbalOptions options;
+    private final ConnBalOptions options;
     private final CommandLine commandLine;
     private final SecretRedactor redactor;
     private final InputStream stdin;
@@ -120,7 +120,7 @@ public final class ConnbalCommand {
     private ResultReader results;
 
     Run(
-        ConnbalOptions options,
+        ConnBalOptions options,
         CommandLine commandLine,
         SecretRedactor redactor,
         InputStream stdin,
@@ -136,7 +136,7 @@ public final class ConnbalCommand {
 
     int execute() {
       try {
-        return analyse();
+        return analyze();
       } catch (IOException | RuntimeException e) {
         error("the run failed: " + OneLine.of(e));
         return EXIT_INPUT_ERROR;
@@ -145,7 +145,7 @@ public final class ConnbalCommand {
       }
     }
 
-    private int analyse() throws IOException {
+    private int analyze() throws IOException {
       List<String> patterns = options.getInputs() == null ? List.of() : options.getInputs();
       List<String> locations = new ArrayList<>(patterns);
       locations.add(options.getOutput());
@@ -187,7 +187,7 @@ public final class ConnbalCommand {
               ? ResultLocations.in(resultDirectory)
               : ResultLocations.in(resultDirectory, outputFile(options.getOutput()));
       Pipeline pipeline = Pipeline.create(options);
-      results = ConnbalPipeline.build(pipeline, options, inputs.files(), where);
+      results = ConnBalPipeline.build(pipeline, options, inputs.files(), where);
 
       PipelineResult run = pipeline.run();
       PipelineResult.State state =
@@ -264,7 +264,7 @@ public final class ConnbalCommand {
    * Makes the file systems (S3 among them) use {@code options}, with the path-style S3 client
    * when {@code --s3-path-style} asks for it.
    */
-  static void configureFileSystems(ConnbalOptions options) {
+  static void configureFileSystems(ConnBalOptions options) {
     if (options.getS3PathStyle()) {
       options.as(S3Options.class).setS3ClientFactoryClass(PathStyleS3ClientBuilderFactory.class);
     }
