@@ -1,7 +1,7 @@
 package dev.connbal.pipeline;
 
+import dev.connbal.transforms.output.IpFormat;
 import com.google.auto.value.AutoValue;
-import dev.connbal.transforms.IpFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package dev.connbal.pipeline;
 
-import dev.connbal.snoop.SnoopReadError;
 import dev.connbal.transforms.ConnBal;
+import dev.connbal.snoop.SnoopReadError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -1,7 +1,7 @@
 package dev.connbal.pipeline;
 
 import dev.connbal.transforms.ConnBal;
-import dev.connbal.transforms.IpFormat;
+import dev.connbal.transforms.output.IpFormat;
 import java.util.List;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;

@@ -1,9 +1,9 @@
 package dev.connbal.pipeline;
 
-import dev.connbal.snoop.SnoopReadError;
 import dev.connbal.transforms.ConnBal;
 import dev.connbal.transforms.ConnBalResult;
-import dev.connbal.transforms.RunReport;
+import dev.connbal.transforms.report.RunReport;
+import dev.connbal.snoop.SnoopReadError;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;

@@ -1,5 +1,6 @@
 package dev.connbal.pipeline;
 
+import dev.connbal.transforms.ConnBal;
 import dev.connbal.snoop.SnoopIO;
 import java.io.PrintStream;
 import java.util.Locale;

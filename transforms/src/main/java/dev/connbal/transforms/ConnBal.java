@@ -1,5 +1,33 @@
 package dev.connbal.transforms;
 
+import dev.connbal.transforms.count.BackendPort;
+import dev.connbal.transforms.count.CountStreamsFn;
+import dev.connbal.transforms.count.JoinRowsFn;
+import dev.connbal.transforms.count.WaitForBackendTableFn;
+import dev.connbal.transforms.events.DnsAndSynParser;
+import dev.connbal.transforms.events.DnsPartial;
+import dev.connbal.transforms.events.StreamFragmentsParser;
+import dev.connbal.transforms.events.SynBatch;
+import dev.connbal.transforms.keys.Shards;
+import dev.connbal.transforms.output.IpFormat;
+import dev.connbal.transforms.output.TsvDocumentFn;
+import dev.connbal.transforms.output.TsvRow;
+import dev.connbal.transforms.report.ConnBalMetrics;
+import dev.connbal.transforms.report.ReadErrorReportFn;
+import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.report.SumRunReportsFn;
+import dev.connbal.transforms.timeline.BackendFacts;
+import dev.connbal.transforms.timeline.BackendTable;
+import dev.connbal.transforms.timeline.FilterSrvEventsFn;
+import dev.connbal.transforms.timeline.LearnSrvFn;
+import dev.connbal.transforms.timeline.RunDnsTimelineFn;
+import dev.connbal.transforms.timeline.SrvKnowledge;
+import dev.connbal.transforms.wire.BackendFactsCoder;
+import dev.connbal.transforms.wire.BackendPortCoder;
+import dev.connbal.transforms.wire.BackendTableCoder;
+import dev.connbal.transforms.wire.RunReportCoder;
+import dev.connbal.transforms.wire.SrvKnowledgeCoder;
+import dev.connbal.transforms.wire.TsvRowCoder;
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
 import com.google.auto.value.AutoValue;

@@ -1,5 +1,6 @@
 package dev.connbal.transforms;
 
+import dev.connbal.transforms.report.RunReport;
 import dev.connbal.snoop.SnoopReadError;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;

@@ -1,5 +1,8 @@
 package dev.connbal.transforms;
 
+import dev.connbal.transforms.report.ConnBalMetrics;
+import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.wire.RunReportCoder;
 import dev.connbal.snoop.SnoopReadError;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,8 @@
 package dev.connbal.transforms;
 
+import dev.connbal.transforms.output.IpFormat;
+import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.timeline.FilterSrvEventsFn;
 import static dev.connbal.transforms.testing.Packets.ACK;
 import static dev.connbal.transforms.testing.Packets.CWR;
 import static dev.connbal.transforms.testing.Packets.ECE;

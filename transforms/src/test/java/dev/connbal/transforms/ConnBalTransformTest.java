@@ -1,5 +1,10 @@
 package dev.connbal.transforms;
 
+import dev.connbal.transforms.testing.Packets;
+import dev.connbal.transforms.output.IpFormat;
+import dev.connbal.transforms.output.TsvDocumentFn;
+import dev.connbal.transforms.output.TsvRow;
+import dev.connbal.transforms.report.RunReport;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -46,7 +51,7 @@ class ConnBalTransformTest {
 
   @Test
   void ipFormats() {
-    int ip = DnsTimelineTest.ip(192, 0, 2, 7);
+    int ip = Packets.ip("192.0.2.7");
     assertThat(IpFormat.PADDED.format(ip), equalTo("192.000.002.007"));
     assertThat(IpFormat.PLAIN.format(ip), equalTo("192.0.2.7"));
     assertThat(IpFormat.PADDED.format(0), equalTo("000.000.000.000"));

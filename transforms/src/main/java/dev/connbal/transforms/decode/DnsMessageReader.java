@@ -31,7 +31,7 @@ import java.util.Objects;
  * so following a pointer is one lookup and a copy of at most 255 bytes, never a walk: decoding is
  * linear in the message length whatever the pointers say, and loops cannot be expressed.
  */
-final class DnsMessageReader {
+public final class DnsMessageReader {
   static final int HEADER_LENGTH = 12;
   static final int MAX_ANSWERS = 1000;
   /** TYPE, CLASS, TTL and RDLENGTH after a record's owner name. */

@@ -1,0 +1,294 @@
+package dev.connbal.transforms.events;
+
+import dev.connbal.transforms.count.AttemptCounts;
+import dev.connbal.transforms.decode.TcpFlags;
+import dev.connbal.transforms.keys.Shards;
+import dev.connbal.transforms.report.ConnBalMetrics;
+import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.timeline.SrvLearner;
+import dev.connbal.transforms.wire.DnsPartialCoder;
+import dev.connbal.transforms.wire.SynBatchCoder;
+import dev.connbal.snoop.SnoopRecordParser;
+import dev.connbal.snoop.SnoopRecordView;
+import dev.connbal.transforms.decode.DecodeStats;
+import dev.connbal.transforms.decode.DnsDecodeException;
+import dev.connbal.transforms.decode.DnsMessage;
+import dev.connbal.transforms.decode.DnsName;
+import dev.connbal.transforms.decode.DnsNameCoder;
+import dev.connbal.transforms.decode.DnsRecord;
+import dev.connbal.transforms.decode.FrameDecoder;
+import dev.connbal.transforms.decode.FrameVisitor;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
+
+/**
+ * Pass 1: decodes every record of a range as it is read and keeps the DNS queries and responses
+ * SEMANTICS.md's events define, each with its place on the timeline, and in the default mode also
+ * every opening SYN (SYN without ACK, FIN or RST) with its time: the backends are not known yet, so
+ * the SYNs to every server are kept, and the join after the timeline counts those to backends
+ * ({@link AttemptCounts}). Each capture is then read once; the all-streams mode, which needs
+ * more than SYNs, reads TCP in a second pass against the finished backend table.
+ *
+ * <p>The events leave as {@link DnsPartial}s keyed by the shard of their client (the timeline
+ * runs per client shard), one per shard the range has events of, or more when it holds more than
+ * {@value #MAX_EVENTS_PER_PARTIAL} events; the first carries the range's part of the {@link
+ * RunReport} (packets, bytes, skipped frames, malformed DNS). The events of query names that a
+ * response with SRV answers carries (few) go to {@link #SRV_EVENTS} instead of the main output,
+ * and those names to {@link #SRV_NAMES}: the SRV learning pass reads them ({@link SrvLearner}).
+ * The additional output {@link #SYNS} has a {@code KV<shard, SynBatch>} per shard of (client,
+ * server) pairs the range has SYNs for, output early every {@value #MAX_SYNS_PER_FLUSH} SYNs. So
+ * no element grows with the split size.
+ */
+public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPartial>> {
+  private static final long serialVersionUID = 1L;
+
+  /** The additional output of the SYN batches, by shard. */
+  public static final TupleTag<KV<Integer, SynBatch>> SYNS = new TupleTag<>("syns") {};
+
+  /** The additional output of the events of names with SRV answers, by client shard. */
+  public static final TupleTag<KV<Integer, DnsPartial>> SRV_EVENTS = new TupleTag<>("srvEvents") {};
+
+  /** The additional output of the query names of responses with SRV answers. */
+  public static final TupleTag<List<DnsName>> SRV_NAMES = new TupleTag<>("srvNames") {};
+
+  static final int MAX_EVENTS_PER_PARTIAL = 10_000;
+
+  /**
+   * SYNs a range collects before it outputs them early: 24 bytes each, and as much again while
+   * they are sorted into batches, so at most about 12 MB per reading thread (a 64 MiB range of a
+   * typical capture holds tens of thousands; a whole compressed file is one range).
+   */
+  static final int MAX_SYNS_PER_FLUSH = 250_000;
+
+  private static final int DNS_PORT = 53;
+
+  /** Substring the query name must contain, or null for every name. */
+  private final String nameFilter;
+
+  /** The shards SYN batches are keyed by, or null when SYNs are not collected (-a). */
+  private final Shards synShards;
+
+  /** The shards of clients DNS events are keyed by. */
+  private final Shards timelineShards;
+
+  /**
+   * A parser of DNS events, keyed by {@code timelineShards}, only ({@code synShards} null) or of
+   * DNS events and SYNs, batched by {@code synShards}.
+   */
+  public DnsAndSynParser(String nameFilter, Shards synShards, Shards timelineShards) {
+    this.nameFilter = nameFilter;
+    this.synShards = synShards;
+    this.timelineShards = timelineShards;
+  }
+
+  /** The coder of the keyed partials of the main output and of {@link #SRV_EVENTS}. */
+  public static Coder<KV<Integer, DnsPartial>> partialsCoder() {
+    return KvCoder.of(VarIntCoder.of(), DnsPartialCoder.of());
+  }
+
+  @Override
+  public Coder<KV<Integer, DnsPartial>> getOutputCoder() {
+    return partialsCoder();
+  }
+
+  @Override
+  public Map<TupleTag<?>, Coder<?>> getAdditionalOutputs() {
+    return Map.of(
+        SYNS, KvCoder.of(VarIntCoder.of(), SynBatchCoder.of()),
+        SRV_EVENTS, partialsCoder(),
+        SRV_NAMES, ListCoder.of(DnsNameCoder.of()));
+  }
+
+  @Override
+  public RangeParser startRange(RangeContext context, Consumer<KV<Integer, DnsPartial>> output) {
+    return new DnsVisitor(context, output);
+  }
+
+  /** Turns the DNS datagrams of a range's records into events, and collects its SYNs. */
+  private final class DnsVisitor implements FrameVisitor, RangeParser {
+    private final RangeContext context;
+    private final Consumer<KV<Integer, DnsPartial>> output;
+    private final DecodeStats stats = new DecodeStats();
+    private final List<DnsEvent> events = new ArrayList<>();
+    /** The query names of the collected responses with SRV answers. */
+    private final Set<DnsName> srvNames = new HashSet<>();
+    private final SynBatch.Collector syns = new SynBatch.Collector();
+    private long packets;
+    private long frameBytes;
+    private long queries;
+    private long responses;
+    private SnoopRecordView record;
+
+    DnsVisitor(RangeContext context, Consumer<KV<Integer, DnsPartial>> output) {
+      this.context = context;
+      this.output = output;
+    }
+
+    @Override
+    public void record(SnoopRecordView r) {
+      packets++;
+      frameBytes += r.includedLength();
+      record = r;
+      FrameDecoder.decode(r, this, stats);
+      record = null;
+      if (events.size() >= MAX_EVENTS_PER_PARTIAL) {
+        outputEvents(RunReport.empty());
+      }
+      if (syns.count() >= MAX_SYNS_PER_FLUSH) {
+        outputSyns();
+      }
+    }
+
+    /**
+     * Outputs the events collected so far as partials by client shard, those of names with SRV
+     * answers apart, the first with {@code report} (an empty partial when there are no events).
+     */
+    private void outputEvents(RunReport report) {
+      Map<Integer, List<DnsEvent>> other = new TreeMap<>();
+      Map<Integer, List<DnsEvent>> srv = new TreeMap<>();
+      for (DnsEvent e : events) {
+        (!srvNames.isEmpty() && srvNames.contains(e.query().name()) ? srv : other)
+            .computeIfAbsent(timelineShards.ofClient(e.query().clientIp()), k -> new ArrayList<>())
+            .add(e);
+      }
+      events.clear();
+      RunReport left = report;
+      for (Map.Entry<Integer, List<DnsEvent>> shard : other.entrySet()) {
+        output.accept(KV.of(shard.getKey(), DnsPartial.of(shard.getValue(), left)));
+        left = RunReport.empty();
+      }
+      for (Map.Entry<Integer, List<DnsEvent>> shard : srv.entrySet()) {
+        context.output(SRV_EVENTS, KV.of(shard.getKey(), DnsPartial.of(shard.getValue(), left)));
+        left = RunReport.empty();
+      }
+      if (left == report && other.isEmpty() && srv.isEmpty()) {
+        output.accept(KV.of(0, DnsPartial.of(List.of(), report)));
+      }
+      if (!srvNames.isEmpty()) {
+        context.output(SRV_NAMES, List.copyOf(srvNames));
+        srvNames.clear();
+      }
+    }
+
+    private void outputSyns() {
+      syns.drainTo(synShards, batch -> context.output(SYNS, batch));
+    }
+
+    @Override
+    public void finish() {
+      RunReport partial =
+          RunReport.builder()
+              .setPackets(packets)
+              .setFrameBytes(frameBytes)
+              .setDnsMalformed(stats.dnsMalformed)
+              .setNonIpv4Frames(stats.nonIpv4)
+              .setMalformedFrames(stats.malformedFrames)
+              .setFragmentsSkipped(stats.fragments)
+              .build();
+      outputEvents(partial);
+      if (syns.count() > 0) {
+        outputSyns();
+      }
+      ConnBalMetrics.PACKETS.inc(packets);
+      ConnBalMetrics.FRAME_BYTES.inc(frameBytes);
+      ConnBalMetrics.DNS_MALFORMED.inc(stats.dnsMalformed);
+      ConnBalMetrics.NON_IPV4_FRAMES.inc(stats.nonIpv4);
+      ConnBalMetrics.MALFORMED_FRAMES.inc(stats.malformedFrames);
+      ConnBalMetrics.FRAGMENTS_SKIPPED.inc(stats.fragments);
+      ConnBalMetrics.DNS_QUERIES.inc(queries);
+      ConnBalMetrics.DNS_RESPONSES.inc(responses);
+    }
+
+    @Override
+    public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
+      if (synShards != null && TcpFlags.isOpeningSyn(flags)) {
+        syns.add(srcIp, dstIp, dstPort, srcPort, seq, record.timestampMicros());
+      }
+    }
+
+    @Override
+    public void dns(
+        int srcIp, int srcPort, int dstIp, int dstPort, byte[] frame, int offset, int length) {
+      DnsMessage message;
+      try {
+        message = DnsMessage.decode(frame, offset, length);
+      } catch (DnsDecodeException e) {
+        stats.dnsMalformed++;
+        return;
+      }
+      DnsEvent event = toEvent(srcIp, srcPort, dstIp, dstPort, message);
+      if (event != null) {
+        events.add(event);
+        if (SrvLearner.carriesSrv(event)) {
+          srvNames.add(event.query().name());
+        }
+      }
+    }
+
+    private DnsEvent toEvent(int srcIp, int srcPort, int dstIp, int dstPort, DnsMessage m) {
+      // DnsMessage.decode only accepts messages with exactly one question.
+      if (!passesFilter(m)) {
+        return null;
+      }
+      OrderKey order = new OrderKey(record.timestampMicros(), record.file(), record.recordOffset());
+      if (!m.isResponse() && dstPort == DNS_PORT && isCountedQuery(m)) {
+        queries++;
+        return DnsEvent.query(order, new QueryKey(srcIp, srcPort, dstIp, m.id(), m.questionName()));
+      }
+      if (m.isResponse() && srcPort == DNS_PORT && m.answerCount() > 0) {
+        responses++;
+        return DnsEvent.response(
+            order,
+            new QueryKey(dstIp, dstPort, srcIp, m.id(), m.questionName()),
+            m.answerCount(),
+            usableRecords(m));
+      }
+      return null;
+    }
+
+    private boolean passesFilter(DnsMessage m) {
+      return nameFilter == null || m.questionName().containsIgnoreCase(nameFilter);
+    }
+  }
+
+  private static boolean isCountedQuery(DnsMessage m) {
+    return m.questionClass() == DnsRecord.CLASS_IN
+        && (m.questionType() == DnsRecord.A || m.questionType() == DnsRecord.SRV);
+  }
+
+  /** The records the backend rules read, in section order; authority records and OPT never are. */
+  private static List<DnsEventRecord> usableRecords(DnsMessage m) {
+    List<DnsEventRecord> records = new ArrayList<>();
+    for (DnsRecord r : m.answers()) {
+      if (r.dnsClass() != DnsRecord.CLASS_IN) {
+        continue;
+      }
+      switch (r.type()) {
+        case DnsRecord.A ->
+            records.add(DnsEventRecord.a(DnsEventRecord.Section.ANSWER, r.name(), r.aAddress()));
+        case DnsRecord.SRV -> records.add(DnsEventRecord.srv(r.name(), r.srvTarget(), r.srvPort()));
+        case DnsRecord.CNAME -> records.add(DnsEventRecord.cname(r.name(), r.cnameTarget()));
+        default -> {
+          // Other types only count towards the size of the answer section.
+        }
+      }
+    }
+    for (DnsRecord r : m.additionals()) {
+      if (r.type() == DnsRecord.A && r.dnsClass() == DnsRecord.CLASS_IN) {
+        records.add(DnsEventRecord.a(DnsEventRecord.Section.ADDITIONAL, r.name(), r.aAddress()));
+      }
+    }
+    return records;
+  }
+}

@@ -1,0 +1,58 @@
+package dev.connbal.transforms.events;
+
+import dev.connbal.transforms.decode.DnsName;
+import dev.connbal.transforms.decode.DnsRecord;
+
+/**
+ * One resource record of a DNS response that the backend rules can use: an A record of the answer
+ * or additional section, or an SRV or CNAME record of the answer section. Everything else (other
+ * types, authority records, OPT) is dropped at extraction.
+ *
+ * @param address the IPv4 address of an A record, otherwise 0
+ * @param port the port of an SRV record, otherwise 0
+ * @param target the target of an SRV or CNAME record, otherwise null
+ */
+public record DnsEventRecord(
+    Section section, int type, DnsName owner, int address, int port, DnsName target) {
+  /** The response section a record came from. */
+  public enum Section {
+    ANSWER,
+    ADDITIONAL
+  }
+
+  public DnsEventRecord {
+    if (section == null || owner == null) {
+      throw new NullPointerException("section and owner are required");
+    }
+    if ((type == DnsRecord.SRV || type == DnsRecord.CNAME) != (target != null)) {
+      throw new IllegalArgumentException("SRV and CNAME records, and only they, have a target");
+    }
+    if (type != DnsRecord.A && type != DnsRecord.SRV && type != DnsRecord.CNAME) {
+      throw new IllegalArgumentException("unexpected record type " + type);
+    }
+  }
+
+  public static DnsEventRecord a(Section section, DnsName owner, int address) {
+    return new DnsEventRecord(section, DnsRecord.A, owner, address, 0, null);
+  }
+
+  public static DnsEventRecord srv(DnsName service, DnsName target, int port) {
+    return new DnsEventRecord(Section.ANSWER, DnsRecord.SRV, service, 0, port, target);
+  }
+
+  public static DnsEventRecord cname(DnsName alias, DnsName target) {
+    return new DnsEventRecord(Section.ANSWER, DnsRecord.CNAME, alias, 0, 0, target);
+  }
+
+  public boolean isA() {
+    return type == DnsRecord.A;
+  }
+
+  public boolean isSrv() {
+    return type == DnsRecord.SRV;
+  }
+
+  public boolean isCname() {
+    return type == DnsRecord.CNAME;
+  }
+}

@@ -1,0 +1,37 @@
+package dev.connbal.transforms.events;
+
+import dev.connbal.transforms.decode.DnsName;
+
+/**
+ * What identifies a DNS query and the response that answers it (SEMANTICS.md "Events"): client IP,
+ * client port, server IP, DNS id and query name (compared case-insensitively, as DNS does).
+ */
+public record QueryKey(int clientIp, int clientPort, int serverIp, int id, DnsName name) {
+  public QueryKey {
+    if (name == null) {
+      throw new NullPointerException("name");
+    }
+  }
+
+  // Written out: the timeline looks a key up for every query and response, and a record's
+  // generated equals and hashCode go through a method-handle bootstrap that the JIT compiles late.
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof QueryKey k
+        && clientIp == k.clientIp
+        && clientPort == k.clientPort
+        && serverIp == k.serverIp
+        && id == k.id
+        && name.equals(k.name);
+  }
+
+  @Override
+  public int hashCode() {
+    int h = clientIp;
+    h = 31 * h + clientPort;
+    h = 31 * h + serverIp;
+    h = 31 * h + id;
+    return 31 * h + name.hashCode();
+  }
+}

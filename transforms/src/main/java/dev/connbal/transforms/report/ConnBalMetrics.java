@@ -1,0 +1,30 @@
+package dev.connbal.transforms.report;
+
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+
+/** The Beam metrics of a run, namespace {@value #NAMESPACE}; they mirror {@link RunReport}. */
+public final class ConnBalMetrics {
+  public static final String NAMESPACE = "connbal";
+
+  public static final Counter PACKETS = Metrics.counter(NAMESPACE, "packets");
+  public static final Counter FRAME_BYTES = Metrics.counter(NAMESPACE, "frameBytes");
+  public static final Counter DNS_MALFORMED = Metrics.counter(NAMESPACE, "dnsMalformed");
+  public static final Counter NON_IPV4_FRAMES = Metrics.counter(NAMESPACE, "nonIpv4Frames");
+  public static final Counter MALFORMED_FRAMES = Metrics.counter(NAMESPACE, "malformedFrames");
+  public static final Counter FRAGMENTS_SKIPPED = Metrics.counter(NAMESPACE, "fragmentsSkipped");
+  public static final Counter DNS_QUERIES = Metrics.counter(NAMESPACE, "dnsQueries");
+  public static final Counter DNS_RESPONSES = Metrics.counter(NAMESPACE, "dnsResponses");
+  public static final Counter RESPONSES_MATCHED = Metrics.counter(NAMESPACE, "responsesMatched");
+  public static final Counter RESPONSES_WITHOUT_QUERY =
+      Metrics.counter(NAMESPACE, "responsesWithoutQuery");
+  public static final Counter BACKENDS = Metrics.counter(NAMESPACE, "backends");
+  static final Counter CORRUPT_REGIONS = Metrics.counter(NAMESPACE, "corruptRegions");
+  static final Counter CORRUPT_BYTES = Metrics.counter(NAMESPACE, "corruptBytes");
+  static final Counter TRUNCATED_RECORDS = Metrics.counter(NAMESPACE, "truncatedRecords");
+  static final Counter TRUNCATED_BYTES = Metrics.counter(NAMESPACE, "truncatedBytes");
+  public static final Counter FILES_WITH_ERRORS = Metrics.counter(NAMESPACE, "filesWithErrors");
+  public static final Counter CONNECTIONS = Metrics.counter(NAMESPACE, "connectionsCounted");
+
+  private ConnBalMetrics() {}
+}

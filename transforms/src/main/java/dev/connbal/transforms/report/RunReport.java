@@ -1,0 +1,162 @@
+package dev.connbal.transforms.report;
+
+import dev.connbal.transforms.wire.RunReportCoder;
+import com.google.auto.value.AutoValue;
+import org.apache.beam.sdk.coders.DefaultCoder;
+
+/**
+ * What one run read and what it had to skip (SEMANTICS.md "What the run must also report"), so that
+ * nothing is dropped silently. Immutable; partial reports of bundles add up with {@link #plus}.
+ */
+@AutoValue
+@DefaultCoder(RunReportCoder.class)
+public abstract class RunReport {
+  /** Snoop records read (pass 1). */
+  public abstract long packets();
+
+  /** Captured frame bytes of those records (sum of included lengths). */
+  public abstract long frameBytes();
+
+  /** Corrupt regions the snoop reader skipped. */
+  public abstract long corruptRegions();
+
+  /** Bytes in those corrupt regions. */
+  public abstract long corruptBytes();
+
+  /** Records cut short at the end of a file. */
+  public abstract long truncatedRecords();
+
+  /** Bytes in those truncated records. */
+  public abstract long truncatedBytes();
+
+  /** Files with at least one read error (file-level or inside the file). */
+  public abstract long filesWithErrors();
+
+  /** DNS messages that could not be decoded or break SEMANTICS.md's limits. */
+  public abstract long dnsMalformed();
+
+  /** DNS responses (with answers) that matched no outstanding query. */
+  public abstract long responsesWithoutQuery();
+
+  /** Frames that are not IPv4 (IPv6, ARP, other ethertypes or datalinks). */
+  public abstract long nonIpv4Frames();
+
+  /** Frames whose Ethernet, IPv4, UDP or TCP headers are broken. */
+  public abstract long malformedFrames();
+
+  /** Non-first IPv4 fragments, skipped. */
+  public abstract long fragmentsSkipped();
+
+  public static Builder builder() {
+    return new AutoValue_RunReport.Builder()
+        .setPackets(0)
+        .setFrameBytes(0)
+        .setCorruptRegions(0)
+        .setCorruptBytes(0)
+        .setTruncatedRecords(0)
+        .setTruncatedBytes(0)
+        .setFilesWithErrors(0)
+        .setDnsMalformed(0)
+        .setResponsesWithoutQuery(0)
+        .setNonIpv4Frames(0)
+        .setMalformedFrames(0)
+        .setFragmentsSkipped(0);
+  }
+
+  /** A report with every count zero. */
+  public static RunReport empty() {
+    return builder().build();
+  }
+
+  public abstract Builder toBuilder();
+
+  /** The field-by-field sum of two partial reports. */
+  public RunReport plus(RunReport o) {
+    return builder()
+        .setPackets(packets() + o.packets())
+        .setFrameBytes(frameBytes() + o.frameBytes())
+        .setCorruptRegions(corruptRegions() + o.corruptRegions())
+        .setCorruptBytes(corruptBytes() + o.corruptBytes())
+        .setTruncatedRecords(truncatedRecords() + o.truncatedRecords())
+        .setTruncatedBytes(truncatedBytes() + o.truncatedBytes())
+        .setFilesWithErrors(filesWithErrors() + o.filesWithErrors())
+        .setDnsMalformed(dnsMalformed() + o.dnsMalformed())
+        .setResponsesWithoutQuery(responsesWithoutQuery() + o.responsesWithoutQuery())
+        .setNonIpv4Frames(nonIpv4Frames() + o.nonIpv4Frames())
+        .setMalformedFrames(malformedFrames() + o.malformedFrames())
+        .setFragmentsSkipped(fragmentsSkipped() + o.fragmentsSkipped())
+        .build();
+  }
+
+  /**
+   * The report as the lines printed on stderr, one {@code what: count} per line, each ending in \n.
+   */
+  public String format() {
+    return "packets read: "
+        + packets()
+        + "\n"
+        + "frame bytes read: "
+        + frameBytes()
+        + "\n"
+        + "corrupt regions skipped: "
+        + corruptRegions()
+        + "\n"
+        + "corrupt bytes skipped: "
+        + corruptBytes()
+        + "\n"
+        + "truncated records: "
+        + truncatedRecords()
+        + "\n"
+        + "truncated bytes: "
+        + truncatedBytes()
+        + "\n"
+        + "files with errors: "
+        + filesWithErrors()
+        + "\n"
+        + "DNS messages malformed: "
+        + dnsMalformed()
+        + "\n"
+        + "DNS responses without a matching query: "
+        + responsesWithoutQuery()
+        + "\n"
+        + "frames skipped as non-IPv4: "
+        + nonIpv4Frames()
+        + "\n"
+        + "frames skipped as malformed: "
+        + malformedFrames()
+        + "\n"
+        + "IPv4 fragments skipped: "
+        + fragmentsSkipped()
+        + "\n";
+  }
+
+  /** Builder for {@link RunReport}. */
+  @AutoValue.Builder
+  public abstract static class Builder {
+    public abstract Builder setPackets(long v);
+
+    public abstract Builder setFrameBytes(long v);
+
+    public abstract Builder setCorruptRegions(long v);
+
+    public abstract Builder setCorruptBytes(long v);
+
+    public abstract Builder setTruncatedRecords(long v);
+
+    public abstract Builder setTruncatedBytes(long v);
+
+    public abstract Builder setFilesWithErrors(long v);
+
+    public abstract Builder setDnsMalformed(long v);
+
+    public abstract Builder setResponsesWithoutQuery(long v);
+
+    public abstract Builder setNonIpv4Frames(long v);
+
+    public abstract Builder setMalformedFrames(long v);
+
+    public abstract Builder setFragmentsSkipped(long v);
+
+    public abstract RunReport build();
+  }
+}

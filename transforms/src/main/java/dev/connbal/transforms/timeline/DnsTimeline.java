@@ -1,0 +1,239 @@
+package dev.connbal.transforms.timeline;
+
+import dev.connbal.transforms.events.DnsEvent;
+import dev.connbal.transforms.events.DnsEventRecord;
+import dev.connbal.transforms.events.OrderKey;
+import dev.connbal.transforms.keys.ClientBackend;
+import dev.connbal.transforms.keys.LongKeyedMap;
+import dev.connbal.transforms.decode.DnsName;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The DNS half of SEMANTICS.md as a plain state machine: fed every DNS event of every file in
+ * timeline order, it matches responses to queries, keeps the global SRV knowledge and applies the
+ * backend rules, and yields per (client, backend) what DNS said.
+ *
+ * <p>Pure Java and single-threaded so that the rules can be tested without Beam; {@link
+ * RunDnsTimelineFn} runs it over the sorted events of a run, or of one shard of its clients: query
+ * matching and backends are per client, and the one thing clients share, the SRV knowledge, then
+ * comes from the whole run's {@link SrvKnowledge}.
+ */
+public final class DnsTimeline {
+  private final OutstandingQueries queries = new OutstandingQueries();
+  private final SrvLookup srvTargets;
+  /** Keyed by the (client, backend) pair ({@link ClientBackend}). */
+  private final LongKeyedMap<Backend> backends = new LongKeyedMap<>();
+
+  private long matchedResponses;
+  private long unmatchedResponses;
+
+  private static final int[] NO_PORTS = {};
+  private static final long[] NO_COUNTS = {};
+
+  /** Mutable per-backend state while the timeline runs. */
+  private static final class Backend {
+    final int client;
+    final int address;
+    final long firstSeenMicros;
+    final DnsName name;
+    long dnsCount;
+    /** The matched response that last listed this backend. */
+    long listedBy = -1;
+    /**
+     * SRV ports in order of appearance, each with its count of listing responses and the last
+     * response that listed it: a backend has a port or two, so arrays beat a map and a set.
+     */
+    int[] ports = NO_PORTS;
+    long[] portDns = NO_COUNTS;
+    long[] portListedBy = NO_COUNTS;
+
+    Backend(int client, int address, long firstSeenMicros, DnsName name) {
+      this.client = client;
+      this.address = address;
+      this.firstSeenMicros = firstSeenMicros;
+      this.name = name;
+    }
+  }
+
+  /** What one response's own SRV answers say about one target. */
+  private static final class ResponseSrv {
+    final DnsName service;
+    final Set<Integer> ports = new LinkedHashSet<>();
+
+    ResponseSrv(DnsName service) {
+      this.service = service;
+    }
+  }
+
+  /** A timeline over every client's events: it learns the SRV knowledge as it goes. */
+  DnsTimeline() {
+    this(new SrvTargets());
+  }
+
+  /** A timeline that takes the SRV knowledge from {@code srvTargets}. */
+  DnsTimeline(SrvLookup srvTargets) {
+    this.srvTargets = srvTargets;
+  }
+
+  /** Feeds the next event; events must come in {@link OrderKey} order. */
+  void accept(DnsEvent event) {
+    if (queries.matchedResponse(event)) {
+      matchedResponses++;
+      applyBackendRules(event);
+    } else if (event.isResponse()) {
+      unmatchedResponses++;
+    }
+  }
+
+  long matchedResponses() {
+    return matchedResponses;
+  }
+
+  long unmatchedResponses() {
+    return unmatchedResponses;
+  }
+
+  /** What DNS said about every backend so far. */
+  List<BackendFacts> backends() {
+    List<BackendFacts> facts = new ArrayList<>(backends.size());
+    for (Backend b : backends.values()) {
+      TreeMap<Integer, Long> srvPortDns = new TreeMap<>();
+      for (int i = 0; i < b.ports.length; i++) {
+        srvPortDns.put(b.ports[i], b.portDns[i]);
+      }
+      facts.add(
+          new BackendFacts(b.client, b.address, b.firstSeenMicros, b.name, b.dnsCount, srvPortDns));
+    }
+    return facts;
+  }
+
+  private void applyBackendRules(DnsEvent response) {
+    List<DnsEventRecord> records = response.records();
+    OrderKey at = response.order();
+    // SRV answers teach before any A record is looked at: servers rotate record order, and the
+    // response's own A records are the addresses of the targets it has just named. Most responses
+    // hold A records only: the maps of SRV answers and aliases are made when a record needs them.
+    srvTargets.learnFrom(response);
+    Map<DnsName, ResponseSrv> srvHere = Map.of();
+    Map<DnsName, List<DnsName>> aliasesOf = Map.of();
+    for (DnsEventRecord r : records) {
+      if (SrvLookup.teaches(r)) {
+        if (srvHere.isEmpty()) {
+          srvHere = new HashMap<>();
+        }
+        srvHere.computeIfAbsent(r.target(), t -> new ResponseSrv(r.owner())).ports.add(r.port());
+      } else if (r.isCname()) {
+        if (aliasesOf.isEmpty()) {
+          aliasesOf = new HashMap<>();
+        }
+        aliasesOf.computeIfAbsent(r.target(), t -> new ArrayList<>()).add(r.owner());
+      }
+    }
+
+    // The known SRV target each A record (by position) belongs to, if any.
+    DnsName[] targetOf = new DnsName[records.size()];
+    boolean aboutKnownTarget = srvTargets.get(response.query().name(), at) != null;
+    for (int i = 0; i < records.size(); i++) {
+      DnsEventRecord r = records.get(i);
+      if (r.isA()) {
+        targetOf[i] = knownTarget(r.owner(), aliasesOf, at);
+        aboutKnownTarget |= targetOf[i] != null;
+      }
+    }
+    if (!aliasesOf.isEmpty() && response.answerCount() <= 2 && !aboutKnownTarget) {
+      return; // one backend behind an alias
+    }
+
+    int client = response.query().clientIp();
+    long timestamp = response.order().timestampMicros();
+    for (int i = 0; i < records.size(); i++) {
+      DnsEventRecord r = records.get(i);
+      if (!r.isA()) {
+        continue;
+      }
+      DnsName target = targetOf[i];
+      if (target != null) {
+        ResponseSrv here = srvHere.get(target);
+        SrvTargets.Target known = here != null ? null : srvTargets.get(target, at);
+        DnsName service = here != null ? here.service : known.firstService();
+        Set<Integer> ports = here != null ? here.ports : known.ports();
+        list(client, r.address(), service, ports, timestamp);
+      } else if (r.section() == DnsEventRecord.Section.ANSWER && response.answerCount() > 1) {
+        list(client, r.address(), r.owner(), Set.of(), timestamp);
+      }
+    }
+  }
+
+  /**
+   * Counts the current response (the {@code matchedResponses}-th) for the backend once, and once
+   * per port, however many of its records list the backend.
+   */
+  private void list(
+      int client, int address, DnsName name, Collection<Integer> ports, long timestamp) {
+    Backend b =
+        backends.computeIfAbsent(
+            ClientBackend.of(client, address), k -> new Backend(client, address, timestamp, name));
+    if (b.listedBy != matchedResponses) {
+      b.listedBy = matchedResponses;
+      b.dnsCount++;
+    }
+    for (int port : ports) {
+      int i = portIndex(b, port);
+      if (b.portListedBy[i] != matchedResponses) {
+        b.portListedBy[i] = matchedResponses;
+        b.portDns[i]++;
+      }
+    }
+  }
+
+  /** Where {@code port} is in {@code b}'s ports, added when new. */
+  private static int portIndex(Backend b, int port) {
+    for (int i = 0; i < b.ports.length; i++) {
+      if (b.ports[i] == port) {
+        return i;
+      }
+    }
+    int n = b.ports.length;
+    b.ports = Arrays.copyOf(b.ports, n + 1);
+    b.portDns = Arrays.copyOf(b.portDns, n + 1);
+    b.portListedBy = Arrays.copyOf(b.portListedBy, n + 1);
+    b.ports[n] = port;
+    b.portListedBy[n] = -1;
+    return n;
+  }
+
+  /**
+   * The known SRV target that {@code owner} is, or that reaches {@code owner} through the
+   * response's CNAME answers; null when there is none.
+   */
+  private DnsName knownTarget(
+      DnsName owner, Map<DnsName, List<DnsName>> aliasesOf, OrderKey at) {
+    if (aliasesOf.isEmpty()) {
+      return srvTargets.get(owner, at) != null ? owner : null;
+    }
+    Set<DnsName> seen = new HashSet<>();
+    ArrayDeque<DnsName> pending = new ArrayDeque<>();
+    pending.add(owner);
+    while (!pending.isEmpty()) {
+      DnsName name = pending.poll();
+      if (!seen.add(name)) {
+        continue;
+      }
+      if (srvTargets.get(name, at) != null) {
+        return name;
+      }
+      pending.addAll(aliasesOf.getOrDefault(name, List.of()));
+    }
+    return null;
+  }
+}

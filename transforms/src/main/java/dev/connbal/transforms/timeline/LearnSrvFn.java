@@ -1,0 +1,34 @@
+package dev.connbal.transforms.timeline;
+
+import dev.connbal.transforms.events.DnsEvent;
+import dev.connbal.transforms.events.DnsNameTable;
+import dev.connbal.transforms.events.DnsPartial;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
+
+/**
+ * Runs the {@link SrvLearner} over one client shard's events of SRV names, merged into timeline
+ * order, and outputs what they teach. Those events are few, so they are merged from memory.
+ */
+public final class LearnSrvFn extends DoFn<KV<Integer, Iterable<DnsPartial>>, SrvKnowledge> {
+  @ProcessElement
+  public void process(
+      @Element KV<Integer, Iterable<DnsPartial>> shard, OutputReceiver<SrvKnowledge> out)
+      throws InterruptedException {
+    DnsNameTable.Interner names = new DnsNameTable.Interner();
+    List<Iterator<DnsEvent>> partials = new ArrayList<>();
+    for (DnsPartial p : shard.getValue()) {
+      partials.add(p.events(names));
+    }
+    SrvLearner learner = new SrvLearner();
+    try (MergedEvents events = MergedEvents.start(partials)) {
+      while (events.hasNext()) {
+        learner.accept(events.next());
+      }
+    }
+    out.output(learner.knowledge());
+  }
+}

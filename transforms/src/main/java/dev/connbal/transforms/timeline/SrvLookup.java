@@ -1,0 +1,24 @@
+package dev.connbal.transforms.timeline;
+
+import dev.connbal.transforms.events.DnsEvent;
+import dev.connbal.transforms.events.DnsEventRecord;
+import dev.connbal.transforms.events.OrderKey;
+import dev.connbal.transforms.decode.DnsName;
+
+/**
+ * Where the DNS timeline gets SRV knowledge from: learnt as it goes ({@link SrvTargets}, one
+ * timeline over every client) or learnt beforehand for the whole run ({@link SrvKnowledge}, a
+ * timeline per client shard).
+ */
+public interface SrvLookup {
+  /** Takes in the SRV answers of a matched response, before its address records are looked at. */
+  void learnFrom(DnsEvent response);
+
+  /** The target {@code name} as known at the response at {@code at}, or null when not known. */
+  SrvTargets.Target get(DnsName name, OrderKey at);
+
+  /** Whether an SRV record teaches a target: one whose target is not the root ("no service"). */
+  static boolean teaches(DnsEventRecord r) {
+    return r.isSrv() && !".".equals(r.target().presentation());
+  }
+}

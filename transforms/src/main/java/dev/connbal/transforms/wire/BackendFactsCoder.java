@@ -1,0 +1,56 @@
+package dev.connbal.transforms.wire;
+
+import dev.connbal.transforms.timeline.BackendFacts;
+import dev.connbal.transforms.decode.DnsNameCoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.util.VarInt;
+
+/** Deterministic coder for {@link BackendFacts} (ports in ascending order). */
+public final class BackendFactsCoder extends AtomicCoder<BackendFacts> {
+  private static final BackendFactsCoder INSTANCE = new BackendFactsCoder();
+
+  public static BackendFactsCoder of() {
+    return INSTANCE;
+  }
+
+  @Override
+  public void encode(BackendFacts f, OutputStream out) throws IOException {
+    VarInt.encode(f.client(), out);
+    VarInt.encode(f.backend(), out);
+    VarInt.encode(f.firstSeenMicros(), out);
+    DnsNameCoder.of().encode(f.name(), out);
+    VarInt.encode(f.dnsCount(), out);
+    VarInt.encode(f.srvPortDns().size(), out);
+    for (Map.Entry<Integer, Long> e : f.srvPortDns().entrySet()) {
+      VarInt.encode(e.getKey(), out);
+      VarInt.encode(e.getValue(), out);
+    }
+  }
+
+  @Override
+  public BackendFacts decode(InputStream in) throws IOException {
+    int client = VarInt.decodeInt(in);
+    int backend = VarInt.decodeInt(in);
+    long firstSeen = VarInt.decodeLong(in);
+    var name = DnsNameCoder.of().decode(in);
+    long dns = VarInt.decodeLong(in);
+    int ports = VarInt.decodeInt(in);
+    if (ports < 0 || ports > 65536) {
+      throw new CoderException("bad port count " + ports);
+    }
+    TreeMap<Integer, Long> srvPortDns = new TreeMap<>();
+    for (int i = 0; i < ports; i++) {
+      srvPortDns.put(VarInt.decodeInt(in), VarInt.decodeLong(in));
+    }
+    return new BackendFacts(client, backend, firstSeen, name, dns, srvPortDns);
+  }
+
+  @Override
+  public void verifyDeterministic() {}
+}

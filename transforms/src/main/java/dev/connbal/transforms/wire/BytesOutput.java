@@ -1,0 +1,57 @@
+package dev.connbal.transforms.wire;
+
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A growable byte array to write to: {@link java.io.ByteArrayOutputStream} without its locking,
+ * which encoders writing varints one byte at a time would otherwise pay on every byte.
+ */
+public final class BytesOutput extends OutputStream {
+  private byte[] bytes;
+  private int size;
+
+  public BytesOutput(int initialCapacity) {
+    bytes = new byte[Math.max(initialCapacity, 16)];
+  }
+
+  @Override
+  public void write(int b) {
+    if (size == bytes.length) {
+      grow(1);
+    }
+    bytes[size++] = (byte) b;
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) {
+    Objects.checkFromIndexSize(off, len, b.length);
+    if (bytes.length - size < len) {
+      grow(len);
+    }
+    System.arraycopy(b, off, bytes, size, len);
+    size += len;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  /** The buffer itself (valid up to {@link #size()}); for handing all bytes on in one write. */
+  public byte[] buffer() {
+    return bytes;
+  }
+
+  public byte[] toByteArray() {
+    return Arrays.copyOf(bytes, size);
+  }
+
+  private void grow(int needed) {
+    long capacity = Math.max((long) bytes.length * 2, (long) size + needed);
+    if (capacity > Integer.MAX_VALUE - 8) {
+      throw new OutOfMemoryError("BytesOutput of " + capacity + " bytes");
+    }
+    bytes = Arrays.copyOf(bytes, (int) capacity);
+  }
+}

@@ -1,0 +1,109 @@
+package dev.connbal.transforms.wire;
+
+import dev.connbal.transforms.events.DnsEvent;
+import dev.connbal.transforms.events.DnsEventRecord;
+import dev.connbal.transforms.events.DnsNameTable;
+import dev.connbal.transforms.events.DnsPartial;
+import dev.connbal.transforms.events.OrderKey;
+import dev.connbal.transforms.events.QueryKey;
+import dev.connbal.transforms.decode.DnsName;
+import dev.connbal.transforms.decode.DnsRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.util.VarInt;
+
+/**
+ * The wire form of a {@link DnsEvent} inside a {@link DnsPartial}: deterministic, without the
+ * event's file, which all events of a partial share and the partial holds once, and with names as
+ * indexes into the partial's {@link DnsNameTable}.
+ */
+public final class DnsEventWire {
+  private DnsEventWire() {}
+
+  /** Section by ordinal; {@code values()} copies its array at every call, once per record read. */
+  private static final DnsEventRecord.Section[] SECTIONS = DnsEventRecord.Section.values();
+
+  public static void write(DnsEvent e, DnsNameTable names, OutputStream out) throws IOException {
+    VarInt.encode(e.order().timestampMicros(), out);
+    VarInt.encode(e.order().recordOffset(), out);
+    out.write(e.isResponse() ? 1 : 0);
+    QueryKey q = e.query();
+    VarInt.encode(q.clientIp(), out);
+    VarInt.encode(q.clientPort(), out);
+    VarInt.encode(q.serverIp(), out);
+    VarInt.encode(q.id(), out);
+    VarInt.encode(names.indexOf(q.name()), out);
+    VarInt.encode(e.answerCount(), out);
+    VarInt.encode(e.records().size(), out);
+    for (DnsEventRecord r : e.records()) {
+      out.write(r.section().ordinal());
+      VarInt.encode(r.type(), out);
+      VarInt.encode(names.indexOf(r.owner()), out);
+      if (r.isA()) {
+        VarInt.encode(r.address(), out);
+      } else {
+        VarInt.encode(r.port(), out);
+        VarInt.encode(names.indexOf(r.target()), out);
+      }
+    }
+  }
+
+  /**
+   * Reads an event written by {@link #write} for a packet of {@code file}, with the partial's name
+   * table.
+   */
+  public static DnsEvent read(String file, DnsName[] names, InputStream in) throws IOException {
+    OrderKey order = new OrderKey(VarInt.decodeLong(in), file, VarInt.decodeLong(in));
+    boolean isResponse = readByte(in) == 1;
+    QueryKey query =
+        new QueryKey(
+            VarInt.decodeInt(in),
+            VarInt.decodeInt(in),
+            VarInt.decodeInt(in),
+            VarInt.decodeInt(in),
+            DnsNameTable.name(names, VarInt.decodeInt(in)));
+    int answerCount = VarInt.decodeInt(in);
+    int n = VarInt.decodeInt(in);
+    if (n < 0) {
+      throw new CoderException("negative record count " + n);
+    }
+    List<DnsEventRecord> records = new ArrayList<>(Math.min(n, 1024));
+    for (int i = 0; i < n; i++) {
+      int sectionIndex = readByte(in);
+      if (sectionIndex >= SECTIONS.length) {
+        throw new CoderException("bad record section " + sectionIndex);
+      }
+      DnsEventRecord.Section section = SECTIONS[sectionIndex];
+      int type = VarInt.decodeInt(in);
+      DnsName owner = DnsNameTable.name(names, VarInt.decodeInt(in));
+      if (type == DnsRecord.A) {
+        records.add(DnsEventRecord.a(section, owner, VarInt.decodeInt(in)));
+      } else {
+        int port = VarInt.decodeInt(in);
+        DnsName target = DnsNameTable.name(names, VarInt.decodeInt(in));
+        try {
+          records.add(new DnsEventRecord(section, type, owner, 0, port, target));
+        } catch (IllegalArgumentException e) {
+          throw new CoderException("bad DNS event record: " + e.getMessage());
+        }
+      }
+    }
+    try {
+      return new DnsEvent(order, isResponse, query, answerCount, records);
+    } catch (IllegalArgumentException e) {
+      throw new CoderException("bad DNS event: " + e.getMessage());
+    }
+  }
+
+  private static int readByte(InputStream in) throws IOException {
+    int b = in.read();
+    if (b < 0) {
+      throw new CoderException("unexpected end of DNS event");
+    }
+    return b;
+  }
+}

@@ -1,0 +1,80 @@
+package dev.connbal.transforms.count;
+
+import dev.connbal.transforms.events.SynBatch;
+import dev.connbal.transforms.keys.ClientBackend;
+import dev.connbal.transforms.keys.Shards;
+import dev.connbal.transforms.timeline.BackendTable;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How a shard's SYN batches, from ranges read in any order, become attempts per destination. */
+class AttemptCountsTest {
+  private static final int C = 1;
+  private static final int B1 = 11;
+  private static final int B2 = 12;
+  private static final int OTHER = 13;
+  private static final long S = 1_000_000L;
+  private static final long T = 1_700_000_000L * S;
+
+  /** The first DNS appearances: B1 for C at T, B2 for C at T + 50 s. */
+  private static final BackendTable FIRST_SEEN =
+      BackendTable.of(Map.of(ClientBackend.of(C, B1), T, ClientBackend.of(C, B2), T + 50 * S));
+
+  private static List<SynBatch> batches(SynBatch.Collector... ranges) {
+    List<SynBatch> batches = new ArrayList<>();
+    for (SynBatch.Collector range : ranges) {
+      range.drainTo(new Shards(1), kv -> batches.add(kv.getValue()));
+    }
+    return batches;
+  }
+
+  @Test
+  void theSameIdToAnotherPortOrBackendIsAnotherAttempt() {
+    SynBatch.Collector range = new SynBatch.Collector();
+    range.add(C, B1, 443, 40000, 7, T + 60 * S);
+    range.add(C, B1, 8443, 40000, 7, T + 61 * S);
+    range.add(C, B2, 443, 40000, 7, T + 62 * S);
+    range.add(C, B1, 443, 40000, 7, T + 63 * S); // retransmits the first
+    range.add(C, OTHER, 443, 40000, 7, T + 64 * S); // not a DNS backend of C
+    assertThat(
+        AttemptCounts.count(batches(range), FIRST_SEEN),
+        equalTo(
+            Map.of(
+                new BackendPort(C, B1, 443), 1L,
+                new BackendPort(C, B1, 8443), 1L,
+                new BackendPort(C, B2, 443), 1L)));
+  }
+
+  @Test
+  void synsOfOneAttemptReadByTwoRangesInEitherOrderCountOnce() {
+    // The range that read the later SYNs comes first.
+    SynBatch.Collector later = new SynBatch.Collector();
+    later.add(C, B1, 443, 40000, 7, T + 100 * S); // retransmits the attempt of T + 10 s
+    later.add(C, B1, 443, 40000, 7, T + 130 * S); // 120 s after T + 10 s: begins another
+    SynBatch.Collector earlier = new SynBatch.Collector();
+    earlier.add(C, B1, 443, 40000, 7, T + 10 * S);
+    assertThat(
+        AttemptCounts.count(batches(later, earlier), FIRST_SEEN),
+        equalTo(Map.of(new BackendPort(C, B1, 443), 2L)));
+  }
+
+  @Test
+  void eachBackendsOwnFirstAppearanceDecidesWhatCounts() {
+    // B2 first appears at T + 50 s: its attempt of T + 40 s is early, retransmits and all; the
+    // same id to B1, known from T, counts.
+    SynBatch.Collector range = new SynBatch.Collector();
+    range.add(C, B2, 443, 40000, 7, T + 40 * S);
+    range.add(C, B1, 443, 40000, 7, T + 40 * S);
+    range.add(C, B2, 443, 40000, 7, T + 55 * S);
+    range.add(C, B2, 443, 40000, 8, T + 55 * S); // another ISN: another attempt, on time
+    range.add(C, B2, 443, 40000, 7, T + 160 * S); // 120 s after the early one: counts
+    assertThat(
+        AttemptCounts.count(batches(range), FIRST_SEEN),
+        equalTo(Map.of(new BackendPort(C, B1, 443), 1L, new BackendPort(C, B2, 443), 2L)));
+  }
+}

@@ -1,0 +1,116 @@
+package dev.connbal.transforms.timeline;
+
+import dev.connbal.transforms.events.DnsEvent;
+import dev.connbal.transforms.keys.Shards;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.connbal.transforms.decode.DnsName;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A {@link DnsTimeline} over every client, fed in timeline order, that checks each of its answers
+ * against the timeline split by client, as the pipeline runs it: the events of SRV names go
+ * through a {@link SrvLearner} per client shard, the shards' knowledge is merged, and each shard's
+ * timeline consults it. Every answer must be the same for every shard count tried.
+ */
+final class TimelineEquivalence {
+  private static final int[] SHARD_COUNTS = {2, 3, 16};
+
+  private final DnsTimeline sequential = new DnsTimeline();
+  private final List<DnsEvent> events = new ArrayList<>();
+
+  void accept(DnsEvent event) {
+    sequential.accept(event);
+    events.add(event);
+  }
+
+  /** The backends, by client and backend; the same split by client. */
+  List<BackendFacts> backends() {
+    List<BackendFacts> expected = sorted(sequential.backends());
+    for (int count : SHARD_COUNTS) {
+      List<BackendFacts> sharded = new ArrayList<>();
+      for (DnsTimeline t : sharded(count)) {
+        sharded.addAll(t.backends());
+      }
+      assertThat("backends with " + count + " shards", sorted(sharded), equalTo(expected));
+      assertThat(
+          "names' spellings with " + count + " shards",
+          spellings(sorted(sharded)),
+          equalTo(spellings(expected)));
+    }
+    return expected;
+  }
+
+  long matchedResponses() {
+    for (int count : SHARD_COUNTS) {
+      long matched = sharded(count).stream().mapToLong(DnsTimeline::matchedResponses).sum();
+      assertThat(
+          "matched with " + count + " shards", matched, equalTo(sequential.matchedResponses()));
+    }
+    return sequential.matchedResponses();
+  }
+
+  long unmatchedResponses() {
+    for (int count : SHARD_COUNTS) {
+      long unmatched = sharded(count).stream().mapToLong(DnsTimeline::unmatchedResponses).sum();
+      assertThat(
+          "unmatched with " + count + " shards",
+          unmatched,
+          equalTo(sequential.unmatchedResponses()));
+    }
+    return sequential.unmatchedResponses();
+  }
+
+  /** The timelines of {@code count} client shards, each fed its clients' events. */
+  private List<DnsTimeline> sharded(int count) {
+    Shards shards = new Shards(count);
+    Set<DnsName> srvNames = new HashSet<>();
+    for (DnsEvent e : events) {
+      if (SrvLearner.carriesSrv(e)) {
+        srvNames.add(e.query().name());
+      }
+    }
+    Map<Integer, SrvLearner> learners = new TreeMap<>();
+    for (DnsEvent e : events) {
+      if (srvNames.contains(e.query().name())) {
+        learners
+            .computeIfAbsent(shards.ofClient(e.query().clientIp()), s -> new SrvLearner())
+            .accept(e);
+      }
+    }
+    List<SrvKnowledge> parts = new ArrayList<>();
+    learners.values().forEach(l -> parts.add(l.knowledge()));
+    // Merged in reverse too: the result must not depend on the order.
+    SrvKnowledge knowledge = SrvKnowledge.mergeAll(parts);
+    List<SrvKnowledge> reversed = new ArrayList<>(parts);
+    Collections.reverse(reversed);
+    assertThat(SrvKnowledge.mergeAll(reversed), equalTo(knowledge));
+    Map<Integer, DnsTimeline> timelines = new TreeMap<>();
+    for (DnsEvent e : events) {
+      timelines
+          .computeIfAbsent(shards.ofClient(e.query().clientIp()), s -> new DnsTimeline(knowledge))
+          .accept(e);
+    }
+    return new ArrayList<>(timelines.values());
+  }
+
+  private static List<BackendFacts> sorted(List<BackendFacts> facts) {
+    List<BackendFacts> all = new ArrayList<>(facts);
+    all.sort(
+        Comparator.comparing(BackendFacts::client, Integer::compareUnsigned)
+            .thenComparing(BackendFacts::backend, Integer::compareUnsigned));
+    return all;
+  }
+
+  private static List<String> spellings(List<BackendFacts> facts) {
+    return facts.stream().map(f -> f.name().presentation()).toList();
+  }
+}

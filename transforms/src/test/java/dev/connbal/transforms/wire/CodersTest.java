@@ -1,0 +1,254 @@
+package dev.connbal.transforms.wire;
+
+import dev.connbal.transforms.count.BackendPort;
+import dev.connbal.transforms.decode.TcpFlags;
+import dev.connbal.transforms.events.DnsEvent;
+import dev.connbal.transforms.events.DnsEventRecord;
+import dev.connbal.transforms.events.DnsNameTable;
+import dev.connbal.transforms.events.DnsPartial;
+import dev.connbal.transforms.events.OrderKey;
+import dev.connbal.transforms.events.QueryKey;
+import dev.connbal.transforms.events.StreamFragment;
+import dev.connbal.transforms.events.SynBatch;
+import dev.connbal.transforms.keys.ClientBackend;
+import dev.connbal.transforms.keys.FourTuple;
+import dev.connbal.transforms.keys.Shards;
+import dev.connbal.transforms.output.TsvRow;
+import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.timeline.BackendFacts;
+import dev.connbal.transforms.timeline.BackendTable;
+import dev.connbal.transforms.timeline.SrvKnowledge;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.connbal.transforms.decode.DnsName;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.junit.jupiter.api.Test;
+
+/** Every value coder of the engine round-trips its values and is deterministic. */
+class CodersTest {
+  private static final int IP = 0xC0A80101; // 192.168.1.1: negative as an int
+  private static final OrderKey KEY =
+      new OrderKey(1_700_000_000_123_456L, "file:///a b/ü.snoop", 4096);
+
+  private static <T> void roundTrips(Coder<T> coder, T value) throws CoderException {
+    byte[] bytes = CoderUtils.encodeToByteArray(coder, value);
+    assertThat(CoderUtils.decodeFromByteArray(coder, bytes), equalTo(value));
+    assertThat(CoderUtils.encodeToByteArray(coder, value), equalTo(bytes));
+    assertDoesNotThrow(() -> coder.verifyDeterministic());
+  }
+
+  @Test
+  void orderKey() throws CoderException {
+    roundTrips(OrderKeyCoder.of(), KEY);
+  }
+
+  @Test
+  void dnsPartialsHoldTheirEventsInTimelineOrder() throws CoderException {
+    QueryKey q =
+        new QueryKey(IP, 65535, 0x0A000035, 0xFFFF, DnsName.fromPresentation("a\\009b.example."));
+    DnsEvent response =
+        DnsEvent.response(
+            KEY,
+            q,
+            4,
+            List.of(
+                DnsEventRecord.a(DnsEventRecord.Section.ANSWER, q.name(), IP),
+                DnsEventRecord.srv(q.name(), DnsName.fromPresentation("t.example."), 443),
+                DnsEventRecord.cname(q.name(), DnsName.fromPresentation("c.example.")),
+                DnsEventRecord.a(DnsEventRecord.Section.ADDITIONAL, q.name(), -1)));
+    DnsEvent earlierQuery =
+        DnsEvent.query(new OrderKey(KEY.timestampMicros() - 1, KEY.file(), 8192), q);
+    DnsEvent sameTimeEarlierInFile =
+        DnsEvent.query(new OrderKey(KEY.timestampMicros(), KEY.file(), 16), q);
+    DnsPartial partial =
+        DnsPartial.of(
+            List.of(response, earlierQuery, sameTimeEarlierInFile),
+            RunReport.builder().setPackets(7).setDnsMalformed(1).build());
+    roundTrips(DnsPartialCoder.of(), partial);
+    roundTrips(DnsPartialCoder.of(), DnsPartial.of(List.of(), RunReport.empty()));
+    List<DnsEvent> decoded = new ArrayList<>();
+    partial.events(new DnsNameTable.Interner()).forEachRemaining(decoded::add);
+    assertThat(decoded, equalTo(List.of(earlierQuery, sameTimeEarlierInFile, response)));
+  }
+
+  @Test
+  void dnsPartialsKeepEachSpellingAndShareNameInstancesAcrossPartials() {
+    DnsName lower = DnsName.fromPresentation("svc.example.");
+    DnsName upper = DnsName.fromPresentation("SVC.Example.");
+    OrderKey later = new OrderKey(KEY.timestampMicros() + 1, KEY.file(), 1);
+    DnsPartial first =
+        DnsPartial.of(
+            List.of(
+                DnsEvent.query(KEY, new QueryKey(IP, 1, 2, 3, lower)),
+                DnsEvent.query(later, new QueryKey(IP, 1, 2, 4, upper))),
+            RunReport.empty());
+    DnsPartial second =
+        DnsPartial.of(
+            List.of(DnsEvent.query(KEY, new QueryKey(IP, 5, 2, 3, lower))), RunReport.empty());
+    DnsNameTable.Interner names = new DnsNameTable.Interner();
+    List<DnsEvent> fromFirst = new ArrayList<>();
+    first.events(names).forEachRemaining(fromFirst::add);
+    List<DnsEvent> fromSecond = new ArrayList<>();
+    second.events(names).forEachRemaining(fromSecond::add);
+    assertThat(fromFirst.get(0).query().name().presentation(), equalTo("svc.example."));
+    assertThat(fromFirst.get(1).query().name().presentation(), equalTo("SVC.Example."));
+    assertSame(fromFirst.get(0).query().name(), fromSecond.get(0).query().name());
+  }
+
+  @Test
+  void synBatchesKeepEverySynInOrder() throws CoderException {
+    roundTrips(SynBatchCoder.of(), new SynBatch(new long[0], new long[0], new long[0]));
+    SynBatch.Collector collector = new SynBatch.Collector();
+    collector.add(IP, 0x0A000001, 443, 65535, 0xFFFFFFFFL, 1_700_000_000_123_456L);
+    collector.add(IP, 0x0A000001, 443, 0, 0, 1_700_000_000_000_000L);
+    // the highest port and client IP; times before the SYN before, and before the epoch
+    collector.add(-1, IP, 65535, 40000, 12345, -5);
+    collector.add(-1, IP, 65535, 40000, 12345, 0);
+    List<SynBatch> batches = new ArrayList<>();
+    collector.drainTo(new Shards(1), kv -> batches.add(kv.getValue()));
+    assertThat(batches.get(0).size(), equalTo(4));
+    roundTrips(SynBatchCoder.of(), batches.get(0));
+  }
+
+  @Test
+  void backendFacts() throws CoderException {
+    roundTrips(
+        BackendFactsCoder.of(),
+        new BackendFacts(
+            IP,
+            -1,
+            5,
+            DnsName.fromPresentation("_s._tcp.x."),
+            7,
+            new TreeMap<>(Map.of(80, 3L, 65535, 1L))));
+  }
+
+  @Test
+  void keys() throws CoderException {
+    roundTrips(BackendPortCoder.of(), new BackendPort(IP, -1, 0));
+    roundTrips(FourTupleCoder.of(), FourTuple.of(IP, 1, 0x0A000001, 2));
+  }
+
+  @Test
+  void backendTable() throws CoderException {
+    roundTrips(BackendTableCoder.of(), BackendTable.of(Map.of()));
+    BackendTable table =
+        BackendTable.of(Map.of(ClientBackend.of(IP, -1), 5L, ClientBackend.of(1, 2), 0L));
+    roundTrips(BackendTableCoder.of(), table);
+    assertThat(table.firstSeenOrAbsent(ClientBackend.of(IP, -1)), equalTo(5L));
+    assertThat(table.firstSeenOrAbsent(ClientBackend.of(-1, IP)), equalTo(BackendTable.ABSENT));
+  }
+
+  @Test
+  void srvKnowledgeKeepsEachTargetsFirstLearningsAndService() throws CoderException {
+    roundTrips(SrvKnowledgeCoder.of(), new SrvKnowledge());
+    DnsName service = DnsName.fromPresentation("_http._tcp.Example.org.");
+    DnsName other = DnsName.fromPresentation("_alt._tcp.example.org.");
+    DnsName target = DnsName.fromPresentation("t1.example.org.");
+    SrvKnowledge k = new SrvKnowledge();
+    OrderKey later = new OrderKey(2_000_000, "b.snoop", 40);
+    OrderKey first = new OrderKey(1_000_000, "a.snoop", 96);
+    k.learn(new SrvKnowledge.Position(later, 0), other, target, 80);
+    k.learn(new SrvKnowledge.Position(first, 1), service, target, 8443);
+    k.learn(new SrvKnowledge.Position(later, 1), other, target, 8443);
+    SrvKnowledge decoded =
+        CoderUtils.decodeFromByteArray(
+            SrvKnowledgeCoder.of(), CoderUtils.encodeToByteArray(SrvKnowledgeCoder.of(), k));
+    assertThat(decoded, equalTo(k));
+    SrvKnowledge.Learnt t = decoded.targets().get(target);
+    assertThat(t.first(), equalTo(new SrvKnowledge.Position(first, 1)));
+    assertThat(t.service().presentation(), equalTo("_http._tcp.Example.org."));
+    assertThat(
+        t.portFirst(),
+        equalTo(
+            Map.of(
+                80, new SrvKnowledge.Position(later, 0),
+                8443, new SrvKnowledge.Position(first, 1))));
+  }
+
+  @Test
+  void streamFragment() throws CoderException {
+    StreamFragment.Builder b = new StreamFragment.Builder(10L, null);
+    b.add(KEY, true, TcpFlags.SYN, 0xFFFFFFFFL);
+    b.add(new OrderKey(5, "f", 1), false, TcpFlags.ACK, 0);
+    b.add(new OrderKey(20, "f", 2), true, TcpFlags.ACK, 0);
+    b.add(new OrderKey(30, "f", 3), true, TcpFlags.RST, 0);
+    roundTrips(StreamFragmentCoder.of(), b.build());
+  }
+
+  @Test
+  void tsvRowAndReport() throws CoderException {
+    roundTrips(TsvRowCoder.of(), new TsvRow(IP, 1, TsvRow.UNKNOWN_PORT, 0, 9, "x\\009."));
+    roundTrips(
+        RunReportCoder.of(),
+        RunReport.builder()
+            .setPackets(1)
+            .setFrameBytes(2)
+            .setCorruptRegions(3)
+            .setCorruptBytes(4)
+            .setTruncatedRecords(5)
+            .setTruncatedBytes(6)
+            .setFilesWithErrors(7)
+            .setDnsMalformed(8)
+            .setResponsesWithoutQuery(9)
+            .setNonIpv4Frames(10)
+            .setMalformedFrames(11)
+            .setFragmentsSkipped(Long.MAX_VALUE)
+            .build());
+  }
+
+  @Test
+  void corruptInputFailsWithAnIoException() {
+    byte[] truncated = new byte[] {1, 2, 3};
+    assertThrows(
+        IOException.class, () -> DnsPartialCoder.of().decode(new ByteArrayInputStream(truncated)));
+    assertThrows(
+        IOException.class,
+        () -> StreamFragmentCoder.of().decode(new ByteArrayInputStream(truncated)));
+    // a block of 9 bytes: no low-client time, high-client time 1, one marker at (0, "", 0) from
+    // high, kind 9
+    byte[] badMarkerKind = {9, 0, 1, 1, 1, 0, 0, 0, 0, 9};
+    assertThrows(
+        CoderException.class,
+        () -> StreamFragmentCoder.of().decode(new ByteArrayInputStream(badMarkerKind)));
+    // a block of 4 bytes of which a (client, backend, port) takes 3
+    byte[] leftOver = {4, 1, 2, 3, 4};
+    assertThrows(
+        CoderException.class,
+        () -> BackendPortCoder.of().decode(new ByteArrayInputStream(leftOver)));
+    // a block of 2 bytes claiming 127 SYNs; one SYN whose time varint never ends; one SYN and a
+    // byte more
+    byte[] hugeCount = {2, 127, 0};
+    assertThrows(
+        CoderException.class, () -> SynBatchCoder.of().decode(new ByteArrayInputStream(hugeCount)));
+    byte[] endlessTime = new byte[19];
+    endlessTime[0] = 18;
+    endlessTime[1] = 1;
+    endlessTime[18] = (byte) 0x80;
+    assertThrows(
+        CoderException.class,
+        () -> SynBatchCoder.of().decode(new ByteArrayInputStream(endlessTime)));
+    byte[] leftOverByte = new byte[20];
+    leftOverByte[0] = 19;
+    leftOverByte[1] = 1;
+    assertThrows(
+        CoderException.class,
+        () -> SynBatchCoder.of().decode(new ByteArrayInputStream(leftOverByte)));
+    byte[] blockCutShort = {5, 1, 2};
+    assertThrows(
+        IOException.class,
+        () -> SynBatchCoder.of().decode(new ByteArrayInputStream(blockCutShort)));
+  }
+}
