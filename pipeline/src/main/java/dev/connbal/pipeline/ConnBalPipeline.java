@@ -2,6 +2,7 @@ package dev.connbal.pipeline;
 
 import dev.connbal.transforms.ConnBal;
 import dev.connbal.transforms.ConnBalResult;
+import dev.connbal.transforms.output.Documents;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.snoop.SnoopReadError;
 import java.util.List;
@@ -28,9 +29,6 @@ import org.apache.beam.sdk.values.PCollectionList;
  * their own coders, which the driver decodes back into the same objects ({@link ResultReader}).
  */
 final class ConnBalPipeline {
-  /** First line of the TSV with {@code --header}: the column names of docs/SEMANTICS.md. */
-  static final String HEADER = "client-ip\tbackend-ip:port\t#conns\t#dns\tname\n";
-
   private ConnBalPipeline() {}
 
   static ResultReader build(
@@ -43,7 +41,6 @@ final class ConnBalPipeline {
     ConnBal.Analyze analyze =
         ConnBal.analyze()
             .withAllStreams(options.getAllStreams())
-            .withIpFormat(options.getIpFormat())
             .withShardCount(options.getShardCount())
             .withTimelineShardCount(options.getTimelineShards())
             .withDesiredSplitSize(options.getSplitSize());
@@ -54,9 +51,9 @@ final class ConnBalPipeline {
 
     WriteDocument tsvWrite = WriteDocument.to(where.tsv());
     if (options.getHeader()) {
-      tsvWrite = tsvWrite.withHeader(HEADER);
+      tsvWrite = tsvWrite.withHeader(Documents.TSV_HEADER);
     }
-    result.tsv().apply("Write TSV", tsvWrite);
+    result.rows().apply("TSV", Documents.tsv(options.getIpFormat())).apply("Write TSV", tsvWrite);
 
     Coder<RunReport> reportCoder = result.report().getCoder();
     result

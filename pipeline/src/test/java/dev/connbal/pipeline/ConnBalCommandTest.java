@@ -117,7 +117,7 @@ class ConnBalCommandTest {
   void headerOptionStartsTheTsvWithColumnNames() {
     CommandOutcome run = CommandOutcome.run("--header", "-f", api.toString());
     assertThat(run.toString(), run.exitCode, is(0));
-    assertThat(run.out, equalTo(ConnBalPipeline.HEADER + TestCaptures.API_TSV));
+    assertThat(run.out, equalTo(TestCaptures.TSV_HEADER + TestCaptures.API_TSV));
   }
 
   @Test
@@ -147,7 +147,7 @@ class ConnBalCommandTest {
     assertThat(run.err, containsString("connbal: wrote " + written + "\n"));
     assertThat(
         Files.readString(written, StandardCharsets.UTF_8),
-        equalTo(ConnBalPipeline.HEADER + TestCaptures.API_TSV));
+        equalTo(TestCaptures.TSV_HEADER + TestCaptures.API_TSV));
     try (Stream<Path> files = Files.list(work.resolve("results"))) {
       assertThat(files.count(), is(1L));
     }

@@ -49,7 +49,7 @@ class LauncherIT {
   void runsTheShadedJarWithStdoutForTheTsvOnly() throws Exception {
     Result run = launch(List.of("--header", "-f", api.toString()), null);
     assertThat(run.toString(), run.exitCode, is(0));
-    assertThat(run.out, equalTo(ConnBalPipeline.HEADER + TestCaptures.API_TSV));
+    assertThat(run.out, equalTo(TestCaptures.TSV_HEADER + TestCaptures.API_TSV));
     assertThat(
         run.toString(), run.err.lines().collect(Collectors.toList()), everyItem(ownStderrLine()));
   }

@@ -72,7 +72,7 @@ class S3IT {
       ConnBalCommand.configureFileSystems(options);
       assertThat(
           read("s3://results/lb/run1.tsv"),
-          equalTo(ConnBalPipeline.HEADER + TestCaptures.API_TSV + TestCaptures.DB_TSV));
+          equalTo(TestCaptures.TSV_HEADER + TestCaptures.API_TSV + TestCaptures.DB_TSV));
       assertThat(
           "temporary results deleted",
           FileSystems.match("s3://results/tmp/**", EmptyMatchTreatment.ALLOW).metadata().size(),

@@ -25,6 +25,9 @@ import java.nio.file.Path;
  * then connects once to 10.0.2.1:5432; 10.0.2.2 gets no connection and has no known port.
  */
 final class TestCaptures {
+  /** The TSV header line of SEMANTICS.md's columns, as --header prints it. */
+  static final String TSV_HEADER = "client-ip\tbackend-ip:port\t#conns\t#dns\tname\n";
+
   static final String API_TSV =
       "010.000.000.001\t010.000.001.001:443\t2\t1\tapi.example.com.\n"
           + "010.000.000.001\t010.000.001.002:443\t1\t1\tapi.example.com.\n";

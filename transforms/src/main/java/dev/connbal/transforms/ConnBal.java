@@ -9,9 +9,6 @@ import dev.connbal.transforms.events.DnsPartial;
 import dev.connbal.transforms.events.StreamFragmentsParser;
 import dev.connbal.transforms.events.SynBatch;
 import dev.connbal.transforms.keys.Shards;
-import dev.connbal.transforms.output.IpFormat;
-import dev.connbal.transforms.output.TsvDocumentFn;
-import dev.connbal.transforms.output.TsvRow;
 import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.report.ReadErrorReportFn;
 import dev.connbal.transforms.report.RunReport;
@@ -27,7 +24,6 @@ import dev.connbal.transforms.wire.BackendPortCoder;
 import dev.connbal.transforms.wire.BackendTableCoder;
 import dev.connbal.transforms.wire.RunReportCoder;
 import dev.connbal.transforms.wire.SrvKnowledgeCoder;
-import dev.connbal.transforms.wire.TsvRowCoder;
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
 import com.google.auto.value.AutoValue;
@@ -43,7 +39,6 @@ import java.util.List;
 import java.util.Set;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.FileIO;
@@ -61,10 +56,13 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.schemas.NoSuchSchemaException;
+import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -122,13 +120,49 @@ public final class ConnBal {
     return allStreams ? 2 : 1;
   }
 
-  /** The analysis with defaults: new connections only, no name filter, zero-padded IPs. */
+  /**
+   * The whole analysis with defaults (new connections only, no name filter): {@link
+   * #extractEvents}, {@link #runDnsTimeline}, in the all-streams mode {@link #countStreams}, and
+   * {@link #countConnections}, with the run report.
+   */
   public static Analyze analyze() {
     return new AutoValue_ConnBal_Analyze.Builder()
         .setAllStreams(false)
-        .setIpFormat(IpFormat.PADDED)
         .setShardCount(Shards.DEFAULT_COUNT)
         .setTimelineShardCount(Shards.DEFAULT_TIMELINE_COUNT)
+        .build();
+  }
+
+  /** Stage 1, pass 1 over the captures: see {@link ExtractEvents}. */
+  public static ExtractEvents extractEvents() {
+    return new AutoValue_ConnBal_ExtractEvents.Builder()
+        .setCollectSyns(true)
+        .setShardCount(Shards.DEFAULT_COUNT)
+        .setTimelineShardCount(Shards.DEFAULT_TIMELINE_COUNT)
+        .build();
+  }
+
+  /** Stage 2, the DNS rules in timeline order: see {@link RunDnsTimeline}. */
+  public static RunDnsTimeline runDnsTimeline() {
+    return new AutoValue_ConnBal_RunDnsTimeline.Builder()
+        .setTimelineShardCount(1)
+        .setBackendTable(false)
+        .build();
+  }
+
+  /** The all-streams mode's second pass over the captures: see {@link CountStreams}. */
+  public static CountStreams countStreams(PCollectionView<BackendTable> backendTable) {
+    checkArgument(backendTable != null, "backend table must not be null");
+    return new AutoValue_ConnBal_CountStreams.Builder()
+        .setBackendTable(backendTable)
+        .setShardCount(Shards.DEFAULT_COUNT)
+        .build();
+  }
+
+  /** Stage 3, DNS facts joined with connections into rows: see {@link CountConnections}. */
+  public static CountConnections countConnections() {
+    return new AutoValue_ConnBal_CountConnections.Builder()
+        .setShardCount(Shards.DEFAULT_COUNT)
         .build();
   }
 
@@ -139,8 +173,6 @@ public final class ConnBal {
     abstract boolean allStreams();
 
     abstract @Nullable String nameFilter();
-
-    abstract IpFormat ipFormat();
 
     abstract @Nullable Long desiredSplitSize();
 
@@ -164,19 +196,9 @@ public final class ConnBal {
       return toBuilder().setNameFilter(filter).build();
     }
 
-    /** How IP addresses print (default {@link IpFormat#PADDED}). */
-    public Analyze withIpFormat(IpFormat format) {
-      checkArgument(format != null, "IP format must not be null");
-      return toBuilder().setIpFormat(format).build();
-    }
-
-    /** Split size for reading the captures (default: SnoopIO's, 64 MiB); at least 64 bytes. */
+    /** Split size for reading the captures (default: SnoopIO's); at least SnoopIO's minimum. */
     public Analyze withDesiredSplitSize(long bytes) {
-      checkArgument(
-          bytes >= SnoopIO.MIN_DESIRED_SPLIT_SIZE,
-          "desired split size must be >= %s bytes, got %s",
-          SnoopIO.MIN_DESIRED_SPLIT_SIZE,
-          bytes);
+      checkSplitSize(bytes);
       return toBuilder().setDesiredSplitSize(bytes).build();
     }
 
@@ -202,13 +224,38 @@ public final class ConnBal {
       return toBuilder().setTimelineShardCount(count).build();
     }
 
+    /**
+     * The analysis of the captures that match {@code filepattern} (any Beam FileSystem), applied
+     * to the pipeline's beginning: {@code pipeline.apply(ConnBal.analyze().from("s3://b/*.snoop"))}.
+     */
+    public PTransform<PBegin, ConnBalResult> from(String filepattern) {
+      checkArgument(
+          filepattern != null && !filepattern.isEmpty(), "file pattern must be a non-empty string");
+      Analyze analyze = this;
+      return new PTransform<PBegin, ConnBalResult>() {
+        @Override
+        public ConnBalResult expand(PBegin begin) {
+          return begin
+              .apply("MatchCaptures", FileIO.match().filepattern(filepattern))
+              .apply("OpenCaptures", FileIO.readMatches())
+              .apply("Analyze", analyze);
+        }
+
+        @Override
+        public void populateDisplayData(DisplayData.Builder builder) {
+          super.populateDisplayData(builder);
+          builder.add(DisplayData.item("filePattern", filepattern).withLabel("Captures"));
+          builder.include("analysis", analyze);
+        }
+      };
+    }
+
     @Override
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
       builder
           .add(DisplayData.item("allStreams", allStreams()).withLabel("Count all TCP streams (-a)"))
           .addIfNotNull(DisplayData.item("nameFilter", nameFilter()).withLabel("Query name filter"))
-          .add(DisplayData.item("ipFormat", ipFormat().name()).withLabel("IP address format"))
           .add(DisplayData.item("shardCount", shardCount()).withLabel("Shuffle keys"))
           .add(
               DisplayData.item("timelineShardCount", timelineShardCount())
@@ -220,26 +267,269 @@ public final class ConnBal {
 
     @Override
     public ConnBalResult expand(PCollection<FileIO.ReadableFile> files) {
-      Shards shards = new Shards(shardCount());
-      // Pass 1: DNS events by client shard; in the default mode also every opening SYN, batched
-      // by shard of (client, server) pairs, as the join groups the DNS facts.
+      ExtractEvents extract =
+          extractEvents()
+              .withCollectSyns(!allStreams())
+              .withShardCount(shardCount())
+              .withTimelineShardCount(timelineShardCount());
+      if (nameFilter() != null) {
+        extract = extract.withNameFilter(nameFilter());
+      }
+      if (desiredSplitSize() != null) {
+        extract = extract.withDesiredSplitSize(desiredSplitSize());
+      }
+      PCollectionTuple events = files.apply("ExtractEvents", extract);
+      PCollectionTuple dns =
+          events.apply(
+              "RunDnsTimeline",
+              runDnsTimeline()
+                  .withTimelineShardCount(timelineShardCount())
+                  .withBackendTable(allStreams()));
+
+      PCollectionTuple factsAndConns =
+          PCollectionTuple.of(RunDnsTimeline.FACTS, dns.get(RunDnsTimeline.FACTS));
+      if (allStreams()) {
+        PCollectionView<BackendTable> backendTable =
+            dns.get(RunDnsTimeline.BACKEND_TABLE)
+                .apply("BackendTable", Combine.globally(BackendTable::union).withoutDefaults())
+                .setCoder(BackendTableCoder.of())
+                .apply("BackendTableView", View.asSingleton());
+        CountStreams streams = countStreams(backendTable).withShardCount(shardCount());
+        if (desiredSplitSize() != null) {
+          streams = streams.withDesiredSplitSize(desiredSplitSize());
+        }
+        factsAndConns =
+            factsAndConns.and(CountStreams.STREAM_COUNTS, files.apply("CountStreams", streams));
+      } else {
+        factsAndConns =
+            factsAndConns.and(ExtractEvents.SYN_BATCHES, events.get(ExtractEvents.SYN_BATCHES));
+      }
+      PCollection<ConnBalRow> rows =
+          factsAndConns.apply(
+              "CountConnections", countConnections().withShardCount(shardCount()));
+
+      PCollection<SnoopReadError> errors = events.get(ExtractEvents.READ_ERRORS);
+      PCollection<RunReport> report = report(dns.get(RunDnsTimeline.REPORT), errors);
+      return new ConnBalResult(files.getPipeline(), rows, report, errors);
+    }
+
+    private static PCollection<RunReport> report(
+        PCollection<RunReport> timelineReports, PCollection<SnoopReadError> errors) {
+      PCollection<RunReport> readErrors =
+          errors
+              .apply("ReadErrorCounts", ParDo.of(new ReadErrorReportFn()))
+              .setCoder(RunReportCoder.of());
+      PCollection<RunReport> filesWithErrors =
+          errors
+              .apply(
+                  "ErrorFiles",
+                  MapElements.into(TypeDescriptors.strings()).via(SnoopReadError::file))
+              .apply("DistinctErrorFiles", Distinct.create())
+              .apply(
+                  "FileWithErrors",
+                  MapElements.into(TypeDescriptor.of(RunReport.class))
+                      .via(file -> fileWithErrors()))
+              .setCoder(RunReportCoder.of());
+      // One all-zero part guarantees a report even for an input with nothing in it, without
+      // Combine's default value (which would be Java-serialized into the pipeline).
+      PCollection<RunReport> parts =
+          PCollectionList.of(timelineReports)
+              .and(readErrors)
+              .and(filesWithErrors)
+              .apply("AllReportParts", Flatten.pCollections());
+      return withOneMore("ZeroReport", parts, RunReport.empty())
+          .apply("RunReport", Combine.globally(new SumRunReportsFn()).withoutDefaults())
+          .setCoder(RunReportCoder.of());
+    }
+
+    private static RunReport fileWithErrors() {
+      ConnBalMetrics.FILES_WITH_ERRORS.inc();
+      return RunReport.builder().setFilesWithErrors(1).build();
+    }
+
+    /** Builder for {@link Analyze}. */
+    @AutoValue.Builder
+    abstract static class Builder {
+      abstract Builder setAllStreams(boolean allStreams);
+
+      abstract Builder setNameFilter(String nameFilter);
+
+      abstract Builder setDesiredSplitSize(Long bytes);
+
+      abstract Builder setShardCount(int count);
+
+      abstract Builder setTimelineShardCount(int count);
+
+      abstract Analyze build();
+    }
+  }
+
+  /**
+   * Pass 1 over the captures ({@code SnoopIO.parseFiles}, frames decoded in place): the DNS
+   * messages as events keyed by shard of clients ({@link #DNS_EVENTS}; those of query names that
+   * responses answer with SRV records apart, in {@link #SRV_EVENTS}, with the names in {@link
+   * #SRV_NAMES}), every opening SYN with its time in batches keyed by shard of (client, server)
+   * pairs ({@link #SYN_BATCHES}; empty {@link #withCollectSyns without them}), and the read
+   * errors ({@link #READ_ERRORS}). What leaves a range of a capture is a few aggregates, never one
+   * element per packet.
+   */
+  @AutoValue
+  public abstract static class ExtractEvents
+      extends PTransform<PCollection<FileIO.ReadableFile>, PCollectionTuple> {
+    /** DNS events, each partial holding one range's events of one shard of clients. */
+    public static final TupleTag<KV<Integer, DnsPartial>> DNS_EVENTS =
+        new TupleTag<>("dnsEvents") {};
+
+    /** The events of query names that a response answered with SRV records. */
+    public static final TupleTag<KV<Integer, DnsPartial>> SRV_EVENTS = DnsAndSynParser.SRV_EVENTS;
+
+    /** Per range, the query names that a response answered with SRV records. */
+    public static final TupleTag<List<DnsName>> SRV_NAMES = DnsAndSynParser.SRV_NAMES;
+
+    /** Opening SYNs, batched by shard of (client, server) pairs. */
+    public static final TupleTag<KV<Integer, SynBatch>> SYN_BATCHES = DnsAndSynParser.SYNS;
+
+    /** The read errors of the captures (each names its file). */
+    public static final TupleTag<SnoopReadError> READ_ERRORS = new TupleTag<>("readErrors") {};
+
+    abstract boolean collectSyns();
+
+    abstract @Nullable String nameFilter();
+
+    abstract @Nullable Long desiredSplitSize();
+
+    abstract int shardCount();
+
+    abstract int timelineShardCount();
+
+    abstract Builder toBuilder();
+
+    /** Whether SYN batches are collected (the default mode); not for the all-streams mode. */
+    public ExtractEvents withCollectSyns(boolean collect) {
+      return toBuilder().setCollectSyns(collect).build();
+    }
+
+    /** Only queries whose name contains {@code filter} (ASCII case-insensitive) are looked at. */
+    public ExtractEvents withNameFilter(String filter) {
+      checkArgument(filter != null && !filter.isEmpty(), "name filter must be a non-empty string");
+      return toBuilder().setNameFilter(filter).build();
+    }
+
+    /** Split size for reading the captures (default: SnoopIO's); at least SnoopIO's minimum. */
+    public ExtractEvents withDesiredSplitSize(long bytes) {
+      checkSplitSize(bytes);
+      return toBuilder().setDesiredSplitSize(bytes).build();
+    }
+
+    /** Shards of (client, server) pairs for the SYN batches: {@link CountConnections}' count. */
+    public ExtractEvents withShardCount(int count) {
+      checkArgument(count >= 1, "shard count must be at least 1, got %s", count);
+      return toBuilder().setShardCount(count).build();
+    }
+
+    /** Shards of clients for the DNS events: {@link RunDnsTimeline}'s count. */
+    public ExtractEvents withTimelineShardCount(int count) {
+      checkArgument(count >= 1, "timeline shard count must be at least 1, got %s", count);
+      return toBuilder().setTimelineShardCount(count).build();
+    }
+
+    @Override
+    public PCollectionTuple expand(PCollection<FileIO.ReadableFile> files) {
       SnoopParseResult<KV<Integer, DnsPartial>> pass1 =
           files.apply(
               "ReadCaptures",
               parse(
                   new DnsAndSynParser(
                       nameFilter(),
-                      allStreams() ? null : shards,
-                      new Shards(timelineShardCount()))));
-      PCollection<KV<Integer, DnsPartial>> dnsPartials = pass1.outputs();
-      PCollection<KV<Integer, DnsPartial>> srvPartials = pass1.output(DnsAndSynParser.SRV_EVENTS);
-      PCollection<KV<Integer, SynBatch>> synBatches = pass1.output(DnsAndSynParser.SYNS);
-      // One timeline per client shard, which takes the run's SRV knowledge from a learning pass
-      // when there are several. One empty partial more, so that shard 0's timeline runs and the
-      // backend table has an element even when no range was read: see the class comment.
+                      collectSyns() ? new Shards(shardCount()) : null,
+                      new Shards(timelineShardCount())),
+                  desiredSplitSize()));
+      return PCollectionTuple.of(DNS_EVENTS, pass1.outputs())
+          .and(SRV_EVENTS, pass1.output(SRV_EVENTS))
+          .and(SRV_NAMES, pass1.output(SRV_NAMES))
+          .and(SYN_BATCHES, pass1.output(SYN_BATCHES))
+          .and(READ_ERRORS, pass1.errors());
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder
+          .add(DisplayData.item("collectSyns", collectSyns()).withLabel("Collect opening SYNs"))
+          .addIfNotNull(DisplayData.item("nameFilter", nameFilter()).withLabel("Query name filter"))
+          .add(DisplayData.item("shardCount", shardCount()).withLabel("SYN batch shards"))
+          .add(
+              DisplayData.item("timelineShardCount", timelineShardCount())
+                  .withLabel("DNS event shards"))
+          .addIfNotNull(
+              DisplayData.item("desiredSplitSize", desiredSplitSize())
+                  .withLabel("Desired split size (bytes)"));
+    }
+
+    /** Builder for {@link ExtractEvents}. */
+    @AutoValue.Builder
+    abstract static class Builder {
+      abstract Builder setCollectSyns(boolean collect);
+
+      abstract Builder setNameFilter(String nameFilter);
+
+      abstract Builder setDesiredSplitSize(Long bytes);
+
+      abstract Builder setShardCount(int count);
+
+      abstract Builder setTimelineShardCount(int count);
+
+      abstract ExtractEvents build();
+    }
+  }
+
+  /**
+   * The DNS rules of SEMANTICS.md in timeline order, over {@link ExtractEvents}' {@code
+   * DNS_EVENTS}, {@code SRV_EVENTS} and {@code SRV_NAMES}: one timeline per shard of clients, which
+   * takes the run's SRV knowledge (the one thing clients share) from a learning pass over the few
+   * events of SRV names when there are several shards. Outputs what DNS taught about each
+   * (client, backend) pair ({@link #FACTS}), the backend table's parts ({@link #BACKEND_TABLE},
+   * empty unless {@link #withBackendTable}) and the timelines' report parts ({@link #REPORT}).
+   */
+  @AutoValue
+  public abstract static class RunDnsTimeline extends PTransform<PCollectionTuple, PCollectionTuple> {
+    /** Per (client, backend) pair, what DNS taught about it. */
+    public static final TupleTag<KV<Long, BackendFacts>> FACTS = RunDnsTimelineFn.FACTS;
+
+    /** Parts of the backend table, whose union the all-streams mode reads TCP against. */
+    public static final TupleTag<BackendTable> BACKEND_TABLE = RunDnsTimelineFn.TABLE;
+
+    /** The timelines' counts for the run report. */
+    public static final TupleTag<RunReport> REPORT = RunDnsTimelineFn.REPORT;
+
+    abstract int timelineShardCount();
+
+    abstract boolean backendTable();
+
+    abstract Builder toBuilder();
+
+    /** The shards of clients the events were keyed by: {@link ExtractEvents}' count. */
+    public RunDnsTimeline withTimelineShardCount(int count) {
+      checkArgument(count >= 1, "timeline shard count must be at least 1, got %s", count);
+      return toBuilder().setTimelineShardCount(count).build();
+    }
+
+    /** Whether {@link #BACKEND_TABLE} is made (the all-streams mode needs it). */
+    public RunDnsTimeline withBackendTable(boolean table) {
+      return toBuilder().setBackendTable(table).build();
+    }
+
+    @Override
+    public PCollectionTuple expand(PCollectionTuple events) {
+      PCollection<KV<Integer, DnsPartial>> dnsPartials = events.get(ExtractEvents.DNS_EVENTS);
+      PCollection<KV<Integer, DnsPartial>> srvPartials = events.get(ExtractEvents.SRV_EVENTS);
       PCollectionView<SrvKnowledge> srvKnowledge =
-          timelineShardCount() == 1 ? null : learnSrv(pass1, dnsPartials, srvPartials);
-      RunDnsTimelineFn runTimeline = new RunDnsTimelineFn(srvKnowledge, allStreams());
+          timelineShardCount() == 1
+              ? null
+              : learnSrv(events.get(ExtractEvents.SRV_NAMES), dnsPartials, srvPartials);
+      RunDnsTimelineFn runTimeline = new RunDnsTimelineFn(srvKnowledge, backendTable());
+      // One empty partial more, so that shard 0's timeline runs and the backend table has an
+      // element even when no range was read: see the class comment.
       PCollectionTuple timeline =
           withOneMore(
                   "NoDnsEvents",
@@ -255,74 +545,11 @@ public final class ConnBal {
                           srvKnowledge == null
                               ? List.<PCollectionView<?>>of()
                               : List.<PCollectionView<?>>of(srvKnowledge))
-                      .withOutputTags(
-                          RunDnsTimelineFn.FACTS,
-                          TupleTagList.of(RunDnsTimelineFn.REPORT).and(RunDnsTimelineFn.TABLE)));
-      PCollection<KV<Long, BackendFacts>> facts =
-          timeline
-              .get(RunDnsTimelineFn.FACTS)
-              .setCoder(KvCoder.of(VarLongCoder.of(), BackendFactsCoder.of()));
-      // Empty but in the all-streams mode, which reads TCP against the table.
-      PCollection<BackendTable> tableParts =
-          timeline.get(RunDnsTimelineFn.TABLE).setCoder(BackendTableCoder.of());
-
-      // The join, per shard of (client, backend) pairs, of the DNS facts with the default mode's
-      // SYN batches (counted in the join, so that the SYNs wait for nothing but the facts) or
-      // the all-streams mode's stream counts; then the document.
-      PCollection<KV<Integer, BackendFacts>> factsByShard =
-          facts
-              .apply(
-                  "ShardFacts",
-                  MapElements.into(
-                          TypeDescriptors.kvs(
-                              TypeDescriptors.integers(), TypeDescriptor.of(BackendFacts.class)))
-                      .via(f -> KV.of(shards.ofPair(f.getKey()), f.getValue())))
-              .setCoder(KvCoder.of(VarIntCoder.of(), BackendFactsCoder.of()));
-      KeyedPCollectionTuple<Integer> join =
-          KeyedPCollectionTuple.of(JoinRowsFn.FACTS, factsByShard);
-      JoinRowsFn joinRows;
-      if (allStreams()) {
-        PCollectionView<BackendTable> backendTable =
-            tableParts
-                .apply("BackendTable", Combine.globally(BackendTable::union).withoutDefaults())
-                .setCoder(BackendTableCoder.of())
-                .apply("BackendTableView", View.asSingleton());
-        join = join.and(JoinRowsFn.PORT_CONNS, countStreams(files, backendTable, shards));
-        joinRows = JoinRowsFn.addingCounts();
-      } else {
-        join = join.and(JoinRowsFn.SYNS, synBatches);
-        joinRows = JoinRowsFn.countingAttempts();
-      }
-      PCollection<List<TsvRow>> rows =
-          join.apply("JoinFactsAndConns", CoGroupByKey.create())
-              .apply("Rows", ParDo.of(joinRows))
-              .setCoder(ListCoder.of(TsvRowCoder.of()));
-      // One empty batch more, so that there is a document when no shard has a row without
-      // Combine's default value: see the class comment.
-      PCollection<String> tsv =
-          withOneMore("NoRows", rows, List.<TsvRow>of())
-              .apply(
-                  "SortedTsv", Combine.globally(new TsvDocumentFn(ipFormat())).withoutDefaults())
-              .setCoder(StringUtf8Coder.of());
-
-      PCollection<RunReport> report = report(timeline, pass1.errors());
-      return new ConnBalResult(files.getPipeline(), tsv, report, pass1.errors());
-    }
-
-    /**
-     * {@code values} and one element more, {@code extra}, created by a step named {@code name}
-     * (with {@code values}' coder).
-     */
-    private static <T> PCollection<T> withOneMore(
-        String name, PCollection<T> values, T extra) {
-      PCollection<T> one =
-          values
-              .getPipeline()
-              // Create.of(List.of(x)): Create.of(x) would take a list's elements as the values.
-              .apply(name, Create.of(List.of(extra)).withCoder(values.getCoder()));
-      return PCollectionList.of(one)
-          .and(values)
-          .apply(name + "AndTheRest", Flatten.pCollections());
+                      .withOutputTags(FACTS, TupleTagList.of(REPORT).and(BACKEND_TABLE)));
+      timeline.get(FACTS).setCoder(KvCoder.of(VarLongCoder.of(), BackendFactsCoder.of()));
+      timeline.get(BACKEND_TABLE).setCoder(BackendTableCoder.of());
+      timeline.get(REPORT).setCoder(RunReportCoder.of());
+      return timeline;
     }
 
     /**
@@ -331,12 +558,12 @@ public final class ConnBal {
      * matched per client shard, teach the SRV knowledge that every shard's timeline consults.
      */
     private static PCollectionView<SrvKnowledge> learnSrv(
-        SnoopParseResult<KV<Integer, DnsPartial>> pass1,
+        PCollection<List<DnsName>> srvNameLists,
         PCollection<KV<Integer, DnsPartial>> dnsPartials,
         PCollection<KV<Integer, DnsPartial>> srvPartials) {
       PCollectionView<List<DnsName>> srvNames =
-          withOneMore("NoSrvNames", pass1.output(DnsAndSynParser.SRV_NAMES), List.<DnsName>of())
-              .apply("SrvNames", Combine.globally(Analyze::distinctNames).withoutDefaults())
+          withOneMore("NoSrvNames", srvNameLists, List.<DnsName>of())
+              .apply("SrvNames", Combine.globally(RunDnsTimeline::distinctNames).withoutDefaults())
               .setCoder(ListCoder.of(DnsNameCoder.of()))
               .apply("SrvNamesView", View.asSingleton());
       PCollection<KV<Integer, DnsPartial>> moreSrvPartials =
@@ -365,26 +592,73 @@ public final class ConnBal {
       return new ArrayList<>(names);
     }
 
-    /** Reads the captures through {@code parser}, with the analysis' split size. */
-    private <T> SnoopIO.ParseFiles<T> parse(SnoopRecordParser<T> parser) {
-      SnoopIO.ParseFiles<T> read = SnoopIO.parseFiles(parser);
-      return desiredSplitSize() == null ? read : read.withDesiredSplitSize(desiredSplitSize());
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder
+          .add(
+              DisplayData.item("timelineShardCount", timelineShardCount())
+                  .withLabel("DNS timeline shards"))
+          .add(DisplayData.item("backendTable", backendTable()).withLabel("Make the backend table"));
     }
 
-    /**
-     * All-streams mode: pass 2 reads TCP between the (client, backend) pairs of the finished
-     * backend table, counted per shard of 4-tuples; the counts leave keyed by the join's shard.
-     */
-    private PCollection<KV<Integer, KV<BackendPort, Long>>> countStreams(
-        PCollection<FileIO.ReadableFile> files,
-        PCollectionView<BackendTable> backendTable,
-        Shards shards) {
+    /** Builder for {@link RunDnsTimeline}. */
+    @AutoValue.Builder
+    abstract static class Builder {
+      abstract Builder setTimelineShardCount(int count);
+
+      abstract Builder setBackendTable(boolean table);
+
+      abstract RunDnsTimeline build();
+    }
+  }
+
+  /**
+   * The all-streams mode's second pass over the captures: TCP between the (client, backend) pairs
+   * of the finished backend table (a side input), counted per shard of 4-tuples as SEMANTICS.md's
+   * all-streams rules say; the counts per (client, backend, port) leave keyed by {@link
+   * CountConnections}' shard of pairs, as {@link #STREAM_COUNTS}.
+   */
+  @AutoValue
+  public abstract static class CountStreams
+      extends PTransform<
+          PCollection<FileIO.ReadableFile>, PCollection<KV<Integer, KV<BackendPort, Long>>>> {
+    /** Stream counts per (client, backend, port), keyed by the join's shard of pairs. */
+    public static final TupleTag<KV<Integer, KV<BackendPort, Long>>> STREAM_COUNTS =
+        new TupleTag<>("streamCounts") {};
+
+    abstract PCollectionView<BackendTable> backendTable();
+
+    abstract int shardCount();
+
+    abstract @Nullable Long desiredSplitSize();
+
+    abstract Builder toBuilder();
+
+    /** Shards of 4-tuples and of pairs: {@link CountConnections}' count. */
+    public CountStreams withShardCount(int count) {
+      checkArgument(count >= 1, "shard count must be at least 1, got %s", count);
+      return toBuilder().setShardCount(count).build();
+    }
+
+    /** Split size for reading the captures (default: SnoopIO's); at least SnoopIO's minimum. */
+    public CountStreams withDesiredSplitSize(long bytes) {
+      checkSplitSize(bytes);
+      return toBuilder().setDesiredSplitSize(bytes).build();
+    }
+
+    @Override
+    public PCollection<KV<Integer, KV<BackendPort, Long>>> expand(
+        PCollection<FileIO.ReadableFile> files) {
+      Shards shards = new Shards(shardCount());
       return files
           .apply(
               "WaitForBackendTable",
-              ParDo.of(new WaitForBackendTableFn(backendTable)).withSideInputs(backendTable))
+              ParDo.of(new WaitForBackendTableFn(backendTable())).withSideInputs(backendTable()))
           .setCoder(ReadableFileCoder.of())
-          .apply("ReadCapturesForTcp", parse(new StreamFragmentsParser(backendTable, shards)))
+          .apply(
+              "ReadCapturesForTcp",
+              parse(new StreamFragmentsParser(backendTable(), shards), desiredSplitSize()))
           .outputs()
           .apply("GroupStreamsByShard", GroupByKey.create())
           .apply("CountStreams", ParDo.of(new CountStreamsFn()))
@@ -401,61 +675,125 @@ public final class ConnBal {
               KvCoder.of(VarIntCoder.of(), KvCoder.of(BackendPortCoder.of(), VarLongCoder.of())));
     }
 
-    private static PCollection<RunReport> report(
-        PCollectionTuple timeline, PCollection<SnoopReadError> errors) {
-      PCollection<RunReport> pass1 =
-          timeline.get(RunDnsTimelineFn.REPORT).setCoder(RunReportCoder.of());
-      PCollection<RunReport> readErrors =
-          errors
-              .apply("ReadErrorCounts", ParDo.of(new ReadErrorReportFn()))
-              .setCoder(RunReportCoder.of());
-      PCollection<RunReport> filesWithErrors =
-          errors
-              .apply(
-                  "ErrorFiles",
-                  MapElements.into(TypeDescriptors.strings()).via(SnoopReadError::file))
-              .apply("DistinctErrorFiles", Distinct.create())
-              .apply(
-                  "FileWithErrors",
-                  MapElements.into(TypeDescriptor.of(RunReport.class))
-                      .via(file -> fileWithErrors()))
-              .setCoder(RunReportCoder.of());
-      // One all-zero part guarantees a report even for an input with nothing in it, without
-      // Combine's default value (which would be Java-serialized into the pipeline).
-      PCollection<RunReport> zero =
-          pass1
-              .getPipeline()
-              .apply("ZeroReport", Create.of(RunReport.empty()).withCoder(RunReportCoder.of()));
-      return PCollectionList.of(zero)
-          .and(pass1)
-          .and(readErrors)
-          .and(filesWithErrors)
-          .apply("AllReportParts", Flatten.pCollections())
-          .apply("RunReport", Combine.globally(new SumRunReportsFn()).withoutDefaults())
-          .setCoder(RunReportCoder.of());
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder
+          .add(DisplayData.item("shardCount", shardCount()).withLabel("Stream shards"))
+          .addIfNotNull(
+              DisplayData.item("desiredSplitSize", desiredSplitSize())
+                  .withLabel("Desired split size (bytes)"));
     }
 
-    private static RunReport fileWithErrors() {
-      ConnBalMetrics.FILES_WITH_ERRORS.inc();
-      return RunReport.builder().setFilesWithErrors(1).build();
-    }
-
-    /** Builder for {@link Analyze}. */
+    /** Builder for {@link CountStreams}. */
     @AutoValue.Builder
     abstract static class Builder {
-      abstract Builder setAllStreams(boolean allStreams);
-
-      abstract Builder setNameFilter(String nameFilter);
-
-      abstract Builder setIpFormat(IpFormat ipFormat);
-
-      abstract Builder setDesiredSplitSize(Long bytes);
+      abstract Builder setBackendTable(PCollectionView<BackendTable> table);
 
       abstract Builder setShardCount(int count);
 
-      abstract Builder setTimelineShardCount(int count);
+      abstract Builder setDesiredSplitSize(Long bytes);
 
-      abstract Analyze build();
+      abstract CountStreams build();
     }
+  }
+
+  /**
+   * The join, per shard of (client, backend) pairs, of {@link RunDnsTimeline#FACTS} with the
+   * connections: {@link ExtractEvents#SYN_BATCHES} (counted here as SEMANTICS.md's attempts, so
+   * that the SYNs wait for nothing but the facts) or, in the all-streams mode, {@link
+   * CountStreams#STREAM_COUNTS}. Outputs the rows, one per (client, backend, port); the shard
+   * count must be the one the SYN batches or stream counts were keyed with.
+   */
+  @AutoValue
+  public abstract static class CountConnections
+      extends PTransform<PCollectionTuple, PCollection<ConnBalRow>> {
+    abstract int shardCount();
+
+    abstract Builder toBuilder();
+
+    /** Shards of (client, backend) pairs: the count the connections were keyed with. */
+    public CountConnections withShardCount(int count) {
+      checkArgument(count >= 1, "shard count must be at least 1, got %s", count);
+      return toBuilder().setShardCount(count).build();
+    }
+
+    @Override
+    public PCollection<ConnBalRow> expand(PCollectionTuple factsAndConns) {
+      boolean syns = factsAndConns.has(ExtractEvents.SYN_BATCHES);
+      checkArgument(
+          syns != factsAndConns.has(CountStreams.STREAM_COUNTS),
+          "CountConnections takes either SYN_BATCHES or STREAM_COUNTS, beside FACTS");
+      Shards shards = new Shards(shardCount());
+      PCollection<KV<Integer, BackendFacts>> factsByShard =
+          factsAndConns
+              .get(RunDnsTimeline.FACTS)
+              .apply(
+                  "ShardFacts",
+                  MapElements.into(
+                          TypeDescriptors.kvs(
+                              TypeDescriptors.integers(), TypeDescriptor.of(BackendFacts.class)))
+                      .via(f -> KV.of(shards.ofPair(f.getKey()), f.getValue())))
+              .setCoder(KvCoder.of(VarIntCoder.of(), BackendFactsCoder.of()));
+      KeyedPCollectionTuple<Integer> join =
+          KeyedPCollectionTuple.of(JoinRowsFn.FACTS, factsByShard);
+      JoinRowsFn joinRows;
+      if (syns) {
+        join = join.and(JoinRowsFn.SYNS, factsAndConns.get(ExtractEvents.SYN_BATCHES));
+        joinRows = JoinRowsFn.countingAttempts();
+      } else {
+        join = join.and(JoinRowsFn.PORT_CONNS, factsAndConns.get(CountStreams.STREAM_COUNTS));
+        joinRows = JoinRowsFn.addingCounts();
+      }
+      PCollection<ConnBalRow> rows =
+          join.apply("JoinFactsAndConns", CoGroupByKey.create()).apply("Rows", ParDo.of(joinRows));
+      try {
+        return rows.setCoder(rows.getPipeline().getSchemaRegistry().getSchemaCoder(ConnBalRow.class));
+      } catch (NoSuchSchemaException e) {
+        throw new IllegalStateException("ConnBalRow has a @DefaultSchema", e);
+      }
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder.add(DisplayData.item("shardCount", shardCount()).withLabel("Join shards"));
+    }
+
+    /** Builder for {@link CountConnections}. */
+    @AutoValue.Builder
+    abstract static class Builder {
+      abstract Builder setShardCount(int count);
+
+      abstract CountConnections build();
+    }
+  }
+
+  /**
+   * {@code values} and one element more, {@code extra}, created by a step named {@code name}
+   * (with {@code values}' coder).
+   */
+  private static <T> PCollection<T> withOneMore(String name, PCollection<T> values, T extra) {
+    PCollection<T> one =
+        values
+            .getPipeline()
+            // Create.of(List.of(x)): Create.of(x) would take a list's elements as the values.
+            .apply(name, Create.of(List.of(extra)).withCoder(values.getCoder()));
+    return PCollectionList.of(one).and(values).apply(name + "AndTheRest", Flatten.pCollections());
+  }
+
+  private static void checkSplitSize(long bytes) {
+    checkArgument(
+        bytes >= SnoopIO.MIN_DESIRED_SPLIT_SIZE,
+        "desired split size must be >= %s bytes, got %s",
+        SnoopIO.MIN_DESIRED_SPLIT_SIZE,
+        bytes);
+  }
+
+  /** Reads the captures through {@code parser}, with {@code splitSize} unless it is null. */
+  private static <T> SnoopIO.ParseFiles<T> parse(
+      SnoopRecordParser<T> parser, @Nullable Long splitSize) {
+    SnoopIO.ParseFiles<T> read = SnoopIO.parseFiles(parser);
+    return splitSize == null ? read : read.withDesiredSplitSize(splitSize);
   }
 }

@@ -11,34 +11,34 @@ import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 
-/** The outputs of {@link ConnBal#analyze()}: the TSV document, the run report and read errors. */
+/** The outputs of {@link ConnBal#analyze()}: the rows, the run report and the read errors. */
 public final class ConnBalResult implements POutput {
-  private static final TupleTag<String> TSV = new TupleTag<>("tsv");
+  private static final TupleTag<ConnBalRow> ROWS = new TupleTag<>("rows");
   private static final TupleTag<RunReport> REPORT = new TupleTag<>("report");
   private static final TupleTag<SnoopReadError> READ_ERRORS = new TupleTag<>("readErrors");
 
   private final Pipeline pipeline;
-  private final PCollection<String> tsv;
+  private final PCollection<ConnBalRow> rows;
   private final PCollection<RunReport> report;
   private final PCollection<SnoopReadError> readErrors;
 
   ConnBalResult(
       Pipeline pipeline,
-      PCollection<String> tsv,
+      PCollection<ConnBalRow> rows,
       PCollection<RunReport> report,
       PCollection<SnoopReadError> readErrors) {
     this.pipeline = pipeline;
-    this.tsv = tsv;
+    this.rows = rows;
     this.report = report;
     this.readErrors = readErrors;
   }
 
   /**
-   * Exactly one element: the whole TSV document, sorted by client IP, backend IP and port, each
-   * line ending in \n; empty when there are no rows.
+   * The rows, one per (client, backend, port), in no order, with {@link ConnBalRow}'s schema;
+   * {@link dev.connbal.transforms.output.Documents} renders them as one sorted document.
    */
-  public PCollection<String> tsv() {
-    return tsv;
+  public PCollection<ConnBalRow> rows() {
+    return rows;
   }
 
   /** Exactly one element: what the run read and skipped. */
@@ -58,7 +58,7 @@ public final class ConnBalResult implements POutput {
 
   @Override
   public Map<TupleTag<?>, PValue> expand() {
-    return Map.of(TSV, tsv, REPORT, report, READ_ERRORS, readErrors);
+    return Map.of(ROWS, rows, REPORT, report, READ_ERRORS, readErrors);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.connbal.transforms;
 
+import dev.connbal.transforms.output.Documents;
+import dev.connbal.transforms.output.IpFormat;
 import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.wire.RunReportCoder;
@@ -95,12 +97,27 @@ final class ConnBalRun {
 
   /** Runs on the Direct runner over every file matching {@code filepattern}. */
   static Output direct(String filepattern, ConnBal.Analyze analyze, Path scratch) {
-    return run(directOptions(), filepattern, analyze, scratch);
+    return direct(filepattern, analyze, IpFormat.PADDED, scratch);
+  }
+
+  /** Runs on the Direct runner, the TSV's addresses printed as {@code ips} says. */
+  static Output direct(String filepattern, ConnBal.Analyze analyze, IpFormat ips, Path scratch) {
+    return run(directOptions(), filepattern, analyze, ips, scratch);
+  }
+
+  /** One run with the TSV's default (padded) addresses. */
+  static Output run(
+      PipelineOptions options, String filepattern, ConnBal.Analyze analyze, Path scratch) {
+    return run(options, filepattern, analyze, IpFormat.PADDED, scratch);
   }
 
   /** One run; fails if it had not finished after {@link #STUCK_AFTER} (it is cancelled). */
   static Output run(
-      PipelineOptions options, String filepattern, ConnBal.Analyze analyze, Path scratch) {
+      PipelineOptions options,
+      String filepattern,
+      ConnBal.Analyze analyze,
+      IpFormat ips,
+      Path scratch) {
     try {
       Path out = Files.createTempDirectory(scratch, "run");
       Path tsvDir = Files.createDirectory(out.resolve("tsv"));
@@ -109,11 +126,8 @@ final class ConnBalRun {
       // The Direct runner's run() otherwise blocks until the end, and the limit could not act.
       options.as(DirectOptions.class).setBlockOnRun(false);
       Pipeline p = Pipeline.create(options);
-      ConnBalResult result =
-          p.apply(FileIO.match().filepattern(filepattern))
-              .apply(FileIO.readMatches())
-              .apply(analyze);
-      writeEach(result.tsv(), StringUtf8Coder.of(), tsvDir);
+      ConnBalResult result = p.apply(analyze.from(filepattern));
+      writeEach(result.rows().apply(Documents.tsv(ips)), StringUtf8Coder.of(), tsvDir);
       writeEach(result.report(), RunReportCoder.of(), reportDir);
       PCollection<String> errors =
           result

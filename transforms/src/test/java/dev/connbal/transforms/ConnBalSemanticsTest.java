@@ -131,9 +131,14 @@ class ConnBalSemanticsTest {
   }
 
   private ConnBalRun.Output run(Capture capture, ConnBal.Analyze analyze) throws IOException {
+    return run(capture, analyze, IpFormat.PADDED);
+  }
+
+  private ConnBalRun.Output run(Capture capture, ConnBal.Analyze analyze, IpFormat ips)
+      throws IOException {
     Path in = dir("in");
     capture.writeTo(in.resolve("capture.snoop"));
-    return runDir(in, analyze);
+    return runDir(in, analyze, ips);
   }
 
   /**
@@ -141,9 +146,13 @@ class ConnBalSemanticsTest {
    * shards of clients), and again with one timeline of every client: the two must agree.
    */
   private ConnBalRun.Output runDir(Path in, ConnBal.Analyze analyze) {
+    return runDir(in, analyze, IpFormat.PADDED);
+  }
+
+  private ConnBalRun.Output runDir(Path in, ConnBal.Analyze analyze, IpFormat ips) {
     String files = in.resolve("*").toString();
-    ConnBalRun.Output split = ConnBalRun.direct(files, analyze, tmp);
-    ConnBalRun.Output one = ConnBalRun.direct(files, analyze.withTimelineShardCount(1), tmp);
+    ConnBalRun.Output split = ConnBalRun.direct(files, analyze, ips, tmp);
+    ConnBalRun.Output one = ConnBalRun.direct(files, analyze.withTimelineShardCount(1), ips, tmp);
     assertThat("TSV of one timeline and of the split", one.tsv(), equalTo(split.tsv()));
     assertThat("report of one timeline and of the split", one.report(), equalTo(split.report()));
     return split;
@@ -877,7 +886,7 @@ class ConnBalSemanticsTest {
   void plainIpFormatPrintsDottedDecimal() throws IOException {
     Capture c = lookup().then(T + 2, 0, syn(C, 50001, B1, 443, 1));
     assertThat(
-        run(c, ConnBal.analyze().withIpFormat(IpFormat.PLAIN)).tsv(),
+        run(c, ConnBal.analyze(), IpFormat.PLAIN).tsv(),
         equalTo(
             line("10.0.0.1", "192.168.1.1:443", 1, 1, "www.example.com.")
                 + line("10.0.0.1", "192.168.1.2:?", 0, 1, "www.example.com.")));

@@ -2,8 +2,6 @@ package dev.connbal.transforms;
 
 import dev.connbal.transforms.testing.Packets;
 import dev.connbal.transforms.output.IpFormat;
-import dev.connbal.transforms.output.TsvDocumentFn;
-import dev.connbal.transforms.output.TsvRow;
 import dev.connbal.transforms.report.RunReport;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -27,7 +25,7 @@ class ConnBalTransformTest {
         containsString(">= 64"));
     assertThrows(IllegalArgumentException.class, () -> analyze.withNameFilter(""));
     assertThrows(IllegalArgumentException.class, () -> analyze.withNameFilter(null));
-    assertThrows(IllegalArgumentException.class, () -> analyze.withIpFormat(null));
+    assertThrows(IllegalArgumentException.class, () -> analyze.from(""));
   }
 
   @Test
@@ -37,7 +35,6 @@ class ConnBalTransformTest {
             ConnBal.analyze()
                 .withAllStreams(true)
                 .withNameFilter("example")
-                .withIpFormat(IpFormat.PLAIN)
                 .withDesiredSplitSize(1024));
     List<String> items =
         data.items().stream()
@@ -45,7 +42,6 @@ class ConnBalTransformTest {
             .collect(Collectors.toList());
     assertThat(items, hasItem("allStreams=true"));
     assertThat(items, hasItem("nameFilter=example"));
-    assertThat(items, hasItem("ipFormat=PLAIN"));
     assertThat(items, hasItem("desiredSplitSize=1024"));
   }
 
@@ -82,23 +78,5 @@ class ConnBalTransformTest {
                 + "frames skipped as non-IPv4: 0\n"
                 + "frames skipped as malformed: 0\n"
                 + "IPv4 fragments skipped: 0\n"));
-  }
-
-  @Test
-  void documentSortsRowsByUnsignedIpsThenPort() {
-    TsvDocumentFn fn = new TsvDocumentFn(IpFormat.PLAIN);
-    List<TsvRow> acc = fn.createAccumulator();
-    // Batches as the join's shards emit them, and the empty batch every run adds.
-    fn.addInput(acc, List.of(new TsvRow(-1, 1, 80, 1, 1, "z."), new TsvRow(1, -1, 443, 0, 1, "y.")));
-    fn.addInput(acc, List.of());
-    fn.addInput(acc, List.of(new TsvRow(1, 2, 8080, 0, 1, "x."), new TsvRow(1, 2, 443, 2, 1, "x.")));
-    assertThat(
-        fn.extractOutput(fn.mergeAccumulators(List.of(acc, fn.createAccumulator()))),
-        equalTo(
-            "0.0.0.1\t0.0.0.2:443\t2\t1\tx.\n"
-                + "0.0.0.1\t0.0.0.2:8080\t0\t1\tx.\n"
-                + "0.0.0.1\t255.255.255.255:443\t0\t1\ty.\n"
-                + "255.255.255.255\t0.0.0.1:80\t1\t1\tz.\n"));
-    assertThat(fn.extractOutput(fn.createAccumulator()), equalTo(""));
   }
 }

@@ -1,7 +1,8 @@
 package dev.connbal.transforms.count;
 
 import dev.connbal.transforms.events.SynBatch;
-import dev.connbal.transforms.output.TsvRow;
+import dev.connbal.transforms.ConnBalRow;
+import dev.connbal.transforms.output.IpFormat;
 import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.timeline.BackendFacts;
 import dev.connbal.transforms.timeline.BackendTable;
@@ -29,7 +30,7 @@ import org.apache.beam.sdk.values.TupleTag;
  * of their own makes the SYNs wait for the timeline; in the all-streams mode, the partial counts
  * of the stream-counting shards, added up here.
  */
-public final class JoinRowsFn extends DoFn<KV<Integer, CoGbkResult>, List<TsvRow>> {
+public final class JoinRowsFn extends DoFn<KV<Integer, CoGbkResult>, ConnBalRow> {
   public static final TupleTag<BackendFacts> FACTS = new TupleTag<>() {};
   /** Default mode: SYN batches of the shard's pairs. */
   public static final TupleTag<SynBatch> SYNS = new TupleTag<>() {};
@@ -54,7 +55,7 @@ public final class JoinRowsFn extends DoFn<KV<Integer, CoGbkResult>, List<TsvRow
 
   @ProcessElement
   public void process(
-      @Element KV<Integer, CoGbkResult> shard, OutputReceiver<List<TsvRow>> out) {
+      @Element KV<Integer, CoGbkResult> shard, OutputReceiver<ConnBalRow> out) {
     List<BackendFacts> facts = new ArrayList<>();
     shard.getValue().getAll(FACTS).forEach(facts::add);
     Map<Long, SortedMap<Integer, Long>> connsByPair = new HashMap<>();
@@ -68,17 +69,13 @@ public final class JoinRowsFn extends DoFn<KV<Integer, CoGbkResult>, List<TsvRow
         add(connsByPair, c.getKey(), c.getValue());
       }
     }
-    List<TsvRow> rows = new ArrayList<>();
     for (BackendFacts f : facts) {
       SortedMap<Integer, Long> conns = connsByPair.remove(f.pair());
-      addRows(f, conns == null ? new TreeMap<>() : conns, rows);
+      outputRows(f, conns == null ? new TreeMap<>() : conns, out);
     }
     if (!connsByPair.isEmpty()) {
       // Connections are only ever counted for pairs of the backend table, made from these facts.
       throw new IllegalStateException("connection counts without DNS facts: " + connsByPair);
-    }
-    if (!rows.isEmpty()) {
-      out.output(rows);
     }
   }
 
@@ -89,25 +86,25 @@ public final class JoinRowsFn extends DoFn<KV<Integer, CoGbkResult>, List<TsvRow
         .merge(destination.port(), n, Long::sum);
   }
 
-  private static void addRows(
-      BackendFacts facts, SortedMap<Integer, Long> conns, List<TsvRow> rows) {
-    String name = facts.name().presentation();
+  /** The facts' rows: one per port, or one without a port when there is none. */
+  private static void outputRows(
+      BackendFacts facts, SortedMap<Integer, Long> conns, OutputReceiver<ConnBalRow> out) {
+    ConnBalRow.Builder row =
+        ConnBalRow.builder()
+            .setClient(IpFormat.PLAIN.format(facts.client()))
+            .setBackend(IpFormat.PLAIN.format(facts.backend()))
+            .setName(facts.name().presentation());
     TreeSet<Integer> ports = new TreeSet<>(facts.srvPortDns().keySet());
     ports.addAll(conns.keySet());
     if (ports.isEmpty()) {
-      rows.add(
-          new TsvRow(
-              facts.client(), facts.backend(), TsvRow.UNKNOWN_PORT, 0, facts.dnsCount(), name));
+      out.output(row.setPort(null).setConns(0).setDns(facts.dnsCount()).build());
     }
     for (int port : ports) {
-      rows.add(
-          new TsvRow(
-              facts.client(),
-              facts.backend(),
-              port,
-              conns.getOrDefault(port, 0L),
-              facts.srvPortDns().getOrDefault(port, facts.dnsCount()),
-              name));
+      out.output(
+          row.setPort(port)
+              .setConns(conns.getOrDefault(port, 0L))
+              .setDns(facts.srvPortDns().getOrDefault(port, facts.dnsCount()))
+              .build());
     }
   }
 }

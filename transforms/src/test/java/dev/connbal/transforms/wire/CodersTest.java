@@ -13,7 +13,6 @@ import dev.connbal.transforms.events.SynBatch;
 import dev.connbal.transforms.keys.ClientBackend;
 import dev.connbal.transforms.keys.FourTuple;
 import dev.connbal.transforms.keys.Shards;
-import dev.connbal.transforms.output.TsvRow;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.timeline.BackendFacts;
 import dev.connbal.transforms.timeline.BackendTable;
@@ -190,7 +189,6 @@ class CodersTest {
 
   @Test
   void tsvRowAndReport() throws CoderException {
-    roundTrips(TsvRowCoder.of(), new TsvRow(IP, 1, TsvRow.UNKNOWN_PORT, 0, 9, "x\\009."));
     roundTrips(
         RunReportCoder.of(),
         RunReport.builder()

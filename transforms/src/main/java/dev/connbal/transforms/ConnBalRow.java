@@ -1,0 +1,78 @@
+package dev.connbal.transforms;
+
+import com.google.auto.value.AutoValue;
+import org.apache.beam.sdk.schemas.AutoValueSchema;
+import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * One result of the analysis: a (client, backend, port) with its counts and name, SEMANTICS.md's
+ * output line as a value. A {@code PCollection<ConnBalRow>} has a Beam schema (its fields are the
+ * accessors below), so Beam SQL, {@code Convert}, ParquetIO or a BigQuery write can take it as it
+ * is; {@link dev.connbal.transforms.output.Documents} renders the rows as TSV, CSV or JSON lines.
+ *
+ * <p>Addresses are in their plain text form ({@code 10.0.1.2}), whatever the TSV's IP format: the
+ * zero padding is the TSV's, for {@code sort -n}, not a property of the result.
+ */
+@DefaultSchema(AutoValueSchema.class)
+@AutoValue
+public abstract class ConnBalRow {
+  /** The client, the address that sent the queries and the connection attempts. */
+  public abstract String getClient();
+
+  /** The backend's address. */
+  public abstract String getBackend();
+
+  /**
+   * The backend port: an SRV record's port, or the destination port of counted connections; null
+   * for a backend that DNS returned without a port and that got no connection (TSV's {@code ?}).
+   */
+  public abstract @Nullable Integer getPort();
+
+  /** Connection attempts (or, in the all-streams mode, streams) to the backend on the port. */
+  public abstract long getConns();
+
+  /** Matched responses that listed the backend (for an SRV backend, on this port). */
+  public abstract long getDns();
+
+  /**
+   * The name that created the backend (the address record's owner, or the SRV service), in DNS
+   * presentation form with a trailing dot.
+   */
+  public abstract String getName();
+
+  /**
+   * For an SRV backend, the priority of the SRV record that made it (the lowest seen, as RFC
+   * 2782's selection reads it); null for an address-record backend.
+   */
+  public abstract @Nullable Integer getSrvPriority();
+
+  /** For an SRV backend, the weight of the SRV record with {@link #getSrvPriority()}; else null. */
+  public abstract @Nullable Integer getSrvWeight();
+
+  public static Builder builder() {
+    return new AutoValue_ConnBalRow.Builder();
+  }
+
+  /** Builder for {@link ConnBalRow}; port, SRV priority and weight default to null. */
+  @AutoValue.Builder
+  public abstract static class Builder {
+    public abstract Builder setClient(String client);
+
+    public abstract Builder setBackend(String backend);
+
+    public abstract Builder setPort(@Nullable Integer port);
+
+    public abstract Builder setConns(long conns);
+
+    public abstract Builder setDns(long dns);
+
+    public abstract Builder setName(String name);
+
+    public abstract Builder setSrvPriority(@Nullable Integer priority);
+
+    public abstract Builder setSrvWeight(@Nullable Integer weight);
+
+    public abstract ConnBalRow build();
+  }
+}

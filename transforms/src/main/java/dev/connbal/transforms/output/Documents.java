@@ -1,0 +1,280 @@
+package dev.connbal.transforms.output;
+
+import dev.connbal.transforms.ConnBalRow;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.net.InetAddresses;
+
+/**
+ * The analysis' rows as one text document, sorted as SEMANTICS.md's output asks (client address,
+ * backend address, then port; IPv4 before IPv6; a row without a port before its backend's ports),
+ * so that the document is the same whatever the runner, the parallelism or the splits.
+ *
+ * <ul>
+ *   <li>{@link #tsv}: SEMANTICS.md's TSV, {@code client backend:port #conns #dns name};
+ *   <li>{@link #csv}: RFC 4180 CSV with a header of the row's schema fields, the port empty where
+ *       the TSV prints {@code ?};
+ *   <li>{@link #jsonl}: one JSON object a line with the schema fields, null where a field has no
+ *       value.
+ * </ul>
+ *
+ * <p>Each transform outputs exactly one element, the whole document (empty for TSV and JSON lines
+ * when there are no rows; the header alone for CSV). The rows are gathered in one place to be
+ * sorted: there are as many as (client, backend, port) keys, never one per packet.
+ */
+public final class Documents {
+  private Documents() {}
+
+  /** The column names of the TSV, as {@code --header} prints them. */
+  public static final String TSV_HEADER = "client-ip\tbackend-ip:port\t#conns\t#dns\tname\n";
+
+  /** The CSV header: the row schema's field names. */
+  public static final String CSV_HEADER =
+      "client,backend,port,conns,dns,name,srvPriority,srvWeight\r\n";
+
+  /** SEMANTICS.md's TSV, addresses printed as {@code ips} says. */
+  public static Render tsv(IpFormat ips) {
+    return new Render("TSV", "", row -> tsvLine(row, ips));
+  }
+
+  /** CSV (RFC 4180, CRLF line ends) with {@link #CSV_HEADER}. */
+  public static Render csv() {
+    return new Render("CSV", CSV_HEADER, Documents::csvLine);
+  }
+
+  /** JSON lines: one object a row, with the schema's field names as keys. */
+  public static Render jsonl() {
+    return new Render("JSON lines", "", Documents::jsonLine);
+  }
+
+  /** Renders rows into one sorted document; see {@link Documents}. */
+  public static final class Render extends PTransform<PCollection<ConnBalRow>, PCollection<String>> {
+    private final String format;
+    private final String header;
+    private final LineFormat lines;
+
+    private Render(String format, String header, LineFormat lines) {
+      this.format = format;
+      this.header = header;
+      this.lines = lines;
+    }
+
+    @Override
+    public PCollection<String> expand(PCollection<ConnBalRow> rows) {
+      Coder<List<ConnBalRow>> batchCoder = ListCoder.of(rows.getCoder());
+      PCollection<List<ConnBalRow>> batches =
+          rows.apply(
+                  "AsBatches",
+                  MapElements.into(TypeDescriptors.lists(TypeDescriptor.of(ConnBalRow.class)))
+                      .via(List::of))
+              .setCoder(batchCoder);
+      // One empty batch more, so that there is a document without rows, and no Combine default
+      // value (see ConnBal's class comment).
+      PCollection<List<ConnBalRow>> none =
+          rows.getPipeline()
+              .apply("NoRows", Create.of(List.of(List.<ConnBalRow>of())).withCoder(batchCoder));
+      return PCollectionList.of(none)
+          .and(batches)
+          .apply("AllBatches", Flatten.pCollections())
+          .apply(
+              "SortedDocument",
+              Combine.globally(new DocumentFn(header, lines)).withoutDefaults())
+          .setCoder(StringUtf8Coder.of());
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder.add(DisplayData.item("format", format).withLabel("Document format"));
+    }
+  }
+
+  /** One row as one line of a document, ending in its line break. */
+  @FunctionalInterface
+  interface LineFormat extends Serializable {
+    String line(ConnBalRow row);
+  }
+
+  /** Gathers the batches of rows and renders them sorted, after the header. */
+  static final class DocumentFn
+      extends Combine.CombineFn<List<ConnBalRow>, List<ConnBalRow>, String> {
+    private final String header;
+    private final LineFormat lines;
+
+    DocumentFn(String header, LineFormat lines) {
+      this.header = header;
+      this.lines = lines;
+    }
+
+    @Override
+    public List<ConnBalRow> createAccumulator() {
+      return new ArrayList<>();
+    }
+
+    @Override
+    public List<ConnBalRow> addInput(List<ConnBalRow> rows, List<ConnBalRow> batch) {
+      rows.addAll(batch);
+      return rows;
+    }
+
+    @Override
+    public List<ConnBalRow> mergeAccumulators(Iterable<List<ConnBalRow>> accumulators) {
+      List<ConnBalRow> all = new ArrayList<>();
+      accumulators.forEach(all::addAll);
+      return all;
+    }
+
+    @Override
+    public String extractOutput(List<ConnBalRow> rows) {
+      StringBuilder document = new StringBuilder(header);
+      for (ConnBalRow row : sorted(rows)) {
+        document.append(lines.line(row));
+      }
+      return document.toString();
+    }
+
+    @Override
+    public Coder<List<ConnBalRow>> getAccumulatorCoder(
+        CoderRegistry registry, Coder<List<ConnBalRow>> inputCoder) {
+      return inputCoder;
+    }
+  }
+
+  /** {@code rows} in document order; each address is parsed once. */
+  public static List<ConnBalRow> sorted(List<ConnBalRow> rows) {
+    List<Keyed> keyed = new ArrayList<>(rows.size());
+    for (ConnBalRow row : rows) {
+      keyed.add(new Keyed(addressKey(row.getClient()), addressKey(row.getBackend()), row));
+    }
+    keyed.sort(Keyed.ORDER);
+    List<ConnBalRow> sorted = new ArrayList<>(keyed.size());
+    keyed.forEach(k -> sorted.add(k.row()));
+    return sorted;
+  }
+
+  /** A row with its addresses' sort keys. */
+  private record Keyed(byte[] client, byte[] backend, ConnBalRow row) {
+    static final Comparator<Keyed> ORDER =
+        Comparator.comparing(Keyed::client, Arrays::compareUnsigned)
+            .thenComparing(Keyed::backend, Arrays::compareUnsigned)
+            .thenComparingInt(k -> k.row().getPort() == null ? -1 : k.row().getPort());
+  }
+
+  /**
+   * A key that orders addresses numerically, IPv4 before IPv6: the family's length, then the
+   * address bytes.
+   */
+  private static byte[] addressKey(String address) {
+    byte[] bytes = InetAddresses.forString(address).getAddress();
+    byte[] key = new byte[bytes.length + 1];
+    key[0] = (byte) bytes.length;
+    System.arraycopy(bytes, 0, key, 1, bytes.length);
+    return key;
+  }
+
+  /** An IPv4 address' int form, the first octet in the high byte. */
+  private static int ipv4(String address) {
+    byte[] b = InetAddresses.forString(address).getAddress();
+    if (b.length != 4) {
+      throw new IllegalArgumentException("not an IPv4 address: " + address);
+    }
+    return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+  }
+
+  static String tsvLine(ConnBalRow row, IpFormat ips) {
+    return ips.format(ipv4(row.getClient()))
+        + '\t'
+        + ips.format(ipv4(row.getBackend()))
+        + ':'
+        + (row.getPort() == null ? "?" : row.getPort().toString())
+        + '\t'
+        + row.getConns()
+        + '\t'
+        + row.getDns()
+        + '\t'
+        + row.getName()
+        + '\n';
+  }
+
+  static String csvLine(ConnBalRow row) {
+    return String.join(
+            ",",
+            row.getClient(),
+            row.getBackend(),
+            orEmpty(row.getPort()),
+            Long.toString(row.getConns()),
+            Long.toString(row.getDns()),
+            csvField(row.getName()),
+            orEmpty(row.getSrvPriority()),
+            orEmpty(row.getSrvWeight()))
+        + "\r\n";
+  }
+
+  static String jsonLine(ConnBalRow row) {
+    return "{\"client\":"
+        + jsonString(row.getClient())
+        + ",\"backend\":"
+        + jsonString(row.getBackend())
+        + ",\"port\":"
+        + row.getPort()
+        + ",\"conns\":"
+        + row.getConns()
+        + ",\"dns\":"
+        + row.getDns()
+        + ",\"name\":"
+        + jsonString(row.getName())
+        + ",\"srvPriority\":"
+        + row.getSrvPriority()
+        + ",\"srvWeight\":"
+        + row.getSrvWeight()
+        + "}\n";
+  }
+
+  private static String orEmpty(Integer value) {
+    return value == null ? "" : value.toString();
+  }
+
+  /** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
+  private static String csvField(String text) {
+    if (text.indexOf(',') < 0
+        && text.indexOf('"') < 0
+        && text.indexOf('\n') < 0
+        && text.indexOf('\r') < 0) {
+      return text;
+    }
+    return '"' + text.replace("\"", "\"\"") + '"';
+  }
+
+  /** A JSON string literal (RFC 8259): quote, backslash and control characters escaped. */
+  private static String jsonString(String text) {
+    StringBuilder s = new StringBuilder(text.length() + 2).append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '"' || c == '\\') {
+        s.append('\\').append(c);
+      } else if (c < 0x20) {
+        s.append(String.format("\\u%04x", (int) c));
+      } else {
+        s.append(c);
+      }
+    }
+    return s.append('"').toString();
+  }
+}
