@@ -69,16 +69,21 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * connbal's analysis as Beam transforms: from snoop captures to the per (client, backend, port) TSV
- * of SEMANTICS.md, the run report and the read errors.
+ * connbal's analysis as Beam transforms: from snoop captures to SEMANTICS.md's rows, one per
+ * (client, backend, port), with the run report and the read errors.
  *
  * <pre>{@code
  * ConnBalResult result =
- *     pipeline
- *         .apply(FileIO.match().filepattern("/captures/*.snoop"))
- *         .apply(FileIO.readMatches())
- *         .apply(ConnBal.analyze().withNameFilter("example.com"));
+ *     pipeline.apply(ConnBal.analyze().withNameFilter("example.com").from("/captures/*.snoop"));
+ * result.rows()                                  // PCollection<ConnBalRow>, with a schema
+ *     .apply(Documents.tsv(IpFormat.PADDED))     // or Beam SQL, ParquetIO, BigQueryIO...
+ *     .apply(TextIO.write().to("balance").withSuffix(".tsv").withoutSharding());
  * }</pre>
+ *
+ * <p>{@link #analyze()} is made of stages that are public transforms of their own, named in the
+ * pipeline graph: {@link ExtractEvents}, {@link RunDnsTimeline}, {@link CountStreams} (all-streams
+ * mode only) and {@link CountConnections}; their intermediate outputs are {@code
+ * PCollectionTuple}s under the stages' public tags.
  *
  * <p>Pass 1 reads the captures (see docs/ARCHITECTURE.md): it keeps the DNS messages, which run in
  * timeline order through the query matching and backend rules, one timeline per shard of clients
