@@ -34,8 +34,9 @@ public interface ConnBalOptions extends PipelineOptions {
   void setNameFilter(String value);
 
   @Description(
-      "Write the TSV to PREFIX.tsv (any Beam FileSystem) instead of stdout; a PREFIX naming a"
-          + " directory writes connbal.tsv inside it (-o).")
+      "Write the rows to PREFIX.tsv (.csv, .jsonl; PREFIX*.parquet) on any Beam FileSystem"
+          + " instead of stdout; a PREFIX naming a directory writes connbal.tsv (...) inside it"
+          + " (-o).")
   String getOutput();
 
   void setOutput(String value);
@@ -68,6 +69,14 @@ public interface ConnBalOptions extends PipelineOptions {
   IpFormat getIpFormat();
 
   void setIpFormat(IpFormat value);
+
+  @Description(
+      "What the rows are written as: TSV (the default), CSV, JSONL or PARQUET (which needs an"
+          + " output prefix).")
+  @Default.Enum("TSV")
+  OutputFormat getFormat();
+
+  void setFormat(OutputFormat value);
 
   @Description("Start the TSV with a line naming the columns.")
   @Default.Boolean(false)

@@ -2,6 +2,7 @@ package dev.connbal.pipeline;
 
 import dev.connbal.transforms.ConnBal;
 import dev.connbal.transforms.ConnBalResult;
+import dev.connbal.transforms.ConnBalRow;
 import dev.connbal.transforms.output.Documents;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.snoop.SnoopReadError;
@@ -49,11 +50,7 @@ final class ConnBalPipeline {
     }
     ConnBalResult result = captures.apply("Analyze", analyze);
 
-    WriteDocument tsvWrite = WriteDocument.to(where.tsv());
-    if (options.getHeader()) {
-      tsvWrite = tsvWrite.withHeader(Documents.TSV_HEADER);
-    }
-    result.rows().apply("TSV", Documents.tsv(options.getIpFormat())).apply("Write TSV", tsvWrite);
+    writeRows(result.rows(), options, where);
 
     Coder<RunReport> reportCoder = result.report().getCoder();
     result
@@ -75,6 +72,27 @@ final class ConnBalPipeline {
         .apply("Write read errors", WriteDocument.to(where.errors()));
 
     return new ResultReader(where, reportCoder, errorCoder);
+  }
+
+  /** The rows in the format asked for: one sorted document, or Parquet files. */
+  private static void writeRows(
+      PCollection<ConnBalRow> rows, ConnBalOptions options, ResultLocations where) {
+    Documents.Render render;
+    switch (options.getFormat()) {
+      case CSV:
+        render = Documents.csv();
+        break;
+      case JSONL:
+        render = Documents.jsonl();
+        break;
+      default:
+        render = Documents.tsv(options.getIpFormat());
+    }
+    WriteDocument write = WriteDocument.to(where.tsv());
+    if (options.getHeader()) {
+      write = write.withHeader(Documents.TSV_HEADER);
+    }
+    rows.apply(options.getFormat().name(), render).apply("Write " + options.getFormat(), write);
   }
 
   /**
