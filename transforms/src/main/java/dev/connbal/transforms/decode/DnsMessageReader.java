@@ -162,14 +162,17 @@ public final class DnsMessageReader {
         record = DnsRecord.address(name, dnsClass, ttl, i32(rdataStart));
         break;
       case DnsRecord.SRV:
+        // The fixed fields and at least the target's root byte: one check covers all three reads.
         if (rdataLength < SRV_FIXED_LENGTH + 1) {
           throw fail(BAD_RDATA, rdataStart, "SRV rdata of " + rdataLength + " bytes");
         }
+        int priority = u16(rdataStart);
+        int weight = u16(rdataStart + 2);
         int port = u16(rdataStart + 4);
         pos = rdataStart + SRV_FIXED_LENGTH;
         DnsName srvTarget = readRdataName(rdataEnd);
         requireRdataEnd(rdataEnd, "SRV");
-        record = DnsRecord.srv(name, dnsClass, ttl, port, srvTarget);
+        record = DnsRecord.srv(name, dnsClass, ttl, priority, weight, port, srvTarget);
         break;
       case DnsRecord.CNAME:
         DnsName cnameTarget = readRdataName(rdataEnd);

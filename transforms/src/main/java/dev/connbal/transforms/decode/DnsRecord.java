@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * One resource record of a decoded {@link DnsMessage}: owner name, type, class, TTL, and the rdata
- * connbal uses (A address, SRV port and target, CNAME target). Types are an open set of ints;
+ * connbal uses (A address, SRV priority, weight, port and target, CNAME target). Types are an open set of ints;
  * records of other types keep only the common fields.
  */
 public final class DnsRecord {
@@ -21,28 +21,43 @@ public final class DnsRecord {
   private final long ttl;
   /** A: the address; SRV: the port; otherwise 0. */
   private final int value;
+  /** SRV: PRIORITY and WEIGHT (RFC 2782), each an unsigned 16-bit field; otherwise 0. */
+  private final int srvPriority;
+  private final int srvWeight;
   /** SRV and CNAME: the target; otherwise null. */
   private final DnsName target;
 
-  private DnsRecord(DnsName name, int type, int dnsClass, long ttl, int value, DnsName target) {
+  private DnsRecord(
+      DnsName name,
+      int type,
+      int dnsClass,
+      long ttl,
+      int value,
+      int srvPriority,
+      int srvWeight,
+      DnsName target) {
     this.name = Objects.requireNonNull(name, "name");
     this.type = type;
     this.dnsClass = dnsClass;
     this.ttl = ttl;
     this.value = value;
+    this.srvPriority = srvPriority;
+    this.srvWeight = srvWeight;
     this.target = target;
   }
 
   static DnsRecord address(DnsName name, int dnsClass, long ttl, int address) {
-    return new DnsRecord(name, A, dnsClass, ttl, address, null);
+    return new DnsRecord(name, A, dnsClass, ttl, address, 0, 0, null);
   }
 
-  static DnsRecord srv(DnsName name, int dnsClass, long ttl, int port, DnsName target) {
-    return new DnsRecord(name, SRV, dnsClass, ttl, port, Objects.requireNonNull(target));
+  static DnsRecord srv(
+      DnsName name, int dnsClass, long ttl, int priority, int weight, int port, DnsName target) {
+    return new DnsRecord(
+        name, SRV, dnsClass, ttl, port, priority, weight, Objects.requireNonNull(target));
   }
 
   static DnsRecord cname(DnsName name, int dnsClass, long ttl, DnsName target) {
-    return new DnsRecord(name, CNAME, dnsClass, ttl, 0, Objects.requireNonNull(target));
+    return new DnsRecord(name, CNAME, dnsClass, ttl, 0, 0, 0, Objects.requireNonNull(target));
   }
 
   /** A record whose rdata connbal does not interpret. */
@@ -50,7 +65,7 @@ public final class DnsRecord {
     if (type == A || type == SRV || type == CNAME) {
       throw new IllegalArgumentException("type " + type + " has typed rdata");
     }
-    return new DnsRecord(name, type, dnsClass, ttl, 0, null);
+    return new DnsRecord(name, type, dnsClass, ttl, 0, 0, 0, null);
   }
 
   /** Owner name. */
@@ -90,6 +105,27 @@ public final class DnsRecord {
     return value;
   }
 
+  /**
+   * PRIORITY of an SRV record (0 to 65535; lower is preferred, RFC 2782).
+   *
+   * @throws IllegalStateException if this is not an SRV record
+   */
+  public int srvPriority() {
+    requireType(SRV);
+    return srvPriority;
+  }
+
+  /**
+   * WEIGHT of an SRV record (0 to 65535; the relative share among targets of equal priority, RFC
+   * 2782).
+   *
+   * @throws IllegalStateException if this is not an SRV record
+   */
+  public int srvWeight() {
+    requireType(SRV);
+    return srvWeight;
+  }
+
   /** Target of an SRV record. @throws IllegalStateException if this is not an SRV record */
   public DnsName srvTarget() {
     requireType(SRV);
@@ -121,13 +157,15 @@ public final class DnsRecord {
         && dnsClass == r.dnsClass
         && ttl == r.ttl
         && value == r.value
+        && srvPriority == r.srvPriority
+        && srvWeight == r.srvWeight
         && name.equals(r.name)
         && Objects.equals(target, r.target);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, type, dnsClass, ttl, value, target);
+    return Objects.hash(name, type, dnsClass, ttl, value, srvPriority, srvWeight, target);
   }
 
   @Override
@@ -139,7 +177,8 @@ public final class DnsRecord {
       sb.append(' ').append(value >>> 24).append('.').append((value >>> 16) & 0xff)
           .append('.').append((value >>> 8) & 0xff).append('.').append(value & 0xff);
     } else if (type == SRV) {
-      sb.append(' ').append(target).append(':').append(value);
+      sb.append(' ').append(srvPriority).append(' ').append(srvWeight).append(' ')
+          .append(target).append(':').append(value);
     } else if (type == CNAME) {
       sb.append(' ').append(target);
     }

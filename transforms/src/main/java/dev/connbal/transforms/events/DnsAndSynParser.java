@@ -277,7 +277,10 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
       switch (r.type()) {
         case DnsRecord.A ->
             records.add(DnsEventRecord.a(DnsEventRecord.Section.ANSWER, r.name(), r.aAddress()));
-        case DnsRecord.SRV -> records.add(DnsEventRecord.srv(r.name(), r.srvTarget(), r.srvPort()));
+        case DnsRecord.SRV ->
+            records.add(
+                DnsEventRecord.srv(
+                    r.name(), r.srvTarget(), r.srvPort(), r.srvPriority(), r.srvWeight()));
         case DnsRecord.CNAME -> records.add(DnsEventRecord.cname(r.name(), r.cnameTarget()));
         default -> {
           // Other types only count towards the size of the answer section.

@@ -10,10 +10,19 @@ import dev.connbal.transforms.decode.DnsRecord;
  *
  * @param address the IPv4 address of an A record, otherwise 0
  * @param port the port of an SRV record, otherwise 0
+ * @param priority the PRIORITY of an SRV record (0 to 65535, lower preferred), otherwise 0
+ * @param weight the WEIGHT of an SRV record (0 to 65535), otherwise 0
  * @param target the target of an SRV or CNAME record, otherwise null
  */
 public record DnsEventRecord(
-    Section section, int type, DnsName owner, int address, int port, DnsName target) {
+    Section section,
+    int type,
+    DnsName owner,
+    int address,
+    int port,
+    int priority,
+    int weight,
+    DnsName target) {
   /** The response section a record came from. */
   public enum Section {
     ANSWER,
@@ -30,18 +39,27 @@ public record DnsEventRecord(
     if (type != DnsRecord.A && type != DnsRecord.SRV && type != DnsRecord.CNAME) {
       throw new IllegalArgumentException("unexpected record type " + type);
     }
+    if (type == DnsRecord.SRV
+        ? (priority & ~0xffff) != 0 || (weight & ~0xffff) != 0
+        : priority != 0 || weight != 0) {
+      throw new IllegalArgumentException(
+          "priority " + priority + " and weight " + weight + " for a record of type " + type);
+    }
   }
 
   public static DnsEventRecord a(Section section, DnsName owner, int address) {
-    return new DnsEventRecord(section, DnsRecord.A, owner, address, 0, null);
+    return new DnsEventRecord(section, DnsRecord.A, owner, address, 0, 0, 0, null);
   }
 
-  public static DnsEventRecord srv(DnsName service, DnsName target, int port) {
-    return new DnsEventRecord(Section.ANSWER, DnsRecord.SRV, service, 0, port, target);
+  /** An SRV answer {@code service -> target:port} of the given priority and weight. */
+  public static DnsEventRecord srv(
+      DnsName service, DnsName target, int port, int priority, int weight) {
+    return new DnsEventRecord(
+        Section.ANSWER, DnsRecord.SRV, service, 0, port, priority, weight, target);
   }
 
   public static DnsEventRecord cname(DnsName alias, DnsName target) {
-    return new DnsEventRecord(Section.ANSWER, DnsRecord.CNAME, alias, 0, 0, target);
+    return new DnsEventRecord(Section.ANSWER, DnsRecord.CNAME, alias, 0, 0, 0, 0, target);
   }
 
   public boolean isA() {

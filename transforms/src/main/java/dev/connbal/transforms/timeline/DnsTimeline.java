@@ -39,6 +39,7 @@ public final class DnsTimeline {
 
   private static final int[] NO_PORTS = {};
   private static final long[] NO_COUNTS = {};
+  private static final SrvPreference[] NO_PREFERENCES = {};
 
   /** Mutable per-backend state while the timeline runs. */
   private static final class Backend {
@@ -50,12 +51,14 @@ public final class DnsTimeline {
     /** The matched response that last listed this backend. */
     long listedBy = -1;
     /**
-     * SRV ports in order of appearance, each with its count of listing responses and the last
-     * response that listed it: a backend has a port or two, so arrays beat a map and a set.
+     * SRV ports in order of appearance, each with its count of listing responses, the last
+     * response that listed it, and the SRV record that decides its priority and weight among those
+     * the listing responses knew: a backend has a port or two, so arrays beat a map and a set.
      */
     int[] ports = NO_PORTS;
     long[] portDns = NO_COUNTS;
     long[] portListedBy = NO_COUNTS;
+    SrvPreference[] portPreference = NO_PREFERENCES;
 
     Backend(int client, int address, long firstSeenMicros, DnsName name) {
       this.client = client;
@@ -108,11 +111,20 @@ public final class DnsTimeline {
     List<BackendFacts> facts = new ArrayList<>(backends.size());
     for (Backend b : backends.values()) {
       TreeMap<Integer, Long> srvPortDns = new TreeMap<>();
+      TreeMap<Integer, SrvPriorityWeight> srvPortPriorityWeight = new TreeMap<>();
       for (int i = 0; i < b.ports.length; i++) {
         srvPortDns.put(b.ports[i], b.portDns[i]);
+        srvPortPriorityWeight.put(b.ports[i], b.portPreference[i].priorityWeight());
       }
       facts.add(
-          new BackendFacts(b.client, b.address, b.firstSeenMicros, b.name, b.dnsCount, srvPortDns));
+          new BackendFacts(
+              b.client,
+              b.address,
+              b.firstSeenMicros,
+              b.name,
+              b.dnsCount,
+              srvPortDns,
+              srvPortPriorityWeight));
     }
     return facts;
   }
@@ -142,7 +154,7 @@ public final class DnsTimeline {
 
     // The known SRV target each A record (by position) belongs to, if any.
     DnsName[] targetOf = new DnsName[records.size()];
-    boolean aboutKnownTarget = srvTargets.get(response.query().name(), at) != null;
+    boolean aboutKnownTarget = srvTargets.knows(response.query().name(), at);
     for (int i = 0; i < records.size(); i++) {
       DnsEventRecord r = records.get(i);
       if (r.isA()) {
@@ -164,22 +176,31 @@ public final class DnsTimeline {
       DnsName target = targetOf[i];
       if (target != null) {
         ResponseSrv here = srvHere.get(target);
-        SrvTargets.Target known = here != null ? null : srvTargets.get(target, at);
+        // Known as of this response, whose own SRV answers are learnt: every port of `here` is.
+        SrvTargets.Target known = srvTargets.get(target, at);
         DnsName service = here != null ? here.service : known.firstService();
         Set<Integer> ports = here != null ? here.ports : known.ports();
-        list(client, r.address(), service, ports, timestamp);
+        list(client, r.address(), service, ports, known, timestamp);
       } else if (r.section() == DnsEventRecord.Section.ANSWER && response.answerCount() > 1) {
-        list(client, r.address(), r.owner(), Set.of(), timestamp);
+        list(client, r.address(), r.owner(), Set.of(), null, timestamp);
       }
     }
   }
 
   /**
    * Counts the current response (the {@code matchedResponses}-th) for the backend once, and once
-   * per port, however many of its records list the backend.
+   * per port, however many of its records list the backend; per port, the record that decides
+   * the priority and weight becomes the one that supersedes among those this and the earlier
+   * listing responses knew ({@code target}: the SRV target as known now; null when {@code ports}
+   * is empty).
    */
   private void list(
-      int client, int address, DnsName name, Collection<Integer> ports, long timestamp) {
+      int client,
+      int address,
+      DnsName name,
+      Collection<Integer> ports,
+      SrvTargets.Target target,
+      long timestamp) {
     Backend b =
         backends.computeIfAbsent(
             ClientBackend.of(client, address), k -> new Backend(client, address, timestamp, name));
@@ -192,6 +213,10 @@ public final class DnsTimeline {
       if (b.portListedBy[i] != matchedResponses) {
         b.portListedBy[i] = matchedResponses;
         b.portDns[i]++;
+      }
+      SrvPreference known = target.preference(port);
+      if (b.portPreference[i] == null || known.supersedes(b.portPreference[i])) {
+        b.portPreference[i] = known;
       }
     }
   }
@@ -207,6 +232,7 @@ public final class DnsTimeline {
     b.ports = Arrays.copyOf(b.ports, n + 1);
     b.portDns = Arrays.copyOf(b.portDns, n + 1);
     b.portListedBy = Arrays.copyOf(b.portListedBy, n + 1);
+    b.portPreference = Arrays.copyOf(b.portPreference, n + 1);
     b.ports[n] = port;
     b.portListedBy[n] = -1;
     return n;
@@ -219,7 +245,7 @@ public final class DnsTimeline {
   private DnsName knownTarget(
       DnsName owner, Map<DnsName, List<DnsName>> aliasesOf, OrderKey at) {
     if (aliasesOf.isEmpty()) {
-      return srvTargets.get(owner, at) != null ? owner : null;
+      return srvTargets.knows(owner, at) ? owner : null;
     }
     Set<DnsName> seen = new HashSet<>();
     ArrayDeque<DnsName> pending = new ArrayDeque<>();
@@ -229,7 +255,7 @@ public final class DnsTimeline {
       if (!seen.add(name)) {
         continue;
       }
-      if (srvTargets.get(name, at) != null) {
+      if (srvTargets.knows(name, at)) {
         return name;
       }
       pending.addAll(aliasesOf.getOrDefault(name, List.of()));

@@ -1,26 +1,37 @@
 package dev.connbal.transforms.timeline;
 
+import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.OrderKey;
-import dev.connbal.transforms.decode.DnsName;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * The run's SRV knowledge with the place on the timeline where each piece was first learnt, so
- * that a timeline that sees only some clients' events can ask what every client's lookups had
- * taught by the response at hand (SEMANTICS.md "Backends": the knowledge is global and applies
- * from the teaching response on, that response included).
+ * The run's SRV knowledge with the place on the timeline where each piece was learnt, so that a
+ * timeline that sees only some clients' events can ask what every client's lookups had taught by
+ * the response at hand (SEMANTICS.md "Backends": the knowledge is global and applies from the
+ * teaching response on, that response included).
  *
  * <p>Learnt per client shard by {@link SrvLearner} and merged: a target's first learning (the
  * earliest teaching response, and in it the first SRV record naming the target) gives its
  * service, as the sequential {@link SrvTargets} does, and each port has its own first learning.
+ *
+ * <p>For the priority and weight of a target on a port, asked as of any response, it keeps the
+ * SRV records naming the target on that port that can decide them (the most recent of the lowest
+ * priority so far, {@link SrvPreference#supersedes}): each record whose priority is no higher than
+ * that of every record at an earlier place. A record of a higher priority than an earlier one can
+ * never decide and is dropped, so priorities never increase along a port's records and the one
+ * that decides as of a place is the last kept at or before it. Which records are kept depends
+ * only on the set of records learnt, not on the order they came in, so the shards' knowledge
+ * merges in any order (a record one shard drops would be dropped from the union too). Records at
+ * the lowest priority are all kept, re-announcements included: with the other shards' records
+ * between them, any of them may be the most recent one as of some response.
  */
 public final class SrvKnowledge implements SrvLookup {
   /** A place on the timeline: a response's order key and an SRV record's index in it. */
@@ -32,11 +43,14 @@ public final class SrvKnowledge implements SrvLookup {
     }
   }
 
-  /** What is known of one target: its first learning and service, and each port's first. */
+  /**
+   * What is known of one target: its first learning and service, and per port the records that
+   * can decide its priority and weight, by place (the first of them is the port's first learning).
+   */
   public static final class Learnt {
     private Position first;
     private DnsName service;
-    private final Map<Integer, Position> portFirst = new TreeMap<>();
+    private final Map<Integer, NavigableMap<Position, SrvPreference>> ports = new TreeMap<>();
 
     public Position first() {
       return first;
@@ -46,8 +60,18 @@ public final class SrvKnowledge implements SrvLookup {
       return service;
     }
 
+    /** Each port's first learning. */
     public Map<Integer, Position> portFirst() {
-      return Collections.unmodifiableMap(portFirst);
+      Map<Integer, Position> firsts = new TreeMap<>();
+      ports.forEach((port, kept) -> firsts.put(port, kept.firstKey()));
+      return Collections.unmodifiableMap(firsts);
+    }
+
+    /** Per port (ascending), the records that can decide its priority and weight, by place. */
+    public Map<Integer, NavigableMap<Position, SrvPreference>> preferences() {
+      Map<Integer, NavigableMap<Position, SrvPreference>> view = new TreeMap<>();
+      ports.forEach((port, kept) -> view.put(port, Collections.unmodifiableNavigableMap(kept)));
+      return Collections.unmodifiableMap(view);
     }
 
     private void firstAt(Position at, DnsName serviceThere) {
@@ -57,18 +81,48 @@ public final class SrvKnowledge implements SrvLookup {
       }
     }
 
-    private void portAt(int port, Position at) {
-      portFirst.merge(port, at, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+    private void portAt(int port, SrvPreference learnt) {
+      keep(ports.computeIfAbsent(port, p -> new TreeMap<>()), learnt);
+    }
+  }
+
+  /**
+   * Adds {@code learnt} to a port's deciding records if it is one: if no record at an earlier
+   * place has a lower priority and no record at its own place supersedes it. The records after it
+   * of a higher priority then stop being deciding ones.
+   */
+  private static void keep(NavigableMap<Position, SrvPreference> kept, SrvPreference learnt) {
+    SrvPreference samePlace = kept.get(learnt.at());
+    if (samePlace != null) {
+      if (!learnt.supersedes(samePlace)) {
+        return;
+      }
+    } else {
+      // Priorities never increase along the kept records, so the last one before is the lowest.
+      Map.Entry<Position, SrvPreference> before = kept.lowerEntry(learnt.at());
+      if (before != null && learnt.priority() > before.getValue().priority()) {
+        return;
+      }
+    }
+    kept.put(learnt.at(), learnt);
+    Map.Entry<Position, SrvPreference> after;
+    while ((after = kept.higherEntry(learnt.at())) != null
+        && after.getValue().priority() > learnt.priority()) {
+      kept.remove(after.getKey());
     }
   }
 
   private final Map<DnsName, Learnt> targets = new HashMap<>();
 
-  /** Records that the SRV record at {@code at} names {@code target} of {@code service}. */
-  public void learn(Position at, DnsName service, DnsName target, int port) {
+  /**
+   * Records that the SRV record at {@code at} names {@code target} of {@code service} on {@code
+   * port}, with its priority and weight.
+   */
+  public void learn(
+      Position at, DnsName service, DnsName target, int port, int priority, int weight) {
     Learnt t = targets.computeIfAbsent(target, k -> new Learnt());
     t.firstAt(at, service);
-    t.portAt(port, at);
+    t.portAt(port, new SrvPreference(at, priority, weight));
   }
 
   /** Adds everything {@code other} knows; the result is the same in any order of merging. */
@@ -77,7 +131,7 @@ public final class SrvKnowledge implements SrvLookup {
         (target, o) -> {
           Learnt t = targets.computeIfAbsent(target, k -> new Learnt());
           t.firstAt(o.first, o.service);
-          o.portFirst.forEach(t::portAt);
+          o.ports.forEach((port, kept) -> kept.values().forEach(p -> t.portAt(port, p)));
         });
   }
 
@@ -91,14 +145,23 @@ public final class SrvKnowledge implements SrvLookup {
     if (t == null || t.first.order().compareTo(at) > 0) {
       return null;
     }
-    Set<Integer> ports = new LinkedHashSet<>();
-    t.portFirst.forEach(
-        (port, first) -> {
-          if (first.order().compareTo(at) <= 0) {
-            ports.add(port);
+    // Every record of the response at hand is known at it, whatever its index.
+    Position now = new Position(at, Integer.MAX_VALUE);
+    Map<Integer, SrvPreference> ports = new LinkedHashMap<>();
+    t.ports.forEach(
+        (port, kept) -> {
+          Map.Entry<Position, SrvPreference> deciding = kept.floorEntry(now);
+          if (deciding != null) {
+            ports.put(port, deciding.getValue());
           }
         });
     return new SrvTargets.Target(t.service, ports);
+  }
+
+  @Override
+  public boolean knows(DnsName name, OrderKey at) {
+    Learnt t = targets.get(name);
+    return t != null && t.first.order().compareTo(at) <= 0;
   }
 
   public Map<DnsName, Learnt> targets() {
@@ -125,7 +188,7 @@ public final class SrvKnowledge implements SrvLookup {
       if (other == null
           || !other.first.equals(mine.first)
           || !other.service.sameSpelling(mine.service)
-          || !other.portFirst.equals(mine.portFirst)) {
+          || !other.ports.equals(mine.ports)) {
         return false;
       }
     }
@@ -142,7 +205,8 @@ public final class SrvKnowledge implements SrvLookup {
     List<String> parts = new ArrayList<>();
     targets.forEach(
         (target, t) ->
-            parts.add(target + " of " + t.service + " at " + t.first + " ports " + t.portFirst));
+            parts.add(
+                target + " of " + t.service + " at " + t.first + " ports " + t.ports));
     return "SrvKnowledge" + parts;
   }
 }

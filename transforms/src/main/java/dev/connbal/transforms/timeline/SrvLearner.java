@@ -29,7 +29,12 @@ public final class SrvLearner {
       DnsEventRecord r = records.get(i);
       if (SrvLookup.teaches(r)) {
         knowledge.learn(
-            new SrvKnowledge.Position(event.order(), i), r.owner(), r.target(), r.port());
+            new SrvKnowledge.Position(event.order(), i),
+            r.owner(),
+            r.target(),
+            r.port(),
+            r.priority(),
+            r.weight());
       }
     }
   }

@@ -17,6 +17,14 @@ public interface SrvLookup {
   /** The target {@code name} as known at the response at {@code at}, or null when not known. */
   SrvTargets.Target get(DnsName name, OrderKey at);
 
+  /**
+   * Whether {@code name} is a known target at the response at {@code at}: {@code get(name, at) !=
+   * null}, which the timeline asks of every address record, without building what is known.
+   */
+  default boolean knows(DnsName name, OrderKey at) {
+    return get(name, at) != null;
+  }
+
   /** Whether an SRV record teaches a target: one whose target is not the root ("no service"). */
   static boolean teaches(DnsEventRecord r) {
     return r.isSrv() && !".".equals(r.target().presentation());

@@ -1,27 +1,32 @@
 package dev.connbal.transforms.timeline;
 
+import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsEventRecord;
 import dev.connbal.transforms.events.OrderKey;
-import dev.connbal.transforms.decode.DnsName;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Global SRV knowledge (SEMANTICS.md "Backends") learnt as the one timeline over every client
- * goes: which names are SRV targets, of which service and on which ports. Any client's matched
- * SRV answer teaches it, from that response on, so what is known now is what is known at the
- * response at hand.
+ * goes: which names are SRV targets, of which service, on which ports, and with which priority and
+ * weight on each. Any client's matched SRV answer teaches it, from that response on, so what is
+ * known now is what is known at the response at hand.
  */
 public final class SrvTargets implements SrvLookup {
-  /** A target's first-learned service and the ports SRV answers gave it, in learning order. */
+  /**
+   * A target's first-learned service and the ports SRV answers gave it, in learning order, each
+   * with the SRV record that decides its priority and weight as known (the most recent of the
+   * lowest priority, {@link SrvPreference#supersedes}).
+   */
   static final class Target {
     private final DnsName firstService;
-    private final Set<Integer> ports;
+    private final Map<Integer, SrvPreference> ports;
 
-    Target(DnsName firstService, Set<Integer> ports) {
+    Target(DnsName firstService, Map<Integer, SrvPreference> ports) {
       this.firstService = firstService;
       this.ports = ports;
     }
@@ -31,7 +36,12 @@ public final class SrvTargets implements SrvLookup {
     }
 
     Set<Integer> ports() {
-      return ports;
+      return ports.keySet();
+    }
+
+    /** The deciding record of {@code port}, or null when no SRV answer gave the target that port. */
+    SrvPreference preference(int port) {
+      return ports.get(port);
     }
   }
 
@@ -39,12 +49,17 @@ public final class SrvTargets implements SrvLookup {
 
   @Override
   public void learnFrom(DnsEvent response) {
-    for (DnsEventRecord r : response.records()) {
+    List<DnsEventRecord> records = response.records();
+    for (int i = 0; i < records.size(); i++) {
+      DnsEventRecord r = records.get(i);
       if (SrvLookup.teaches(r)) {
+        SrvPreference learnt =
+            new SrvPreference(
+                new SrvKnowledge.Position(response.order(), i), r.priority(), r.weight());
         targets
-            .computeIfAbsent(r.target(), t -> new Target(r.owner(), new LinkedHashSet<>()))
+            .computeIfAbsent(r.target(), t -> new Target(r.owner(), new LinkedHashMap<>()))
             .ports
-            .add(r.port());
+            .merge(r.port(), learnt, (known, now) -> now.supersedes(known) ? now : known);
       }
     }
   }

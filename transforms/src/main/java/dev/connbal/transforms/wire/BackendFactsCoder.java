@@ -1,6 +1,7 @@
 package dev.connbal.transforms.wire;
 
 import dev.connbal.transforms.timeline.BackendFacts;
+import dev.connbal.transforms.timeline.SrvPriorityWeight;
 import dev.connbal.transforms.decode.DnsNameCoder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +12,10 @@ import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.util.VarInt;
 
-/** Deterministic coder for {@link BackendFacts} (ports in ascending order). */
+/**
+ * Deterministic coder for {@link BackendFacts}: SRV ports in ascending order, each with its #dns,
+ * priority and weight (the facts hold both for the same ports).
+ */
 public final class BackendFactsCoder extends AtomicCoder<BackendFacts> {
   private static final BackendFactsCoder INSTANCE = new BackendFactsCoder();
 
@@ -28,8 +32,11 @@ public final class BackendFactsCoder extends AtomicCoder<BackendFacts> {
     VarInt.encode(f.dnsCount(), out);
     VarInt.encode(f.srvPortDns().size(), out);
     for (Map.Entry<Integer, Long> e : f.srvPortDns().entrySet()) {
+      SrvPriorityWeight pw = f.srvPortPriorityWeight().get(e.getKey());
       VarInt.encode(e.getKey(), out);
       VarInt.encode(e.getValue(), out);
+      VarInt.encode(pw.priority(), out);
+      VarInt.encode(pw.weight(), out);
     }
   }
 
@@ -45,10 +52,19 @@ public final class BackendFactsCoder extends AtomicCoder<BackendFacts> {
       throw new CoderException("bad port count " + ports);
     }
     TreeMap<Integer, Long> srvPortDns = new TreeMap<>();
+    TreeMap<Integer, SrvPriorityWeight> srvPortPriorityWeight = new TreeMap<>();
     for (int i = 0; i < ports; i++) {
-      srvPortDns.put(VarInt.decodeInt(in), VarInt.decodeLong(in));
+      int port = VarInt.decodeInt(in);
+      srvPortDns.put(port, VarInt.decodeLong(in));
+      try {
+        srvPortPriorityWeight.put(
+            port, new SrvPriorityWeight(VarInt.decodeInt(in), VarInt.decodeInt(in)));
+      } catch (IllegalArgumentException e) {
+        throw new CoderException("bad SRV priority or weight: " + e.getMessage());
+      }
     }
-    return new BackendFacts(client, backend, firstSeen, name, dns, srvPortDns);
+    return new BackendFacts(
+        client, backend, firstSeen, name, dns, srvPortDns, srvPortPriorityWeight);
   }
 
   @Override

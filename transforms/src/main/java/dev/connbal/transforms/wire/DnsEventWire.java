@@ -19,7 +19,9 @@ import org.apache.beam.sdk.util.VarInt;
 /**
  * The wire form of a {@link DnsEvent} inside a {@link DnsPartial}: deterministic, without the
  * event's file, which all events of a partial share and the partial holds once, and with names as
- * indexes into the partial's {@link DnsNameTable}.
+ * indexes into the partial's {@link DnsNameTable}. Each record is its section, type and owner,
+ * then an A record's address, a CNAME's target, or an SRV record's port, target, priority and
+ * weight.
  */
 public final class DnsEventWire {
   private DnsEventWire() {}
@@ -48,6 +50,10 @@ public final class DnsEventWire {
       } else {
         VarInt.encode(r.port(), out);
         VarInt.encode(names.indexOf(r.target()), out);
+        if (r.isSrv()) {
+          VarInt.encode(r.priority(), out);
+          VarInt.encode(r.weight(), out);
+        }
       }
     }
   }
@@ -85,8 +91,15 @@ public final class DnsEventWire {
       } else {
         int port = VarInt.decodeInt(in);
         DnsName target = DnsNameTable.name(names, VarInt.decodeInt(in));
+        int priority = 0;
+        int weight = 0;
+        if (type == DnsRecord.SRV) {
+          priority = VarInt.decodeInt(in);
+          weight = VarInt.decodeInt(in);
+        }
         try {
-          records.add(new DnsEventRecord(section, type, owner, 0, port, target));
+          records.add(
+              new DnsEventRecord(section, type, owner, 0, port, priority, weight, target));
         } catch (IllegalArgumentException e) {
           throw new CoderException("bad DNS event record: " + e.getMessage());
         }

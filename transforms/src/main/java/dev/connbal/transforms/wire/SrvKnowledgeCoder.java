@@ -2,6 +2,7 @@ package dev.connbal.transforms.wire;
 
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.timeline.SrvKnowledge;
+import dev.connbal.transforms.timeline.SrvPreference;
 import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.decode.DnsNameCoder;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -18,8 +20,10 @@ import org.apache.beam.sdk.util.VarInt;
 
 /**
  * Deterministic coder for {@link SrvKnowledge}: targets in presentation order, each with its
- * service and its ports with their first learnings. A target's first learning is its earliest
- * port's (the SRV record that first named it also first named that port), so it is not written.
+ * service and its ports, each port with the records that can decide its priority and weight, by
+ * place (each place, priority and weight). A port's first such record is its first learning, and a
+ * target's first learning is its earliest port's (the SRV record that first named it also first
+ * named that port), so neither is written apart.
  */
 public final class SrvKnowledgeCoder extends AtomicCoder<SrvKnowledge> {
   private static final SrvKnowledgeCoder INSTANCE = new SrvKnowledgeCoder();
@@ -40,10 +44,17 @@ public final class SrvKnowledgeCoder extends AtomicCoder<SrvKnowledge> {
       SrvKnowledge.Learnt t = e.getValue();
       NAME.encode(e.getKey(), out);
       NAME.encode(t.service(), out);
-      VarInt.encode(t.portFirst().size(), out);
-      for (Map.Entry<Integer, SrvKnowledge.Position> p : t.portFirst().entrySet()) {
+      Map<Integer, NavigableMap<SrvKnowledge.Position, SrvPreference>> ports = t.preferences();
+      VarInt.encode(ports.size(), out);
+      for (Map.Entry<Integer, NavigableMap<SrvKnowledge.Position, SrvPreference>> p :
+          ports.entrySet()) {
         VarInt.encode(p.getKey(), out);
-        encode(p.getValue(), out);
+        VarInt.encode(p.getValue().size(), out);
+        for (SrvPreference learnt : p.getValue().values()) {
+          encode(learnt.at(), out);
+          VarInt.encode(learnt.priority(), out);
+          VarInt.encode(learnt.weight(), out);
+        }
       }
     }
   }
@@ -61,8 +72,20 @@ public final class SrvKnowledgeCoder extends AtomicCoder<SrvKnowledge> {
       }
       for (int j = 0; j < ports; j++) {
         int port = VarInt.decodeInt(in);
-        SrvKnowledge.Position at = decodePosition(in);
-        knowledge.learn(at, service, target, port);
+        int records = count(in);
+        if (records == 0) {
+          throw new CoderException("SRV target " + target + " port " + port + " without a record");
+        }
+        for (int k = 0; k < records; k++) {
+          SrvKnowledge.Position at = decodePosition(in);
+          int priority = VarInt.decodeInt(in);
+          int weight = VarInt.decodeInt(in);
+          try {
+            knowledge.learn(at, service, target, port, priority, weight);
+          } catch (IllegalArgumentException e) {
+            throw new CoderException("bad SRV record: " + e.getMessage());
+          }
+        }
       }
     }
     return knowledge;

@@ -98,9 +98,31 @@ class DnsMessageTest {
     assertThat(first.srvTarget(), is(name("dc1.example.")));
     assertThat(m.answers().get(1).srvPort(), is(3268));
     assertThat(m.answers().get(1).srvTarget(), is(name("dc2.example.")));
+    assertThat(List.of(first.srvPriority(), first.srvWeight()), is(List.of(10, 10)));
     assertThat(strings(m.additionals()), contains(
         "dc1.example. 300 class 1 type 1 10.2.0.1",
         "dc2.example. 300 class 1 type 1 10.2.0.2"));
+  }
+
+  /**
+   * PRIORITY and WEIGHT are the first two 16-bit fields of SRV rdata, read unsigned and kept apart
+   * from the port: values that differ in every field, and the largest.
+   */
+  @Test
+  void srvPriorityAndWeight() throws Exception {
+    DnsMessage m = decode(Packets.dnsResponseMessage(9, "_sip._tcp.example", 33,
+        srv("_sip._tcp.example", "a.example", 5060, 0, 65535),
+        srv("_sip._tcp.example", "b.example", 5061, 65535, 0),
+        srv("_sip._tcp.example", "c.example", 5062, 1, 60)));
+
+    assertThat(strings(m.answers()), contains(
+        "_sip._tcp.example. 300 class 1 type 33 0 65535 a.example.:5060",
+        "_sip._tcp.example. 300 class 1 type 33 65535 0 b.example.:5061",
+        "_sip._tcp.example. 300 class 1 type 33 1 60 c.example.:5062"));
+    DnsRecord c = m.answers().get(2);
+    assertThat(List.of(c.srvPriority(), c.srvWeight(), c.srvPort()), is(List.of(1, 60, 5062)));
+    DnsRecord b = m.answers().get(1);
+    assertThat(List.of(b.srvPriority(), b.srvWeight()), is(List.of(65535, 0)));
   }
 
   @Test
@@ -143,6 +165,8 @@ class DnsMessageTest {
     assertThat(r.ttl(), is(4294967295L));
     assertThrows(IllegalStateException.class, r::aAddress);
     assertThrows(IllegalStateException.class, r::srvTarget);
+    assertThrows(IllegalStateException.class, r::srvPriority);
+    assertThrows(IllegalStateException.class, r::srvWeight);
     assertThrows(IllegalStateException.class, r::cnameTarget);
   }
 
@@ -196,8 +220,8 @@ class DnsMessageTest {
 
     assertThat(d.questionName().presentation(), is("_http._tcp.example.com."));
     assertThat(strings(d.answers()), contains(
-        "_http._tcp.example.com. 60 class 1 type 33 b1.example.com.:8080",
-        "_http._tcp.example.com. 60 class 1 type 33 b2.example.com.:8443"));
+        "_http._tcp.example.com. 60 class 1 type 33 10 5 b1.example.com.:8080",
+        "_http._tcp.example.com. 60 class 1 type 33 10 5 b2.example.com.:8443"));
     assertThat(strings(d.authorities()), contains("example.com. 3600 class 1 type 2"));
     assertThat(strings(d.additionals()), contains(
         "b1.example.com. 60 class 1 type 1 10.0.0.1",

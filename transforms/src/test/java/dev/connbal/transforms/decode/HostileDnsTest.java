@@ -256,6 +256,32 @@ class HostileDnsTest {
         is(Reason.BAD_RDATA));
   }
 
+  /**
+   * SRV rdata that ends inside PRIORITY, WEIGHT or PORT: the decoder reads them only after checking
+   * that the rdata holds them and a target, so an RDLENGTH too short for them fails as BAD_RDATA at
+   * the rdata's start, and a message that ends inside them as TRUNCATED_RECORD; neither reads past.
+   */
+  @Test
+  void srvRdataEndingInsideItsPriorityWeightOrPort() {
+    byte[] fixedFields = {0, 10, 0, 60, 0x01, (byte) 0xbb}; // priority 10, weight 60, port 443
+    // header 12, question "\1a\0" 3 and type and class 4, answer owner pointer 2 and fields 10
+    int rdataStart = 12 + 3 + 4 + 2 + 10;
+    for (int length = 0; length < fixedFields.length; length++) {
+      byte[] rdata = Arrays.copyOf(fixedFields, length);
+      byte[] shortRdata = responseHeader(1).name("a").u16(33).u16(1)
+          .pointer(12).u16(33).u16(1).u32(60).u16(length).bytes(rdata).build();
+      DnsDecodeException e =
+          assertThrows(DnsDecodeException.class, () -> decode(shortRdata), "RDLENGTH " + length);
+      assertThat(e.reason(), is(Reason.BAD_RDATA));
+      assertThat(e.offset(), is(rdataStart));
+      // RDLENGTH for the fields and the target "\1t\0", but the message ends inside the fields.
+      byte[] cutShort = responseHeader(1).name("a").u16(33).u16(1)
+          .pointer(12).u16(33).u16(1).u32(60).u16(6 + 3).bytes(rdata).build();
+      assertThat("message ending after " + length + " rdata bytes",
+          reason(cutShort), is(Reason.TRUNCATED_RECORD));
+    }
+  }
+
   @Test
   void srvTargetPastItsRdata() {
     assertThat(reason(responseHeader(1).name("a").u16(33).u16(1)

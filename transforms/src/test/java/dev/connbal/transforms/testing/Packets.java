@@ -212,16 +212,22 @@ public final class Packets {
         .build());
   }
 
-  /**
-   * An SRV record {@code service -> target:port}, priority 10 and weight 10. pcap4j 1.8 has no SRV
-   * rdata type, so the rdata is laid out here (RFC 2782: priority, weight, port, uncompressed
-   * target) and carried as pcap4j's raw rdata.
-   */
+  /** An SRV record {@code service -> target:port}, priority 10 and weight 10. */
   public static Rr srv(String service, String target, int port) {
+    return srv(service, target, port, 10, 10);
+  }
+
+  /**
+   * An SRV record {@code service -> target:port} of the given priority and weight (0 to 65535).
+   * pcap4j 1.8 has no SRV rdata type, so the rdata is laid out here (RFC 2782: priority, weight,
+   * port, uncompressed target) and carried as pcap4j's raw rdata.
+   */
+  public static Rr srv(String service, String target, int port, int priority, int weight) {
     return new Rr(service, TYPE_SRV, DnsClass.IN.value(), DEFAULT_TTL, () -> {
       byte[] targetBytes = domainName(target).getRawData();
       ByteBuffer rdata = ByteBuffer.allocate(6 + targetBytes.length);
-      rdata.putShort((short) 10).putShort((short) 10).putShort((short) port).put(targetBytes);
+      rdata.putShort((short) priority).putShort((short) weight).putShort((short) port)
+          .put(targetBytes);
       return new UnknownDnsRData.Builder().rawData(rdata.array()).build();
     });
   }

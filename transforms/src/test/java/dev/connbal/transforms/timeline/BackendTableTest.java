@@ -51,8 +51,8 @@ class BackendTableTest {
     BackendTable table =
         BackendTable.ofFacts(
             List.of(
-                new BackendFacts(1, 2, 500L, name, 3, new TreeMap<>()),
-                new BackendFacts(1, 3, 0L, name, 1, new TreeMap<>())));
+                new BackendFacts(1, 2, 500L, name, 3, new TreeMap<>(), new TreeMap<>()),
+                new BackendFacts(1, 3, 0L, name, 1, new TreeMap<>(), new TreeMap<>())));
     assertThat(table.firstSeenOrAbsent(ClientBackend.of(1, 2)), equalTo(500L));
     assertThat(table.firstSeenOrAbsent(ClientBackend.of(1, 3)), equalTo(0L));
     assertThat(table.firstSeenOrAbsent(ClientBackend.of(2, 1)), equalTo(BackendTable.ABSENT));

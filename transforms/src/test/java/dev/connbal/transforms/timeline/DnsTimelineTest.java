@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.connbal.transforms.decode.DnsName;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,10 @@ class DnsTimelineTest {
   private static final int SERVER = ip(10, 0, 0, 53);
   private static final int B1 = ip(192, 168, 1, 1);
   private static final int B2 = ip(192, 168, 1, 2);
+  private static final int B3 = ip(192, 168, 1, 3);
+  /** Priority and weight of the SRV records of {@link #srv(String, String, int)}. */
+  private static final int PRIORITY = 10;
+  private static final int WEIGHT = 60;
   private static final int PORT = 40000;
   private static final long S = 1_000_000L;
 
@@ -75,7 +80,12 @@ class DnsTimelineTest {
   }
 
   private static DnsEventRecord srv(String service, String target, int port) {
-    return DnsEventRecord.srv(name(service), name(target), port);
+    return srv(service, target, port, PRIORITY, WEIGHT);
+  }
+
+  private static DnsEventRecord srv(
+      String service, String target, int port, int priority, int weight) {
+    return DnsEventRecord.srv(name(service), name(target), port, priority, weight);
   }
 
   private static DnsEventRecord cname(String alias, String target) {
@@ -86,10 +96,29 @@ class DnsTimelineTest {
     return timeline.backends();
   }
 
+  /** Facts whose SRV ports all have the priority and weight of {@link #srv(String, String, int)}. */
   private static BackendFacts facts(
       int client, int backend, long firstSeen, String name, long dns, Map<Integer, Long> ports) {
+    Map<Integer, SrvPriorityWeight> priorityWeight = new TreeMap<>();
+    ports.keySet().forEach(port -> priorityWeight.put(port, pw(PRIORITY, WEIGHT)));
+    return facts(client, backend, firstSeen, name, dns, ports, priorityWeight);
+  }
+
+  private static BackendFacts facts(
+      int client,
+      int backend,
+      long firstSeen,
+      String name,
+      long dns,
+      Map<Integer, Long> ports,
+      Map<Integer, SrvPriorityWeight> priorityWeight) {
     return new BackendFacts(
-        client, backend, firstSeen, name(name), dns, new java.util.TreeMap<>(ports));
+        client, backend, firstSeen, name(name), dns, new TreeMap<>(ports),
+        new TreeMap<>(priorityWeight));
+  }
+
+  private static SrvPriorityWeight pw(int priority, int weight) {
+    return new SrvPriorityWeight(priority, weight);
   }
 
   // ---------------------------------------------------------------- matching
@@ -445,5 +474,173 @@ class DnsTimelineTest {
         srv("_svc._tcp.example.", "t.example.", 443),
         additionalA("t.example.", B1));
     assertThat(backends().get(0), equalTo(facts(CLIENT, B1, 1, "t.example.", 2, Map.of(443, 1L))));
+  }
+
+  // ---------------------------------------------------------------- SRV priority and weight
+
+  @Test
+  void srvBackendsCarryThePriorityAndWeightOfTheirTargetsRecords() {
+    query(0, CLIENT, 1, "_svc._tcp.example.");
+    response(
+        S,
+        CLIENT,
+        1,
+        "_svc._tcp.example.",
+        3,
+        srv("_svc._tcp.example.", "t1.example.", 443, 10, 60),
+        srv("_svc._tcp.example.", "t2.example.", 443, 10, 20),
+        srv("_svc._tcp.example.", "t3.example.", 443, 20, 100),
+        additionalA("t1.example.", B1),
+        additionalA("t2.example.", B2),
+        additionalA("t3.example.", B3));
+    assertThat(
+        backends(),
+        contains(
+            facts(CLIENT, B1, S, "_svc._tcp.example.", 1, Map.of(443, 1L), Map.of(443, pw(10, 60))),
+            facts(CLIENT, B2, S, "_svc._tcp.example.", 1, Map.of(443, 1L), Map.of(443, pw(10, 20))),
+            facts(
+                CLIENT, B3, S, "_svc._tcp.example.", 1, Map.of(443, 1L), Map.of(443, pw(20, 100)))));
+  }
+
+  @Test
+  void theLowestPriorityDecidesAndALaterHigherOneDoesNotReplaceIt() {
+    query(0, CLIENT, 1, "_svc._tcp.example.");
+    // The target on the port twice in one answer, the lower priority last: it decides.
+    response(
+        1,
+        CLIENT,
+        1,
+        "_svc._tcp.example.",
+        2,
+        srv("_svc._tcp.example.", "t1.example.", 443, 20, 5),
+        srv("_svc._tcp.example.", "t1.example.", 443, 10, 7),
+        additionalA("t1.example.", B1));
+    assertThat(
+        backends(),
+        contains(
+            facts(CLIENT, B1, 1, "_svc._tcp.example.", 1, Map.of(443, 1L), Map.of(443, pw(10, 7)))));
+    // A later answer gives it a higher priority only: the lowest seen, and its weight, stay.
+    query(2, CLIENT, 2, "_svc._tcp.example.");
+    response(
+        3,
+        CLIENT,
+        2,
+        "_svc._tcp.example.",
+        1,
+        srv("_svc._tcp.example.", "t1.example.", 443, 30, 99),
+        additionalA("t1.example.", B1));
+    assertThat(
+        backends(),
+        contains(
+            facts(CLIENT, B1, 1, "_svc._tcp.example.", 2, Map.of(443, 2L), Map.of(443, pw(10, 7)))));
+  }
+
+  @Test
+  void aTargetLearntFromAnotherClientsSrvAnswerHasThatAnswersPriorityAndWeight() {
+    query(0, OTHER_CLIENT, 1, "_svc._tcp.example.");
+    response(
+        1,
+        OTHER_CLIENT,
+        1,
+        "_svc._tcp.example.",
+        srv("_svc._tcp.example.", "t1.example.", 5000, 5, 40),
+        srv("_svc._tcp.example.", "t2.example.", 5000, 5, 10),
+        srv("_svc._tcp.example.", "t3.example.", 5000, 7, 0));
+    // The client resolves two of the targets by address only.
+    query(2, CLIENT, 2, "t1.example.");
+    response(3, CLIENT, 2, "t1.example.", a("t1.example.", B1));
+    query(4, CLIENT, 3, "t2.example.");
+    response(5, CLIENT, 3, "t2.example.", a("t2.example.", B2));
+    assertThat(
+        backends(),
+        contains(
+            facts(
+                CLIENT, B1, 3, "_svc._tcp.example.", 1, Map.of(5000, 1L), Map.of(5000, pw(5, 40))),
+            facts(
+                CLIENT, B2, 5, "_svc._tcp.example.", 1, Map.of(5000, 1L), Map.of(5000, pw(5, 10)))));
+  }
+
+  @Test
+  void aRecordReAnnouncedWithANewWeightDecidesForTheListingsThatKnowIt() {
+    query(0, CLIENT, 1, "_svc._tcp.example.");
+    response(
+        1,
+        CLIENT,
+        1,
+        "_svc._tcp.example.",
+        1,
+        srv("_svc._tcp.example.", "t1.example.", 443, 10, 50),
+        additionalA("t1.example.", B1));
+    // Another client's lookup: the same record with a new weight.
+    query(2, OTHER_CLIENT, 2, "_svc._tcp.example.");
+    response(
+        3,
+        OTHER_CLIENT,
+        2,
+        "_svc._tcp.example.",
+        srv("_svc._tcp.example.", "t1.example.", 443, 10, 80));
+    // No response has listed B1 since: the weight its one listing knew stands.
+    assertThat(
+        backends(),
+        contains(
+            facts(
+                CLIENT, B1, 1, "_svc._tcp.example.", 1, Map.of(443, 1L), Map.of(443, pw(10, 50)))));
+    // The client's next lookup, by address, knows both records: the more recent one decides.
+    query(4, CLIENT, 3, "t1.example.");
+    response(5, CLIENT, 3, "t1.example.", a("t1.example.", B1));
+    assertThat(
+        backends(),
+        contains(
+            facts(
+                CLIENT, B1, 1, "_svc._tcp.example.", 2, Map.of(443, 2L), Map.of(443, pw(10, 80)))));
+  }
+
+  @Test
+  void priorityAndWeightArePerPortFromTheRecordsNamingTheTargetOnThatPort() {
+    query(0, CLIENT, 1, "_a._tcp.example.");
+    response(1, CLIENT, 1, "_a._tcp.example.", srv("_a._tcp.example.", "t.example.", 80, 1, 10));
+    query(2, CLIENT, 2, "_b._tcp.example.");
+    response(3, CLIENT, 2, "_b._tcp.example.", srv("_b._tcp.example.", "t.example.", 81, 2, 20));
+    query(4, CLIENT, 3, "t.example.");
+    response(5, CLIENT, 3, "t.example.", a("t.example.", B1));
+    assertThat(
+        backends(),
+        contains(
+            facts(
+                CLIENT,
+                B1,
+                5,
+                "_a._tcp.example.",
+                1,
+                Map.of(80, 1L, 81, 1L),
+                Map.of(80, pw(1, 10), 81, pw(2, 20)))));
+  }
+
+  /** Listed as t2 then as t1: the lower priority of t2's record decides, not the last listing. */
+  @Test
+  void twoTargetsOfOneAddressPoolTheirRecords() {
+    query(0, CLIENT, 1, "_svc._tcp.example.");
+    response(
+        1,
+        CLIENT,
+        1,
+        "_svc._tcp.example.",
+        2,
+        srv("_svc._tcp.example.", "t1.example.", 443, 20, 30),
+        srv("_svc._tcp.example.", "t2.example.", 443, 10, 70),
+        additionalA("t2.example.", B1),
+        additionalA("t1.example.", B1));
+    assertThat(
+        backends(),
+        contains(
+            facts(CLIENT, B1, 1, "_svc._tcp.example.", 1, Map.of(443, 1L), Map.of(443, pw(10, 70)))));
+  }
+
+  @Test
+  void addressRecordBackendsHaveNoPriorityOrWeight() {
+    query(0, CLIENT, 1, "a.example.");
+    response(S, CLIENT, 1, "a.example.", a("a.example.", B1), a("a.example.", B2));
+    assertThat(backends().get(0).srvPortPriorityWeight(), equalTo(Map.of()));
+    assertThat(backends().get(1).srvPortPriorityWeight(), equalTo(Map.of()));
   }
 }

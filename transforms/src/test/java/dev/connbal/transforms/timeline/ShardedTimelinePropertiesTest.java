@@ -26,7 +26,9 @@ import net.jqwik.api.statistics.Statistics;
  * The DNS timeline split by client gives what the one timeline gives ({@link TimelineEquivalence}),
  * on random DNS traffic made to mix clients' SRV lookups with other clients' address lookups of
  * the same targets (before and after any SRV answer named them), CNAMEs to targets, colliding
- * query identities, lost and late answers, and ties in time across files.
+ * query identities, lost and late answers, and ties in time across files; SRV records draw their
+ * priorities and weights from a few values, so that targets are re-announced with new weights,
+ * lower and higher priorities, between one client's listings of a backend.
  */
 class ShardedTimelinePropertiesTest {
   private static final int SERVER = DnsTimelineTest.ip(10, 0, 0, 53);
@@ -47,12 +49,17 @@ class ShardedTimelinePropertiesTest {
         .collect(backends.stream().anyMatch(f -> !f.srvPortDns().isEmpty()));
     Statistics.label("SRV backends of clients that made no SRV lookup")
         .collect(srvBackendsWithoutOwnLookup(events, backends) > 0);
+    Statistics.label("SRV ports decided by a priority above 0")
+        .collect(
+            backends.stream()
+                .flatMap(f -> f.srvPortPriorityWeight().values().stream())
+                .anyMatch(pw -> pw.priority() > 0));
   }
 
   /**
    * One client's SRV lookup teaches a target that a client of another shard then resolves by
    * address: before the lookup the target's single A record is no backend, after it the address
-   * is a backend of the service on the SRV port.
+   * is a backend of the service on the SRV port, with the priority and weight of the SRV record.
    */
   @Example
   void anotherShardsSrvLookupTeachesTheTarget() {
@@ -72,7 +79,7 @@ class ShardedTimelinePropertiesTest {
             2,
             "_a._tcp.lb.test.",
             1,
-            DnsEventRecord.srv(name("_a._tcp.lb.test."), name("t1.lb.test."), 8443)));
+            DnsEventRecord.srv(name("_a._tcp.lb.test."), name("t1.lb.test."), 8443, 3, 70)));
     // Now the learner's single A record makes a backend of the service.
     timeline.accept(query(4 * S, learner, 3, "t1.lb.test."));
     timeline.accept(response(5 * S, learner, 3, "t1.lb.test.", 1, a("t1.lb.test.", backend)));
@@ -85,7 +92,8 @@ class ShardedTimelinePropertiesTest {
                 5 * S,
                 name("_a._tcp.lb.test."),
                 1,
-                new TreeMap<>(Map.of(8443, 1L)))));
+                new TreeMap<>(Map.of(8443, 1L)),
+                new TreeMap<>(Map.of(8443, new SrvPriorityWeight(3, 70))))));
   }
 
   private static int clientInAnotherShard(int client, Shards shards) {
@@ -135,7 +143,13 @@ class ShardedTimelinePropertiesTest {
       int n = 1 + rnd.nextInt(2);
       for (int i = 0; i < n; i++) {
         String target = rnd.nextInt(10) == 0 ? "." : pick(rnd, TARGETS);
-        records.add(DnsEventRecord.srv(name(name), name(target), rnd.nextBoolean() ? 80 : 8443));
+        records.add(
+            DnsEventRecord.srv(
+                name(name),
+                name(target),
+                rnd.nextBoolean() ? 80 : 8443,
+                10 * rnd.nextInt(3),
+                25 * rnd.nextInt(4)));
       }
       for (int i = 0; i < rnd.nextInt(3); i++) {
         records.add(

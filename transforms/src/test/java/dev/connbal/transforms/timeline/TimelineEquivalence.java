@@ -2,6 +2,8 @@ package dev.connbal.transforms.timeline;
 
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.keys.Shards;
+import dev.connbal.transforms.wire.BackendFactsCoder;
+import dev.connbal.transforms.wire.SrvKnowledgeCoder;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -14,12 +16,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.util.CoderUtils;
 
 /**
  * A {@link DnsTimeline} over every client, fed in timeline order, that checks each of its answers
  * against the timeline split by client, as the pipeline runs it: the events of SRV names go
- * through a {@link SrvLearner} per client shard, the shards' knowledge is merged, and each shard's
- * timeline consults it. Every answer must be the same for every shard count tried.
+ * through a {@link SrvLearner} per client shard, the shards' knowledge is merged and crosses its
+ * coder (it is a side input), and each shard's timeline consults it. Every answer must be the
+ * same for every shard count tried: the backends' facts whole (SRV ports with their #dns,
+ * priority and weight included) and byte for byte in their wire form.
  */
 final class TimelineEquivalence {
   private static final int[] SHARD_COUNTS = {2, 3, 16};
@@ -41,6 +47,10 @@ final class TimelineEquivalence {
         sharded.addAll(t.backends());
       }
       assertThat("backends with " + count + " shards", sorted(sharded), equalTo(expected));
+      assertThat(
+          "encoded backends with " + count + " shards",
+          encoded(sorted(sharded)),
+          equalTo(encoded(expected)));
       assertThat(
           "names' spellings with " + count + " shards",
           spellings(sorted(sharded)),
@@ -88,11 +98,21 @@ final class TimelineEquivalence {
     }
     List<SrvKnowledge> parts = new ArrayList<>();
     learners.values().forEach(l -> parts.add(l.knowledge()));
-    // Merged in reverse too: the result must not depend on the order.
-    SrvKnowledge knowledge = SrvKnowledge.mergeAll(parts);
+    // Merged in reverse too, and in two steps as a combine may: the result must not depend on
+    // the order or the grouping.
+    SrvKnowledge merged = SrvKnowledge.mergeAll(parts);
     List<SrvKnowledge> reversed = new ArrayList<>(parts);
     Collections.reverse(reversed);
-    assertThat(SrvKnowledge.mergeAll(reversed), equalTo(knowledge));
+    assertThat(SrvKnowledge.mergeAll(reversed), equalTo(merged));
+    int half = reversed.size() / 2;
+    assertThat(
+        SrvKnowledge.mergeAll(
+            List.of(
+                SrvKnowledge.mergeAll(reversed.subList(0, half)),
+                SrvKnowledge.mergeAll(reversed.subList(half, reversed.size())))),
+        equalTo(merged));
+    SrvKnowledge knowledge = throughCoder(merged);
+    assertThat(knowledge, equalTo(merged));
     Map<Integer, DnsTimeline> timelines = new TreeMap<>();
     for (DnsEvent e : events) {
       timelines
@@ -107,6 +127,32 @@ final class TimelineEquivalence {
     all.sort(
         Comparator.comparing(BackendFacts::client, Integer::compareUnsigned)
             .thenComparing(BackendFacts::backend, Integer::compareUnsigned));
+    return all;
+  }
+
+  private static SrvKnowledge throughCoder(SrvKnowledge knowledge) {
+    try {
+      return CoderUtils.decodeFromByteArray(
+          SrvKnowledgeCoder.of(), CoderUtils.encodeToByteArray(SrvKnowledgeCoder.of(), knowledge));
+    } catch (CoderException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static List<List<Byte>> encoded(List<BackendFacts> facts) {
+    List<List<Byte>> all = new ArrayList<>();
+    for (BackendFacts f : facts) {
+      try {
+        byte[] bytes = CoderUtils.encodeToByteArray(BackendFactsCoder.of(), f);
+        List<Byte> boxed = new ArrayList<>(bytes.length);
+        for (byte b : bytes) {
+          boxed.add(b);
+        }
+        all.add(boxed);
+      } catch (CoderException e) {
+        throw new AssertionError(e);
+      }
+    }
     return all;
   }
 

@@ -17,6 +17,8 @@ import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.timeline.BackendFacts;
 import dev.connbal.transforms.timeline.BackendTable;
 import dev.connbal.transforms.timeline.SrvKnowledge;
+import dev.connbal.transforms.timeline.SrvPreference;
+import dev.connbal.transforms.timeline.SrvPriorityWeight;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
@@ -61,10 +63,12 @@ class CodersTest {
         DnsEvent.response(
             KEY,
             q,
-            4,
+            5,
             List.of(
                 DnsEventRecord.a(DnsEventRecord.Section.ANSWER, q.name(), IP),
-                DnsEventRecord.srv(q.name(), DnsName.fromPresentation("t.example."), 443),
+                DnsEventRecord.srv(q.name(), DnsName.fromPresentation("t.example."), 443, 0, 60),
+                DnsEventRecord.srv(
+                    q.name(), DnsName.fromPresentation("u.example."), 443, 65535, 65535),
                 DnsEventRecord.cname(q.name(), DnsName.fromPresentation("c.example.")),
                 DnsEventRecord.a(DnsEventRecord.Section.ADDITIONAL, q.name(), -1)));
     DnsEvent earlierQuery =
@@ -131,7 +135,34 @@ class CodersTest {
             5,
             DnsName.fromPresentation("_s._tcp.x."),
             7,
-            new TreeMap<>(Map.of(80, 3L, 65535, 1L))));
+            new TreeMap<>(Map.of(80, 3L, 65535, 1L)),
+            new TreeMap<>(
+                Map.of(80, new SrvPriorityWeight(0, 65535), 65535, new SrvPriorityWeight(65535, 0)))));
+    roundTrips(
+        BackendFactsCoder.of(),
+        new BackendFacts(
+            IP, 1, 5, DnsName.fromPresentation("web.x."), 2, new TreeMap<>(), new TreeMap<>()));
+  }
+
+  @Test
+  void backendFactsWithAPriorityOutOfRangeFailToDecode() throws CoderException {
+    BackendFacts facts =
+        new BackendFacts(
+            1,
+            2,
+            3,
+            DnsName.fromPresentation("_s._tcp.x."),
+            1,
+            new TreeMap<>(Map.of(80, 1L)),
+            new TreeMap<>(Map.of(80, new SrvPriorityWeight(65535, 7))));
+    byte[] bytes = CoderUtils.encodeToByteArray(BackendFactsCoder.of(), facts);
+    // The priority is the varint ff ff 03 before the last byte (the weight 7): make it 2^17 - 1.
+    assertThat(bytes[bytes.length - 2], equalTo((byte) 0x03));
+    bytes[bytes.length - 2] = 0x07;
+    byte[] tooLarge = bytes;
+    assertThrows(
+        CoderException.class,
+        () -> CoderUtils.decodeFromByteArray(BackendFactsCoder.of(), tooLarge));
   }
 
   @Test
@@ -151,7 +182,8 @@ class CodersTest {
   }
 
   @Test
-  void srvKnowledgeKeepsEachTargetsFirstLearningsAndService() throws CoderException {
+  void srvKnowledgeKeepsEachTargetsFirstLearningsServiceAndDecidingRecords()
+      throws CoderException {
     roundTrips(SrvKnowledgeCoder.of(), new SrvKnowledge());
     DnsName service = DnsName.fromPresentation("_http._tcp.Example.org.");
     DnsName other = DnsName.fromPresentation("_alt._tcp.example.org.");
@@ -159,13 +191,20 @@ class CodersTest {
     SrvKnowledge k = new SrvKnowledge();
     OrderKey later = new OrderKey(2_000_000, "b.snoop", 40);
     OrderKey first = new OrderKey(1_000_000, "a.snoop", 96);
-    k.learn(new SrvKnowledge.Position(later, 0), other, target, 80);
-    k.learn(new SrvKnowledge.Position(first, 1), service, target, 8443);
-    k.learn(new SrvKnowledge.Position(later, 1), other, target, 8443);
+    OrderKey last = new OrderKey(3_000_000, "a.snoop", 8);
+    k.learn(new SrvKnowledge.Position(later, 0), other, target, 80, 65535, 0);
+    k.learn(new SrvKnowledge.Position(first, 1), service, target, 8443, 20, 5);
+    k.learn(new SrvKnowledge.Position(later, 1), other, target, 8443, 10, 65535);
+    // A higher priority after a lower one never decides: not kept. The same priority is.
+    k.learn(new SrvKnowledge.Position(last, 0), other, target, 8443, 30, 1);
+    k.learn(new SrvKnowledge.Position(last, 2), other, target, 8443, 10, 40);
     SrvKnowledge decoded =
         CoderUtils.decodeFromByteArray(
             SrvKnowledgeCoder.of(), CoderUtils.encodeToByteArray(SrvKnowledgeCoder.of(), k));
     assertThat(decoded, equalTo(k));
+    assertThat(
+        CoderUtils.encodeToByteArray(SrvKnowledgeCoder.of(), decoded),
+        equalTo(CoderUtils.encodeToByteArray(SrvKnowledgeCoder.of(), k)));
     SrvKnowledge.Learnt t = decoded.targets().get(target);
     assertThat(t.first(), equalTo(new SrvKnowledge.Position(first, 1)));
     assertThat(t.service().presentation(), equalTo("_http._tcp.Example.org."));
@@ -175,6 +214,16 @@ class CodersTest {
             Map.of(
                 80, new SrvKnowledge.Position(later, 0),
                 8443, new SrvKnowledge.Position(first, 1))));
+    assertThat(
+        List.copyOf(t.preferences().get(8443).values()),
+        equalTo(
+            List.of(
+                new SrvPreference(new SrvKnowledge.Position(first, 1), 20, 5),
+                new SrvPreference(new SrvKnowledge.Position(later, 1), 10, 65535),
+                new SrvPreference(new SrvKnowledge.Position(last, 2), 10, 40))));
+    assertThat(
+        List.copyOf(t.preferences().get(80).values()),
+        equalTo(List.of(new SrvPreference(new SrvKnowledge.Position(later, 0), 65535, 0))));
   }
 
   @Test
