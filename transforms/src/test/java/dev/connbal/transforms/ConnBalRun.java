@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,7 +42,8 @@ import org.joda.time.Duration;
  * Runs {@link ConnBal#analyze()} over capture files on a real runner and brings its outputs back:
  * every element of every output is written to its own file by the workers (which works on the
  * Direct runner and embedded Flink alike) and decoded here, so tests can assert on exact values,
- * including that there is exactly one TSV document and one report.
+ * including that there is exactly one TSV document and one report, and on the rows themselves
+ * (with what the TSV does not print, such as SRV priority and weight).
  */
 final class ConnBalRun {
   /**
@@ -52,12 +54,19 @@ final class ConnBalRun {
    */
   private static final Duration STUCK_AFTER = Duration.standardMinutes(3);
 
-  /** What a run produced. */
+  /** The order of {@link Output#rows()}: by client, backend and port (text), no port first. */
+  static final Comparator<ConnBalRow> ROW_ORDER =
+      Comparator.comparing(ConnBalRow::getClient)
+          .thenComparing(ConnBalRow::getBackend)
+          .thenComparing(ConnBalRow::getPort, Comparator.nullsFirst(Comparator.naturalOrder()));
+
+  /** What a run produced; the rows in {@link #ROW_ORDER}. */
   record Output(
       List<String> tsvDocuments,
       List<RunReport> reports,
       List<String> readErrors,
-      Map<String, Long> connbalCounters) {
+      Map<String, Long> connbalCounters,
+      List<ConnBalRow> rows) {
     /** The single TSV document; fails if the run produced none or several. */
     String tsv() {
       if (tsvDocuments.size() != 1) {
@@ -123,11 +132,14 @@ final class ConnBalRun {
       Path tsvDir = Files.createDirectory(out.resolve("tsv"));
       Path reportDir = Files.createDirectory(out.resolve("report"));
       Path errorDir = Files.createDirectory(out.resolve("errors"));
+      Path rowDir = Files.createDirectory(out.resolve("rows"));
       // The Direct runner's run() otherwise blocks until the end, and the limit could not act.
       options.as(DirectOptions.class).setBlockOnRun(false);
       Pipeline p = Pipeline.create(options);
       ConnBalResult result = p.apply(analyze.from(filepattern));
       writeEach(result.rows().apply(Documents.tsv(ips)), StringUtf8Coder.of(), tsvDir);
+      Coder<ConnBalRow> rowCoder = result.rows().getCoder();
+      writeEach(result.rows(), rowCoder, rowDir);
       writeEach(result.report(), RunReportCoder.of(), reportDir);
       PCollection<String> errors =
           result
@@ -144,11 +156,14 @@ final class ConnBalRun {
         throw new AssertionError(
             "the run did not finish within " + STUCK_AFTER + "; cancelled it");
       }
+      List<ConnBalRow> rows = readEach(rowCoder, rowDir);
+      rows.sort(ROW_ORDER);
       return new Output(
           readEach(StringUtf8Coder.of(), tsvDir),
           readEach(RunReportCoder.of(), reportDir),
           readEach(StringUtf8Coder.of(), errorDir),
-          counters(run));
+          counters(run),
+          rows);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

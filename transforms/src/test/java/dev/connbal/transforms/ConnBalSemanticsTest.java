@@ -55,6 +55,7 @@ import org.pcap4j.packet.namednumber.IpNumber;
  * Events: a retransmit is less than 120 s after the first SYN SynRetransmitWindowTest
  * Backends: authority and OPT records skipped                  authorityAndOptRecordsAreSkipped
  * Backends: SRV target:port, A in answer or additional         srvTargetsBecomeServiceBackendsOnTheirPorts
+ *   (rows carry each SRV port's priority and weight)           srvPriorityAndWeightShowInTheRows
  * Backends: SRV knowledge global, from that response on        srvKnowledgeIsGlobalFromThatResponseOn
  *   (also across the timeline's client shards)                 ShardedTimelinePropertiesTest
  *   (also when the SRV query and its answer are read apart)    srvKnowledgeHoldsWhenTheQueryAnd...
@@ -154,6 +155,7 @@ class ConnBalSemanticsTest {
     ConnBalRun.Output split = ConnBalRun.direct(files, analyze, ips, tmp);
     ConnBalRun.Output one = ConnBalRun.direct(files, analyze.withTimelineShardCount(1), ips, tmp);
     assertThat("TSV of one timeline and of the split", one.tsv(), equalTo(split.tsv()));
+    assertThat("rows of one timeline and of the split", one.rows(), equalTo(split.rows()));
     assertThat("report of one timeline and of the split", one.report(), equalTo(split.report()));
     return split;
   }
@@ -623,6 +625,76 @@ class ConnBalSemanticsTest {
                 + line("010.000.000.001", "192.168.001.001:636", 1, 1, "_ldap._tcp.example.com.")
                 // decision: SRV ports print even with no connection
                 + line("010.000.000.001", "192.168.001.002:389", 0, 1, "_ldap._tcp.example.com.")));
+  }
+
+  /**
+   * An SRV answer of two priorities and unequal weights: each SRV row has its target's priority
+   * and weight; a port no SRV record names, and an address-record backend, have none.
+   */
+  @Test
+  void srvPriorityAndWeightShowInTheRows() throws IOException {
+    Capture c =
+        Capture.at(T, 0, q(C, 1, "_svc._tcp.example.com", TYPE_SRV))
+            .then(
+                T + 1,
+                0,
+                r(
+                    C,
+                    1,
+                    "_svc._tcp.example.com",
+                    TYPE_SRV,
+                    List.of(
+                        srv("_svc._tcp.example.com", "t1.example.com", 443, 10, 60),
+                        srv("_svc._tcp.example.com", "t2.example.com", 443, 10, 20),
+                        srv("_svc._tcp.example.com", "t3.example.com", 443, 20, 100)),
+                    List.of(),
+                    List.of(
+                        a("t1.example.com", B1), a("t2.example.com", B2), a("t3.example.com", B3))))
+            .then(T + 2, 0, syn(C, 50001, B1, 443, 1))
+            .then(T + 2, 1, syn(C, 50002, B1, 8443, 2))
+            .then(T + 3, 0, q(C2, 2, "www.example.com", TYPE_A))
+            .then(
+                T + 3,
+                1,
+                r(
+                    C2,
+                    2,
+                    "www.example.com",
+                    TYPE_A,
+                    a("www.example.com", B1),
+                    a("www.example.com", B2)));
+    String svc = "_svc._tcp.example.com.";
+    assertThat(
+        run(c, ConnBal.analyze()).rows(),
+        equalTo(
+            List.of(
+                row(C, B1, 443, 1, 1, svc, 10, 60),
+                row(C, B1, 8443, 1, 1, svc, null, null),
+                row(C, B2, 443, 0, 1, svc, 10, 20),
+                row(C, B3, 443, 0, 1, svc, 20, 100),
+                row(C2, B1, null, 0, 1, "www.example.com.", null, null),
+                row(C2, B2, null, 0, 1, "www.example.com.", null, null))));
+  }
+
+  private static ConnBalRow row(
+      String client,
+      String backend,
+      Integer port,
+      long conns,
+      long dns,
+      String name,
+      Integer priority,
+      Integer weight) {
+    return ConnBalRow.builder()
+        .setClient(client)
+        .setBackend(backend)
+        .setPort(port)
+        .setConns(conns)
+        .setDns(dns)
+        .setName(name)
+        .setSrvPriority(priority)
+        .setSrvWeight(weight)
+        .build();
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.connbal.transforms.output.IpFormat;
 import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.timeline.BackendFacts;
 import dev.connbal.transforms.timeline.BackendTable;
+import dev.connbal.transforms.timeline.SrvPriorityWeight;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,8 +23,10 @@ import org.apache.beam.sdk.values.TupleTag;
  * Joins the DNS facts of the (client, backend) pairs of one shard with their per-port connection
  * counts into rows: one per SRV port and per port with counted connections, or one {@code ip:?}
  * row when no port is known. An SRV port's #dns counts the responses that listed the backend for
- * that port; any other row's #dns counts every response that listed the backend. A shard's rows
- * leave as one batch (none when it has no row).
+ * that port, and its SRV priority and weight are the facts' for that port ({@link
+ * BackendFacts#srvPortPriorityWeight}); any other row's #dns counts every response that listed the
+ * backend, and it has no priority or weight (no SRV record names the backend on its port). A
+ * shard's rows leave as one batch (none when it has no row).
  *
  * <p>The counts: in the default mode the shard's SYN batches, whose attempts are counted here
  * against the facts' first appearances ({@link AttemptCounts}), so that no side input and no group
@@ -100,10 +103,13 @@ public final class JoinRowsFn extends DoFn<KV<Integer, CoGbkResult>, ConnBalRow>
       out.output(row.setPort(null).setConns(0).setDns(facts.dnsCount()).build());
     }
     for (int port : ports) {
+      SrvPriorityWeight srv = facts.srvPortPriorityWeight().get(port);
       out.output(
           row.setPort(port)
               .setConns(conns.getOrDefault(port, 0L))
               .setDns(facts.srvPortDns().getOrDefault(port, facts.dnsCount()))
+              .setSrvPriority(srv == null ? null : srv.priority())
+              .setSrvWeight(srv == null ? null : srv.weight())
               .build());
     }
   }
