@@ -42,12 +42,13 @@ public abstract class ConnBalRow {
   public abstract String getName();
 
   /**
-   * For an SRV backend, the priority of the SRV record that made it (the lowest seen, as RFC
-   * 2782's selection reads it); null for an address-record backend.
+   * For an SRV backend on a port an SRV record gave it, the lowest priority of the records that
+   * named its target on that port, as known at the responses that listed it (RFC 2782's selection
+   * starts from the lowest); null for an address-record backend or another port.
    */
   public abstract @Nullable Integer getSrvPriority();
 
-  /** For an SRV backend, the weight of the SRV record with {@link #getSrvPriority()}; else null. */
+  /** The weight of the most recent of those records with {@link #getSrvPriority()}; else null. */
   public abstract @Nullable Integer getSrvWeight();
 
   public static Builder builder() {
