@@ -16,6 +16,10 @@ import java.util.Optional;
  * ({@code -ah}); {@code -f}, {@code -F} and {@code -o} take the rest of the word or the next
  * word. {@code -f} values are kept out of Beam's option parser because it splits list values
  * at commas, which globs such as {@code {a,b}.snoop} contain.
+ *
+ * <p>A wrong argument does not end the walk: the rest of the line is still read, and the first
+ * problem is thrown with what could be parsed ({@link UsageException#parsed()}), so that a usage
+ * error can still be recorded in the {@code --run-report} file wherever that option stands.
  */
 @AutoValue
 abstract class CommandLine {
@@ -43,6 +47,12 @@ abstract class CommandLine {
 
   abstract boolean s3PathStyle();
 
+  /**
+   * Where {@code --run-report=PATH} asks for the run's JSON report (any Beam FileSystem); a
+   * driver-side setting, so it is not stored in the pipeline options.
+   */
+  abstract Optional<String> runReport();
+
   /** Arguments for Beam's {@code PipelineOptionsFactory}. */
   abstract List<String> pipelineArgs();
 
@@ -68,7 +78,10 @@ abstract class CommandLine {
 
   static CommandLine parse(String... args) throws UsageException {
     Parser parser = new Parser(args);
-    parser.parseAll();
+    UsageException problem = parser.parseAll();
+    if (problem != null) {
+      throw new UsageException(problem.getMessage(), parser.build());
+    }
     return parser.build();
   }
 
@@ -86,23 +99,36 @@ abstract class CommandLine {
     private IpFormat ipFormat;
     private boolean header;
     private boolean s3PathStyle;
+    private String runReport;
     private final List<String> pipelineArgs = new ArrayList<>();
 
     Parser(String[] args) {
       this.args = args;
     }
 
-    void parseAll() throws UsageException {
+    /** Parses every argument; returns the first problem, or null when there is none. */
+    UsageException parseAll() {
+      UsageException first = null;
       while (next < args.length) {
-        String arg = args[next++];
-        if (arg.startsWith("--")) {
-          parseLong(arg);
-        } else if (arg.startsWith("-") && arg.length() > 1) {
-          parseShortBundle(arg);
-        } else {
-          throw new UsageException(
-              "unexpected argument '" + arg + "' (capture files are given with -f PATH)");
+        try {
+          parseOne(args[next++]);
+        } catch (UsageException e) {
+          if (first == null) {
+            first = e;
+          }
         }
+      }
+      return first;
+    }
+
+    private void parseOne(String arg) throws UsageException {
+      if (arg.startsWith("--")) {
+        parseLong(arg);
+      } else if (arg.startsWith("-") && arg.length() > 1) {
+        parseShortBundle(arg);
+      } else {
+        throw new UsageException(
+            "unexpected argument '" + arg + "' (capture files are given with -f PATH)");
       }
     }
 
@@ -182,6 +208,9 @@ abstract class CommandLine {
         case "--ip-format":
           ipFormat = parseIpFormat(longValue(arg, name, eq));
           break;
+        case "--run-report":
+          setRunReport(longValue(arg, name, eq));
+          break;
         default:
           if (eq < 0 && next < args.length && !args[next].startsWith("-")) {
             // Beam's parser only knows --name=value and --flag; accept "--name value" as well.
@@ -234,6 +263,19 @@ abstract class CommandLine {
         throw new UsageException("-o given twice");
       }
       output = value;
+    }
+
+    private void setRunReport(String value) throws UsageException {
+      if (value.isEmpty() || value.endsWith("/")) {
+        throw new UsageException(
+            "--run-report needs a file path or URI (report.json, s3://bucket/report.json), got '"
+                + value
+                + "'");
+      }
+      if (runReport != null) {
+        throw new UsageException("--run-report given twice");
+      }
+      runReport = value;
     }
 
     private static long parseSize(String text) throws UsageException {
@@ -291,6 +333,7 @@ abstract class CommandLine {
           Optional.ofNullable(ipFormat),
           header,
           s3PathStyle,
+          Optional.ofNullable(runReport),
           List.copyOf(pipelineArgs));
     }
   }

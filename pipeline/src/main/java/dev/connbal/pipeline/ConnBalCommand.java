@@ -11,9 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
@@ -30,11 +36,23 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  *
  * <p>Every line written to stderr names what it is about and passes through {@link
  * SecretRedactor}; no stack trace is printed.
+ *
+ * <p>With {@code --run-report=PATH}, every run whose command line gave that path ends by writing
+ * a JSON document there ({@link RunSummary}, {@link RunReportFile}): also a run that failed, with
+ * the same exit status the command returns and the {@link ExitKind} that explains it, so that a
+ * scheduler need not parse stderr. Only {@code --help}, which runs nothing, writes none. The
+ * pipeline runs on a thread of its own while this one waits for it or for a stop signal, so that
+ * a SIGINT or SIGTERM during the run still ends with the report written.
  */
 public final class ConnBalCommand {
   public static final int EXIT_OK = 0;
   public static final int EXIT_USAGE = 1;
+  /** An input could not be read (the rest was analyzed), or the run failed. */
   public static final int EXIT_INPUT_ERROR = 2;
+  /** The run succeeded but its {@code --run-report} file could not be written. */
+  public static final int EXIT_REPORT_NOT_WRITTEN = 3;
+  /** A stop signal ends a run with this plus the signal's number: 130 SIGINT, 143 SIGTERM. */
+  public static final int EXIT_SIGNAL_BASE = 128;
 
   private static final String STDIN_NAME = "<stdin>";
 
@@ -52,42 +70,233 @@ public final class ConnBalCommand {
    * @param stdin the snoop stream read when no {@code -f} is given
    * @param out receives the TSV (unless {@code -o}) and {@code --help}
    * @param err receives the run report, read errors and messages
-   * @return {@link #EXIT_OK}, {@link #EXIT_USAGE} or {@link #EXIT_INPUT_ERROR}
+   * @return {@link #EXIT_OK}, {@link #EXIT_USAGE}, {@link #EXIT_INPUT_ERROR} or {@link
+   *     #EXIT_REPORT_NOT_WRITTEN}
    */
   public static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
     return new ConnBalCommand(InterruptHook.none(), false).execute(args, stdin, out, err);
   }
 
   int execute(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
+    Instant started = Instant.now();
     CommandLine commandLine;
     try {
       commandLine = CommandLine.parse(args);
     } catch (UsageException e) {
-      return usageError(err, SecretRedactor.forArgs(List.of(args)).redact(e.getMessage()));
+      SecretRedactor redactor = SecretRedactor.forArgs(List.of(args));
+      String message = redactor.redact(e.getMessage());
+      if (e.parsed().isEmpty()) {
+        printUsageError(err, message);
+        return EXIT_USAGE;
+      }
+      Invocation invocation = new Invocation(e.parsed().get(), redactor, started, err);
+      invocation.usageError(message);
+      return invocation.writeReport();
     }
     SecretRedactor redactor = SecretRedactor.forArgs(commandLine.pipelineArgs());
     if (commandLine.help()) {
       if (!Usage.print(out, commandLine.helpTopic())) {
-        return usageError(
+        printUsageError(
             err, "no pipeline options named '" + commandLine.helpTopic().orElse("") + "'");
+        return EXIT_USAGE;
       }
       return EXIT_OK;
     }
+    return new Invocation(commandLine, redactor, started, err).execute(stdin, out);
+  }
+
+  /**
+   * Everything after the command line parsed: Beam's options, the run, stop signals and the run
+   * report. A stop signal is taken from here on, and not only once the pipeline runs, because
+   * Beam's options take a noticeable time to parse: a scheduler that stops the job then still
+   * gets its report.
+   */
+  private final class Invocation {
+    private final CommandLine commandLine;
+    private final SecretRedactor redactor;
+    private final RunSummary summary;
+    private final PrintStream err;
+    private final AtomicReference<String> stopSignal = new AtomicReference<>();
+    /** Set on the invoking thread only, like {@link #fileSystemsReady}. */
+    private ConnBalOptions options;
+
+    private boolean fileSystemsReady;
+    /** No file system takes the report's path: there is nothing to write it to. */
+    private boolean reportPathUnusable;
+
+    Invocation(
+        CommandLine commandLine, SecretRedactor redactor, Instant started, PrintStream err) {
+      this.commandLine = commandLine;
+      this.redactor = redactor;
+      this.summary = new RunSummary(started, redactor::redact);
+      this.err = err;
+      summary.inputsGiven(givenInputs(commandLine));
+    }
+
+    /**
+     * Parses the options and runs the pipeline on a thread of its own, waiting until it ends or a
+     * stop signal arrives, whichever comes first; then writes the report. After a stop, the run's
+     * thread is left to the process's exit ({@link ConnBalMain} exits with the signal's status):
+     * the pipeline APIs offer no way to cancel a run whose {@code run()} has not returned.
+     */
+    int execute(InputStream stdin, PrintStream out) {
+      try (AutoCloseable stops = interrupts.onStop(this::stopped)) {
+        start(stdin, out);
+        summary.awaitFinish();
+      } catch (Exception e) {
+        // Only closing the hook throws: restoring the JVM's signal handlers failed.
+        error("cannot restore the signal handlers: " + OneLine.of(e));
+      }
+      if (summary.kind() == ExitKind.INTERRUPTED) {
+        error("interrupted by " + stopSignal.get() + " before the run finished");
+      }
+      return writeReport();
+    }
+
+    private void stopped(String signal, int exitStatus) {
+      stopSignal.compareAndSet(null, signal);
+      summary.finish(ExitKind.INTERRUPTED, exitStatus, Instant.now());
+    }
+
+    /** Starts the run, unless the options are wrong or a stop came first. */
+    private void start(InputStream stdin, PrintStream out) {
+      ConnBalOptions parsed;
+      try {
+        registerOptions();
+        parsed =
+            PipelineOptionsFactory.fromArgs(commandLine.pipelineArgs().toArray(new String[0]))
+                .as(ConnBalOptions.class);
+      } catch (IllegalArgumentException e) {
+        usageError(redactor.redact(OneLine.of(e)));
+        return;
+      }
+      commandLine.applyTo(parsed);
+      options = parsed;
+      if (options.getSplitSize() < CommandLine.MIN_SPLIT_SIZE) {
+        usageError("--splitSize must be at least " + CommandLine.MIN_SPLIT_SIZE + " bytes");
+        return;
+      }
+      try {
+        prepareFileSystems(options, commandLine);
+        fileSystemsReady = true;
+      } catch (RuntimeException e) {
+        error("the run failed: " + OneLine.of(e));
+        summary.finish(ExitKind.RUN_FAILED, ExitKind.RUN_FAILED.exitStatus(), Instant.now());
+        return;
+      }
+      if (commandLine.runReport().isPresent()) {
+        try {
+          RunReportFile.resolve(commandLine.runReport().get());
+        } catch (IllegalArgumentException e) {
+          reportPathUnusable = true;
+          usageError(redactor.redact("--run-report: " + OneLine.of(e)));
+          return;
+        }
+      }
+      if (summary.kind() != null) {
+        return; // stopped while the options were parsed
+      }
+      Run run = new Run(options, commandLine, redactor, summary, stdin, out, err);
+      Thread worker =
+          new Thread(
+              () -> {
+                ExitKind kind = run.execute();
+                summary.finish(kind, kind.exitStatus(), Instant.now());
+              },
+              "connbal-run");
+      worker.setDaemon(true);
+      worker.start();
+    }
+
+    /** Prints a usage error, and ends the invocation with it. */
+    void usageError(String message) {
+      printUsageError(err, message);
+      summary.error(message);
+      summary.finish(ExitKind.USAGE_ERROR, EXIT_USAGE, Instant.now());
+    }
+
+    private void error(String message) {
+      err.println("connbal: " + summary.sanitize(message));
+      summary.error(message);
+    }
+
+    /**
+     * Writes the report to the {@code --run-report} path, if given, and says on stderr where it
+     * went or why it could not.
+     *
+     * @return the invocation's exit status, or {@link #EXIT_REPORT_NOT_WRITTEN} when the run
+     *     succeeded and its report could not be written (a failed run keeps its own status)
+     */
+    int writeReport() {
+      int status = summary.exitStatus();
+      Optional<String> path = commandLine.runReport();
+      if (path.isEmpty() || reportPathUnusable) {
+        return status;
+      }
+      if (!fileSystemsReady) {
+        try {
+          prepareFileSystems(
+              options != null ? options : bestEffortOptions(commandLine), commandLine);
+        } catch (RuntimeException e) {
+          // Then writing fails too, and says why.
+        }
+      }
+      try {
+        ResourceId file = RunReportFile.resolve(path.get());
+        RunReportFile.write(file, summary.toJson());
+        err.println("connbal: wrote run report " + redactor.redact(file.toString()));
+        return status;
+      } catch (IOException | RuntimeException e) {
+        err.println(
+            "connbal: "
+                + redactor.redact(
+                    "cannot write the run report " + path.get() + ": " + OneLine.of(e))
+                + " ["
+                + ExitKind.REPORT_NOT_WRITTEN
+                + "]");
+        return status == EXIT_OK ? ExitKind.REPORT_NOT_WRITTEN.exitStatus() : status;
+      }
+    }
+  }
+
+  /** What the run reads: the {@code -f} patterns, or stdin. */
+  private static List<String> givenInputs(CommandLine commandLine) {
+    return commandLine.inputs().isEmpty() ? List.of(STDIN_NAME) : commandLine.inputs();
+  }
+
+  /**
+   * Makes the file systems ready for every location of the run (inputs, output, temp location
+   * and the run report): AWS's region, and the options, path-style S3 among them.
+   */
+  private static void prepareFileSystems(ConnBalOptions options, CommandLine commandLine) {
+    List<String> locations = new ArrayList<>();
+    if (options.getInputs() != null) {
+      locations.addAll(options.getInputs());
+    }
+    locations.add(options.getOutput());
+    locations.add(options.getTempLocation());
+    locations.add(commandLine.runReport().orElse(null));
+    S3RegionDefault.apply(options, commandLine.pipelineArgs(), locations);
+    configureFileSystems(options);
+  }
+
+  /**
+   * Options for writing the report of a command line whose Beam options did not parse: those
+   * that parse (unknown ones left out), or else the defaults, so that the report can still reach
+   * a local path or S3 with the usual credentials.
+   */
+  private static ConnBalOptions bestEffortOptions(CommandLine commandLine) {
+    registerOptions();
+    String[] args = commandLine.pipelineArgs().toArray(new String[0]);
     ConnBalOptions options;
     try {
-      registerOptions();
       options =
-          PipelineOptionsFactory.fromArgs(commandLine.pipelineArgs().toArray(new String[0]))
-              .as(ConnBalOptions.class);
+          PipelineOptionsFactory.fromArgs(args).withoutStrictParsing().as(ConnBalOptions.class);
     } catch (IllegalArgumentException e) {
-      return usageError(err, redactor.redact(OneLine.of(e)));
+      options = PipelineOptionsFactory.as(ConnBalOptions.class);
     }
     commandLine.applyTo(options);
-    if (options.getSplitSize() < CommandLine.MIN_SPLIT_SIZE) {
-      return usageError(
-          err, "--splitSize must be at least " + CommandLine.MIN_SPLIT_SIZE + " bytes");
-    }
-    return new Run(options, commandLine, redactor, stdin, out, err).execute();
+    return options;
   }
 
   /**
@@ -100,21 +309,25 @@ public final class ConnBalCommand {
     PipelineOptionsFactory.register(S3Options.class);
   }
 
-  private static int usageError(PrintStream err, String message) {
+  private static void printUsageError(PrintStream err, String message) {
     err.println("connbal: " + message);
     err.println("Try 'connbal --help' for more information.");
-    return EXIT_USAGE;
   }
 
-  /** One run of the pipeline, with the temporary files it owns until it ends. */
+  /**
+   * One run of the pipeline, with the temporary files it owns until it ends. It runs on its own
+   * thread, and records in the run's {@link RunSummary} what the report tells.
+   */
   private final class Run {
     private final ConnBalOptions options;
     private final CommandLine commandLine;
     private final SecretRedactor redactor;
+    private final RunSummary summary;
     private final InputStream stdin;
     private final PrintStream out;
     private final PrintStream err;
-    private Path spool;
+    /** Read by {@link #sanitize} on other threads too (the report's, a stop's). */
+    private volatile Path spool;
     private Path localTemp;
     private Path flinkConfDir;
     private ResultReader results;
@@ -123,52 +336,64 @@ public final class ConnBalCommand {
         ConnBalOptions options,
         CommandLine commandLine,
         SecretRedactor redactor,
+        RunSummary summary,
         InputStream stdin,
         PrintStream out,
         PrintStream err) {
       this.options = options;
       this.commandLine = commandLine;
       this.redactor = redactor;
+      this.summary = summary;
       this.stdin = stdin;
       this.out = out;
       this.err = err;
+      summary.sanitizeWith(this::sanitize);
     }
 
-    int execute() {
+    /**
+     * Runs the pipeline and prints its results.
+     *
+     * @return {@link ExitKind#OK}, {@link ExitKind#INPUT_ERROR} or {@link ExitKind#RUN_FAILED};
+     *     never throws, not even for an Error, so that the waiting thread always learns the end
+     */
+    ExitKind execute() {
       try {
         return analyze();
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException | Error e) {
         error("the run failed: " + OneLine.of(e));
-        return EXIT_INPUT_ERROR;
+        return ExitKind.RUN_FAILED;
       } finally {
         cleanUp();
       }
     }
 
-    private int analyze() throws IOException {
+    private ExitKind analyze() throws IOException {
       List<String> patterns = options.getInputs() == null ? List.of() : options.getInputs();
-      List<String> locations = new ArrayList<>(patterns);
-      locations.add(options.getOutput());
-      locations.add(options.getTempLocation());
-      S3RegionDefault.apply(options, commandLine.pipelineArgs(), locations);
-      configureFileSystems(options);
-
+      boolean stdinInterrupted = false;
       if (patterns.isEmpty()) {
         spool = Files.createTempFile("connbal-stdin-", ".snoop");
-        StdinSpool.spool(stdin, spool, interrupts);
+        stdinInterrupted = StdinSpool.spool(stdin, spool, interrupts).interrupted();
+        if (stdinInterrupted) {
+          summary.stdinInterrupted();
+        }
         patterns = List.of(spool.toString());
       }
       InputFiles inputs = InputFiles.match(patterns);
-      for (String problem : inputs.problems()) {
-        error("cannot read " + problem);
+      for (InputFiles.Problem problem : inputs.problems()) {
+        error("cannot read " + problem.line());
+        summary.inputProblem(problem);
       }
+      summary.files(inputs.files().size());
       long ranges = inputs.ranges(options.getSplitSize());
-      if (RunnerDefaults.apply(
-          options,
-          commandLine.pipelineArgs(),
-          liveProgress,
-          inputs.recordRegionBytes(),
-          ranges)) {
+      boolean chosenForSize =
+          RunnerDefaults.apply(
+              options,
+              commandLine.pipelineArgs(),
+              liveProgress,
+              inputs.recordRegionBytes(),
+              ranges);
+      summary.runner(runnerUsed(chosenForSize));
+      if (chosenForSize) {
         err.println(
             "connbal: "
                 + ProgressLine.size(inputs.recordRegionBytes())
@@ -186,6 +411,7 @@ public final class ConnBalCommand {
           options.getOutput() == null
               ? ResultLocations.in(resultDirectory)
               : ResultLocations.in(resultDirectory, outputFile(options.getOutput()));
+      summary.outputLocation(where.tsvIsOutput() ? where.tsv().toString() : RunSummary.STDOUT);
       Pipeline pipeline = Pipeline.create(options);
       results = ConnBalPipeline.build(pipeline, options, inputs.files(), where);
 
@@ -200,25 +426,50 @@ public final class ConnBalCommand {
               : run.waitUntilFinish();
       if (state != PipelineResult.State.DONE) {
         error("the run ended in state " + state + " without results");
-        return EXIT_INPUT_ERROR;
+        return ExitKind.RUN_FAILED;
       }
 
       ResultReader.Results result = results.read();
       boolean inputFailed = !inputs.problems().isEmpty();
       for (SnoopReadError readError : result.readErrors()) {
         error(readError.message());
+        summary.readError(readError);
         inputFailed |= readError.isFileLevel();
       }
+      summary.counters(result.report());
       if (result.tsv().isPresent()) {
         out.print(result.tsv().get());
         out.flush();
       } else {
         err.println("connbal: wrote " + redactor.redact(where.tsv().toString()));
       }
+      summary.outputWritten(inputFailed || stdinInterrupted);
       String report = result.report().format();
       err.print(report.endsWith("\n") || report.isEmpty() ? report : report + "\n");
       err.flush();
-      return inputFailed ? EXIT_INPUT_ERROR : EXIT_OK;
+      return inputFailed ? ExitKind.INPUT_ERROR : ExitKind.OK;
+    }
+
+    /**
+     * The runner the run uses, and why: {@link RunnerDefaults} has applied its choice to the
+     * options.
+     */
+    private RunSummary.Runner runnerUsed(boolean chosenForSize) {
+      RunSummary.RunnerChoice choice =
+          chosenForSize
+              ? RunSummary.RunnerChoice.INPUT_SIZE
+              : RunnerDefaults.given(commandLine.pipelineArgs(), "runner")
+                  ? RunSummary.RunnerChoice.COMMAND_LINE
+                  : RunSummary.RunnerChoice.DEFAULT;
+      Class<?> runner = options.getRunner();
+      if (FlinkRunner.class.equals(runner)) {
+        FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+        boolean embedded = EmbeddedFlinkConfig.isEmbedded(flink);
+        return new RunSummary.Runner(
+            runner.getSimpleName(), embedded, embedded ? null : flink.getFlinkMaster(), choice);
+      }
+      return new RunSummary.Runner(
+          runner.getSimpleName(), DirectRunner.class.equals(runner), null, choice);
     }
 
     /** Where this run's result files go: a fresh directory under the temp location. */
@@ -231,9 +482,17 @@ public final class ConnBalCommand {
           .resolve("connbal-" + UUID.randomUUID(), StandardResolveOptions.RESOLVE_DIRECTORY);
     }
 
+    /** Prints an error line on stderr and keeps it for the run report. */
     private void error(String message) {
-      String text = spool == null ? message : message.replace(spool.toString(), STDIN_NAME);
-      err.println("connbal: " + redactor.redact(text));
+      err.println("connbal: " + sanitize(message));
+      summary.error(message);
+    }
+
+    /** Text as connbal shows it: the spool's path named {@code <stdin>}, secrets masked. */
+    private String sanitize(String message) {
+      Path spooled = spool;
+      String text = spooled == null ? message : message.replace(spooled.toString(), STDIN_NAME);
+      return redactor.redact(text);
     }
 
     private void cleanUp() {

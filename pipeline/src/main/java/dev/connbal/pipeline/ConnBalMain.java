@@ -2,8 +2,10 @@ package dev.connbal.pipeline;
 
 /**
  * Process entry point of the shaded jar: runs {@link ConnBalCommand} on the real stdin, stdout
- * and stderr, with Ctrl-C ending stdin spooling, and exits with its code. The launcher sets
- * {@code -Dconnbal.progress=true} when stderr is a terminal, which turns on the live progress line.
+ * and stderr, with Ctrl-C ending stdin spooling and SIGINT or SIGTERM ending a run (once its
+ * {@code --run-report} is written), and exits with its code: the run's thread may still be busy
+ * after a stop, and the exit ends it. The launcher sets {@code -Dconnbal.progress=true} when
+ * stderr is a terminal, which turns on the live progress line.
  */
 public final class ConnBalMain {
   private ConnBalMain() {}
@@ -12,7 +14,7 @@ public final class ConnBalMain {
     boolean liveProgress = Boolean.getBoolean("connbal.progress");
     Thread.setDefaultUncaughtExceptionHandler(ConnBalMain::uncaught);
     int exitCode =
-        new ConnBalCommand(new SigintHook(), liveProgress)
+        new ConnBalCommand(new SignalHook(), liveProgress)
             .execute(args, System.in, System.out, System.err);
     System.out.flush();
     System.exit(exitCode);

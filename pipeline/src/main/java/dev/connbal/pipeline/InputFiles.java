@@ -25,8 +25,38 @@ abstract class InputFiles {
   /** Matched files, in name order, without duplicates. */
   abstract List<Metadata> files();
 
-  /** One line per pattern that could not be read, naming it and saying why. */
-  abstract List<String> problems();
+  /** The patterns that could not be read, in the order given. */
+  abstract List<Problem> problems();
+
+  /** A pattern that could not be read: which, of what kind, and why. */
+  @AutoValue
+  abstract static class Problem {
+    /** Why a pattern gave no file to read; the run report's error kinds next to SnoopIO's. */
+    enum Kind {
+      /** A pattern without wildcards names no existing file. */
+      NO_SUCH_FILE,
+      /** A glob matches no file. */
+      NO_MATCH,
+      /** The file system could not list the pattern (permissions, network, bucket). */
+      CANNOT_LIST
+    }
+
+    abstract String pattern();
+
+    abstract Kind kind();
+
+    /** What went wrong, in a few words, without the pattern. */
+    abstract String reason();
+
+    /** The one line that names the pattern and says why: {@code PATTERN: REASON}. */
+    String line() {
+      return pattern() + ": " + reason();
+    }
+
+    static Problem of(String pattern, Kind kind, String reason) {
+      return new AutoValue_InputFiles_Problem(pattern, kind, reason);
+    }
+  }
 
   /**
    * Bytes after the file headers, summed over the files: what SnoopIO's byte counters reach
@@ -55,7 +85,7 @@ abstract class InputFiles {
   static InputFiles match(List<String> patterns) throws IOException {
     List<MatchResult> results = FileSystems.match(patterns, EmptyMatchTreatment.ALLOW);
     Map<String, Metadata> files = new LinkedHashMap<>();
-    List<String> problems = new ArrayList<>();
+    List<Problem> problems = new ArrayList<>();
     for (int i = 0; i < patterns.size(); i++) {
       String pattern = patterns.get(i);
       MatchResult result = results.get(i);
@@ -63,7 +93,7 @@ abstract class InputFiles {
         case OK:
           List<Metadata> matched = result.metadata();
           if (matched.isEmpty()) {
-            problems.add(pattern + ": " + noMatchReason(pattern));
+            problems.add(noMatch(pattern));
           }
           for (Metadata m : matched) {
             if (!m.resourceId().isDirectory()) {
@@ -72,10 +102,14 @@ abstract class InputFiles {
           }
           break;
         case NOT_FOUND:
-          problems.add(pattern + ": " + noMatchReason(pattern));
+          problems.add(noMatch(pattern));
           break;
         default:
-          problems.add(pattern + ": cannot be listed (" + errorOf(result) + ")");
+          problems.add(
+              Problem.of(
+                  pattern,
+                  Problem.Kind.CANNOT_LIST,
+                  "cannot be listed (" + errorOf(result) + ")"));
       }
     }
     List<Metadata> sorted = new ArrayList<>(files.values());
@@ -83,8 +117,10 @@ abstract class InputFiles {
     return new AutoValue_InputFiles(List.copyOf(sorted), List.copyOf(problems));
   }
 
-  private static String noMatchReason(String pattern) {
-    return FileSystems.hasGlobWildcard(pattern) ? "no file matches" : "no such file";
+  private static Problem noMatch(String pattern) {
+    return FileSystems.hasGlobWildcard(pattern)
+        ? Problem.of(pattern, Problem.Kind.NO_MATCH, "no file matches")
+        : Problem.of(pattern, Problem.Kind.NO_SUCH_FILE, "no such file");
   }
 
   private static String errorOf(MatchResult result) {

@@ -28,23 +28,30 @@ final class StdinSpool {
   private StdinSpool() {}
 
   /**
-   * Spools {@code in} into {@code target} until end of stream or until {@code interrupts} fires.
+   * What a spool holds.
    *
-   * @return the number of bytes in {@code target}
+   * @param bytes the number of bytes in the target file
+   * @param interrupted whether an interrupt, not the end of the stream, ended spooling: the file
+   *     then holds only what had arrived, and the run's output covers only that
    */
-  static long spool(InputStream in, Path target, InterruptHook interrupts) throws IOException {
+  record Spooled(long bytes, boolean interrupted) {}
+
+  /** Spools {@code in} into {@code target} until end of stream or until an interrupt. */
+  static Spooled spool(InputStream in, Path target, InterruptHook interrupts) throws IOException {
     return new StdinSpool().run(in, target, interrupts);
   }
 
-  private long run(InputStream in, Path target, InterruptHook interrupts) throws IOException {
-    CompletableFuture<Void> done = new CompletableFuture<>();
+  private Spooled run(InputStream in, Path target, InterruptHook interrupts) throws IOException {
+    // Completed once, by whichever comes first: true for an interrupt, false for end of stream.
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
     try (OutputStream out = Files.newOutputStream(target);
-        AutoCloseable hook = interrupts.onInterrupt(() -> done.complete(null))) {
+        AutoCloseable hook = interrupts.onInterrupt(() -> done.complete(true))) {
       Thread copier = new Thread(() -> copy(in, out, done), "connbal-stdin-spool");
       copier.setDaemon(true);
       copier.start();
+      boolean interrupted;
       try {
-        done.get();
+        interrupted = done.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while reading stdin", e);
@@ -56,7 +63,7 @@ final class StdinSpool {
       }
       synchronized (lock) {
         stopped = true;
-        return spooled;
+        return new Spooled(spooled, interrupted);
       }
     } catch (IOException e) {
       throw e;
@@ -65,7 +72,7 @@ final class StdinSpool {
     }
   }
 
-  private void copy(InputStream in, OutputStream out, CompletableFuture<Void> done) {
+  private void copy(InputStream in, OutputStream out, CompletableFuture<Boolean> done) {
     byte[] buffer = new byte[BUFFER];
     try {
       int n;
@@ -78,7 +85,7 @@ final class StdinSpool {
           spooled += n;
         }
       }
-      done.complete(null);
+      done.complete(false);
     } catch (IOException | UncheckedIOException e) {
       done.completeExceptionally(e);
     }

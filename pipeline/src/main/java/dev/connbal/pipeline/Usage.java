@@ -30,6 +30,11 @@ final class Usage {
           "                         010.000.001.002 (default, sorts with sort -n) or 10.0.1.2",
           "      --header           start the TSV with a line naming the columns",
           "      --s3-path-style    address S3 buckets path-style (S3Proxy, MinIO, Ceph)",
+          "      --run-report=PATH  also write the run report as JSON to PATH (local or any",
+          "                         file system, s3://...): counters, inputs with errors,",
+          "                         runner, start and end, exit status and its kind; written",
+          "                         for failed runs too (usage errors, unreadable inputs,",
+          "                         failed or interrupted runs)",
           "  -h, --help             this help; --help=NAME lists the Beam options of NAME",
           "                         (e.g. --help=FlinkPipelineOptions, --help=S3Options)",
           "",
@@ -44,7 +49,9 @@ final class Usage {
           "",
           "The TSV goes to stdout (or -o); the run report and one line per read error go to",
           "stderr. Exit status: 0 success, 1 usage error, 2 an input could not be read (the",
-          "results of everything that could be read are still printed).",
+          "results of everything that could be read are still printed) or the run failed,",
+          "3 the run succeeded but --run-report could not be written, 130 (SIGINT) or 143",
+          "(SIGTERM) the run was stopped; Ctrl-C while stdin is read ends the input instead.",
           "",
           "Examples:",
           "  connbal -f capture.snoop",
@@ -54,6 +61,8 @@ final class Usage {
           "      --endpoint=http://127.0.0.1:9000 --awsRegion=us-east-1",
           "  connbal -f 'archive/*.snoop' --runner=FlinkRunner --flinkMaster=localhost:8081 \\",
           "      --parallelism=2",
+          "  connbal -f 's3://captures/2024-05-01/*.snoop' -o s3://results/2024-05-01 \\",
+          "      --run-report=s3://results/2024-05-01.report.json",
           "");
 
   private Usage() {}

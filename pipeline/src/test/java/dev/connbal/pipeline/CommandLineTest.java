@@ -112,6 +112,37 @@ class CommandLineTest {
     assertUsageError("-o given twice", "-o", "a", "-o", "b");
     assertUsageError("option --header takes no value", "--header=yes");
     assertUsageError("-f needs a file", "-f", "");
+    assertUsageError("--run-report needs a file path or URI", "--run-report=");
+    assertUsageError("--run-report needs a file path or URI", "--run-report=s3://bucket/");
+    assertUsageError("--run-report given twice", "--run-report=a.json", "--run-report=b.json");
+  }
+
+  @Test
+  void runReportTakesAPathOrUriAndStaysOutOfBeamsOptions() throws Exception {
+    CommandLine local = CommandLine.parse("-f", "a.snoop", "--run-report=/var/log/connbal.json");
+    assertThat(local.runReport(), equalTo(Optional.of("/var/log/connbal.json")));
+    assertThat(local.pipelineArgs(), is(empty()));
+    CommandLine s3 = CommandLine.parse("--run-report", "s3://ops/connbal/report.json");
+    assertThat(s3.runReport(), equalTo(Optional.of("s3://ops/connbal/report.json")));
+    assertThat(CommandLine.parse("-f", "a.snoop").runReport(), equalTo(Optional.empty()));
+  }
+
+  /** A usage error still tells where the report goes, before or after the wrong argument. */
+  @Test
+  void aUsageErrorCarriesWhatTheRestOfTheLineGave() {
+    UsageException after =
+        assertThrows(
+            UsageException.class,
+            () -> CommandLine.parse("-x", "-f", "a.snoop", "--run-report=r.json", "-o", ""));
+    assertThat(after.getMessage(), equalTo("unknown option -x"));
+    assertThat(after.parsed().get().runReport(), equalTo(Optional.of("r.json")));
+    assertThat(after.parsed().get().inputs(), contains("a.snoop"));
+    UsageException before =
+        assertThrows(
+            UsageException.class,
+            () -> CommandLine.parse("--run-report", "r.json", "--split-size=1"));
+    assertThat(before.getMessage(), containsString("--split-size must be at least 64 bytes"));
+    assertThat(before.parsed().get().runReport(), equalTo(Optional.of("r.json")));
   }
 
   private static void assertUsageError(String expected, String... args) {

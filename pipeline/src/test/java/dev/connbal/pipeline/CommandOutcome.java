@@ -28,12 +28,17 @@ final class CommandOutcome {
   }
 
   static CommandOutcome runWithStdin(InputStream stdin, String... args) {
+    return runWith(InterruptHook.none(), stdin, args);
+  }
+
+  /** Runs the command with {@code interrupts} standing in for the process's signals. */
+  static CommandOutcome runWith(InterruptHook interrupts, InputStream stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exitCode;
     try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      exitCode = ConnBalCommand.run(args, stdin, outStream, errStream);
+      exitCode = new ConnBalCommand(interrupts, false).execute(args, stdin, outStream, errStream);
     }
     return new CommandOutcome(
         exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

@@ -79,7 +79,7 @@ class DamagedCaptureDeterminismTest {
    * them, and unrelated SYNs around; then the record headers of three unrelated SYNs overwritten
    * (one corrupt region) and the last record cut in half.
    */
-  private static Path writeDamagedCapture(Path file) throws IOException {
+  static Path writeDamagedCapture(Path file) throws IOException {
     List<byte[]> frames = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       frames.add(Packets.syn("10.7.0." + (1 + i % 5), 30000 + i, "10.8.0.1", 80, 500 + i));

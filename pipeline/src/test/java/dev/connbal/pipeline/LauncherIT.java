@@ -2,6 +2,7 @@ package dev.connbal.pipeline;
 
 import static dev.connbal.pipeline.OwnStderrLine.ownStderrLine;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.equalTo;
@@ -11,6 +12,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -161,7 +163,8 @@ class LauncherIT {
   @Test
   void ctrlCWhileReadingStdinAnalyzesWhatArrived() throws Exception {
     byte[] capture = Files.readAllBytes(api);
-    ProcessBuilder builder = processBuilder(List.of());
+    Path report = work.resolve("ctrl-c.json");
+    ProcessBuilder builder = processBuilder(List.of("--run-report=" + report));
     Process process = builder.start();
     CompletableFuture<String> out = readAsync(process.getInputStream());
     CompletableFuture<String> err = readAsync(process.getErrorStream());
@@ -177,6 +180,48 @@ class LauncherIT {
     assertThat(stderr, process.exitValue(), is(0));
     assertThat(out.get(), equalTo(TestCaptures.API_TSV));
     assertThat(stderr, containsString("packets read: 9"));
+    JsonNode json = RunReportJsonTest.read(report);
+    assertThat(json.get("exit_status").asInt(), is(0));
+    assertThat(json.get("kind").asText(), equalTo("OK"));
+    assertThat(json.get("inputs").get("stdin_interrupted").asBoolean(), is(true));
+    assertThat(json.get("output").get("partial").asBoolean(), is(true));
+    assertThat(RunReportJsonTest.counters(json).get("packets"), is(9L));
+    stdin.close();
+  }
+
+  /**
+   * SIGTERM, as {@code timeout} or systemd stop a job, while connbal still reads stdin: it exits
+   * with 143, what a shell shows for a process SIGTERM killed, after writing the run report.
+   */
+  @Test
+  void sigtermEndsTheRunWith143AfterWritingTheReport() throws Exception {
+    byte[] capture = Files.readAllBytes(api);
+    Path report = work.resolve("reports/stopped.json");
+    Process process = processBuilder(List.of("--run-report=" + report)).start();
+    CompletableFuture<String> out = readAsync(process.getInputStream());
+    CompletableFuture<String> err = readAsync(process.getErrorStream());
+    OutputStream stdin = process.getOutputStream();
+    stdin.write(capture);
+    stdin.flush();
+    awaitSpool(capture.length);
+    run("kill", "-TERM", Long.toString(process.pid()));
+    assertThat("connbal ended", process.waitFor(120, TimeUnit.SECONDS), is(true));
+    String stderr = err.get();
+    assertThat(stderr, process.exitValue(), is(143));
+    assertThat(out.get(), emptyString());
+    assertThat(
+        stderr,
+        containsString(
+            "connbal: interrupted by SIGTERM before the run finished\n"
+                + "connbal: wrote run report " + report + "\n"));
+    assertThat(stderr.lines().collect(Collectors.toList()), everyItem(ownStderrLine()));
+    JsonNode json = RunReportJsonTest.read(report);
+    assertThat(json.get("exit_status").asInt(), is(143));
+    assertThat(json.get("kind").asText(), equalTo("INTERRUPTED"));
+    assertThat(
+        RunReportJsonTest.texts(json.get("errors")),
+        contains("interrupted by SIGTERM before the run finished"));
+    assertThat(json.get("output").get("written").asBoolean(), is(false));
     stdin.close();
   }
 

@@ -2,6 +2,7 @@ package dev.connbal.pipeline;
 
 import static dev.connbal.pipeline.OwnStderrLine.ownStderrLine;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,6 +10,7 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.connbal.snoop.testing.S3ProxyServer;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The command over {@code s3://} against S3Proxy on loopback: captures read from a bucket, the
  * TSV written to another with {@code -o s3://...}, the results returned through an S3 temp
- * location, with the path-style client that {@code --s3-path-style} selects.
+ * location, the run report's JSON written with {@code --run-report=s3://...}, with the path-style
+ * client that {@code --s3-path-style} selects.
  */
 class S3IT {
   @TempDir Path work;
@@ -48,7 +52,8 @@ class S3IT {
               "-f", "s3://captures/2026/12/missing.snoop",
               "-o", "s3://results/lb/run1",
               "--header",
-              "--tempLocation=s3://results/tmp"));
+              "--tempLocation=s3://results/tmp",
+              "--run-report=s3://results/reports/run1.json"));
       CommandOutcome run = CommandOutcome.run(args);
 
       assertThat(run.toString(), run.exitCode, is(2));
@@ -58,6 +63,8 @@ class S3IT {
           containsString(
               "connbal: cannot read s3://captures/2026/12/missing.snoop: no such file\n"));
       assertThat(run.err, containsString("connbal: wrote s3://results/lb/run1.tsv\n"));
+      assertThat(
+          run.err, containsString("connbal: wrote run report s3://results/reports/run1.json\n"));
       assertThat(run.err, containsString("packets read: 12"));
       assertThat(run.err, not(containsString(S3ProxyServer.SECRET_KEY)));
       assertThat(run.err, not(containsString(S3ProxyServer.ACCESS_KEY)));
@@ -73,6 +80,39 @@ class S3IT {
       assertThat(
           read("s3://results/lb/run1.tsv"),
           equalTo(TestCaptures.TSV_HEADER + TestCaptures.API_TSV + TestCaptures.DB_TSV));
+      String reportText = read("s3://results/reports/run1.json");
+      assertThat(reportText, not(containsString(S3ProxyServer.SECRET_KEY)));
+      assertThat(reportText, not(containsString(S3ProxyServer.ACCESS_KEY)));
+      JsonNode report = RunReportJsonTest.parse(reportText);
+      assertThat(report.get("format_version").asInt(), is(1));
+      assertThat(report.get("exit_status").asInt(), is(2));
+      assertThat(report.get("kind").asText(), equalTo("INPUT_ERROR"));
+      assertThat(report.get("runner").get("name").asText(), equalTo("DirectRunner"));
+      assertThat(
+          RunReportJsonTest.texts(report.get("inputs").get("given")),
+          contains("s3://captures/2026/*/*.snoop", "s3://captures/2026/12/missing.snoop"));
+      assertThat(report.get("inputs").get("files").asInt(), is(2));
+      assertThat(
+          report.get("output").get("location").asText(), equalTo("s3://results/lb/run1.tsv"));
+      assertThat(report.get("output").get("written").asBoolean(), is(true));
+      assertThat(report.get("output").get("partial").asBoolean(), is(true));
+      // TestCaptures: 9 packets in api.snoop, 3 in db.snoop.
+      assertThat(RunReportJsonTest.counters(report).get("packets"), is(12L));
+      assertThat(
+          RunReportJsonTest.counters(report), equalTo(RunReportJsonTest.stderrCounters(run.err)));
+      JsonNode missing = report.get("inputs_with_errors");
+      assertThat(missing.size(), is(1));
+      assertThat(
+          missing.get(0).get("input").asText(), equalTo("s3://captures/2026/12/missing.snoop"));
+      assertThat(
+          RunReportJsonTest.fields(missing.get(0).get("error_counts")),
+          equalTo(Map.of("NO_SUCH_FILE", 1L)));
+      assertThat(
+          "only the report under reports/",
+          FileSystems.match("s3://results/reports/**", EmptyMatchTreatment.ALLOW)
+              .metadata()
+              .size(),
+          is(1));
       assertThat(
           "temporary results deleted",
           FileSystems.match("s3://results/tmp/**", EmptyMatchTreatment.ALLOW).metadata().size(),

@@ -26,9 +26,10 @@ class StdinSpoolTest {
     byte[] data = new byte[3 << 20];
     new Random(1).nextBytes(data);
     Path target = dir.resolve("spool");
-    long spooled =
+    StdinSpool.Spooled spooled =
         StdinSpool.spool(new ByteArrayInputStream(data), target, InterruptHook.none());
-    assertThat(spooled, is((long) data.length));
+    assertThat(spooled.bytes(), is((long) data.length));
+    assertThat(spooled.interrupted(), is(false));
     assertThat(Arrays.equals(Files.readAllBytes(target), data), is(true));
   }
 
@@ -47,7 +48,7 @@ class StdinSpoolTest {
     PipedOutputStream writer = new PipedOutputStream();
     PipedInputStream stdin = new PipedInputStream(writer, 1 << 16);
     Path target = dir.resolve("spool");
-    CompletableFuture<Long> spooled =
+    CompletableFuture<StdinSpool.Spooled> spooled =
         CompletableFuture.supplyAsync(
             () -> {
               try {
@@ -65,7 +66,8 @@ class StdinSpoolTest {
     }
     // The writer stays open: only the interrupt can end spooling.
     interrupt.get().run();
-    assertThat(spooled.get(), is((long) first.length));
+    assertThat(spooled.get().bytes(), is((long) first.length));
+    assertThat(spooled.get().interrupted(), is(true));
     assertThat(Files.readAllBytes(target), equalTo(first));
     assertThat(released.get(), is(true));
     writer.close();
