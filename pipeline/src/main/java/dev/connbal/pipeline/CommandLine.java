@@ -43,6 +43,8 @@ abstract class CommandLine {
 
   abstract Optional<IpFormat> ipFormat();
 
+  abstract Optional<OutputFormat> format();
+
   abstract boolean header();
 
   abstract boolean s3PathStyle();
@@ -68,6 +70,7 @@ abstract class CommandLine {
     output().ifPresent(options::setOutput);
     splitSize().ifPresent(options::setSplitSize);
     ipFormat().ifPresent(options::setIpFormat);
+    format().ifPresent(options::setFormat);
     if (header()) {
       options.setHeader(true);
     }
@@ -79,6 +82,9 @@ abstract class CommandLine {
   static CommandLine parse(String... args) throws UsageException {
     Parser parser = new Parser(args);
     UsageException problem = parser.parseAll();
+    if (problem == null) {
+      problem = parser.combinationProblem();
+    }
     if (problem != null) {
       throw new UsageException(problem.getMessage(), parser.build());
     }
@@ -97,6 +103,7 @@ abstract class CommandLine {
     private String output;
     private Long splitSize;
     private IpFormat ipFormat;
+    private OutputFormat format;
     private boolean header;
     private boolean s3PathStyle;
     private String runReport;
@@ -207,6 +214,9 @@ abstract class CommandLine {
           break;
         case "--ip-format":
           ipFormat = parseIpFormat(longValue(arg, name, eq));
+          break;
+        case "--format":
+          format = OutputFormat.named(longValue(arg, name, eq));
           break;
         case "--run-report":
           setRunReport(longValue(arg, name, eq));
@@ -321,6 +331,19 @@ abstract class CommandLine {
       }
     }
 
+    /** A problem of options that are each well formed but do not go together; else null. */
+    UsageException combinationProblem() {
+      if (format == OutputFormat.PARQUET && output == null) {
+        return new UsageException("--format=parquet writes files: give them a prefix with -o PREFIX");
+      }
+      if (header && format != null && format != OutputFormat.TSV) {
+        return new UsageException(
+            "--header is for the TSV (CSV always starts with one; JSON lines and Parquet name"
+                + " their fields)");
+      }
+      return null;
+    }
+
     CommandLine build() {
       return new AutoValue_CommandLine(
           help,
@@ -331,6 +354,7 @@ abstract class CommandLine {
           Optional.ofNullable(output),
           Optional.ofNullable(splitSize),
           Optional.ofNullable(ipFormat),
+          Optional.ofNullable(format),
           header,
           s3PathStyle,
           Optional.ofNullable(runReport),

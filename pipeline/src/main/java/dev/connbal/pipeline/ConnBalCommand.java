@@ -410,7 +410,8 @@ public final class ConnBalCommand {
       ResultLocations where =
           options.getOutput() == null
               ? ResultLocations.in(resultDirectory)
-              : ResultLocations.in(resultDirectory, outputFile(options.getOutput()));
+              : ResultLocations.in(
+                  resultDirectory, outputFile(options.getOutput(), options.getFormat()));
       summary.outputLocation(where.tsvIsOutput() ? where.tsv().toString() : RunSummary.STDOUT);
       Pipeline pipeline = Pipeline.create(options);
       results = ConnBalPipeline.build(pipeline, options, inputs.files(), where);
@@ -531,16 +532,19 @@ public final class ConnBalCommand {
   }
 
   /**
-   * The file {@code -o PREFIX} writes: {@code PREFIX.tsv}, or {@code connbal.tsv} inside PREFIX
-   * when it ends with a slash or names an existing local directory.
+   * Where {@code -o PREFIX} writes the rows in {@code format}: {@code PREFIX.tsv} (.csv, .jsonl),
+   * or {@code connbal.tsv} (...) inside PREFIX when it ends with a slash or names an existing
+   * local directory. For Parquet, the prefix of the files ({@code PREFIX*.parquet}, or {@code
+   * connbal*.parquet} inside the directory).
    */
-  static ResourceId outputFile(String prefix) {
+  static ResourceId outputFile(String prefix, OutputFormat format) {
+    String suffix = format.isDocument() ? "." + format.extension() : "";
     boolean localDirectory = !prefix.contains("://") && Files.isDirectory(Path.of(prefix));
     if (prefix.endsWith("/") || localDirectory) {
       return FileSystems.matchNewResource(prefix, true)
-          .resolve("connbal.tsv", StandardResolveOptions.RESOLVE_FILE);
+          .resolve("connbal" + suffix, StandardResolveOptions.RESOLVE_FILE);
     }
-    return FileSystems.matchNewResource(prefix + ".tsv", false);
+    return FileSystems.matchNewResource(prefix + suffix, false);
   }
 
   private static void deleteRecursively(Path root) throws IOException {

@@ -12,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,6 +126,57 @@ class ConnBalCommandTest {
     CommandOutcome run = CommandOutcome.run("--ip-format=plain", "-f", api.toString());
     assertThat(run.toString(), run.exitCode, is(0));
     assertThat(run.out, equalTo(TestCaptures.API_TSV_PLAIN));
+  }
+
+  @Test
+  void csvGoesToStdoutWithAHeaderAndAnEmptyUnknownPort() {
+    CommandOutcome run =
+        CommandOutcome.run("--format=csv", "-f", api.toString(), "-f", db.toString());
+    assertThat(run.toString(), run.exitCode, is(0));
+    assertThat(
+        run.out,
+        equalTo(
+            "client,backend,port,conns,dns,name,srvPriority,srvWeight\r\n"
+                + "10.0.0.1,10.0.1.1,443,2,1,api.example.com.,,\r\n"
+                + "10.0.0.1,10.0.1.2,443,1,1,api.example.com.,,\r\n"
+                + "10.0.0.2,10.0.2.1,5432,1,1,db.example.org.,,\r\n"
+                + "10.0.0.2,10.0.2.2,,0,1,db.example.org.,,\r\n"));
+  }
+
+  @Test
+  void jsonLinesGoUnderTheOutputPrefixWithNullForTheUnknownPort() throws Exception {
+    Path prefix = work.resolve("json/run1");
+    CommandOutcome run =
+        CommandOutcome.run("--format", "JSONL", "-o", prefix.toString(), "-f", db.toString());
+    assertThat(run.toString(), run.exitCode, is(0));
+    assertThat(run.out, emptyString());
+    Path written = work.resolve("json/run1.jsonl");
+    assertThat(run.err, containsString("connbal: wrote " + written + "\n"));
+    assertThat(
+        Files.readString(written, StandardCharsets.UTF_8),
+        equalTo(
+            "{\"client\":\"10.0.0.2\",\"backend\":\"10.0.2.1\",\"port\":5432,\"conns\":1,"
+                + "\"dns\":1,\"name\":\"db.example.org.\",\"srvPriority\":null,"
+                + "\"srvWeight\":null}\n"
+                + "{\"client\":\"10.0.0.2\",\"backend\":\"10.0.2.2\",\"port\":null,\"conns\":0,"
+                + "\"dns\":1,\"name\":\"db.example.org.\",\"srvPriority\":null,"
+                + "\"srvWeight\":null}\n"));
+  }
+
+  @Test
+  void formatsThatDoNotFitTheOtherOptionsAreUsageErrors() {
+    for (String[] args :
+        List.of(
+            new String[] {"--format=xml", "-f", api.toString()},
+            new String[] {"--format=parquet", "-f", api.toString()},
+            new String[] {"--format=csv", "--header", "-f", api.toString()})) {
+      CommandOutcome run = CommandOutcome.run(args);
+      assertThat(run.toString(), run.exitCode, is(1));
+      assertThat(run.out, emptyString());
+    }
+    assertThat(
+        CommandOutcome.run("--format=parquet", "-f", api.toString()).err,
+        containsString("--format=parquet writes files: give them a prefix with -o PREFIX"));
   }
 
   @Test
