@@ -58,9 +58,9 @@ import org.apache.beam.sdk.values.Row;
  * backend, port), never one per packet, so one writer keeps up, and a fixed shard count makes the
  * file names known before the run ({@link #files()}). Every shard is written, also one without
  * rows (a valid Parquet file with the schema and no rows), so a run without backends still
- * replaces the files of an earlier run with the same prefix. Each file is written under a
- * temporary directory beside it ({@code .temp-beam-UUID}, deleted at the end) and renamed into
- * place when complete, replacing a file of the same name.
+ * replaces the files of an earlier run with the same prefix and shard count. Each file is
+ * written under a temporary directory beside it ({@code .temp-beam-UUID}, deleted at the end)
+ * and renamed into place when complete, replacing a file of the same name.
  */
 public final class WriteParquet
     extends PTransform<PCollection<ConnBalRow>, WriteFilesResult<Void>> {
