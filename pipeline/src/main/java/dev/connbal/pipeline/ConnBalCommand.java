@@ -441,6 +441,10 @@ public final class ConnBalCommand {
       if (result.tsv().isPresent()) {
         out.print(result.tsv().get());
         out.flush();
+      } else if (options.getFormat() == OutputFormat.PARQUET) {
+        for (ResourceId file : WriteParquet.to(options.getOutput()).files()) {
+          err.println("connbal: wrote " + redactor.redact(file.toString()));
+        }
       } else {
         err.println("connbal: wrote " + redactor.redact(where.tsv().toString()));
       }

@@ -77,6 +77,10 @@ final class ConnBalPipeline {
   /** The rows in the format asked for: one sorted document, or Parquet files. */
   private static void writeRows(
       PCollection<ConnBalRow> rows, ConnBalOptions options, ResultLocations where) {
+    if (options.getFormat() == OutputFormat.PARQUET) {
+      rows.apply("Write PARQUET", WriteParquet.to(options.getOutput()));
+      return;
+    }
     Documents.Render render;
     switch (options.getFormat()) {
       case CSV:

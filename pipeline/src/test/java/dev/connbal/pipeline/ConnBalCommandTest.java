@@ -1,6 +1,7 @@
 package dev.connbal.pipeline;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.equalTo;
@@ -12,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -161,6 +163,26 @@ class ConnBalCommandTest {
                 + "{\"client\":\"10.0.0.2\",\"backend\":\"10.0.2.2\",\"port\":null,\"conns\":0,"
                 + "\"dns\":1,\"name\":\"db.example.org.\",\"srvPriority\":null,"
                 + "\"srvWeight\":null}\n"));
+  }
+
+  @Test
+  void parquetGoesUnderTheOutputPrefixWithTheSameRows() throws Exception {
+    Path prefix = work.resolve("parquet/run1");
+    CommandOutcome run =
+        CommandOutcome.run(
+            "--format=parquet", "-o", prefix.toString(), "-f", api.toString(), "-f", db.toString());
+    assertThat(run.toString(), run.exitCode, is(0));
+    assertThat(run.out, emptyString());
+    Path written = work.resolve("parquet/run1-00000-of-00001.parquet");
+    assertThat(run.err, containsString("connbal: wrote " + written + "\n"));
+    // The rows of TestCaptures.API_TSV and DB_TSV, the unknown port null.
+    assertThat(
+        ParquetFiles.fieldValues(written),
+        containsInAnyOrder(
+            Arrays.asList("10.0.0.1", "10.0.1.1", 443, 2L, 1L, "api.example.com.", null, null),
+            Arrays.asList("10.0.0.1", "10.0.1.2", 443, 1L, 1L, "api.example.com.", null, null),
+            Arrays.asList("10.0.0.2", "10.0.2.1", 5432, 1L, 1L, "db.example.org.", null, null),
+            Arrays.asList("10.0.0.2", "10.0.2.2", null, 0L, 1L, "db.example.org.", null, null)));
   }
 
   @Test

@@ -40,6 +40,20 @@ final class ParquetFiles {
     return records;
   }
 
+  /** Every record of {@code file} as its field values in schema order, strings as Strings. */
+  static List<List<Object>> fieldValues(Path file) throws IOException {
+    List<List<Object>> rows = new ArrayList<>();
+    for (GenericRecord record : records(file)) {
+      List<Object> values = new ArrayList<>();
+      for (int i = 0; i < record.getSchema().getFields().size(); i++) {
+        Object value = record.get(i);
+        values.add(value instanceof CharSequence ? value.toString() : value);
+      }
+      rows.add(values);
+    }
+    return rows;
+  }
+
   /** The Parquet schema in {@code file}'s footer. */
   static MessageType schema(Path file) throws IOException {
     try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {

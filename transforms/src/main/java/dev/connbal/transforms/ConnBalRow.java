@@ -3,6 +3,7 @@ package dev.connbal.transforms;
 import com.google.auto.value.AutoValue;
 import org.apache.beam.sdk.schemas.AutoValueSchema;
 import org.apache.beam.sdk.schemas.annotations.DefaultSchema;
+import org.apache.beam.sdk.schemas.annotations.SchemaFieldNumber;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -11,34 +12,41 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * accessors below), so Beam SQL, {@code Convert}, ParquetIO or a BigQuery write can take it as it
  * is; {@link dev.connbal.transforms.output.Documents} renders the rows as TSV, CSV or JSON lines.
  *
- * <p>Addresses are in their plain text form ({@code 10.0.1.2}), whatever the TSV's IP format: the
+ * <p>The schema's fields are in the order of the TSV's columns, then the SRV fields. Addresses are
+ * in their plain text form ({@code 10.0.1.2}), whatever the TSV's IP format: the
  * zero padding is the TSV's, for {@code sort -n}, not a property of the result.
  */
 @DefaultSchema(AutoValueSchema.class)
 @AutoValue
 public abstract class ConnBalRow {
   /** The client, the address that sent the queries and the connection attempts. */
+  @SchemaFieldNumber("0")
   public abstract String getClient();
 
   /** The backend's address. */
+  @SchemaFieldNumber("1")
   public abstract String getBackend();
 
   /**
    * The backend port: an SRV record's port, or the destination port of counted connections; null
    * for a backend that DNS returned without a port and that got no connection (TSV's {@code ?}).
    */
+  @SchemaFieldNumber("2")
   public abstract @Nullable Integer getPort();
 
   /** Connection attempts (or, in the all-streams mode, streams) to the backend on the port. */
+  @SchemaFieldNumber("3")
   public abstract long getConns();
 
   /** Matched responses that listed the backend (for an SRV backend, on this port). */
+  @SchemaFieldNumber("4")
   public abstract long getDns();
 
   /**
    * The name that created the backend (the address record's owner, or the SRV service), in DNS
    * presentation form with a trailing dot.
    */
+  @SchemaFieldNumber("5")
   public abstract String getName();
 
   /**
@@ -46,9 +54,11 @@ public abstract class ConnBalRow {
    * named its target on that port, as known at the responses that listed it (RFC 2782's selection
    * starts from the lowest); null for an address-record backend or another port.
    */
+  @SchemaFieldNumber("6")
   public abstract @Nullable Integer getSrvPriority();
 
   /** The weight of the most recent of those records with {@link #getSrvPriority()}; else null. */
+  @SchemaFieldNumber("7")
   public abstract @Nullable Integer getSrvWeight();
 
   public static Builder builder() {

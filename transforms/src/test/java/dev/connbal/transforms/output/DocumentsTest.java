@@ -74,6 +74,18 @@ class DocumentsTest {
   private static final Queue<String> DOCUMENTS = new ConcurrentLinkedQueue<>();
 
   @Test
+  void theRowSchemaHasTheFieldsInColumnOrderAndTheCsvHeaderNamesThem() throws Exception {
+    Pipeline p = Pipeline.create();
+    List<String> fields =
+        p.getSchemaRegistry().getSchema(ConnBalRow.class).getFieldNames();
+    assertThat(
+        fields,
+        contains(
+            "client", "backend", "port", "conns", "dns", "name", "srvPriority", "srvWeight"));
+    assertThat(Documents.CSV_HEADER, equalTo(String.join(",", fields) + "\r\n"));
+  }
+
+  @Test
   void sortsByClientThenBackendNumericallyThenPortWithTheUnknownPortFirst() {
     assertThat(
         Documents.sorted(SHUFFLED), contains(LOW_BACKEND, NO_PORT, SRV, HIGH_CLIENT));
