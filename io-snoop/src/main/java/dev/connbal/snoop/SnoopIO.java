@@ -66,6 +66,11 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 public final class SnoopIO {
   public static final String METRICS_NAMESPACE = "connbal.snoop";
   public static final long DEFAULT_DESIRED_SPLIT_SIZE = 64L << 20;
+
+  /**
+   * The smallest desired split size: a record header (24 bytes) and some frame, so that every
+   * range can hold the start of a record.
+   */
   public static final long MIN_DESIRED_SPLIT_SIZE = 64;
 
   private SnoopIO() {}
@@ -101,12 +106,20 @@ public final class SnoopIO {
         .build();
   }
 
-  private static void checkSplitSize(long bytes) {
+  /**
+   * Checks a desired split size: every transform that takes one (SnoopIO's and those built on it)
+   * rejects a size below {@link #MIN_DESIRED_SPLIT_SIZE} with this check and its message.
+   *
+   * @return {@code bytes}
+   * @throws IllegalArgumentException if {@code bytes} is below {@link #MIN_DESIRED_SPLIT_SIZE}
+   */
+  public static long checkDesiredSplitSize(long bytes) {
     checkArgument(
         bytes >= MIN_DESIRED_SPLIT_SIZE,
         "desired split size must be at least %s bytes, got %s",
         MIN_DESIRED_SPLIT_SIZE,
         bytes);
+    return bytes;
   }
 
   /** Implementation of {@link #read()}. */
@@ -142,9 +155,12 @@ public final class SnoopIO {
       return toBuilder().setFilepattern(filepattern).build();
     }
 
-    /** Size of the byte ranges uncompressed files are split into; at least 64 bytes. */
+    /**
+     * Size of the byte ranges uncompressed files are split into; at least {@value
+     * #MIN_DESIRED_SPLIT_SIZE} bytes.
+     */
     public Read withDesiredSplitSize(long bytes) {
-      checkSplitSize(bytes);
+      checkDesiredSplitSize(bytes);
       return toBuilder().setDesiredSplitSize(bytes).build();
     }
 
@@ -163,7 +179,7 @@ public final class SnoopIO {
     @Override
     public SnoopReadResult expand(PBegin input) {
       checkState(getFilepattern() != null, "SnoopIO.read() needs a filepattern: use from(...)");
-      checkSplitSize(getDesiredSplitSize());
+      checkDesiredSplitSize(getDesiredSplitSize());
       return input
           .apply(
               "Match",
@@ -210,9 +226,12 @@ public final class SnoopIO {
       abstract ReadFiles build();
     }
 
-    /** Size of the byte ranges uncompressed files are split into; at least 64 bytes. */
+    /**
+     * Size of the byte ranges uncompressed files are split into; at least {@value
+     * #MIN_DESIRED_SPLIT_SIZE} bytes.
+     */
     public ReadFiles withDesiredSplitSize(long bytes) {
-      checkSplitSize(bytes);
+      checkDesiredSplitSize(bytes);
       return toBuilder().setDesiredSplitSize(bytes).build();
     }
 
@@ -271,9 +290,12 @@ public final class SnoopIO {
       abstract ParseFiles<OutputT> build();
     }
 
-    /** Size of the byte ranges uncompressed files are split into; at least 64 bytes. */
+    /**
+     * Size of the byte ranges uncompressed files are split into; at least {@value
+     * #MIN_DESIRED_SPLIT_SIZE} bytes.
+     */
     public ParseFiles<OutputT> withDesiredSplitSize(long bytes) {
-      checkSplitSize(bytes);
+      checkDesiredSplitSize(bytes);
       return toBuilder().setDesiredSplitSize(bytes).build();
     }
 
@@ -315,7 +337,7 @@ public final class SnoopIO {
       Compression compression,
       TupleTag<OutputT> outputsTag,
       TupleTag<SnoopReadError> errorsTag) {
-    checkSplitSize(desiredSplitSize);
+    checkDesiredSplitSize(desiredSplitSize);
     checkState(compression != null, "compression must be set");
     Map<TupleTag<?>, Coder<?>> additionalOutputs = parser.getAdditionalOutputs();
     PCollectionTuple read =
