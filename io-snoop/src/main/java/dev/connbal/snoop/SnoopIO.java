@@ -61,7 +61,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * (bytes of good records, headers and padding included), {@code corruptRegions}, {@code
  * truncatedRecords}, {@code bytesSkipped} (bytes of corrupt regions and truncated records), {@code
  * resyncs} (ranges that started by resynchronising), {@code fileLevelErrors} and {@code
- * filesWithErrors} (distinct files with at least one error).
+ * filesWithErrors} (distinct files with at least one error). They are the read errors' only
+ * metrics: transforms built on SnoopIO take these rather than count the errors again.
  */
 public final class SnoopIO {
   public static final String METRICS_NAMESPACE = "connbal.snoop";
@@ -329,7 +330,10 @@ public final class SnoopIO {
     }
   }
 
-  /** The reading step shared by {@link ReadFiles} and {@link ParseFiles}, and its error count. */
+  /**
+   * The reading step shared by {@link ReadFiles} and {@link ParseFiles}, and the distinct files
+   * with errors ({@link SnoopParseResult#filesWithErrors}), which it counts.
+   */
   private static <OutputT> PCollectionTuple parse(
       PCollection<FileIO.ReadableFile> files,
       SnoopRecordParser<OutputT> parser,
@@ -358,12 +362,15 @@ public final class SnoopIO {
     read.get(outputsTag).setCoder(parser.getOutputCoder());
     read.get(errorsTag).setCoder(SnoopReadErrorCoder.of());
     additionalOutputs.forEach((tag, coder) -> setCoder(read, tag, coder));
-    read.get(errorsTag)
-        .apply("FilesOfErrors", MapElements.into(TypeDescriptors.strings()).via(SnoopReadError::file))
-        .setCoder(StringUtf8Coder.of())
-        .apply("DistinctFilesWithErrors", Distinct.create())
-        .apply("CountFilesWithErrors", ParDo.of(new CountFilesFn()));
-    return read;
+    PCollection<String> filesWithErrors =
+        read.get(errorsTag)
+            .apply(
+                "FilesOfErrors",
+                MapElements.into(TypeDescriptors.strings()).via(SnoopReadError::file))
+            .setCoder(StringUtf8Coder.of())
+            .apply("DistinctFilesWithErrors", Distinct.create());
+    filesWithErrors.apply("CountFilesWithErrors", ParDo.of(new CountFilesFn()));
+    return read.and(SnoopParseResult.FILES_WITH_ERRORS, filesWithErrors);
   }
 
   @SuppressWarnings("unchecked") // the parser gives each additional output's tag and coder together

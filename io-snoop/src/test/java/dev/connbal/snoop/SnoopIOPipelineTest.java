@@ -114,7 +114,12 @@ class SnoopIOPipelineTest {
               assertThat(bytes, is(5000L));
               return null;
             });
-    p.run().waitUntilFinish();
+    // Five errors, one file.
+    PAssert.that(result.filesWithErrors()).containsInAnyOrder(missingName);
+    PipelineResult run = p.run();
+    run.waitUntilFinish();
+    assertThat(counter(run, "filesWithErrors"), is(1L));
+    assertThat(counter(run, "fileLevelErrors"), is(5L));
   }
 
   @Test
