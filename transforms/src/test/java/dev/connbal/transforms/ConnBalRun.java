@@ -21,10 +21,8 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -55,7 +53,17 @@ final class ConnBalRun {
       List<String> tsvDocuments,
       List<RunReport> reports,
       List<String> readErrors,
-      Map<String, Long> connbalCounters) {
+      Map<String, Map<String, Long>> countersByNamespace) {
+    /** The run's counters in namespace {@code namespace}, by name (empty if it has none). */
+    Map<String, Long> counters(String namespace) {
+      return countersByNamespace.getOrDefault(namespace, Map.of());
+    }
+
+    /** The analysis' own counters ({@link ConnBalMetrics}). */
+    Map<String, Long> connbalCounters() {
+      return counters(ConnBalMetrics.NAMESPACE);
+    }
+
     /** The single TSV document; fails if the run produced none or several. */
     String tsv() {
       if (tsvDocuments.size() != 1) {
@@ -140,17 +148,14 @@ final class ConnBalRun {
     }
   }
 
-  /** The attempted values of the run's counters in namespace "connbal", by name. */
-  private static Map<String, Long> counters(PipelineResult run) {
-    Map<String, Long> counters = new TreeMap<>();
-    MetricQueryResults results =
-        run.metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.inNamespace(ConnBalMetrics.NAMESPACE))
-                    .build());
+  /** The attempted values of the run's counters, by namespace and name. */
+  private static Map<String, Map<String, Long>> counters(PipelineResult run) {
+    Map<String, Map<String, Long>> counters = new TreeMap<>();
+    MetricQueryResults results = run.metrics().allMetrics();
     for (MetricResult<Long> c : results.getCounters()) {
-      counters.merge(c.getName().getName(), c.getAttempted(), Long::sum);
+      counters
+          .computeIfAbsent(c.getName().getNamespace(), n -> new TreeMap<>())
+          .merge(c.getName().getName(), c.getAttempted(), Long::sum);
     }
     return counters;
   }
