@@ -71,8 +71,6 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
    */
   static final int MAX_SYNS_PER_FLUSH = 250_000;
 
-  private static final int DNS_PORT = 53;
-
   /** Substring the query name must contain, or null for every name. */
   private final String nameFilter;
 
@@ -242,11 +240,11 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
         return null;
       }
       OrderKey order = new OrderKey(record.timestampMicros(), record.file(), record.recordOffset());
-      if (!m.isResponse() && dstPort == DNS_PORT && isCountedQuery(m)) {
+      if (!m.isResponse() && dstPort == DnsMessage.PORT && isCountedQuery(m)) {
         queries++;
         return DnsEvent.query(order, new QueryKey(srcIp, srcPort, dstIp, m.id(), m.questionName()));
       }
-      if (m.isResponse() && srcPort == DNS_PORT && m.answerCount() > 0) {
+      if (m.isResponse() && srcPort == DnsMessage.PORT && m.answerCount() > 0) {
         responses++;
         return DnsEvent.response(
             order,
