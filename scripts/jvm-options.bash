@@ -1,22 +1,8 @@
-# JVM options shared by ./connbal and scripts/flink-cluster; sourced, not run.
+# JVM options shared by ./connbal, scripts/flink-cluster and bench/run; sourced, not run.
 
-# Beam and Flink reflect into JDK internals on Java 17 (the list of Flink's own bin/config.sh).
-jvm_add_opens=(
-  --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED
-  --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.time=ALL-UNNAMED
-  --add-opens=java.base/java.text=ALL-UNNAMED
-  --add-opens=java.base/java.math=ALL-UNNAMED
-  --add-opens=java.sql/java.sql=ALL-UNNAMED
-)
+# Beam and Flink reflect into JDK internals on Java 17: the --add-opens list, as a java @argument
+# file that Maven's test JVMs read too.
+jvm_add_opens=("@$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/jvm-add-opens.args")
 
 # The optimizing compiler (C2) takes a method after 5,000 calls (or 40,000 loop turns) by default.
 # A run executes much Beam and Flink set-up code that often (translating the pipeline,
