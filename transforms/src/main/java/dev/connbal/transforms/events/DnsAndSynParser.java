@@ -110,11 +110,14 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
 
   @Override
   public RangeParser startRange(RangeContext context, Consumer<KV<Integer, DnsPartial>> output) {
-    return new DnsVisitor(context, output);
+    return new DnsEventAndSynCollector(context, output);
   }
 
-  /** Turns the DNS datagrams of a range's records into events, and collects its SYNs. */
-  private final class DnsVisitor implements FrameVisitor, RangeParser {
+  /**
+   * The parser of one range: turns the DNS datagrams of its records into events and collects its
+   * opening SYNs, and outputs both in batches.
+   */
+  private final class DnsEventAndSynCollector implements FrameVisitor, RangeParser {
     private final RangeContext context;
     private final Consumer<KV<Integer, DnsPartial>> output;
     private final DecodeStats stats = new DecodeStats();
@@ -128,7 +131,7 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
     private long responses;
     private SnoopRecordView record;
 
-    DnsVisitor(RangeContext context, Consumer<KV<Integer, DnsPartial>> output) {
+    DnsEventAndSynCollector(RangeContext context, Consumer<KV<Integer, DnsPartial>> output) {
       this.context = context;
       this.output = output;
     }
