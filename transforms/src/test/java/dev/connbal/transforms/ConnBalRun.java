@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
@@ -109,6 +110,19 @@ final class ConnBalRun {
   /** One run; fails if it had not finished after {@link #STUCK_AFTER} (it is cancelled). */
   static Output run(
       PipelineOptions options, String filepattern, ConnBal.Analyze analyze, Path scratch) {
+    return run(options, filepattern, analyze, scratch, p -> {});
+  }
+
+  /**
+   * One run, with {@code beforeRun} given the built pipeline to add steps of its own (metrics that
+   * observe the analysis, say) before it runs.
+   */
+  static Output run(
+      PipelineOptions options,
+      String filepattern,
+      ConnBal.Analyze analyze,
+      Path scratch,
+      Consumer<Pipeline> beforeRun) {
     try {
       Path out = Files.createTempDirectory(scratch, "run");
       Path tsvDir = Files.createDirectory(out.resolve("tsv"));
@@ -131,6 +145,7 @@ final class ConnBalRun {
                   MapElements.into(TypeDescriptors.strings())
                       .via((SnoopReadError e) -> e.kind() + " " + e.bytes() + " " + e.message()));
       writeEach(errors, StringUtf8Coder.of(), errorDir);
+      beforeRun.accept(p);
       PipelineResult run = p.run();
       PipelineResult.State state = run.waitUntilFinish(STUCK_AFTER);
       if (state == null || !state.isTerminal()) {
