@@ -38,7 +38,7 @@ class WithOneMoreTest {
         p.apply(Create.of(List.of(List.of("a", "b"))).withCoder(coder))
             .apply("NoBatch", WithOneMore.element(List.<String>of()));
     assertThat(batches.getCoder(), is(coder));
-    PAssert.that(batches).containsInAnyOrder(List.of(), List.of("a", "b"));
+    PAssert.that(batches).containsInAnyOrder(List.of(List.of(), List.of("a", "b")));
     p.run().waitUntilFinish();
   }
 
