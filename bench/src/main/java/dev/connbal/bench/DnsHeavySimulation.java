@@ -26,6 +26,7 @@ final class DnsHeavySimulation {
   /** A lost query is repeated (same port and id) after 1 s. */
   private static final long DNS_RETRY_MICROS = 1_000_000;
   private static final long[] SYN_RETRANSMITS_MICROS = {1_000_000, 3_000_000};
+  /** Written out, not connbal's DnsMessage.PORT: the generated traffic is the tests' oracle. */
   private static final int DNS_PORT = 53;
   private static final String CLUSTER_DOMAIN = ".cluster.local.";
   /** Steps, per thousand, that connect to an address without looking it up (configured). */

@@ -42,6 +42,7 @@ final class TrafficSimulation {
   private static final int SERVER_ACK_PERCENT = 30;
   /** Answers the client acknowledges on their own (delayed ACK), in percent. */
   private static final int CLIENT_ACK_PERCENT = 70;
+  /** Written out, not connbal's DnsMessage.PORT: the generated traffic is the tests' oracle. */
   private static final int DNS_PORT = 53;
   private static final int GATEWAY = Scenario.ip(10, 1, 0, 254);
   private static final int IPV6_RESOLVER_HOST = 0x53;

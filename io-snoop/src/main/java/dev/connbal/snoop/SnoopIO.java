@@ -61,11 +61,17 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * (bytes of good records, headers and padding included), {@code corruptRegions}, {@code
  * truncatedRecords}, {@code bytesSkipped} (bytes of corrupt regions and truncated records), {@code
  * resyncs} (ranges that started by resynchronising), {@code fileLevelErrors} and {@code
- * filesWithErrors} (distinct files with at least one error).
+ * filesWithErrors} (distinct files with at least one error). They are the read errors' only
+ * metrics: transforms built on SnoopIO take these rather than count the errors again.
  */
 public final class SnoopIO {
   public static final String METRICS_NAMESPACE = "connbal.snoop";
   public static final long DEFAULT_DESIRED_SPLIT_SIZE = 64L << 20;
+
+  /**
+   * The smallest desired split size: a record header (24 bytes) and some frame, so that every
+   * range can hold the start of a record.
+   */
   public static final long MIN_DESIRED_SPLIT_SIZE = 64;
 
   private SnoopIO() {}
@@ -101,12 +107,20 @@ public final class SnoopIO {
         .build();
   }
 
-  private static void checkSplitSize(long bytes) {
+  /**
+   * Checks a desired split size: every transform that takes one (SnoopIO's and those built on it)
+   * rejects a size below {@link #MIN_DESIRED_SPLIT_SIZE} with this check and its message.
+   *
+   * @return {@code bytes}
+   * @throws IllegalArgumentException if {@code bytes} is below {@link #MIN_DESIRED_SPLIT_SIZE}
+   */
+  public static long checkDesiredSplitSize(long bytes) {
     checkArgument(
         bytes >= MIN_DESIRED_SPLIT_SIZE,
         "desired split size must be at least %s bytes, got %s",
         MIN_DESIRED_SPLIT_SIZE,
         bytes);
+    return bytes;
   }
 
   /** Implementation of {@link #read()}. */
@@ -142,9 +156,12 @@ public final class SnoopIO {
       return toBuilder().setFilepattern(filepattern).build();
     }
 
-    /** Size of the byte ranges uncompressed files are split into; at least 64 bytes. */
+    /**
+     * Size of the byte ranges uncompressed files are split into; at least {@value
+     * #MIN_DESIRED_SPLIT_SIZE} bytes.
+     */
     public Read withDesiredSplitSize(long bytes) {
-      checkSplitSize(bytes);
+      checkDesiredSplitSize(bytes);
       return toBuilder().setDesiredSplitSize(bytes).build();
     }
 
@@ -163,7 +180,7 @@ public final class SnoopIO {
     @Override
     public SnoopReadResult expand(PBegin input) {
       checkState(getFilepattern() != null, "SnoopIO.read() needs a filepattern: use from(...)");
-      checkSplitSize(getDesiredSplitSize());
+      checkDesiredSplitSize(getDesiredSplitSize());
       return input
           .apply(
               "Match",
@@ -210,9 +227,12 @@ public final class SnoopIO {
       abstract ReadFiles build();
     }
 
-    /** Size of the byte ranges uncompressed files are split into; at least 64 bytes. */
+    /**
+     * Size of the byte ranges uncompressed files are split into; at least {@value
+     * #MIN_DESIRED_SPLIT_SIZE} bytes.
+     */
     public ReadFiles withDesiredSplitSize(long bytes) {
-      checkSplitSize(bytes);
+      checkDesiredSplitSize(bytes);
       return toBuilder().setDesiredSplitSize(bytes).build();
     }
 
@@ -271,9 +291,12 @@ public final class SnoopIO {
       abstract ParseFiles<OutputT> build();
     }
 
-    /** Size of the byte ranges uncompressed files are split into; at least 64 bytes. */
+    /**
+     * Size of the byte ranges uncompressed files are split into; at least {@value
+     * #MIN_DESIRED_SPLIT_SIZE} bytes.
+     */
     public ParseFiles<OutputT> withDesiredSplitSize(long bytes) {
-      checkSplitSize(bytes);
+      checkDesiredSplitSize(bytes);
       return toBuilder().setDesiredSplitSize(bytes).build();
     }
 
@@ -307,7 +330,10 @@ public final class SnoopIO {
     }
   }
 
-  /** The reading step shared by {@link ReadFiles} and {@link ParseFiles}, and its error count. */
+  /**
+   * The reading step shared by {@link ReadFiles} and {@link ParseFiles}, and the distinct files
+   * with errors ({@link SnoopParseResult#filesWithErrors}), which it counts.
+   */
   private static <OutputT> PCollectionTuple parse(
       PCollection<FileIO.ReadableFile> files,
       SnoopRecordParser<OutputT> parser,
@@ -315,7 +341,7 @@ public final class SnoopIO {
       Compression compression,
       TupleTag<OutputT> outputsTag,
       TupleTag<SnoopReadError> errorsTag) {
-    checkSplitSize(desiredSplitSize);
+    checkDesiredSplitSize(desiredSplitSize);
     checkState(compression != null, "compression must be set");
     Map<TupleTag<?>, Coder<?>> additionalOutputs = parser.getAdditionalOutputs();
     PCollectionTuple read =
@@ -336,12 +362,15 @@ public final class SnoopIO {
     read.get(outputsTag).setCoder(parser.getOutputCoder());
     read.get(errorsTag).setCoder(SnoopReadErrorCoder.of());
     additionalOutputs.forEach((tag, coder) -> setCoder(read, tag, coder));
-    read.get(errorsTag)
-        .apply("FilesOfErrors", MapElements.into(TypeDescriptors.strings()).via(SnoopReadError::file))
-        .setCoder(StringUtf8Coder.of())
-        .apply("DistinctFilesWithErrors", Distinct.create())
-        .apply("CountFilesWithErrors", ParDo.of(new CountFilesFn()));
-    return read;
+    PCollection<String> filesWithErrors =
+        read.get(errorsTag)
+            .apply(
+                "FilesOfErrors",
+                MapElements.into(TypeDescriptors.strings()).via(SnoopReadError::file))
+            .setCoder(StringUtf8Coder.of())
+            .apply("DistinctFilesWithErrors", Distinct.create());
+    filesWithErrors.apply("CountFilesWithErrors", ParDo.of(new CountFilesFn()));
+    return read.and(SnoopParseResult.FILES_WITH_ERRORS, filesWithErrors);
   }
 
   @SuppressWarnings("unchecked") // the parser gives each additional output's tag and coder together

@@ -17,15 +17,20 @@ import org.apache.beam.sdk.values.TupleTag;
  * the captures.
  */
 public class SnoopParseResult<OutputT> implements POutput {
+  /** The tag of {@link #filesWithErrors()} in the tuple the reading step makes. */
+  static final TupleTag<String> FILES_WITH_ERRORS = new TupleTag<>("filesWithErrors") {};
+
   private final PCollectionTuple tuple;
   private final PCollection<OutputT> outputs;
   private final PCollection<SnoopReadError> errors;
+  private final PCollection<String> filesWithErrors;
 
   SnoopParseResult(
       PCollectionTuple tuple, TupleTag<OutputT> outputsTag, TupleTag<SnoopReadError> errorsTag) {
     this.tuple = tuple;
     this.outputs = tuple.get(outputsTag);
     this.errors = tuple.get(errorsTag);
+    this.filesWithErrors = tuple.get(FILES_WITH_ERRORS);
   }
 
   /** Everything the parser output, from all files and ranges, in no particular order. */
@@ -45,6 +50,14 @@ public class SnoopParseResult<OutputT> implements POutput {
   /** Every file-level and region-level read error. */
   public PCollection<SnoopReadError> errors() {
     return errors;
+  }
+
+  /**
+   * The files with at least one read error, each once ({@link SnoopReadError#file()}): what the
+   * {@code filesWithErrors} metric counts.
+   */
+  public PCollection<String> filesWithErrors() {
+    return filesWithErrors;
   }
 
   @Override

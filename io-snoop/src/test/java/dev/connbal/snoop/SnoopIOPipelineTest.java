@@ -114,7 +114,12 @@ class SnoopIOPipelineTest {
               assertThat(bytes, is(5000L));
               return null;
             });
-    p.run().waitUntilFinish();
+    // Five errors, one file.
+    PAssert.that(result.filesWithErrors()).containsInAnyOrder(missingName);
+    PipelineResult run = p.run();
+    run.waitUntilFinish();
+    assertThat(counter(run, "filesWithErrors"), is(1L));
+    assertThat(counter(run, "fileLevelErrors"), is(5L));
   }
 
   @Test
@@ -155,8 +160,14 @@ class SnoopIOPipelineTest {
 
   @Test
   void optionsAreValidatedAndDisplayed() {
-    assertThrows(IllegalArgumentException.class, () -> SnoopIO.read().withDesiredSplitSize(63));
+    IllegalArgumentException tooSmall =
+        assertThrows(IllegalArgumentException.class, () -> SnoopIO.read().withDesiredSplitSize(63));
+    assertThat(tooSmall.getMessage(), is("desired split size must be at least 64 bytes, got 63"));
     assertThrows(IllegalArgumentException.class, () -> SnoopIO.readFiles().withDesiredSplitSize(0));
+    SnoopIO.ParseFiles<?> parse =
+        SnoopIO.parseFiles(new SnoopIOParseFilesTest.FingerprintParser(null));
+    assertThrows(IllegalArgumentException.class, () -> parse.withDesiredSplitSize(63));
+    assertThat(SnoopIO.checkDesiredSplitSize(64), is(64L));
     assertThrows(IllegalArgumentException.class, () -> SnoopIO.read().from(""));
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
     IllegalStateException e =

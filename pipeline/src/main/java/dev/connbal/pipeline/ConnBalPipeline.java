@@ -4,6 +4,7 @@ import dev.connbal.transforms.ConnBal;
 import dev.connbal.transforms.ConnBalResult;
 import dev.connbal.transforms.ConnBalRow;
 import dev.connbal.transforms.output.Documents;
+import dev.connbal.transforms.WithOneMore;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.snoop.SnoopReadError;
 import java.util.List;
@@ -17,11 +18,9 @@ import org.apache.beam.sdk.io.fs.MetadataCoderV2;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 
 /**
  * Builds the connbal pipeline: the matched capture files go through {@link ConnBal#analyze()},
@@ -61,13 +60,11 @@ final class ConnBalPipeline {
     // One document of all error lines, empty when there are none: the empty part makes the
     // combination produce exactly one element either way.
     Coder<SnoopReadError> errorCoder = result.readErrors().getCoder();
-    PCollection<String> errorLines =
-        result.readErrors().apply("Encode read errors", ParDo.of(new EncodeBase64<>(errorCoder)));
-    PCollection<String> noErrorLines =
-        pipeline.apply("No read errors", Create.of("").withCoder(StringUtf8Coder.of()));
-    PCollectionList.of(errorLines)
-        .and(noErrorLines)
-        .apply("All read error lines", Flatten.pCollections())
+    result
+        .readErrors()
+        .apply("Encode read errors", ParDo.of(new EncodeBase64<>(errorCoder)))
+        .setCoder(StringUtf8Coder.of())
+        .apply("No read errors", WithOneMore.element(""))
         .apply("Read errors document", Combine.globally(new Concatenate()).withoutDefaults())
         .apply("Write read errors", WriteDocument.to(where.errors()));
 

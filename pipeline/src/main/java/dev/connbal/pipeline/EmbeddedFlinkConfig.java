@@ -23,12 +23,12 @@ import org.apache.beam.runners.flink.FlinkRunner;
  *       consumer) instead of its sort shuffle, which Flink 1.19 picks at every parallelism and
  *       which holds buffers of its own for each result partition while it writes and reads.
  *       connbal's exchanges carry a few MB per GiB of capture, too little for the sort shuffle's
- *       gain (fewer files at high parallelism) to arise. On 4 GiB, peak RSS went from 565-582 MiB
- *       to about 500, in the same time.
+ *       gain (fewer files at high parallelism) to arise; the hash shuffle's smaller buffers lower
+ *       the run's peak memory at the same speed.
  *   <li>Network memory: Flink's local default is 64 MiB whatever the parallelism, while the buffers
  *       a job needs grow with it. Half of that carried connbal's job at every parallelism tried
- *       from 2 to 16; it is given up to {@value #FIXED_MEMORY_MAX_PARALLELISM}, the default above.
- *       With the hash shuffle, 4 GiB then peaks at 463-484 MiB.
+ *       from 2 to 16; it is given up to {@value #FIXED_MEMORY_MAX_PARALLELISM}, the default above,
+ *       which lowers the peak memory again.
  *   <li>Managed memory (the sorts of the group-by-key steps): Flink's local default is 128 MiB
  *       whatever the parallelism, shared by every slot's sorts, and at parallelism 32 (a 32-core
  *       machine's default) the job failed with "Too little memory provided to sorter". Above

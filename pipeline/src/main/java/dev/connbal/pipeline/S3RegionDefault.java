@@ -11,8 +11,8 @@ import software.amazon.awssdk.regions.Region;
  * Spares runs that touch no S3 location an AWS region lookup. Beam builds its S3 file system in
  * every JVM that configures file systems (the driver, and each worker that deserializes the
  * options), and asks AWS's default region chain for a region unless {@code --awsRegion} is given.
- * Off EC2, the last link of that chain probes the instance metadata endpoint with retries: 0.75 s
- * of sleeps per JVM where the connection is refused at once, more where it times out. When no
+ * Off EC2, the last link of that chain probes the instance metadata endpoint with retries, which
+ * sleep between attempts even where the connection is refused at once. When no
  * input, output or temp location is an {@code s3://} URI, that file system never creates a
  * client, so its region is never used: connbal then sets AWS's global region instead of looking
  * one up. Runs that use S3 keep the chain's answer.

@@ -19,8 +19,8 @@ import org.apache.beam.sdk.values.PDone;
  * Writes the single element of a {@code PCollection<String>}, after a fixed header, to one file of
  * any Beam FileSystem: how a run's results reach the driver on every runner, also a remote Flink
  * cluster. It replaces {@code TextIO.write().withoutSharding()}, whose temporary-file, gathering
- * and finalizing stages (shuffles and side inputs) cost about 0.3 s per result on the Direct
- * runner for one small document. The input must hold exactly one element, so exactly one call
+ * and finalizing stages (shuffles and side inputs) are a fixed cost per result, large beside one
+ * small document. The input must hold exactly one element, so exactly one call
  * writes the file; it writes a temporary sibling and renames it into place, so that the file
  * only ever exists complete, and a retried bundle writes the same content again.
  */

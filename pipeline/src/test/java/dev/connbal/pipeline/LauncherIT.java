@@ -87,6 +87,7 @@ class LauncherIT {
         List.of(
             "connbal",
             "scripts/jvm-options.bash",
+            "scripts/jvm-add-opens.args",
             "pipeline/target/connbal.jar",
             "examples/real-capture/capture.snoop")) {
       Files.copy(

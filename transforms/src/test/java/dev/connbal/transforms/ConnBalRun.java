@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
@@ -24,10 +25,8 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -65,8 +64,18 @@ final class ConnBalRun {
       List<String> tsvDocuments,
       List<RunReport> reports,
       List<String> readErrors,
-      Map<String, Long> connbalCounters,
+      Map<String, Map<String, Long>> countersByNamespace,
       List<ConnBalRow> rows) {
+    /** The run's counters in namespace {@code namespace}, by name (empty if it has none). */
+    Map<String, Long> counters(String namespace) {
+      return countersByNamespace.getOrDefault(namespace, Map.of());
+    }
+
+    /** The analysis' own counters ({@link ConnBalMetrics}). */
+    Map<String, Long> connbalCounters() {
+      return counters(ConnBalMetrics.NAMESPACE);
+    }
+
     /** The single TSV document; fails if the run produced none or several. */
     String tsv() {
       if (tsvDocuments.size() != 1) {
@@ -127,6 +136,20 @@ final class ConnBalRun {
       ConnBal.Analyze analyze,
       IpFormat ips,
       Path scratch) {
+    return run(options, filepattern, analyze, ips, scratch, p -> {});
+  }
+
+  /**
+   * One run, with {@code beforeRun} given the built pipeline to add steps of its own (metrics that
+   * observe the analysis, say) before it runs.
+   */
+  static Output run(
+      PipelineOptions options,
+      String filepattern,
+      ConnBal.Analyze analyze,
+      IpFormat ips,
+      Path scratch,
+      Consumer<Pipeline> beforeRun) {
     try {
       Path out = Files.createTempDirectory(scratch, "run");
       Path tsvDir = Files.createDirectory(out.resolve("tsv"));
@@ -149,6 +172,7 @@ final class ConnBalRun {
                   MapElements.into(TypeDescriptors.strings())
                       .via((SnoopReadError e) -> e.kind() + " " + e.bytes() + " " + e.message()));
       writeEach(errors, StringUtf8Coder.of(), errorDir);
+      beforeRun.accept(p);
       PipelineResult run = p.run();
       PipelineResult.State state = run.waitUntilFinish(STUCK_AFTER);
       if (state == null || !state.isTerminal()) {
@@ -169,17 +193,14 @@ final class ConnBalRun {
     }
   }
 
-  /** The attempted values of the run's counters in namespace "connbal", by name. */
-  private static Map<String, Long> counters(PipelineResult run) {
-    Map<String, Long> counters = new TreeMap<>();
-    MetricQueryResults results =
-        run.metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.inNamespace(ConnBalMetrics.NAMESPACE))
-                    .build());
+  /** The attempted values of the run's counters, by namespace and name. */
+  private static Map<String, Map<String, Long>> counters(PipelineResult run) {
+    Map<String, Map<String, Long>> counters = new TreeMap<>();
+    MetricQueryResults results = run.metrics().allMetrics();
     for (MetricResult<Long> c : results.getCounters()) {
-      counters.merge(c.getName().getName(), c.getAttempted(), Long::sum);
+      counters
+          .computeIfAbsent(c.getName().getNamespace(), n -> new TreeMap<>())
+          .merge(c.getName().getName(), c.getAttempted(), Long::sum);
     }
     return counters;
   }

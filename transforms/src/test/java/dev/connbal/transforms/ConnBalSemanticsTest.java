@@ -18,8 +18,11 @@ import static dev.connbal.transforms.testing.Packets.cname;
 import static dev.connbal.transforms.testing.Packets.srv;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 
+import dev.connbal.snoop.SnoopIO;
 import dev.connbal.transforms.testing.Capture;
 import dev.connbal.transforms.testing.Packets;
 import dev.connbal.transforms.testing.RawDns;
@@ -1197,5 +1200,12 @@ class ConnBalSemanticsTest {
         is(dev.connbal.snoop.SnoopWriter.paddedRecordLength((int) syn) - 10L));
     assertThat(report.packets(), is(4L));
     assertThat(out.readErrors().size(), is(2));
+    // Read errors are counted once, in SnoopIO's metrics, not again in the analysis' own.
+    assertThat(out.counters(SnoopIO.METRICS_NAMESPACE).get("truncatedRecords"), is(1L));
+    assertThat(out.counters(SnoopIO.METRICS_NAMESPACE).get("filesWithErrors"), is(2L));
+    for (String name :
+        List.of("corruptRegions", "corruptBytes", "truncatedRecords", "truncatedBytes")) {
+      assertThat(out.connbalCounters(), not(hasKey(name)));
+    }
   }
 }

@@ -1,8 +1,13 @@
 package dev.connbal.transforms;
 
+import dev.connbal.transforms.output.IpFormat;
+
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import dev.connbal.snoop.SnoopWriter;
 import dev.connbal.transforms.testing.Packets;
@@ -11,13 +16,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scale sanity (not timed): one backend receiving about a million SYNs is counted exactly within
  * the test JVM's -Xmx2g, because attempts are counted, never listed per backend; and many (client,
- * backend) pairs do not turn into as many shuffle keys.
+ * backend) pairs do not turn into as many shuffle keys: the distinct keys of every shuffle of the
+ * run are counted ({@link ShuffleKeys}).
  */
 class ScaleSanityTest {
   private static final int ATTEMPTS = 1_000_000;
@@ -116,13 +123,29 @@ class ScaleSanityTest {
     }
     ConnBalRun.Output out =
         ConnBalRun.run(
-            ConnBalRun.fastDirectOptions(), dir.resolve("*").toString(), ConnBal.analyze(), tmp);
+            ConnBalRun.fastDirectOptions(),
+            dir.resolve("*").toString(),
+            ConnBal.analyze(),
+            IpFormat.PADDED,
+            tmp,
+            ShuffleKeys::countIn);
     String[] lines = out.tsv().split("\n");
     assertThat(lines.length, is(2 * clients));
     assertThat(lines[0], equalTo("010.001.000.000\t192.168.001.001:443\t1\t1\tmany.example.com."));
     assertThat(
         lines[2 * clients - 1],
         equalTo("010.001.039.015\t192.168.001.002:?\t0\t1\tmany.example.com."));
+
+    // 10,000 clients and 20,000 (client, backend) pairs, but no shuffle grouped more keys than
+    // the 256 shards both shard counts have by default: the DNS events by client and the join by
+    // pair each used every shard.
+    Map<String, Long> keysPerShuffle = out.counters(ShuffleKeys.NAMESPACE);
+    assertThat(
+        keysPerShuffle.toString(), keysPerShuffle.values(), everyItem(lessThanOrEqualTo(256L)));
+    assertThat(
+        keysPerShuffle.toString(),
+        keysPerShuffle.values().stream().filter(keys -> keys == 256).count(),
+        greaterThanOrEqualTo(2L));
   }
 
   /**

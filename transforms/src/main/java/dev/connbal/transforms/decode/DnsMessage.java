@@ -11,6 +11,12 @@ import java.util.List;
  * hostile messages cost no more than honest ones of the same size.
  */
 public final class DnsMessage {
+  /**
+   * The port of DNS servers (RFC 1035, 4.2.1): a query goes to it, a response comes from it; a UDP
+   * datagram from or to it is decoded as DNS.
+   */
+  public static final int PORT = 53;
+
   private final int id;
   private final int flags;
   private final DnsName questionName;

@@ -30,7 +30,6 @@ public final class FrameDecoder {
 
   private static final int TCP_MIN_HEADER = 20;
   private static final int UDP_HEADER = 8;
-  private static final int DNS_PORT = 53;
 
   private FrameDecoder() {}
 
@@ -201,7 +200,7 @@ public final class FrameDecoder {
     }
     int srcPort = BigEndian.u16(frame, udp);
     int dstPort = BigEndian.u16(frame, udp + 2);
-    if (srcPort == DNS_PORT || dstPort == DNS_PORT) {
+    if (srcPort == DnsMessage.PORT || dstPort == DnsMessage.PORT) {
       visitor.dns(srcIp, srcPort, dstIp, dstPort, frame, udp + UDP_HEADER, udpLength - UDP_HEADER);
     }
   }

@@ -13,9 +13,9 @@ public interface FrameVisitor {
   void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq);
 
   /**
-   * A UDP datagram with source or destination port 53; the DNS message is {@code frame[offset,
-   * offset + length)}. The array is the caller's frame: read it during the call, do not keep or
-   * modify it.
+   * A UDP datagram with source or destination port {@value DnsMessage#PORT}; the DNS message is
+   * {@code frame[offset, offset + length)}. The array is the caller's frame: read it during the
+   * call, do not keep or modify it.
    */
   void dns(int srcIp, int srcPort, int dstIp, int dstPort, byte[] frame, int offset, int length);
 }

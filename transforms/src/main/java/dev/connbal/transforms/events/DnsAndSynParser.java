@@ -71,8 +71,6 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
    */
   static final int MAX_SYNS_PER_FLUSH = 250_000;
 
-  private static final int DNS_PORT = 53;
-
   /** Substring the query name must contain, or null for every name. */
   private final String nameFilter;
 
@@ -112,11 +110,14 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
 
   @Override
   public RangeParser startRange(RangeContext context, Consumer<KV<Integer, DnsPartial>> output) {
-    return new DnsVisitor(context, output);
+    return new DnsEventAndSynCollector(context, output);
   }
 
-  /** Turns the DNS datagrams of a range's records into events, and collects its SYNs. */
-  private final class DnsVisitor implements FrameVisitor, RangeParser {
+  /**
+   * The parser of one range: turns the DNS datagrams of its records into events and collects its
+   * opening SYNs, and outputs both in batches.
+   */
+  private final class DnsEventAndSynCollector implements FrameVisitor, RangeParser {
     private final RangeContext context;
     private final Consumer<KV<Integer, DnsPartial>> output;
     private final DecodeStats stats = new DecodeStats();
@@ -130,7 +131,7 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
     private long responses;
     private SnoopRecordView record;
 
-    DnsVisitor(RangeContext context, Consumer<KV<Integer, DnsPartial>> output) {
+    DnsEventAndSynCollector(RangeContext context, Consumer<KV<Integer, DnsPartial>> output) {
       this.context = context;
       this.output = output;
     }
@@ -242,11 +243,11 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
         return null;
       }
       OrderKey order = new OrderKey(record.timestampMicros(), record.file(), record.recordOffset());
-      if (!m.isResponse() && dstPort == DNS_PORT && isCountedQuery(m)) {
+      if (!m.isResponse() && dstPort == DnsMessage.PORT && isCountedQuery(m)) {
         queries++;
         return DnsEvent.query(order, new QueryKey(srcIp, srcPort, dstIp, m.id(), m.questionName()));
       }
-      if (m.isResponse() && srcPort == DNS_PORT && m.answerCount() > 0) {
+      if (m.isResponse() && srcPort == DnsMessage.PORT && m.answerCount() > 0) {
         responses++;
         return DnsEvent.response(
             order,

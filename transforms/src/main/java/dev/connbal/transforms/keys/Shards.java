@@ -6,15 +6,15 @@ import java.io.Serializable;
 /**
  * Spreads fine-grained keys ((client, backend, port)s, 4-tuples, (client, backend) pairs) over a
  * fixed number of shuffle keys. Grouping by shard instead of by fine key keeps the number of
- * shuffle keys small whatever the capture holds (the Direct runner pays per key: a million attempt
- * keys would take hours), while each shard's group holds only about 1/count of the fine keys, so
+ * shuffle keys small whatever the capture holds (the Direct runner pays per key, so its cost would
+ * grow with the attempts), while each shard's group holds only about 1/count of the fine keys, so
  * memory stays bounded when a group is aggregated in a map. The hash is computed here, not by
  * {@code hashCode()}, so every worker JVM puts a key in the same shard.
  *
  * <p>How many: {@value #DEFAULT_COUNT} by default, which spreads work over many workers and keeps
  * each group small. The Direct runner processes each shard key as a bundle of its own and pays
- * several milliseconds of bookkeeping per bundle and step, while it holds everything in memory
- * anyway; a few shards per worker thread suit it better ({@link ConnBal.Analyze#withShardCount}).
+ * bookkeeping per bundle and step, while it holds everything in memory anyway; a few shards per
+ * worker thread suit it better ({@link ConnBal.Analyze#withShardCount}).
  */
 public final class Shards implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -3,7 +3,11 @@ package dev.connbal.transforms.report;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 
-/** The Beam metrics of a run, namespace {@value #NAMESPACE}; they mirror {@link RunReport}. */
+/**
+ * The Beam metrics of the analysis, namespace {@value #NAMESPACE}: the packets, DNS and
+ * connection counts of the {@link RunReport}. Read errors are counted once, by SnoopIO where they
+ * are met (namespace {@value dev.connbal.snoop.SnoopIO#METRICS_NAMESPACE}), not here.
+ */
 public final class ConnBalMetrics {
   public static final String NAMESPACE = "connbal";
 
@@ -19,11 +23,16 @@ public final class ConnBalMetrics {
   public static final Counter RESPONSES_WITHOUT_QUERY =
       Metrics.counter(NAMESPACE, "responsesWithoutQuery");
   public static final Counter BACKENDS = Metrics.counter(NAMESPACE, "backends");
-  static final Counter CORRUPT_REGIONS = Metrics.counter(NAMESPACE, "corruptRegions");
-  static final Counter CORRUPT_BYTES = Metrics.counter(NAMESPACE, "corruptBytes");
-  static final Counter TRUNCATED_RECORDS = Metrics.counter(NAMESPACE, "truncatedRecords");
-  static final Counter TRUNCATED_BYTES = Metrics.counter(NAMESPACE, "truncatedBytes");
+
+  /**
+   * A second count of SnoopIO's {@code filesWithErrors}.
+   *
+   * @deprecated only {@code ConnBal}'s report step still increments it; it goes when that step
+   *     takes {@code SnoopParseResult.filesWithErrors()} instead of de-duplicating the files again.
+   */
+  @Deprecated
   public static final Counter FILES_WITH_ERRORS = Metrics.counter(NAMESPACE, "filesWithErrors");
+
   public static final Counter CONNECTIONS = Metrics.counter(NAMESPACE, "connectionsCounted");
 
   private ConnBalMetrics() {}

@@ -14,9 +14,8 @@ import org.apache.beam.sdk.util.VarInt;
  *
  * <p>Why: the values that cross the SYN and stream shuffles are arrays of numbers, and a runner's
  * stream costs far more per call than a byte array does (Flink's {@code DataOutputViewWrapper}
- * pays a virtual call and bounds checks per byte; encoding attempt sets byte by byte into it was a
- * third of a 4 GiB run's then pass 2). Subclasses write and read plain streams over arrays, one
- * byte at a time if they like.
+ * pays a virtual call and bounds checks per byte). Subclasses write and read plain streams over
+ * arrays, one byte at a time if they like.
  */
 public abstract class BlockCoder<T> extends AtomicCoder<T> {
   /** Writes {@code value}; {@code out} is an in-memory stream. */

@@ -79,13 +79,22 @@ class SynBatchTest {
   void keepsTheHighestPortsAndTheWholeUnsignedIsn() {
     SynBatch.Collector collector = new SynBatch.Collector();
     collector.add(-1, -2, 65535, 65535, 0xFFFFFFFFL, Long.MIN_VALUE);
+    // An ISN above 2^31 (negative as an int) and ports with their top bit set.
+    collector.add(1, 2, 0x8000, 0xABCD, 0x89ABCDEFL, 0);
     List<SynBatch> batches = new ArrayList<>();
     collector.drainTo(new Shards(1), kv -> batches.add(kv.getValue()));
     SynBatch batch = batches.get(0);
     assertThat(ClientBackend.client(batch.pair(0)), equalTo(-1));
     assertThat(ClientBackend.backend(batch.pair(0)), equalTo(-2));
     assertThat(batch.port(0), equalTo(65535));
-    assertThat(batch.attempt(0), equalTo(SynBatch.attempt(65535, 0xFFFFFFFFL)));
+    // The attempt: the client port in the 16 bits above the ISN's 32.
+    assertThat(batch.attempt(0), equalTo(0xFFFF_FFFF_FFFFL));
     assertThat(batch.time(0), equalTo(Long.MIN_VALUE));
+    assertThat(batch.port(1), equalTo(32768));
+    assertThat(batch.attempt(1), equalTo(0xABCD_89AB_CDEFL));
+    // The same client port with another ISN, or another client port with the same ISN, is
+    // another attempt.
+    assertThat(SynBatch.attempt(0xABCD, 0x89ABCDEEL), equalTo(0xABCD_89AB_CDEEL));
+    assertThat(SynBatch.attempt(0xABCC, 0x89ABCDEFL), equalTo(0xABCC_89AB_CDEFL));
   }
 }

@@ -64,6 +64,10 @@ public final class Packets {
   /** Pre-standard QinQ tag protocol identifier still seen on some switches. */
   public static final int TPID_QINQ_LEGACY = 0x9100;
 
+  /**
+   * The DNS server port, written out rather than taken from {@code DnsMessage.PORT}: test captures
+   * stand for real traffic, so they must not follow a change of connbal's constant.
+   */
   public static final int DNS_PORT = 53;
   public static final int TYPE_A = 1;
   public static final int TYPE_CNAME = 5;

@@ -21,7 +21,9 @@ import dev.connbal.transforms.timeline.SrvPreference;
 import dev.connbal.transforms.timeline.SrvPriorityWeight;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -29,6 +31,9 @@ import dev.connbal.transforms.decode.DnsName;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,26 +42,40 @@ import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.junit.jupiter.api.Test;
 
-/** Every value coder of the engine round-trips its values and is deterministic. */
+/**
+ * Every value coder of the engine round-trips its values and is deterministic: two equal values
+ * built separately (other instances, and maps, sets and lists filled in other orders where the
+ * value is made from one) encode to the same bytes, as a shuffle key or a combined value needs.
+ */
 class CodersTest {
   private static final int IP = 0xC0A80101; // 192.168.1.1: negative as an int
-  private static final OrderKey KEY =
-      new OrderKey(1_700_000_000_123_456L, "file:///a b/ü.snoop", 4096);
+  private static final String FILE = "file:///a b/ü.snoop";
+  private static final OrderKey KEY = new OrderKey(1_700_000_000_123_456L, FILE, 4096);
 
-  private static <T> void roundTrips(Coder<T> coder, T value) throws CoderException {
+  /**
+   * {@code value} round-trips, and {@code equalValue}, an equal value built separately, encodes to
+   * the same bytes.
+   */
+  private static <T> void roundTripsAndIsDeterministic(Coder<T> coder, T value, T equalValue)
+      throws CoderException {
+    assertNotSame(value, equalValue);
+    assertThat(equalValue, equalTo(value));
     byte[] bytes = CoderUtils.encodeToByteArray(coder, value);
     assertThat(CoderUtils.decodeFromByteArray(coder, bytes), equalTo(value));
-    assertThat(CoderUtils.encodeToByteArray(coder, value), equalTo(bytes));
+    assertThat(CoderUtils.encodeToByteArray(coder, equalValue), equalTo(bytes));
     assertDoesNotThrow(() -> coder.verifyDeterministic());
   }
 
   @Test
   void orderKey() throws CoderException {
-    roundTrips(OrderKeyCoder.of(), KEY);
+    roundTripsAndIsDeterministic(
+        OrderKeyCoder.of(),
+        KEY,
+        new OrderKey(KEY.timestampMicros(), new String(FILE.toCharArray()), KEY.recordOffset()));
   }
 
-  @Test
-  void dnsPartialsHoldTheirEventsInTimelineOrder() throws CoderException {
+  /** A response, a query before it, and a query at its time earlier in the file, in that order. */
+  private static List<DnsEvent> threeEvents() {
     QueryKey q =
         new QueryKey(IP, 65535, 0x0A000035, 0xFFFF, DnsName.fromPresentation("a\\009b.example."));
     DnsEvent response =
@@ -75,15 +94,27 @@ class CodersTest {
         DnsEvent.query(new OrderKey(KEY.timestampMicros() - 1, KEY.file(), 8192), q);
     DnsEvent sameTimeEarlierInFile =
         DnsEvent.query(new OrderKey(KEY.timestampMicros(), KEY.file(), 16), q);
+    return List.of(response, earlierQuery, sameTimeEarlierInFile);
+  }
+
+  @Test
+  void dnsPartialsHoldTheirEventsInTimelineOrder() throws CoderException {
+    List<DnsEvent> events = threeEvents();
     DnsPartial partial =
-        DnsPartial.of(
-            List.of(response, earlierQuery, sameTimeEarlierInFile),
-            RunReport.builder().setPackets(7).setDnsMalformed(1).build());
-    roundTrips(DnsPartialCoder.of(), partial);
-    roundTrips(DnsPartialCoder.of(), DnsPartial.of(List.of(), RunReport.empty()));
+        DnsPartial.of(events, RunReport.builder().setPackets(7).setDnsMalformed(1).build());
+    // The same events, made anew and given in another order, and the same report.
+    List<DnsEvent> reordered = new ArrayList<>(threeEvents());
+    Collections.reverse(reordered);
+    DnsPartial samePartial =
+        DnsPartial.of(reordered, RunReport.builder().setDnsMalformed(1).setPackets(7).build());
+    roundTripsAndIsDeterministic(DnsPartialCoder.of(), partial, samePartial);
+    roundTripsAndIsDeterministic(
+        DnsPartialCoder.of(),
+        DnsPartial.of(List.of(), RunReport.empty()),
+        DnsPartial.of(new ArrayList<>(), RunReport.builder().build()));
     List<DnsEvent> decoded = new ArrayList<>();
     partial.events(new DnsNameTable.Interner()).forEachRemaining(decoded::add);
-    assertThat(decoded, equalTo(List.of(earlierQuery, sameTimeEarlierInFile, response)));
+    assertThat(decoded, equalTo(List.of(events.get(1), events.get(2), events.get(0))));
   }
 
   @Test
@@ -110,9 +141,8 @@ class CodersTest {
     assertSame(fromFirst.get(0).query().name(), fromSecond.get(0).query().name());
   }
 
-  @Test
-  void synBatchesKeepEverySynInOrder() throws CoderException {
-    roundTrips(SynBatchCoder.of(), new SynBatch(new long[0], new long[0], new long[0]));
+  /** A batch of four SYNs, made anew at every call. */
+  private static SynBatch fourSyns() {
     SynBatch.Collector collector = new SynBatch.Collector();
     collector.add(IP, 0x0A000001, 443, 65535, 0xFFFFFFFFL, 1_700_000_000_123_456L);
     collector.add(IP, 0x0A000001, 443, 0, 0, 1_700_000_000_000_000L);
@@ -121,13 +151,31 @@ class CodersTest {
     collector.add(-1, IP, 65535, 40000, 12345, 0);
     List<SynBatch> batches = new ArrayList<>();
     collector.drainTo(new Shards(1), kv -> batches.add(kv.getValue()));
-    assertThat(batches.get(0).size(), equalTo(4));
-    roundTrips(SynBatchCoder.of(), batches.get(0));
+    return batches.get(0);
+  }
+
+  @Test
+  void synBatchesKeepEverySynInOrder() throws CoderException {
+    roundTripsAndIsDeterministic(
+        SynBatchCoder.of(),
+        new SynBatch(new long[0], new long[0], new long[0]),
+        new SynBatch(new long[0], new long[0], new long[0]));
+    assertThat(fourSyns().size(), equalTo(4));
+    roundTripsAndIsDeterministic(SynBatchCoder.of(), fourSyns(), fourSyns());
+  }
+
+  /** A map of {@code keys} to {@code values}, filled in the order given. */
+  private static <K, V> Map<K, V> inOrder(List<K> keys, List<V> values) {
+    Map<K, V> map = new LinkedHashMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      map.put(keys.get(i), values.get(i));
+    }
+    return map;
   }
 
   @Test
   void backendFacts() throws CoderException {
-    roundTrips(
+    roundTripsAndIsDeterministic(
         BackendFactsCoder.of(),
         new BackendFacts(
             IP,
@@ -135,11 +183,26 @@ class CodersTest {
             5,
             DnsName.fromPresentation("_s._tcp.x."),
             7,
-            new TreeMap<>(Map.of(80, 3L, 65535, 1L)),
+            new TreeMap<>(inOrder(List.of(80, 65535), List.of(3L, 1L))),
             new TreeMap<>(
-                Map.of(80, new SrvPriorityWeight(0, 65535), 65535, new SrvPriorityWeight(65535, 0)))));
-    roundTrips(
+                inOrder(
+                    List.of(80, 65535),
+                    List.of(new SrvPriorityWeight(0, 65535), new SrvPriorityWeight(65535, 0))))),
+        new BackendFacts(
+            IP,
+            -1,
+            5,
+            DnsName.fromPresentation("_s._tcp.x."),
+            7,
+            new TreeMap<>(inOrder(List.of(65535, 80), List.of(1L, 3L))),
+            new TreeMap<>(
+                inOrder(
+                    List.of(65535, 80),
+                    List.of(new SrvPriorityWeight(65535, 0), new SrvPriorityWeight(0, 65535))))));
+    roundTripsAndIsDeterministic(
         BackendFactsCoder.of(),
+        new BackendFacts(
+            IP, 1, 5, DnsName.fromPresentation("web.x."), 2, new TreeMap<>(), new TreeMap<>()),
         new BackendFacts(
             IP, 1, 5, DnsName.fromPresentation("web.x."), 2, new TreeMap<>(), new TreeMap<>()));
   }
@@ -167,24 +230,69 @@ class CodersTest {
 
   @Test
   void keys() throws CoderException {
-    roundTrips(BackendPortCoder.of(), new BackendPort(IP, -1, 0));
-    roundTrips(FourTupleCoder.of(), FourTuple.of(IP, 1, 0x0A000001, 2));
+    roundTripsAndIsDeterministic(
+        BackendPortCoder.of(), new BackendPort(IP, -1, 0), new BackendPort(IP, -1, 0));
+    roundTripsAndIsDeterministic(
+        FourTupleCoder.of(),
+        FourTuple.of(IP, 1, 0x0A000001, 2),
+        FourTuple.of(0x0A000001, 2, IP, 1));
   }
 
   @Test
   void backendTable() throws CoderException {
-    roundTrips(BackendTableCoder.of(), BackendTable.of(Map.of()));
-    BackendTable table =
-        BackendTable.of(Map.of(ClientBackend.of(IP, -1), 5L, ClientBackend.of(1, 2), 0L));
-    roundTrips(BackendTableCoder.of(), table);
-    assertThat(table.firstSeenOrAbsent(ClientBackend.of(IP, -1)), equalTo(5L));
+    roundTripsAndIsDeterministic(
+        BackendTableCoder.of(), BackendTable.of(Map.of()), BackendTable.of(new HashMap<>()));
+    List<Long> pairs = new ArrayList<>();
+    List<Long> firstSeen = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      pairs.add(ClientBackend.of(IP + i, -1 - i));
+      firstSeen.add(5L * i);
+    }
+    BackendTable table = BackendTable.of(inOrder(pairs, firstSeen));
+    Collections.reverse(pairs);
+    Collections.reverse(firstSeen);
+    roundTripsAndIsDeterministic(
+        BackendTableCoder.of(), table, BackendTable.of(inOrder(pairs, firstSeen)));
+    assertThat(table.firstSeenOrAbsent(ClientBackend.of(IP + 1, -2)), equalTo(5L));
     assertThat(table.firstSeenOrAbsent(ClientBackend.of(-1, IP)), equalTo(BackendTable.ABSENT));
+  }
+
+  @Test
+  void srvKnowledgeIsEncodedAlikeWhateverTheOrderItWasLearntIn() throws CoderException {
+    roundTripsAndIsDeterministic(SrvKnowledgeCoder.of(), new SrvKnowledge(), new SrvKnowledge());
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      order.add(i);
+    }
+    SrvKnowledge forwards = learnTargets(order);
+    Collections.reverse(order);
+    SrvKnowledge backwards = learnTargets(order);
+    // The targets' map iterates in another order, which the coder must not follow.
+    assertThat(
+        List.copyOf(backwards.targets().keySet()),
+        not(equalTo(List.copyOf(forwards.targets().keySet()))));
+    roundTripsAndIsDeterministic(SrvKnowledgeCoder.of(), forwards, backwards);
+  }
+
+  /** Knowledge of targets t0 to t39 of one service, learnt in the order of {@code targets}. */
+  private static SrvKnowledge learnTargets(List<Integer> targets) {
+    DnsName service = DnsName.fromPresentation("_http._tcp.example.org.");
+    SrvKnowledge k = new SrvKnowledge();
+    for (int t : targets) {
+      k.learn(
+          new SrvKnowledge.Position(new OrderKey(1_000_000 + t, "a.snoop", 24 * t), 0),
+          service,
+          DnsName.fromPresentation("t" + t + ".example.org."),
+          8000 + t,
+          10,
+          5);
+    }
+    return k;
   }
 
   @Test
   void srvKnowledgeKeepsEachTargetsFirstLearningsServiceAndDecidingRecords()
       throws CoderException {
-    roundTrips(SrvKnowledgeCoder.of(), new SrvKnowledge());
     DnsName service = DnsName.fromPresentation("_http._tcp.Example.org.");
     DnsName other = DnsName.fromPresentation("_alt._tcp.example.org.");
     DnsName target = DnsName.fromPresentation("t1.example.org.");
@@ -233,13 +341,22 @@ class CodersTest {
     b.add(new OrderKey(5, "f", 1), false, TcpFlags.ACK, 0);
     b.add(new OrderKey(20, "f", 2), true, TcpFlags.ACK, 0);
     b.add(new OrderKey(30, "f", 3), true, TcpFlags.RST, 0);
-    roundTrips(StreamFragmentCoder.of(), b.build());
+    // The same packets in another order, in two bundles merged.
+    StreamFragment.Builder later = new StreamFragment.Builder(10L, null);
+    later.add(new OrderKey(30, "f", 3), true, TcpFlags.RST, 0);
+    later.add(KEY, true, TcpFlags.SYN, 0xFFFFFFFFL);
+    StreamFragment.Builder earlier = new StreamFragment.Builder(10L, null);
+    earlier.add(new OrderKey(20, "f", 2), true, TcpFlags.ACK, 0);
+    earlier.add(new OrderKey(5, "f", 1), false, TcpFlags.ACK, 0);
+    roundTripsAndIsDeterministic(
+        StreamFragmentCoder.of(),
+        b.build(),
+        StreamFragment.merge(later.build(), earlier.build()));
   }
 
   @Test
-  void tsvRowAndReport() throws CoderException {
-    roundTrips(
-        RunReportCoder.of(),
+  void report() throws CoderException {
+    RunReport reading =
         RunReport.builder()
             .setPackets(1)
             .setFrameBytes(2)
@@ -247,13 +364,19 @@ class CodersTest {
             .setCorruptBytes(4)
             .setTruncatedRecords(5)
             .setTruncatedBytes(6)
+            .build();
+    RunReport decoding =
+        RunReport.builder()
             .setFilesWithErrors(7)
             .setDnsMalformed(8)
             .setResponsesWithoutQuery(9)
             .setNonIpv4Frames(10)
             .setMalformedFrames(11)
             .setFragmentsSkipped(Long.MAX_VALUE)
-            .build());
+            .build();
+    // Every field set, summed from its two parts in either order.
+    roundTripsAndIsDeterministic(
+        RunReportCoder.of(), reading.plus(decoding), decoding.plus(reading));
   }
 
   @Test
