@@ -1,5 +1,7 @@
 package dev.connbal.pipeline;
 
+import dev.connbal.snoop.SnoopIO;
+
 import dev.connbal.transforms.output.IpFormat;
 import com.google.auto.value.AutoValue;
 import java.util.ArrayList;
@@ -23,9 +25,6 @@ import java.util.Optional;
  */
 @AutoValue
 abstract class CommandLine {
-  /** Smallest split size SnoopIO accepts: a record header plus some frame. */
-  static final long MIN_SPLIT_SIZE = 64;
-
   abstract boolean help();
 
   /** The options interface named by {@code --help=NAME}, if any. */
@@ -316,9 +315,12 @@ abstract class CommandLine {
         throw new UsageException(
             "--split-size needs a byte count such as 1048576 or 64M, got '" + text + "'");
       }
-      if (size < MIN_SPLIT_SIZE) {
+      if (size < SnoopIO.MIN_DESIRED_SPLIT_SIZE) {
         throw new UsageException(
-            "--split-size must be at least " + MIN_SPLIT_SIZE + " bytes, got " + text);
+            "--split-size must be at least "
+                + SnoopIO.MIN_DESIRED_SPLIT_SIZE
+                + " bytes, got "
+                + text);
       }
       return size;
     }

@@ -1,6 +1,7 @@
 package dev.connbal.pipeline;
 
 import dev.connbal.transforms.ConnBal;
+import dev.connbal.snoop.SnoopIO;
 import dev.connbal.snoop.SnoopReadError;
 import java.io.IOException;
 import java.io.InputStream;
@@ -172,8 +173,8 @@ public final class ConnBalCommand {
       }
       commandLine.applyTo(parsed);
       options = parsed;
-      if (options.getSplitSize() < CommandLine.MIN_SPLIT_SIZE) {
-        usageError("--splitSize must be at least " + CommandLine.MIN_SPLIT_SIZE + " bytes");
+      if (options.getSplitSize() < SnoopIO.MIN_DESIRED_SPLIT_SIZE) {
+        usageError("--splitSize must be at least " + SnoopIO.MIN_DESIRED_SPLIT_SIZE + " bytes");
         return;
       }
       try {

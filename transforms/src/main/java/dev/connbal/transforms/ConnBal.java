@@ -9,7 +9,6 @@ import dev.connbal.transforms.events.DnsPartial;
 import dev.connbal.transforms.events.StreamFragmentsParser;
 import dev.connbal.transforms.events.SynBatch;
 import dev.connbal.transforms.keys.Shards;
-import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.report.ReadErrorReportFn;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.report.SumRunReportsFn;
@@ -44,8 +43,6 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.ReadableFileCoder;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -98,18 +95,17 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Shuffles that would be keyed by something as fine as a connection attempt, a 4-tuple or a
  * (client, backend) pair are keyed by a shard of it instead ({@link Shards}), and each shard's
  * group is aggregated per fine key in memory: the number of shuffle keys stays at most the shard
- * count ({@link Analyze#withShardCount}) whatever the capture (the Direct runner pays milliseconds
- * per key), and a group holds only its share of the keys. Connections are counted, never listed:
+ * count ({@link Analyze#withShardCount}) whatever the capture (the Direct runner pays per key), and a group holds only its share of the keys. Connections are counted, never listed:
  * per (client, backend, port).
  *
  * <p>No side input of the analysis is ever empty, and nothing relies on a default value: the
  * timeline always gets one partial without events (so the backend table of the all-streams mode
- * always has its one element) and the document always gets one batch without rows (instead of
- * {@code Combine.globally}'s default, which reads the combined value through a side input). Beam
- * 2.62's Direct runner learns that an empty side input is ready from a watermark callback that
- * does not wake its executor: when the callback came after the executor had gone quiescent, the
- * element waiting for the side input was never retried and the run spun forever (caught, with
- * the runner's watermark state, in a run of a capture without backends on a loaded machine).
+ * always has its one element), the report always gets an all-zero part, and {@link
+ * dev.connbal.transforms.output.Documents} always gets one batch without rows (instead of {@code
+ * Combine.globally}'s default, which reads the combined value through a side input). Beam 2.62's
+ * Direct runner learns that an empty side input is ready from a watermark callback that does not
+ * wake its executor: when the callback came after the executor had gone quiescent, the element
+ * waiting for the side input was never retried and the run spun forever.
  */
 public final class ConnBal {
   private ConnBal() {}
@@ -203,8 +199,7 @@ public final class ConnBal {
 
     /** Split size for reading the captures (default: SnoopIO's); at least SnoopIO's minimum. */
     public Analyze withDesiredSplitSize(long bytes) {
-      checkSplitSize(bytes);
-      return toBuilder().setDesiredSplitSize(bytes).build();
+      return toBuilder().setDesiredSplitSize(SnoopIO.checkDesiredSplitSize(bytes)).build();
     }
 
     /**
@@ -314,42 +309,40 @@ public final class ConnBal {
               "CountConnections", countConnections().withShardCount(shardCount()));
 
       PCollection<SnoopReadError> errors = events.get(ExtractEvents.READ_ERRORS);
-      PCollection<RunReport> report = report(dns.get(RunDnsTimeline.REPORT), errors);
+      PCollection<RunReport> report =
+          report(
+              dns.get(RunDnsTimeline.REPORT),
+              errors,
+              events.get(ExtractEvents.FILES_WITH_ERRORS));
       return new ConnBalResult(files.getPipeline(), rows, report, errors);
     }
 
     private static PCollection<RunReport> report(
-        PCollection<RunReport> timelineReports, PCollection<SnoopReadError> errors) {
+        PCollection<RunReport> timelineReports,
+        PCollection<SnoopReadError> errors,
+        PCollection<String> filesWithErrorsOnce) {
       PCollection<RunReport> readErrors =
           errors
               .apply("ReadErrorCounts", ParDo.of(new ReadErrorReportFn()))
               .setCoder(RunReportCoder.of());
       PCollection<RunReport> filesWithErrors =
-          errors
-              .apply(
-                  "ErrorFiles",
-                  MapElements.into(TypeDescriptors.strings()).via(SnoopReadError::file))
-              .apply("DistinctErrorFiles", Distinct.create())
+          filesWithErrorsOnce
               .apply(
                   "FileWithErrors",
                   MapElements.into(TypeDescriptor.of(RunReport.class))
-                      .via(file -> fileWithErrors()))
+                      .via(file -> RunReport.builder().setFilesWithErrors(1).build()))
               .setCoder(RunReportCoder.of());
       // One all-zero part guarantees a report even for an input with nothing in it, without
-      // Combine's default value (which would be Java-serialized into the pipeline).
+      // Combine's default value (see the class comment).
       PCollection<RunReport> parts =
           PCollectionList.of(timelineReports)
               .and(readErrors)
               .and(filesWithErrors)
               .apply("AllReportParts", Flatten.pCollections());
-      return withOneMore("ZeroReport", parts, RunReport.empty())
+      return parts
+          .apply("ZeroReport", WithOneMore.element(RunReport.empty()))
           .apply("RunReport", Combine.globally(new SumRunReportsFn()).withoutDefaults())
           .setCoder(RunReportCoder.of());
-    }
-
-    private static RunReport fileWithErrors() {
-      ConnBalMetrics.FILES_WITH_ERRORS.inc();
-      return RunReport.builder().setFilesWithErrors(1).build();
     }
 
     /** Builder for {@link Analyze}. */
@@ -375,7 +368,7 @@ public final class ConnBal {
    * responses answer with SRV records apart, in {@link #SRV_EVENTS}, with the names in {@link
    * #SRV_NAMES}), every opening SYN with its time in batches keyed by shard of (client, server)
    * pairs ({@link #SYN_BATCHES}; empty {@link #withCollectSyns without them}), and the read
-   * errors ({@link #READ_ERRORS}). What leaves a range of a capture is a few aggregates, never one
+   * errors ({@link #READ_ERRORS}, and {@link #FILES_WITH_ERRORS}). What leaves a range of a capture is a few aggregates, never one
    * element per packet.
    */
   @AutoValue
@@ -396,6 +389,9 @@ public final class ConnBal {
 
     /** The read errors of the captures (each names its file). */
     public static final TupleTag<SnoopReadError> READ_ERRORS = new TupleTag<>("readErrors") {};
+
+    /** The files with at least one read error, each once. */
+    public static final TupleTag<String> FILES_WITH_ERRORS = new TupleTag<>("filesWithErrors") {};
 
     abstract boolean collectSyns();
 
@@ -422,8 +418,7 @@ public final class ConnBal {
 
     /** Split size for reading the captures (default: SnoopIO's); at least SnoopIO's minimum. */
     public ExtractEvents withDesiredSplitSize(long bytes) {
-      checkSplitSize(bytes);
-      return toBuilder().setDesiredSplitSize(bytes).build();
+      return toBuilder().setDesiredSplitSize(SnoopIO.checkDesiredSplitSize(bytes)).build();
     }
 
     /** Shards of (client, server) pairs for the SYN batches: {@link CountConnections}' count. */
@@ -453,7 +448,8 @@ public final class ConnBal {
           .and(SRV_EVENTS, pass1.output(SRV_EVENTS))
           .and(SRV_NAMES, pass1.output(SRV_NAMES))
           .and(SYN_BATCHES, pass1.output(SYN_BATCHES))
-          .and(READ_ERRORS, pass1.errors());
+          .and(READ_ERRORS, pass1.errors())
+          .and(FILES_WITH_ERRORS, pass1.filesWithErrors());
     }
 
     @Override
@@ -536,12 +532,12 @@ public final class ConnBal {
       // One empty partial more, so that shard 0's timeline runs and the backend table has an
       // element even when no range was read: see the class comment.
       PCollectionTuple timeline =
-          withOneMore(
+          PCollectionList.of(dnsPartials)
+              .and(srvPartials)
+              .apply("AllDnsEvents", Flatten.pCollections())
+              .apply(
                   "NoDnsEvents",
-                  PCollectionList.of(dnsPartials)
-                      .and(srvPartials)
-                      .apply("AllDnsEvents", Flatten.pCollections()),
-                  KV.of(0, DnsPartial.of(List.of(), RunReport.empty())))
+                  WithOneMore.element(KV.of(0, DnsPartial.of(List.of(), RunReport.empty()))))
               .apply("GroupDnsEventsByClient", GroupByKey.create())
               .apply(
                   "RunDnsTimelines",
@@ -567,7 +563,8 @@ public final class ConnBal {
         PCollection<KV<Integer, DnsPartial>> dnsPartials,
         PCollection<KV<Integer, DnsPartial>> srvPartials) {
       PCollectionView<List<DnsName>> srvNames =
-          withOneMore("NoSrvNames", srvNameLists, List.<DnsName>of())
+          srvNameLists
+              .apply("NoSrvNames", WithOneMore.element(List.<DnsName>of()))
               .apply("SrvNames", Combine.globally(RunDnsTimeline::distinctNames).withoutDefaults())
               .setCoder(ListCoder.of(DnsNameCoder.of()))
               .apply("SrvNamesView", View.asSingleton());
@@ -584,7 +581,8 @@ public final class ConnBal {
               .apply("GroupSrvEventsByClient", GroupByKey.create())
               .apply("LearnSrv", ParDo.of(new LearnSrvFn()))
               .setCoder(SrvKnowledgeCoder.of());
-      return withOneMore("NoSrvKnowledge", learnt, new SrvKnowledge())
+      return learnt
+          .apply("NoSrvKnowledge", WithOneMore.element(new SrvKnowledge()))
           .apply("SrvKnowledge", Combine.globally(SrvKnowledge::mergeAll).withoutDefaults())
           .setCoder(SrvKnowledgeCoder.of())
           .apply("SrvKnowledgeView", View.asSingleton());
@@ -648,8 +646,7 @@ public final class ConnBal {
 
     /** Split size for reading the captures (default: SnoopIO's); at least SnoopIO's minimum. */
     public CountStreams withDesiredSplitSize(long bytes) {
-      checkSplitSize(bytes);
-      return toBuilder().setDesiredSplitSize(bytes).build();
+      return toBuilder().setDesiredSplitSize(SnoopIO.checkDesiredSplitSize(bytes)).build();
     }
 
     @Override
@@ -772,27 +769,6 @@ public final class ConnBal {
 
       abstract CountConnections build();
     }
-  }
-
-  /**
-   * {@code values} and one element more, {@code extra}, created by a step named {@code name}
-   * (with {@code values}' coder).
-   */
-  private static <T> PCollection<T> withOneMore(String name, PCollection<T> values, T extra) {
-    PCollection<T> one =
-        values
-            .getPipeline()
-            // Create.of(List.of(x)): Create.of(x) would take a list's elements as the values.
-            .apply(name, Create.of(List.of(extra)).withCoder(values.getCoder()));
-    return PCollectionList.of(one).and(values).apply(name + "AndTheRest", Flatten.pCollections());
-  }
-
-  private static void checkSplitSize(long bytes) {
-    checkArgument(
-        bytes >= SnoopIO.MIN_DESIRED_SPLIT_SIZE,
-        "desired split size must be >= %s bytes, got %s",
-        SnoopIO.MIN_DESIRED_SPLIT_SIZE,
-        bytes);
   }
 
   /** Reads the captures through {@code parser}, with {@code splitSize} unless it is null. */

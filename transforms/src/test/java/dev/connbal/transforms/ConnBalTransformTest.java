@@ -22,7 +22,7 @@ class ConnBalTransformTest {
     assertThat(
         assertThrows(IllegalArgumentException.class, () -> analyze.withDesiredSplitSize(63))
             .getMessage(),
-        containsString(">= 64"));
+        equalTo("desired split size must be at least 64 bytes, got 63"));
     assertThrows(IllegalArgumentException.class, () -> analyze.withNameFilter(""));
     assertThrows(IllegalArgumentException.class, () -> analyze.withNameFilter(null));
     assertThrows(IllegalArgumentException.class, () -> analyze.from(""));

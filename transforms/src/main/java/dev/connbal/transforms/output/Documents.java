@@ -1,6 +1,7 @@
 package dev.connbal.transforms.output;
 
 import dev.connbal.transforms.ConnBalRow;
+import dev.connbal.transforms.WithOneMore;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,13 +12,10 @@ import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.net.InetAddresses;
@@ -87,12 +85,8 @@ public final class Documents {
               .setCoder(batchCoder);
       // One empty batch more, so that there is a document without rows, and no Combine default
       // value (see ConnBal's class comment).
-      PCollection<List<ConnBalRow>> none =
-          rows.getPipeline()
-              .apply("NoRows", Create.of(List.of(List.<ConnBalRow>of())).withCoder(batchCoder));
-      return PCollectionList.of(none)
-          .and(batches)
-          .apply("AllBatches", Flatten.pCollections())
+      return batches
+          .apply("NoRows", WithOneMore.element(List.<ConnBalRow>of()))
           .apply(
               "SortedDocument",
               Combine.globally(new DocumentFn(header, lines)).withoutDefaults())

@@ -24,15 +24,6 @@ public final class ConnBalMetrics {
       Metrics.counter(NAMESPACE, "responsesWithoutQuery");
   public static final Counter BACKENDS = Metrics.counter(NAMESPACE, "backends");
 
-  /**
-   * A second count of SnoopIO's {@code filesWithErrors}.
-   *
-   * @deprecated only {@code ConnBal}'s report step still increments it; it goes when that step
-   *     takes {@code SnoopParseResult.filesWithErrors()} instead of de-duplicating the files again.
-   */
-  @Deprecated
-  public static final Counter FILES_WITH_ERRORS = Metrics.counter(NAMESPACE, "filesWithErrors");
-
   public static final Counter CONNECTIONS = Metrics.counter(NAMESPACE, "connectionsCounted");
 
   private ConnBalMetrics() {}
