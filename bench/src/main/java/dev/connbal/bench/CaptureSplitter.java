@@ -24,6 +24,7 @@ import java.util.List;
 public final class CaptureSplitter {
   private static final int FILE_HEADER = 16;
   private static final int RECORD_HEADER = 24;
+
   /** Offset of the record length in a record header. */
   private static final int RECORD_LENGTH_AT = 8;
 
@@ -39,9 +40,9 @@ public final class CaptureSplitter {
   }
 
   /**
-   * Writes {@code parts} files (fewer when the capture has fewer records) into {@code dir}, part
-   * k ending with the first record that reaches k + 1 parts' share of the record bytes; returns
-   * them in order.
+   * Writes {@code parts} files (fewer when the capture has fewer records) into {@code dir}, part k
+   * ending with the first record that reaches k + 1 parts' share of the record bytes; returns them
+   * in order.
    */
   static List<Path> split(Path capture, Path dir, int parts) throws IOException {
     if (parts < 1) {
@@ -94,10 +95,11 @@ public final class CaptureSplitter {
     if (read < RECORD_HEADER) {
       throw new IOException(capture + ": truncated record header at " + (FILE_HEADER + offset));
     }
-    int length = ((record[RECORD_LENGTH_AT] & 0xff) << 24)
-        | ((record[RECORD_LENGTH_AT + 1] & 0xff) << 16)
-        | ((record[RECORD_LENGTH_AT + 2] & 0xff) << 8)
-        | (record[RECORD_LENGTH_AT + 3] & 0xff);
+    int length =
+        ((record[RECORD_LENGTH_AT] & 0xff) << 24)
+            | ((record[RECORD_LENGTH_AT + 1] & 0xff) << 16)
+            | ((record[RECORD_LENGTH_AT + 2] & 0xff) << 8)
+            | (record[RECORD_LENGTH_AT + 3] & 0xff);
     if (length < RECORD_HEADER) {
       throw new IOException(
           capture + ": record length " + length + " at " + (FILE_HEADER + offset));
@@ -105,8 +107,8 @@ public final class CaptureSplitter {
     return length;
   }
 
-  private static void copy(InputStream in, OutputStream out, int count, byte[] buffer,
-      Path capture) throws IOException {
+  private static void copy(InputStream in, OutputStream out, int count, byte[] buffer, Path capture)
+      throws IOException {
     for (int left = count; left > 0; ) {
       int n = in.read(buffer, 0, Math.min(left, buffer.length));
       if (n < 0) {

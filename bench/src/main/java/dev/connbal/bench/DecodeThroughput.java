@@ -14,10 +14,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Decode-only throughput, a diagnostic beside {@link ParseThroughput}: the same decoding
- * ({@link FrameDecoder} on every record, {@link DnsMessage#decode} on every DNS payload) over
- * records read by a plain sequential loop, without Beam and without SnoopIO. The difference
- * between the two figures is what the reader and the runner cost.
+ * Decode-only throughput, a diagnostic beside {@link ParseThroughput}: the same decoding ({@link
+ * FrameDecoder} on every record, {@link DnsMessage#decode} on every DNS payload) over records read
+ * by a plain sequential loop, without Beam and without SnoopIO. The difference between the two
+ * figures is what the reader and the runner cost.
  *
  * <p>The loop trusts the file's record lengths (it is for well-formed captures such as {@link
  * TrafficGenerator}'s; it stops with an error at anything else) and copies each frame into its own
@@ -76,7 +76,13 @@ public final class DecodeThroughput {
     out.printf(
         "bytes=%d packets=%d tcpSegments=%d dnsMessages=%d dnsMalformed=%d wallSeconds=%.3f"
             + " mbPerSecond=%.1f packetsPerSecond=%.0f%n",
-        bytes, stats.frames, visitor.tcpSegments, visitor.dnsMessages, visitor.dnsMalformed, wall,
-        bytes / wall / 1e6, stats.frames / wall);
+        bytes,
+        stats.frames,
+        visitor.tcpSegments,
+        visitor.dnsMessages,
+        visitor.dnsMalformed,
+        wall,
+        bytes / wall / 1e6,
+        stats.frames / wall);
   }
 }

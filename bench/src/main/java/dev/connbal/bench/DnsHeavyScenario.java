@@ -10,14 +10,14 @@ import java.util.SplittableRandom;
 
 /**
  * The fixed cast of the DNS-heavy profile (see {@link TrafficGenerator}): the names the resolvers
- * answer, the clients that look them up before every connection, the legacy clients that resolve
- * an SRV target by its plain name before any SRV answer named it, and the servers some
- * connections reach by a configured address.
+ * answer, the clients that look them up before every connection, the legacy clients that resolve an
+ * SRV target by its plain name before any SRV answer named it, and the servers some connections
+ * reach by a configured address.
  *
- * <p>Every address belongs to one name. SRV targets may also be looked up by plain A query; the
- * one target with two addresses ({@value #LEGACY_TARGET}) is looked up that way only by the
- * legacy clients before its SRV service is first looked up, and by the other clients only once
- * an SRV answer has named it, so no backend is ever both a plain and an SRV backend.
+ * <p>Every address belongs to one name. SRV targets may also be looked up by plain A query; the one
+ * target with two addresses ({@value #LEGACY_TARGET}) is looked up that way only by the legacy
+ * clients before its SRV service is first looked up, and by the other clients only once an SRV
+ * answer has named it, so no backend is ever both a plain and an SRV backend.
  */
 final class DnsHeavyScenario {
   /** How a name is answered. */
@@ -75,15 +75,24 @@ final class DnsHeavyScenario {
   static final class Client {
     final int address;
     final int resolver;
+
     /** Also sends an AAAA query with every A query of a MULTI_A, CNAME or SINGLE_A name. */
     final boolean dualStack;
+
     /** Connects to a random address of the answer instead of the first. */
     final boolean picksRandom;
+
     /** The names it uses; the first is a MULTI_A name, open from the start. */
     final int[] services;
+
     private final EphemeralPorts ports;
 
-    Client(int address, int resolver, boolean dualStack, boolean picksRandom, int[] services,
+    Client(
+        int address,
+        int resolver,
+        boolean dualStack,
+        boolean picksRandom,
+        int[] services,
         int portOffset) {
       this.address = address;
       this.resolver = resolver;
@@ -106,10 +115,13 @@ final class DnsHeavyScenario {
 
   /** Ordinary clients: 10.1.0.0/16, 10.2.0.0/16, 10.3.0.0/16 and 192.168.50-57.0/24. */
   static final int CLIENTS = 4_800;
+
   static final int LEGACY_CLIENTS = 16;
   static final String LEGACY_TARGET = "imap2.mail.example.";
+
   /** Servers reached by configured address, never through DNS: 10.50.0.1 to 10.50.0.24. */
   static final int[] CONFIGURED_SERVERS = pool(10, 50, 0, 24);
+
   static final int[] CONFIGURED_PORTS = {22, 3306, 5666, 8080, 9100};
 
   private DnsHeavyScenario() {}
@@ -125,30 +137,53 @@ final class DnsHeavyScenario {
     multiA(s, "kafka-brokers.streaming.svc.cluster.local.", pool(172, 16, 5, 10), 8, 9092);
     multiA(s, "elasticsearch.search.svc.cluster.local.", pool(172, 16, 8, 12), 6, 9200, 9300);
     multiA(s, "auth.corp.example.", pool(192, 168, 6, 2), 2, 8443, 443);
-    int ldap = srv(s, Gate.OPEN, "_ldap._tcp.corp.example.",
-        target("dc1.corp.example.", 389, ip(10, 20, 1, 1)),
-        target("dc2.corp.example.", 389, ip(10, 20, 1, 2)),
-        target("dc3.corp.example.", 389, ip(10, 20, 1, 3)));
-    srv(s, Gate.OPEN, "_sip._tcp.voice.example.",
+    int ldap =
+        srv(
+            s,
+            Gate.OPEN,
+            "_ldap._tcp.corp.example.",
+            target("dc1.corp.example.", 389, ip(10, 20, 1, 1)),
+            target("dc2.corp.example.", 389, ip(10, 20, 1, 2)),
+            target("dc3.corp.example.", 389, ip(10, 20, 1, 3)));
+    srv(
+        s,
+        Gate.OPEN,
+        "_sip._tcp.voice.example.",
         target("sip-a.voice.example.", 5060, ip(10, 20, 2, 1)),
         target("sip-b.voice.example.", 5062, ip(10, 20, 2, 2)));
-    int xmpp = srv(s, Gate.OPEN, "_xmpp-client._tcp.chat.example.",
-        target("chat1.chat.example.", 5222, ip(10, 20, 3, 1)),
-        target("chat2.chat.example.", 5222, ip(10, 20, 3, 2)),
-        target("chat3.chat.example.", 5222, ip(10, 20, 3, 3)),
-        target("chat4.chat.example.", 5222, ip(10, 20, 3, 4)));
-    int etcd = srv(s, Gate.OPEN, "_etcd-server-ssl._tcp.etcd.kube-system.svc.cluster.local.",
-        target("etcd-0.etcd.kube-system.svc.cluster.local.", 2380, ip(10, 20, 4, 1)),
-        target("etcd-1.etcd.kube-system.svc.cluster.local.", 2380, ip(10, 20, 4, 2)),
-        target("etcd-2.etcd.kube-system.svc.cluster.local.", 2380, ip(10, 20, 4, 3)));
-    int grpc = srv(s, Gate.OPEN, "_grpc._tcp.orders.shop.svc.cluster.local.",
-        target("orders-0.orders.shop.svc.cluster.local.", 50051, ip(10, 20, 6, 1)),
-        target("orders-1.orders.shop.svc.cluster.local.", 50051, ip(10, 20, 6, 2)),
-        target("orders-2.orders.shop.svc.cluster.local.", 50051, ip(10, 20, 6, 3)),
-        target("orders-3.orders.shop.svc.cluster.local.", 50051, ip(10, 20, 6, 4)));
-    int imaps = srv(s, Gate.AFTER_LEGACY, "_imaps._tcp.mail.example.",
-        target("imap1.mail.example.", 993, ip(10, 20, 5, 1)),
-        target(LEGACY_TARGET, 993, ip(10, 20, 5, 2), ip(10, 20, 5, 3)));
+    int xmpp =
+        srv(
+            s,
+            Gate.OPEN,
+            "_xmpp-client._tcp.chat.example.",
+            target("chat1.chat.example.", 5222, ip(10, 20, 3, 1)),
+            target("chat2.chat.example.", 5222, ip(10, 20, 3, 2)),
+            target("chat3.chat.example.", 5222, ip(10, 20, 3, 3)),
+            target("chat4.chat.example.", 5222, ip(10, 20, 3, 4)));
+    int etcd =
+        srv(
+            s,
+            Gate.OPEN,
+            "_etcd-server-ssl._tcp.etcd.kube-system.svc.cluster.local.",
+            target("etcd-0.etcd.kube-system.svc.cluster.local.", 2380, ip(10, 20, 4, 1)),
+            target("etcd-1.etcd.kube-system.svc.cluster.local.", 2380, ip(10, 20, 4, 2)),
+            target("etcd-2.etcd.kube-system.svc.cluster.local.", 2380, ip(10, 20, 4, 3)));
+    int grpc =
+        srv(
+            s,
+            Gate.OPEN,
+            "_grpc._tcp.orders.shop.svc.cluster.local.",
+            target("orders-0.orders.shop.svc.cluster.local.", 50051, ip(10, 20, 6, 1)),
+            target("orders-1.orders.shop.svc.cluster.local.", 50051, ip(10, 20, 6, 2)),
+            target("orders-2.orders.shop.svc.cluster.local.", 50051, ip(10, 20, 6, 3)),
+            target("orders-3.orders.shop.svc.cluster.local.", 50051, ip(10, 20, 6, 4)));
+    int imaps =
+        srv(
+            s,
+            Gate.AFTER_LEGACY,
+            "_imaps._tcp.mail.example.",
+            target("imap1.mail.example.", 993, ip(10, 20, 5, 1)),
+            target(LEGACY_TARGET, 993, ip(10, 20, 5, 2), ip(10, 20, 5, 3)));
     targetLookup(s, Gate.OPEN, ldap, 0);
     targetLookup(s, Gate.OPEN, xmpp, 1);
     targetLookup(s, Gate.OPEN, etcd, 0);
@@ -164,8 +199,8 @@ final class DnsHeavyScenario {
 
   /**
    * {@value #CLIENTS} clients in four networks, each using two to five names: a MULTI_A name, an
-   * SRV name, then others of any kind. Four in ten are dual-stack, three in ten connect to a
-   * random address (or target) of an answer instead of the first.
+   * SRV name, then others of any kind. Four in ten are dual-stack, three in ten connect to a random
+   * address (or target) of an answer instead of the first.
    */
   static List<Client> clients(SplittableRandom rnd, List<Service> services) {
     int[] multiA = indicesOf(services, Kind.MULTI_A);
@@ -178,8 +213,14 @@ final class DnsHeavyScenario {
       int[] others = distinctIndices(rnd, services.size(), names[0], names[1]);
       System.arraycopy(others, 0, names, 2, names.length - 2);
       int resolver = rnd.nextBoolean() ? Scenario.RESOLVER_1 : Scenario.RESOLVER_2;
-      clients.add(new Client(clientAddress(i), resolver, rnd.nextInt(10) < 4,
-          rnd.nextInt(10) < 3, names, rnd.nextInt(EphemeralPorts.COUNT)));
+      clients.add(
+          new Client(
+              clientAddress(i),
+              resolver,
+              rnd.nextInt(10) < 4,
+              rnd.nextInt(10) < 3,
+              names,
+              rnd.nextInt(EphemeralPorts.COUNT)));
     }
     return List.copyOf(clients);
   }
@@ -188,8 +229,14 @@ final class DnsHeavyScenario {
   static List<Client> legacyClients(SplittableRandom rnd) {
     List<Client> clients = new ArrayList<>(LEGACY_CLIENTS);
     for (int i = 0; i < LEGACY_CLIENTS; i++) {
-      clients.add(new Client(ip(192, 168, 60, i + 1), Scenario.RESOLVER_1, false, false,
-          new int[0], rnd.nextInt(EphemeralPorts.COUNT)));
+      clients.add(
+          new Client(
+              ip(192, 168, 60, i + 1),
+              Scenario.RESOLVER_1,
+              false,
+              false,
+              new int[0],
+              rnd.nextInt(EphemeralPorts.COUNT)));
     }
     return List.copyOf(clients);
   }
@@ -230,11 +277,30 @@ final class DnsHeavyScenario {
     return new Target(name, DnsWire.encodeName(name), addresses, port);
   }
 
-  private static void add(List<Service> s, Kind kind, Gate gate, String name, int[] addresses,
-      int answerSize, int[] ports, List<Target> targets, int srvService, String canonical) {
-    s.add(new Service(s.size(), kind, gate, name, DnsWire.encodeName(name), addresses,
-        answerSize, ports, targets, srvService,
-        canonical == null ? null : DnsWire.encodeName(canonical)));
+  private static void add(
+      List<Service> s,
+      Kind kind,
+      Gate gate,
+      String name,
+      int[] addresses,
+      int answerSize,
+      int[] ports,
+      List<Target> targets,
+      int srvService,
+      String canonical) {
+    s.add(
+        new Service(
+            s.size(),
+            kind,
+            gate,
+            name,
+            DnsWire.encodeName(name),
+            addresses,
+            answerSize,
+            ports,
+            targets,
+            srvService,
+            canonical == null ? null : DnsWire.encodeName(canonical)));
   }
 
   private static void multiA(List<Service> s, String name, int[] pool, int answer, int... ports) {
@@ -242,21 +308,38 @@ final class DnsHeavyScenario {
   }
 
   private static int srv(List<Service> s, Gate gate, String name, Target... targets) {
-    int[] addresses = Arrays.stream(targets).flatMapToInt(t -> Arrays.stream(t.addresses()))
-        .toArray();
-    add(s, Kind.SRV, gate, name, addresses, targets.length, new int[0], List.of(targets), -1,
-        null);
+    int[] addresses =
+        Arrays.stream(targets).flatMapToInt(t -> Arrays.stream(t.addresses())).toArray();
+    add(s, Kind.SRV, gate, name, addresses, targets.length, new int[0], List.of(targets), -1, null);
     return s.size() - 1;
   }
 
   private static void targetLookup(List<Service> s, Gate gate, int srvService, int target) {
     Target t = s.get(srvService).targets().get(target);
-    add(s, Kind.SRV_TARGET, gate, t.name(), t.addresses(), t.addresses().length,
-        new int[] {t.port()}, List.of(t), srvService, null);
+    add(
+        s,
+        Kind.SRV_TARGET,
+        gate,
+        t.name(),
+        t.addresses(),
+        t.addresses().length,
+        new int[] {t.port()},
+        List.of(t),
+        srvService,
+        null);
   }
 
   private static void alias(List<Service> s, String name, String canonical, int address, int port) {
-    add(s, Kind.CNAME, Gate.OPEN, name, new int[] {address}, 1, new int[] {port}, List.of(), -1,
+    add(
+        s,
+        Kind.CNAME,
+        Gate.OPEN,
+        name,
+        new int[] {address},
+        1,
+        new int[] {port},
+        List.of(),
+        -1,
         canonical);
   }
 

@@ -23,18 +23,26 @@ import java.util.SplittableRandom;
 final class DnsHeavySimulation {
   /** A resolver answers every query after 1 ms. */
   private static final long DNS_DELAY_MICROS = 1_000;
+
   /** A lost query is repeated (same port and id) after 1 s. */
   private static final long DNS_RETRY_MICROS = 1_000_000;
+
   private static final long[] SYN_RETRANSMITS_MICROS = {1_000_000, 3_000_000};
+
   /** Written out, not connbal's DnsMessage.PORT: the generated traffic is the tests' oracle. */
   private static final int DNS_PORT = 53;
+
   private static final String CLUSTER_DOMAIN = ".cluster.local.";
+
   /** Steps, per thousand, that connect to an address without looking it up (configured). */
   private static final int CONFIGURED_PER_MILLE = 580;
+
   /** Steps, per thousand, that look up a name that does not exist. */
   private static final int NXDOMAIN_PER_MILLE = 5;
+
   /** While the legacy clients are active, one step in this many is a legacy lookup. */
   private static final int LEGACY_ODDS = 100;
+
   /** The legacy clients stop once 1 / LEGACY_PART of the capture is written. */
   private static final int LEGACY_PART = 4;
 
@@ -59,8 +67,10 @@ final class DnsHeavySimulation {
   private final int[] rotation;
   private final DnsWire dns = new DnsWire();
   private final byte[] nxdomainName = DnsWire.encodeName("wpad.corp.example.");
+
   /** Target names an SRV answer has named so far: the rules' SRV knowledge. */
   private final Set<String> knownTargets = new HashSet<>();
+
   private final int isnMask;
   private Phase phase = Phase.LEGACY;
   private int legacyOutstanding;
@@ -75,9 +85,11 @@ final class DnsHeavySimulation {
     this.services = DnsHeavyScenario.services();
     this.clients = DnsHeavyScenario.clients(rnd, services);
     this.legacyClients = DnsHeavyScenario.legacyClients(rnd);
-    this.legacyTarget = services.stream()
-        .filter(s -> s.kind() == Kind.SRV_TARGET && s.gate() == Gate.ONCE_KNOWN)
-        .findFirst().orElseThrow();
+    this.legacyTarget =
+        services.stream()
+            .filter(s -> s.kind() == Kind.SRV_TARGET && s.gate() == Gate.ONCE_KNOWN)
+            .findFirst()
+            .orElseThrow();
     this.rotation = new int[services.size()];
     this.zoneWire = new byte[services.size()][];
     this.nameServerWire = new byte[services.size()][];
@@ -147,8 +159,8 @@ final class DnsHeavySimulation {
 
   /**
    * A connection to an address the client did not look up: one of the servers it reaches by
-   * configured address (two in three), or an address of its first name's pool on that name's
-   * first port, which counts once that address is its backend.
+   * configured address (two in three), or an address of its first name's pool on that name's first
+   * port, which counts once that address is its backend.
    */
   private void connectConfigured(Client c) throws IOException {
     if (rnd.nextInt(3) == 0) {
@@ -170,8 +182,20 @@ final class DnsHeavySimulation {
     expected.attempt(c.address, server, port, t);
     if (rnd.nextInt(100) < 2) {
       for (long delay : SYN_RETRANSMITS_MICROS) {
-        clock.schedule(t + delay, () -> frames.tcp(clock.tick(), FrameWriter.NO_VLAN, c.address,
-            clientPort, server, port, isn, 0, TCP_SYN, 0));
+        clock.schedule(
+            t + delay,
+            () ->
+                frames.tcp(
+                    clock.tick(),
+                    FrameWriter.NO_VLAN,
+                    c.address,
+                    clientPort,
+                    server,
+                    port,
+                    isn,
+                    0,
+                    TCP_SYN,
+                    0));
       }
     }
   }
@@ -187,9 +211,9 @@ final class DnsHeavySimulation {
   // ---- DNS.
 
   /**
-   * Looks {@code s} up (A or SRV, plus AAAA for dual-stack clients and address names); the
-   * answer is followed by a connection. One query in a hundred is lost and repeated, except the
-   * legacy clients': their answers must all precede the first SRV answer of their target.
+   * Looks {@code s} up (A or SRV, plus AAAA for dual-stack clients and address names); the answer
+   * is followed by a connection. One query in a hundred is lost and repeated, except the legacy
+   * clients': their answers must all precede the first SRV answer of their target.
    */
   private void lookup(Client c, Service s) throws IOException {
     int port = c.ephemeralPort();
@@ -202,10 +226,12 @@ final class DnsHeavySimulation {
     SimulationClock.Action answer = () -> answer(c, s, port, id);
     if (!c.isLegacy() && rnd.nextInt(100) == 0) {
       // Lost: the stub repeats the identical query; the response answers the latest one.
-      clock.schedule(sent + DNS_RETRY_MICROS, () -> {
-        long resent = sendQuery(c, port, id, s.wire(), type);
-        clock.schedule(resent + DNS_DELAY_MICROS, answer);
-      });
+      clock.schedule(
+          sent + DNS_RETRY_MICROS,
+          () -> {
+            long resent = sendQuery(c, port, id, s.wire(), type);
+            clock.schedule(resent + DNS_DELAY_MICROS, answer);
+          });
     } else {
       clock.schedule(sent + DNS_DELAY_MICROS, answer);
     }
@@ -214,15 +240,15 @@ final class DnsHeavySimulation {
   private long sendQuery(Client c, int port, int id, byte[] name, int type) throws IOException {
     dns.query(id, name, type);
     long t = clock.tick();
-    frames.udp(t, FrameWriter.NO_VLAN, c.address, port, c.resolver, DNS_PORT, dns.buffer(),
-        dns.length());
+    frames.udp(
+        t, FrameWriter.NO_VLAN, c.address, port, c.resolver, DNS_PORT, dns.buffer(), dns.length());
     return t;
   }
 
   private long sendResponse(Client c, int port) throws IOException {
     long t = clock.tick();
-    frames.udp(t, FrameWriter.NO_VLAN, c.resolver, DNS_PORT, c.address, port, dns.buffer(),
-        dns.length());
+    frames.udp(
+        t, FrameWriter.NO_VLAN, c.resolver, DNS_PORT, c.address, port, dns.buffer(), dns.length());
     return t;
   }
 
@@ -286,13 +312,18 @@ final class DnsHeavySimulation {
   }
 
   /**
-   * Every target, rotated, then an NS authority record (outside cluster DNS), then each target's
-   * A records (owners compressed to the target) and OPT. The answer teaches the targets, then its
-   * A records are backends of the service on their target's port.
+   * Every target, rotated, then an NS authority record (outside cluster DNS), then each target's A
+   * records (owners compressed to the target) and OPT. The answer teaches the targets, then its A
+   * records are backends of the service on their target's port.
    */
   private void srvAnswer(Client c, Service s, int port, int id, int[] order) throws IOException {
     byte[] zone = zoneWire[s.index()];
-    dns.response(id, s.wire(), DnsWire.TYPE_SRV, order.length, zone == null ? 0 : 1,
+    dns.response(
+        id,
+        s.wire(),
+        DnsWire.TYPE_SRV,
+        order.length,
+        zone == null ? 0 : 1,
         s.addresses().length + 1);
     int[] targetOffsets = new int[order.length];
     for (int i = 0; i < order.length; i++) {
@@ -319,12 +350,11 @@ final class DnsHeavySimulation {
   }
 
   /**
-   * The A records of an SRV target looked up by name. Once an SRV answer has named the target,
-   * they are backends of that SRV service on the target's port; before, they are an ordinary
-   * answer, backends named after the target only when there are several (the legacy clients').
+   * The A records of an SRV target looked up by name. Once an SRV answer has named the target, they
+   * are backends of that SRV service on the target's port; before, they are an ordinary answer,
+   * backends named after the target only when there are several (the legacy clients').
    */
-  private void targetAnswer(Client c, Service s, int port, int id, int[] order)
-      throws IOException {
+  private void targetAnswer(Client c, Service s, int port, int id, int[] order) throws IOException {
     dns.response(id, s.wire(), DnsWire.TYPE_A, order.length, 0, 1);
     for (int k : order) {
       dns.a(DnsWire.QUESTION_NAME, s.addresses()[k]);
@@ -343,8 +373,8 @@ final class DnsHeavySimulation {
   }
 
   /**
-   * Indices that one response lists, in answer order: a window of the pool that rotates with
-   * every response (round-robin DNS), every SRV target, or every address of a target, rotated.
+   * Indices that one response lists, in answer order: a window of the pool that rotates with every
+   * response (round-robin DNS), every SRV target, or every address of a target, rotated.
    */
   private int[] answerOrder(Service s) {
     int n = s.kind() == Kind.SRV ? s.targets().size() : s.addresses().length;
@@ -361,11 +391,13 @@ final class DnsHeavySimulation {
     int port = c.ephemeralPort();
     int id = rnd.nextInt(65536);
     long sent = sendQuery(c, port, id, s.wire(), DnsWire.TYPE_AAAA);
-    clock.schedule(sent + DNS_DELAY_MICROS, () -> {
-      dns.response(id, s.wire(), DnsWire.TYPE_AAAA, 1, 0, 1).aaaa(s.index() * 16 + 1).opt();
-      sendResponse(c, port);
-      aaaaResponses++;
-    });
+    clock.schedule(
+        sent + DNS_DELAY_MICROS,
+        () -> {
+          dns.response(id, s.wire(), DnsWire.TYPE_AAAA, 1, 0, 1).aaaa(s.index() * 16 + 1).opt();
+          sendResponse(c, port);
+          aaaaResponses++;
+        });
   }
 
   /** A lookup of a name that does not exist: a response without answers, not an event. */
@@ -373,9 +405,11 @@ final class DnsHeavySimulation {
     int port = c.ephemeralPort();
     int id = rnd.nextInt(65536);
     long sent = sendQuery(c, port, id, nxdomainName, DnsWire.TYPE_A);
-    clock.schedule(sent + DNS_DELAY_MICROS, () -> {
-      dns.nxdomain(id, nxdomainName, DnsWire.TYPE_A);
-      sendResponse(c, port);
-    });
+    clock.schedule(
+        sent + DNS_DELAY_MICROS,
+        () -> {
+          dns.nxdomain(id, nxdomainName, DnsWire.TYPE_A);
+          sendResponse(c, port);
+        });
   }
 }

@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 /**
  * Assembles DNS messages in wire format into one reused buffer, the way a stub resolver and a
  * recursive server write them: one question, EDNS OPT in the additional section, answer owners
- * compressed to the question name, additional A owners compressed to the SRV target they
- * describe, and CNAME'd A owners compressed to the CNAME target.
+ * compressed to the question name, additional A owners compressed to the SRV target they describe,
+ * and CNAME'd A owners compressed to the CNAME target.
  *
- * <p>Usage: {@link #start}, then records in section order, each section's count given to
- * {@code start} up front; {@link #length()} bytes of {@link #buffer()} are the message.
+ * <p>Usage: {@link #start}, then records in section order, each section's count given to {@code
+ * start} up front; {@link #length()} bytes of {@link #buffer()} are the message.
  */
 final class DnsWire {
   static final int TYPE_A = 1;
@@ -80,8 +80,8 @@ final class DnsWire {
 
   /**
    * Starts a NOERROR response to the question {@code name}/{@code type} with the given section
-   * counts; the caller writes exactly that many records, then {@link #opt()} as the last
-   * additional record (included in {@code additional}).
+   * counts; the caller writes exactly that many records, then {@link #opt()} as the last additional
+   * record (included in {@code additional}).
    */
   DnsWire response(int id, byte[] name, int type, int answers, int authority, int additional) {
     header(id, FLAGS_RESPONSE, answers, authority, additional);

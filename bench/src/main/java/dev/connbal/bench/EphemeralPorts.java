@@ -4,6 +4,7 @@ package dev.connbal.bench;
 final class EphemeralPorts {
   private static final int FIRST = 32768;
   private static final int LAST = 60999;
+
   /** How many ports the range holds. */
   static final int COUNT = LAST - FIRST + 1;
 

@@ -5,16 +5,16 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What connbal must print (default mode, padded IPv4) for the traffic {@link TrafficSimulation}
- * or {@link DnsHeavySimulation} wrote, kept as the simulation writes it: the simulation tells it
- * which backends each matched DNS response listed for a client and every connection attempt it
- * started, each with the timestamp of the packet that carries it.
+ * What connbal must print (default mode, padded IPv4) for the traffic {@link TrafficSimulation} or
+ * {@link DnsHeavySimulation} wrote, kept as the simulation writes it: the simulation tells it which
+ * backends each matched DNS response listed for a client and every connection attempt it started,
+ * each with the timestamp of the packet that carries it.
  *
  * <p>The rules are SEMANTICS.md's, reduced to the cases the scenario produces (see {@link
  * TrafficGenerator}): a backend is created by the first response that lists it for the client and
- * named by it; #dns counts responses (per SRV port for SRV backends); an attempt counts on its
- * port when the backend existed at the time of its first SYN; a backend without counted attempts
- * and without SRV ports prints one {@code ip:?} row.
+ * named by it; #dns counts responses (per SRV port for SRV backends); an attempt counts on its port
+ * when the backend existed at the time of its first SYN; a backend without counted attempts and
+ * without SRV ports prints one {@code ip:?} row.
  */
 final class ExpectedTable {
   /** Port value of a plain (non-SRV) listing. */
@@ -34,17 +34,18 @@ final class ExpectedTable {
   }
 
   /**
-   * By (client, backend) pair, in output order. Not a HashMap: {@code Long.hashCode} of a pair
-   * is client XOR backend, which collides for thousands of clients in a few networks.
+   * By (client, backend) pair, in output order. Not a HashMap: {@code Long.hashCode} of a pair is
+   * client XOR backend, which collides for thousands of clients in a few networks.
    */
   private final TreeMap<Long, Backend> backends = new TreeMap<>(Long::compareUnsigned);
+
   private long countedAttempts;
   private long uncountedAttempts;
 
   /**
    * A matched response at {@code micros} listed {@code backend} for {@code client}, as a backend
-   * named {@code name}; {@code srvPort} is the SRV port it was listed for, or {@link
-   * #NO_SRV_PORT}. Called at most once per response and backend.
+   * named {@code name}; {@code srvPort} is the SRV port it was listed for, or {@link #NO_SRV_PORT}.
+   * Called at most once per response and backend.
    */
   void listed(int client, int backend, String name, int srvPort, long micros) {
     Backend b = backends.computeIfAbsent(pair(client, backend), p -> new Backend(micros, name));
@@ -108,8 +109,16 @@ final class ExpectedTable {
 
   private static void line(
       StringBuilder out, String client, String backendPort, long conns, long dns, String name) {
-    out.append(client).append('\t').append(backendPort).append('\t').append(conns).append('\t')
-        .append(dns).append('\t').append(name).append('\n');
+    out.append(client)
+        .append('\t')
+        .append(backendPort)
+        .append('\t')
+        .append(conns)
+        .append('\t')
+        .append(dns)
+        .append('\t')
+        .append(name)
+        .append('\n');
   }
 
   /** Client in the high 32 bits: unsigned order of pairs is client order, then backend order. */

@@ -8,12 +8,12 @@ import java.io.IOException;
  * Hand-assembles Ethernet frames (optionally 802.1Q-tagged) carrying IPv4/TCP, IPv4/UDP, ARP or
  * IPv6/UDP, and appends each to a snoop file at the given time.
  *
- * <p>Built for speed: every frame is written into a buffer reused for all frames of the same
- * length (the snoop writer takes the whole array as the frame), header fields are stored by index,
- * and nothing is allocated per packet. Lengths are exact and every checksum is computed: IPv4
- * header, TCP and UDP (over the IPv4 or IPv6 pseudo-header), so tools such as tshark see a clean
- * capture. Frames shorter than the Ethernet minimum are zero-padded beyond the IP total length,
- * as a capturing NIC delivers them.
+ * <p>Built for speed: every frame is written into a buffer reused for all frames of the same length
+ * (the snoop writer takes the whole array as the frame), header fields are stored by index, and
+ * nothing is allocated per packet. Lengths are exact and every checksum is computed: IPv4 header,
+ * TCP and UDP (over the IPv4 or IPv6 pseudo-header), so tools such as tshark see a clean capture.
+ * Frames shorter than the Ethernet minimum are zero-padded beyond the IP total length, as a
+ * capturing NIC delivers them.
  *
  * <p>MAC addresses are derived from the IP address (02:00 and the four IPv4 octets), as if every
  * host shared one segment with the capture point.
@@ -38,10 +38,12 @@ final class FrameWriter implements Closeable {
   private static final int IPV4_HEADER = 20;
   private static final int IPV6_HEADER = 40;
   private static final int TCP_HEADER = 20;
+
   /** SYN and SYN+ACK carry MSS, SACK-permitted and window-scale options, padded with NOPs. */
   private static final byte[] SYN_OPTIONS = {
     2, 4, (byte) (MSS >>> 8), (byte) MSS, 4, 2, 1, 3, 3, 7, 1, 1
   };
+
   private static final int UDP_HEADER = 8;
   private static final int ARP_LENGTH = 28;
   private static final int MAX_FRAME = ETHERNET_HEADER + VLAN_TAG + 1500;
@@ -131,7 +133,13 @@ final class FrameWriter implements Closeable {
 
   /** A UDP datagram over IPv4 carrying {@code payload[0, length)}. */
   void udp(
-      long micros, int vlan, int srcIp, int srcPort, int dstIp, int dstPort, byte[] payload,
+      long micros,
+      int vlan,
+      int srcIp,
+      int srcPort,
+      int dstIp,
+      int dstPort,
+      byte[] payload,
       int length)
       throws IOException {
     int l2 = l2Length(vlan);
@@ -153,7 +161,13 @@ final class FrameWriter implements Closeable {
    * noise that connbal must skip, not decode.
    */
   void ipv6Udp(
-      long micros, int vlan, int srcHost, int srcPort, int dstHost, int dstPort, byte[] payload,
+      long micros,
+      int vlan,
+      int srcHost,
+      int srcPort,
+      int dstHost,
+      int dstPort,
+      byte[] payload,
       int length)
       throws IOException {
     int l2 = l2Length(vlan);

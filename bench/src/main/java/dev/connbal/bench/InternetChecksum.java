@@ -4,8 +4,8 @@ import dev.connbal.snoop.BigEndian;
 
 /**
  * The Internet checksum (RFC 1071): the ones' complement of the ones' complement sum of 16-bit
- * big-endian words. Partial sums are plain {@code long}s so that a pseudo-header and a segment
- * can be summed separately and folded once.
+ * big-endian words. Partial sums are plain {@code long}s so that a pseudo-header and a segment can
+ * be summed separately and folded once.
  */
 final class InternetChecksum {
   private InternetChecksum() {}

@@ -36,13 +36,12 @@ import org.apache.beam.sdk.transforms.ParDo;
  * decodes each range's records in place in the same way.
  *
  * <p>It runs on the Direct runner with {@code targetParallelism=1} and its immutability and
- * encodability checks off, as connbal itself runs it, over 64 MiB ranges. Wall time is
- * measured from {@code run()} to the end of {@code waitUntilFinish()}, so JVM start-up and class
- * loading before it are excluded; the process CPU time over the same span is printed too (it
- * includes JIT and GC threads). The stage time is the time the one worker spent inside the ranges
- * (from before each range's file is opened to the range's end, summed): the reading-and-decoding
- * stage itself, without the runner's start, its pipeline rewrites and splitting, which the wall
- * time includes.
+ * encodability checks off, as connbal itself runs it, over 64 MiB ranges. Wall time is measured
+ * from {@code run()} to the end of {@code waitUntilFinish()}, so JVM start-up and class loading
+ * before it are excluded; the process CPU time over the same span is printed too (it includes JIT
+ * and GC threads). The stage time is the time the one worker spent inside the ranges (from before
+ * each range's file is opened to the range's end, summed): the reading-and-decoding stage itself,
+ * without the runner's start, its pipeline rewrites and splitting, which the wall time includes.
  *
  * <pre>ParseThroughput FILE</pre>
  *

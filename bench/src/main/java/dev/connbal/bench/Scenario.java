@@ -9,8 +9,8 @@ import java.util.SplittableRandom;
  * clients (who looks what up, and how they pick an address).
  *
  * <p>Every address belongs to exactly one service, SRV target names are never looked up with a
- * plain A query, and no service name is an SRV target, so each backend has one name and one
- * kind; see {@link TrafficGenerator} for why the scenario keeps to that.
+ * plain A query, and no service name is an SRV target, so each backend has one name and one kind;
+ * see {@link TrafficGenerator} for why the scenario keeps to that.
  */
 final class Scenario {
   /** How a service answers. */
@@ -66,8 +66,10 @@ final class Scenario {
     final Behaviour behaviour;
     final boolean dualStack;
     final int[] services;
+
     /** Per service index: the cached answer's addresses (and SRV ports), or null. */
     final int[][] cachedAddresses;
+
     final int[][] cachedPorts;
     final long[] cacheExpiry;
     private final EphemeralPorts ports;
@@ -140,9 +142,8 @@ final class Scenario {
   }
 
   /**
-   * {@value #CLIENTS} clients: most in 10.1.0.0/16, a fifth in 192.168.50.0/24 (above 127.x, so
-   * the unsigned sort order matters), one in ten behind an 802.1Q tag, each using two to five
-   * services.
+   * {@value #CLIENTS} clients: most in 10.1.0.0/16, a fifth in 192.168.50.0/24 (above 127.x, so the
+   * unsigned sort order matters), one in ten behind an 802.1Q tag, each using two to five services.
    */
   static List<Client> clients(SplittableRandom rnd, int serviceCount) {
     List<Client> clients = new ArrayList<>(CLIENTS);
@@ -206,7 +207,14 @@ final class Scenario {
   private static void multiA(List<Service> s, String name, int[] pool, int answer, int... ports) {
     s.add(
         new Service(
-            s.size(), Kind.MULTI_A, name, DnsWire.encodeName(name), pool, answer, ports, List.of(),
+            s.size(),
+            Kind.MULTI_A,
+            name,
+            DnsWire.encodeName(name),
+            pool,
+            answer,
+            ports,
+            List.of(),
             null));
   }
 
@@ -217,21 +225,42 @@ final class Scenario {
     }
     s.add(
         new Service(
-            s.size(), Kind.SRV, name, DnsWire.encodeName(name), addresses, targets.length,
-            new int[0], List.of(targets), null));
+            s.size(),
+            Kind.SRV,
+            name,
+            DnsWire.encodeName(name),
+            addresses,
+            targets.length,
+            new int[0],
+            List.of(targets),
+            null));
   }
 
   private static void alias(List<Service> s, String name, String canonical, int address, int port) {
     s.add(
         new Service(
-            s.size(), Kind.CNAME, name, DnsWire.encodeName(name), new int[] {address}, 1,
-            new int[] {port}, List.of(), DnsWire.encodeName(canonical)));
+            s.size(),
+            Kind.CNAME,
+            name,
+            DnsWire.encodeName(name),
+            new int[] {address},
+            1,
+            new int[] {port},
+            List.of(),
+            DnsWire.encodeName(canonical)));
   }
 
   private static void single(List<Service> s, String name, int address, int... ports) {
     s.add(
         new Service(
-            s.size(), Kind.SINGLE_A, name, DnsWire.encodeName(name), new int[] {address}, 1, ports,
-            List.of(), null));
+            s.size(),
+            Kind.SINGLE_A,
+            name,
+            DnsWire.encodeName(name),
+            new int[] {address},
+            1,
+            ports,
+            List.of(),
+            null));
   }
 }

@@ -7,10 +7,10 @@ import java.util.SplittableRandom;
 
 /**
  * The clock of a traffic simulation: it advances by 1 to {@value #MAX_GAP_MICROS} µs with every
- * packet written, so timestamps strictly increase in file order. Future packets (DNS responses,
- * SYN retransmissions, the connection that follows a lookup) wait in a queue and go out, at the
- * current clock, once their due time has come; actions due at the same time run in the order
- * they were scheduled.
+ * packet written, so timestamps strictly increase in file order. Future packets (DNS responses, SYN
+ * retransmissions, the connection that follows a lookup) wait in a queue and go out, at the current
+ * clock, once their due time has come; actions due at the same time run in the order they were
+ * scheduled.
  */
 final class SimulationClock {
   /** 2025-11-24 16:00:00 UTC: the capture's first timestamp. */

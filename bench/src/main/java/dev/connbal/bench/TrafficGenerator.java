@@ -28,37 +28,37 @@ import java.util.SplittableRandom;
  * 802.1Q tag) use two to five of thirteen services through two resolvers:
  *
  * <ul>
- *   <li>six round-robin A services whose responses list a rotating window of two to five
- *       addresses of their pool (multi-record answers: backends), some used on two ports;
- *   <li>three SRV services whose responses list every target, rotated, with the targets' A
- *       records in the additional section (plus an NS authority record and EDNS OPT), targets on
- *       their own ports;
+ *   <li>six round-robin A services whose responses list a rotating window of two to five addresses
+ *       of their pool (multi-record answers: backends), some used on two ports;
+ *   <li>three SRV services whose responses list every target, rotated, with the targets' A records
+ *       in the additional section (plus an NS authority record and EDNS OPT), targets on their own
+ *       ports;
  *   <li>two CNAME services (alias + one A record: ignored by the rules) and two single-A services
  *       (one record: not a multi-backend answer).
  * </ul>
  *
  * Each client either resolves before every connection and takes the first address, or caches an
- * answer for 30 s and takes the first or a random cached address (the imbalance connbal exists
- * to show). Dual-stack clients also send AAAA queries (their answers match no counted query). One
- * query in a hundred is lost and repeated identically after 1 s. Each connection is a SYN (three
- * in ten with ECN bits), then: 2 % backend down (the same SYN retransmitted after 1 s and 3 s),
- * 2 % refused (RST), otherwise a handshake, request/response exchanges (1 to 3 for four
- * connections in five, 4 to 12 or 20 to 50 for the rest: 4 on average), and a FIN exchange,
- * interleaved with the other open connections. An exchange is a small request, in three of ten
- * a separate server ACK, the answer, and in seven of ten the client's delayed ACK. Requests and
- * answers carry 1 to 200 bytes, most of them small (half up to 20 bytes, about 37 on average);
- * two answers in a thousand are bulk transfers of 1 to 16 full 1460-byte segments (the client
- * ACKs every second one) and a partial last one. Streams already open when the capture starts,
- * caches filled before it (so a few connections go to an address before any DNS answer in the
- * capture names it), ARP requests, IPv6 DNS and NXDOMAIN lookups complete the picture.
+ * answer for 30 s and takes the first or a random cached address (the imbalance connbal exists to
+ * show). Dual-stack clients also send AAAA queries (their answers match no counted query). One
+ * query in a hundred is lost and repeated identically after 1 s. Each connection is a SYN (three in
+ * ten with ECN bits), then: 2 % backend down (the same SYN retransmitted after 1 s and 3 s), 2 %
+ * refused (RST), otherwise a handshake, request/response exchanges (1 to 3 for four connections in
+ * five, 4 to 12 or 20 to 50 for the rest: 4 on average), and a FIN exchange, interleaved with the
+ * other open connections. An exchange is a small request, in three of ten a separate server ACK,
+ * the answer, and in seven of ten the client's delayed ACK. Requests and answers carry 1 to 200
+ * bytes, most of them small (half up to 20 bytes, about 37 on average); two answers in a thousand
+ * are bulk transfers of 1 to 16 full 1460-byte segments (the client ACKs every second one) and a
+ * partial last one. Streams already open when the capture starts, caches filled before it (so a few
+ * connections go to an address before any DNS answer in the capture names it), ARP requests, IPv6
+ * DNS and NXDOMAIN lookups complete the picture.
  *
  * <h2>Density</h2>
  *
- * Most records are small, as in real traffic: half are pure ACKs or FINs (84 bytes with the
- * 24-byte snoop header, the frame padded to the 60-byte Ethernet minimum), a tenth SYNs and
- * SYN+ACKs (92 bytes), two fifths small data segments; full-size segments are about 0.35 % of
- * the packets, DNS about 6 %. The average record is about 108 bytes: 1 GiB holds about 9.9 M
- * packets, a connection about 18 (one packet in eighteen is a new SYN).
+ * Most records are small, as in real traffic: half are pure ACKs or FINs (84 bytes with the 24-byte
+ * snoop header, the frame padded to the 60-byte Ethernet minimum), a tenth SYNs and SYN+ACKs (92
+ * bytes), two fifths small data segments; full-size segments are about 0.35 % of the packets, DNS
+ * about 6 %. The average record is about 108 bytes: 1 GiB holds about 9.9 M packets, a connection
+ * about 18 (one packet in eighteen is a new SYN).
  *
  * <h2>The DNS-heavy profile</h2>
  *
@@ -75,36 +75,36 @@ import java.util.SplittableRandom;
  *   <li>six SRV names with two to four targets each, rotated, the targets' A records in the
  *       additional section (an NS authority record outside cluster DNS); one target has two
  *       addresses;
- *   <li>five SRV target names that clients also resolve by plain A query, whether or not they
- *       ever looked the SRV name up: once any client's SRV answer has named the target, its
- *       addresses are backends of that SRV service for the client that resolved it; before, a
- *       one-address answer makes no backend. One SRV name ({@code _imaps._tcp.mail.example.}) is
- *       first looked up only after a quarter of the capture, so its targets are resolved by name
- *       before it for a long while: its one-address target by anyone, its two-address target
- *       only by {@value DnsHeavyScenario#LEGACY_CLIENTS} legacy clients (192.168.60.0/24), whose
- *       two-record answers are ordinary multi-record answers (backends named after the target),
- *       and who stop before the first SRV answer;
+ *   <li>five SRV target names that clients also resolve by plain A query, whether or not they ever
+ *       looked the SRV name up: once any client's SRV answer has named the target, its addresses
+ *       are backends of that SRV service for the client that resolved it; before, a one-address
+ *       answer makes no backend. One SRV name ({@code _imaps._tcp.mail.example.}) is first looked
+ *       up only after a quarter of the capture, so its targets are resolved by name before it for a
+ *       long while: its one-address target by anyone, its two-address target only by {@value
+ *       DnsHeavyScenario#LEGACY_CLIENTS} legacy clients (192.168.60.0/24), whose two-record answers
+ *       are ordinary multi-record answers (backends named after the target), and who stop before
+ *       the first SRV answer;
  *   <li>two CNAME names and two single-A names (no backends).
  * </ul>
  *
- * Four clients in ten also send an AAAA query with each A query of an address name (its
- * answer, one AAAA record, is never a backend); one query in a hundred is lost and repeated after
- * 1 s; one step in two hundred is an NXDOMAIN lookup. Besides the connections that follow a
- * lookup, 58 % of the steps are connections to a configured address, without DNS: two in three
- * to servers in 10.50.0.0/24, one in three to an address of the client's first A name's pool,
- * which counts once an answer has listed that address for the client. 2 % of all attempts go
- * unanswered: the SYN is retransmitted with the same ISN after 1 s and 3 s.
+ * Four clients in ten also send an AAAA query with each A query of an address name (its answer, one
+ * AAAA record, is never a backend); one query in a hundred is lost and repeated after 1 s; one step
+ * in two hundred is an NXDOMAIN lookup. Besides the connections that follow a lookup, 58 % of the
+ * steps are connections to a configured address, without DNS: two in three to servers in
+ * 10.50.0.0/24, one in three to an address of the client's first A name's pool, which counts once
+ * an answer has listed that address for the client. 2 % of all attempts go unanswered: the SYN is
+ * retransmitted with the same ISN after 1 s and 3 s.
  *
- * <p>Density: with the 24-byte snoop header, a SYN takes 92 bytes, a query about 123 (SRV 130),
- * an A answer 181, an AAAA answer 151, an SRV answer 350. 1 GiB holds about 8.0 M packets, half
- * of them DNS (of those, a third SRV and a sixth AAAA); 200 MiB make about 74,000 rows.
+ * <p>Density: with the 24-byte snoop header, a SYN takes 92 bytes, a query about 123 (SRV 130), an
+ * A answer 181, an AAAA answer 151, an SRV answer 350. 1 GiB holds about 8.0 M packets, half of
+ * them DNS (of those, a third SRV and a sixth AAAA); 200 MiB make about 74,000 rows.
  *
  * <h2>Why the expected TSV is exact</h2>
  *
  * The generator does not decode what it wrote: {@link TrafficSimulation} (or {@link
  * DnsHeavySimulation}) reports every decision to {@link ExpectedTable} with the timestamp of the
- * packet that carries it. The scenario stays
- * inside a subset of SEMANTICS.md where the rules reduce to simple bookkeeping:
+ * packet that carries it. The scenario stays inside a subset of SEMANTICS.md where the rules reduce
+ * to simple bookkeeping:
  *
  * <ul>
  *   <li>Timestamps strictly increase in file order (the clock advances 1 to 40 µs per packet), so
@@ -112,35 +112,41 @@ import java.util.SplittableRandom;
  *   <li>A response goes out 1 ms after its query (never near the 10 s window), with the query's
  *       port and id; a client's ports cycle through 28232 values, so identical queries are only
  *       ever the deliberate repeats of a lost one, and each query gets exactly one response.
- *   <li>Every address belongs to one service; multi-A responses always hold at least two A
- *       records and single-A responses one; no service name is an SRV target, and (in the full
- *       profile) SRV targets are only ever looked up through their SRV service. So a backend's
- *       name is its service's name, an A response lists each of its addresses once (#dns + 1
- *       each), and an SRV response lists each target once for its one port (#dns of that port +
- *       1).
+ *   <li>Every address belongs to one service; multi-A responses always hold at least two A records
+ *       and single-A responses one; no service name is an SRV target, and (in the full profile) SRV
+ *       targets are only ever looked up through their SRV service. So a backend's name is its
+ *       service's name, an A response lists each of its addresses once (#dns + 1 each), and an SRV
+ *       response lists each target once for its one port (#dns of that port + 1).
  *   <li>DNS-heavy: every SRV target has one port. The simulation keeps the SRV knowledge as its
- *       responses go out (the targets named by an SRV answer written so far), and a plain A
- *       answer for a target lists its addresses for the SRV service on that port when the target
- *       is known, as an ordinary answer otherwise. The two-address target is resolved by plain A
- *       query only by the legacy clients, whose queries are never lost and whose answers all go
- *       out before its SRV name is first looked up, and by the other clients only once it is
- *       known; so no backend is both an ordinary and an SRV backend.
- *   <li>A connection attempt is its first SYN (retransmissions reuse the attempt's 4-tuple and
- *       ISN; ISNs are unique per attempt); it counts on its port if the client's backend existed
- *       when that SYN was sent. Connections that follow a lookup start after its response; those
- *       from a cache filled before the capture may precede any answer, and do not count.
- *   <li>Rows: SRV backends print each SRV port (also with 0 connections); other backends print
- *       each port with counted attempts, or {@code ip:?} with 0 when there is none.
+ *       responses go out (the targets named by an SRV answer written so far), and a plain A answer
+ *       for a target lists its addresses for the SRV service on that port when the target is known,
+ *       as an ordinary answer otherwise. The two-address target is resolved by plain A query only
+ *       by the legacy clients, whose queries are never lost and whose answers all go out before its
+ *       SRV name is first looked up, and by the other clients only once it is known; so no backend
+ *       is both an ordinary and an SRV backend.
+ *   <li>A connection attempt is its first SYN (retransmissions reuse the attempt's 4-tuple and ISN;
+ *       ISNs are unique per attempt); it counts on its port if the client's backend existed when
+ *       that SYN was sent. Connections that follow a lookup start after its response; those from a
+ *       cache filled before the capture may precede any answer, and do not count.
+ *   <li>Rows: SRV backends print each SRV port (also with 0 connections); other backends print each
+ *       port with counted attempts, or {@code ip:?} with 0 when there is none.
  * </ul>
  */
 public final class TrafficGenerator {
   /**
-   * What a generation wrote: sizes, the expected TSV, and the run report figures connbal must
-   * print for it besides (packets, frames skipped as non-IPv4, DNS responses without a matching
-   * query; nothing in the capture is corrupt or malformed).
+   * What a generation wrote: sizes, the expected TSV, and the run report figures connbal must print
+   * for it besides (packets, frames skipped as non-IPv4, DNS responses without a matching query;
+   * nothing in the capture is corrupt or malformed).
    */
-  public record Result(long bytes, long packets, long dnsPackets, long nonIpv4Frames,
-      long unmatchedResponses, long countedAttempts, long uncountedAttempts, int backends,
+  public record Result(
+      long bytes,
+      long packets,
+      long dnsPackets,
+      long nonIpv4Frames,
+      long unmatchedResponses,
+      long countedAttempts,
+      long uncountedAttempts,
+      int backends,
       String expectedTsv) {}
 
   /** The kinds of traffic the generator writes. */
@@ -203,9 +209,16 @@ public final class TrafficGenerator {
         simulation.run(targetBytes);
         unmatchedResponses = simulation.unmatchedResponses();
       }
-      return new Result(frames.bytesWritten(), frames.packets(), frames.udpDatagrams(),
-          frames.nonIpv4Frames(), unmatchedResponses, expected.countedAttempts(),
-          expected.uncountedAttempts(), expected.backends(), expected.tsv());
+      return new Result(
+          frames.bytesWritten(),
+          frames.packets(),
+          frames.udpDatagrams(),
+          frames.nonIpv4Frames(),
+          unmatchedResponses,
+          expected.countedAttempts(),
+          expected.uncountedAttempts(),
+          expected.backends(),
+          expected.tsv());
     }
   }
 
@@ -238,8 +251,9 @@ public final class TrafficGenerator {
       }
     } catch (IllegalArgumentException e) {
       err.println("TrafficGenerator: " + e.getMessage());
-      err.println("usage: TrafficGenerator --bytes N[K|M|G] --out FILE --expected FILE.tsv"
-          + " [--seed S] [--profile full|dns-heavy]");
+      err.println(
+          "usage: TrafficGenerator --bytes N[K|M|G] --out FILE --expected FILE.tsv"
+              + " [--seed S] [--profile full|dns-heavy]");
       return 1;
     }
     long started = System.nanoTime();
@@ -253,12 +267,20 @@ public final class TrafficGenerator {
         "generated %s (%s): %d bytes, %d packets (%.0f per GiB, %.1f %% DNS, %d not IPv4),"
             + " %d DNS responses without a query, %d backends, %d TSV lines, %d counted and %d"
             + " uncounted connection attempts, in %.1f s (%.0f MB/s)%n",
-        file, profile.flag(), result.bytes(), result.packets(),
+        file,
+        profile.flag(),
+        result.bytes(),
+        result.packets(),
         result.packets() * (double) (1L << 30) / result.bytes(),
-        100.0 * result.dnsPackets() / result.packets(), result.nonIpv4Frames(),
-        result.unmatchedResponses(), result.backends(),
-        result.expectedTsv().lines().count(), result.countedAttempts(), result.uncountedAttempts(),
-        seconds, result.bytes() / seconds / 1e6);
+        100.0 * result.dnsPackets() / result.packets(),
+        result.nonIpv4Frames(),
+        result.unmatchedResponses(),
+        result.backends(),
+        result.expectedTsv().lines().count(),
+        result.countedAttempts(),
+        result.uncountedAttempts(),
+        seconds,
+        result.bytes() / seconds / 1e6);
     return 0;
   }
 
@@ -274,11 +296,12 @@ public final class TrafficGenerator {
     String v = required(value, "--bytes").trim().toUpperCase(java.util.Locale.ROOT);
     long unit = 1;
     if (v.endsWith("K") || v.endsWith("M") || v.endsWith("G")) {
-      unit = switch (v.charAt(v.length() - 1)) {
-        case 'K' -> 1L << 10;
-        case 'M' -> 1L << 20;
-        default -> 1L << 30;
-      };
+      unit =
+          switch (v.charAt(v.length() - 1)) {
+            case 'K' -> 1L << 10;
+            case 'M' -> 1L << 20;
+            default -> 1L << 30;
+          };
       v = v.substring(0, v.length() - 1);
     }
     long n = Long.parseLong(v);

@@ -28,22 +28,32 @@ import java.util.SplittableRandom;
 final class TrafficSimulation {
   /** Connections open or being set up; a new one starts whenever fewer are. */
   private static final int OPEN_TARGET = 48;
+
   private static final int CONNECTIONS_FROM_BEFORE_CAPTURE = 24;
+
   /** A resolver answers every query after 1 ms. */
   private static final long DNS_DELAY_MICROS = 1_000;
+
   /** A lost query is repeated (same port and id) after 1 s. */
   private static final long DNS_RETRY_MICROS = 1_000_000;
+
   private static final long CACHE_TTL_MICROS = 30_000_000;
   private static final long[] SYN_RETRANSMITS_MICROS = {1_000_000, 3_000_000};
+
   /** Answers that are bulk transfers (full-size segments), per thousand requests. */
   private static final int BULK_ANSWERS_PER_MILLE = 2;
+
   private static final int MAX_BULK_FULL_SEGMENTS = 16;
+
   /** Requests the server acknowledges on their own before answering, in percent. */
   private static final int SERVER_ACK_PERCENT = 30;
+
   /** Answers the client acknowledges on their own (delayed ACK), in percent. */
   private static final int CLIENT_ACK_PERCENT = 70;
+
   /** Written out, not connbal's DnsMessage.PORT: the generated traffic is the tests' oracle. */
   private static final int DNS_PORT = 53;
+
   private static final int GATEWAY = Scenario.ip(10, 1, 0, 254);
   private static final int IPV6_RESOLVER_HOST = 0x53;
 
@@ -67,18 +77,29 @@ final class TrafficSimulation {
     final int serverPort;
     long clientSeq;
     long serverSeq;
+
     /** Exchanges not yet answered, the current one included. */
     int remainingExchanges;
+
     Phase phase = Phase.REQUEST;
+
     /** Full-size segments the current answer sends before its last segment. */
     int fullSegmentsLeft;
+
     /** Payload bytes of the current answer's last segment. */
     int lastSegmentLength;
+
     /** Full-size segments the client has not acknowledged yet (it ACKs every second one). */
     int unacked;
 
-    Connection(Client client, int clientPort, int server, int serverPort, long clientSeq,
-        long serverSeq, int exchanges) {
+    Connection(
+        Client client,
+        int clientPort,
+        int server,
+        int serverPort,
+        long clientSeq,
+        long serverSeq,
+        int exchanges) {
       this.client = client;
       this.clientPort = clientPort;
       this.server = server;
@@ -168,8 +189,8 @@ final class TrafficSimulation {
   // ---- What clients knew and did before the capture started.
 
   /**
-   * Caching clients may hold answers from before the capture: their first connections predate
-   * any DNS in it.
+   * Caching clients may hold answers from before the capture: their first connections predate any
+   * DNS in it.
    */
   private void fillCachesFromBeforeCapture() {
     for (Client c : clients) {
@@ -178,7 +199,10 @@ final class TrafficSimulation {
       }
       for (int index : c.services) {
         if (rnd.nextBoolean()) {
-          cacheAnswer(c, services.get(index), answerOrder(services.get(index)),
+          cacheAnswer(
+              c,
+              services.get(index),
+              answerOrder(services.get(index)),
               SimulationClock.START_MICROS + rnd.nextLong(CACHE_TTL_MICROS));
         }
       }
@@ -191,8 +215,15 @@ final class TrafficSimulation {
       Service s = services.get(c.services[rnd.nextInt(c.services.length)]);
       int k = rnd.nextInt(s.addresses().length);
       int port = s.kind() == Kind.SRV ? s.targets().get(k).port() : pickPort(s);
-      connections.add(new Connection(c, c.ephemeralPort(), s.addresses()[k], port, rnd.nextInt(),
-          rnd.nextInt(), exchangeCount()));
+      connections.add(
+          new Connection(
+              c,
+              c.ephemeralPort(),
+              s.addresses()[k],
+              port,
+              rnd.nextInt(),
+              rnd.nextInt(),
+              exchangeCount()));
     }
   }
 
@@ -202,8 +233,7 @@ final class TrafficSimulation {
     Client c = clients.get(rnd.nextInt(clients.size()));
     Service s = services.get(c.services[rnd.nextInt(c.services.length)]);
     connecting++;
-    boolean cached =
-        c.cachedAddresses[s.index()] != null && c.cacheExpiry[s.index()] > clock.now();
+    boolean cached = c.cachedAddresses[s.index()] != null && c.cacheExpiry[s.index()] > clock.now();
     if (c.behaviour == Behaviour.RESOLVE_EACH || !cached) {
       lookup(c, s);
     } else {
@@ -228,20 +258,32 @@ final class TrafficSimulation {
     if (outcome < 2) {
       // The backend is down: the SYN is retransmitted, the same attempt.
       for (long delay : SYN_RETRANSMITS_MICROS) {
-        schedule(t + delay, () -> frames.tcp(tick(), c.vlan, c.address, clientPort, server, port,
-            isn, 0, synFlags, 0));
+        schedule(
+            t + delay,
+            () ->
+                frames.tcp(
+                    tick(), c.vlan, c.address, clientPort, server, port, isn, 0, synFlags, 0));
       }
     } else if (outcome < 4) {
-      frames.tcp(tick(), c.vlan, server, port, c.address, clientPort, 0, isn + 1,
-          TCP_RST | TCP_ACK, 0);
+      frames.tcp(
+          tick(), c.vlan, server, port, c.address, clientPort, 0, isn + 1, TCP_RST | TCP_ACK, 0);
     } else {
       long serverIsn = rnd.nextInt() & 0xffffffffL;
-      frames.tcp(tick(), c.vlan, server, port, c.address, clientPort, serverIsn, isn + 1,
-          TCP_SYN | TCP_ACK | (ecn ? TCP_ECE : 0), 0);
-      frames.tcp(tick(), c.vlan, c.address, clientPort, server, port, isn + 1, serverIsn + 1,
-          TCP_ACK, 0);
-      connections.add(new Connection(c, clientPort, server, port, isn + 1, serverIsn + 1,
-          exchangeCount()));
+      frames.tcp(
+          tick(),
+          c.vlan,
+          server,
+          port,
+          c.address,
+          clientPort,
+          serverIsn,
+          isn + 1,
+          TCP_SYN | TCP_ACK | (ecn ? TCP_ECE : 0),
+          0);
+      frames.tcp(
+          tick(), c.vlan, c.address, clientPort, server, port, isn + 1, serverIsn + 1, TCP_ACK, 0);
+      connections.add(
+          new Connection(c, clientPort, server, port, isn + 1, serverIsn + 1, exchangeCount()));
     }
   }
 
@@ -255,9 +297,9 @@ final class TrafficSimulation {
   }
 
   /**
-   * The payload of a request or a small answer, 1 to 200 bytes, most of them small: 50 % up to
-   * 20 bytes (status lines, keys, counters), 35 % 21 to 64, 12 % 65 to 140, 3 % 141 to 200; about
-   * 37 bytes on average.
+   * The payload of a request or a small answer, 1 to 200 bytes, most of them small: 50 % up to 20
+   * bytes (status lines, keys, counters), 35 % 21 to 64, 12 % 65 to 140, 3 % 141 to 200; about 37
+   * bytes on average.
    */
   private int smallPayload() {
     int r = rnd.nextInt(100);
@@ -326,14 +368,32 @@ final class TrafficSimulation {
 
   private void clientSends(Connection st, int flags, int length) throws IOException {
     Client c = st.client;
-    frames.tcp(tick(), c.vlan, c.address, st.clientPort, st.server, st.serverPort, st.clientSeq,
-        st.serverSeq, flags, length);
+    frames.tcp(
+        tick(),
+        c.vlan,
+        c.address,
+        st.clientPort,
+        st.server,
+        st.serverPort,
+        st.clientSeq,
+        st.serverSeq,
+        flags,
+        length);
   }
 
   private void serverSends(Connection st, int flags, int length) throws IOException {
     Client c = st.client;
-    frames.tcp(tick(), c.vlan, st.server, st.serverPort, c.address, st.clientPort, st.serverSeq,
-        st.clientSeq, flags, length);
+    frames.tcp(
+        tick(),
+        c.vlan,
+        st.server,
+        st.serverPort,
+        c.address,
+        st.clientPort,
+        st.serverSeq,
+        st.clientSeq,
+        flags,
+        length);
   }
 
   /** The client closes: FIN, the server's FIN, the last ACK; the connection is done. */
@@ -363,10 +423,12 @@ final class TrafficSimulation {
     Action answer = () -> answer(c, s, port, id);
     if (rnd.nextInt(100) == 0) {
       // Lost: the stub repeats the identical query; the response answers the latest one.
-      schedule(sent + DNS_RETRY_MICROS, () -> {
-        long resent = sendQuery(c, port, id, s.wire(), type);
-        schedule(resent + DNS_DELAY_MICROS, answer);
-      });
+      schedule(
+          sent + DNS_RETRY_MICROS,
+          () -> {
+            long resent = sendQuery(c, port, id, s.wire(), type);
+            schedule(resent + DNS_DELAY_MICROS, answer);
+          });
     } else {
       schedule(sent + DNS_DELAY_MICROS, answer);
     }
@@ -439,8 +501,8 @@ final class TrafficSimulation {
   }
 
   /**
-   * Indices into the service's addresses that one response lists, in answer order: a window of
-   * the pool that rotates with every response (round-robin DNS), or every SRV target, rotated.
+   * Indices into the service's addresses that one response lists, in answer order: a window of the
+   * pool that rotates with every response (round-robin DNS), or every SRV target, rotated.
    */
   private int[] answerOrder(Service s) {
     int n = s.addresses().length;
@@ -469,12 +531,16 @@ final class TrafficSimulation {
     int port = c.ephemeralPort();
     int id = rnd.nextInt(65536);
     long sent = sendQuery(c, port, id, s.wire(), DnsWire.TYPE_AAAA);
-    schedule(sent + DNS_DELAY_MICROS, () -> {
-      dns.response(id, s.wire(), DnsWire.TYPE_AAAA, 2, 0, 1).aaaa(s.index() * 16 + 1)
-          .aaaa(s.index() * 16 + 2).opt();
-      sendResponse(c, port);
-      unmatchedResponses++;
-    });
+    schedule(
+        sent + DNS_DELAY_MICROS,
+        () -> {
+          dns.response(id, s.wire(), DnsWire.TYPE_AAAA, 2, 0, 1)
+              .aaaa(s.index() * 16 + 1)
+              .aaaa(s.index() * 16 + 2)
+              .opt();
+          sendResponse(c, port);
+          unmatchedResponses++;
+        });
   }
 
   /** A lookup of a name that does not exist: a response without answers, not an event. */
@@ -483,10 +549,12 @@ final class TrafficSimulation {
     int port = c.ephemeralPort();
     int id = rnd.nextInt(65536);
     long sent = sendQuery(c, port, id, nxdomainName, DnsWire.TYPE_A);
-    schedule(sent + DNS_DELAY_MICROS, () -> {
-      dns.nxdomain(id, nxdomainName, DnsWire.TYPE_A);
-      sendResponse(c, port);
-    });
+    schedule(
+        sent + DNS_DELAY_MICROS,
+        () -> {
+          dns.nxdomain(id, nxdomainName, DnsWire.TYPE_A);
+          sendResponse(c, port);
+        });
   }
 
   // ---- Frames that are not IPv4.
@@ -504,12 +572,21 @@ final class TrafficSimulation {
     int id = rnd.nextInt(65536);
     dns.query(id, s.wire(), DnsWire.TYPE_AAAA);
     long sent = tick();
-    frames.ipv6Udp(sent, c.vlan, c.address, port, IPV6_RESOLVER_HOST, DNS_PORT, dns.buffer(),
-        dns.length());
-    schedule(sent + DNS_DELAY_MICROS, () -> {
-      dns.response(id, s.wire(), DnsWire.TYPE_AAAA, 1, 0, 1).aaaa(s.index() * 16 + 1).opt();
-      frames.ipv6Udp(tick(), c.vlan, IPV6_RESOLVER_HOST, DNS_PORT, c.address, port, dns.buffer(),
-          dns.length());
-    });
+    frames.ipv6Udp(
+        sent, c.vlan, c.address, port, IPV6_RESOLVER_HOST, DNS_PORT, dns.buffer(), dns.length());
+    schedule(
+        sent + DNS_DELAY_MICROS,
+        () -> {
+          dns.response(id, s.wire(), DnsWire.TYPE_AAAA, 1, 0, 1).aaaa(s.index() * 16 + 1).opt();
+          frames.ipv6Udp(
+              tick(),
+              c.vlan,
+              IPV6_RESOLVER_HOST,
+              DNS_PORT,
+              c.address,
+              port,
+              dns.buffer(),
+              dns.length());
+        });
   }
 }

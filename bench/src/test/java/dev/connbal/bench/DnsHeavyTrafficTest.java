@@ -34,13 +34,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The DNS-heavy profile's promises: only what the filter {@code (tcp and tcp[13] == 0x02) or (udp
  * and port 53)} keeps, about 8.0 M packets per GiB and half of them DNS, thousands of clients in
- * several networks, SRV targets resolved by name before and after an SRV answer named them (by
- * the clients the scenario says, when it says), and an expected TSV with every kind of row.
+ * several networks, SRV targets resolved by name before and after an SRV answer named them (by the
+ * clients the scenario says, when it says), and an expected TSV with every kind of row.
  */
 class DnsHeavyTrafficTest {
   private static final long SIZE = 2L << 20;
   private static final long SEED = 42;
   private static final String IMAPS = "_imaps._tcp.mail.example.";
+
   /** 192.168.60.0/24: the legacy clients. */
   private static final int LEGACY_NETWORK = 0xc0a83c00;
 
@@ -72,8 +73,7 @@ class DnsHeavyTrafficTest {
     assertThat(census.timestampsStrictlyIncrease, is(true));
     assertThat(census.arp + census.ipv6 + census.vlanTagged, is(0));
     assertThat(census.otherTcp + census.otherUdp, is(0));
-    assertThat(census.pureSyns + census.dnsQueries + census.dnsResponses,
-        is((int) census.records));
+    assertThat(census.pureSyns + census.dnsQueries + census.dnsResponses, is((int) census.records));
     assertThat(census.synRetransmits, greaterThan(0));
     assertThat((long) census.dnsQueries + census.dnsResponses, equalTo(result.dnsPackets()));
     assertThat(census.records, equalTo(result.packets()));
@@ -84,7 +84,8 @@ class DnsHeavyTrafficTest {
   /** tcpdump's own filter engine, on the capture converted to pcap, keeps every packet. */
   @Test
   void theOriginalToolsRecommendedFilterKeepsEveryPacket() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/editcap"))
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/editcap"))
             && Files.isExecutable(Path.of("/usr/bin/tcpdump")),
         "editcap/tcpdump (Debian packages wireshark-common, tcpdump) not installed");
     Path snoop = dir.resolve("filter.snoop");
@@ -93,7 +94,8 @@ class DnsHeavyTrafficTest {
     run("editcap", "-F", "pcap", snoop.toString(), pcap.toString());
     String filter = "(tcp and tcp[13] == 0x02) or (udp and port 53)";
     assertThat(run("tcpdump", "-n", "-r", pcap.toString(), "not (" + filter + ")"), equalTo(""));
-    assertThat(run("tcpdump", "-n", "-r", pcap.toString(), filter).lines().count(),
+    assertThat(
+        run("tcpdump", "-n", "-r", pcap.toString(), filter).lines().count(),
         equalTo(census.records));
   }
 
@@ -112,16 +114,15 @@ class DnsHeavyTrafficTest {
   /** 2 MiB already hold lookups of thousands of the 4,800 clients, in four /16s and 29 /24s. */
   @Test
   void thousandsOfClientsInSeveralNetworks() {
-    Set<Integer> clients =
-        census.dns.stream().map(DnsMessage::client).collect(Collectors.toSet());
+    Set<Integer> clients = census.dns.stream().map(DnsMessage::client).collect(Collectors.toSet());
     assertThat(clients.size(), greaterThanOrEqualTo(2_000));
     assertThat(clients.stream().map(a -> a >>> 16).distinct().count(), is(4L));
     assertThat(clients.stream().map(a -> a >>> 8).distinct().count(), is(29L));
   }
 
   /**
-   * The scenario's order: the legacy clients resolve the two-address target by name only before
-   * the first SRV answer of its service, the other clients only after; the one-address target is
+   * The scenario's order: the legacy clients resolve the two-address target by name only before the
+   * first SRV answer of its service, the other clients only after; the one-address target is
    * resolved by name both before and after.
    */
   @Test
@@ -143,34 +144,60 @@ class DnsHeavyTrafficTest {
   void expectationCoversEveryKindOfRow() {
     String tsv = result.expectedTsv();
     long learnt = firstImapsAnswer();
-    Set<Integer> srvClients = census.dns.stream()
-        .filter(m -> m.name().equals(IMAPS)).map(DnsMessage::client).collect(Collectors.toSet());
+    Set<Integer> srvClients =
+        census.dns.stream()
+            .filter(m -> m.name().equals(IMAPS))
+            .map(DnsMessage::client)
+            .collect(Collectors.toSet());
     // A client that never looked the SRV service up, taught by another client's SRV answer.
-    Set<Integer> taught = aResponses("imap1.mail.example.", m -> m.micros() > learnt).stream()
-        .map(DnsMessage::client).filter(a -> !srvClients.contains(a)).collect(Collectors.toSet());
+    Set<Integer> taught =
+        aResponses("imap1.mail.example.", m -> m.micros() > learnt).stream()
+            .map(DnsMessage::client)
+            .filter(a -> !srvClients.contains(a))
+            .collect(Collectors.toSet());
     assertThat(taught, not(empty()));
     for (int client : taught) {
-      assertThat(tsv, Pattern.compile("(?m)^" + Pattern.quote(ExpectedTable.padded(client))
-          + "\t010\\.020\\.005\\.001:993\t\\d+\t[1-9]\\d*\t" + Pattern.quote(IMAPS) + "$")
-          .matcher(tsv).find(), is(true));
+      assertThat(
+          tsv,
+          Pattern.compile(
+                  "(?m)^"
+                      + Pattern.quote(ExpectedTable.padded(client))
+                      + "\t010\\.020\\.005\\.001:993\t\\d+\t[1-9]\\d*\t"
+                      + Pattern.quote(IMAPS)
+                      + "$")
+              .matcher(tsv)
+              .find(),
+          is(true));
     }
     // A client that resolved the target only before any SRV answer named it: no backend.
-    Set<Integer> after = aResponses("imap1.mail.example.", m -> m.micros() > learnt).stream()
-        .map(DnsMessage::client).collect(Collectors.toSet());
-    Set<Integer> early = aResponses("imap1.mail.example.", m -> m.micros() < learnt).stream()
-        .map(DnsMessage::client)
-        .filter(a -> !after.contains(a) && !srvClients.contains(a)).collect(Collectors.toSet());
+    Set<Integer> after =
+        aResponses("imap1.mail.example.", m -> m.micros() > learnt).stream()
+            .map(DnsMessage::client)
+            .collect(Collectors.toSet());
+    Set<Integer> early =
+        aResponses("imap1.mail.example.", m -> m.micros() < learnt).stream()
+            .map(DnsMessage::client)
+            .filter(a -> !after.contains(a) && !srvClients.contains(a))
+            .collect(Collectors.toSet());
     assertThat(early, not(empty()));
     for (int client : early) {
       assertThat(tsv, not(containsString(ExpectedTable.padded(client) + "\t010.020.005.001:")));
     }
     // The legacy clients' two-address answers: plain backends named after the target.
-    assertThat(Pattern.compile("(?m)^192\\.168\\.060\\.\\d{3}\t010\\.020\\.005\\.00[23]:(993|\\?)"
-        + "\t\\d+\t[1-9]\\d*\timap2\\.mail\\.example\\.$").matcher(tsv).find(), is(true));
+    assertThat(
+        Pattern.compile(
+                "(?m)^192\\.168\\.060\\.\\d{3}\t010\\.020\\.005\\.00[23]:(993|\\?)"
+                    + "\t\\d+\t[1-9]\\d*\timap2\\.mail\\.example\\.$")
+            .matcher(tsv)
+            .find(),
+        is(true));
     // Multi-A backends with counted connections, SRV backends without, listed-only backends.
     assertThat(Pattern.compile(":443\t[1-9]\\d*\t\\d+\t").matcher(tsv).find(), is(true));
-    assertThat(Pattern.compile(":389\t0\t[1-9]\\d*\t_ldap\\._tcp\\.corp\\.example\\.\n")
-        .matcher(tsv).find(), is(true));
+    assertThat(
+        Pattern.compile(":389\t0\t[1-9]\\d*\t_ldap\\._tcp\\.corp\\.example\\.\n")
+            .matcher(tsv)
+            .find(),
+        is(true));
     assertThat(tsv, containsString(":?\t0\t"));
     // Alias and single-A answers, and the servers reached by configured address: no backends.
     assertThat(tsv, not(containsString("203.000.113.")));
@@ -183,24 +210,27 @@ class DnsHeavyTrafficTest {
   }
 
   /**
-   * 39 packets, checked by hand against their tshark listing: a legacy client's two-address
-   * answer for imap2 (both backends, named after it; its SYN to the first counts), dual-stack
-   * lookups of orders-db and www (three and four backends; the AAAA answers make none, and are
-   * answers to no query connbal tracks), a random pick from a six-address answer of redis, two
-   * rotated SRV answers of _ldap (three backends each, on 389, the first target connected to),
-   * and 17 SYNs to configured addresses: the 10.50.0.0/24 servers, and three addresses of DNS
-   * pools that no answer had listed for their client, none of them counted.
+   * 39 packets, checked by hand against their tshark listing: a legacy client's two-address answer
+   * for imap2 (both backends, named after it; its SYN to the first counts), dual-stack lookups of
+   * orders-db and www (three and four backends; the AAAA answers make none, and are answers to no
+   * query connbal tracks), a random pick from a six-address answer of redis, two rotated SRV
+   * answers of _ldap (three backends each, on 389, the first target connected to), and 17 SYNs to
+   * configured addresses: the 10.50.0.0/24 servers, and three addresses of DNS pools that no answer
+   * had listed for their client, none of them counted.
    */
   @Test
   void aTinyCaptureExpectationCheckedByHand() throws IOException {
-    TrafficGenerator.Result tiny = TrafficGenerator.generate(
-        new ByteArrayOutputStream(), 2500, 5, Profile.DNS_HEAVY);
+    TrafficGenerator.Result tiny =
+        TrafficGenerator.generate(new ByteArrayOutputStream(), 2500, 5, Profile.DNS_HEAVY);
     assertThat(tiny.packets(), is(39L));
     assertThat(tiny.dnsPackets(), is(16L));
     assertThat(tiny.unmatchedResponses(), is(2L));
     assertThat(tiny.countedAttempts(), is(6L));
     assertThat(tiny.uncountedAttempts(), is(17L));
-    assertThat(tiny.expectedTsv(), equalTo("""
+    assertThat(
+        tiny.expectedTsv(),
+        equalTo(
+            """
         010.001.006.019\t172.016.003.001:?\t0\t1\torders-db.shop.svc.cluster.local.
         010.001.006.019\t172.016.003.002:?\t0\t1\torders-db.shop.svc.cluster.local.
         010.001.006.019\t172.016.003.003:5432\t1\t1\torders-db.shop.svc.cluster.local.
@@ -230,31 +260,53 @@ class DnsHeavyTrafficTest {
     Path file = dir.resolve("switch.snoop");
     Path tsv = dir.resolve("switch.tsv");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    String[] args = {"--bytes", "64K", "--out", file.toString(), "--expected", tsv.toString(),
-        "--seed", "3", "--profile", "dns-heavy"};
-    int exit = TrafficGenerator.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    String[] args = {
+      "--bytes",
+      "64K",
+      "--out",
+      file.toString(),
+      "--expected",
+      tsv.toString(),
+      "--seed",
+      "3",
+      "--profile",
+      "dns-heavy"
+    };
+    int exit =
+        TrafficGenerator.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     assertThat(exit, is(0));
     assertThat(out.toString(StandardCharsets.UTF_8), containsString("(dns-heavy)"));
     FrameCensus c = FrameCensus.of(Files.readAllBytes(file));
     assertThat(c.otherTcp + c.arp + c.ipv6, is(0));
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     args[args.length - 1] = "dns";
-    assertThat(TrafficGenerator.run(args, new PrintStream(new ByteArrayOutputStream()),
-        new PrintStream(err, true, StandardCharsets.UTF_8)), is(1));
-    assertThat(err.toString(StandardCharsets.UTF_8),
+    assertThat(
+        TrafficGenerator.run(
+            args,
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(err, true, StandardCharsets.UTF_8)),
+        is(1));
+    assertThat(
+        err.toString(StandardCharsets.UTF_8),
         containsString("--profile must be full or dns-heavy, got dns"));
   }
 
   private static long firstImapsAnswer() {
-    return census.dns.stream().filter(m -> m.response() && m.name().equals(IMAPS))
-        .mapToLong(DnsMessage::micros).min().orElseThrow();
+    return census.dns.stream()
+        .filter(m -> m.response() && m.name().equals(IMAPS))
+        .mapToLong(DnsMessage::micros)
+        .min()
+        .orElseThrow();
   }
 
   private static List<DnsMessage> aResponses(String name, Predicate<DnsMessage> which) {
     return census.dns.stream()
         .filter(m -> m.response() && m.type() == DnsWire.TYPE_A && m.name().equals(name))
-        .filter(which).toList();
+        .filter(which)
+        .toList();
   }
 
   private static boolean isLegacy(DnsMessage m) {

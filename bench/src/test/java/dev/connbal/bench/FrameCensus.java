@@ -25,12 +25,16 @@ final class FrameCensus {
   int vlanTagged;
   int dnsQueries;
   int dnsResponses;
+
   /** UDP datagrams neither to nor from port 53. */
   int otherUdp;
+
   /** TCP segments whose flags byte is exactly 0x02 (what {@code tcp[13] == 0x02} keeps). */
   int pureSyns;
+
   /** TCP segments with any other flags byte. */
   int otherTcp;
+
   int synRetransmits;
   int ecnSyns;
   int resets;

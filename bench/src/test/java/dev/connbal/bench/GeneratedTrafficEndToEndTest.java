@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * connbal on a generated ~2 MB capture of each profile prints exactly the TSV the generator
- * expects (and the run report figures it knows), read with the default split size and in 64 KiB
- * ranges (many splits, records straddling every boundary), and the DNS-heavy one as many files.
+ * connbal on a generated ~2 MB capture of each profile prints exactly the TSV the generator expects
+ * (and the run report figures it knows), read with the default split size and in 64 KiB ranges
+ * (many splits, records straddling every boundary), and the DNS-heavy one as many files.
  */
 class GeneratedTrafficEndToEndTest {
   private static final long SEED = 20261126L;
@@ -69,8 +69,8 @@ class GeneratedTrafficEndToEndTest {
   }
 
   /**
-   * Thousands of clients resolving before every connection, and SRV targets resolved by name
-   * before and after another client's SRV answer named them.
+   * Thousands of clients resolving before every connection, and SRV targets resolved by name before
+   * and after another client's SRV answer named them.
    */
   @Test
   void dnsHeavyCapturePrintsTheExpectedTsvAndReport() {
@@ -89,8 +89,8 @@ class GeneratedTrafficEndToEndTest {
   @Test
   void dnsHeavyCaptureInSixtyFourKibSplitsPrintsTheExpectedTsv() {
     assertThat(
-        connbal(new ByteArrayOutputStream(), "-f", dnsHeavyCapture.toString(),
-            "--split-size=65536"),
+        connbal(
+            new ByteArrayOutputStream(), "-f", dnsHeavyCapture.toString(), "--split-size=65536"),
         equalTo(dnsHeavy.expectedTsv()));
   }
 

@@ -13,8 +13,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.Validation;
 
 /**
- * A Beam pipeline of a user's own around connbal: it reads snoop captures from S3 (or any Beam
- * file system), runs connbal's analysis, and writes its rows as Parquet files for a query engine
+ * A Beam pipeline of a user's own around connbal: it reads snoop captures from S3 (or any Beam file
+ * system), runs connbal's analysis, and writes its rows as Parquet files for a query engine
  * (Athena, Spark, DuckDB) instead of connbal's TSV.
  *
  * <pre>
@@ -22,8 +22,8 @@ import org.apache.beam.sdk.options.Validation;
  *     --awsRegion=us-east-1
  * </pre>
  *
- * writes {@code s3://results/lb-00000-of-00001.parquet} ({@link WriteParquet} says what is in
- * it). Every other option is Beam's: {@code --runner}, and Beam's AWS options for S3 ({@code
+ * writes {@code s3://results/lb-00000-of-00001.parquet} ({@link WriteParquet} says what is in it).
+ * Every other option is Beam's: {@code --runner}, and Beam's AWS options for S3 ({@code
  * --awsRegion}, {@code --endpoint}, {@code --awsCredentialsProvider}; without it, the AWS SDK's
  * default sources: environment, profile, instance role). S3-compatible servers whose bucket host
  * names do not resolve (MinIO, Ceph, S3Proxy) need path-style addressing, which Beam's S3 client
@@ -32,12 +32,12 @@ import org.apache.beam.sdk.options.Validation;
  * client factory, as the CLI's {@code --s3-path-style} does.
  *
  * <p>It depends on connbal's pipeline module, not only on its transforms, because that is what a
- * user would reuse rather than copy: {@link WriteParquet} (the rows' Avro schema in a fixed
- * column order, the nullable fields, the file naming) and {@link PathStyleS3ClientBuilderFactory}
- * (which also leaves out a header these servers reject) are tested there, and the module brings
- * Beam's S3 file system and the Direct and Flink runners. A pipeline that only needs the rows
- * depends on connbal-transforms ({@code ConnBal.analyze()}) alone. The analysis is configured
- * through its own options, never the CLI's ({@code ConnBalOptions}), which belong to the command.
+ * user would reuse rather than copy: {@link WriteParquet} (the rows' Avro schema in a fixed column
+ * order, the nullable fields, the file naming) and {@link PathStyleS3ClientBuilderFactory} (which
+ * also leaves out a header these servers reject) are tested there, and the module brings Beam's S3
+ * file system and the Direct and Flink runners. A pipeline that only needs the rows depends on
+ * connbal-transforms ({@code ConnBal.analyze()}) alone. The analysis is configured through its own
+ * options, never the CLI's ({@code ConnBalOptions}), which belong to the command.
  */
 public final class CapturesToParquet {
   private CapturesToParquet() {}
@@ -90,9 +90,9 @@ public final class CapturesToParquet {
   }
 
   /**
-   * The pipeline: captures, analysis, Parquet. {@link ConnBalResult} also holds the run report
-   * and the read errors (a capture that cannot be read is reported there, and the others are
-   * still analyzed); this example writes only the rows.
+   * The pipeline: captures, analysis, Parquet. {@link ConnBalResult} also holds the run report and
+   * the read errors (a capture that cannot be read is reported there, and the others are still
+   * analyzed); this example writes only the rows.
    */
   static void build(Pipeline pipeline, Options options) {
     ConnBal.Analyze analyze = ConnBal.analyze().withAllStreams(options.getAllStreams());

@@ -32,13 +32,15 @@ import org.junit.jupiter.api.Test;
  * connbal's client factory): the bundled real capture uploaded to a bucket, the example's main
  * pipeline on the Direct runner, and its Parquet file read back from the bucket with Beam's
  * ParquetIO. The rows must be real-capture/expected.tsv's, derived by hand
- * (real-capture/DERIVATION.md), field by field; the SRV fields, which the TSV leaves out, are
- * the SRV records' of DERIVATION.md's frame 116 (priority 0, weight 10 for both targets).
+ * (real-capture/DERIVATION.md), field by field; the SRV fields, which the TSV leaves out, are the
+ * SRV records' of DERIVATION.md's frame 116 (priority 0, weight 10 for both targets).
  */
 class CapturesToParquetIT {
   private static final Path REAL = Path.of("real-capture");
 
-  /** DERIVATION.md, frame 116: {@code _http._tcp.lb.test SRV 0 10 8082 api2, SRV 0 10 8081 api1}. */
+  /**
+   * DERIVATION.md, frame 116: {@code _http._tcp.lb.test SRV 0 10 8082 api2, SRV 0 10 8081 api1}.
+   */
   private static final String SRV_NAME = "_http._tcp.lb.test.";
 
   private static final String SRV_PRIORITY_AND_WEIGHT = "0\t10";
@@ -70,9 +72,7 @@ class CapturesToParquetIT {
           read.apply(
                   ParquetIO.read(WriteParquet.avroSchema())
                       .from("s3://results/connbal/lb-*.parquet"))
-              .apply(
-                  MapElements.into(TypeDescriptors.strings())
-                      .via(CapturesToParquetIT::fields))
+              .apply(MapElements.into(TypeDescriptors.strings()).via(CapturesToParquetIT::fields))
               .setCoder(StringUtf8Coder.of());
       PAssert.that(lines).containsInAnyOrder(expectedFields());
       assertThat(read.run().waitUntilFinish(), is(PipelineResult.State.DONE));
@@ -80,8 +80,8 @@ class CapturesToParquetIT {
   }
 
   /**
-   * expected.tsv's rows as {@link #fields} of the Parquet records: addresses without the TSV's
-   * zero padding, {@code ?} a null port, and the SRV fields of an SRV name's rows.
+   * expected.tsv's rows as {@link #fields} of the Parquet records: addresses without the TSV's zero
+   * padding, {@code ?} a null port, and the SRV fields of an SRV name's rows.
    */
   private static List<String> expectedFields() throws Exception {
     List<String> rows = new ArrayList<>();

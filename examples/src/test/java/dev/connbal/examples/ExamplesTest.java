@@ -78,10 +78,11 @@ class ExamplesTest {
         () -> assertEquals(0, exitCode, context),
         () -> assertThat("run report on stderr", reportLines, hasItems(expectedReportLines)),
         // The text comparison first, for a readable diff; then the bytes, which are the contract.
-        () -> assertEquals(
-            new String(expected, StandardCharsets.UTF_8),
-            new String(actual, StandardCharsets.UTF_8),
-            context),
+        () ->
+            assertEquals(
+                new String(expected, StandardCharsets.UTF_8),
+                new String(actual, StandardCharsets.UTF_8),
+                context),
         () -> assertArrayEquals(expected, actual, context));
   }
 }

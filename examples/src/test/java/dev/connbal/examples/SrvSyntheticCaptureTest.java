@@ -83,7 +83,9 @@ class SrvSyntheticCaptureTest {
     assertArrayEquals(
         generated,
         Files.readAllBytes(CAPTURE),
-        CAPTURE + " differs from the scenario: regenerate it with -D" + REGENERATE
+        CAPTURE
+            + " differs from the scenario: regenerate it with -D"
+            + REGENERATE
             + "=true and re-derive expected.tsv by hand");
   }
 
@@ -93,8 +95,15 @@ class SrvSyntheticCaptureTest {
     try (SnoopWriter w = SnoopWriter.ethernet(bytes)) {
       // 1. Noise a capture always has: an ARP request and a DNS query over IPv6 (both skipped).
       w.write(T0, 0, arpRequest(C1, DNS));
-      w.write(T0, 10_000, ipv6Udp("2001:db8::10", 50000, "2001:db8::53", 53,
-          dnsQueryMessage(0x0001, SERVICE, TYPE_SRV)));
+      w.write(
+          T0,
+          10_000,
+          ipv6Udp(
+              "2001:db8::10",
+              50000,
+              "2001:db8::53",
+              53,
+              dnsQueryMessage(0x0001, SERVICE, TYPE_SRV)));
       // 2. C1 has a stream to api-a open since before the capture began (no SYN in the file).
       w.write(T0, 50_000, tcp(C1, 41000, API_A, PORT_A, ACK | PSH, 900_000));
       // 3. C3 connects to api-a before it looked anything up.
@@ -103,14 +112,24 @@ class SrvSyntheticCaptureTest {
       w.write(T0, 200_000, syn(C1, 41001, API_A, PORT_A, 1_000_001));
       // 5. C4 looks up api-b's A record while nobody has seen the SRV record yet: one A, ignored.
       w.write(T0, 500_000, dnsQuery(C4, 50008, DNS, 0x4001, TARGET_B, TYPE_A));
-      w.write(T0, 501_000, dnsResponse(C4, 50008, DNS, 0x4001, TARGET_B, TYPE_A, a(TARGET_B, API_B)));
+      w.write(
+          T0, 501_000, dnsResponse(C4, 50008, DNS, 0x4001, TARGET_B, TYPE_A, a(TARGET_B, API_B)));
       // 6. C1 looks up the SRV service: two targets on two ports, their addresses in the
       // additional section next to an OPT record, an NS record in the authority section.
       w.write(T0 + 1, 0, dnsQuery(C1, 50001, DNS, 0x1001, SERVICE, TYPE_SRV));
-      w.write(T0 + 1, 2_000, dnsResponse(C1, 50001, DNS, 0x1001, SERVICE, TYPE_SRV,
-          List.of(srv(SERVICE, TARGET_A, PORT_A), srv(SERVICE, TARGET_B, PORT_B)),
-          List.of(ns("example.test", "ns1.example.test")),
-          List.of(a(TARGET_A, API_A), a(TARGET_B, API_B), opt())));
+      w.write(
+          T0 + 1,
+          2_000,
+          dnsResponse(
+              C1,
+              50001,
+              DNS,
+              0x1001,
+              SERVICE,
+              TYPE_SRV,
+              List.of(srv(SERVICE, TARGET_A, PORT_A), srv(SERVICE, TARGET_B, PORT_B)),
+              List.of(ns("example.test", "ns1.example.test")),
+              List.of(a(TARGET_A, API_A), a(TARGET_B, API_B), opt())));
       // 7. C1 connects to api-a:8443; api-a answers with SYN+ACK.
       w.write(T0 + 1, 10_000, syn(C1, 41002, API_A, PORT_A, 1_000_002));
       w.write(T0 + 1, 10_400, tcp(API_A, PORT_A, C1, 41002, SYN | ACK, 7_000_002));
@@ -127,7 +146,8 @@ class SrvSyntheticCaptureTest {
       // 11. C2 looks up only api-b's A record, now a known SRV target, and connects twice; the
       // second SYN is retransmitted.
       w.write(T0 + 3, 0, dnsQuery(C2, 50002, DNS, 0x2001, TARGET_B, TYPE_A));
-      w.write(T0 + 3, 1_000, dnsResponse(C2, 50002, DNS, 0x2001, TARGET_B, TYPE_A, a(TARGET_B, API_B)));
+      w.write(
+          T0 + 3, 1_000, dnsResponse(C2, 50002, DNS, 0x2001, TARGET_B, TYPE_A, a(TARGET_B, API_B)));
       w.write(T0 + 3, 10_000, syn(C2, 42001, API_B, PORT_B, 2_000_001));
       w.write(T0 + 3, 20_000, syn(C2, 42002, API_B, PORT_B, 2_000_002));
       // 12. C4 connects to api-b:9443 without a lookup since step 5.
@@ -135,25 +155,52 @@ class SrvSyntheticCaptureTest {
       w.write(T0 + 4, 20_000, syn(C2, 42002, API_B, PORT_B, 2_000_002));
       // 13. C2 looks up www (two A records) and connects to the first address only.
       w.write(T0 + 4, 500_000, dnsQuery(C2, 50004, DNS, 0x2002, WWW, TYPE_A));
-      w.write(T0 + 4, 501_000, dnsResponse(C2, 50004, DNS, 0x2002, WWW, TYPE_A,
-          a(WWW, WWW_1), a(WWW, WWW_2)));
+      w.write(
+          T0 + 4,
+          501_000,
+          dnsResponse(C2, 50004, DNS, 0x2002, WWW, TYPE_A, a(WWW, WWW_1), a(WWW, WWW_2)));
       w.write(T0 + 4, 510_000, syn(C2, 42003, WWW_1, 80, 2_000_003));
       // 14. C3 looks up api-a's A record (a known SRV target) and connects.
-      w.write(T0 + 5, 0,
-          vlan(dnsQuery(C3, 50005, DNS, 0x3001, TARGET_A, TYPE_A), TPID_8021Q, C3_VLAN));
-      w.write(T0 + 5, 1_000, vlan(dnsResponse(C3, 50005, DNS, 0x3001, TARGET_A, TYPE_A,
-          a(TARGET_A, API_A)), TPID_8021Q, C3_VLAN));
+      w.write(
+          T0 + 5, 0, vlan(dnsQuery(C3, 50005, DNS, 0x3001, TARGET_A, TYPE_A), TPID_8021Q, C3_VLAN));
+      w.write(
+          T0 + 5,
+          1_000,
+          vlan(
+              dnsResponse(C3, 50005, DNS, 0x3001, TARGET_A, TYPE_A, a(TARGET_A, API_A)),
+              TPID_8021Q,
+              C3_VLAN));
       w.write(T0 + 5, 100_000, vlan(syn(C3, 33002, API_A, PORT_A, 3_000_002), TPID_8021Q, C3_VLAN));
       // 15. A response nobody asked for offers a third target; C2 connects to it anyway.
-      w.write(T0 + 6, 0, dnsResponse(C2, 50006, DNS, 0x2003, SERVICE, TYPE_SRV,
-          List.of(srv(SERVICE, TARGET_C, PORT_A)), List.of(), List.of(a(TARGET_C, API_C))));
+      w.write(
+          T0 + 6,
+          0,
+          dnsResponse(
+              C2,
+              50006,
+              DNS,
+              0x2003,
+              SERVICE,
+              TYPE_SRV,
+              List.of(srv(SERVICE, TARGET_C, PORT_A)),
+              List.of(),
+              List.of(a(TARGET_C, API_C))));
       w.write(T0 + 6, 100_000, syn(C2, 42004, API_C, PORT_A, 2_000_004));
       // 16. C1 looks the SRV service up again (targets in the other order) and connects to api-b.
       w.write(T0 + 10, 0, dnsQuery(C1, 50007, DNS, 0x1002, SERVICE, TYPE_SRV));
-      w.write(T0 + 10, 1_000, dnsResponse(C1, 50007, DNS, 0x1002, SERVICE, TYPE_SRV,
-          List.of(srv(SERVICE, TARGET_B, PORT_B), srv(SERVICE, TARGET_A, PORT_A)),
-          List.of(),
-          List.of(a(TARGET_B, API_B), a(TARGET_A, API_A))));
+      w.write(
+          T0 + 10,
+          1_000,
+          dnsResponse(
+              C1,
+              50007,
+              DNS,
+              0x1002,
+              SERVICE,
+              TYPE_SRV,
+              List.of(srv(SERVICE, TARGET_B, PORT_B), srv(SERVICE, TARGET_A, PORT_A)),
+              List.of(),
+              List.of(a(TARGET_B, API_B), a(TARGET_A, API_A))));
       w.write(T0 + 10, 10_000, syn(C1, 41005, API_B, PORT_B, 1_000_005));
     }
     return bytes.toByteArray();

@@ -6,9 +6,9 @@ import java.nio.ByteOrder;
 
 /**
  * Big-endian (network order) integers read from byte arrays, for snoop headers and the frames
- * inside them. Each read is one bounds-checked load through a byte-array view (and a byte swap
- * on little-endian machines) where the byte-by-byte form is two or four loads with shifts and
- * masks: the reader and the frame decoders make several such reads per packet.
+ * inside them. Each read is one bounds-checked load through a byte-array view (and a byte swap on
+ * little-endian machines) where the byte-by-byte form is two or four loads with shifts and masks:
+ * the reader and the frame decoders make several such reads per packet.
  */
 public final class BigEndian {
   private static final VarHandle SHORT =

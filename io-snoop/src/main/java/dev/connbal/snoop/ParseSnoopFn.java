@@ -18,8 +18,8 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * The splittable DoFn behind {@link SnoopIO}: one element per file, byte-offset restrictions,
- * what the {@link SnoopRecordParser} makes of each range's records to the main output and {@link
+ * The splittable DoFn behind {@link SnoopIO}: one element per file, byte-offset restrictions, what
+ * the {@link SnoopRecordParser} makes of each range's records to the main output and {@link
  * SnoopReadError}s to another. Reading itself is {@link SnoopFileReader}'s job.
  */
 @DoFn.BoundedPerElement

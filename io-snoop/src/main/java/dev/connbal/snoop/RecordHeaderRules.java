@@ -15,9 +15,9 @@ package dev.connbal.snoop;
  *   <li>{@code 24 + included <= recordLength <= 24 + included + 7}: the record holds header and
  *       frame, plus at most 7 pad bytes (writers pad to 4, some to 8);
  *   <li>{@code microseconds < 1,000,000};
- *   <li>when the file's first record header passed the checks above, its seconds lie within one
- *       day before to 366 days after that first record's seconds: a capture file does not span
- *       more, and this rejects most frame bytes that happen to look like a header.
+ *   <li>when the file's first record header passed the checks above, its seconds lie within one day
+ *       before to 366 days after that first record's seconds: a capture file does not span more,
+ *       and this rejects most frame bytes that happen to look like a header.
  * </ul>
  *
  * <p>Cumulative drops are not checked: any value is legal.

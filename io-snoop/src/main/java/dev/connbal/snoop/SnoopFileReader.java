@@ -7,8 +7,8 @@ import org.apache.beam.sdk.io.range.OffsetRange;
 import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 
 /**
- * Reads the records of one snoop file, or of one byte range of it, and reports what it cannot
- * read. The heart of {@link SnoopIO}; free of Beam's runner machinery so tests drive it directly.
+ * Reads the records of one snoop file, or of one byte range of it, and reports what it cannot read.
+ * The heart of {@link SnoopIO}; free of Beam's runner machinery so tests drive it directly.
  *
  * <h2>The sequential path</h2>
  *
@@ -16,8 +16,8 @@ import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
  * starting where the previous one ended; the item starts form the file's <em>path</em>:
  *
  * <ul>
- *   <li>a record: its header passes {@link RecordHeaderRules} and the data holds its record
- *       length; the next item starts after it;
+ *   <li>a record: its header passes {@link RecordHeaderRules} and the data holds its record length;
+ *       the next item starts after it;
  *   <li>a corrupt region: the header at its start fails the rules; it runs to the first
  *       <em>proven</em> position after it (or to the end of the data) and is reported as a
  *       CORRUPT_REGION with its byte count. A position is proven when its header and the {@value
@@ -28,16 +28,16 @@ import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
  * </ul>
  *
  * Items cover {@code [16, end)} without gap or overlap, so good record bytes plus reported bytes
- * always add up to the data size minus 16. The next item depends only on the bytes at and after
- * the current start, so whoever reads from a point of the path reads the same items from there.
+ * always add up to the data size minus 16. The next item depends only on the bytes at and after the
+ * current start, so whoever reads from a point of the path reads the same items from there.
  *
  * <h2>Splitting: where a range hands over to the next</h2>
  *
  * A range {@code [from, to)} reads the items whose starts lie in {@code [H(from), H(to))}, where
  * {@code H(x) = 16} for {@code x <= 16}, {@code H(to) = end} for the last range, and otherwise
  * {@code H(x)} is the <em>handoff boundary</em>: the first <em>certified</em> position at or after
- * {@code x}, or the end of the data. With {@code W} the maximum record length, a position {@code
- * p} is certified when
+ * {@code x}, or the end of the data. With {@code W} the maximum record length, a position {@code p}
+ * is certified when
  *
  * <ol>
  *   <li>{@code p} is proven (see above);
@@ -46,14 +46,14 @@ import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
  *   <li>some position in {@code [p - W, p)} holds an invalid header.
  * </ol>
  *
- * <p><b>Why a certified position lies on the path.</b> Let {@code q} be the last path point
- * before {@code p}. If {@code q >= p - W}, the path's step from {@code q} (a record end, or the
- * first proven position after a corrupt header) cannot jump over {@code p} by (2) and (1), nor can
- * any later step from a position before {@code p}, so the path reaches {@code p} exactly. If
- * {@code q < p - W}, the item at {@code q} is longer than any record, so it is a corrupt region
- * ending at the first proven position after {@code q}; an invalid position {@code z > q} of (3)
- * has no proven position in {@code (q, z]}, and since {@code p} is proven, that region ends at
- * {@code p} or before; by (2) nothing between it and {@code p} jumps over {@code p} either.
+ * <p><b>Why a certified position lies on the path.</b> Let {@code q} be the last path point before
+ * {@code p}. If {@code q >= p - W}, the path's step from {@code q} (a record end, or the first
+ * proven position after a corrupt header) cannot jump over {@code p} by (2) and (1), nor can any
+ * later step from a position before {@code p}, so the path reaches {@code p} exactly. If {@code q <
+ * p - W}, the item at {@code q} is longer than any record, so it is a corrupt region ending at the
+ * first proven position after {@code q}; an invalid position {@code z > q} of (3) has no proven
+ * position in {@code (q, z]}, and since {@code p} is proven, that region ends at {@code p} or
+ * before; by (2) nothing between it and {@code p} jumps over {@code p} either.
  *
  * <p><b>Why it works against look-alike headers.</b> Frame bytes can hold valid headers, and a
  * whole snoop file carried inside packets forms a chain of them that may run into the real chain
@@ -66,12 +66,12 @@ import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
  * (its last items are emitted under its last claim) until it reaches {@code H(to)} exactly. In
  * ordinary captures {@code H(to)} is simply the first record starting at or after {@code to}. A
  * range that ever ends anywhere but exactly on {@code H(to)}, or finds {@code H(from) > H(to)},
- * throws an exception naming the file and offsets: splitting can fail loudly, but it never loses
- * or duplicates a record silently.
+ * throws an exception naming the file and offsets: splitting can fail loudly, but it never loses or
+ * duplicates a record silently.
  *
- * <p>Dynamic splitting is refused ({@link RecordOffsetTracker}): every range boundary is an
- * initial split, so each range's end, and the handoff computed from it, is fixed before reading.
- * The tracker claims each record (item) start in {@code [from, to)}; items starting in {@code [to,
+ * <p>Dynamic splitting is refused ({@link RecordOffsetTracker}): every range boundary is an initial
+ * split, so each range's end, and the handoff computed from it, is fixed before reading. The
+ * tracker claims each record (item) start in {@code [from, to)}; items starting in {@code [to,
  * H(to))} are emitted under the range's last claim.
  */
 final class SnoopFileReader implements Closeable {
@@ -102,13 +102,18 @@ final class SnoopFileReader implements Closeable {
 
   private final String file;
   private final SnoopInput in;
+
   /** The one view every record is shown through: reading allocates nothing per record. */
   private final SnoopRecordView view;
+
   private final int maxIncludedLength;
+
   /** How many bytes a scan for valid headers asks the input for at a time. */
   private final int scanChunk;
+
   private RecordHeaderRules rules;
   private int datalink;
+
   /** Whether the item {@link #readItem} reported last was a truncated record. */
   private boolean lastItemTruncated;
 
@@ -143,8 +148,8 @@ final class SnoopFileReader implements Closeable {
   }
 
   /**
-   * Reads a whole file front to back: the unsplit restriction of a compressed or non-seekable
-   * file. Claims offset 0 once for everything.
+   * Reads a whole file front to back: the unsplit restriction of a compressed or non-seekable file.
+   * Claims offset 0 once for everything.
    */
   void readWhole(RestrictionTracker<OffsetRange, Long> tracker, long storedSize, Sink sink) {
     long to = tracker.currentRestriction().getTo();
@@ -336,8 +341,8 @@ final class SnoopFileReader implements Closeable {
   }
 
   /**
-   * Reports the last {@code present} bytes of the data, from {@code pos}, as a record the data
-   * ends inside of ({@code what} says how far it got), and returns where the data ends.
+   * Reports the last {@code present} bytes of the data, from {@code pos}, as a record the data ends
+   * inside of ({@code what} says how far it got), and returns where the data ends.
    */
   private long truncatedRecord(long pos, int present, String what, Sink sink) {
     lastItemTruncated = true;

@@ -5,10 +5,10 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkState;
 
 import com.google.auto.value.AutoValue;
-import javax.annotation.Nullable;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import javax.annotation.Nullable;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.Compression;
@@ -30,8 +30,8 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Reads snoop version 2 captures (RFC 1761, Ethernet) from any Beam {@code FileSystem}: local
- * paths and globs, {@code s3://} with {@code beam-sdks-java-io-amazon-web-services2}, and others.
+ * Reads snoop version 2 captures (RFC 1761, Ethernet) from any Beam {@code FileSystem}: local paths
+ * and globs, {@code s3://} with {@code beam-sdks-java-io-amazon-web-services2}, and others.
  *
  * <pre>{@code
  * SnoopReadResult r = pipeline.apply(SnoopIO.read().from("/captures/*.snoop"));
@@ -44,18 +44,18 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * SnoopParseResult<MyAggregate> r3 = files.apply(SnoopIO.parseFiles(new MyParser()));
  * }</pre>
  *
- * <p>Uncompressed files are split into byte ranges of {@link Read#withDesiredSplitSize} (default
- * 64 MiB) read in parallel; how range boundaries are found inside the stream of records, and why
- * no record is lost or read twice, is explained on {@code SnoopFileReader}. Compressed files
- * ({@code .gz} and others, by default detected from the file name) are read whole by one worker.
+ * <p>Uncompressed files are split into byte ranges of {@link Read#withDesiredSplitSize} (default 64
+ * MiB) read in parallel; how range boundaries are found inside the stream of records, and why no
+ * record is lost or read twice, is explained on {@code SnoopFileReader}. Compressed files ({@code
+ * .gz} and others, by default detected from the file name) are read whole by one worker.
  *
  * <p>Nothing is dropped silently: bad file headers (empty file, truncated header, bad magic,
  * version other than 2, datalink other than Ethernet 4 or 0), corrupt regions, truncated records
  * and unreadable files are elements of {@link SnoopReadResult#errors()}; the other files and the
- * good records of a damaged file are still read. A file that cannot be opened yields one
- * UNREADABLE error per byte range it was split into (one for files up to the split size), each
- * naming its offset and size, so that a range failing alone is never lost silently. Records of
- * datalink 0 files report datalink 4: both are Ethernet frames.
+ * good records of a damaged file are still read. A file that cannot be opened yields one UNREADABLE
+ * error per byte range it was split into (one for files up to the split size), each naming its
+ * offset and size, so that a range failing alone is never lost silently. Records of datalink 0
+ * files report datalink 4: both are Ethernet frames.
  *
  * <p>Beam metrics in namespace {@value #METRICS_NAMESPACE}: {@code records}, {@code recordBytes}
  * (bytes of good records, headers and padding included), {@code corruptRegions}, {@code
@@ -69,8 +69,8 @@ public final class SnoopIO {
   public static final long DEFAULT_DESIRED_SPLIT_SIZE = 64L << 20;
 
   /**
-   * The smallest desired split size: a record header (24 bytes) and some frame, so that every
-   * range can hold the start of a record.
+   * The smallest desired split size: a record header (24 bytes) and some frame, so that every range
+   * can hold the start of a record.
    */
   public static final long MIN_DESIRED_SPLIT_SIZE = 64;
 
@@ -151,8 +151,7 @@ public final class SnoopIO {
 
     /** The files to read: a path or glob in any registered Beam filesystem. */
     public Read from(String filepattern) {
-      checkArgument(
-          filepattern != null && !filepattern.isEmpty(), "filepattern must be non-empty");
+      checkArgument(filepattern != null && !filepattern.isEmpty(), "filepattern must be non-empty");
       return toBuilder().setFilepattern(filepattern).build();
     }
 
@@ -188,9 +187,7 @@ public final class SnoopIO {
                   .filepattern(getFilepattern())
                   .withEmptyMatchTreatment(getEmptyMatchTreatment()))
           .apply("ReadMatches", FileIO.readMatches().withCompression(getCompression()))
-          .apply(
-              "ReadFiles",
-              readFiles().withDesiredSplitSize(getDesiredSplitSize()));
+          .apply("ReadFiles", readFiles().withDesiredSplitSize(getDesiredSplitSize()));
     }
 
     @Override
@@ -201,7 +198,8 @@ public final class SnoopIO {
           .add(
               DisplayData.item("desiredSplitSize", getDesiredSplitSize())
                   .withLabel("Desired split size (bytes)"))
-          .add(DisplayData.item("compression", getCompression().toString()).withLabel("Compression"))
+          .add(
+              DisplayData.item("compression", getCompression().toString()).withLabel("Compression"))
           .add(
               DisplayData.item("emptyMatchTreatment", getEmptyMatchTreatment().toString())
                   .withLabel("Empty match treatment"));
@@ -237,8 +235,8 @@ public final class SnoopIO {
     }
 
     /**
-     * Compression of the files. {@link Compression#AUTO} (default) keeps each file's own, as
-     * {@link FileIO#readMatches()} set it; anything else overrides it.
+     * Compression of the files. {@link Compression#AUTO} (default) keeps each file's own, as {@link
+     * FileIO#readMatches()} set it; anything else overrides it.
      */
     public ReadFiles withCompression(Compression compression) {
       checkNotNull(compression, "compression");
@@ -311,13 +309,7 @@ public final class SnoopIO {
       TupleTag<OutputT> outputsTag = new TupleTag<OutputT>("outputs") {};
       TupleTag<SnoopReadError> errorsTag = new TupleTag<SnoopReadError>("errors") {};
       return new SnoopParseResult<>(
-          parse(
-              files,
-              getParser(),
-              getDesiredSplitSize(),
-              getCompression(),
-              outputsTag,
-              errorsTag),
+          parse(files, getParser(), getDesiredSplitSize(), getCompression(), outputsTag, errorsTag),
           outputsTag,
           errorsTag);
     }
@@ -357,8 +349,7 @@ public final class SnoopIO {
                 .withSideInputs(parser.getSideInputs())
                 .withOutputTags(
                     outputsTag,
-                    TupleTagList.of(errorsTag)
-                        .and(List.copyOf(additionalOutputs.keySet()))));
+                    TupleTagList.of(errorsTag).and(List.copyOf(additionalOutputs.keySet()))));
     read.get(outputsTag).setCoder(parser.getOutputCoder());
     read.get(errorsTag).setCoder(SnoopReadErrorCoder.of());
     additionalOutputs.forEach((tag, coder) -> setCoder(read, tag, coder));
@@ -397,8 +388,7 @@ public final class SnoopIO {
     }
 
     @Override
-    public RangeParser startRange(
-        RangeContext context, Consumer<SnoopRecord> output) {
+    public RangeParser startRange(RangeContext context, Consumer<SnoopRecord> output) {
       return new RangeParser() {
         @Override
         public void record(SnoopRecordView record) {

@@ -8,8 +8,8 @@ import java.nio.channels.SeekableByteChannel;
 
 /**
  * A window of a byte channel held in one large array, addressed by absolute offsets in the
- * (uncompressed) data. Callers {@link #ensure} the bytes they need and then read them straight
- * from {@link #array()} at {@link #index}: no per-record stream objects and no per-byte calls.
+ * (uncompressed) data. Callers {@link #ensure} the bytes they need and then read them straight from
+ * {@link #array()} at {@link #index}: no per-record stream objects and no per-byte calls.
  *
  * <p>Moving backwards needs a {@link SeekableByteChannel}; a plain channel (decompressed data) can
  * only move forward, which is all a sequential read does.
@@ -59,8 +59,8 @@ final class SnoopInput implements Closeable {
   }
 
   /**
-   * Makes bytes {@code [pos, pos + n)} available and returns how many are: {@code n}, or fewer
-   * when the data ends before {@code pos + n}.
+   * Makes bytes {@code [pos, pos + n)} available and returns how many are: {@code n}, or fewer when
+   * the data ends before {@code pos + n}.
    */
   int ensure(long pos, int n) throws IOException {
     if (n > buf.length) {

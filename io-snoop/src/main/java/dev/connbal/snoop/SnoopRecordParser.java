@@ -11,10 +11,10 @@ import org.apache.beam.sdk.values.TupleTag;
 /**
  * Turns the records of a capture into a pipeline's own elements while they are read: the parsing
  * behind {@link SnoopIO#parseFiles}. A parser sees every good record of a byte range in place
- * ({@link SnoopRecordView}) and decides what, and how much, leaves the reading step: usually a
- * few aggregates per range instead of one element per packet, which is what makes reading a
- * capture cost about as much as decoding it. {@link SnoopIO#readFiles()} is the parser that
- * copies every record out.
+ * ({@link SnoopRecordView}) and decides what, and how much, leaves the reading step: usually a few
+ * aggregates per range instead of one element per packet, which is what makes reading a capture
+ * cost about as much as decoding it. {@link SnoopIO#readFiles()} is the parser that copies every
+ * record out.
  *
  * <p>A parser is serialized into the pipeline like a {@code DoFn}; the {@link RangeParser} it
  * starts lives for one range (or one whole compressed file) on one worker and holds the range's
@@ -35,10 +35,10 @@ public abstract class SnoopRecordParser<OutputT> implements Serializable {
   }
 
   /**
-   * Outputs besides the main one, each with its coder; none by default. A parser that makes
-   * several kinds of elements writes each kind to its own output ({@link RangeContext#output},
-   * {@link SnoopParseResult#output}) instead of a union that a later step would take apart again,
-   * which costs a runner such as Flink one more exchange of everything the reading step made.
+   * Outputs besides the main one, each with its coder; none by default. A parser that makes several
+   * kinds of elements writes each kind to its own output ({@link RangeContext#output}, {@link
+   * SnoopParseResult#output}) instead of a union that a later step would take apart again, which
+   * costs a runner such as Flink one more exchange of everything the reading step made.
    */
   public Map<TupleTag<?>, Coder<?>> getAdditionalOutputs() {
     return Map.of();

@@ -2,11 +2,11 @@ package dev.connbal.snoop;
 
 /**
  * One good record as the reader sees it: the header fields, and the frame bytes still in the
- * reader's buffer. A view is valid only during the call that receives it; the reader reuses it
- * for the next record, so a parser reads what it needs in place ({@link #buffer()} from {@link
+ * reader's buffer. A view is valid only during the call that receives it; the reader reuses it for
+ * the next record, so a parser reads what it needs in place ({@link #buffer()} from {@link
  * #frameOffset()}, {@link #includedLength()} bytes) and copies only what it keeps ({@link
- * #toRecord()}). Reading in place is what lets a {@link SnoopRecordParser} decode a capture
- * without one allocation or pipeline element per packet.
+ * #toRecord()}). Reading in place is what lets a {@link SnoopRecordParser} decode a capture without
+ * one allocation or pipeline element per packet.
  */
 public final class SnoopRecordView {
   private final String file;

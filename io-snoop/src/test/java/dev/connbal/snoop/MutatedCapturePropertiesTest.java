@@ -23,14 +23,14 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Fuzzing of the reader: valid captures damaged by bit flips, truncations, records spliced in from
- * another capture, duplicated regions and inserted or overwritten garbage, read sequentially and
- * in byte ranges of several sizes through {@link ReaderHarness}. Whatever the damage:
+ * another capture, duplicated regions and inserted or overwritten garbage, read sequentially and in
+ * byte ranges of several sizes through {@link ReaderHarness}. Whatever the damage:
  *
  * <ul>
  *   <li>no exception escapes; damage comes out as {@link SnoopReadError}s naming the file;
@@ -41,8 +41,8 @@ import net.jqwik.api.constraints.Size;
  *   <li>every split size yields exactly the records and errors of the sequential read.
  * </ul>
  *
- * Small frame limits make the maximum record length small, so that the captures span many of
- * them and damage lands near range boundaries.
+ * Small frame limits make the maximum record length small, so that the captures span many of them
+ * and damage lands near range boundaries.
  */
 class MutatedCapturePropertiesTest {
   private static final int SMALL_LIMIT = 700;
@@ -50,6 +50,7 @@ class MutatedCapturePropertiesTest {
 
   private static final byte[] CAPTURE = TestCaptures.realistic(11, 160, SMALL_LIMIT);
   private static final byte[] ADVERSARIAL = TestCaptures.adversarial(12, 160, SMALL_LIMIT);
+
   /** Records of another capture, with other times, for splices. */
   private static final byte[] DONOR = TestCaptures.adversarial(13, 60, SMALL_LIMIT);
 

@@ -16,8 +16,8 @@ import java.util.zip.GZIPInputStream;
 import org.apache.beam.sdk.io.range.OffsetRange;
 
 /**
- * Drives {@link SnoopFileReader} and {@link RecordOffsetTracker} the way {@link ParseSnoopFn}
- * does, without a runner: the fast path for exhaustive split tests.
+ * Drives {@link SnoopFileReader} and {@link RecordOffsetTracker} the way {@link ParseSnoopFn} does,
+ * without a runner: the fast path for exhaustive split tests.
  */
 final class ReaderHarness {
   /** Everything a read produced, in order. */

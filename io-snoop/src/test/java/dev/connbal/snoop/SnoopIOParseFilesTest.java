@@ -46,9 +46,9 @@ class SnoopIOParseFilesTest {
   @TempDir Path tmp;
 
   /**
-   * Outputs per range (number of records, sum over its records of a fingerprint of the whole
-   * record times the side input), and the number of records again to an additional output:
-   * adding them up must give the sequential read's totals.
+   * Outputs per range (number of records, sum over its records of a fingerprint of the whole record
+   * times the side input), and the number of records again to an additional output: adding them up
+   * must give the sequential read's totals.
    */
   static final class FingerprintParser extends SnoopRecordParser<KV<Long, Long>> {
     private static final long serialVersionUID = 1L;
@@ -130,8 +130,7 @@ class SnoopIOParseFilesTest {
             .apply(FileIO.readMatches())
             .apply(SnoopIO.parseFiles(new FingerprintParser(factor)));
     assertThat(
-        parsed.output(FingerprintParser.RECORDS_PER_RANGE).getCoder(),
-        equalTo(VarLongCoder.of()));
+        parsed.output(FingerprintParser.RECORDS_PER_RANGE).getCoder(), equalTo(VarLongCoder.of()));
     assertThrows(
         IllegalArgumentException.class, () -> parsed.output(new TupleTag<Long>("other") {}));
   }

@@ -48,7 +48,8 @@ class SnoopIOPipelineTest {
     options.setRunner(DirectRunner.class);
     Pipeline p = Pipeline.create(options);
     SnoopReadResult result =
-        p.apply(SnoopIO.read().from(tmp.resolve("*.snoop*").toString()).withDesiredSplitSize(SPLIT));
+        p.apply(
+            SnoopIO.read().from(tmp.resolve("*.snoop*").toString()).withDesiredSplitSize(SPLIT));
     PAssert.that(result.records()).containsInAnyOrder(c.records);
     PAssert.that(result.errors()).containsInAnyOrder(c.errors);
     PipelineResult run = p.run();
@@ -69,7 +70,8 @@ class SnoopIOPipelineTest {
     options.setParallelism(2);
     Pipeline p = Pipeline.create(options);
     SnoopReadResult result =
-        p.apply(SnoopIO.read().from(tmp.resolve("*.snoop*").toString()).withDesiredSplitSize(SPLIT));
+        p.apply(
+            SnoopIO.read().from(tmp.resolve("*.snoop*").toString()).withDesiredSplitSize(SPLIT));
     PAssert.that(result.records()).containsInAnyOrder(c.records);
     PAssert.that(result.errors()).containsInAnyOrder(c.errors);
     p.run().waitUntilFinish();
@@ -176,10 +178,20 @@ class SnoopIOPipelineTest {
 
     DisplayData data =
         DisplayData.from(SnoopIO.read().from("/x/*.snoop").withDesiredSplitSize(1000));
-    assertThat(data.asMap().get(DisplayData.Identifier.of(
-        DisplayData.Path.root(), SnoopIO.Read.class, "filePattern")).getValue(), is("/x/*.snoop"));
-    assertThat(data.asMap().get(DisplayData.Identifier.of(
-        DisplayData.Path.root(), SnoopIO.Read.class, "desiredSplitSize")).getValue(), is(1000L));
+    assertThat(
+        data.asMap()
+            .get(
+                DisplayData.Identifier.of(
+                    DisplayData.Path.root(), SnoopIO.Read.class, "filePattern"))
+            .getValue(),
+        is("/x/*.snoop"));
+    assertThat(
+        data.asMap()
+            .get(
+                DisplayData.Identifier.of(
+                    DisplayData.Path.root(), SnoopIO.Read.class, "desiredSplitSize"))
+            .getValue(),
+        is(1000L));
   }
 
   /** Expected output of the files in tmp: an adversarial, a damaged and a gzip capture. */

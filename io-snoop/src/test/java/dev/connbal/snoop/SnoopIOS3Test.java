@@ -43,8 +43,7 @@ class SnoopIOS3Test {
       s3.createBucket("captures");
       s3.upload("captures", "day1/capture.snoop", local);
       PipelineOptions options =
-          PipelineOptionsFactory.fromArgs(s3.pipelineOptionsArgs().toArray(new String[0]))
-              .create();
+          PipelineOptionsFactory.fromArgs(s3.pipelineOptionsArgs().toArray(new String[0])).create();
       options.setRunner(DirectRunner.class);
       Pipeline p = Pipeline.create(options);
       SnoopReadResult result =

@@ -3,7 +3,6 @@ package dev.connbal.snoop;
 import static dev.connbal.snoop.ReaderHarness.assertSameRead;
 import static dev.connbal.snoop.ReaderHarness.ranges;
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -41,12 +40,14 @@ class SnoopReadErrorsTest {
 
   @Test
   void nonSnoopFile() throws IOException {
-    Path file = write("notes.snoop", "hello, this is not a capture\n".getBytes(StandardCharsets.UTF_8));
+    Path file =
+        write("notes.snoop", "hello, this is not a capture\n".getBytes(StandardCharsets.UTF_8));
     SnoopReadError e = onlyFileError(file);
     assertThat(e.kind(), is(SnoopReadError.Kind.BAD_MAGIC));
     assertThat(
         e.message(),
-        equalTo(file + ": not a snoop file: starts with \"hello, t\", expected \"snoop\\0\\0\\0\""));
+        equalTo(
+            file + ": not a snoop file: starts with \"hello, t\", expected \"snoop\\0\\0\\0\""));
     assertThat(e.bytes(), is(Files.size(file)));
   }
 
@@ -56,7 +57,8 @@ class SnoopReadErrorsTest {
     SnoopReadError e = onlyFileError(file);
     assertThat(e.kind(), is(SnoopReadError.Kind.TRUNCATED_FILE_HEADER));
     assertThat(
-        e.message(), equalTo(file + ": truncated file header: 10 bytes, a snoop file header has 16"));
+        e.message(),
+        equalTo(file + ": truncated file header: 10 bytes, a snoop file header has 16"));
     assertThat(e.bytes(), is(10L));
   }
 
@@ -264,8 +266,7 @@ class SnoopReadErrorsTest {
     assertThat(e.message(), containsString("(the compressed data ends abruptly)"));
     int n = r.records.size();
     assertThat(n > 50 && n < 400, is(true));
-    assertThat(
-        offsets(r), equalTo(offsets(full).subList(0, n)));
+    assertThat(offsets(r), equalTo(offsets(full).subList(0, n)));
     assertThat(e.offset(), is(full.records.get(n).recordOffset()));
     assertThat(r.recordBytes + e.bytes(), is(e.offset() + e.bytes() - 16));
   }
@@ -287,7 +288,9 @@ class SnoopReadErrorsTest {
       long size = Files.size(file);
       for (long split : new long[] {64, 1000, Math.max(1, size)}) {
         assertSameRead(
-            sequential, ReaderHarness.readSplit(file, LIMIT, ranges(size, split)), "split " + split);
+            sequential,
+            ReaderHarness.readSplit(file, LIMIT, ranges(size, split)),
+            "split " + split);
       }
     } catch (IOException e) {
       throw new AssertionError(e);

@@ -56,7 +56,8 @@ class SnoopWriterToolsTest {
   @Test
   void capinfosAndTsharkCountTheWritersRecords() throws Exception {
     assumeTrue(
-        Files.isExecutable(Path.of("/usr/bin/capinfos")) && Files.isExecutable(Path.of("/usr/bin/tshark")),
+        Files.isExecutable(Path.of("/usr/bin/capinfos"))
+            && Files.isExecutable(Path.of("/usr/bin/tshark")),
         "capinfos/tshark (Debian package tshark) not installed");
     Path file = tmp.resolve("tools.snoop");
     Files.write(file, TestCaptures.realistic(52, 257, 1514));

@@ -69,8 +69,7 @@ class SplitEquivalenceTest {
     ReaderHarness.Result sequential = readSequential(file, SMALL_LIMIT);
     assertThat(sequential.errors.size(), greaterThan(3));
     assertThat(sequential.records.size(), greaterThan(1400));
-    assertThat(
-        sequential.recordBytes + sequential.bytesReported(), equalTo(Files.size(file) - 16));
+    assertThat(sequential.recordBytes + sequential.bytesReported(), equalTo(Files.size(file) - 16));
     sweep(file, SMALL_LIMIT, sequential);
   }
 
@@ -86,8 +85,7 @@ class SplitEquivalenceTest {
     }
     Path file = write("adversarial-damaged.snoop", bytes);
     ReaderHarness.Result sequential = readSequential(file, SMALL_LIMIT);
-    assertThat(
-        sequential.recordBytes + sequential.bytesReported(), equalTo(Files.size(file) - 16));
+    assertThat(sequential.recordBytes + sequential.bytesReported(), equalTo(Files.size(file) - 16));
     sweep(file, SMALL_LIMIT, sequential);
   }
 
@@ -120,7 +118,8 @@ class SplitEquivalenceTest {
       ReaderHarness.Result r = readSplit(file, SMALL_LIMIT, List.of(range));
       long boundary = r.resyncBoundaries.get(0);
       Long expected = starts.ceiling(range.getFrom());
-      assertThat("handoff at " + range.getFrom(), boundary, equalTo(expected == null ? size : expected));
+      assertThat(
+          "handoff at " + range.getFrom(), boundary, equalTo(expected == null ? size : expected));
     }
   }
 

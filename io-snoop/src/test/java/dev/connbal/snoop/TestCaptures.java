@@ -20,8 +20,8 @@ final class TestCaptures {
 
   /**
    * Like {@link #realistic} but about a third of the frames carry bytes that look like snoop
-   * records: copies of valid record headers, and whole snoop files whose record chain ends
-   * exactly where the packet ends (so it runs into the real chain) or two bytes before.
+   * records: copies of valid record headers, and whole snoop files whose record chain ends exactly
+   * where the packet ends (so it runs into the real chain) or two bytes before.
    */
   static byte[] adversarial(long seed, int count, int maxFrame) {
     Random rnd = new Random(seed);

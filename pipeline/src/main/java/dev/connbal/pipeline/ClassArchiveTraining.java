@@ -8,11 +8,11 @@ import java.util.List;
 /**
  * The workload the {@code ./connbal} launcher runs once per build of the shaded jar, in a JVM
  * started with {@code -XX:ArchiveClassesAtExit}: the JVM then writes the classes a connbal run
- * loads into a class data sharing archive, which later runs map instead of loading, verifying
- * and linking some 7000 classes from the jar again. It analyzes one capture on the Direct runner
- * and on embedded Flink, so that runs on either find their classes archived, and discards the
- * output. The exit status is 0 only when both runs succeeded, so that the launcher keeps no
- * archive of a run that went wrong.
+ * loads into a class data sharing archive, which later runs map instead of loading, verifying and
+ * linking some 7000 classes from the jar again. It analyzes one capture on the Direct runner and on
+ * embedded Flink, so that runs on either find their classes archived, and discards the output. The
+ * exit status is 0 only when both runs succeeded, so that the launcher keeps no archive of a run
+ * that went wrong.
  */
 public final class ClassArchiveTraining {
   private static final List<String> RUNNERS = List.of("DirectRunner", "FlinkRunner");

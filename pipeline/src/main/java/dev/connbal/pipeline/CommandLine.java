@@ -1,23 +1,22 @@
 package dev.connbal.pipeline;
 
-import dev.connbal.snoop.SnoopIO;
-
-import dev.connbal.transforms.output.IpFormat;
 import com.google.auto.value.AutoValue;
+import dev.connbal.snoop.SnoopIO;
+import dev.connbal.transforms.output.IpFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The parsed command line: connbal's own flags (those of the original C tool plus a few long
- * ones), and every other {@code --name=value} argument, which is a Beam pipeline option and
- * passes through untouched.
+ * The parsed command line: connbal's own flags (those of the original C tool plus a few long ones),
+ * and every other {@code --name=value} argument, which is a Beam pipeline option and passes through
+ * untouched.
  *
- * <p>Short flags follow getopt: {@code -a} and {@code -h} take no value and may be bundled
- * ({@code -ah}); {@code -f}, {@code -F} and {@code -o} take the rest of the word or the next
- * word. {@code -f} values are kept out of Beam's option parser because it splits list values
- * at commas, which globs such as {@code {a,b}.snoop} contain.
+ * <p>Short flags follow getopt: {@code -a} and {@code -h} take no value and may be bundled ({@code
+ * -ah}); {@code -f}, {@code -F} and {@code -o} take the rest of the word or the next word. {@code
+ * -f} values are kept out of Beam's option parser because it splits list values at commas, which
+ * globs such as {@code {a,b}.snoop} contain.
  *
  * <p>A wrong argument does not end the walk: the rest of the line is still read, and the first
  * problem is thrown with what could be parsed ({@link UsageException#parsed()}), so that a usage
@@ -336,7 +335,8 @@ abstract class CommandLine {
     /** A problem of options that are each well formed but do not go together; else null. */
     UsageException combinationProblem() {
       if (format == OutputFormat.PARQUET && output == null) {
-        return new UsageException("--format=parquet writes files: give them a prefix with -o PREFIX");
+        return new UsageException(
+            "--format=parquet writes files: give them a prefix with -o PREFIX");
       }
       if (header && format != null && format != OutputFormat.TSV) {
         return new UsageException(

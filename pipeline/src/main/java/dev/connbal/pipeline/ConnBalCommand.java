@@ -1,8 +1,8 @@
 package dev.connbal.pipeline;
 
-import dev.connbal.transforms.ConnBal;
 import dev.connbal.snoop.SnoopIO;
 import dev.connbal.snoop.SnoopReadError;
+import dev.connbal.transforms.ConnBal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -31,27 +31,30 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * The connbal command: parses the command line, matches the inputs (or spools stdin), runs the
- * pipeline on the chosen runner, and prints the TSV on stdout and the run report and read errors
- * on stderr. Returns the exit code instead of exiting, so that tests and other programs can run
- * it; {@link ConnBalMain} is the thin process entry point.
+ * pipeline on the chosen runner, and prints the TSV on stdout and the run report and read errors on
+ * stderr. Returns the exit code instead of exiting, so that tests and other programs can run it;
+ * {@link ConnBalMain} is the thin process entry point.
  *
- * <p>Every line written to stderr names what it is about and passes through {@link
- * SecretRedactor}; no stack trace is printed.
+ * <p>Every line written to stderr names what it is about and passes through {@link SecretRedactor};
+ * no stack trace is printed.
  *
- * <p>With {@code --run-report=PATH}, every run whose command line gave that path ends by writing
- * a JSON document there ({@link RunSummary}, {@link RunReportFile}): also a run that failed, with
- * the same exit status the command returns and the {@link ExitKind} that explains it, so that a
+ * <p>With {@code --run-report=PATH}, every run whose command line gave that path ends by writing a
+ * JSON document there ({@link RunSummary}, {@link RunReportFile}): also a run that failed, with the
+ * same exit status the command returns and the {@link ExitKind} that explains it, so that a
  * scheduler need not parse stderr. Only {@code --help}, which runs nothing, writes none. The
- * pipeline runs on a thread of its own while this one waits for it or for a stop signal, so that
- * a SIGINT or SIGTERM during the run still ends with the report written.
+ * pipeline runs on a thread of its own while this one waits for it or for a stop signal, so that a
+ * SIGINT or SIGTERM during the run still ends with the report written.
  */
 public final class ConnBalCommand {
   public static final int EXIT_OK = 0;
   public static final int EXIT_USAGE = 1;
+
   /** An input could not be read (the rest was analyzed), or the run failed. */
   public static final int EXIT_INPUT_ERROR = 2;
+
   /** The run succeeded but its {@code --run-report} file could not be written. */
   public static final int EXIT_REPORT_NOT_WRITTEN = 3;
+
   /** A stop signal ends a run with this plus the signal's number: 130 SIGINT, 143 SIGTERM. */
   public static final int EXIT_SIGNAL_BASE = 128;
 
@@ -109,8 +112,8 @@ public final class ConnBalCommand {
   /**
    * Everything after the command line parsed: Beam's options, the run, stop signals and the run
    * report. A stop signal is taken from here on, and not only once the pipeline runs, because
-   * Beam's options take a noticeable time to parse: a scheduler that stops the job then still
-   * gets its report.
+   * Beam's options take a noticeable time to parse: a scheduler that stops the job then still gets
+   * its report.
    */
   private final class Invocation {
     private final CommandLine commandLine;
@@ -118,15 +121,16 @@ public final class ConnBalCommand {
     private final RunSummary summary;
     private final PrintStream err;
     private final AtomicReference<String> stopSignal = new AtomicReference<>();
+
     /** Set on the invoking thread only, like {@link #fileSystemsReady}. */
     private ConnBalOptions options;
 
     private boolean fileSystemsReady;
+
     /** No file system takes the report's path: there is nothing to write it to. */
     private boolean reportPathUnusable;
 
-    Invocation(
-        CommandLine commandLine, SecretRedactor redactor, Instant started, PrintStream err) {
+    Invocation(CommandLine commandLine, SecretRedactor redactor, Instant started, PrintStream err) {
       this.commandLine = commandLine;
       this.redactor = redactor;
       this.summary = new RunSummary(started, redactor::redact);
@@ -266,8 +270,8 @@ public final class ConnBalCommand {
   }
 
   /**
-   * Makes the file systems ready for every location of the run (inputs, output, temp location
-   * and the run report): AWS's region, and the options, path-style S3 among them.
+   * Makes the file systems ready for every location of the run (inputs, output, temp location and
+   * the run report): AWS's region, and the options, path-style S3 among them.
    */
   private static void prepareFileSystems(ConnBalOptions options, CommandLine commandLine) {
     List<String> locations = new ArrayList<>();
@@ -282,9 +286,9 @@ public final class ConnBalCommand {
   }
 
   /**
-   * Options for writing the report of a command line whose Beam options did not parse: those
-   * that parse (unknown ones left out), or else the defaults, so that the report can still reach
-   * a local path or S3 with the usual credentials.
+   * Options for writing the report of a command line whose Beam options did not parse: those that
+   * parse (unknown ones left out), or else the defaults, so that the report can still reach a local
+   * path or S3 with the usual credentials.
    */
   private static ConnBalOptions bestEffortOptions(CommandLine commandLine) {
     registerOptions();
@@ -302,8 +306,8 @@ public final class ConnBalCommand {
 
   /**
    * Registers the options interfaces whose flags connbal accepts beyond those the runners'
-   * registrars bring: its own, and S3Options (Beam's aws2 registrar registers only AwsOptions,
-   * so {@code --s3ClientFactoryClass} would otherwise be rejected).
+   * registrars bring: its own, and S3Options (Beam's aws2 registrar registers only AwsOptions, so
+   * {@code --s3ClientFactoryClass} would otherwise be rejected).
    */
   static void registerOptions() {
     PipelineOptionsFactory.register(ConnBalOptions.class);
@@ -327,8 +331,10 @@ public final class ConnBalCommand {
     private final InputStream stdin;
     private final PrintStream out;
     private final PrintStream err;
+
     /** Read by {@link #sanitize} on other threads too (the report's, a stop's). */
     private volatile Path spool;
+
     private Path localTemp;
     private Path flinkConfDir;
     private ResultReader results;
@@ -421,9 +427,7 @@ public final class ConnBalCommand {
       PipelineResult.State state =
           liveProgress
               ? new ProgressLine(
-                      err,
-                      inputs.recordRegionBytes(),
-                      ConnBal.readPasses(options.getAllStreams()))
+                      err, inputs.recordRegionBytes(), ConnBal.readPasses(options.getAllStreams()))
                   .waitUntilFinish(run)
               : run.waitUntilFinish();
       if (state != PipelineResult.State.DONE) {
@@ -526,8 +530,8 @@ public final class ConnBalCommand {
   }
 
   /**
-   * Makes the file systems (S3 among them) use {@code options}, with the path-style S3 client
-   * when {@code --s3-path-style} asks for it.
+   * Makes the file systems (S3 among them) use {@code options}, with the path-style S3 client when
+   * {@code --s3-path-style} asks for it.
    */
   static void configureFileSystems(ConnBalOptions options) {
     if (options.getS3PathStyle()) {
@@ -538,8 +542,8 @@ public final class ConnBalCommand {
 
   /**
    * Where {@code -o PREFIX} writes the rows in {@code format}: {@code PREFIX.tsv} (.csv, .jsonl),
-   * or {@code connbal.tsv} (...) inside PREFIX when it ends with a slash or names an existing
-   * local directory. For Parquet, the prefix of the files ({@code PREFIX*.parquet}, or {@code
+   * or {@code connbal.tsv} (...) inside PREFIX when it ends with a slash or names an existing local
+   * directory. For Parquet, the prefix of the files ({@code PREFIX*.parquet}, or {@code
    * connbal*.parquet} inside the directory).
    */
   static ResourceId outputFile(String prefix, OutputFormat format) {

@@ -1,11 +1,11 @@
 package dev.connbal.pipeline;
 
 /**
- * Process entry point of the shaded jar: runs {@link ConnBalCommand} on the real stdin, stdout
- * and stderr, with Ctrl-C ending stdin spooling and SIGINT or SIGTERM ending a run (once its
- * {@code --run-report} is written), and exits with its code: the run's thread may still be busy
- * after a stop, and the exit ends it. The launcher sets {@code -Dconnbal.progress=true} when
- * stderr is a terminal, which turns on the live progress line.
+ * Process entry point of the shaded jar: runs {@link ConnBalCommand} on the real stdin, stdout and
+ * stderr, with Ctrl-C ending stdin spooling and SIGINT or SIGTERM ending a run (once its {@code
+ * --run-report} is written), and exits with its code: the run's thread may still be busy after a
+ * stop, and the exit ends it. The launcher sets {@code -Dconnbal.progress=true} when stderr is a
+ * terminal, which turns on the live progress line.
  */
 public final class ConnBalMain {
   private ConnBalMain() {}
@@ -21,8 +21,8 @@ public final class ConnBalMain {
   }
 
   /**
-   * Prints an uncaught exception as the JVM would, except one: after an embedded Flink run, the
-   * JVM hook of Flink's RPC actor system sometimes runs after Flink has closed the class loader it
+   * Prints an uncaught exception as the JVM would, except one: after an embedded Flink run, the JVM
+   * hook of Flink's RPC actor system sometimes runs after Flink has closed the class loader it
    * needs, and fails with a NoClassDefFoundError that says nothing about the run (its results are
    * already written and the process is exiting). Seen once in many runs; it would otherwise put a
    * stack trace among connbal's own stderr lines.

@@ -1,12 +1,12 @@
 package dev.connbal.pipeline;
 
+import dev.connbal.snoop.SnoopReadError;
 import dev.connbal.transforms.ConnBal;
 import dev.connbal.transforms.ConnBalResult;
 import dev.connbal.transforms.ConnBalRow;
-import dev.connbal.transforms.output.Documents;
 import dev.connbal.transforms.WithOneMore;
+import dev.connbal.transforms.output.Documents;
 import dev.connbal.transforms.report.RunReport;
-import dev.connbal.snoop.SnoopReadError;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
@@ -23,8 +23,8 @@ import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Builds the connbal pipeline: the matched capture files go through {@link ConnBal#analyze()},
- * and its three results are written, each as one document ({@link WriteDocument}), to {@link
+ * Builds the connbal pipeline: the matched capture files go through {@link ConnBal#analyze()}, and
+ * its three results are written, each as one document ({@link WriteDocument}), to {@link
  * ResultLocations}: the TSV document as it is, the report and the read errors as Base64 lines of
  * their own coders, which the driver decodes back into the same objects ({@link ResultReader}).
  */
@@ -97,8 +97,8 @@ final class ConnBalPipeline {
   }
 
   /**
-   * Encodes each element with its coder as one Base64 line, ending in a newline (which cannot
-   * occur in Base64).
+   * Encodes each element with its coder as one Base64 line, ending in a newline (which cannot occur
+   * in Base64).
    */
   private static final class EncodeBase64<T> extends DoFn<T, String> {
     private final Coder<T> coder;

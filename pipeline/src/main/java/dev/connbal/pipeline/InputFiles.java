@@ -59,8 +59,8 @@ abstract class InputFiles {
   }
 
   /**
-   * Bytes after the file headers, summed over the files: what SnoopIO's byte counters reach
-   * when it has read every file once (for uncompressed files).
+   * Bytes after the file headers, summed over the files: what SnoopIO's byte counters reach when it
+   * has read every file once (for uncompressed files).
    */
   long recordRegionBytes() {
     return files().stream()
@@ -107,9 +107,7 @@ abstract class InputFiles {
         default:
           problems.add(
               Problem.of(
-                  pattern,
-                  Problem.Kind.CANNOT_LIST,
-                  "cannot be listed (" + errorOf(result) + ")"));
+                  pattern, Problem.Kind.CANNOT_LIST, "cannot be listed (" + errorOf(result) + ")"));
       }
     }
     List<Metadata> sorted = new ArrayList<>(files.values());

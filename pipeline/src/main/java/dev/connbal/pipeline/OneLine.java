@@ -13,10 +13,7 @@ final class OneLine {
       root = root.getCause();
     }
     String message = root.getMessage();
-    String text =
-        message == null || message.isBlank()
-            ? root.getClass().getSimpleName()
-            : message;
+    String text = message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
     return text.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
   }
 }

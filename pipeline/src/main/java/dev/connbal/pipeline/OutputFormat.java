@@ -39,7 +39,6 @@ public enum OutputFormat {
         return format;
       }
     }
-    throw new UsageException(
-        "unknown --format '" + name + "' (tsv, csv, jsonl or parquet)");
+    throw new UsageException("unknown --format '" + name + "' (tsv, csv, jsonl or parquet)");
   }
 }

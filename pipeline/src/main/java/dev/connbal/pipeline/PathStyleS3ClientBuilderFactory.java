@@ -8,8 +8,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
- * Builds S3 clients that address buckets path-style ({@code http://endpoint/bucket/key}) instead
- * of virtual-host style ({@code http://bucket.endpoint/key}), for S3-compatible servers such as
+ * Builds S3 clients that address buckets path-style ({@code http://endpoint/bucket/key}) instead of
+ * virtual-host style ({@code http://bucket.endpoint/key}), for S3-compatible servers such as
  * S3Proxy, MinIO and Ceph whose bucket host names do not resolve.
  *
  * <p>Everything else (endpoint, region, credentials, HTTP and proxy settings) comes from the same

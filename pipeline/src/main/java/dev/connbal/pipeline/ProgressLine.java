@@ -1,6 +1,5 @@
 package dev.connbal.pipeline;
 
-import dev.connbal.transforms.ConnBal;
 import dev.connbal.snoop.SnoopIO;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -13,8 +12,8 @@ import org.joda.time.Duration;
 
 /**
  * Waits for a running pipeline while showing, on one terminal line that it rewrites, how many
- * capture bytes SnoopIO has read of the total, the rate and the elapsed time. The numbers come
- * from SnoopIO's byte counters (namespace {@code connbal.snoop}: bytes of good records plus bytes
+ * capture bytes SnoopIO has read of the total, the rate and the elapsed time. The numbers come from
+ * SnoopIO's byte counters (namespace {@code connbal.snoop}: bytes of good records plus bytes
  * skipped as damaged, which together cover every byte after a file's header), polled through the
  * runner's metrics; a runner that only reports metrics at the end simply shows no progress.
  */
@@ -109,8 +108,6 @@ final class ProgressLine {
       value /= 1024;
       unit++;
     }
-    return unit == 0
-        ? bytes + " B"
-        : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
   }
 }

@@ -1,8 +1,8 @@
 package dev.connbal.pipeline;
 
-import dev.connbal.transforms.report.RunReport;
 import com.google.auto.value.AutoValue;
 import dev.connbal.snoop.SnoopReadError;
+import dev.connbal.transforms.report.RunReport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

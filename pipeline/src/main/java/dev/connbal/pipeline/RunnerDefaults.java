@@ -15,12 +15,12 @@ import org.apache.beam.runners.flink.FlinkRunner;
  * range adds a bundle to each timeline and join shard, so its cost grows with the square of the
  * ranges (bench/RESULTS.md has the figures). Its immutability and encodability checks copy every
  * element and are for testing DoFns, not for analysing captures, so they are off, and it runs one
- * worker thread per core; it pays per shuffle key and step, so it gets
- * {@value #DIRECT_RUNNER_SHARDS_PER_THREAD} shards per thread instead of 256, and one DNS timeline
- * (it already runs on two threads, and a split adds the SRV learning pass's steps). Flink:
- * connbal's DoFns never modify their inputs, so Flink need not copy elements between operators
- * ({@code fasterCopy}); {@value #FLINK_TIMELINE_SHARDS_PER_SLOT} DNS timeline shards per slot when
- * the parallelism is known. Options given on the command line win.
+ * worker thread per core; it pays per shuffle key and step, so it gets {@value
+ * #DIRECT_RUNNER_SHARDS_PER_THREAD} shards per thread instead of 256, and one DNS timeline (it
+ * already runs on two threads, and a split adds the SRV learning pass's steps). Flink: connbal's
+ * DoFns never modify their inputs, so Flink need not copy elements between operators ({@code
+ * fasterCopy}); {@value #FLINK_TIMELINE_SHARDS_PER_SLOT} DNS timeline shards per slot when the
+ * parallelism is known. Options given on the command line win.
  */
 final class RunnerDefaults {
   private RunnerDefaults() {}
@@ -28,9 +28,9 @@ final class RunnerDefaults {
   static final int DIRECT_RUNNER_SHARDS_PER_THREAD = 4;
 
   /**
-   * DNS timeline shards per Flink slot when the parallelism is known: enough for Flink's key
-   * groups to spread them evenly over the slots, and no more, since every range outputs a partial
-   * per shard.
+   * DNS timeline shards per Flink slot when the parallelism is known: enough for Flink's key groups
+   * to spread them evenly over the slots, and no more, since every range outputs a partial per
+   * shard.
    */
   static final int FLINK_TIMELINE_SHARDS_PER_SLOT = 32;
 

@@ -12,10 +12,10 @@ import software.amazon.awssdk.regions.Region;
  * every JVM that configures file systems (the driver, and each worker that deserializes the
  * options), and asks AWS's default region chain for a region unless {@code --awsRegion} is given.
  * Off EC2, the last link of that chain probes the instance metadata endpoint with retries, which
- * sleep between attempts even where the connection is refused at once. When no
- * input, output or temp location is an {@code s3://} URI, that file system never creates a
- * client, so its region is never used: connbal then sets AWS's global region instead of looking
- * one up. Runs that use S3 keep the chain's answer.
+ * sleep between attempts even where the connection is refused at once. When no input, output or
+ * temp location is an {@code s3://} URI, that file system never creates a client, so its region is
+ * never used: connbal then sets AWS's global region instead of looking one up. Runs that use S3
+ * keep the chain's answer.
  */
 final class S3RegionDefault {
   /** The region set when no location is on S3; it only keeps the chain from running. */
@@ -28,8 +28,8 @@ final class S3RegionDefault {
 
   /**
    * Sets {@link #UNUSED_REGION} on {@code options} unless {@code --awsRegion} is among {@code
-   * pipelineArgs} or one of {@code locations} (the run's input patterns, output and temp
-   * location; nulls allowed) is on S3.
+   * pipelineArgs} or one of {@code locations} (the run's input patterns, output and temp location;
+   * nulls allowed) is on S3.
    *
    * @return whether the region was set
    */

@@ -20,9 +20,9 @@ import org.apache.beam.sdk.values.PDone;
  * any Beam FileSystem: how a run's results reach the driver on every runner, also a remote Flink
  * cluster. It replaces {@code TextIO.write().withoutSharding()}, whose temporary-file, gathering
  * and finalizing stages (shuffles and side inputs) are a fixed cost per result, large beside one
- * small document. The input must hold exactly one element, so exactly one call
- * writes the file; it writes a temporary sibling and renames it into place, so that the file
- * only ever exists complete, and a retried bundle writes the same content again.
+ * small document. The input must hold exactly one element, so exactly one call writes the file; it
+ * writes a temporary sibling and renames it into place, so that the file only ever exists complete,
+ * and a retried bundle writes the same content again.
  */
 final class WriteDocument extends PTransform<PCollection<String>, PDone> {
   private final ResourceId file;

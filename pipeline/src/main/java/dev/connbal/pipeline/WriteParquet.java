@@ -33,9 +33,9 @@ import org.apache.beam.sdk.values.Row;
 
 /**
  * Writes the analysis' rows as Parquet files named {@code PREFIX-SSSSS-of-NNNNN.parquet}, on any
- * Beam FileSystem (a local path or {@code s3://bucket/key-prefix}), through Beam's own sink:
- * {@code FileIO.write()} with {@link ParquetIO#sink}. Like {@code -o PREFIX} for the TSV, a
- * PREFIX that ends with {@code /} or names an existing local directory puts files named {@code
+ * Beam FileSystem (a local path or {@code s3://bucket/key-prefix}), through Beam's own sink: {@code
+ * FileIO.write()} with {@link ParquetIO#sink}. Like {@code -o PREFIX} for the TSV, a PREFIX that
+ * ends with {@code /} or names an existing local directory puts files named {@code
  * connbal-SSSSS-of-NNNNN.parquet} inside it.
  *
  * <pre>{@code
@@ -45,22 +45,22 @@ import org.apache.beam.sdk.values.Row;
  *
  * <p>The files' schema is {@link ConnBalRow}'s Beam schema turned into Avro by Beam's {@link
  * AvroUtils#toAvroSchema} ({@link #avroSchema()}), so that a field added to the row reaches the
- * files without a second schema to keep in step: a record {@code dev.connbal.ConnBalRow} of
- * {@code client}, {@code backend} (strings, plain address text), {@code port} (optional int),
- * {@code conns}, {@code dns} (longs), {@code name} (string), {@code srvPriority}, {@code
- * srvWeight} (optional ints), in this order, the TSV's and the CSV's, whatever order reflection
- * gives the row's accessors (a field the row gains comes after them). The row's nullable fields
- * are Avro unions with null, which Parquet stores as optional columns: a backend without a port
- * has a null {@code port}, never a placeholder value. Rows are in no particular order (a query
- * engine sorts; the TSV is the sorted document).
+ * files without a second schema to keep in step: a record {@code dev.connbal.ConnBalRow} of {@code
+ * client}, {@code backend} (strings, plain address text), {@code port} (optional int), {@code
+ * conns}, {@code dns} (longs), {@code name} (string), {@code srvPriority}, {@code srvWeight}
+ * (optional ints), in this order, the TSV's and the CSV's, whatever order reflection gives the
+ * row's accessors (a field the row gains comes after them). The row's nullable fields are Avro
+ * unions with null, which Parquet stores as optional columns: a backend without a port has a null
+ * {@code port}, never a placeholder value. Rows are in no particular order (a query engine sorts;
+ * the TSV is the sorted document).
  *
  * <p>By default all rows go to one file ({@link #withNumShards}): a run has one row per (client,
  * backend, port), never one per packet, so one writer keeps up, and a fixed shard count makes the
- * file names known before the run ({@link #files()}). Every shard is written, also one without
- * rows (a valid Parquet file with the schema and no rows), so a run without backends still
- * replaces the files of an earlier run with the same prefix and shard count. Each file is
- * written under a temporary directory beside it ({@code .temp-beam-UUID}, deleted at the end)
- * and renamed into place when complete, replacing a file of the same name.
+ * file names known before the run ({@link #files()}). Every shard is written, also one without rows
+ * (a valid Parquet file with the schema and no rows), so a run without backends still replaces the
+ * files of an earlier run with the same prefix and shard count. Each file is written under a
+ * temporary directory beside it ({@code .temp-beam-UUID}, deleted at the end) and renamed into
+ * place when complete, replacing a file of the same name.
  */
 public final class WriteParquet
     extends PTransform<PCollection<ConnBalRow>, WriteFilesResult<Void>> {
@@ -92,8 +92,8 @@ public final class WriteParquet
   }
 
   /**
-   * How many files to write: {@code n >= 1} exactly that many (each row goes to one of them),
-   * or 0 to let the runner choose (the names are then only known after the run, from {@link
+   * How many files to write: {@code n >= 1} exactly that many (each row goes to one of them), or 0
+   * to let the runner choose (the names are then only known after the run, from {@link
    * WriteFilesResult#getPerDestinationOutputFilenames()}).
    */
   public WriteParquet withNumShards(int n) {
@@ -110,10 +110,10 @@ public final class WriteParquet
   }
 
   /**
-   * The files this transform writes when the shard count is fixed, in shard order: what a
-   * launcher can name to its user before or after the run. Resolves PREFIX, so the pipeline's
-   * file systems must be set up (as they are once {@code Pipeline.create(options)} has run, or
-   * after {@link FileSystems#setDefaultPipelineOptions}).
+   * The files this transform writes when the shard count is fixed, in shard order: what a launcher
+   * can name to its user before or after the run. Resolves PREFIX, so the pipeline's file systems
+   * must be set up (as they are once {@code Pipeline.create(options)} has run, or after {@link
+   * FileSystems#setDefaultPipelineOptions}).
    *
    * @throws IllegalStateException with a shard count of 0, where the runner chooses the names
    */
@@ -180,8 +180,8 @@ public final class WriteParquet
   }
 
   /**
-   * {@link ConnBalRow} through its Beam row, with its fields put in the files' order, into an
-   * Avro record of {@link #avroSchema()}.
+   * {@link ConnBalRow} through its Beam row, with its fields put in the files' order, into an Avro
+   * record of {@link #avroSchema()}.
    */
   private static final class ToGenericRecordFn extends DoFn<ConnBalRow, GenericRecord> {
     private final SerializableFunction<ConnBalRow, Row> toRow;
@@ -230,8 +230,8 @@ public final class WriteParquet
 
   /**
    * {@link ConnBalRow}'s Beam schema with its fields in {@link #FIELD_ORDER}, then any others by
-   * name. The row's own schema lists its fields in the order Java reflection returns its
-   * accessors, which the JVM does not promise to keep: the files' columns must not depend on it.
+   * name. The row's own schema lists its fields in the order Java reflection returns its accessors,
+   * which the JVM does not promise to keep: the files' columns must not depend on it.
    */
   static Schema fileRowSchema() {
     Schema rowSchema;

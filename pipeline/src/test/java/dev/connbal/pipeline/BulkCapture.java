@@ -23,14 +23,14 @@ import org.pcap4j.packet.namednumber.IpNumber;
  * A large capture (hundreds of MB) with an exact expected TSV, for runs long enough to be
  * disturbed. The bench module's TrafficGenerator cannot be used here: bench depends on pipeline.
  *
- * <p>{@value #CLIENTS} clients 10.1.0.N each use one of {@value #SERVICES} services
- * {@code svcS.example}, whose A responses list three backends 10.2.S.1-3 (port 8000 + S). The
- * capture is cut into {@value #LOOKUP_ROUNDS} equal stretches; each starts with every client
- * looking its service up again, so every backend has #dns {@value #LOOKUP_ROUNDS}. Between the
- * lookups, every {@value #SYN_EVERY}th packet is a connection attempt (one SYN, a fresh port and
- * ISN) of the next client, round robin, to its next backend; all other packets are full-size data
- * segments from a backend to its client, the bulk of the bytes. Every attempt follows the first
- * lookup, so every attempt counts. Timestamps advance 10 µs per packet.
+ * <p>{@value #CLIENTS} clients 10.1.0.N each use one of {@value #SERVICES} services {@code
+ * svcS.example}, whose A responses list three backends 10.2.S.1-3 (port 8000 + S). The capture is
+ * cut into {@value #LOOKUP_ROUNDS} equal stretches; each starts with every client looking its
+ * service up again, so every backend has #dns {@value #LOOKUP_ROUNDS}. Between the lookups, every
+ * {@value #SYN_EVERY}th packet is a connection attempt (one SYN, a fresh port and ISN) of the next
+ * client, round robin, to its next backend; all other packets are full-size data segments from a
+ * backend to its client, the bulk of the bytes. Every attempt follows the first lookup, so every
+ * attempt counts. Timestamps advance 10 µs per packet.
  */
 final class BulkCapture {
   static final int CLIENTS = 16;
@@ -60,8 +60,19 @@ final class BulkCapture {
           int id = round * CLIENTS + c;
           int port = 10_000 + id;
           writeAt(w, packets++, dnsQuery(client(c), port, "10.0.0.53", id, name(s), TYPE_A));
-          writeAt(w, packets++, dnsResponse(client(c), port, "10.0.0.53", id, name(s), TYPE_A,
-              a(name(s), backend(s, 0)), a(name(s), backend(s, 1)), a(name(s), backend(s, 2))));
+          writeAt(
+              w,
+              packets++,
+              dnsResponse(
+                  client(c),
+                  port,
+                  "10.0.0.53",
+                  id,
+                  name(s),
+                  TYPE_A,
+                  a(name(s), backend(s, 0)),
+                  a(name(s), backend(s, 1)),
+                  a(name(s), backend(s, 2))));
         }
         long roundEnd = (round + 1) * roundBytes;
         while (w.bytesWritten() < roundEnd) {
@@ -69,8 +80,15 @@ final class BulkCapture {
             int c = attemptNumber % CLIENTS;
             int b = (attemptNumber / CLIENTS) % BACKENDS;
             int s = service(c);
-            writeAt(w, packets++, syn(client(c), 20_000 + attemptNumber % 40_000, backend(s, b),
-                8000 + s, 1_000_000L + attemptNumber));
+            writeAt(
+                w,
+                packets++,
+                syn(
+                    client(c),
+                    20_000 + attemptNumber % 40_000,
+                    backend(s, b),
+                    8000 + s,
+                    1_000_000L + attemptNumber));
             attempts[c][b]++;
             attemptNumber++;
           } else {
@@ -87,8 +105,10 @@ final class BulkCapture {
     for (int c = 0; c < CLIENTS; c++) {
       int s = service(c);
       for (int b = 0; b < BACKENDS; b++) {
-        tsv.append(String.format("010.001.000.%03d\t010.002.%03d.%03d:%d\t%d\t%d\t%s.\n",
-            c + 1, s, b + 1, 8000 + s, attempts[c][b], LOOKUP_ROUNDS, name(s)));
+        tsv.append(
+            String.format(
+                "010.001.000.%03d\t010.002.%03d.%03d:%d\t%d\t%d\t%s.\n",
+                c + 1, s, b + 1, 8000 + s, attempts[c][b], LOOKUP_ROUNDS, name(s)));
       }
     }
     return tsv.toString();
@@ -101,9 +121,13 @@ final class BulkCapture {
 
   /** A 1514-byte frame: 1460 bytes of TCP payload. */
   private static byte[] dataSegment(String src, int srcPort, String dst, int dstPort) {
-    IpV4Packet.Builder ip = Packets.ipv4(src, dst, IpNumber.TCP,
-        Packets.tcpBuilder(src, srcPort, dst, dstPort, ACK | PSH, 1)
-            .payloadBuilder(new UnknownPacket.Builder().rawData(new byte[1460])));
+    IpV4Packet.Builder ip =
+        Packets.ipv4(
+            src,
+            dst,
+            IpNumber.TCP,
+            Packets.tcpBuilder(src, srcPort, dst, dstPort, ACK | PSH, 1)
+                .payloadBuilder(new UnknownPacket.Builder().rawData(new byte[1460])));
     return Packets.ethernet(ip);
   }
 

@@ -1,6 +1,5 @@
 package dev.connbal.pipeline;
 
-import dev.connbal.transforms.output.IpFormat;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -9,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.connbal.transforms.output.IpFormat;
 import java.util.List;
 import java.util.Optional;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;

@@ -64,8 +64,14 @@ class ConnBalCommandTest {
     Path missing = captures.resolve("missing.snoop");
     CommandOutcome run =
         CommandOutcome.run(
-            "-f", api.toString(), "-f", missing.toString(), "-f", db.toString(),
-            "-f", captures.resolve("none-*.snoop").toString());
+            "-f",
+            api.toString(),
+            "-f",
+            missing.toString(),
+            "-f",
+            db.toString(),
+            "-f",
+            captures.resolve("none-*.snoop").toString());
     assertThat(run.toString(), run.exitCode, is(2));
     assertThat(run.out, equalTo(TestCaptures.API_TSV + TestCaptures.DB_TSV));
     assertThat(run.err, containsString("connbal: cannot read " + missing + ": no such file\n"));
@@ -285,8 +291,7 @@ class ConnBalCommandTest {
     assertThat(unknown.out, emptyString());
     assertThat(
         unknown.err,
-        equalTo(
-            "connbal: unknown option -x\nTry 'connbal --help' for more information.\n"));
+        equalTo("connbal: unknown option -x\nTry 'connbal --help' for more information.\n"));
 
     CommandOutcome positional = CommandOutcome.run(api.toString());
     assertThat(positional.exitCode, is(1));
@@ -353,7 +358,10 @@ class ConnBalCommandTest {
     assertThat(
         stderr,
         containsString(
-            "\rconnbal: read " + ProgressLine.size(total) + " of " + ProgressLine.size(total)
+            "\rconnbal: read "
+                + ProgressLine.size(total)
+                + " of "
+                + ProgressLine.size(total)
                 + " (100%)"));
   }
 

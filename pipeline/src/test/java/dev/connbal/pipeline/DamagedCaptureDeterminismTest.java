@@ -31,6 +31,7 @@ class DamagedCaptureDeterminismTest {
   private static final long T = 1_700_000_000L;
   private static final String CLIENT = "10.0.0.1";
   private static final String RESOLVER = "10.0.0.53";
+
   /** Labels an attacker controls: a forged TSV row, an escape, a dot, bytes beyond ASCII. */
   private static final byte[][] HOSTILE_LABELS = {
     "x\t010.000.000.009\t9\t9\tforged\n".getBytes(ISO_8859_1),

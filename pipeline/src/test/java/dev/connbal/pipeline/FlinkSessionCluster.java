@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A local Flink session cluster for integration tests, run through the committed {@code
- * scripts/flink-cluster}: started on a free REST port with its own state directory, stopped (by
- * the pids the script recorded) on {@link #close()}.
+ * scripts/flink-cluster}: started on a free REST port with its own state directory, stopped (by the
+ * pids the script recorded) on {@link #close()}.
  */
 final class FlinkSessionCluster implements AutoCloseable {
   private static final HttpClient HTTP =

@@ -90,8 +90,7 @@ class LauncherIT {
             "scripts/jvm-add-opens.args",
             "pipeline/target/connbal.jar",
             "examples/real-capture/capture.snoop")) {
-      Files.copy(
-          root.resolve(file), copy.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
+      Files.copy(root.resolve(file), copy.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
     }
     Path copiedLauncher = copy.resolve("connbal");
     Path classLog = work.resolve("classes.log");
@@ -101,7 +100,9 @@ class LauncherIT {
     assertThat(first.out, equalTo(TestCaptures.API_TSV));
     assertThat(first.err, containsString("connbal: archiving the classes a run loads"));
     assertThat(
-        first.toString(), first.err.lines().collect(Collectors.toList()), everyItem(ownStderrLine()));
+        first.toString(),
+        first.err.lines().collect(Collectors.toList()),
+        everyItem(ownStderrLine()));
     List<Path> archives = archives(target);
     assertThat(archives, hasSize(1));
 
@@ -214,7 +215,9 @@ class LauncherIT {
         stderr,
         containsString(
             "connbal: interrupted by SIGTERM before the run finished\n"
-                + "connbal: wrote run report " + report + "\n"));
+                + "connbal: wrote run report "
+                + report
+                + "\n"));
     assertThat(stderr.lines().collect(Collectors.toList()), everyItem(ownStderrLine()));
     JsonNode json = RunReportJsonTest.read(report);
     assertThat(json.get("exit_status").asInt(), is(143));

@@ -20,8 +20,8 @@ import org.apache.parquet.schema.MessageType;
 
 /**
  * Reads Parquet files back for tests with parquet-avro's own reader, apart from Beam's ParquetIO
- * that wrote them, so that a test checks the files as another Parquet reader sees them. Local
- * files only; the tests copy what they wrote elsewhere to a local file first.
+ * that wrote them, so that a test checks the files as another Parquet reader sees them. Local files
+ * only; the tests copy what they wrote elsewhere to a local file first.
  */
 final class ParquetFiles {
   private ParquetFiles() {}

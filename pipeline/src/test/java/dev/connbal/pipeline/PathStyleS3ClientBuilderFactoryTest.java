@@ -87,8 +87,7 @@ class PathStyleS3ClientBuilderFactoryTest {
             .as(S3Options.class);
     try (S3Client client = new PathStyleS3ClientBuilderFactory().createBuilder(options).build()) {
       client.putObject(
-          b -> b.bucket("b").key("off").bucketKeyEnabled(false),
-          RequestBody.fromString("x"));
+          b -> b.bucket("b").key("off").bucketKeyEnabled(false), RequestBody.fromString("x"));
       client.putObject(
           b -> b.bucket("b").key("on").bucketKeyEnabled(true), RequestBody.fromString("x"));
     }

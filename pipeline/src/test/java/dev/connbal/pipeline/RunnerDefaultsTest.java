@@ -77,8 +77,7 @@ class RunnerDefaultsTest {
   void inputOfManyRangesRunsOnEmbeddedFlink() {
     ConnBalOptions options = options();
 
-    boolean chosen =
-        RunnerDefaults.apply(options, List.of(), false, 1 << 20, 257);
+    boolean chosen = RunnerDefaults.apply(options, List.of(), false, 1 << 20, 257);
 
     assertThat(chosen, is(true));
     assertThat(options.getRunner(), equalTo(FlinkRunner.class));

@@ -27,10 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The command over {@code s3://} against S3Proxy on loopback: captures read from a bucket, the
- * TSV written to another with {@code -o s3://...}, the results returned through an S3 temp
- * location, the run report's JSON written with {@code --run-report=s3://...}, with the path-style
- * client that {@code --s3-path-style} selects.
+ * The command over {@code s3://} against S3Proxy on loopback: captures read from a bucket, the TSV
+ * written to another with {@code -o s3://...}, the results returned through an S3 temp location,
+ * the run report's JSON written with {@code --run-report=s3://...}, with the path-style client that
+ * {@code --s3-path-style} selects.
  */
 class S3IT {
   @TempDir Path work;
@@ -48,9 +48,12 @@ class S3IT {
       List<String> args = s3Args(s3);
       args.addAll(
           List.of(
-              "-f", "s3://captures/2026/*/*.snoop",
-              "-f", "s3://captures/2026/12/missing.snoop",
-              "-o", "s3://results/lb/run1",
+              "-f",
+              "s3://captures/2026/*/*.snoop",
+              "-f",
+              "s3://captures/2026/12/missing.snoop",
+              "-o",
+              "s3://results/lb/run1",
               "--header",
               "--tempLocation=s3://results/tmp",
               "--run-report=s3://results/reports/run1.json"));
@@ -109,9 +112,7 @@ class S3IT {
           equalTo(Map.of("NO_SUCH_FILE", 1L)));
       assertThat(
           "only the report under reports/",
-          FileSystems.match("s3://results/reports/**", EmptyMatchTreatment.ALLOW)
-              .metadata()
-              .size(),
+          FileSystems.match("s3://results/reports/**", EmptyMatchTreatment.ALLOW).metadata().size(),
           is(1));
       assertThat(
           "temporary results deleted",

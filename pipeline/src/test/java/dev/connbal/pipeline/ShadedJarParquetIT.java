@@ -17,16 +17,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link WriteParquet} on the shaded jar alone, in a JVM of its own ({@link ParquetJarCheck}):
- * the jar holds every class Parquet's writer loads (pipeline/pom.xml keeps only a few of
- * Hadoop's dependencies) and its merged service files, on the Direct runner and on embedded
- * Flink, which looks for Hadoop on its class path and now finds some of it. Nothing goes to
- * stderr (no library warnings), and the file holds {@link TestCaptures}' hand-derived rows.
+ * {@link WriteParquet} on the shaded jar alone, in a JVM of its own ({@link ParquetJarCheck}): the
+ * jar holds every class Parquet's writer loads (pipeline/pom.xml keeps only a few of Hadoop's
+ * dependencies) and its merged service files, on the Direct runner and on embedded Flink, which
+ * looks for Hadoop on its class path and now finds some of it. Nothing goes to stderr (no library
+ * warnings), and the file holds {@link TestCaptures}' hand-derived rows.
  */
 class ShadedJarParquetIT {
   private static final long TIMEOUT_SECONDS = 300;
@@ -52,7 +52,11 @@ class ShadedJarParquetIT {
         Path.of(System.getProperty("connbal.jar")).toRealPath()
             + java.io.File.pathSeparator
             + Path.of(
-                    ParquetJarCheck.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    ParquetJarCheck.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .toURI())
                 .toRealPath());
     command.addAll(
         List.of(ParquetJarCheck.class.getName(), api.toString(), prefix.toString(), runner));

@@ -90,9 +90,9 @@ class TaskManagerFailureIT {
   }
 
   /**
-   * Waits until the job runs tasks in both slots and has been running for a few seconds (so
-   * results of the killed task manager are in flight), and returns its id. Fails if the run ends
-   * first: a kill after the job would prove nothing.
+   * Waits until the job runs tasks in both slots and has been running for a few seconds (so results
+   * of the killed task manager are in flight), and returns its id. Fails if the run ends first: a
+   * kill after the job would prove nothing.
    */
   private static String awaitBusyJob(FlinkSessionCluster cluster, Future<CommandOutcome> run)
       throws IOException, InterruptedException, ExecutionException {

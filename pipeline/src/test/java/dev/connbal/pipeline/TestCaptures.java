@@ -12,17 +12,17 @@ import dev.connbal.transforms.testing.Capture;
 import java.nio.file.Path;
 
 /**
- * Two small captures with hand-derived results (docs/SEMANTICS.md), for tests of the command
- * around the analysis: what it reads, where it prints, how it fails.
+ * Two small captures with hand-derived results (docs/SEMANTICS.md), for tests of the command around
+ * the analysis: what it reads, where it prints, how it fails.
  *
  * <p>{@code api.snoop}: client 10.0.0.1 looks up api.example.com at t=100 and gets two A records
- * (10.0.1.1, 10.0.1.2). A SYN to 10.0.1.2 at t=99 comes before the lookup and does not count;
- * after it, two attempts go to 10.0.1.1:443 (the first retransmitted with the same sequence
- * number, counted once) and one to 10.0.1.2:443. A stream 10.0.0.1:38000 - 10.0.1.2:443 seen
- * only as ACKs after the lookup counts in all-streams mode (-a) only.
+ * (10.0.1.1, 10.0.1.2). A SYN to 10.0.1.2 at t=99 comes before the lookup and does not count; after
+ * it, two attempts go to 10.0.1.1:443 (the first retransmitted with the same sequence number,
+ * counted once) and one to 10.0.1.2:443. A stream 10.0.0.1:38000 - 10.0.1.2:443 seen only as ACKs
+ * after the lookup counts in all-streams mode (-a) only.
  *
- * <p>{@code db.snoop}: client 10.0.0.2 looks up db.example.org and gets 10.0.2.1 and 10.0.2.2,
- * then connects once to 10.0.2.1:5432; 10.0.2.2 gets no connection and has no known port.
+ * <p>{@code db.snoop}: client 10.0.0.2 looks up db.example.org and gets 10.0.2.1 and 10.0.2.2, then
+ * connects once to 10.0.2.1:5432; 10.0.2.2 gets no connection and has no known port.
  */
 final class TestCaptures {
   /** The TSV header line of SEMANTICS.md's columns, as --header prints it. */

@@ -19,7 +19,6 @@ import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -32,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link WriteParquet}: the rows of the analysis (of {@link TestCaptures}, whose TSV is derived by
- * hand) and hand-made rows written as Parquet and read back with parquet-avro's reader, apart
- * from the Beam sink that wrote them, field by field; the files' schema and names.
+ * hand) and hand-made rows written as Parquet and read back with parquet-avro's reader, apart from
+ * the Beam sink that wrote them, field by field; the files' schema and names.
  */
 class WriteParquetTest {
   @TempDir Path work;
@@ -108,7 +107,13 @@ class WriteParquetTest {
                 0,
                 65535),
             Arrays.asList(
-                "2001:db8::1", "2001:db8::53", null, 0L, 1L, "we\\.ird\\\\\\009\\,\"name\". ", 10,
+                "2001:db8::1",
+                "2001:db8::53",
+                null,
+                0L,
+                1L,
+                "we\\.ird\\\\\\009\\,\"name\". ",
+                10,
                 0)));
   }
 
@@ -139,7 +144,8 @@ class WriteParquetTest {
   @Test
   void withoutRowsTheFileHasTheSchemaAndNoRows() throws Exception {
     Pipeline pipeline = pipeline();
-    PCollection<ConnBalRow> none = pipeline.apply(Create.empty(TypeDescriptor.of(ConnBalRow.class)));
+    PCollection<ConnBalRow> none =
+        pipeline.apply(Create.empty(TypeDescriptor.of(ConnBalRow.class)));
     WriteParquet write = WriteParquet.to(work.resolve("none").toString());
     none.apply(write);
     pipeline.run().waitUntilFinish();

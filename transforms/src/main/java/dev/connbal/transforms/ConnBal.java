@@ -1,9 +1,18 @@
 package dev.connbal.transforms;
 
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+
+import com.google.auto.value.AutoValue;
+import dev.connbal.snoop.SnoopIO;
+import dev.connbal.snoop.SnoopParseResult;
+import dev.connbal.snoop.SnoopReadError;
+import dev.connbal.snoop.SnoopRecordParser;
 import dev.connbal.transforms.count.BackendPort;
 import dev.connbal.transforms.count.CountStreamsFn;
 import dev.connbal.transforms.count.JoinRowsFn;
 import dev.connbal.transforms.count.WaitForBackendTableFn;
+import dev.connbal.transforms.decode.DnsName;
+import dev.connbal.transforms.decode.DnsNameCoder;
 import dev.connbal.transforms.events.DnsAndSynParser;
 import dev.connbal.transforms.events.DnsPartial;
 import dev.connbal.transforms.events.StreamFragmentsParser;
@@ -23,15 +32,6 @@ import dev.connbal.transforms.wire.BackendPortCoder;
 import dev.connbal.transforms.wire.BackendTableCoder;
 import dev.connbal.transforms.wire.RunReportCoder;
 import dev.connbal.transforms.wire.SrvKnowledgeCoder;
-import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
-
-import com.google.auto.value.AutoValue;
-import dev.connbal.snoop.SnoopIO;
-import dev.connbal.snoop.SnoopParseResult;
-import dev.connbal.snoop.SnoopReadError;
-import dev.connbal.snoop.SnoopRecordParser;
-import dev.connbal.transforms.decode.DnsName;
-import dev.connbal.transforms.decode.DnsNameCoder;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,6 +42,7 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.ReadableFileCoder;
+import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -53,7 +54,6 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -79,8 +79,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>{@link #analyze()} is made of stages that are public transforms of their own, named in the
  * pipeline graph: {@link ExtractEvents}, {@link RunDnsTimeline}, {@link CountStreams} (all-streams
- * mode only) and {@link CountConnections}; their intermediate outputs are {@code
- * PCollectionTuple}s under the stages' public tags.
+ * mode only) and {@link CountConnections}; their intermediate outputs are {@code PCollectionTuple}s
+ * under the stages' public tags.
  *
  * <p>Pass 1 reads the captures (see docs/ARCHITECTURE.md): it keeps the DNS messages, which run in
  * timeline order through the query matching and backend rules, one timeline per shard of clients
@@ -95,8 +95,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Shuffles that would be keyed by something as fine as a connection attempt, a 4-tuple or a
  * (client, backend) pair are keyed by a shard of it instead ({@link Shards}), and each shard's
  * group is aggregated per fine key in memory: the number of shuffle keys stays at most the shard
- * count ({@link Analyze#withShardCount}) whatever the capture (the Direct runner pays per key), and a group holds only its share of the keys. Connections are counted, never listed:
- * per (client, backend, port).
+ * count ({@link Analyze#withShardCount}) whatever the capture (the Direct runner pays per key), and
+ * a group holds only its share of the keys. Connections are counted, never listed: per (client,
+ * backend, port).
  *
  * <p>No side input of the analysis is ever empty, and nothing relies on a default value: the
  * timeline always gets one partial without events (so the backend table of the all-streams mode
@@ -204,8 +205,8 @@ public final class ConnBal {
 
     /**
      * How many keys the shuffles of SYNs (or streams) and of the join spread over (default {@value
-     * Shards#DEFAULT_COUNT}); the output does not depend on it. Many suit distributed runners;
-     * the Direct runner, which pays per key and step, is faster with a few per worker thread.
+     * Shards#DEFAULT_COUNT}); the output does not depend on it. Many suit distributed runners; the
+     * Direct runner, which pays per key and step, is faster with a few per worker thread.
      */
     public Analyze withShardCount(int count) {
       checkArgument(count >= 1, "shard count must be at least 1, got %s", count);
@@ -225,8 +226,8 @@ public final class ConnBal {
     }
 
     /**
-     * The analysis of the captures that match {@code filepattern} (any Beam FileSystem), applied
-     * to the pipeline's beginning: {@code pipeline.apply(ConnBal.analyze().from("s3://b/*.snoop"))}.
+     * The analysis of the captures that match {@code filepattern} (any Beam FileSystem), applied to
+     * the pipeline's beginning: {@code pipeline.apply(ConnBal.analyze().from("s3://b/*.snoop"))}.
      */
     public PTransform<PBegin, ConnBalResult> from(String filepattern) {
       checkArgument(
@@ -305,15 +306,12 @@ public final class ConnBal {
             factsAndConns.and(ExtractEvents.SYN_BATCHES, events.get(ExtractEvents.SYN_BATCHES));
       }
       PCollection<ConnBalRow> rows =
-          factsAndConns.apply(
-              "CountConnections", countConnections().withShardCount(shardCount()));
+          factsAndConns.apply("CountConnections", countConnections().withShardCount(shardCount()));
 
       PCollection<SnoopReadError> errors = events.get(ExtractEvents.READ_ERRORS);
       PCollection<RunReport> report =
           report(
-              dns.get(RunDnsTimeline.REPORT),
-              errors,
-              events.get(ExtractEvents.FILES_WITH_ERRORS));
+              dns.get(RunDnsTimeline.REPORT), errors, events.get(ExtractEvents.FILES_WITH_ERRORS));
       return new ConnBalResult(files.getPipeline(), rows, report, errors);
     }
 
@@ -367,9 +365,9 @@ public final class ConnBal {
    * messages as events keyed by shard of clients ({@link #DNS_EVENTS}; those of query names that
    * responses answer with SRV records apart, in {@link #SRV_EVENTS}, with the names in {@link
    * #SRV_NAMES}), every opening SYN with its time in batches keyed by shard of (client, server)
-   * pairs ({@link #SYN_BATCHES}; empty {@link #withCollectSyns without them}), and the read
-   * errors ({@link #READ_ERRORS}, and {@link #FILES_WITH_ERRORS}). What leaves a range of a capture is a few aggregates, never one
-   * element per packet.
+   * pairs ({@link #SYN_BATCHES}; empty {@link #withCollectSyns without them}), and the read errors
+   * ({@link #READ_ERRORS}, and {@link #FILES_WITH_ERRORS}). What leaves a range of a capture is a
+   * few aggregates, never one element per packet.
    */
   @AutoValue
   public abstract static class ExtractEvents
@@ -488,12 +486,13 @@ public final class ConnBal {
    * The DNS rules of SEMANTICS.md in timeline order, over {@link ExtractEvents}' {@code
    * DNS_EVENTS}, {@code SRV_EVENTS} and {@code SRV_NAMES}: one timeline per shard of clients, which
    * takes the run's SRV knowledge (the one thing clients share) from a learning pass over the few
-   * events of SRV names when there are several shards. Outputs what DNS taught about each
-   * (client, backend) pair ({@link #FACTS}), the backend table's parts ({@link #BACKEND_TABLE},
-   * empty unless {@link #withBackendTable}) and the timelines' report parts ({@link #REPORT}).
+   * events of SRV names when there are several shards. Outputs what DNS taught about each (client,
+   * backend) pair ({@link #FACTS}), the backend table's parts ({@link #BACKEND_TABLE}, empty unless
+   * {@link #withBackendTable}) and the timelines' report parts ({@link #REPORT}).
    */
   @AutoValue
-  public abstract static class RunDnsTimeline extends PTransform<PCollectionTuple, PCollectionTuple> {
+  public abstract static class RunDnsTimeline
+      extends PTransform<PCollectionTuple, PCollectionTuple> {
     /** Per (client, backend) pair, what DNS taught about it. */
     public static final TupleTag<KV<Long, BackendFacts>> FACTS = RunDnsTimelineFn.FACTS;
 
@@ -602,7 +601,8 @@ public final class ConnBal {
           .add(
               DisplayData.item("timelineShardCount", timelineShardCount())
                   .withLabel("DNS timeline shards"))
-          .add(DisplayData.item("backendTable", backendTable()).withLabel("Make the backend table"));
+          .add(
+              DisplayData.item("backendTable", backendTable()).withLabel("Make the backend table"));
     }
 
     /** Builder for {@link RunDnsTimeline}. */
@@ -704,8 +704,8 @@ public final class ConnBal {
    * The join, per shard of (client, backend) pairs, of {@link RunDnsTimeline#FACTS} with the
    * connections: {@link ExtractEvents#SYN_BATCHES} (counted here as SEMANTICS.md's attempts, so
    * that the SYNs wait for nothing but the facts) or, in the all-streams mode, {@link
-   * CountStreams#STREAM_COUNTS}. Outputs the rows, one per (client, backend, port); the shard
-   * count must be the one the SYN batches or stream counts were keyed with.
+   * CountStreams#STREAM_COUNTS}. Outputs the rows, one per (client, backend, port); the shard count
+   * must be the one the SYN batches or stream counts were keyed with.
    */
   @AutoValue
   public abstract static class CountConnections
@@ -750,7 +750,8 @@ public final class ConnBal {
       PCollection<ConnBalRow> rows =
           join.apply("JoinFactsAndConns", CoGroupByKey.create()).apply("Rows", ParDo.of(joinRows));
       try {
-        return rows.setCoder(rows.getPipeline().getSchemaRegistry().getSchemaCoder(ConnBalRow.class));
+        return rows.setCoder(
+            rows.getPipeline().getSchemaRegistry().getSchemaCoder(ConnBalRow.class));
       } catch (NoSuchSchemaException e) {
         throw new IllegalStateException("ConnBalRow has a @DefaultSchema", e);
       }

@@ -1,7 +1,7 @@
 package dev.connbal.transforms;
 
-import dev.connbal.transforms.report.RunReport;
 import dev.connbal.snoop.SnoopReadError;
+import dev.connbal.transforms.report.RunReport;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.PTransform;

@@ -13,8 +13,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * is; {@link dev.connbal.transforms.output.Documents} renders the rows as TSV, CSV or JSON lines.
  *
  * <p>The schema's fields are in the order of the TSV's columns, then the SRV fields. Addresses are
- * in their plain text form ({@code 10.0.1.2}), whatever the TSV's IP format: the
- * zero padding is the TSV's, for {@code sort -n}, not a property of the result.
+ * in their plain text form ({@code 10.0.1.2}), whatever the TSV's IP format: the zero padding is
+ * the TSV's, for {@code sort -n}, not a property of the result.
  */
 @DefaultSchema(AutoValueSchema.class)
 @AutoValue

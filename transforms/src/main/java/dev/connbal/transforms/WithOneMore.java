@@ -17,9 +17,9 @@ import org.apache.beam.sdk.values.PCollectionList;
  * }</pre>
  *
  * <p>Why not {@code Combine.globally}'s default: it reads the combined value back through a side
- * input, which may be empty, and Beam 2.62's Direct runner can leave an element waiting forever
- * for an empty side input (see {@link ConnBal}'s class comment and SideInputsTest). The extra
- * element must be neutral for what follows: an empty batch, an all-zero report.
+ * input, which may be empty, and Beam 2.62's Direct runner can leave an element waiting forever for
+ * an empty side input (see {@link ConnBal}'s class comment and SideInputsTest). The extra element
+ * must be neutral for what follows: an empty batch, an all-zero report.
  */
 public final class WithOneMore<T> extends PTransform<PCollection<T>, PCollection<T>> {
   private final T extra;

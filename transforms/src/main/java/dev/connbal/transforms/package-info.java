@@ -3,11 +3,12 @@
  * the stages, each a public transform with a package of its own:
  *
  * <ol>
- *   <li>{@link dev.connbal.transforms.ConnBal.ExtractEvents} reads the captures once
- *       ({@code events}, on {@code decode});
- *   <li>{@link dev.connbal.transforms.ConnBal.RunDnsTimeline} runs the DNS rules ({@code timeline});
- *   <li>{@link dev.connbal.transforms.ConnBal.CountConnections} joins connections with the DNS facts
- *       into {@link dev.connbal.transforms.ConnBalRow}s ({@code count});
+ *   <li>{@link dev.connbal.transforms.ConnBal.ExtractEvents} reads the captures once ({@code
+ *       events}, on {@code decode});
+ *   <li>{@link dev.connbal.transforms.ConnBal.RunDnsTimeline} runs the DNS rules ({@code
+ *       timeline});
+ *   <li>{@link dev.connbal.transforms.ConnBal.CountConnections} joins connections with the DNS
+ *       facts into {@link dev.connbal.transforms.ConnBalRow}s ({@code count});
  * </ol>
  *
  * <p>and {@code output} renders the rows as documents. {@code report}, {@code wire} and {@code

@@ -1,11 +1,11 @@
 package dev.connbal.transforms;
 
+import dev.connbal.snoop.SnoopReadError;
 import dev.connbal.transforms.output.Documents;
 import dev.connbal.transforms.output.IpFormat;
 import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.wire.RunReportCoder;
-import dev.connbal.snoop.SnoopReadError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,7 +24,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -41,14 +40,14 @@ import org.joda.time.Duration;
  * Runs {@link ConnBal#analyze()} over capture files on a real runner and brings its outputs back:
  * every element of every output is written to its own file by the workers (which works on the
  * Direct runner and embedded Flink alike) and decoded here, so tests can assert on exact values,
- * including that there is exactly one TSV document and one report, and on the rows themselves
- * (with what the TSV does not print, such as SRV priority and weight).
+ * including that there is exactly one TSV document and one report, and on the rows themselves (with
+ * what the TSV does not print, such as SRV priority and weight).
  */
 final class ConnBalRun {
   /**
-   * How long a test run may take before it counts as stuck (runs take seconds): it is cancelled
-   * and the test fails, so that a run that stops making progress fails the suite instead of hanging
-   * it. Beam 2.62's Direct runner did this to runs whose side input was empty, until the analysis
+   * How long a test run may take before it counts as stuck (runs take seconds): it is cancelled and
+   * the test fails, so that a run that stops making progress fails the suite instead of hanging it.
+   * Beam 2.62's Direct runner did this to runs whose side input was empty, until the analysis
    * stopped having any (ConnBal's class comment, SideInputsTest).
    */
   private static final Duration STUCK_AFTER = Duration.standardMinutes(3);
@@ -177,8 +176,7 @@ final class ConnBalRun {
       PipelineResult.State state = run.waitUntilFinish(STUCK_AFTER);
       if (state == null || !state.isTerminal()) {
         run.cancel();
-        throw new AssertionError(
-            "the run did not finish within " + STUCK_AFTER + "; cancelled it");
+        throw new AssertionError("the run did not finish within " + STUCK_AFTER + "; cancelled it");
       }
       List<ConnBalRow> rows = readEach(rowCoder, rowDir);
       rows.sort(ROW_ORDER);

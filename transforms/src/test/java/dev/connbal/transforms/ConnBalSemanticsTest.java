@@ -1,8 +1,5 @@
 package dev.connbal.transforms;
 
-import dev.connbal.transforms.output.IpFormat;
-import dev.connbal.transforms.report.RunReport;
-import dev.connbal.transforms.timeline.FilterSrvEventsFn;
 import static dev.connbal.transforms.testing.Packets.ACK;
 import static dev.connbal.transforms.testing.Packets.CWR;
 import static dev.connbal.transforms.testing.Packets.ECE;
@@ -23,6 +20,8 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
 import dev.connbal.snoop.SnoopIO;
+import dev.connbal.transforms.output.IpFormat;
+import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.testing.Capture;
 import dev.connbal.transforms.testing.Packets;
 import dev.connbal.transforms.testing.RawDns;
@@ -631,8 +630,8 @@ class ConnBalSemanticsTest {
   }
 
   /**
-   * An SRV answer of two priorities and unequal weights: each SRV row has its target's priority
-   * and weight; a port no SRV record names, and an address-record backend, have none.
+   * An SRV answer of two priorities and unequal weights: each SRV row has its target's priority and
+   * weight; a port no SRV record names, and an address-record backend, have none.
    */
   @Test
   void srvPriorityAndWeightShowInTheRows() throws IOException {

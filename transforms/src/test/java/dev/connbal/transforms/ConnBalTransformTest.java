@@ -1,14 +1,13 @@
 package dev.connbal.transforms;
 
-import dev.connbal.transforms.testing.Packets;
-import dev.connbal.transforms.output.IpFormat;
-import dev.connbal.transforms.report.RunReport;
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.connbal.transforms.output.IpFormat;
+import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.testing.Packets;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.transforms.display.DisplayData;

@@ -31,8 +31,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Fuzzing of the whole analysis: damaged DNS payloads (inside intact UDP frames) and damaged
@@ -56,15 +56,27 @@ class MutatedTrafficPropertiesTest {
   private static final List<byte[]> MESSAGES =
       List.of(
           Packets.dnsQueryMessage(1, "www.example.com", TYPE_A),
-          Packets.dnsResponseMessage(2, "web.example", TYPE_A,
-              a("web.example", "10.66.1.1"), a("web.example", "10.66.1.2")),
-          Packets.dnsResponseMessage(3, "_svc._tcp.example", TYPE_SRV,
-              List.of(srv("_svc._tcp.example", "b1.example", 80),
+          Packets.dnsResponseMessage(
+              2,
+              "web.example",
+              TYPE_A,
+              a("web.example", "10.66.1.1"),
+              a("web.example", "10.66.1.2")),
+          Packets.dnsResponseMessage(
+              3,
+              "_svc._tcp.example",
+              TYPE_SRV,
+              List.of(
+                  srv("_svc._tcp.example", "b1.example", 80),
                   srv("_svc._tcp.example", "b2.example", 81)),
               List.of(ns("example", "ns1.example")),
               List.of(a("b1.example", "10.66.2.1"), a("b2.example", "10.66.2.2"), opt())),
-          Packets.dnsResponseMessage(4, "www.example", TYPE_A,
-              cname("www.example", "edge.example"), a("edge.example", "10.66.3.1")));
+          Packets.dnsResponseMessage(
+              4,
+              "www.example",
+              TYPE_A,
+              cname("www.example", "edge.example"),
+              a("edge.example", "10.66.3.1")));
 
   private static final List<byte[]> FRAMES =
       List.of(
@@ -72,7 +84,8 @@ class MutatedTrafficPropertiesTest {
           Packets.udpFrame("10.66.0.53", 53, "10.66.0.1", 5353, MESSAGES.get(1)),
           Packets.vlan(
               Packets.udpFrame("10.66.0.53", 53, "10.66.0.1", 5353, MESSAGES.get(2)),
-              Packets.TPID_8021Q, 7),
+              Packets.TPID_8021Q,
+              7),
           Packets.syn("10.66.0.1", 40000, "10.66.1.1", 443, 77),
           Packets.tcp("10.66.1.1", 443, "10.66.0.1", 40000, Packets.SYN | Packets.ACK, 99),
           Packets.tcp("10.66.0.1", 40000, "10.66.1.1", 443, Packets.FIN | Packets.ACK, 78));
@@ -145,8 +158,18 @@ class MutatedTrafficPropertiesTest {
     capture =
         capture
             .then(GOOD_TIME, 0, Packets.dnsQuery(CLIENT, 5000, RESOLVER, 7, GOOD_NAME, TYPE_A))
-            .then(GOOD_TIME, 1_000, Packets.dnsResponse(CLIENT, 5000, RESOLVER, 7, GOOD_NAME,
-                TYPE_A, a(GOOD_NAME, "10.9.0.1"), a(GOOD_NAME, "10.9.0.2")))
+            .then(
+                GOOD_TIME,
+                1_000,
+                Packets.dnsResponse(
+                    CLIENT,
+                    5000,
+                    RESOLVER,
+                    7,
+                    GOOD_NAME,
+                    TYPE_A,
+                    a(GOOD_NAME, "10.9.0.1"),
+                    a(GOOD_NAME, "10.9.0.2")))
             .then(GOOD_TIME + 1, 0, Packets.syn(CLIENT, 40001, "10.9.0.1", 443, 1))
             .then(GOOD_TIME + 1, 1, Packets.syn(CLIENT, 40002, "10.9.0.2", 443, 2))
             .then(GOOD_TIME + 1, 2, Packets.syn(CLIENT, 40003, "10.9.0.2", 443, 3));

@@ -1,7 +1,5 @@
 package dev.connbal.transforms;
 
-import dev.connbal.transforms.output.IpFormat;
-
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -10,6 +8,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import dev.connbal.snoop.SnoopWriter;
+import dev.connbal.transforms.output.IpFormat;
 import dev.connbal.transforms.testing.Packets;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -32,10 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every side input of the analysis (the all-streams mode's; the default mode has none) holds at
- * least one element, whatever the input:
- * Beam 2.62's Direct runner can leave an element waiting forever for an empty side input (see
- * {@link ConnBal}'s class comment). Checked on the inputs that give the fewest elements: a capture
- * without DNS (no backends, no rows) and an empty file (no range is read at all).
+ * least one element, whatever the input: Beam 2.62's Direct runner can leave an element waiting
+ * forever for an empty side input (see {@link ConnBal}'s class comment). Checked on the inputs that
+ * give the fewest elements: a capture without DNS (no backends, no rows) and an empty file (no
+ * range is read at all).
  */
 class SideInputsTest {
   private static final String NAMESPACE = "sideInputElements";
@@ -92,7 +92,9 @@ class SideInputsTest {
     return "view" + index;
   }
 
-  /** The views that the pipeline's ParDos (Combine's default value among them) take as side inputs. */
+  /**
+   * The views that the pipeline's ParDos (Combine's default value among them) take as side inputs.
+   */
   private static List<PCollectionView<?>> sideInputs(Pipeline p) {
     List<PCollectionView<?>> views = new ArrayList<>();
     p.traverseTopologically(

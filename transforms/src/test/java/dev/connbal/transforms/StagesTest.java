@@ -3,9 +3,9 @@ package dev.connbal.transforms;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.hasItem;
 
 import dev.connbal.transforms.output.Documents;
 import dev.connbal.transforms.output.IpFormat;
@@ -79,9 +79,7 @@ class StagesTest {
         events.apply("Timeline", ConnBal.runDnsTimeline().withTimelineShardCount(3));
     PCollection<ConnBalRow> rows =
         PCollectionTuple.of(ConnBal.RunDnsTimeline.FACTS, dns.get(ConnBal.RunDnsTimeline.FACTS))
-            .and(
-                ConnBal.ExtractEvents.SYN_BATCHES,
-                events.get(ConnBal.ExtractEvents.SYN_BATCHES))
+            .and(ConnBal.ExtractEvents.SYN_BATCHES, events.get(ConnBal.ExtractEvents.SYN_BATCHES))
             .apply("Count", ConnBal.countConnections().withShardCount(7));
     OUT.clear();
     rows.apply(Documents.tsv(IpFormat.PADDED)).apply(ParDo.of(new Collect()));
@@ -107,8 +105,7 @@ class StagesTest {
         .apply(ParDo.of(new RowText()));
     p.run().waitUntilFinish();
     Map<String, Long> actual = new TreeMap<>();
-    OUT.forEach(
-        line -> actual.put(line.split(" ")[0], Long.parseLong(line.split(" ")[1])));
+    OUT.forEach(line -> actual.put(line.split(" ")[0], Long.parseLong(line.split(" ")[1])));
     assertThat(actual, equalTo(expected));
   }
 
@@ -130,9 +127,7 @@ class StagesTest {
 
   /** Matches and opens the captures, as a user's pipeline would before the stages. */
   private static final class MatchAndOpen
-      extends PTransform<
-          PBegin,
-          PCollection<FileIO.ReadableFile>> {
+      extends PTransform<PBegin, PCollection<FileIO.ReadableFile>> {
     private final String pattern;
 
     MatchAndOpen(String pattern) {
@@ -140,11 +135,8 @@ class StagesTest {
     }
 
     @Override
-    public PCollection<FileIO.ReadableFile> expand(
-        PBegin begin) {
-      return begin
-          .apply(FileIO.match().filepattern(pattern))
-          .apply(FileIO.readMatches());
+    public PCollection<FileIO.ReadableFile> expand(PBegin begin) {
+      return begin.apply(FileIO.match().filepattern(pattern)).apply(FileIO.readMatches());
     }
   }
 

@@ -33,8 +33,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * child {@code java -jar} process on a free loopback port, with the in-memory ("transient") or the
  * filesystem backend and AWS v2/v4 signature checks against fixed fake keys.
  *
- * <p>Use with try-with-resources so that {@link #close()} kills the child even when a test fails;
- * a JVM shutdown hook is a second line of defence.
+ * <p>Use with try-with-resources so that {@link #close()} kills the child even when a test fails; a
+ * JVM shutdown hook is a second line of defence.
  *
  * <p>The jar is located, in this order, through the system property {@code s3proxy.jar} (set by
  * io-snoop's surefire to the copy under {@code target/s3proxy}), the local repository named by
@@ -141,8 +141,8 @@ public final class S3ProxyServer implements AutoCloseable {
 
   /**
    * Beam pipeline arguments for the aws2 S3 filesystem pointed at this server: endpoint override,
-   * region, static fake credentials and the path-style client factory. Loading this class
-   * registers {@link S3Options} with {@link PipelineOptionsFactory} so that they parse.
+   * region, static fake credentials and the path-style client factory. Loading this class registers
+   * {@link S3Options} with {@link PipelineOptionsFactory} so that they parse.
    */
   public List<String> pipelineOptionsArgs() {
     List<String> args = new ArrayList<>();
@@ -296,8 +296,7 @@ public final class S3ProxyServer implements AutoCloseable {
         candidates.add(inRepository(Paths.get(repo)));
       }
     }
-    candidates.add(
-        inRepository(Paths.get(System.getProperty("user.home"), ".m2", "repository")));
+    candidates.add(inRepository(Paths.get(System.getProperty("user.home"), ".m2", "repository")));
     for (Path candidate : candidates) {
       if (Files.isRegularFile(candidate)) {
         return candidate;
@@ -312,8 +311,7 @@ public final class S3ProxyServer implements AutoCloseable {
   }
 
   private static Path inRepository(Path repository) {
-    return repository.resolve(
-        Paths.get("org", "gaul", "s3proxy", VERSION, JAR_NAME).toString());
+    return repository.resolve(Paths.get("org", "gaul", "s3proxy", VERSION, JAR_NAME).toString());
   }
 
   private static void deleteRecursively(Path dir) {

@@ -7,8 +7,8 @@ import java.util.Arrays;
 /**
  * The connection attempts to one (client, backend, port), collected SYN by SYN from every range
  * that read one: per SYN its attempt id (client port and initial sequence number, {@link
- * SynBatch#attempt}) and its time, 16 bytes per SYN (the time is what tells a retransmission from
- * a new attempt), and as much again while they are sorted.
+ * SynBatch#attempt}) and its time, 16 bytes per SYN (the time is what tells a retransmission from a
+ * new attempt), and as much again while they are sorted.
  *
  * <p>SEMANTICS.md: a SYN whose id is that of an attempt begun less than {@link
  * #RETRANSMIT_WINDOW_MICROS} before it retransmits that attempt; at or after that, TCP has given

@@ -1,7 +1,7 @@
 package dev.connbal.transforms.count;
 
-import dev.connbal.transforms.events.SynBatch;
 import dev.connbal.transforms.ConnBalRow;
+import dev.connbal.transforms.events.SynBatch;
 import dev.connbal.transforms.output.IpFormat;
 import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.timeline.BackendFacts;
@@ -21,22 +21,24 @@ import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Joins the DNS facts of the (client, backend) pairs of one shard with their per-port connection
- * counts into rows: one per SRV port and per port with counted connections, or one {@code ip:?}
- * row when no port is known. An SRV port's #dns counts the responses that listed the backend for
- * that port, and its SRV priority and weight are the facts' for that port ({@link
+ * counts into rows: one per SRV port and per port with counted connections, or one {@code ip:?} row
+ * when no port is known. An SRV port's #dns counts the responses that listed the backend for that
+ * port, and its SRV priority and weight are the facts' for that port ({@link
  * BackendFacts#srvPortPriorityWeight}); any other row's #dns counts every response that listed the
  * backend, and it has no priority or weight (no SRV record names the backend on its port). A
  * shard's rows leave as one batch (none when it has no row).
  *
  * <p>The counts: in the default mode the shard's SYN batches, whose attempts are counted here
  * against the facts' first appearances ({@link AttemptCounts}), so that no side input and no group
- * of their own makes the SYNs wait for the timeline; in the all-streams mode, the partial counts
- * of the stream-counting shards, added up here.
+ * of their own makes the SYNs wait for the timeline; in the all-streams mode, the partial counts of
+ * the stream-counting shards, added up here.
  */
 public final class JoinRowsFn extends DoFn<KV<Integer, CoGbkResult>, ConnBalRow> {
   public static final TupleTag<BackendFacts> FACTS = new TupleTag<>() {};
+
   /** Default mode: SYN batches of the shard's pairs. */
   public static final TupleTag<SynBatch> SYNS = new TupleTag<>() {};
+
   /** All-streams mode: partial connection counts of the shard's pairs. */
   public static final TupleTag<KV<BackendPort, Long>> PORT_CONNS = new TupleTag<>() {};
 
@@ -57,8 +59,7 @@ public final class JoinRowsFn extends DoFn<KV<Integer, CoGbkResult>, ConnBalRow>
   }
 
   @ProcessElement
-  public void process(
-      @Element KV<Integer, CoGbkResult> shard, OutputReceiver<ConnBalRow> out) {
+  public void process(@Element KV<Integer, CoGbkResult> shard, OutputReceiver<ConnBalRow> out) {
     List<BackendFacts> facts = new ArrayList<>();
     shard.getValue().getAll(FACTS).forEach(facts::add);
     Map<Long, SortedMap<Integer, Long>> connsByPair = new HashMap<>();

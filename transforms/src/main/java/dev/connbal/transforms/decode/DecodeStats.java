@@ -7,21 +7,25 @@ package dev.connbal.transforms.decode;
 public final class DecodeStats {
   /** Frames handed to {@link FrameDecoder#decode}. */
   public long frames;
+
   /**
    * Frames skipped because they do not carry IPv4: other ethertypes (IPv6, ARP, 802.3 length
    * frames, ...) and datalink types other than Ethernet.
    */
   public long nonIpv4;
+
   /**
    * Frames too short or inconsistent to decode: truncated Ethernet or VLAN headers, IPv4 with a bad
    * version, IHL or total length, truncated or inconsistent TCP and UDP headers.
    */
   public long malformedFrames;
+
   /**
-   * IPv4 fragments skipped because their transport payload is incomplete: every non-first
-   * fragment, and first fragments of UDP (a DNS message cut in pieces cannot be decoded).
+   * IPv4 fragments skipped because their transport payload is incomplete: every non-first fragment,
+   * and first fragments of UDP (a DNS message cut in pieces cannot be decoded).
    */
   public long fragments;
+
   /**
    * DNS messages that {@link DnsMessage#decode} rejected. {@link FrameDecoder} never touches this
    * counter: whoever decodes the DNS payload a visitor received counts its failures here.
@@ -39,11 +43,16 @@ public final class DecodeStats {
 
   @Override
   public String toString() {
-    return "DecodeStats{frames=" + frames
-        + ", nonIpv4=" + nonIpv4
-        + ", malformedFrames=" + malformedFrames
-        + ", fragments=" + fragments
-        + ", dnsMalformed=" + dnsMalformed
+    return "DecodeStats{frames="
+        + frames
+        + ", nonIpv4="
+        + nonIpv4
+        + ", malformedFrames="
+        + malformedFrames
+        + ", fragments="
+        + fragments
+        + ", dnsMalformed="
+        + dnsMalformed
         + "}";
   }
 }

@@ -3,8 +3,8 @@ package dev.connbal.transforms.decode;
 /**
  * A DNS message that connbal cannot or will not decode, with the {@link Reason}.
  *
- * <p>Malformed DNS is an expected outcome on captured traffic, not a bug, so this exception
- * carries no stack trace (it is cheap to throw).
+ * <p>Malformed DNS is an expected outcome on captured traffic, not a bug, so this exception carries
+ * no stack trace (it is cheap to throw).
  */
 public final class DnsDecodeException extends Exception {
   private static final long serialVersionUID = 1L;

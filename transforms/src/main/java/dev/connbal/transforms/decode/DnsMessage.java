@@ -3,12 +3,12 @@ package dev.connbal.transforms.decode;
 import java.util.List;
 
 /**
- * A decoded DNS message with exactly one question: header fields, the question, and the records
- * of the three sections in wire order. Immutable.
+ * A decoded DNS message with exactly one question: header fields, the question, and the records of
+ * the three sections in wire order. Immutable.
  *
- * <p>Decoding is strict and bounded: every read is length-checked, compression pointers must
- * point back to a label of an earlier name, and the work is linear in the message length, so
- * hostile messages cost no more than honest ones of the same size.
+ * <p>Decoding is strict and bounded: every read is length-checked, compression pointers must point
+ * back to a label of an earlier name, and the work is linear in the message length, so hostile
+ * messages cost no more than honest ones of the same size.
  */
 public final class DnsMessage {
   /**
@@ -123,14 +123,25 @@ public final class DnsMessage {
 
   @Override
   public String toString() {
-    return "DnsMessage{id=" + id
+    return "DnsMessage{id="
+        + id
         + (isResponse() ? ", response" : ", query")
-        + ", opcode=" + opcode()
-        + ", rcode=" + rcode()
-        + ", question=" + questionName + " type " + questionType + " class " + questionClass
-        + ", answers=" + answers
-        + ", authorities=" + authorities
-        + ", additionals=" + additionals
+        + ", opcode="
+        + opcode()
+        + ", rcode="
+        + rcode()
+        + ", question="
+        + questionName
+        + " type "
+        + questionType
+        + " class "
+        + questionClass
+        + ", answers="
+        + answers
+        + ", authorities="
+        + authorities
+        + ", additionals="
+        + additionals
         + "}";
   }
 }

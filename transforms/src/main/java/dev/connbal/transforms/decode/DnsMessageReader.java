@@ -25,19 +25,22 @@ import java.util.Objects;
  * Decodes one DNS message (RFC 1035 4.1) for {@link DnsMessage#decode}: a cursor over the bytes
  * that checks the length before every read.
  *
- * <p>Name compression is accepted only in its honest form: a pointer must point to an offset
- * before itself (and before the name it is in) where an earlier, already decoded name had a label,
- * a pointer or its root byte. Each name remembers the suffix that starts at each of those offsets,
- * so following a pointer is one lookup and a copy of at most 255 bytes, never a walk: decoding is
+ * <p>Name compression is accepted only in its honest form: a pointer must point to an offset before
+ * itself (and before the name it is in) where an earlier, already decoded name had a label, a
+ * pointer or its root byte. Each name remembers the suffix that starts at each of those offsets, so
+ * following a pointer is one lookup and a copy of at most 255 bytes, never a walk: decoding is
  * linear in the message length whatever the pointers say, and loops cannot be expressed.
  */
 public final class DnsMessageReader {
   static final int HEADER_LENGTH = 12;
   static final int MAX_ANSWERS = 1000;
+
   /** TYPE, CLASS, TTL and RDLENGTH after a record's owner name. */
   private static final int RECORD_FIXED_LENGTH = 10;
+
   /** Smallest possible record: a 1-byte (root) owner name and the fixed fields. */
   private static final int MIN_RECORD_LENGTH = 1 + RECORD_FIXED_LENGTH;
+
   /** A name of at most 255 bytes has at most 127 labels, plus a root byte or a pointer. */
   private static final int MAX_NAME_PARTS = 128;
 
@@ -59,21 +62,26 @@ public final class DnsMessageReader {
   private static final int DNAME = 39;
   private static final int RRSIG = 46;
   private static final int NSEC = 47;
+
   /** SOA rdata after its two names: SERIAL, REFRESH, RETRY, EXPIRE, MINIMUM. */
   private static final int SOA_NUMBERS_LENGTH = 20;
+
   /** RRSIG rdata before the signer's name. */
   private static final int RRSIG_FIXED_LENGTH = 18;
+
   /** SRV rdata before the target: PRIORITY, WEIGHT, PORT. */
   private static final int SRV_FIXED_LENGTH = 6;
 
   private final byte[] buf;
   private final int base;
   private final int length;
+
   /**
    * For each message offset where a decoded name had a label, pointer or root byte: that name and
    * (in {@link #suffixWireOffset}) where the suffix starting there begins in its wire form.
    */
   private final DnsName[] suffixName;
+
   private final int[] suffixWireOffset;
   private final byte[] nameScratch = new byte[DnsName.MAX_WIRE_LENGTH];
   private final int[] partOffsets = new int[MAX_NAME_PARTS];
@@ -120,18 +128,23 @@ public final class DnsMessageReader {
     List<DnsRecord> authorityRecords = readSection(authorities, "authority");
     List<DnsRecord> additionalRecords = readSection(additionals, "additional");
     return new DnsMessage(
-        id, flags, questionName, questionType, questionClass,
-        answerRecords, authorityRecords, additionalRecords);
+        id,
+        flags,
+        questionName,
+        questionType,
+        questionClass,
+        answerRecords,
+        authorityRecords,
+        additionalRecords);
   }
 
   private List<DnsRecord> readSection(int count, String section) throws DnsDecodeException {
     // Sized by what can fit, not by the count a hostile header claims.
-    List<DnsRecord> records =
-        new ArrayList<>(Math.min(count, (length - pos) / MIN_RECORD_LENGTH));
+    List<DnsRecord> records = new ArrayList<>(Math.min(count, (length - pos) / MIN_RECORD_LENGTH));
     for (int i = 0; i < count; i++) {
       if (pos >= length) {
-        throw fail(TRUNCATED_RECORD, pos,
-            section + " section holds " + i + " of " + count + " records");
+        throw fail(
+            TRUNCATED_RECORD, pos, section + " section holds " + i + " of " + count + " records");
       }
       records.add(readRecord());
     }
@@ -188,12 +201,19 @@ public final class DnsMessageReader {
   }
 
   /**
-   * Decodes the names in rdata of the types that carry them, so that later pointers to those
-   * names resolve (glue A records commonly point into NS or MX rdata) and broken ones are caught.
+   * Decodes the names in rdata of the types that carry them, so that later pointers to those names
+   * resolve (glue A records commonly point into NS or MX rdata) and broken ones are caught.
    */
   private void readOtherRdata(int type, int rdataStart, int rdataEnd) throws DnsDecodeException {
     switch (type) {
-      case NS: case MD: case MF: case MB: case MG: case MR: case PTR: case DNAME:
+      case NS:
+      case MD:
+      case MF:
+      case MB:
+      case MG:
+      case MR:
+      case PTR:
+      case DNAME:
         readRdataName(rdataEnd);
         requireRdataEnd(rdataEnd, "type " + type);
         break;
@@ -204,12 +224,16 @@ public final class DnsMessageReader {
           throw fail(BAD_RDATA, pos, "SOA rdata with " + (rdataEnd - pos) + " bytes after names");
         }
         break;
-      case MINFO: case RP:
+      case MINFO:
+      case RP:
         readRdataName(rdataEnd);
         readRdataName(rdataEnd);
         requireRdataEnd(rdataEnd, "type " + type);
         break;
-      case MX: case AFSDB: case RT: case KX:
+      case MX:
+      case AFSDB:
+      case RT:
+      case KX:
         pos = skipInRdata(rdataStart, 2, rdataEnd, type);
         readRdataName(rdataEnd);
         requireRdataEnd(rdataEnd, "type " + type);
@@ -229,8 +253,10 @@ public final class DnsMessageReader {
   private int skipInRdata(int rdataStart, int skip, int rdataEnd, int type)
       throws DnsDecodeException {
     if (rdataEnd - rdataStart < skip + 1) {
-      throw fail(BAD_RDATA, rdataStart, "type " + type + " rdata of "
-          + (rdataEnd - rdataStart) + " bytes");
+      throw fail(
+          BAD_RDATA,
+          rdataStart,
+          "type " + type + " rdata of " + (rdataEnd - rdataStart) + " bytes");
     }
     return rdataStart + skip;
   }
@@ -247,8 +273,8 @@ public final class DnsMessageReader {
 
   /**
    * Reads the (possibly compressed) name at {@link #pos}, whose own bytes must end before {@code
-   * limit}, and moves {@link #pos} past them. A name running into {@code limit} fails with
-   * {@code overrun}: TRUNCATED_NAME at the end of the message, BAD_RDATA at the end of rdata.
+   * limit}, and moves {@link #pos} past them. A name running into {@code limit} fails with {@code
+   * overrun}: TRUNCATED_NAME at the end of the message, BAD_RDATA at the end of rdata.
    */
   private DnsName readName(int limit, Reason overrun) throws DnsDecodeException {
     int start = pos;
@@ -301,7 +327,9 @@ public final class DnsMessageReader {
         }
         DnsName suffix = suffixName[target];
         if (suffix == null) {
-          throw fail(POINTER_OUT_OF_RANGE, p,
+          throw fail(
+              POINTER_OUT_OF_RANGE,
+              p,
               "pointer to " + target + ", where no earlier name has a label");
         }
         int from = suffixWireOffset[target];

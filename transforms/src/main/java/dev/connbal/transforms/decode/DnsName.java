@@ -9,8 +9,8 @@ import org.apache.beam.sdk.coders.DefaultCoder;
 
 /**
  * A DNS domain name: immutable, labels as raw bytes (DNS labels are octets, not text), compared
- * ASCII case-insensitively as DNS compares names. Encoded by {@link DnsNameCoder}, which keeps
- * the case as received.
+ * ASCII case-insensitively as DNS compares names. Encoded by {@link DnsNameCoder}, which keeps the
+ * case as received.
  *
  * <p>{@link #presentation()} escapes every byte that is not printable ASCII, so a name from a
  * capture can never put a tab or newline into a TSV row.
@@ -19,6 +19,7 @@ import org.apache.beam.sdk.coders.DefaultCoder;
 public final class DnsName implements Comparable<DnsName> {
   /** Longest name in wire form (labels, their length bytes and the root byte), RFC 1035 2.3.4. */
   static final int MAX_WIRE_LENGTH = 255;
+
   /** Longest label, RFC 1035 2.3.4. */
   static final int MAX_LABEL_LENGTH = 63;
 
@@ -30,6 +31,7 @@ public final class DnsName implements Comparable<DnsName> {
 
   /** Uncompressed wire form: length-prefixed labels, then the root's zero byte. */
   private final byte[] wire;
+
   /** Offset in {@link #wire} of each label's length byte, root excluded. */
   private final int[] labelOffsets;
 
@@ -100,11 +102,11 @@ public final class DnsName implements Comparable<DnsName> {
   /**
    * Parses presentation form for tests and configuration: labels separated by '.', optional
    * trailing dot ("." and "" are the root), {@code \DDD} (decimal byte), {@code \.} and {@code \\}
-   * (and {@code \X} for any other printable X) as escapes. Other characters must be printable
-   * ASCII (space included).
+   * (and {@code \X} for any other printable X) as escapes. Other characters must be printable ASCII
+   * (space included).
    *
-   * @throws IllegalArgumentException for empty labels, labels over 63 bytes, names over 255
-   *     bytes, bad escapes or characters outside printable ASCII
+   * @throws IllegalArgumentException for empty labels, labels over 63 bytes, names over 255 bytes,
+   *     bad escapes or characters outside printable ASCII
    */
   public static DnsName fromPresentation(String s) {
     if (s.isEmpty() || s.equals(".")) {
@@ -187,7 +189,10 @@ public final class DnsName implements Comparable<DnsName> {
   private static int printable(char c, String context) {
     if (c < 0x20 || c > 0x7e) {
       throw new IllegalArgumentException(
-          "character U+" + Integer.toHexString(c) + " must be written as \\DDD in name: " + context);
+          "character U+"
+              + Integer.toHexString(c)
+              + " must be written as \\DDD in name: "
+              + context);
     }
     return c;
   }
@@ -241,7 +246,8 @@ public final class DnsName implements Comparable<DnsName> {
     int last = p.length() - filter.length();
     for (int start = 0; start <= last; start++) {
       int k = 0;
-      while (k < filter.length() && asciiLower(p.charAt(start + k)) == asciiLower(filter.charAt(k))) {
+      while (k < filter.length()
+          && asciiLower(p.charAt(start + k)) == asciiLower(filter.charAt(k))) {
         k++;
       }
       if (k == filter.length()) {
@@ -282,9 +288,9 @@ public final class DnsName implements Comparable<DnsName> {
   }
 
   /**
-   * Case-insensitive like {@link #equals}, eight bytes at a time: pass 1 hashes every name of
-   * every DNS message it reads (to write each distinct name of a range once), and a byte-at-a-time
-   * hash was 15 % of its time.
+   * Case-insensitive like {@link #equals}, eight bytes at a time: pass 1 hashes every name of every
+   * DNS message it reads (to write each distinct name of a range once), and a byte-at-a-time hash
+   * was 15 % of its time.
    */
   @Override
   public int hashCode() {
@@ -319,8 +325,8 @@ public final class DnsName implements Comparable<DnsName> {
   }
 
   /**
-   * DNSSEC canonical order (RFC 4034 6.1): labels compared from the root down, each as
-   * lower-cased unsigned bytes, a name sorting before its subdomains. Consistent with equals.
+   * DNSSEC canonical order (RFC 4034 6.1): labels compared from the root down, each as lower-cased
+   * unsigned bytes, a name sorting before its subdomains. Consistent with equals.
    */
   @Override
   public int compareTo(DnsName o) {

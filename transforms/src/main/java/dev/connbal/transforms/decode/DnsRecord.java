@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * One resource record of a decoded {@link DnsMessage}: owner name, type, class, TTL, and the rdata
- * connbal uses (A address, SRV priority, weight, port and target, CNAME target). Types are an open set of ints;
- * records of other types keep only the common fields.
+ * connbal uses (A address, SRV priority, weight, port and target, CNAME target). Types are an open
+ * set of ints; records of other types keep only the common fields.
  */
 public final class DnsRecord {
   public static final int A = 1;
@@ -19,11 +19,15 @@ public final class DnsRecord {
   private final int type;
   private final int dnsClass;
   private final long ttl;
+
   /** A: the address; SRV: the port; otherwise 0. */
   private final int value;
+
   /** SRV: PRIORITY and WEIGHT (RFC 2782), each an unsigned 16-bit field; otherwise 0. */
   private final int srvPriority;
+
   private final int srvWeight;
+
   /** SRV and CNAME: the target; otherwise null. */
   private final DnsName target;
 
@@ -89,8 +93,8 @@ public final class DnsRecord {
   }
 
   /**
-   * The IPv4 address of an A record (network order, first octet in the high byte). Every record
-   * of type {@link #A} has one: A rdata of another length fails decoding.
+   * The IPv4 address of an A record (network order, first octet in the high byte). Every record of
+   * type {@link #A} has one: A rdata of another length fails decoding.
    *
    * @throws IllegalStateException if this is not an A record
    */
@@ -170,15 +174,33 @@ public final class DnsRecord {
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder()
-        .append(name).append(' ').append(ttl).append(" class ").append(dnsClass)
-        .append(" type ").append(type);
+    StringBuilder sb =
+        new StringBuilder()
+            .append(name)
+            .append(' ')
+            .append(ttl)
+            .append(" class ")
+            .append(dnsClass)
+            .append(" type ")
+            .append(type);
     if (type == A) {
-      sb.append(' ').append(value >>> 24).append('.').append((value >>> 16) & 0xff)
-          .append('.').append((value >>> 8) & 0xff).append('.').append(value & 0xff);
+      sb.append(' ')
+          .append(value >>> 24)
+          .append('.')
+          .append((value >>> 16) & 0xff)
+          .append('.')
+          .append((value >>> 8) & 0xff)
+          .append('.')
+          .append(value & 0xff);
     } else if (type == SRV) {
-      sb.append(' ').append(srvPriority).append(' ').append(srvWeight).append(' ')
-          .append(target).append(':').append(value);
+      sb.append(' ')
+          .append(srvPriority)
+          .append(' ')
+          .append(srvWeight)
+          .append(' ')
+          .append(target)
+          .append(':')
+          .append(value);
     } else if (type == CNAME) {
       sb.append(' ').append(target);
     }

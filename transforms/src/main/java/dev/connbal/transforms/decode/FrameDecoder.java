@@ -4,8 +4,8 @@ import dev.connbal.snoop.BigEndian;
 import dev.connbal.snoop.SnoopRecordView;
 
 /**
- * Decodes captured link-layer frames down to the two events connbal needs: TCP segments and UDP
- * DNS datagrams over IPv4.
+ * Decodes captured link-layer frames down to the two events connbal needs: TCP segments and UDP DNS
+ * datagrams over IPv4.
  *
  * <p>Every field is read by direct array indexing after a bounds check against what the headers
  * themselves claim, so hostile or truncated frames are counted in {@link DecodeStats}, never
@@ -52,11 +52,7 @@ public final class FrameDecoder {
    * even the original length.
    */
   public static void decode(
-      byte[] frame,
-      int originalLength,
-      int datalinkType,
-      FrameVisitor visitor,
-      DecodeStats stats) {
+      byte[] frame, int originalLength, int datalinkType, FrameVisitor visitor, DecodeStats stats) {
     decode(frame, 0, frame.length, originalLength, datalinkType, visitor, stats);
   }
 
@@ -111,8 +107,7 @@ public final class FrameDecoder {
       stats.nonIpv4++;
       return;
     }
-    decodeIpv4(
-        buffer, typeAt + 2, end, offset + Math.max(length, originalLength), visitor, stats);
+    decodeIpv4(buffer, typeAt + 2, end, offset + Math.max(length, originalLength), visitor, stats);
   }
 
   private static void decodeIpv4(
@@ -187,7 +182,12 @@ public final class FrameDecoder {
   }
 
   private static void decodeUdp(
-      byte[] frame, int udp, int end, int srcIp, int dstIp, FrameVisitor visitor,
+      byte[] frame,
+      int udp,
+      int end,
+      int srcIp,
+      int dstIp,
+      FrameVisitor visitor,
       DecodeStats stats) {
     if (end - udp < UDP_HEADER) {
       stats.malformedFrames++;

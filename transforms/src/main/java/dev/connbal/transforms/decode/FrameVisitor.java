@@ -1,8 +1,8 @@
 package dev.connbal.transforms.decode;
 
 /**
- * Receives the events {@link FrameDecoder} extracts from a frame. Primitive arguments only, so
- * the per-frame path allocates nothing.
+ * Receives the events {@link FrameDecoder} extracts from a frame. Primitive arguments only, so the
+ * per-frame path allocates nothing.
  */
 public interface FrameVisitor {
   /**

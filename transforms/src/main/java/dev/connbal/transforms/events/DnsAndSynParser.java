@@ -1,15 +1,8 @@
 package dev.connbal.transforms.events;
 
-import dev.connbal.transforms.count.AttemptCounts;
-import dev.connbal.transforms.decode.TcpFlags;
-import dev.connbal.transforms.keys.Shards;
-import dev.connbal.transforms.report.ConnBalMetrics;
-import dev.connbal.transforms.report.RunReport;
-import dev.connbal.transforms.timeline.SrvLearner;
-import dev.connbal.transforms.wire.DnsPartialCoder;
-import dev.connbal.transforms.wire.SynBatchCoder;
 import dev.connbal.snoop.SnoopRecordParser;
 import dev.connbal.snoop.SnoopRecordView;
+import dev.connbal.transforms.count.AttemptCounts;
 import dev.connbal.transforms.decode.DecodeStats;
 import dev.connbal.transforms.decode.DnsDecodeException;
 import dev.connbal.transforms.decode.DnsMessage;
@@ -18,6 +11,13 @@ import dev.connbal.transforms.decode.DnsNameCoder;
 import dev.connbal.transforms.decode.DnsRecord;
 import dev.connbal.transforms.decode.FrameDecoder;
 import dev.connbal.transforms.decode.FrameVisitor;
+import dev.connbal.transforms.decode.TcpFlags;
+import dev.connbal.transforms.keys.Shards;
+import dev.connbal.transforms.report.ConnBalMetrics;
+import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.timeline.SrvLearner;
+import dev.connbal.transforms.wire.DnsPartialCoder;
+import dev.connbal.transforms.wire.SynBatchCoder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,18 +37,18 @@ import org.apache.beam.sdk.values.TupleTag;
  * SEMANTICS.md's events define, each with its place on the timeline, and in the default mode also
  * every opening SYN (SYN without ACK, FIN or RST) with its time: the backends are not known yet, so
  * the SYNs to every server are kept, and the join after the timeline counts those to backends
- * ({@link AttemptCounts}). Each capture is then read once; the all-streams mode, which needs
- * more than SYNs, reads TCP in a second pass against the finished backend table.
+ * ({@link AttemptCounts}). Each capture is then read once; the all-streams mode, which needs more
+ * than SYNs, reads TCP in a second pass against the finished backend table.
  *
- * <p>The events leave as {@link DnsPartial}s keyed by the shard of their client (the timeline
- * runs per client shard), one per shard the range has events of, or more when it holds more than
- * {@value #MAX_EVENTS_PER_PARTIAL} events; the first carries the range's part of the {@link
- * RunReport} (packets, bytes, skipped frames, malformed DNS). The events of query names that a
- * response with SRV answers carries (few) go to {@link #SRV_EVENTS} instead of the main output,
- * and those names to {@link #SRV_NAMES}: the SRV learning pass reads them ({@link SrvLearner}).
- * The additional output {@link #SYNS} has a {@code KV<shard, SynBatch>} per shard of (client,
- * server) pairs the range has SYNs for, output early every {@value #MAX_SYNS_PER_FLUSH} SYNs. So
- * no element grows with the split size.
+ * <p>The events leave as {@link DnsPartial}s keyed by the shard of their client (the timeline runs
+ * per client shard), one per shard the range has events of, or more when it holds more than {@value
+ * #MAX_EVENTS_PER_PARTIAL} events; the first carries the range's part of the {@link RunReport}
+ * (packets, bytes, skipped frames, malformed DNS). The events of query names that a response with
+ * SRV answers carries (few) go to {@link #SRV_EVENTS} instead of the main output, and those names
+ * to {@link #SRV_NAMES}: the SRV learning pass reads them ({@link SrvLearner}). The additional
+ * output {@link #SYNS} has a {@code KV<shard, SynBatch>} per shard of (client, server) pairs the
+ * range has SYNs for, output early every {@value #MAX_SYNS_PER_FLUSH} SYNs. So no element grows
+ * with the split size.
  */
 public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPartial>> {
   private static final long serialVersionUID = 1L;
@@ -65,9 +65,9 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
   static final int MAX_EVENTS_PER_PARTIAL = 10_000;
 
   /**
-   * SYNs a range collects before it outputs them early: 24 bytes each, and as much again while
-   * they are sorted into batches, so at most about 12 MB per reading thread (a 64 MiB range of a
-   * typical capture holds tens of thousands; a whole compressed file is one range).
+   * SYNs a range collects before it outputs them early: 24 bytes each, and as much again while they
+   * are sorted into batches, so at most about 12 MB per reading thread (a 64 MiB range of a typical
+   * capture holds tens of thousands; a whole compressed file is one range).
    */
   static final int MAX_SYNS_PER_FLUSH = 250_000;
 
@@ -122,8 +122,10 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
     private final Consumer<KV<Integer, DnsPartial>> output;
     private final DecodeStats stats = new DecodeStats();
     private final List<DnsEvent> events = new ArrayList<>();
+
     /** The query names of the collected responses with SRV answers. */
     private final Set<DnsName> srvNames = new HashSet<>();
+
     private final SynBatch.Collector syns = new SynBatch.Collector();
     private long packets;
     private long frameBytes;

@@ -18,9 +18,9 @@ import org.apache.beam.sdk.util.VarInt;
  *
  * <p>Why: a range's DNS traffic repeats a few service names thousands of times. Written once, they
  * no longer make most of the bytes of the partials that wait for the timeline, and the timeline
- * decodes and hashes each name once per partial instead of once per event. Names are told apart by their exact wire
- * bytes, not by DNS's case-insensitive equality, so that every event keeps the spelling its packet
- * had (the first A record's owner spelling is what a backend's row prints).
+ * decodes and hashes each name once per partial instead of once per event. Names are told apart by
+ * their exact wire bytes, not by DNS's case-insensitive equality, so that every event keeps the
+ * spelling its packet had (the first A record's owner spelling is what a backend's row prints).
  */
 public final class DnsNameTable {
   private static final DnsNameCoder NAME = DnsNameCoder.of();

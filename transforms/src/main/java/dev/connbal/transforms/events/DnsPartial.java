@@ -1,10 +1,10 @@
 package dev.connbal.transforms.events;
 
+import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.wire.BytesInput;
 import dev.connbal.transforms.wire.BytesOutput;
 import dev.connbal.transforms.wire.DnsEventWire;
-import dev.connbal.transforms.decode.DnsName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,12 +20,12 @@ import java.util.Set;
  * timeline order, and (in the range's first partial) the range's part of the run report (packets,
  * bytes, frames skipped, malformed DNS). A range with many events emits several partials.
  *
- * <p>The events are held encoded ({@link DnsEventWire}) in one byte array, with the file they
- * come from written once and each distinct name once ({@link DnsNameTable}): a shard's partials
- * meet under its key and wait there for its timeline, so their size is what the timeline's memory
- * grows with, and the Direct runner copies a key's grouped values through their coder each time
- * another bundle of them arrives, which for bytes is a plain copy. Sorted, they let the timeline
- * merge the partials one event at a time instead of decoding and sorting all its events at once.
+ * <p>The events are held encoded ({@link DnsEventWire}) in one byte array, with the file they come
+ * from written once and each distinct name once ({@link DnsNameTable}): a shard's partials meet
+ * under its key and wait there for its timeline, so their size is what the timeline's memory grows
+ * with, and the Direct runner copies a key's grouped values through their coder each time another
+ * bundle of them arrives, which for bytes is a plain copy. Sorted, they let the timeline merge the
+ * partials one event at a time instead of decoding and sorting all its events at once.
  */
 public final class DnsPartial {
   private final String file;

@@ -1,6 +1,5 @@
 package dev.connbal.transforms.events;
 
-
 /**
  * Where a packet sits on the one timeline of SEMANTICS.md: its timestamp, then (for ties) its file
  * and its record's byte offset in that file, so that ties keep file order and files order by name.

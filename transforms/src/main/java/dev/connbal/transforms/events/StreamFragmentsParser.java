@@ -1,15 +1,15 @@
 package dev.connbal.transforms.events;
 
+import dev.connbal.snoop.SnoopRecordView;
+import dev.connbal.transforms.decode.DecodeStats;
+import dev.connbal.transforms.decode.FrameDecoder;
+import dev.connbal.transforms.decode.FrameVisitor;
 import dev.connbal.transforms.keys.ClientBackend;
 import dev.connbal.transforms.keys.FourTuple;
 import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.timeline.BackendTable;
 import dev.connbal.transforms.wire.FourTupleCoder;
 import dev.connbal.transforms.wire.StreamFragmentCoder;
-import dev.connbal.snoop.SnoopRecordView;
-import dev.connbal.transforms.decode.DecodeStats;
-import dev.connbal.transforms.decode.FrameDecoder;
-import dev.connbal.transforms.decode.FrameVisitor;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -51,8 +51,10 @@ public final class StreamFragmentsParser
     private final Shards shards;
     private final Consumer<KV<Integer, KV<FourTuple, StreamFragment>>> output;
     private final Map<FourTuple, StreamFragment.Builder> streams = new HashMap<>();
+
     /** Pass 1 already counted every record's decode problems for the report; not read again. */
     private final DecodeStats ignoredStats = new DecodeStats();
+
     private SnoopRecordView record;
 
     StreamVisitor(

@@ -10,11 +10,10 @@ import org.apache.beam.sdk.values.KV;
 /**
  * Opening SYNs (SYN without ACK, FIN or RST) that one range of a capture read, of the (client,
  * server) pairs of one shard: per SYN its pair, server port, attempt (client port and initial
- * sequence number, the same for a retransmission) and time, in read order. Pass 1
- * reads them before any backend is known, so the servers are every server a client opened a
- * connection to; the join after the timeline keeps those that are the client's DNS backends
- * ({@link AttemptCounts}). What crosses the shuffle is one batch per (range, shard), not one
- * element per SYN or destination.
+ * sequence number, the same for a retransmission) and time, in read order. Pass 1 reads them before
+ * any backend is known, so the servers are every server a client opened a connection to; the join
+ * after the timeline keeps those that are the client's DNS backends ({@link AttemptCounts}). What
+ * crosses the shuffle is one batch per (range, shard), not one element per SYN or destination.
  *
  * <p>The SYNs are parallel arrays of primitives, so that collecting one in the reading loop is a
  * few array stores (no map, no object per SYN) and encoding a batch is a copy.
@@ -22,8 +21,10 @@ import org.apache.beam.sdk.values.KV;
 public final class SynBatch {
   /** Per SYN: {@link ClientBackend} of client and server. */
   private final long[] pairs;
+
   /** Per SYN: server port in the top 16 bits, then the 48 bits of {@link #attempt}. */
   private final long[] portAttempts;
+
   /** Per SYN: time in µs. */
   private final long[] times;
 
@@ -132,8 +133,8 @@ public final class SynBatch {
     }
 
     /**
-     * Outputs what was added, one batch per shard of (client, server) pairs ({@link
-     * Shards#ofPair}, each in the order added), and starts empty again.
+     * Outputs what was added, one batch per shard of (client, server) pairs ({@link Shards#ofPair},
+     * each in the order added), and starts empty again.
      */
     public void drainTo(Shards shards, Consumer<KV<Integer, SynBatch>> output) {
       int[] shardOf = new int[size];
@@ -162,8 +163,7 @@ public final class SynBatch {
       }
       for (int s = 0; s < perShard.length; s++) {
         if (perShard[s] > 0) {
-          output.accept(
-              KV.of(s, new SynBatch(shardPairs[s], shardPortAttempts[s], shardTimes[s])));
+          output.accept(KV.of(s, new SynBatch(shardPairs[s], shardPortAttempts[s], shardTimes[s])));
         }
       }
       size = 0;

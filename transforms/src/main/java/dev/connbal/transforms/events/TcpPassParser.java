@@ -1,8 +1,8 @@
 package dev.connbal.transforms.events;
 
+import dev.connbal.snoop.SnoopRecordParser;
 import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.timeline.BackendTable;
-import dev.connbal.snoop.SnoopRecordParser;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.values.PCollectionView;

@@ -47,8 +47,8 @@ public final class Shards implements Serializable {
   }
 
   /**
-   * The shard of a (client, backend) pair ({@link ClientBackend}), whatever the port: where its
-   * DNS facts, its SYNs and its connection counts meet for the join.
+   * The shard of a (client, backend) pair ({@link ClientBackend}), whatever the port: where its DNS
+   * facts, its SYNs and its connection counts meet for the join.
    */
   public int ofPair(long pair) {
     return of(pair, 0);

@@ -63,7 +63,8 @@ public final class Documents {
   }
 
   /** Renders rows into one sorted document; see {@link Documents}. */
-  public static final class Render extends PTransform<PCollection<ConnBalRow>, PCollection<String>> {
+  public static final class Render
+      extends PTransform<PCollection<ConnBalRow>, PCollection<String>> {
     private final String format;
     private final String header;
     private final LineFormat lines;
@@ -88,8 +89,7 @@ public final class Documents {
       return batches
           .apply("NoRows", WithOneMore.element(List.<ConnBalRow>of()))
           .apply(
-              "SortedDocument",
-              Combine.globally(new DocumentFn(header, lines)).withoutDefaults())
+              "SortedDocument", Combine.globally(new DocumentFn(header, lines)).withoutDefaults())
           .setCoder(StringUtf8Coder.of());
     }
 

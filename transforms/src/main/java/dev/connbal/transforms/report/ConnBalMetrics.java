@@ -4,9 +4,9 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 
 /**
- * The Beam metrics of the analysis, namespace {@value #NAMESPACE}: the packets, DNS and
- * connection counts of the {@link RunReport}. Read errors are counted once, by SnoopIO where they
- * are met (namespace {@value dev.connbal.snoop.SnoopIO#METRICS_NAMESPACE}), not here.
+ * The Beam metrics of the analysis, namespace {@value #NAMESPACE}: the packets, DNS and connection
+ * counts of the {@link RunReport}. Read errors are counted once, by SnoopIO where they are met
+ * (namespace {@value dev.connbal.snoop.SnoopIO#METRICS_NAMESPACE}), not here.
  */
 public final class ConnBalMetrics {
   public static final String NAMESPACE = "connbal";

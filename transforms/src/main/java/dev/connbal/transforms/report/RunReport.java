@@ -1,7 +1,7 @@
 package dev.connbal.transforms.report;
 
-import dev.connbal.transforms.wire.RunReportCoder;
 import com.google.auto.value.AutoValue;
+import dev.connbal.transforms.wire.RunReportCoder;
 import org.apache.beam.sdk.coders.DefaultCoder;
 
 /**

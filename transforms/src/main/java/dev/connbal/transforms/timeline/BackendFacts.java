@@ -19,13 +19,13 @@ import java.util.TreeMap;
  *     RFC 2782 priority and weight DNS gave it there. Of the SRV records {@code service ->
  *     target:port} naming the backend's target on that port that were known (SEMANTICS.md
  *     "Backends": learnt from any client's matched response, from that response on) at the
- *     responses that listed the backend for the port, the priority is the lowest, and the weight
- *     is that of the most recent record of that priority: a record re-announced with a new
- *     weight replaces the old one, a record of a higher priority never replaces a lower one. The
- *     records are those naming the target on the port whatever their owner, as the ports
- *     themselves come from any SRV answer naming the target (docs/DECISIONS.md, "Which ports
- *     does an SRV backend get?"); when several targets resolve to the backend, their records are
- *     pooled. Empty for a backend of address records only.
+ *     responses that listed the backend for the port, the priority is the lowest, and the weight is
+ *     that of the most recent record of that priority: a record re-announced with a new weight
+ *     replaces the old one, a record of a higher priority never replaces a lower one. The records
+ *     are those naming the target on the port whatever their owner, as the ports themselves come
+ *     from any SRV answer naming the target (docs/DECISIONS.md, "Which ports does an SRV backend
+ *     get?"); when several targets resolve to the backend, their records are pooled. Empty for a
+ *     backend of address records only.
  */
 public record BackendFacts(
     int client,
@@ -43,7 +43,9 @@ public record BackendFacts(
     srvPortPriorityWeight = Collections.unmodifiableSortedMap(new TreeMap<>(srvPortPriorityWeight));
     if (!srvPortPriorityWeight.keySet().equals(srvPortDns.keySet())) {
       throw new IllegalArgumentException(
-          "SRV ports " + srvPortDns.keySet() + " but priorities and weights for "
+          "SRV ports "
+              + srvPortDns.keySet()
+              + " but priorities and weights for "
               + srvPortPriorityWeight.keySet());
     }
   }

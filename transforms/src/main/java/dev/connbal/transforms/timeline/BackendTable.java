@@ -8,11 +8,10 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The backend table that connections are counted against: for every DNS (client, backend) pair,
- * the backend's first DNS appearance. Small (one entry per pair DNS produced) and immutable; the
- * SYN count (and with -a, pass 2) takes it as one singleton side input, so a lookup is a hash
- * lookup on every runner (a map view would be rebuilt from its entries on every access by the
- * Direct runner).
+ * The backend table that connections are counted against: for every DNS (client, backend) pair, the
+ * backend's first DNS appearance. Small (one entry per pair DNS produced) and immutable; the SYN
+ * count (and with -a, pass 2) takes it as one singleton side input, so a lookup is a hash lookup on
+ * every runner (a map view would be rebuilt from its entries on every access by the Direct runner).
  *
  * <p>Pairs are looked up for every SYN (every TCP segment with -a), so lookups go through an
  * open-addressing index of primitive longs with a well-mixed hash: a boxed map hashes a pair by

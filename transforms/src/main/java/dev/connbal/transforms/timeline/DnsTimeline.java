@@ -1,11 +1,11 @@
 package dev.connbal.transforms.timeline;
 
+import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsEventRecord;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.keys.ClientBackend;
 import dev.connbal.transforms.keys.LongKeyedMap;
-import dev.connbal.transforms.decode.DnsName;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +31,7 @@ import java.util.TreeMap;
 public final class DnsTimeline {
   private final OutstandingQueries queries = new OutstandingQueries();
   private final SrvLookup srvTargets;
+
   /** Keyed by the (client, backend) pair ({@link ClientBackend}). */
   private final LongKeyedMap<Backend> backends = new LongKeyedMap<>();
 
@@ -48,14 +49,17 @@ public final class DnsTimeline {
     final long firstSeenMicros;
     final DnsName name;
     long dnsCount;
+
     /** The matched response that last listed this backend. */
     long listedBy = -1;
+
     /**
-     * SRV ports in order of appearance, each with its count of listing responses, the last
-     * response that listed it, and the SRV record that decides its priority and weight among those
-     * the listing responses knew: a backend has a port or two, so arrays beat a map and a set.
+     * SRV ports in order of appearance, each with its count of listing responses, the last response
+     * that listed it, and the SRV record that decides its priority and weight among those the
+     * listing responses knew: a backend has a port or two, so arrays beat a map and a set.
      */
     int[] ports = NO_PORTS;
+
     long[] portDns = NO_COUNTS;
     long[] portListedBy = NO_COUNTS;
     SrvPreference[] portPreference = NO_PREFERENCES;
@@ -189,10 +193,9 @@ public final class DnsTimeline {
 
   /**
    * Counts the current response (the {@code matchedResponses}-th) for the backend once, and once
-   * per port, however many of its records list the backend; per port, the record that decides
-   * the priority and weight becomes the one that supersedes among those this and the earlier
-   * listing responses knew ({@code target}: the SRV target as known now; null when {@code ports}
-   * is empty).
+   * per port, however many of its records list the backend; per port, the record that decides the
+   * priority and weight becomes the one that supersedes among those this and the earlier listing
+   * responses knew ({@code target}: the SRV target as known now; null when {@code ports} is empty).
    */
   private void list(
       int client,
@@ -242,8 +245,7 @@ public final class DnsTimeline {
    * The known SRV target that {@code owner} is, or that reaches {@code owner} through the
    * response's CNAME answers; null when there is none.
    */
-  private DnsName knownTarget(
-      DnsName owner, Map<DnsName, List<DnsName>> aliasesOf, OrderKey at) {
+  private DnsName knownTarget(DnsName owner, Map<DnsName, List<DnsName>> aliasesOf, OrderKey at) {
     if (aliasesOf.isEmpty()) {
       return srvTargets.knows(owner, at) ? owner : null;
     }

@@ -1,10 +1,10 @@
 package dev.connbal.transforms.timeline;
 
+import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsNameTable;
 import dev.connbal.transforms.events.DnsPartial;
 import dev.connbal.transforms.report.RunReport;
-import dev.connbal.transforms.decode.DnsName;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -16,12 +16,13 @@ import org.apache.beam.sdk.values.PCollectionView;
 
 /**
  * Finds, in partials that pass 1 did not set apart for the SRV learning pass, the events of the
- * run's SRV names (query names of responses with SRV answers) that the learning pass must see
- * too: a query whose SRV answer fell in the next range, say. Pass 1 sets apart what it sees in
- * one range; this completes it with what the whole run knows. A partial none of whose names is
- * an SRV name (nearly all) is passed over after reading its name table.
+ * run's SRV names (query names of responses with SRV answers) that the learning pass must see too:
+ * a query whose SRV answer fell in the next range, say. Pass 1 sets apart what it sees in one
+ * range; this completes it with what the whole run knows. A partial none of whose names is an SRV
+ * name (nearly all) is passed over after reading its name table.
  */
-public final class FilterSrvEventsFn extends DoFn<KV<Integer, DnsPartial>, KV<Integer, DnsPartial>> {
+public final class FilterSrvEventsFn
+    extends DoFn<KV<Integer, DnsPartial>, KV<Integer, DnsPartial>> {
   private final PCollectionView<List<DnsName>> srvNames;
   private transient List<DnsName> namesSeen;
   private transient Set<DnsName> names;

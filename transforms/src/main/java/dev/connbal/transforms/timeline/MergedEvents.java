@@ -12,14 +12,15 @@ import java.util.concurrent.BlockingQueue;
 /**
  * The events of several partials, each in timeline order, merged into one timeline order on a
  * thread of its own and handed over in batches. Decoding and merging the partials' events is a
- * large part of a timeline's work; here it runs beside the timeline's rules on another core
- * instead of before each event (bench/RESULTS.md has the figures).
+ * large part of a timeline's work; here it runs beside the timeline's rules on another core instead
+ * of before each event (bench/RESULTS.md has the figures).
  *
  * <p>An exception of the merging thread (a corrupt partial, say) is thrown by {@link #hasNext} or
  * {@link #next} once the events before it are taken. {@link #close} stops the thread.
  */
 public final class MergedEvents implements Iterator<DnsEvent>, AutoCloseable {
   static final int BATCH = 4096;
+
   /** Batches the merging thread may run ahead of the timeline. */
   private static final int BATCHES_AHEAD = 4;
 

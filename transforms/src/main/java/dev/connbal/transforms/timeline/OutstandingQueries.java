@@ -43,8 +43,8 @@ public final class OutstandingQueries {
   private OrderKey last;
 
   /**
-   * Takes the next event of the timeline: a query is sent, a response answers; returns true when
-   * it is a response that matched a query. Events must come in {@link OrderKey} order.
+   * Takes the next event of the timeline: a query is sent, a response answers; returns true when it
+   * is a response that matched a query. Events must come in {@link OrderKey} order.
    */
   boolean matchedResponse(DnsEvent event) {
     if (last != null && event.order().compareTo(last) < 0) {

@@ -16,11 +16,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Runs the {@link DnsTimeline} over the DNS events of one shard of clients (every range's {@link
  * DnsPartial} of that shard, grouped under its key), sorted into timeline order, and emits the
- * facts of every backend keyed by (client, backend), the shard's backend table (when asked
- * for), and its part of the {@link RunReport}: the ranges' decoding counts plus the responses
- * without a matching query.
- * With more than one shard the SRV knowledge is the whole run's, learnt beforehand; with one, the
- * timeline learns it as it goes.
+ * facts of every backend keyed by (client, backend), the shard's backend table (when asked for),
+ * and its part of the {@link RunReport}: the ranges' decoding counts plus the responses without a
+ * matching query. With more than one shard the SRV knowledge is the whole run's, learnt beforehand;
+ * with one, the timeline learns it as it goes.
  */
 public final class RunDnsTimelineFn
     extends DoFn<KV<Integer, Iterable<DnsPartial>>, KV<Long, BackendFacts>> {
@@ -34,7 +33,8 @@ public final class RunDnsTimelineFn
   /** Whether {@link #TABLE} is wanted (it is read by the all-streams mode only). */
   private final boolean outputsTable;
 
-  public RunDnsTimelineFn(@Nullable PCollectionView<SrvKnowledge> srvKnowledge, boolean outputsTable) {
+  public RunDnsTimelineFn(
+      @Nullable PCollectionView<SrvKnowledge> srvKnowledge, boolean outputsTable) {
     this.srvKnowledge = srvKnowledge;
     this.outputsTable = outputsTable;
   }
@@ -55,8 +55,7 @@ public final class RunDnsTimelineFn
         decoding = decoding.plus(partial.report());
         spilled.add(partial);
       }
-      try (MergedEvents events =
-          MergedEvents.start(spilled.events(new DnsNameTable.Interner()))) {
+      try (MergedEvents events = MergedEvents.start(spilled.events(new DnsNameTable.Interner()))) {
         while (events.hasNext()) {
           timeline.accept(events.next());
         }

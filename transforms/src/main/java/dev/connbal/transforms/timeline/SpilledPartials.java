@@ -20,13 +20,14 @@ import java.util.Objects;
  * The DNS partials of a run, written to a temporary file as they arrive and read back through a
  * small buffer per partial. The timeline merges all partials at once; held on the heap, their
  * encoded events, which grow with the capture's DNS traffic, made the timeline's memory, and the
- * run's peak, grow with the input. Spilled, the merge needs {@value #READ_BUFFER} bytes per partial, and the
- * bytes wait in the page cache, which the kernel can drop, instead of the heap. The file is
- * deleted when this is closed (on Linux at once: it has no name while in use, so not even a
- * killed run leaves it behind).
+ * run's peak, grow with the input. Spilled, the merge needs {@value #READ_BUFFER} bytes per
+ * partial, and the bytes wait in the page cache, which the kernel can drop, instead of the heap.
+ * The file is deleted when this is closed (on Linux at once: it has no name while in use, so not
+ * even a killed run leaves it behind).
  */
 public final class SpilledPartials implements Closeable {
   static final int READ_BUFFER = 8 << 10;
+
   /** Writes go through the JDK's cached direct buffer; bounded so that it stays small. */
   private static final int WRITE_CHUNK = 64 << 10;
 

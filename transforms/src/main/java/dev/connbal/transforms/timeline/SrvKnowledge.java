@@ -19,19 +19,19 @@ import java.util.TreeMap;
  * teaching response on, that response included).
  *
  * <p>Learnt per client shard by {@link SrvLearner} and merged: a target's first learning (the
- * earliest teaching response, and in it the first SRV record naming the target) gives its
- * service, as the sequential {@link SrvTargets} does, and each port has its own first learning.
+ * earliest teaching response, and in it the first SRV record naming the target) gives its service,
+ * as the sequential {@link SrvTargets} does, and each port has its own first learning.
  *
- * <p>For the priority and weight of a target on a port, asked as of any response, it keeps the
- * SRV records naming the target on that port that can decide them (the most recent of the lowest
+ * <p>For the priority and weight of a target on a port, asked as of any response, it keeps the SRV
+ * records naming the target on that port that can decide them (the most recent of the lowest
  * priority so far, {@link SrvPreference#supersedes}): each record whose priority is no higher than
  * that of every record at an earlier place. A record of a higher priority than an earlier one can
- * never decide and is dropped, so priorities never increase along a port's records and the one
- * that decides as of a place is the last kept at or before it. Which records are kept depends
- * only on the set of records learnt, not on the order they came in, so the shards' knowledge
- * merges in any order (a record one shard drops would be dropped from the union too). Records at
- * the lowest priority are all kept, re-announcements included: with the other shards' records
- * between them, any of them may be the most recent one as of some response.
+ * never decide and is dropped, so priorities never increase along a port's records and the one that
+ * decides as of a place is the last kept at or before it. Which records are kept depends only on
+ * the set of records learnt, not on the order they came in, so the shards' knowledge merges in any
+ * order (a record one shard drops would be dropped from the union too). Records at the lowest
+ * priority are all kept, re-announcements included: with the other shards' records between them,
+ * any of them may be the most recent one as of some response.
  */
 public final class SrvKnowledge implements SrvLookup {
   /** A place on the timeline: a response's order key and an SRV record's index in it. */
@@ -44,8 +44,8 @@ public final class SrvKnowledge implements SrvLookup {
   }
 
   /**
-   * What is known of one target: its first learning and service, and per port the records that
-   * can decide its priority and weight, by place (the first of them is the port's first learning).
+   * What is known of one target: its first learning and service, and per port the records that can
+   * decide its priority and weight, by place (the first of them is the port's first learning).
    */
   public static final class Learnt {
     private Position first;
@@ -87,9 +87,9 @@ public final class SrvKnowledge implements SrvLookup {
   }
 
   /**
-   * Adds {@code learnt} to a port's deciding records if it is one: if no record at an earlier
-   * place has a lower priority and no record at its own place supersedes it. The records after it
-   * of a higher priority then stop being deciding ones.
+   * Adds {@code learnt} to a port's deciding records if it is one: if no record at an earlier place
+   * has a lower priority and no record at its own place supersedes it. The records after it of a
+   * higher priority then stop being deciding ones.
    */
   private static void keep(NavigableMap<Position, SrvPreference> kept, SrvPreference learnt) {
     SrvPreference samePlace = kept.get(learnt.at());
@@ -205,8 +205,7 @@ public final class SrvKnowledge implements SrvLookup {
     List<String> parts = new ArrayList<>();
     targets.forEach(
         (target, t) ->
-            parts.add(
-                target + " of " + t.service + " at " + t.first + " ports " + t.ports));
+            parts.add(target + " of " + t.service + " at " + t.first + " ports " + t.ports));
     return "SrvKnowledge" + parts;
   }
 }

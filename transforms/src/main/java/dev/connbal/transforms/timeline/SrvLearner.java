@@ -6,14 +6,14 @@ import dev.connbal.transforms.events.OrderKey;
 import java.util.List;
 
 /**
- * The first pass of a timeline split by client: matches one client shard's queries and responses
- * as {@link DnsTimeline} does and records where each matched response's SRV answers teach a
- * target ({@link SrvKnowledge}). The shards' knowledge, merged, is what every shard's timeline
- * then consults as of each of its responses.
+ * The first pass of a timeline split by client: matches one client shard's queries and responses as
+ * {@link DnsTimeline} does and records where each matched response's SRV answers teach a target
+ * ({@link SrvKnowledge}). The shards' knowledge, merged, is what every shard's timeline then
+ * consults as of each of its responses.
  *
- * <p>It needs only the events whose query name some response with SRV answers carries: matching
- * is per query identity, which includes the name, so no other event can decide whether such a
- * response is matched.
+ * <p>It needs only the events whose query name some response with SRV answers carries: matching is
+ * per query identity, which includes the name, so no other event can decide whether such a response
+ * is matched.
  */
 public final class SrvLearner {
   private final OutstandingQueries queries = new OutstandingQueries();

@@ -1,9 +1,9 @@
 package dev.connbal.transforms.timeline;
 
+import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsEventRecord;
 import dev.connbal.transforms.events.OrderKey;
-import dev.connbal.transforms.decode.DnsName;
 
 /**
  * Where the DNS timeline gets SRV knowledge from: learnt as it goes ({@link SrvTargets}, one

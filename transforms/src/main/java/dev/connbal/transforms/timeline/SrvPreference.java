@@ -19,11 +19,11 @@ public record SrvPreference(SrvKnowledge.Position at, int priority, int weight) 
   }
 
   /**
-   * Whether this record decides rather than {@code other} when both are known: a lower priority,
-   * or the same priority and a later place. Two records at one place (two DNS messages completed
-   * by one TCP segment share an order key) are told apart by the larger weight, so that the
-   * choice is a total order and does not depend on the order in which they were seen: the split
-   * timeline merges its shards' knowledge in any order.
+   * Whether this record decides rather than {@code other} when both are known: a lower priority, or
+   * the same priority and a later place. Two records at one place (two DNS messages completed by
+   * one TCP segment share an order key) are told apart by the larger weight, so that the choice is
+   * a total order and does not depend on the order in which they were seen: the split timeline
+   * merges its shards' knowledge in any order.
    */
   public boolean supersedes(SrvPreference other) {
     if (priority != other.priority) {

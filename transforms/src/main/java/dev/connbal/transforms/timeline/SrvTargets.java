@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Global SRV knowledge (SEMANTICS.md "Backends") learnt as the one timeline over every client
- * goes: which names are SRV targets, of which service, on which ports, and with which priority and
- * weight on each. Any client's matched SRV answer teaches it, from that response on, so what is
- * known now is what is known at the response at hand.
+ * Global SRV knowledge (SEMANTICS.md "Backends") learnt as the one timeline over every client goes:
+ * which names are SRV targets, of which service, on which ports, and with which priority and weight
+ * on each. Any client's matched SRV answer teaches it, from that response on, so what is known now
+ * is what is known at the response at hand.
  */
 public final class SrvTargets implements SrvLookup {
   /**
@@ -39,7 +39,9 @@ public final class SrvTargets implements SrvLookup {
       return ports.keySet();
     }
 
-    /** The deciding record of {@code port}, or null when no SRV answer gave the target that port. */
+    /**
+     * The deciding record of {@code port}, or null when no SRV answer gave the target that port.
+     */
     SrvPreference preference(int port) {
       return ports.get(port);
     }

@@ -1,8 +1,8 @@
 package dev.connbal.transforms.wire;
 
+import dev.connbal.transforms.decode.DnsNameCoder;
 import dev.connbal.transforms.timeline.BackendFacts;
 import dev.connbal.transforms.timeline.SrvPriorityWeight;
-import dev.connbal.transforms.decode.DnsNameCoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -13,9 +13,9 @@ import org.apache.beam.sdk.util.VarInt;
  * and decodes from one block read whole.
  *
  * <p>Why: the values that cross the SYN and stream shuffles are arrays of numbers, and a runner's
- * stream costs far more per call than a byte array does (Flink's {@code DataOutputViewWrapper}
- * pays a virtual call and bounds checks per byte). Subclasses write and read plain streams over
- * arrays, one byte at a time if they like.
+ * stream costs far more per call than a byte array does (Flink's {@code DataOutputViewWrapper} pays
+ * a virtual call and bounds checks per byte). Subclasses write and read plain streams over arrays,
+ * one byte at a time if they like.
  */
 public abstract class BlockCoder<T> extends AtomicCoder<T> {
   /** Writes {@code value}; {@code out} is an in-memory stream. */

@@ -1,13 +1,13 @@
 package dev.connbal.transforms.wire;
 
+import dev.connbal.transforms.decode.DnsName;
+import dev.connbal.transforms.decode.DnsRecord;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsEventRecord;
 import dev.connbal.transforms.events.DnsNameTable;
 import dev.connbal.transforms.events.DnsPartial;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.events.QueryKey;
-import dev.connbal.transforms.decode.DnsName;
-import dev.connbal.transforms.decode.DnsRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,9 +19,8 @@ import org.apache.beam.sdk.util.VarInt;
 /**
  * The wire form of a {@link DnsEvent} inside a {@link DnsPartial}: deterministic, without the
  * event's file, which all events of a partial share and the partial holds once, and with names as
- * indexes into the partial's {@link DnsNameTable}. Each record is its section, type and owner,
- * then an A record's address, a CNAME's target, or an SRV record's port, target, priority and
- * weight.
+ * indexes into the partial's {@link DnsNameTable}. Each record is its section, type and owner, then
+ * an A record's address, a CNAME's target, or an SRV record's port, target, priority and weight.
  */
 public final class DnsEventWire {
   private DnsEventWire() {}
@@ -98,8 +97,7 @@ public final class DnsEventWire {
           weight = VarInt.decodeInt(in);
         }
         try {
-          records.add(
-              new DnsEventRecord(section, type, owner, 0, port, priority, weight, target));
+          records.add(new DnsEventRecord(section, type, owner, 0, port, priority, weight, target));
         } catch (IllegalArgumentException e) {
           throw new CoderException("bad DNS event record: " + e.getMessage());
         }

@@ -1,10 +1,10 @@
 package dev.connbal.transforms.wire;
 
+import dev.connbal.transforms.decode.DnsName;
+import dev.connbal.transforms.decode.DnsNameCoder;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.timeline.SrvKnowledge;
 import dev.connbal.transforms.timeline.SrvPreference;
-import dev.connbal.transforms.decode.DnsName;
-import dev.connbal.transforms.decode.DnsNameCoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -103,5 +103,4 @@ public final class StreamFragmentCoder extends BlockCoder<StreamFragment> {
     }
     return b;
   }
-
 }

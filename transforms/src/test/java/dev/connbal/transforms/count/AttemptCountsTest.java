@@ -1,12 +1,12 @@
 package dev.connbal.transforms.count;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
 import dev.connbal.transforms.events.SynBatch;
 import dev.connbal.transforms.keys.ClientBackend;
 import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.timeline.BackendTable;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,11 +1,11 @@
 package dev.connbal.transforms.count;
 
-import dev.connbal.transforms.events.SynBatch;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.connbal.transforms.events.SynBatch;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;

@@ -1,16 +1,16 @@
 package dev.connbal.transforms.count;
 
-import dev.connbal.transforms.testing.Packets;
-import dev.connbal.transforms.decode.TcpFlags;
-import dev.connbal.transforms.events.OrderKey;
-import dev.connbal.transforms.events.StreamFragment;
-import dev.connbal.transforms.keys.FourTuple;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
+import dev.connbal.transforms.decode.TcpFlags;
+import dev.connbal.transforms.events.OrderKey;
+import dev.connbal.transforms.events.StreamFragment;
+import dev.connbal.transforms.keys.FourTuple;
+import dev.connbal.transforms.testing.Packets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;

@@ -51,15 +51,17 @@ class DnsMessageTest {
     assertThat(m.questionName().presentation(), is("www.example.com."));
     assertThat(m.questionType(), is(DnsRecord.A));
     assertThat(m.questionClass(), is(DnsRecord.CLASS_IN));
-    assertThat(List.of(m.answerCount(), m.authorityCount(), m.additionalCount()),
-        is(List.of(0, 0, 0)));
+    assertThat(
+        List.of(m.answerCount(), m.authorityCount(), m.additionalCount()), is(List.of(0, 0, 0)));
     assertThat(m.answers(), is(empty()));
   }
 
   @Test
   void singleA() throws Exception {
-    DnsMessage m = decode(Packets.dnsResponseMessage(7, "db.example", 1,
-        a("db.example", "10.1.2.3").withTtl(60)));
+    DnsMessage m =
+        decode(
+            Packets.dnsResponseMessage(
+                7, "db.example", 1, a("db.example", "10.1.2.3").withTtl(60)));
 
     assertThat(m.isResponse(), is(true));
     assertThat(m.answerCount(), is(1));
@@ -73,22 +75,37 @@ class DnsMessageTest {
 
   @Test
   void multiA() throws Exception {
-    DnsMessage m = decode(Packets.dnsResponseMessage(7, "web.example", 1,
-        a("web.example", "10.0.0.1"), a("web.example", "10.0.0.2"), a("web.example", "10.0.0.3")));
+    DnsMessage m =
+        decode(
+            Packets.dnsResponseMessage(
+                7,
+                "web.example",
+                1,
+                a("web.example", "10.0.0.1"),
+                a("web.example", "10.0.0.2"),
+                a("web.example", "10.0.0.3")));
 
-    assertThat(strings(m.answers()), contains(
-        "web.example. 300 class 1 type 1 10.0.0.1",
-        "web.example. 300 class 1 type 1 10.0.0.2",
-        "web.example. 300 class 1 type 1 10.0.0.3"));
+    assertThat(
+        strings(m.answers()),
+        contains(
+            "web.example. 300 class 1 type 1 10.0.0.1",
+            "web.example. 300 class 1 type 1 10.0.0.2",
+            "web.example. 300 class 1 type 1 10.0.0.3"));
   }
 
   @Test
   void srvWithAdditionalAddresses() throws Exception {
-    DnsMessage m = decode(Packets.dnsResponseMessage(9, "_ldap._tcp.example", 33,
-        List.of(srv("_ldap._tcp.example", "dc1.example", 389),
-            srv("_ldap._tcp.example", "dc2.example", 3268)),
-        List.of(),
-        List.of(a("dc1.example", "10.2.0.1"), a("dc2.example", "10.2.0.2"))));
+    DnsMessage m =
+        decode(
+            Packets.dnsResponseMessage(
+                9,
+                "_ldap._tcp.example",
+                33,
+                List.of(
+                    srv("_ldap._tcp.example", "dc1.example", 389),
+                    srv("_ldap._tcp.example", "dc2.example", 3268)),
+                List.of(),
+                List.of(a("dc1.example", "10.2.0.1"), a("dc2.example", "10.2.0.2"))));
 
     assertThat(m.questionType(), is(DnsRecord.SRV));
     DnsRecord first = m.answers().get(0);
@@ -99,9 +116,11 @@ class DnsMessageTest {
     assertThat(m.answers().get(1).srvPort(), is(3268));
     assertThat(m.answers().get(1).srvTarget(), is(name("dc2.example.")));
     assertThat(List.of(first.srvPriority(), first.srvWeight()), is(List.of(10, 10)));
-    assertThat(strings(m.additionals()), contains(
-        "dc1.example. 300 class 1 type 1 10.2.0.1",
-        "dc2.example. 300 class 1 type 1 10.2.0.2"));
+    assertThat(
+        strings(m.additionals()),
+        contains(
+            "dc1.example. 300 class 1 type 1 10.2.0.1",
+            "dc2.example. 300 class 1 type 1 10.2.0.2"));
   }
 
   /**
@@ -110,15 +129,22 @@ class DnsMessageTest {
    */
   @Test
   void srvPriorityAndWeight() throws Exception {
-    DnsMessage m = decode(Packets.dnsResponseMessage(9, "_sip._tcp.example", 33,
-        srv("_sip._tcp.example", "a.example", 5060, 0, 65535),
-        srv("_sip._tcp.example", "b.example", 5061, 65535, 0),
-        srv("_sip._tcp.example", "c.example", 5062, 1, 60)));
+    DnsMessage m =
+        decode(
+            Packets.dnsResponseMessage(
+                9,
+                "_sip._tcp.example",
+                33,
+                srv("_sip._tcp.example", "a.example", 5060, 0, 65535),
+                srv("_sip._tcp.example", "b.example", 5061, 65535, 0),
+                srv("_sip._tcp.example", "c.example", 5062, 1, 60)));
 
-    assertThat(strings(m.answers()), contains(
-        "_sip._tcp.example. 300 class 1 type 33 0 65535 a.example.:5060",
-        "_sip._tcp.example. 300 class 1 type 33 65535 0 b.example.:5061",
-        "_sip._tcp.example. 300 class 1 type 33 1 60 c.example.:5062"));
+    assertThat(
+        strings(m.answers()),
+        contains(
+            "_sip._tcp.example. 300 class 1 type 33 0 65535 a.example.:5060",
+            "_sip._tcp.example. 300 class 1 type 33 65535 0 b.example.:5061",
+            "_sip._tcp.example. 300 class 1 type 33 1 60 c.example.:5062"));
     DnsRecord c = m.answers().get(2);
     assertThat(List.of(c.srvPriority(), c.srvWeight(), c.srvPort()), is(List.of(1, 60, 5062)));
     DnsRecord b = m.answers().get(1);
@@ -127,10 +153,15 @@ class DnsMessageTest {
 
   @Test
   void cnameChain() throws Exception {
-    DnsMessage m = decode(Packets.dnsResponseMessage(3, "www.example", 1,
-        cname("www.example", "edge.cdn.example"),
-        cname("edge.cdn.example", "pop7.cdn.example"),
-        a("pop7.cdn.example", "10.3.0.7")));
+    DnsMessage m =
+        decode(
+            Packets.dnsResponseMessage(
+                3,
+                "www.example",
+                1,
+                cname("www.example", "edge.cdn.example"),
+                cname("edge.cdn.example", "pop7.cdn.example"),
+                a("pop7.cdn.example", "10.3.0.7")));
 
     assertThat(m.answers().get(0).cnameTarget(), is(name("edge.cdn.example.")));
     assertThat(m.answers().get(1).name(), is(name("edge.cdn.example.")));
@@ -140,13 +171,19 @@ class DnsMessageTest {
 
   @Test
   void optInAdditionalAndNsInAuthority() throws Exception {
-    DnsMessage m = decode(Packets.dnsResponseMessage(3, "www.example", 1,
-        List.of(a("www.example", "10.0.0.1")),
-        List.of(ns("example", "ns1.example"), ns("example", "ns2.example")),
-        List.of(a("ns1.example", "10.0.0.53"), opt())));
+    DnsMessage m =
+        decode(
+            Packets.dnsResponseMessage(
+                3,
+                "www.example",
+                1,
+                List.of(a("www.example", "10.0.0.1")),
+                List.of(ns("example", "ns1.example"), ns("example", "ns2.example")),
+                List.of(a("ns1.example", "10.0.0.53"), opt())));
 
-    assertThat(strings(m.authorities()), contains(
-        "example. 300 class 1 type 2", "example. 300 class 1 type 2"));
+    assertThat(
+        strings(m.authorities()),
+        contains("example. 300 class 1 type 2", "example. 300 class 1 type 2"));
     DnsRecord optRecord = m.additionals().get(1);
     assertThat(optRecord.type(), is(DnsRecord.OPT));
     assertThat(optRecord.name(), is(DnsName.root()));
@@ -157,8 +194,13 @@ class DnsMessageTest {
 
   @Test
   void otherTypesKeepCommonFieldsOnly() throws Exception {
-    DnsMessage m = decode(Packets.dnsResponseMessage(3, "v6.example", 28,
-        Packets.aaaa("v6.example", "2001:db8::1").withTtl(0xFFFFFFFFL)));
+    DnsMessage m =
+        decode(
+            Packets.dnsResponseMessage(
+                3,
+                "v6.example",
+                28,
+                Packets.aaaa("v6.example", "2001:db8::1").withTtl(0xFFFFFFFFL)));
 
     DnsRecord r = m.answers().get(0);
     assertThat(r.type(), is(DnsRecord.AAAA));
@@ -173,8 +215,12 @@ class DnsMessageTest {
   @Test
   void headerFlags() throws Exception {
     // Response, opcode 2 (STATUS), NXDOMAIN.
-    byte[] msg = RawDns.header(0xFFFF, 0x8000 | (2 << 11) | 3, 1, 0, 0, 0)
-        .name("x.example").u16(1).u16(3).build();
+    byte[] msg =
+        RawDns.header(0xFFFF, 0x8000 | (2 << 11) | 3, 1, 0, 0, 0)
+            .name("x.example")
+            .u16(1)
+            .u16(3)
+            .build();
     DnsMessage m = decode(msg);
 
     assertThat(m.id(), is(0xFFFF));
@@ -202,14 +248,27 @@ class DnsMessageTest {
     m.name("_http._tcp.example.com").u16(33).u16(1);
     int exampleCom = RawDns.QUESTION_OFFSET + 6 + 5; // past "\5_http\4_tcp"
     int firstOwner = m.position();
-    m.pointer(RawDns.QUESTION_OFFSET).u16(33).u16(1).u32(60).u16(6 + 3 + 2)
-        .u16(10).u16(5).u16(8080);
+    m.pointer(RawDns.QUESTION_OFFSET)
+        .u16(33)
+        .u16(1)
+        .u32(60)
+        .u16(6 + 3 + 2)
+        .u16(10)
+        .u16(5)
+        .u16(8080);
     int b1 = m.position();
     m.label("b1").pointer(exampleCom);
     int b1Suffix = b1 + 3;
-    m.pointer(firstOwner).u16(33).u16(1).u32(60).u16(6 + 3 + 2)
-        .u16(10).u16(5).u16(8443)
-        .label("b2").pointer(b1Suffix);
+    m.pointer(firstOwner)
+        .u16(33)
+        .u16(1)
+        .u32(60)
+        .u16(6 + 3 + 2)
+        .u16(10)
+        .u16(5)
+        .u16(8443)
+        .label("b2")
+        .pointer(b1Suffix);
     m.pointer(exampleCom).u16(2).u16(1).u32(3600).u16(4 + 2);
     int ns1 = m.position();
     m.label("ns1").pointer(exampleCom);
@@ -219,13 +278,17 @@ class DnsMessageTest {
     DnsMessage d = decode(m.build());
 
     assertThat(d.questionName().presentation(), is("_http._tcp.example.com."));
-    assertThat(strings(d.answers()), contains(
-        "_http._tcp.example.com. 60 class 1 type 33 10 5 b1.example.com.:8080",
-        "_http._tcp.example.com. 60 class 1 type 33 10 5 b2.example.com.:8443"));
+    assertThat(
+        strings(d.answers()),
+        contains(
+            "_http._tcp.example.com. 60 class 1 type 33 10 5 b1.example.com.:8080",
+            "_http._tcp.example.com. 60 class 1 type 33 10 5 b2.example.com.:8443"));
     assertThat(strings(d.authorities()), contains("example.com. 3600 class 1 type 2"));
-    assertThat(strings(d.additionals()), contains(
-        "b1.example.com. 60 class 1 type 1 10.0.0.1",
-        "ns1.example.com. 60 class 1 type 1 10.0.0.53"));
+    assertThat(
+        strings(d.additionals()),
+        contains(
+            "b1.example.com. 60 class 1 type 1 10.0.0.1",
+            "ns1.example.com. 60 class 1 type 1 10.0.0.53"));
   }
 
   /** A name that is only a pointer to where an earlier name begins is that name's instance. */
@@ -258,19 +321,24 @@ class DnsMessageTest {
 
   @Test
   void decodesInsideALargerBufferWithOffsetsRelativeToTheMessage() throws Exception {
-    byte[] frame = Packets.dnsResponse("10.0.0.1", 5353, "10.0.0.53", 5, "a.example", 1,
-        a("a.example", "10.0.0.9"));
+    byte[] frame =
+        Packets.dnsResponse(
+            "10.0.0.1", 5353, "10.0.0.53", 5, "a.example", 1, a("a.example", "10.0.0.9"));
     int[] range = new int[2];
-    FrameDecoder.decode(frame, 4, new FrameVisitor() {
-      @Override
-      public void tcp(int s, int sp, int d, int dp, int flags, long seq) {}
+    FrameDecoder.decode(
+        frame,
+        4,
+        new FrameVisitor() {
+          @Override
+          public void tcp(int s, int sp, int d, int dp, int flags, long seq) {}
 
-      @Override
-      public void dns(int s, int sp, int d, int dp, byte[] f, int offset, int length) {
-        range[0] = offset;
-        range[1] = length;
-      }
-    }, new DecodeStats());
+          @Override
+          public void dns(int s, int sp, int d, int dp, byte[] f, int offset, int length) {
+            range[0] = offset;
+            range[1] = length;
+          }
+        },
+        new DecodeStats());
 
     DnsMessage m = DnsMessage.decode(frame, range[0], range[1]);
 
@@ -281,7 +349,8 @@ class DnsMessageTest {
 
   @Test
   void aThousandAnswersChainedPointerToPointerDecode() throws Exception {
-    RawDns m = RawDns.header(1, RawDns.FLAGS_RESPONSE, 1, 1000, 0, 0).name("a.example").u16(1).u16(1);
+    RawDns m =
+        RawDns.header(1, RawDns.FLAGS_RESPONSE, 1, 1000, 0, 0).name("a.example").u16(1).u16(1);
     int previousOwner = RawDns.QUESTION_OFFSET;
     for (int i = 0; i < 1000; i++) {
       int owner = m.position();

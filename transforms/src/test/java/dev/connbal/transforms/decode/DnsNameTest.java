@@ -43,9 +43,13 @@ class DnsNameTest {
 
   @Test
   void escapesInPresentation() {
-    DnsName n = DnsName.ofLabels(
-        new byte[] {'a', '.', 'b'}, new byte[] {'\\'}, new byte[] {'\t', '\n', ' '},
-        new byte[] {(byte) 0xc3, (byte) 0xa9}, new byte[] {0x21, 0x7e, 0x7f, 0x20});
+    DnsName n =
+        DnsName.ofLabels(
+            new byte[] {'a', '.', 'b'},
+            new byte[] {'\\'},
+            new byte[] {'\t', '\n', ' '},
+            new byte[] {(byte) 0xc3, (byte) 0xa9},
+            new byte[] {0x21, 0x7e, 0x7f, 0x20});
 
     assertThat(n.presentation(), is("a\\.b.\\\\.\\009\\010\\032.\\195\\169.!~\\127\\032."));
   }
@@ -60,8 +64,17 @@ class DnsNameTest {
 
   @Test
   void fromPresentationRejectsWhatIsNotAName() {
-    for (String bad : List.of("a..b", ".a", "a\\", "a\\25", "a\\256", "a\u00e9", "a\tb",
-        "x".repeat(64), ("x".repeat(63) + ".").repeat(4))) {
+    for (String bad :
+        List.of(
+            "a..b",
+            ".a",
+            "a\\",
+            "a\\25",
+            "a\\256",
+            "a\u00e9",
+            "a\tb",
+            "x".repeat(64),
+            ("x".repeat(63) + ".").repeat(4))) {
       assertThrows(IllegalArgumentException.class, () -> name(bad), bad);
     }
     assertThrows(IllegalArgumentException.class, () -> DnsName.ofLabels(new byte[0]));
@@ -74,7 +87,8 @@ class DnsNameTest {
     DnsName n = name(l63 + "." + l63 + "." + l63 + "." + "x".repeat(61));
 
     assertThat(n.presentation().length(), is(254));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> name(l63 + "." + l63 + "." + l63 + "." + "x".repeat(62)));
   }
 
@@ -85,7 +99,8 @@ class DnsNameTest {
     assertThat(name("www.example.com"), is(not(name("www.example.co"))));
     assertThat(name("a.b"), is(not(name("ab"))));
     // Only ASCII letters fold: 0xC9 and 0xE9 (Latin-1 É/é) are different bytes.
-    assertThat(DnsName.ofLabels(new byte[] {(byte) 0xc9}),
+    assertThat(
+        DnsName.ofLabels(new byte[] {(byte) 0xc9}),
         is(not(DnsName.ofLabels(new byte[] {(byte) 0xe9}))));
     // '[' (0x5B) and '{' (0x7B) differ by 0x20 but are not letters.
     assertThat(name("["), is(not(name("{"))));
@@ -115,8 +130,18 @@ class DnsNameTest {
   @Test
   void canonicalOrder() {
     List<DnsName> names = new ArrayList<>();
-    for (String s : List.of("z.example", "example", "a.example", "yljkjljk.a.example",
-        "Z.a.example", "zABC.a.EXAMPLE", "*.z.example", "\\200.z.example", "\\001.z.example", ".")) {
+    for (String s :
+        List.of(
+            "z.example",
+            "example",
+            "a.example",
+            "yljkjljk.a.example",
+            "Z.a.example",
+            "zABC.a.EXAMPLE",
+            "*.z.example",
+            "\\200.z.example",
+            "\\001.z.example",
+            ".")) {
       names.add(name(s));
     }
     Collections.shuffle(names, new java.util.Random(7));
@@ -127,9 +152,19 @@ class DnsNameTest {
       sorted.add(n.presentation());
     }
     // RFC 4034 section 6.1's example order.
-    assertThat(sorted, contains(".", "example.", "a.example.", "yljkjljk.a.example.",
-        "Z.a.example.", "zABC.a.EXAMPLE.", "z.example.", "\\001.z.example.", "*.z.example.",
-        "\\200.z.example."));
+    assertThat(
+        sorted,
+        contains(
+            ".",
+            "example.",
+            "a.example.",
+            "yljkjljk.a.example.",
+            "Z.a.example.",
+            "zABC.a.EXAMPLE.",
+            "z.example.",
+            "\\001.z.example.",
+            "*.z.example.",
+            "\\200.z.example."));
     assertThat(name("A.example").compareTo(name("a.EXAMPLE")), is(0));
     assertThat(name("ab.example").compareTo(name("a.example")), greaterThan(0));
     assertThat(name("a.example").compareTo(name("ab.example")), lessThan(0));
@@ -162,8 +197,9 @@ class DnsNameTest {
     assertThat(decoded.presentation(), is(n.presentation()));
     assertThat(decoded, is(n));
     assertThat(CoderUtils.encodeToByteArray(coder, decoded), is(encoded));
-    assertThat(CoderUtils.decodeFromByteArray(coder,
-        CoderUtils.encodeToByteArray(coder, DnsName.root())), is(DnsName.root()));
+    assertThat(
+        CoderUtils.decodeFromByteArray(coder, CoderUtils.encodeToByteArray(coder, DnsName.root())),
+        is(DnsName.root()));
     coder.verifyDeterministic();
     assertThat(coder, is(DnsNameCoder.of()));
   }
@@ -182,12 +218,14 @@ class DnsNameTest {
       assertThrows(CoderException.class, () -> coder.decode(new ByteArrayInputStream(bad)));
     }
     assertThat(coder.decode(new ByteArrayInputStream(goodWire)), is(name("a.b")));
-    assertThrows(EOFException.class,
+    assertThrows(
+        EOFException.class,
         () -> coder.decode(new ByteArrayInputStream(Arrays.copyOf(goodWire, 4))));
   }
 
   @Test
   void defaultCoderIsRegistered() throws Exception {
-    assertThat(CoderRegistry.createDefault().getCoder(DnsName.class), instanceOf(DnsNameCoder.class));
+    assertThat(
+        CoderRegistry.createDefault().getCoder(DnsName.class), instanceOf(DnsNameCoder.class));
   }
 }

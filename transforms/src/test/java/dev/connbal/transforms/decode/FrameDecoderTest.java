@@ -16,7 +16,6 @@ import static org.hamcrest.Matchers.lessThan;
 
 import com.sun.management.ThreadMXBean;
 import dev.connbal.transforms.testing.Packets;
-import dev.connbal.transforms.testing.RawDns;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
@@ -42,44 +41,52 @@ class FrameDecoderTest {
 
   /** frames, nonIpv4, malformedFrames, fragments, dnsMalformed. */
   private List<Long> counters() {
-    return List.of(stats.frames, stats.nonIpv4, stats.malformedFrames, stats.fragments,
-        stats.dnsMalformed);
+    return List.of(
+        stats.frames, stats.nonIpv4, stats.malformedFrames, stats.fragments, stats.dnsMalformed);
   }
 
   @Test
   void tcpSynOverEthernet() {
     decode(Packets.syn(CLIENT, 40001, SERVER, 443, 12345));
 
-    assertThat(visitor.events, contains("tcp 10.0.0.1:40001 > 192.168.1.200:443 flags=0x2 seq=12345"));
+    assertThat(
+        visitor.events, contains("tcp 10.0.0.1:40001 > 192.168.1.200:443 flags=0x2 seq=12345"));
     assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 0L)));
   }
 
   @Test
   void tcpReportsEveryFlagBitHighPortsAndUnsignedSequence() {
-    decode(Packets.tcp(SERVER, 65535, CLIENT, 1, FIN | SYN | RST | PSH | ACK | URG | ECE | CWR,
-        0xFFFFFFFFL));
+    decode(
+        Packets.tcp(
+            SERVER, 65535, CLIENT, 1, FIN | SYN | RST | PSH | ACK | URG | ECE | CWR, 0xFFFFFFFFL));
     decode(Packets.tcp(CLIENT, 1024, SERVER, 80, SYN | ECE | CWR, 0x80000000L));
     decode(Packets.tcp(CLIENT, 1024, SERVER, 80, ACK | FIN, 0));
 
-    assertThat(visitor.events, contains(
-        "tcp 192.168.1.200:65535 > 10.0.0.1:1 flags=0xff seq=4294967295",
-        "tcp 10.0.0.1:1024 > 192.168.1.200:80 flags=0xc2 seq=2147483648",
-        "tcp 10.0.0.1:1024 > 192.168.1.200:80 flags=0x11 seq=0"));
+    assertThat(
+        visitor.events,
+        contains(
+            "tcp 192.168.1.200:65535 > 10.0.0.1:1 flags=0xff seq=4294967295",
+            "tcp 10.0.0.1:1024 > 192.168.1.200:80 flags=0xc2 seq=2147483648",
+            "tcp 10.0.0.1:1024 > 192.168.1.200:80 flags=0x11 seq=0"));
   }
 
   @Test
   void ipsAreNetworkOrderWithFirstOctetHigh() {
     int[] seen = new int[2];
-    FrameDecoder.decode(Packets.syn("255.1.2.3", 1, "1.2.3.254", 2, 0), 4, new FrameVisitor() {
-      @Override
-      public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
-        seen[0] = srcIp;
-        seen[1] = dstIp;
-      }
+    FrameDecoder.decode(
+        Packets.syn("255.1.2.3", 1, "1.2.3.254", 2, 0),
+        4,
+        new FrameVisitor() {
+          @Override
+          public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
+            seen[0] = srcIp;
+            seen[1] = dstIp;
+          }
 
-      @Override
-      public void dns(int s, int sp, int d, int dp, byte[] f, int o, int l) {}
-    }, stats);
+          @Override
+          public void dns(int s, int sp, int d, int dp, byte[] f, int o, int l) {}
+        },
+        stats);
 
     assertThat(seen[0], is(0xFF010203));
     assertThat(seen[1], is(Packets.ip("1.2.3.254")));
@@ -88,18 +95,28 @@ class FrameDecoderTest {
   @Test
   void dnsQueryAndResponseInBothDirections() {
     byte[] query = Packets.dnsQuery(CLIENT, 5353, RESOLVER, 0x4242, "www.example.com", 1);
-    byte[] response = Packets.dnsResponse(CLIENT, 5353, RESOLVER, 0x4242, "www.example.com", 1,
-        Packets.a("www.example.com", "10.9.9.9"));
+    byte[] response =
+        Packets.dnsResponse(
+            CLIENT,
+            5353,
+            RESOLVER,
+            0x4242,
+            "www.example.com",
+            1,
+            Packets.a("www.example.com", "10.9.9.9"));
 
     decode(query);
     decode(response);
 
     byte[] queryMessage = Packets.dnsQueryMessage(0x4242, "www.example.com", 1);
-    byte[] responseMessage = Packets.dnsResponseMessage(0x4242, "www.example.com", 1,
-        Packets.a("www.example.com", "10.9.9.9"));
-    assertThat(visitor.events, contains(
-        "dns 10.0.0.1:5353 > 10.0.0.53:53 len=" + queryMessage.length,
-        "dns 10.0.0.53:53 > 10.0.0.1:5353 len=" + responseMessage.length));
+    byte[] responseMessage =
+        Packets.dnsResponseMessage(
+            0x4242, "www.example.com", 1, Packets.a("www.example.com", "10.9.9.9"));
+    assertThat(
+        visitor.events,
+        contains(
+            "dns 10.0.0.1:5353 > 10.0.0.53:53 len=" + queryMessage.length,
+            "dns 10.0.0.53:53 > 10.0.0.1:5353 len=" + responseMessage.length));
     assertThat(Arrays.equals(visitor.dnsPayloads.get(0), queryMessage), is(true));
     assertThat(Arrays.equals(visitor.dnsPayloads.get(1), responseMessage), is(true));
   }
@@ -133,8 +150,9 @@ class FrameDecoderTest {
 
   @Test
   void twoStackedTags8021adOver8021q() {
-    byte[] inner = Packets.vlan(Packets.dnsQuery(CLIENT, 5353, RESOLVER, 1, "a.example", 1),
-        Packets.TPID_8021Q, 100);
+    byte[] inner =
+        Packets.vlan(
+            Packets.dnsQuery(CLIENT, 5353, RESOLVER, 1, "a.example", 1), Packets.TPID_8021Q, 100);
     decode(Packets.vlan(inner, Packets.TPID_8021AD, 200));
 
     assertThat(visitor.events.size(), is(1));
@@ -145,8 +163,11 @@ class FrameDecoderTest {
   void legacyQinqTagAndThreeTags() {
     byte[] frame = Packets.syn(CLIENT, 1, SERVER, 2, 3);
     decode(Packets.vlan(Packets.vlan(frame, Packets.TPID_8021Q, 1), Packets.TPID_QINQ_LEGACY, 2));
-    decode(Packets.vlan(Packets.vlan(Packets.vlan(frame, Packets.TPID_8021Q, 1),
-        Packets.TPID_8021AD, 2), Packets.TPID_8021AD, 3));
+    decode(
+        Packets.vlan(
+            Packets.vlan(Packets.vlan(frame, Packets.TPID_8021Q, 1), Packets.TPID_8021AD, 2),
+            Packets.TPID_8021AD,
+            3));
 
     assertThat(visitor.events.size(), is(2));
     assertThat(counters(), is(List.of(2L, 0L, 0L, 0L, 0L)));
@@ -154,15 +175,23 @@ class FrameDecoderTest {
 
   @Test
   void ipv4OptionsAreSkippedUsingIhl() {
-    IpV4RecordRouteOption recordRoute = new IpV4RecordRouteOption.Builder()
-        .pointer((byte) 4)
-        .routeData(List.of(Packets.inet4("1.1.1.1"), Packets.inet4("2.2.2.2")))
-        .correctLengthAtBuild(true)
-        .build();
-    IpV4Packet.Builder ip = Packets.ipv4(CLIENT, SERVER, IpNumber.TCP,
-            Packets.tcpBuilder(CLIENT, 40001, SERVER, 443, SYN, 99))
-        .options(List.of(IpV4NoOperationOption.getInstance(), recordRoute,
-            IpV4EndOfOptionList.getInstance()));
+    IpV4RecordRouteOption recordRoute =
+        new IpV4RecordRouteOption.Builder()
+            .pointer((byte) 4)
+            .routeData(List.of(Packets.inet4("1.1.1.1"), Packets.inet4("2.2.2.2")))
+            .correctLengthAtBuild(true)
+            .build();
+    IpV4Packet.Builder ip =
+        Packets.ipv4(
+                CLIENT,
+                SERVER,
+                IpNumber.TCP,
+                Packets.tcpBuilder(CLIENT, 40001, SERVER, 443, SYN, 99))
+            .options(
+                List.of(
+                    IpV4NoOperationOption.getInstance(),
+                    recordRoute,
+                    IpV4EndOfOptionList.getInstance()));
     byte[] frame = Packets.ethernet(ip);
     // 20 + 1 + 11 + 1 = 33 option-bearing bytes, padded to IHL 9 (36 bytes).
     assertThat(frame[14] & 0xff, is(0x49));
@@ -174,8 +203,9 @@ class FrameDecoderTest {
 
   @Test
   void ipv6IsNonIpv4() {
-    decode(Packets.ipv6Udp("2001:db8::1", 5353, "2001:db8::53", 53,
-        Packets.dnsQueryMessage(1, "a.example", 1)));
+    decode(
+        Packets.ipv6Udp(
+            "2001:db8::1", 5353, "2001:db8::53", 53, Packets.dnsQueryMessage(1, "a.example", 1)));
 
     assertThat(visitor.events, is(empty()));
     assertThat(counters(), is(List.of(1L, 1L, 0L, 0L, 0L)));
@@ -183,8 +213,11 @@ class FrameDecoderTest {
 
   @Test
   void ipv6BehindVlanTagIsNonIpv4() {
-    decode(Packets.vlan(Packets.ipv6Udp("2001:db8::1", 1, "2001:db8::2", 2, new byte[8]),
-        Packets.TPID_8021Q, 5));
+    decode(
+        Packets.vlan(
+            Packets.ipv6Udp("2001:db8::1", 1, "2001:db8::2", 2, new byte[8]),
+            Packets.TPID_8021Q,
+            5));
 
     assertThat(counters(), is(List.of(1L, 1L, 0L, 0L, 0L)));
   }
@@ -210,10 +243,15 @@ class FrameDecoderTest {
 
   @Test
   void nonFirstFragmentIsCountedAndSkipped() {
-    byte[] frame = Packets.ethernet(Packets.ipv4(CLIENT, RESOLVER, IpNumber.UDP,
-            new UnknownPacket.Builder().rawData(new byte[40]))
-        .dontFragmentFlag(false)
-        .fragmentOffset((short) 185));
+    byte[] frame =
+        Packets.ethernet(
+            Packets.ipv4(
+                    CLIENT,
+                    RESOLVER,
+                    IpNumber.UDP,
+                    new UnknownPacket.Builder().rawData(new byte[40]))
+                .dontFragmentFlag(false)
+                .fragmentOffset((short) 185));
 
     decode(frame);
 
@@ -224,14 +262,21 @@ class FrameDecoderTest {
   @Test
   void firstFragmentOfUdpIsSkippedButOfTcpIsDecoded() {
     // The UDP header claims the whole datagram, of which the first fragment holds a part.
-    byte[] udpFirst = Packets.ethernet(Packets.ipv4(CLIENT, RESOLVER, IpNumber.UDP,
-            new UnknownPacket.Builder().rawData(udpHeader(5353, 53, 1500)))
-        .dontFragmentFlag(false)
-        .moreFragmentFlag(true));
-    byte[] tcpFirst = Packets.ethernet(Packets.ipv4(CLIENT, SERVER, IpNumber.TCP,
-            Packets.tcpBuilder(CLIENT, 1, SERVER, 2, SYN, 3))
-        .dontFragmentFlag(false)
-        .moreFragmentFlag(true));
+    byte[] udpFirst =
+        Packets.ethernet(
+            Packets.ipv4(
+                    CLIENT,
+                    RESOLVER,
+                    IpNumber.UDP,
+                    new UnknownPacket.Builder().rawData(udpHeader(5353, 53, 1500)))
+                .dontFragmentFlag(false)
+                .moreFragmentFlag(true));
+    byte[] tcpFirst =
+        Packets.ethernet(
+            Packets.ipv4(
+                    CLIENT, SERVER, IpNumber.TCP, Packets.tcpBuilder(CLIENT, 1, SERVER, 2, SYN, 3))
+                .dontFragmentFlag(false)
+                .moreFragmentFlag(true));
 
     decode(udpFirst);
     decode(tcpFirst);
@@ -271,12 +316,12 @@ class FrameDecoderTest {
 
   @Test
   void badIhlIsMalformed() {
-    IpV4Packet.Builder ip = Packets.ipv4(CLIENT, SERVER, IpNumber.TCP,
-        Packets.tcpBuilder(CLIENT, 1, SERVER, 2, SYN, 3));
+    IpV4Packet.Builder ip =
+        Packets.ipv4(
+            CLIENT, SERVER, IpNumber.TCP, Packets.tcpBuilder(CLIENT, 1, SERVER, 2, SYN, 3));
     byte[] good = Packets.ethernet(ip);
-    byte[] ihl4 = Packets.ethernet(ip.correctLengthAtBuild(false)
-        .ihl((byte) 4)
-        .totalLength((short) 40));
+    byte[] ihl4 =
+        Packets.ethernet(ip.correctLengthAtBuild(false).ihl((byte) 4).totalLength((short) 40));
     // IHL 15 = 60 bytes of header, more than the 40-byte packet.
     byte[] ihl15 = Packets.ethernet(ip.ihl((byte) 15));
 
@@ -290,10 +335,10 @@ class FrameDecoderTest {
 
   @Test
   void badTotalLengthIsMalformed() {
-    IpV4Packet.Builder ip = Packets.ipv4(CLIENT, SERVER, IpNumber.TCP,
-            Packets.tcpBuilder(CLIENT, 1, SERVER, 2, SYN, 3))
-        .correctLengthAtBuild(false)
-        .ihl((byte) 5);
+    IpV4Packet.Builder ip =
+        Packets.ipv4(CLIENT, SERVER, IpNumber.TCP, Packets.tcpBuilder(CLIENT, 1, SERVER, 2, SYN, 3))
+            .correctLengthAtBuild(false)
+            .ihl((byte) 5);
     // The 54-byte frame is padded to 60: 46 bytes from the IPv4 header on, 47 is too many.
     decode(Packets.ethernet(ip.totalLength((short) 47)));
     decode(Packets.ethernet(ip.totalLength((short) 19))); // shorter than the header
@@ -315,9 +360,14 @@ class FrameDecoderTest {
   void segmentCutBySnapLengthIsDecodedFromItsCapturedHeader() {
     // A data segment of 1000 bytes captured with a 64-byte snap length: the IPv4 total length
     // (1040) exceeds the 64 captured bytes but fits the original 1054-byte frame.
-    byte[] whole = Packets.ethernet(Packets.ipv4(CLIENT, SERVER, IpNumber.TCP,
-        Packets.tcpBuilder(CLIENT, 40001, SERVER, 443, Packets.ACK, 7)
-            .payloadBuilder(new UnknownPacket.Builder().rawData(new byte[1000]))));
+    byte[] whole =
+        Packets.ethernet(
+            Packets.ipv4(
+                CLIENT,
+                SERVER,
+                IpNumber.TCP,
+                Packets.tcpBuilder(CLIENT, 40001, SERVER, 443, Packets.ACK, 7)
+                    .payloadBuilder(new UnknownPacket.Builder().rawData(new byte[1000]))));
     FrameDecoder.decode(Arrays.copyOf(whole, 64), whole.length, 4, visitor, stats);
 
     assertThat(visitor.events, contains("tcp 10.0.0.1:40001 > 192.168.1.200:443 flags=0x10 seq=7"));
@@ -327,11 +377,16 @@ class FrameDecoderTest {
   @Test
   void snapLengthCuttingTcpOptionsStillShowsTheSyn() {
     // 14 + 20 + 24 bytes: a SYN whose 20 bytes of options the snap length cut after 4.
-    byte[] whole = Packets.ethernet(Packets.ipv4(CLIENT, SERVER, IpNumber.TCP,
-        Packets.tcpBuilder(CLIENT, 40001, SERVER, 443, Packets.SYN, 9)
-            .dataOffset((byte) 10)
-            .correctLengthAtBuild(false)
-            .payloadBuilder(new UnknownPacket.Builder().rawData(new byte[20]))));
+    byte[] whole =
+        Packets.ethernet(
+            Packets.ipv4(
+                CLIENT,
+                SERVER,
+                IpNumber.TCP,
+                Packets.tcpBuilder(CLIENT, 40001, SERVER, 443, Packets.SYN, 9)
+                    .dataOffset((byte) 10)
+                    .correctLengthAtBuild(false)
+                    .payloadBuilder(new UnknownPacket.Builder().rawData(new byte[20]))));
     FrameDecoder.decode(Arrays.copyOf(whole, 14 + 20 + 24), whole.length, 4, visitor, stats);
 
     assertThat(visitor.events, contains("tcp 10.0.0.1:40001 > 192.168.1.200:443 flags=0x2 seq=9"));
@@ -348,11 +403,15 @@ class FrameDecoderTest {
 
   @Test
   void totalLengthBeyondTheOriginalFrameIsMalformedEvenWhenCut() {
-    IpV4Packet.Builder ip = Packets.ipv4(CLIENT, SERVER, IpNumber.TCP,
-            Packets.tcpBuilder(CLIENT, 1, SERVER, 2, Packets.SYN, 3))
-        .correctLengthAtBuild(false)
-        .ihl((byte) 5)
-        .totalLength((short) 500);
+    IpV4Packet.Builder ip =
+        Packets.ipv4(
+                CLIENT,
+                SERVER,
+                IpNumber.TCP,
+                Packets.tcpBuilder(CLIENT, 1, SERVER, 2, Packets.SYN, 3))
+            .correctLengthAtBuild(false)
+            .ihl((byte) 5)
+            .totalLength((short) 500);
     byte[] frame = Packets.ethernet(ip);
     FrameDecoder.decode(frame, frame.length + 100, 4, visitor, stats);
 
@@ -371,9 +430,17 @@ class FrameDecoderTest {
 
   @Test
   void shortTcpHeaderIsMalformed() {
-    byte[] twelveBytes = Packets.ethernet(Packets.ipv4(CLIENT, SERVER, IpNumber.TCP,
-        new UnknownPacket.Builder().rawData(Arrays.copyOf(
-            Packets.tcpBuilder(CLIENT, 1, SERVER, 2, SYN, 3).build().getRawData(), 12))));
+    byte[] twelveBytes =
+        Packets.ethernet(
+            Packets.ipv4(
+                CLIENT,
+                SERVER,
+                IpNumber.TCP,
+                new UnknownPacket.Builder()
+                    .rawData(
+                        Arrays.copyOf(
+                            Packets.tcpBuilder(CLIENT, 1, SERVER, 2, SYN, 3).build().getRawData(),
+                            12))));
 
     decode(twelveBytes);
 
@@ -383,14 +450,24 @@ class FrameDecoderTest {
 
   @Test
   void tcpDataOffsetBelowFiveOrPastThePacketIsMalformed() {
-    byte[] offset4 = Packets.ethernet(Packets.ipv4(CLIENT, SERVER, IpNumber.TCP,
-        Packets.tcpBuilder(CLIENT, 1, SERVER, 2, SYN, 3)
-            .correctLengthAtBuild(false)
-            .dataOffset((byte) 4)));
-    byte[] offset15 = Packets.ethernet(Packets.ipv4(CLIENT, SERVER, IpNumber.TCP,
-        Packets.tcpBuilder(CLIENT, 1, SERVER, 2, SYN, 3)
-            .correctLengthAtBuild(false)
-            .dataOffset((byte) 15)));
+    byte[] offset4 =
+        Packets.ethernet(
+            Packets.ipv4(
+                CLIENT,
+                SERVER,
+                IpNumber.TCP,
+                Packets.tcpBuilder(CLIENT, 1, SERVER, 2, SYN, 3)
+                    .correctLengthAtBuild(false)
+                    .dataOffset((byte) 4)));
+    byte[] offset15 =
+        Packets.ethernet(
+            Packets.ipv4(
+                CLIENT,
+                SERVER,
+                IpNumber.TCP,
+                Packets.tcpBuilder(CLIENT, 1, SERVER, 2, SYN, 3)
+                    .correctLengthAtBuild(false)
+                    .dataOffset((byte) 15)));
 
     decode(offset4);
     decode(offset15);
@@ -403,8 +480,14 @@ class FrameDecoderTest {
   void badUdpLengthIsMalformed() {
     decode(udpWithHeader(udpHeader(5353, 53, 7), 20)); // below the 8-byte header
     decode(udpWithHeader(udpHeader(5353, 53, 29), 20)); // past the IP payload of 28
-    decode(Packets.ethernet(Packets.ipv4(CLIENT, RESOLVER, IpNumber.UDP,
-        new UnknownPacket.Builder().rawData(new byte[] {0x14, (byte) 0xe9, 0, 53, 0})))); // 5 bytes
+    decode(
+        Packets.ethernet(
+            Packets.ipv4(
+                CLIENT,
+                RESOLVER,
+                IpNumber.UDP,
+                new UnknownPacket.Builder()
+                    .rawData(new byte[] {0x14, (byte) 0xe9, 0, 53, 0})))); // 5 bytes
 
     assertThat(visitor.events, is(empty()));
     assertThat(counters(), is(List.of(3L, 0L, 3L, 0L, 0L)));
@@ -434,7 +517,8 @@ class FrameDecoderTest {
 
     a.add(b);
 
-    assertThat(List.of(a.frames, a.nonIpv4, a.malformedFrames, a.fragments, a.dnsMalformed),
+    assertThat(
+        List.of(a.frames, a.nonIpv4, a.malformedFrames, a.fragments, a.dnsMalformed),
         is(List.of(110L, 11L, 22L, 33L, 44L)));
     assertThat(b.frames, is(100L));
   }
@@ -442,13 +526,14 @@ class FrameDecoderTest {
   @Test
   void decodingTcpAndOtherFramesAllocatesNothing() {
     ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-    FrameVisitor ignoring = new FrameVisitor() {
-      @Override
-      public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {}
+    FrameVisitor ignoring =
+        new FrameVisitor() {
+          @Override
+          public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {}
 
-      @Override
-      public void dns(int s, int sp, int d, int dp, byte[] f, int o, int l) {}
-    };
+          @Override
+          public void dns(int s, int sp, int d, int dp, byte[] f, int o, int l) {}
+        };
     byte[][] frames = {
       Packets.vlan(Packets.syn(CLIENT, 1, SERVER, 2, 3), Packets.TPID_8021Q, 4),
       Packets.tcp(SERVER, 2, CLIENT, 1, SYN | ACK, 9),
@@ -471,15 +556,21 @@ class FrameDecoderTest {
 
   private static byte[] udpHeader(int srcPort, int dstPort, int length) {
     return new byte[] {
-      (byte) (srcPort >>> 8), (byte) srcPort, (byte) (dstPort >>> 8), (byte) dstPort,
-      (byte) (length >>> 8), (byte) length, 0, 0
+      (byte) (srcPort >>> 8),
+      (byte) srcPort,
+      (byte) (dstPort >>> 8),
+      (byte) dstPort,
+      (byte) (length >>> 8),
+      (byte) length,
+      0,
+      0
     };
   }
 
   /** A UDP packet whose header is given raw, followed by {@code payload} zero bytes. */
   private static byte[] udpWithHeader(byte[] header, int payload) {
     byte[] udp = Arrays.copyOf(header, header.length + payload);
-    return Packets.ethernet(Packets.ipv4(CLIENT, RESOLVER, IpNumber.UDP,
-        new UnknownPacket.Builder().rawData(udp)));
+    return Packets.ethernet(
+        Packets.ipv4(CLIENT, RESOLVER, IpNumber.UDP, new UnknownPacket.Builder().rawData(udp)));
   }
 }

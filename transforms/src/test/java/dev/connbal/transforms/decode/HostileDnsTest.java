@@ -36,15 +36,19 @@ class HostileDnsTest {
 
   @Test
   void labelsWithControlBytesDotsBackslashesAndHighBytesAreEscaped() throws Exception {
-    byte[] msg = oneQuestionHeader()
-        .label(new byte[] {'a', '\t', 'b'})
-        .label(new byte[] {'\n'})
-        .label(new byte[] {'\r', 0})
-        .label(new byte[] {'.'})
-        .label(new byte[] {'\\'})
-        .label(new byte[] {(byte) 0x80, (byte) 0xff, 0x7f})
-        .label(new byte[] {' ', '"', '~', '!'})
-        .root().u16(1).u16(1).build();
+    byte[] msg =
+        oneQuestionHeader()
+            .label(new byte[] {'a', '\t', 'b'})
+            .label(new byte[] {'\n'})
+            .label(new byte[] {'\r', 0})
+            .label(new byte[] {'.'})
+            .label(new byte[] {'\\'})
+            .label(new byte[] {(byte) 0x80, (byte) 0xff, 0x7f})
+            .label(new byte[] {' ', '"', '~', '!'})
+            .root()
+            .u16(1)
+            .u16(1)
+            .build();
 
     String p = decode(msg).questionName().presentation();
 
@@ -54,20 +58,22 @@ class HostileDnsTest {
 
   @Test
   void pointerToItself() {
-    assertThat(reason(oneQuestionHeader().pointer(12).u16(1).u16(1).build()),
-        is(Reason.POINTER_LOOP));
+    assertThat(
+        reason(oneQuestionHeader().pointer(12).u16(1).u16(1).build()), is(Reason.POINTER_LOOP));
   }
 
   @Test
   void pointerBackIntoItsOwnName() {
-    assertThat(reason(oneQuestionHeader().label("a").label("b").pointer(14).u16(1).u16(1).build()),
+    assertThat(
+        reason(oneQuestionHeader().label("a").label("b").pointer(14).u16(1).u16(1).build()),
         is(Reason.POINTER_LOOP));
   }
 
   @Test
   void loopOfTwoPointersFailsAtItsForwardPointer() {
     // 12: -> 14, 14: -> 12. One pointer of any loop must go forward; that one is rejected.
-    assertThat(reason(oneQuestionHeader().pointer(14).pointer(12).u16(1).u16(1).build()),
+    assertThat(
+        reason(oneQuestionHeader().pointer(14).pointer(12).u16(1).u16(1).build()),
         is(Reason.FORWARD_POINTER));
   }
 
@@ -84,16 +90,19 @@ class HostileDnsTest {
 
   @Test
   void pointerPastTheEnd() {
-    assertThat(reason(oneQuestionHeader().pointer(0x3fff).u16(1).u16(1).build()),
+    assertThat(
+        reason(oneQuestionHeader().pointer(0x3fff).u16(1).u16(1).build()),
         is(Reason.POINTER_OUT_OF_RANGE));
     // 12: "\1a", 14: pointer, 16: type and class; 20 bytes, so offset 20 is one past the end.
-    assertThat(reason(oneQuestionHeader().label("a").pointer(20).u16(1).u16(1).build()),
+    assertThat(
+        reason(oneQuestionHeader().label("a").pointer(20).u16(1).u16(1).build()),
         is(Reason.POINTER_OUT_OF_RANGE));
   }
 
   @Test
   void pointerIntoTheHeader() {
-    assertThat(reason(oneQuestionHeader().pointer(4).u16(1).u16(1).build()),
+    assertThat(
+        reason(oneQuestionHeader().pointer(4).u16(1).u16(1).build()),
         is(Reason.POINTER_OUT_OF_RANGE));
   }
 
@@ -101,8 +110,9 @@ class HostileDnsTest {
   void pointerOutsideTheMessageEvenIfTheBufferGoesOn() {
     byte[] msg = oneQuestionHeader().label("a").pointer(40).u16(1).u16(1).build();
     byte[] buffer = Arrays.copyOf(msg, 100);
-    Reason r = assertThrows(DnsDecodeException.class,
-        () -> DnsMessage.decode(buffer, 0, msg.length)).reason();
+    Reason r =
+        assertThrows(DnsDecodeException.class, () -> DnsMessage.decode(buffer, 0, msg.length))
+            .reason();
 
     assertThat(r, is(Reason.POINTER_OUT_OF_RANGE));
   }
@@ -138,16 +148,19 @@ class HostileDnsTest {
   void labelLongerThan63() {
     byte[] label64 = new byte[64];
     Arrays.fill(label64, (byte) 'x');
-    assertThat(reason(oneQuestionHeader().label(label64).root().u16(1).u16(1).build()),
+    assertThat(
+        reason(oneQuestionHeader().label(label64).root().u16(1).u16(1).build()),
         is(Reason.LABEL_TOO_LONG));
     assertThat(reason(oneQuestionHeader().u8(127).build()), is(Reason.LABEL_TOO_LONG));
   }
 
   @Test
   void reservedLabelTypes() {
-    assertThat(reason(oneQuestionHeader().u8(0x80).bytes(new byte[200]).build()),
+    assertThat(
+        reason(oneQuestionHeader().u8(0x80).bytes(new byte[200]).build()),
         is(Reason.RESERVED_LABEL_TYPE));
-    assertThat(reason(oneQuestionHeader().u8(0xbf).bytes(new byte[200]).build()),
+    assertThat(
+        reason(oneQuestionHeader().u8(0xbf).bytes(new byte[200]).build()),
         is(Reason.RESERVED_LABEL_TYPE));
   }
 
@@ -157,15 +170,44 @@ class HostileDnsTest {
     Arrays.fill(l63, (byte) 'a');
     byte[] l61 = Arrays.copyOf(l63, 61);
     // 3 * (1 + 63) + (1 + 61) + 1 = 255.
-    byte[] max = oneQuestionHeader().label(l63).label(l63).label(l63).label(l61).root()
-        .u16(1).u16(1).build();
+    byte[] max =
+        oneQuestionHeader()
+            .label(l63)
+            .label(l63)
+            .label(l63)
+            .label(l61)
+            .root()
+            .u16(1)
+            .u16(1)
+            .build();
     assertThat(decode(max).questionName().presentation().length(), is(63 * 3 + 61 + 4));
 
     byte[] l62 = Arrays.copyOf(l63, 62);
-    assertThat(reason(oneQuestionHeader().label(l63).label(l63).label(l63).label(l62).root()
-        .u16(1).u16(1).build()), is(Reason.NAME_TOO_LONG));
-    assertThat(reason(oneQuestionHeader().label(l63).label(l63).label(l63).label(l63).label(l63)
-        .root().u16(1).u16(1).build()), is(Reason.NAME_TOO_LONG));
+    assertThat(
+        reason(
+            oneQuestionHeader()
+                .label(l63)
+                .label(l63)
+                .label(l63)
+                .label(l62)
+                .root()
+                .u16(1)
+                .u16(1)
+                .build()),
+        is(Reason.NAME_TOO_LONG));
+    assertThat(
+        reason(
+            oneQuestionHeader()
+                .label(l63)
+                .label(l63)
+                .label(l63)
+                .label(l63)
+                .label(l63)
+                .root()
+                .u16(1)
+                .u16(1)
+                .build()),
+        is(Reason.NAME_TOO_LONG));
   }
 
   @Test
@@ -204,11 +246,12 @@ class HostileDnsTest {
   @Test
   void questionCutShort() {
     assertThat(reason(oneQuestionHeader().label("ab").build()), is(Reason.TRUNCATED_NAME));
-    assertThat(reason(oneQuestionHeader().label("ab").u8(3).bytes('x', 'y').build()),
+    assertThat(
+        reason(oneQuestionHeader().label("ab").u8(3).bytes('x', 'y').build()),
         is(Reason.TRUNCATED_NAME));
     assertThat(reason(oneQuestionHeader().label("ab").u8(0xc0).build()), is(Reason.TRUNCATED_NAME));
-    assertThat(reason(oneQuestionHeader().name("ab").u16(1).u8(0).build()),
-        is(Reason.TRUNCATED_RECORD));
+    assertThat(
+        reason(oneQuestionHeader().name("ab").u16(1).u8(0).build()), is(Reason.TRUNCATED_RECORD));
   }
 
   @Test
@@ -220,7 +263,8 @@ class HostileDnsTest {
 
   @Test
   void noQuestion() {
-    assertThat(reason(RawDns.header(1, RawDns.FLAGS_RESPONSE, 0, 0, 0, 0).build()),
+    assertThat(
+        reason(RawDns.header(1, RawDns.FLAGS_RESPONSE, 0, 0, 0, 0).build()),
         is(Reason.NO_QUESTION));
   }
 
@@ -241,18 +285,52 @@ class HostileDnsTest {
 
   @Test
   void aRdataNotFourBytes() {
-    assertThat(reason(responseHeader(1).name("a").u16(1).u16(1)
-        .pointer(12).u16(1).u16(1).u32(60).u16(5).bytes(1, 2, 3, 4, 5).build()),
+    assertThat(
+        reason(
+            responseHeader(1)
+                .name("a")
+                .u16(1)
+                .u16(1)
+                .pointer(12)
+                .u16(1)
+                .u16(1)
+                .u32(60)
+                .u16(5)
+                .bytes(1, 2, 3, 4, 5)
+                .build()),
         is(Reason.BAD_RDATA));
-    assertThat(reason(responseHeader(1).name("a").u16(1).u16(1)
-        .pointer(12).u16(1).u16(1).u32(60).u16(0).build()),
+    assertThat(
+        reason(
+            responseHeader(1)
+                .name("a")
+                .u16(1)
+                .u16(1)
+                .pointer(12)
+                .u16(1)
+                .u16(1)
+                .u32(60)
+                .u16(0)
+                .build()),
         is(Reason.BAD_RDATA));
   }
 
   @Test
   void srvTooShort() {
-    assertThat(reason(responseHeader(1).name("a").u16(33).u16(1)
-        .pointer(12).u16(33).u16(1).u32(60).u16(6).u16(0).u16(0).u16(80).build()),
+    assertThat(
+        reason(
+            responseHeader(1)
+                .name("a")
+                .u16(33)
+                .u16(1)
+                .pointer(12)
+                .u16(33)
+                .u16(1)
+                .u32(60)
+                .u16(6)
+                .u16(0)
+                .u16(0)
+                .u16(80)
+                .build()),
         is(Reason.BAD_RDATA));
   }
 
@@ -268,57 +346,165 @@ class HostileDnsTest {
     int rdataStart = 12 + 3 + 4 + 2 + 10;
     for (int length = 0; length < fixedFields.length; length++) {
       byte[] rdata = Arrays.copyOf(fixedFields, length);
-      byte[] shortRdata = responseHeader(1).name("a").u16(33).u16(1)
-          .pointer(12).u16(33).u16(1).u32(60).u16(length).bytes(rdata).build();
+      byte[] shortRdata =
+          responseHeader(1)
+              .name("a")
+              .u16(33)
+              .u16(1)
+              .pointer(12)
+              .u16(33)
+              .u16(1)
+              .u32(60)
+              .u16(length)
+              .bytes(rdata)
+              .build();
       DnsDecodeException e =
           assertThrows(DnsDecodeException.class, () -> decode(shortRdata), "RDLENGTH " + length);
       assertThat(e.reason(), is(Reason.BAD_RDATA));
       assertThat(e.offset(), is(rdataStart));
       // RDLENGTH for the fields and the target "\1t\0", but the message ends inside the fields.
-      byte[] cutShort = responseHeader(1).name("a").u16(33).u16(1)
-          .pointer(12).u16(33).u16(1).u32(60).u16(6 + 3).bytes(rdata).build();
-      assertThat("message ending after " + length + " rdata bytes",
-          reason(cutShort), is(Reason.TRUNCATED_RECORD));
+      byte[] cutShort =
+          responseHeader(1)
+              .name("a")
+              .u16(33)
+              .u16(1)
+              .pointer(12)
+              .u16(33)
+              .u16(1)
+              .u32(60)
+              .u16(6 + 3)
+              .bytes(rdata)
+              .build();
+      assertThat(
+          "message ending after " + length + " rdata bytes",
+          reason(cutShort),
+          is(Reason.TRUNCATED_RECORD));
     }
   }
 
   @Test
   void srvTargetPastItsRdata() {
-    assertThat(reason(responseHeader(1).name("a").u16(33).u16(1)
-        .pointer(12).u16(33).u16(1).u32(60).u16(8).u16(0).u16(0).u16(80)
-        .name("target").build()), is(Reason.BAD_RDATA));
+    assertThat(
+        reason(
+            responseHeader(1)
+                .name("a")
+                .u16(33)
+                .u16(1)
+                .pointer(12)
+                .u16(33)
+                .u16(1)
+                .u32(60)
+                .u16(8)
+                .u16(0)
+                .u16(0)
+                .u16(80)
+                .name("target")
+                .build()),
+        is(Reason.BAD_RDATA));
   }
 
   @Test
   void cnameNamePastItsRdata() {
     // RDLENGTH 3 covers "\3www" but not the rest of the name, which the message does hold.
-    assertThat(reason(responseHeader(1).name("a").u16(1).u16(1)
-        .pointer(12).u16(5).u16(1).u32(60).u16(3).name("www.example").build()),
+    assertThat(
+        reason(
+            responseHeader(1)
+                .name("a")
+                .u16(1)
+                .u16(1)
+                .pointer(12)
+                .u16(5)
+                .u16(1)
+                .u32(60)
+                .u16(3)
+                .name("www.example")
+                .build()),
         is(Reason.BAD_RDATA));
   }
 
   @Test
   void cnameWithBytesAfterItsName() {
-    assertThat(reason(responseHeader(1).name("a").u16(1).u16(1)
-        .pointer(12).u16(5).u16(1).u32(60).u16(4).name("b").u8(0).build()),
+    assertThat(
+        reason(
+            responseHeader(1)
+                .name("a")
+                .u16(1)
+                .u16(1)
+                .pointer(12)
+                .u16(5)
+                .u16(1)
+                .u32(60)
+                .u16(4)
+                .name("b")
+                .u8(0)
+                .build()),
         is(Reason.BAD_RDATA));
   }
 
   @Test
   void nameBearingRdataOfOtherTypesIsChecked() {
     // NS whose name runs past its rdata.
-    assertThat(reason(responseHeader(1).name("a").u16(2).u16(1)
-        .pointer(12).u16(2).u16(1).u32(60).u16(2).name("ns").build()), is(Reason.BAD_RDATA));
+    assertThat(
+        reason(
+            responseHeader(1)
+                .name("a")
+                .u16(2)
+                .u16(1)
+                .pointer(12)
+                .u16(2)
+                .u16(1)
+                .u32(60)
+                .u16(2)
+                .name("ns")
+                .build()),
+        is(Reason.BAD_RDATA));
     // SOA with 19 instead of 20 bytes of numbers.
-    assertThat(reason(responseHeader(1).name("a").u16(6).u16(1)
-        .pointer(12).u16(6).u16(1).u32(60).u16(2 + 2 + 19).pointer(12).pointer(12)
-        .bytes(new byte[19]).build()), is(Reason.BAD_RDATA));
+    assertThat(
+        reason(
+            responseHeader(1)
+                .name("a")
+                .u16(6)
+                .u16(1)
+                .pointer(12)
+                .u16(6)
+                .u16(1)
+                .u32(60)
+                .u16(2 + 2 + 19)
+                .pointer(12)
+                .pointer(12)
+                .bytes(new byte[19])
+                .build()),
+        is(Reason.BAD_RDATA));
     // MX with only a preference.
-    assertThat(reason(responseHeader(1).name("a").u16(15).u16(1)
-        .pointer(12).u16(15).u16(1).u32(60).u16(2).u16(10).build()), is(Reason.BAD_RDATA));
+    assertThat(
+        reason(
+            responseHeader(1)
+                .name("a")
+                .u16(15)
+                .u16(1)
+                .pointer(12)
+                .u16(15)
+                .u16(1)
+                .u32(60)
+                .u16(2)
+                .u16(10)
+                .build()),
+        is(Reason.BAD_RDATA));
     // A pointer loop inside NS rdata keeps its own reason.
-    assertThat(reason(responseHeader(1).name("a").u16(2).u16(1)
-        .pointer(12).u16(2).u16(1).u32(60).u16(2).pointer(31).build()), is(Reason.POINTER_LOOP));
+    assertThat(
+        reason(
+            responseHeader(1)
+                .name("a")
+                .u16(2)
+                .u16(1)
+                .pointer(12)
+                .u16(2)
+                .u16(1)
+                .u32(60)
+                .u16(2)
+                .pointer(31)
+                .build()),
+        is(Reason.POINTER_LOOP));
   }
 
   @Test

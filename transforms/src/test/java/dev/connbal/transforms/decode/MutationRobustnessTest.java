@@ -33,18 +33,33 @@ import org.junit.jupiter.api.Timeout;
 class MutationRobustnessTest {
   private static final int ROUNDS = 30_000;
 
-  private static final List<byte[]> MESSAGES = List.of(
-      Packets.dnsQueryMessage(1, "www.example.com", 1),
-      Packets.dnsResponseMessage(2, "web.example", 1,
-          a("web.example", "10.0.0.1"), a("web.example", "10.0.0.2"), a("web.example", "10.0.0.3")),
-      Packets.dnsResponseMessage(3, "_svc._tcp.example", 33,
-          List.of(srv("_svc._tcp.example", "b1.example", 80), srv("_svc._tcp.example", "b2.example", 81)),
-          List.of(ns("example", "ns1.example")),
-          List.of(a("b1.example", "10.1.0.1"), a("b2.example", "10.1.0.2"), opt())),
-      Packets.dnsResponseMessage(4, "www.example", 1,
-          cname("www.example", "edge.example"), cname("edge.example", "pop.example"),
-          a("pop.example", "10.2.0.1")),
-      compressedResponse());
+  private static final List<byte[]> MESSAGES =
+      List.of(
+          Packets.dnsQueryMessage(1, "www.example.com", 1),
+          Packets.dnsResponseMessage(
+              2,
+              "web.example",
+              1,
+              a("web.example", "10.0.0.1"),
+              a("web.example", "10.0.0.2"),
+              a("web.example", "10.0.0.3")),
+          Packets.dnsResponseMessage(
+              3,
+              "_svc._tcp.example",
+              33,
+              List.of(
+                  srv("_svc._tcp.example", "b1.example", 80),
+                  srv("_svc._tcp.example", "b2.example", 81)),
+              List.of(ns("example", "ns1.example")),
+              List.of(a("b1.example", "10.1.0.1"), a("b2.example", "10.1.0.2"), opt())),
+          Packets.dnsResponseMessage(
+              4,
+              "www.example",
+              1,
+              cname("www.example", "edge.example"),
+              cname("edge.example", "pop.example"),
+              a("pop.example", "10.2.0.1")),
+          compressedResponse());
 
   private static byte[] compressedResponse() {
     RawDns m = RawDns.header(0x77, RawDns.FLAGS_RESPONSE, 1, 2, 1, 1);
@@ -53,8 +68,16 @@ class MutationRobustnessTest {
     m.pointer(RawDns.QUESTION_OFFSET).u16(33).u16(1).u32(60).u16(11).u16(1).u16(1).u16(8080);
     int b1 = m.position();
     m.label("b1").pointer(exampleCom);
-    m.pointer(RawDns.QUESTION_OFFSET).u16(33).u16(1).u32(60).u16(11).u16(1).u16(1).u16(8081)
-        .label("b2").pointer(b1 + 3);
+    m.pointer(RawDns.QUESTION_OFFSET)
+        .u16(33)
+        .u16(1)
+        .u32(60)
+        .u16(11)
+        .u16(1)
+        .u16(1)
+        .u16(8081)
+        .label("b2")
+        .pointer(b1 + 3);
     m.pointer(exampleCom).u16(2).u16(1).u32(60).u16(6);
     int ns1 = m.position();
     m.label("ns1").pointer(exampleCom);
@@ -90,40 +113,52 @@ class MutationRobustnessTest {
 
   @Test
   void mutatedFramesDecodeOrAreCounted() {
-    byte[] srvResponse = Packets.dnsResponse("10.0.0.1", 5353, "10.0.0.53", 3, "_svc._tcp.example",
-        33, List.of(srv("_svc._tcp.example", "b1.example", 80)), List.of(),
-        List.of(a("b1.example", "10.1.0.1")));
-    List<byte[]> frames = List.of(
-        Packets.syn("10.0.0.1", 40000, "10.1.0.1", 80, 1),
-        Packets.vlan(Packets.tcp("10.1.0.1", 80, "10.0.0.1", 40000, Packets.SYN | Packets.ACK, 9),
-            Packets.TPID_8021Q, 10),
-        Packets.dnsQuery("10.0.0.1", 5353, "10.0.0.53", 3, "_svc._tcp.example", 33),
-        srvResponse,
-        Packets.vlan(Packets.vlan(srvResponse, Packets.TPID_8021Q, 1), Packets.TPID_8021AD, 2),
-        Packets.udpFrame("10.0.0.53", 53, "10.0.0.1", 5353, compressedResponse()),
-        Packets.arpRequest("10.0.0.1", "10.0.0.2"),
-        Packets.ipv6Udp("2001:db8::1", 1, "2001:db8::53", 53, new byte[20]));
+    byte[] srvResponse =
+        Packets.dnsResponse(
+            "10.0.0.1",
+            5353,
+            "10.0.0.53",
+            3,
+            "_svc._tcp.example",
+            33,
+            List.of(srv("_svc._tcp.example", "b1.example", 80)),
+            List.of(),
+            List.of(a("b1.example", "10.1.0.1")));
+    List<byte[]> frames =
+        List.of(
+            Packets.syn("10.0.0.1", 40000, "10.1.0.1", 80, 1),
+            Packets.vlan(
+                Packets.tcp("10.1.0.1", 80, "10.0.0.1", 40000, Packets.SYN | Packets.ACK, 9),
+                Packets.TPID_8021Q,
+                10),
+            Packets.dnsQuery("10.0.0.1", 5353, "10.0.0.53", 3, "_svc._tcp.example", 33),
+            srvResponse,
+            Packets.vlan(Packets.vlan(srvResponse, Packets.TPID_8021Q, 1), Packets.TPID_8021AD, 2),
+            Packets.udpFrame("10.0.0.53", 53, "10.0.0.1", 5353, compressedResponse()),
+            Packets.arpRequest("10.0.0.1", "10.0.0.2"),
+            Packets.ipv6Udp("2001:db8::1", 1, "2001:db8::53", 53, new byte[20]));
     Random random = new Random(42L);
     DecodeStats stats = new DecodeStats();
     int[] events = new int[1];
-    FrameVisitor visitor = new FrameVisitor() {
-      @Override
-      public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
-        events[0]++;
-        assertThat(flags >= 0 && flags <= 0xff && seq >= 0 && seq <= 0xffffffffL, is(true));
-      }
+    FrameVisitor visitor =
+        new FrameVisitor() {
+          @Override
+          public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
+            events[0]++;
+            assertThat(flags >= 0 && flags <= 0xff && seq >= 0 && seq <= 0xffffffffL, is(true));
+          }
 
-      @Override
-      public void dns(int s, int sp, int d, int dp, byte[] frame, int offset, int length) {
-        events[0]++;
-        assertThat(sp == 53 || dp == 53, is(true));
-        try {
-          assertTsvSafe(DnsMessage.decode(frame, offset, length), frame);
-        } catch (DnsDecodeException e) {
-          stats.dnsMalformed++;
-        }
-      }
-    };
+          @Override
+          public void dns(int s, int sp, int d, int dp, byte[] frame, int offset, int length) {
+            events[0]++;
+            assertThat(sp == 53 || dp == 53, is(true));
+            try {
+              assertTsvSafe(DnsMessage.decode(frame, offset, length), frame);
+            } catch (DnsDecodeException e) {
+              stats.dnsMalformed++;
+            }
+          }
+        };
     for (int round = 0; round < ROUNDS; round++) {
       byte[] mutated = mutate(frames.get(random.nextInt(frames.size())), random);
       try {
@@ -135,8 +170,9 @@ class MutationRobustnessTest {
 
     assertThat(stats.frames, is((long) ROUNDS));
     // Every frame is an event, a skip, or silently irrelevant (UDP elsewhere, ICMP ...).
-    assertThat(stats.nonIpv4 + stats.malformedFrames + stats.fragments + events[0]
-        <= stats.frames, is(true));
+    assertThat(
+        stats.nonIpv4 + stats.malformedFrames + stats.fragments + events[0] <= stats.frames,
+        is(true));
     assertThat(events[0], greaterThan(ROUNDS / 10));
     assertThat(stats.malformedFrames, greaterThan(0L));
     assertThat(stats.dnsMalformed, greaterThan(0L));

@@ -11,15 +11,26 @@ final class RecordingVisitor implements FrameVisitor {
 
   @Override
   public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
-    events.add("tcp " + ip(srcIp) + ":" + srcPort + " > " + ip(dstIp) + ":" + dstPort
-        + " flags=0x" + Integer.toHexString(flags) + " seq=" + seq);
+    events.add(
+        "tcp "
+            + ip(srcIp)
+            + ":"
+            + srcPort
+            + " > "
+            + ip(dstIp)
+            + ":"
+            + dstPort
+            + " flags=0x"
+            + Integer.toHexString(flags)
+            + " seq="
+            + seq);
   }
 
   @Override
   public void dns(
       int srcIp, int srcPort, int dstIp, int dstPort, byte[] frame, int offset, int length) {
-    events.add("dns " + ip(srcIp) + ":" + srcPort + " > " + ip(dstIp) + ":" + dstPort
-        + " len=" + length);
+    events.add(
+        "dns " + ip(srcIp) + ":" + srcPort + " > " + ip(dstIp) + ":" + dstPort + " len=" + length);
     dnsPayloads.add(Arrays.copyOfRange(frame, offset, offset + length));
   }
 

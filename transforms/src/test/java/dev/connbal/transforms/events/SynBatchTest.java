@@ -1,11 +1,11 @@
 package dev.connbal.transforms.events;
 
-import dev.connbal.transforms.keys.ClientBackend;
-import dev.connbal.transforms.keys.Shards;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 
+import dev.connbal.transforms.keys.ClientBackend;
+import dev.connbal.transforms.keys.Shards;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.connbal.transforms.keys;
 
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.sameInstance;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -58,8 +58,10 @@ class LongKeyedMapTest {
   void computeIfAbsentCreatesOnceAndKeepsTheFirstValue() {
     LongKeyedMap<StringBuilder> map = new LongKeyedMap<>();
     AtomicInteger created = new AtomicInteger();
-    StringBuilder first = map.computeIfAbsent(0L, k -> new StringBuilder("v" + created.incrementAndGet()));
-    StringBuilder again = map.computeIfAbsent(0L, k -> new StringBuilder("v" + created.incrementAndGet()));
+    StringBuilder first =
+        map.computeIfAbsent(0L, k -> new StringBuilder("v" + created.incrementAndGet()));
+    StringBuilder again =
+        map.computeIfAbsent(0L, k -> new StringBuilder("v" + created.incrementAndGet()));
     assertThat(again, sameInstance(first));
     assertThat(created.get(), equalTo(1));
     assertThat(map.values(), contains(sameInstance(first)));

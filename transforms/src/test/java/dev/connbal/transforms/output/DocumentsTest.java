@@ -20,8 +20,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 
 /**
- * The documents {@link Documents} renders, on hand-made rows whose expected text is written out
- * by hand: order, IP formats, the unknown port, SRV fields, and names that CSV and JSON must quote.
+ * The documents {@link Documents} renders, on hand-made rows whose expected text is written out by
+ * hand: order, IP formats, the unknown port, SRV fields, and names that CSV and JSON must quote.
  */
 class DocumentsTest {
   /** An SRV backend with priority and weight. */
@@ -76,19 +76,16 @@ class DocumentsTest {
   @Test
   void theRowSchemaHasTheFieldsInColumnOrderAndTheCsvHeaderNamesThem() throws Exception {
     Pipeline p = Pipeline.create();
-    List<String> fields =
-        p.getSchemaRegistry().getSchema(ConnBalRow.class).getFieldNames();
+    List<String> fields = p.getSchemaRegistry().getSchema(ConnBalRow.class).getFieldNames();
     assertThat(
         fields,
-        contains(
-            "client", "backend", "port", "conns", "dns", "name", "srvPriority", "srvWeight"));
+        contains("client", "backend", "port", "conns", "dns", "name", "srvPriority", "srvWeight"));
     assertThat(Documents.CSV_HEADER, equalTo(String.join(",", fields) + "\r\n"));
   }
 
   @Test
   void sortsByClientThenBackendNumericallyThenPortWithTheUnknownPortFirst() {
-    assertThat(
-        Documents.sorted(SHUFFLED), contains(LOW_BACKEND, NO_PORT, SRV, HIGH_CLIENT));
+    assertThat(Documents.sorted(SHUFFLED), contains(LOW_BACKEND, NO_PORT, SRV, HIGH_CLIENT));
   }
 
   @Test

@@ -46,21 +46,24 @@ import org.pcap4j.util.MacAddress;
  * independent encoder (correct lengths and checksums) rather than from the code being tested.
  *
  * <p>IP addresses are dotted-quad strings; {@link #ip(String)} gives the int form the decoder
- * reports (network order, first octet in the high byte). Frames are untagged; wrap them with
- * {@link #vlan(byte[], int, int)} (repeatedly for stacked tags). DNS messages pcap4j cannot build
- * (hostile names, compression loops) come from {@link RawDns} and go on the wire with {@link
- * #udpFrame}. Snoop files come from {@link Capture}.
+ * reports (network order, first octet in the high byte). Frames are untagged; wrap them with {@link
+ * #vlan(byte[], int, int)} (repeatedly for stacked tags). DNS messages pcap4j cannot build (hostile
+ * names, compression loops) come from {@link RawDns} and go on the wire with {@link #udpFrame}.
+ * Snoop files come from {@link Capture}.
  */
 public final class Packets {
   /** MAC address of every client-side frame source. */
   public static final MacAddress CLIENT_MAC = MacAddress.getByName("02:00:00:00:00:01");
+
   /** MAC address of every server-side frame source. */
   public static final MacAddress SERVER_MAC = MacAddress.getByName("02:00:00:00:00:02");
 
   /** Tag protocol identifier of an 802.1Q (customer) VLAN tag. */
   public static final int TPID_8021Q = 0x8100;
+
   /** Tag protocol identifier of an 802.1ad (service, "QinQ") VLAN tag. */
   public static final int TPID_8021AD = 0x88a8;
+
   /** Pre-standard QinQ tag protocol identifier still seen on some switches. */
   public static final int TPID_QINQ_LEGACY = 0x9100;
 
@@ -69,6 +72,7 @@ public final class Packets {
    * stand for real traffic, so they must not follow a change of connbal's constant.
    */
   public static final int DNS_PORT = 53;
+
   public static final int TYPE_A = 1;
   public static final int TYPE_CNAME = 5;
   public static final int TYPE_AAAA = 28;
@@ -76,6 +80,7 @@ public final class Packets {
 
   /** TCP flag bits as they appear in byte 13 of the TCP header. */
   public static final int FIN = 0x01;
+
   public static final int SYN = 0x02;
   public static final int RST = 0x04;
   public static final int PSH = 0x08;
@@ -140,9 +145,17 @@ public final class Packets {
     return queryBuilder(id, name, qtype).build().getRawData();
   }
 
-  /** The DNS message (UDP payload) of {@link #dnsResponse(String, int, String, int, String, int, List, List, List)}. */
+  /**
+   * The DNS message (UDP payload) of {@link #dnsResponse(String, int, String, int, String, int,
+   * List, List, List)}.
+   */
   public static byte[] dnsResponseMessage(
-      int id, String name, int qtype, List<Rr> answers, List<Rr> authorities, List<Rr> additionals) {
+      int id,
+      String name,
+      int qtype,
+      List<Rr> answers,
+      List<Rr> authorities,
+      List<Rr> additionals) {
     return responseBuilder(id, name, qtype, answers, authorities, additionals).build().getRawData();
   }
 
@@ -163,7 +176,12 @@ public final class Packets {
   }
 
   private static DnsPacket.Builder responseBuilder(
-      int id, String name, int qtype, List<Rr> answers, List<Rr> authorities, List<Rr> additionals) {
+      int id,
+      String name,
+      int qtype,
+      List<Rr> answers,
+      List<Rr> authorities,
+      List<Rr> additionals) {
     return new DnsPacket.Builder()
         .id((short) id)
         .response(true)
@@ -210,10 +228,12 @@ public final class Packets {
 
   /** An A record {@code name -> ip}, class IN. */
   public static Rr a(String name, String ip) {
-    return new Rr(name, TYPE_A, DnsClass.IN.value(), DEFAULT_TTL, () -> new DnsRDataA.Builder()
-        .address(inet4(ip))
-        .addressPlainText(false)
-        .build());
+    return new Rr(
+        name,
+        TYPE_A,
+        DnsClass.IN.value(),
+        DEFAULT_TTL,
+        () -> new DnsRDataA.Builder().address(inet4(ip)).addressPlainText(false).build());
   }
 
   /** An SRV record {@code service -> target:port}, priority 10 and weight 10. */
@@ -227,30 +247,50 @@ public final class Packets {
    * port, uncompressed target) and carried as pcap4j's raw rdata.
    */
   public static Rr srv(String service, String target, int port, int priority, int weight) {
-    return new Rr(service, TYPE_SRV, DnsClass.IN.value(), DEFAULT_TTL, () -> {
-      byte[] targetBytes = domainName(target).getRawData();
-      ByteBuffer rdata = ByteBuffer.allocate(6 + targetBytes.length);
-      rdata.putShort((short) priority).putShort((short) weight).putShort((short) port)
-          .put(targetBytes);
-      return new UnknownDnsRData.Builder().rawData(rdata.array()).build();
-    });
+    return new Rr(
+        service,
+        TYPE_SRV,
+        DnsClass.IN.value(),
+        DEFAULT_TTL,
+        () -> {
+          byte[] targetBytes = domainName(target).getRawData();
+          ByteBuffer rdata = ByteBuffer.allocate(6 + targetBytes.length);
+          rdata
+              .putShort((short) priority)
+              .putShort((short) weight)
+              .putShort((short) port)
+              .put(targetBytes);
+          return new UnknownDnsRData.Builder().rawData(rdata.array()).build();
+        });
   }
 
   /** A CNAME record {@code name -> target}. */
   public static Rr cname(String name, String target) {
-    return new Rr(name, TYPE_CNAME, DnsClass.IN.value(), DEFAULT_TTL,
+    return new Rr(
+        name,
+        TYPE_CNAME,
+        DnsClass.IN.value(),
+        DEFAULT_TTL,
         () -> new DnsRDataCName.Builder().cName(domainName(target)).build());
   }
 
   /** An NS record {@code zone -> nameserver}, as found in authority sections. */
   public static Rr ns(String zone, String nameserver) {
-    return new Rr(zone, 2, DnsClass.IN.value(), DEFAULT_TTL,
+    return new Rr(
+        zone,
+        2,
+        DnsClass.IN.value(),
+        DEFAULT_TTL,
         () -> new DnsRDataNs.Builder().nsDName(domainName(nameserver)).build());
   }
 
   /** An AAAA record {@code name -> ipv6}. */
   public static Rr aaaa(String name, String ipv6) {
-    return new Rr(name, TYPE_AAAA, DnsClass.IN.value(), DEFAULT_TTL,
+    return new Rr(
+        name,
+        TYPE_AAAA,
+        DnsClass.IN.value(),
+        DEFAULT_TTL,
         () -> new UnknownDnsRData.Builder().rawData(inet6(ipv6).getAddress()).build());
   }
 
@@ -259,8 +299,8 @@ public final class Packets {
    * payload size 1232, TTL 0 (extended RCODE and flags), no options.
    */
   public static Rr opt() {
-    return new Rr(".", 41, (short) 1232, 0,
-        () -> new UnknownDnsRData.Builder().rawData(new byte[0]).build());
+    return new Rr(
+        ".", 41, (short) 1232, 0, () -> new UnknownDnsRData.Builder().rawData(new byte[0]).build());
   }
 
   /** A record spec: owner name, type, class, TTL and a recipe for its pcap4j rdata. */
@@ -321,8 +361,8 @@ public final class Packets {
    */
   public static byte[] tcp(
       String srcIp, int srcPort, String dstIp, int dstPort, int flags, long seq) {
-    return ethernet(ipv4(srcIp, dstIp, IpNumber.TCP,
-        tcpBuilder(srcIp, srcPort, dstIp, dstPort, flags, seq)));
+    return ethernet(
+        ipv4(srcIp, dstIp, IpNumber.TCP, tcpBuilder(srcIp, srcPort, dstIp, dstPort, flags, seq)));
   }
 
   /** A connection attempt: SYN only. */
@@ -357,14 +397,19 @@ public final class Packets {
   }
 
   /** A UDP datagram carrying {@code payload} verbatim (e.g. a {@link RawDns} message). */
-  public static byte[] udpFrame(String srcIp, int srcPort, String dstIp, int dstPort, byte[] payload) {
+  public static byte[] udpFrame(
+      String srcIp, int srcPort, String dstIp, int dstPort, byte[] payload) {
     return udp(srcIp, srcPort, dstIp, dstPort, new UnknownPacket.Builder().rawData(payload));
   }
 
   private static byte[] udp(
       String srcIp, int srcPort, String dstIp, int dstPort, Packet.Builder payload) {
-    return ethernet(ipv4(srcIp, dstIp, IpNumber.UDP,
-        udpBuilder(srcIp, srcPort, dstIp, dstPort).payloadBuilder(payload)));
+    return ethernet(
+        ipv4(
+            srcIp,
+            dstIp,
+            IpNumber.UDP,
+            udpBuilder(srcIp, srcPort, dstIp, dstPort).payloadBuilder(payload)));
   }
 
   /** A UDP builder with correct length and checksum, for tests that adjust it. */
@@ -379,8 +424,8 @@ public final class Packets {
   }
 
   /**
-   * An IPv4 builder (TTL 64, DF, correct lengths and checksum) around {@code payload}; tests
-   * adjust it for options, fragments or broken headers.
+   * An IPv4 builder (TTL 64, DF, correct lengths and checksum) around {@code payload}; tests adjust
+   * it for options, fragments or broken headers.
    */
   public static IpV4Packet.Builder ipv4(
       String srcIp, String dstIp, IpNumber protocol, Packet.Builder payload) {
@@ -400,9 +445,8 @@ public final class Packets {
   }
 
   /**
-   * An untagged Ethernet II frame around an IPv4 packet. Frames shorter than the Ethernet
-   * minimum are padded to 60 bytes, as on the wire: decoders must trust IP lengths, not the
-   * frame length.
+   * An untagged Ethernet II frame around an IPv4 packet. Frames shorter than the Ethernet minimum
+   * are padded to 60 bytes, as on the wire: decoders must trust IP lengths, not the frame length.
    */
   public static byte[] ethernet(IpV4Packet.Builder ipv4) {
     return ethernet(EtherType.IPV4, ipv4);
@@ -423,40 +467,46 @@ public final class Packets {
 
   /** An ARP request: who has {@code targetIp}, tell {@code senderIp}. */
   public static byte[] arpRequest(String senderIp, String targetIp) {
-    return ethernet(EtherType.ARP, new ArpPacket.Builder()
-        .hardwareType(ArpHardwareType.ETHERNET)
-        .protocolType(EtherType.IPV4)
-        .hardwareAddrLength((byte) MacAddress.SIZE_IN_BYTES)
-        .protocolAddrLength((byte) 4)
-        .operation(ArpOperation.REQUEST)
-        .srcHardwareAddr(CLIENT_MAC)
-        .srcProtocolAddr(inet4(senderIp))
-        .dstHardwareAddr(MacAddress.ETHER_BROADCAST_ADDRESS)
-        .dstProtocolAddr(inet4(targetIp)));
+    return ethernet(
+        EtherType.ARP,
+        new ArpPacket.Builder()
+            .hardwareType(ArpHardwareType.ETHERNET)
+            .protocolType(EtherType.IPV4)
+            .hardwareAddrLength((byte) MacAddress.SIZE_IN_BYTES)
+            .protocolAddrLength((byte) 4)
+            .operation(ArpOperation.REQUEST)
+            .srcHardwareAddr(CLIENT_MAC)
+            .srcProtocolAddr(inet4(senderIp))
+            .dstHardwareAddr(MacAddress.ETHER_BROADCAST_ADDRESS)
+            .dstProtocolAddr(inet4(targetIp)));
   }
 
   /** An IPv6 UDP datagram (e.g. a DNS query over IPv6, which connbal skips as non-IPv4). */
-  public static byte[] ipv6Udp(String srcIp, int srcPort, String dstIp, int dstPort, byte[] payload) {
+  public static byte[] ipv6Udp(
+      String srcIp, int srcPort, String dstIp, int dstPort, byte[] payload) {
     Inet6Address src = inet6(srcIp);
     Inet6Address dst = inet6(dstIp);
-    UdpPacket.Builder udp = new UdpPacket.Builder()
-        .srcAddr(src)
-        .dstAddr(dst)
-        .srcPort(UdpPort.getInstance((short) srcPort))
-        .dstPort(UdpPort.getInstance((short) dstPort))
-        .payloadBuilder(new UnknownPacket.Builder().rawData(payload))
-        .correctLengthAtBuild(true)
-        .correctChecksumAtBuild(true);
-    return ethernet(EtherType.IPV6, new IpV6Packet.Builder()
-        .version(IpVersion.IPV6)
-        .trafficClass(IpV6SimpleTrafficClass.newInstance((byte) 0))
-        .flowLabel(IpV6SimpleFlowLabel.newInstance(0))
-        .nextHeader(IpNumber.UDP)
-        .hopLimit((byte) 64)
-        .srcAddr(src)
-        .dstAddr(dst)
-        .payloadBuilder(udp)
-        .correctLengthAtBuild(true));
+    UdpPacket.Builder udp =
+        new UdpPacket.Builder()
+            .srcAddr(src)
+            .dstAddr(dst)
+            .srcPort(UdpPort.getInstance((short) srcPort))
+            .dstPort(UdpPort.getInstance((short) dstPort))
+            .payloadBuilder(new UnknownPacket.Builder().rawData(payload))
+            .correctLengthAtBuild(true)
+            .correctChecksumAtBuild(true);
+    return ethernet(
+        EtherType.IPV6,
+        new IpV6Packet.Builder()
+            .version(IpVersion.IPV6)
+            .trafficClass(IpV6SimpleTrafficClass.newInstance((byte) 0))
+            .flowLabel(IpV6SimpleFlowLabel.newInstance(0))
+            .nextHeader(IpNumber.UDP)
+            .hopLimit((byte) 64)
+            .srcAddr(src)
+            .dstAddr(dst)
+            .payloadBuilder(udp)
+            .correctLengthAtBuild(true));
   }
 
   /**
@@ -474,12 +524,13 @@ public final class Packets {
         .dstAddr(MacAddress.getByAddress(Arrays.copyOfRange(frame, 0, 6)))
         .srcAddr(MacAddress.getByAddress(Arrays.copyOfRange(frame, 6, 12)))
         .type(EtherType.getInstance((short) tpid))
-        .payloadBuilder(new Dot1qVlanTagPacket.Builder()
-            .priority((byte) 0)
-            .cfi(false)
-            .vid((short) vid)
-            .type(EtherType.getInstance(innerType))
-            .payloadBuilder(new UnknownPacket.Builder().rawData(inner)))
+        .payloadBuilder(
+            new Dot1qVlanTagPacket.Builder()
+                .priority((byte) 0)
+                .cfi(false)
+                .vid((short) vid)
+                .type(EtherType.getInstance(innerType))
+                .payloadBuilder(new UnknownPacket.Builder().rawData(inner)))
         .pad(new byte[0])
         .paddingAtBuild(false)
         .build()

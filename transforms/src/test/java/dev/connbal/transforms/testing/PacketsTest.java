@@ -24,8 +24,14 @@ class PacketsTest {
 
   @Test
   void tcpCarriesAllEightFlagBitsPortsAndSequence() throws Exception {
-    byte[] frame = Packets.tcp("10.0.0.1", 40000, "10.0.0.2", 443,
-        Packets.SYN | Packets.ECE | Packets.CWR, 0xFFFFFFF0L);
+    byte[] frame =
+        Packets.tcp(
+            "10.0.0.1",
+            40000,
+            "10.0.0.2",
+            443,
+            Packets.SYN | Packets.ECE | Packets.CWR,
+            0xFFFFFFF0L);
 
     // Byte 13 of the TCP header holds the flags; Ethernet 14 + IPv4 20 before it.
     assertThat(frame[14 + 20 + 13] & 0xff, is(0xC2));
@@ -39,10 +45,17 @@ class PacketsTest {
 
   @Test
   void dnsResponseHoldsSectionsInOrder() throws Exception {
-    byte[] frame = Packets.dnsResponse("10.0.0.1", 5353, "10.0.0.53", 7, "svc.example.", 33,
-        List.of(Packets.srv("svc.example.", "b1.example.", 8080)),
-        List.of(Packets.ns("example.", "ns1.example.")),
-        List.of(Packets.a("b1.example.", "10.1.0.1"), Packets.opt()));
+    byte[] frame =
+        Packets.dnsResponse(
+            "10.0.0.1",
+            5353,
+            "10.0.0.53",
+            7,
+            "svc.example.",
+            33,
+            List.of(Packets.srv("svc.example.", "b1.example.", 8080)),
+            List.of(Packets.ns("example.", "ns1.example.")),
+            List.of(Packets.a("b1.example.", "10.1.0.1"), Packets.opt()));
 
     EthernetPacket eth = EthernetPacket.newPacket(frame, 0, frame.length);
     UdpPacket udp = eth.get(UdpPacket.class);
@@ -60,23 +73,30 @@ class PacketsTest {
   @Test
   void vlanTagsStackOutermostLast() throws Exception {
     byte[] plain = Packets.syn("10.0.0.1", 1000, "10.0.0.2", 80, 1);
-    byte[] tagged = Packets.vlan(Packets.vlan(plain, Packets.TPID_8021Q, 10), Packets.TPID_8021AD, 20);
+    byte[] tagged =
+        Packets.vlan(Packets.vlan(plain, Packets.TPID_8021Q, 10), Packets.TPID_8021AD, 20);
 
     assertThat(tagged.length, is(plain.length + 8));
     assertThat(((tagged[12] & 0xff) << 8) | (tagged[13] & 0xff), is(0x88a8));
     assertThat(((tagged[16] & 0xff) << 8) | (tagged[17] & 0xff), is(0x8100));
     assertThat(((tagged[20] & 0xff) << 8) | (tagged[21] & 0xff), is(0x0800));
     EthernetPacket inner = EthernetPacket.newPacket(plain, 0, plain.length);
-    Dot1qVlanTagPacket outerTag = EthernetPacket.newPacket(
-        Packets.vlan(plain, Packets.TPID_8021Q, 10), 0, plain.length + 4).get(Dot1qVlanTagPacket.class);
+    Dot1qVlanTagPacket outerTag =
+        EthernetPacket.newPacket(Packets.vlan(plain, Packets.TPID_8021Q, 10), 0, plain.length + 4)
+            .get(Dot1qVlanTagPacket.class);
     assertThat(outerTag.getHeader().getVidAsInt(), is(10));
     assertThat(outerTag.get(IpV4Packet.class), equalTo(inner.get(IpV4Packet.class)));
   }
 
   @Test
   void rawDnsWritesWhatItIsTold() {
-    byte[] msg = RawDns.header(0x1234, RawDns.FLAGS_RESPONSE, 1, 0, 0, 0)
-        .name("a.b").u16(1).u16(1).pointer(RawDns.QUESTION_OFFSET).build();
+    byte[] msg =
+        RawDns.header(0x1234, RawDns.FLAGS_RESPONSE, 1, 0, 0, 0)
+            .name("a.b")
+            .u16(1)
+            .u16(1)
+            .pointer(RawDns.QUESTION_OFFSET)
+            .build();
     assertThat(msg.length, is(12 + 5 + 4 + 2));
     assertThat(msg[12], is((byte) 1));
     assertThat(msg[13], is((byte) 'a'));
@@ -97,8 +117,12 @@ class PacketsTest {
     Path file = Capture.at(100, 5, f1).then(101, 999_999, f2).writeTo(dir.resolve("c.snoop"));
 
     byte[] bytes = Files.readAllBytes(file);
-    assertThat(bytes.length, is(SnoopWriter.FILE_HEADER_LENGTH
-        + SnoopWriter.paddedRecordLength(f1.length) + SnoopWriter.paddedRecordLength(f2.length)));
+    assertThat(
+        bytes.length,
+        is(
+            SnoopWriter.FILE_HEADER_LENGTH
+                + SnoopWriter.paddedRecordLength(f1.length)
+                + SnoopWriter.paddedRecordLength(f2.length)));
     assertThat(Capture.empty().toBytes().length, is(SnoopWriter.FILE_HEADER_LENGTH));
     List<Byte> magic = List.of(bytes[0], bytes[1], bytes[2], bytes[3], bytes[4]);
     assertThat(magic, contains((byte) 's', (byte) 'n', (byte) 'o', (byte) 'o', (byte) 'p'));

@@ -18,8 +18,10 @@ import java.nio.charset.StandardCharsets;
 public final class RawDns {
   /** Flags of a standard query with RD set. */
   public static final int FLAGS_QUERY = 0x0100;
+
   /** Flags of a NOERROR response with RD and RA set. */
   public static final int FLAGS_RESPONSE = 0x8180;
+
   /** Offset of the question name in every message (right after the 12-byte header). */
   public static final int QUESTION_OFFSET = 12;
 
@@ -33,7 +35,8 @@ public final class RawDns {
   }
 
   /** Starts a message with the 12-byte header. Counts are written as given, not checked. */
-  public static RawDns header(int id, int flags, int qdcount, int ancount, int nscount, int arcount) {
+  public static RawDns header(
+      int id, int flags, int qdcount, int ancount, int nscount, int arcount) {
     return new RawDns().u16(id).u16(flags).u16(qdcount).u16(ancount).u16(nscount).u16(arcount);
   }
 
@@ -42,7 +45,9 @@ public final class RawDns {
     return header(id, FLAGS_QUERY, 1, 0, 0, 0).name(name).u16(qtype).u16(1);
   }
 
-  /** Uncompressed name from dotted ASCII labels ("a.b.c", trailing dot optional), root-terminated. */
+  /**
+   * Uncompressed name from dotted ASCII labels ("a.b.c", trailing dot optional), root-terminated.
+   */
   public RawDns name(String dotted) {
     String trimmed = dotted.endsWith(".") ? dotted.substring(0, dotted.length() - 1) : dotted;
     if (!trimmed.isEmpty()) {

@@ -1,10 +1,10 @@
 package dev.connbal.transforms.timeline;
 
-import dev.connbal.transforms.keys.ClientBackend;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.connbal.transforms.decode.DnsName;
+import dev.connbal.transforms.keys.ClientBackend;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,8 @@ class BackendTableTest {
       // Clients and backends of two /16s: the XOR of such addresses is what a boxed map hashed.
       while (entries.size() < size) {
         long pair =
-            ClientBackend.of(0x0A000000 | random.nextInt(1 << 16), 0x0A010000 | random.nextInt(1 << 16));
+            ClientBackend.of(
+                0x0A000000 | random.nextInt(1 << 16), 0x0A010000 | random.nextInt(1 << 16));
         entries.put(pair, (long) random.nextInt(1 << 30));
       }
       BackendTable table = BackendTable.of(entries);

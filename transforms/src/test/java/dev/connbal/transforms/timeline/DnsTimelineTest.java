@@ -1,9 +1,5 @@
 package dev.connbal.transforms.timeline;
 
-import dev.connbal.transforms.events.DnsEvent;
-import dev.connbal.transforms.events.DnsEventRecord;
-import dev.connbal.transforms.events.OrderKey;
-import dev.connbal.transforms.events.QueryKey;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
@@ -12,6 +8,10 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.connbal.transforms.decode.DnsName;
+import dev.connbal.transforms.events.DnsEvent;
+import dev.connbal.transforms.events.DnsEventRecord;
+import dev.connbal.transforms.events.OrderKey;
+import dev.connbal.transforms.events.QueryKey;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,14 +29,17 @@ class DnsTimelineTest {
   private static final int B1 = ip(192, 168, 1, 1);
   private static final int B2 = ip(192, 168, 1, 2);
   private static final int B3 = ip(192, 168, 1, 3);
+
   /** Priority and weight of the SRV records of {@link #srv(String, String, int)}. */
   private static final int PRIORITY = 10;
+
   private static final int WEIGHT = 60;
   private static final int PORT = 40000;
   private static final long S = 1_000_000L;
 
   /** The one timeline, each answer checked against the timeline split by client. */
   private final TimelineEquivalence timeline = new TimelineEquivalence();
+
   private long offset;
 
   static int ip(int a, int b, int c, int d) {
@@ -96,7 +99,9 @@ class DnsTimelineTest {
     return timeline.backends();
   }
 
-  /** Facts whose SRV ports all have the priority and weight of {@link #srv(String, String, int)}. */
+  /**
+   * Facts whose SRV ports all have the priority and weight of {@link #srv(String, String, int)}.
+   */
   private static BackendFacts facts(
       int client, int backend, long firstSeen, String name, long dns, Map<Integer, Long> ports) {
     Map<Integer, SrvPriorityWeight> priorityWeight = new TreeMap<>();
@@ -113,7 +118,12 @@ class DnsTimelineTest {
       Map<Integer, Long> ports,
       Map<Integer, SrvPriorityWeight> priorityWeight) {
     return new BackendFacts(
-        client, backend, firstSeen, name(name), dns, new TreeMap<>(ports),
+        client,
+        backend,
+        firstSeen,
+        name(name),
+        dns,
+        new TreeMap<>(ports),
         new TreeMap<>(priorityWeight));
   }
 
@@ -499,7 +509,13 @@ class DnsTimelineTest {
             facts(CLIENT, B1, S, "_svc._tcp.example.", 1, Map.of(443, 1L), Map.of(443, pw(10, 60))),
             facts(CLIENT, B2, S, "_svc._tcp.example.", 1, Map.of(443, 1L), Map.of(443, pw(10, 20))),
             facts(
-                CLIENT, B3, S, "_svc._tcp.example.", 1, Map.of(443, 1L), Map.of(443, pw(20, 100)))));
+                CLIENT,
+                B3,
+                S,
+                "_svc._tcp.example.",
+                1,
+                Map.of(443, 1L),
+                Map.of(443, pw(20, 100)))));
   }
 
   @Test
@@ -518,7 +534,8 @@ class DnsTimelineTest {
     assertThat(
         backends(),
         contains(
-            facts(CLIENT, B1, 1, "_svc._tcp.example.", 1, Map.of(443, 1L), Map.of(443, pw(10, 7)))));
+            facts(
+                CLIENT, B1, 1, "_svc._tcp.example.", 1, Map.of(443, 1L), Map.of(443, pw(10, 7)))));
     // A later answer gives it a higher priority only: the lowest seen, and its weight, stay.
     query(2, CLIENT, 2, "_svc._tcp.example.");
     response(
@@ -532,7 +549,8 @@ class DnsTimelineTest {
     assertThat(
         backends(),
         contains(
-            facts(CLIENT, B1, 1, "_svc._tcp.example.", 2, Map.of(443, 2L), Map.of(443, pw(10, 7)))));
+            facts(
+                CLIENT, B1, 1, "_svc._tcp.example.", 2, Map.of(443, 2L), Map.of(443, pw(10, 7)))));
   }
 
   @Test
@@ -557,7 +575,13 @@ class DnsTimelineTest {
             facts(
                 CLIENT, B1, 3, "_svc._tcp.example.", 1, Map.of(5000, 1L), Map.of(5000, pw(5, 40))),
             facts(
-                CLIENT, B2, 5, "_svc._tcp.example.", 1, Map.of(5000, 1L), Map.of(5000, pw(5, 10)))));
+                CLIENT,
+                B2,
+                5,
+                "_svc._tcp.example.",
+                1,
+                Map.of(5000, 1L),
+                Map.of(5000, pw(5, 10)))));
   }
 
   @Test
@@ -633,7 +657,8 @@ class DnsTimelineTest {
     assertThat(
         backends(),
         contains(
-            facts(CLIENT, B1, 1, "_svc._tcp.example.", 1, Map.of(443, 1L), Map.of(443, pw(10, 70)))));
+            facts(
+                CLIENT, B1, 1, "_svc._tcp.example.", 1, Map.of(443, 1L), Map.of(443, pw(10, 70)))));
   }
 
   @Test

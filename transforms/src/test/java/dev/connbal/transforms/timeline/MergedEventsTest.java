@@ -1,8 +1,5 @@
 package dev.connbal.transforms.timeline;
 
-import dev.connbal.transforms.events.DnsEvent;
-import dev.connbal.transforms.events.OrderKey;
-import dev.connbal.transforms.events.QueryKey;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
@@ -10,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.connbal.transforms.decode.DnsName;
-import java.io.UncheckedIOException;
+import dev.connbal.transforms.events.DnsEvent;
+import dev.connbal.transforms.events.OrderKey;
+import dev.connbal.transforms.events.QueryKey;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;

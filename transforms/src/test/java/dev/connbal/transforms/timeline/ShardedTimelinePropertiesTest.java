@@ -1,16 +1,16 @@
 package dev.connbal.transforms.timeline;
 
-import dev.connbal.transforms.events.DnsEvent;
-import dev.connbal.transforms.events.DnsEventRecord;
-import dev.connbal.transforms.events.OrderKey;
-import dev.connbal.transforms.events.QueryKey;
-import dev.connbal.transforms.keys.Shards;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
 import dev.connbal.transforms.decode.DnsName;
+import dev.connbal.transforms.events.DnsEvent;
+import dev.connbal.transforms.events.DnsEventRecord;
+import dev.connbal.transforms.events.OrderKey;
+import dev.connbal.transforms.events.QueryKey;
+import dev.connbal.transforms.keys.Shards;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,9 +24,9 @@ import net.jqwik.api.statistics.Statistics;
 
 /**
  * The DNS timeline split by client gives what the one timeline gives ({@link TimelineEquivalence}),
- * on random DNS traffic made to mix clients' SRV lookups with other clients' address lookups of
- * the same targets (before and after any SRV answer named them), CNAMEs to targets, colliding
- * query identities, lost and late answers, and ties in time across files; SRV records draw their
+ * on random DNS traffic made to mix clients' SRV lookups with other clients' address lookups of the
+ * same targets (before and after any SRV answer named them), CNAMEs to targets, colliding query
+ * identities, lost and late answers, and ties in time across files; SRV records draw their
  * priorities and weights from a few values, so that targets are re-announced with new weights,
  * lower and higher priorities, between one client's listings of a backend.
  */
@@ -58,8 +58,8 @@ class ShardedTimelinePropertiesTest {
 
   /**
    * One client's SRV lookup teaches a target that a client of another shard then resolves by
-   * address: before the lookup the target's single A record is no backend, after it the address
-   * is a backend of the service on the SRV port, with the priority and weight of the SRV record.
+   * address: before the lookup the target's single A record is no backend, after it the address is
+   * a backend of the service on the SRV port, with the priority and weight of the SRV record.
    */
   @Example
   void anotherShardsSrvLookupTeachesTheTarget() {
@@ -129,8 +129,7 @@ class ShardedTimelinePropertiesTest {
         long answers =
             records.stream().filter(r -> r.section() == DnsEventRecord.Section.ANSWER).count();
         QueryKey key = key(client, port, id, name);
-        events.add(
-            new DnsEvent(at(rnd, answerAt), true, key, (int) Math.max(1, answers), records));
+        events.add(new DnsEvent(at(rnd, answerAt), true, key, (int) Math.max(1, answers), records));
       }
     }
     events.sort(Comparator.comparing(DnsEvent::order));

@@ -1,11 +1,5 @@
 package dev.connbal.transforms.timeline;
 
-import dev.connbal.transforms.events.DnsEvent;
-import dev.connbal.transforms.events.DnsNameTable;
-import dev.connbal.transforms.events.DnsPartial;
-import dev.connbal.transforms.events.OrderKey;
-import dev.connbal.transforms.events.QueryKey;
-import dev.connbal.transforms.report.RunReport;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -13,6 +7,12 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.connbal.transforms.decode.DnsName;
+import dev.connbal.transforms.events.DnsEvent;
+import dev.connbal.transforms.events.DnsNameTable;
+import dev.connbal.transforms.events.DnsPartial;
+import dev.connbal.transforms.events.OrderKey;
+import dev.connbal.transforms.events.QueryKey;
+import dev.connbal.transforms.report.RunReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,8 +54,7 @@ class SpilledPartialsTest {
             DnsPartial.of(List.of(), RunReport.empty()),
             partial("file:///b.snoop", 5_000, 700));
     assertThat(
-        partials.get(2).encodedEvents().length,
-        greaterThan(8 * SpilledPartials.READ_BUFFER));
+        partials.get(2).encodedEvents().length, greaterThan(8 * SpilledPartials.READ_BUFFER));
     try (SpilledPartials spilled = SpilledPartials.create(tmp)) {
       for (DnsPartial p : partials) {
         spilled.add(p);

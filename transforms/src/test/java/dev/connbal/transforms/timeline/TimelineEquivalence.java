@@ -1,13 +1,13 @@
 package dev.connbal.transforms.timeline;
 
-import dev.connbal.transforms.events.DnsEvent;
-import dev.connbal.transforms.keys.Shards;
-import dev.connbal.transforms.wire.BackendFactsCoder;
-import dev.connbal.transforms.wire.SrvKnowledgeCoder;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.connbal.transforms.decode.DnsName;
+import dev.connbal.transforms.events.DnsEvent;
+import dev.connbal.transforms.keys.Shards;
+import dev.connbal.transforms.wire.BackendFactsCoder;
+import dev.connbal.transforms.wire.SrvKnowledgeCoder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -21,11 +21,11 @@ import org.apache.beam.sdk.util.CoderUtils;
 
 /**
  * A {@link DnsTimeline} over every client, fed in timeline order, that checks each of its answers
- * against the timeline split by client, as the pipeline runs it: the events of SRV names go
- * through a {@link SrvLearner} per client shard, the shards' knowledge is merged and crosses its
- * coder (it is a side input), and each shard's timeline consults it. Every answer must be the
- * same for every shard count tried: the backends' facts whole (SRV ports with their #dns,
- * priority and weight included) and byte for byte in their wire form.
+ * against the timeline split by client, as the pipeline runs it: the events of SRV names go through
+ * a {@link SrvLearner} per client shard, the shards' knowledge is merged and crosses its coder (it
+ * is a side input), and each shard's timeline consults it. Every answer must be the same for every
+ * shard count tried: the backends' facts whole (SRV ports with their #dns, priority and weight
+ * included) and byte for byte in their wire form.
  */
 final class TimelineEquivalence {
   private static final int[] SHARD_COUNTS = {2, 3, 16};

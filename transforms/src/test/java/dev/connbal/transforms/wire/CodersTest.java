@@ -1,6 +1,15 @@
 package dev.connbal.transforms.wire;
 
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import dev.connbal.transforms.count.BackendPort;
+import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.decode.TcpFlags;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsEventRecord;
@@ -19,15 +28,6 @@ import dev.connbal.transforms.timeline.BackendTable;
 import dev.connbal.transforms.timeline.SrvKnowledge;
 import dev.connbal.transforms.timeline.SrvPreference;
 import dev.connbal.transforms.timeline.SrvPriorityWeight;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.not;
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
-import dev.connbal.transforms.decode.DnsName;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -291,8 +291,7 @@ class CodersTest {
   }
 
   @Test
-  void srvKnowledgeKeepsEachTargetsFirstLearningsServiceAndDecidingRecords()
-      throws CoderException {
+  void srvKnowledgeKeepsEachTargetsFirstLearningsServiceAndDecidingRecords() throws CoderException {
     DnsName service = DnsName.fromPresentation("_http._tcp.Example.org.");
     DnsName other = DnsName.fromPresentation("_alt._tcp.example.org.");
     DnsName target = DnsName.fromPresentation("t1.example.org.");
@@ -349,9 +348,7 @@ class CodersTest {
     earlier.add(new OrderKey(20, "f", 2), true, TcpFlags.ACK, 0);
     earlier.add(new OrderKey(5, "f", 1), false, TcpFlags.ACK, 0);
     roundTripsAndIsDeterministic(
-        StreamFragmentCoder.of(),
-        b.build(),
-        StreamFragment.merge(later.build(), earlier.build()));
+        StreamFragmentCoder.of(), b.build(), StreamFragment.merge(later.build(), earlier.build()));
   }
 
   @Test
