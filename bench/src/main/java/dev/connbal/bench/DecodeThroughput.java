@@ -60,11 +60,11 @@ public final class DecodeThroughput {
         }
         int included = BigEndian.i32(header, 4);
         int recordLength = BigEndian.i32(header, 8);
-        if (n < header.length || included < 0 || recordLength < header.length + included) {
+        if (n < header.length || included < 0 || recordLength < (long) header.length + included) {
           throw new IOException(file + ": bad record header at offset " + offset);
         }
         byte[] frame = in.readNBytes(included);
-        long padding = recordLength - header.length - included;
+        long padding = (long) recordLength - header.length - included;
         if (frame.length < included || in.skip(padding) != padding) {
           throw new EOFException(file + ": truncated record at offset " + offset);
         }

@@ -40,7 +40,7 @@ class CaptureSplitterTest {
     assertThat(parts.size(), is(12));
     assertThat(parts.get(0).getFileName().toString(), equalTo("part-00000.snoop"));
     ByteArrayOutputStream records = new ByteArrayOutputStream();
-    long share = (capture.length - 16) / 12;
+    long share = (capture.length - 16L) / 12;
     for (Path part : parts) {
       byte[] bytes = Files.readAllBytes(part);
       assertThat(Arrays.equals(bytes, 0, 16, capture, 0, 16), is(true));

@@ -69,6 +69,6 @@ public final class DnsNameCoder extends AtomicCoder<DnsName> {
   @Override
   protected long getEncodedElementByteSize(DnsName value) {
     int length = value.wire().length;
-    return VarInt.getLength(length) + length;
+    return (long) VarInt.getLength(length) + length;
   }
 }

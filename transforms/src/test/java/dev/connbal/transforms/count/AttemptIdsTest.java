@@ -166,7 +166,7 @@ class AttemptIdsTest {
     for (int round = 0; round < 300; round++) {
       List<long[]> syns = new ArrayList<>(); // {client port, isn, time}
       for (int i = random.nextInt(80); i > 0; i--) {
-        long time = T + random.nextInt(60) * 10 * S + (random.nextInt(4) == 0 ? 1 : 0);
+        long time = T + random.nextInt(60) * 10L * S + (random.nextInt(4) == 0 ? 1 : 0);
         syns.add(new long[] {random.nextInt(3), random.nextInt(3), time});
       }
       long firstSeen = T + random.nextInt(600) * S;

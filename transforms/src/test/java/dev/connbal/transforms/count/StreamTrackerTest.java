@@ -148,7 +148,9 @@ class StreamTrackerTest {
     p(1500, false, SYN, 9).c(1501, SYN | ACK);
     List<BackendPort> counted =
         StreamTracker.countedConnections(TUPLE, fragment(packets, DNS, 100L));
-    assertThat(counted, contains(new BackendPort(BACKEND, CLIENT, CLIENT_PORT)));
+    assertThat(
+        counted,
+        contains(new BackendPort(/* client= */ BACKEND, /* backend= */ CLIENT, CLIENT_PORT)));
   }
 
   @Test
@@ -228,7 +230,7 @@ class StreamTrackerTest {
         counts = false;
         isn = TcpFlags.isOpeningSyn(p.flags()) ? p.seq() : null;
         clientIsLow =
-            clientFirstSeen != null && reverseFirstSeen != null
+            (clientFirstSeen != null && reverseFirstSeen != null)
                 ? p.fromClient()
                 : clientFirstSeen != null;
       }
@@ -244,6 +246,8 @@ class StreamTrackerTest {
   }
 
   private static BackendPort port(boolean clientIsLow) {
-    return clientIsLow ? COUNTED : new BackendPort(BACKEND, CLIENT, CLIENT_PORT);
+    return clientIsLow
+        ? COUNTED
+        : new BackendPort(/* client= */ BACKEND, /* backend= */ CLIENT, CLIENT_PORT);
   }
 }

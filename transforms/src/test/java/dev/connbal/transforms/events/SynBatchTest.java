@@ -62,7 +62,7 @@ class SynBatchTest {
     assertThat("spread over shards", shardsSeen.size() > 1, is(true));
     // Each shard keeps read order, so the SYNs of each destination come in the order added.
     for (int d = 0; d < 20; d++) {
-      long server = 100 + d;
+      long server = 100L + d;
       assertThat(
           drained.stream().filter(s -> s.get(1) == server).toList(),
           equalTo(added.stream().filter(s -> s.get(1) == server).toList()));

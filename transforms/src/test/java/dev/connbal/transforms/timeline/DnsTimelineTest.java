@@ -284,9 +284,9 @@ class DnsTimelineTest {
   @Test
   void dnsCountsResponsesNotRecords() {
     for (int i = 0; i < 3; i++) {
-      query(i * 20 * S, CLIENT, i, "a.example.");
+      query(i * 20L * S, CLIENT, i, "a.example.");
       response(
-          i * 20 * S + 1,
+          i * 20L * S + 1,
           CLIENT,
           i,
           "a.example.",

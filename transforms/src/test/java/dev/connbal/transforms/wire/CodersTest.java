@@ -280,7 +280,7 @@ class CodersTest {
     SrvKnowledge k = new SrvKnowledge();
     for (int t : targets) {
       k.learn(
-          new SrvKnowledge.Position(new OrderKey(1_000_000 + t, "a.snoop", 24 * t), 0),
+          new SrvKnowledge.Position(new OrderKey(1_000_000 + t, "a.snoop", 24L * t), 0),
           service,
           DnsName.fromPresentation("t" + t + ".example.org."),
           8000 + t,
