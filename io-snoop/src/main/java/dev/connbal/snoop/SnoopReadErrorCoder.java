@@ -8,11 +8,10 @@ import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.util.VarInt;
 
-/** Binary coder for {@link SnoopReadError}: strings, varints and the kind's ordinal. */
+/** Binary coder for {@link SnoopReadError}: strings, varints and the kind's fixed wire code. */
 public final class SnoopReadErrorCoder extends AtomicCoder<SnoopReadError> {
   private static final SnoopReadErrorCoder INSTANCE = new SnoopReadErrorCoder();
   private static final StringUtf8Coder STRING = StringUtf8Coder.of();
-  private static final SnoopReadError.Kind[] KINDS = SnoopReadError.Kind.values();
 
   private SnoopReadErrorCoder() {}
 
@@ -24,7 +23,7 @@ public final class SnoopReadErrorCoder extends AtomicCoder<SnoopReadError> {
   public void encode(SnoopReadError e, OutputStream out) throws IOException {
     STRING.encode(e.file(), out);
     VarInt.encode(e.offset(), out);
-    VarInt.encode(e.kind().ordinal(), out);
+    VarInt.encode(code(e.kind()), out);
     VarInt.encode(e.bytes(), out);
     STRING.encode(e.message(), out);
   }
@@ -36,14 +35,47 @@ public final class SnoopReadErrorCoder extends AtomicCoder<SnoopReadError> {
     int kind = VarInt.decodeInt(in);
     long bytes = VarInt.decodeLong(in);
     String message = STRING.decode(in);
-    if (kind < 0 || kind >= KINDS.length) {
+    SnoopReadError.Kind k = kind(kind);
+    if (k == null) {
       throw new CoderException("unknown snoop read error kind " + kind);
     }
     try {
-      return SnoopReadError.of(file, offset, KINDS[kind], bytes, message);
+      return SnoopReadError.of(file, offset, k, bytes, message);
     } catch (IllegalArgumentException ex) {
       throw new CoderException("invalid encoded snoop read error: " + ex.getMessage());
     }
+  }
+
+  /**
+   * The wire code of a kind: fixed here, not the enum's ordinal, so that reordering or adding kinds
+   * cannot change what encoded errors mean. The codes are the declaration order as first released.
+   */
+  static int code(SnoopReadError.Kind kind) {
+    return switch (kind) {
+      case EMPTY_FILE -> 0;
+      case TRUNCATED_FILE_HEADER -> 1;
+      case BAD_MAGIC -> 2;
+      case UNSUPPORTED_VERSION -> 3;
+      case UNSUPPORTED_DATALINK -> 4;
+      case CORRUPT_REGION -> 5;
+      case TRUNCATED_RECORD -> 6;
+      case UNREADABLE -> 7;
+    };
+  }
+
+  /** The kind of a wire code, or null for an unknown code. */
+  static SnoopReadError.Kind kind(int code) {
+    return switch (code) {
+      case 0 -> SnoopReadError.Kind.EMPTY_FILE;
+      case 1 -> SnoopReadError.Kind.TRUNCATED_FILE_HEADER;
+      case 2 -> SnoopReadError.Kind.BAD_MAGIC;
+      case 3 -> SnoopReadError.Kind.UNSUPPORTED_VERSION;
+      case 4 -> SnoopReadError.Kind.UNSUPPORTED_DATALINK;
+      case 5 -> SnoopReadError.Kind.CORRUPT_REGION;
+      case 6 -> SnoopReadError.Kind.TRUNCATED_RECORD;
+      case 7 -> SnoopReadError.Kind.UNREADABLE;
+      default -> null;
+    };
   }
 
   @Override

@@ -19,6 +19,28 @@ class SnoopReadErrorCoderTest {
   }
 
   @Test
+  void kindCodesAreFixedAndRoundTrip() throws CoderException {
+    SnoopReadError.Kind[] kinds = SnoopReadError.Kind.values();
+    for (SnoopReadError.Kind kind : kinds) {
+      assertThat(SnoopReadErrorCoder.kind(SnoopReadErrorCoder.code(kind)), equalTo(kind));
+    }
+    // Pinned: the codes encoded data already uses.
+    assertThat(SnoopReadErrorCoder.code(SnoopReadError.Kind.EMPTY_FILE), equalTo(0));
+    assertThat(SnoopReadErrorCoder.code(SnoopReadError.Kind.CORRUPT_REGION), equalTo(5));
+    assertThat(SnoopReadErrorCoder.code(SnoopReadError.Kind.UNREADABLE), equalTo(7));
+    assertThat(SnoopReadErrorCoder.kind(kinds.length), equalTo(null));
+    SnoopReadError e = SnoopReadError.of("f", 0, SnoopReadError.Kind.BAD_MAGIC, 0, "m");
+    byte[] bytes = CoderUtils.encodeToByteArray(SnoopReadErrorCoder.of(), e);
+    // File "f" is a length byte and 'f', offset 0 one varint byte, then the kind's code.
+    assertThat(bytes[3], equalTo((byte) 2));
+    byte[] unknown = bytes.clone();
+    unknown[3] = (byte) kinds.length;
+    assertThrows(
+        CoderException.class,
+        () -> CoderUtils.decodeFromByteArray(SnoopReadErrorCoder.of(), unknown));
+  }
+
+  @Test
   void rejectsMultiLineMessagesAndNegativeCounts() {
     assertThrows(
         IllegalArgumentException.class,

@@ -85,6 +85,8 @@ public final class DnsName implements Comparable<DnsName> {
    * #equals} follows DNS and ignores case. Equal spellings are equal names, so {@link #hashCode}
    * serves both.
    */
+  // The == is only a fast path for the same instance; Arrays.equals decides otherwise.
+  @SuppressWarnings("ReferenceEquality")
   public boolean sameSpelling(DnsName other) {
     return this == other || Arrays.equals(wire, other.wire);
   }

@@ -13,6 +13,8 @@ public record OrderKey(long timestampMicros, String file, long recordOffset)
   }
 
   @Override
+  // The == is only a fast path: events of one partial share one file string; equals follows.
+  @SuppressWarnings("ReferenceEquality")
   public int compareTo(OrderKey o) {
     // Written out rather than a Comparator chain: the timeline compares millions of keys, nearly
     // all of them apart in time, and events of one partial share one file string.

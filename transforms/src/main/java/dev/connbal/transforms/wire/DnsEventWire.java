@@ -25,8 +25,10 @@ import org.apache.beam.sdk.util.VarInt;
 public final class DnsEventWire {
   private DnsEventWire() {}
 
-  /** Section by ordinal; {@code values()} copies its array at every call, once per record read. */
-  private static final DnsEventRecord.Section[] SECTIONS = DnsEventRecord.Section.values();
+  /** Wire codes of the record sections: fixed here rather than the enum's ordinals. */
+  private static final int SECTION_ANSWER = 0;
+
+  private static final int SECTION_ADDITIONAL = 1;
 
   public static void write(DnsEvent e, DnsNameTable names, OutputStream out) throws IOException {
     VarInt.encode(e.order().timestampMicros(), out);
@@ -41,7 +43,11 @@ public final class DnsEventWire {
     VarInt.encode(e.answerCount(), out);
     VarInt.encode(e.records().size(), out);
     for (DnsEventRecord r : e.records()) {
-      out.write(r.section().ordinal());
+      out.write(
+          switch (r.section()) {
+            case ANSWER -> SECTION_ANSWER;
+            case ADDITIONAL -> SECTION_ADDITIONAL;
+          });
       VarInt.encode(r.type(), out);
       VarInt.encode(names.indexOf(r.owner()), out);
       if (r.isA()) {
@@ -78,11 +84,13 @@ public final class DnsEventWire {
     }
     List<DnsEventRecord> records = new ArrayList<>(Math.min(n, 1024));
     for (int i = 0; i < n; i++) {
-      int sectionIndex = readByte(in);
-      if (sectionIndex >= SECTIONS.length) {
-        throw new CoderException("bad record section " + sectionIndex);
-      }
-      DnsEventRecord.Section section = SECTIONS[sectionIndex];
+      int sectionCode = readByte(in);
+      DnsEventRecord.Section section =
+          switch (sectionCode) {
+            case SECTION_ANSWER -> DnsEventRecord.Section.ANSWER;
+            case SECTION_ADDITIONAL -> DnsEventRecord.Section.ADDITIONAL;
+            default -> throw new CoderException("bad record section " + sectionCode);
+          };
       int type = VarInt.decodeInt(in);
       DnsName owner = DnsNameTable.name(names, VarInt.decodeInt(in));
       if (type == DnsRecord.A) {

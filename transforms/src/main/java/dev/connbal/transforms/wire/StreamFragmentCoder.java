@@ -13,6 +13,11 @@ import org.apache.beam.sdk.util.VarInt;
 public final class StreamFragmentCoder extends BlockCoder<StreamFragment> {
   private static final StreamFragmentCoder INSTANCE = new StreamFragmentCoder();
 
+  /** Wire codes of the marker kinds: fixed here rather than the enum's ordinals. */
+  private static final int MARKER_SYN = 0;
+
+  private static final int MARKER_CLOSE = 1;
+
   public static StreamFragmentCoder of() {
     return INSTANCE;
   }
@@ -24,7 +29,11 @@ public final class StreamFragmentCoder extends BlockCoder<StreamFragment> {
     VarInt.encode(f.markers().size(), out);
     for (StreamFragment.Marker m : f.markers()) {
       encodePacket(m.packet(), out);
-      out.write(m.kind().ordinal());
+      out.write(
+          switch (m.kind()) {
+            case SYN -> MARKER_SYN;
+            case CLOSE -> MARKER_CLOSE;
+          });
       VarInt.encode(m.isn(), out);
     }
     encodeOptionalPacket(f.firstOrdinary(), out);
@@ -43,13 +52,14 @@ public final class StreamFragmentCoder extends BlockCoder<StreamFragment> {
     List<StreamFragment.Marker> markers = new ArrayList<>(Math.min(n, 1024));
     for (int i = 0; i < n; i++) {
       StreamFragment.Packet packet = decodePacket(in);
-      int kind = readByte(in);
-      if (kind >= StreamFragment.MarkerKind.values().length) {
-        throw new CoderException("bad marker kind " + kind);
-      }
-      markers.add(
-          new StreamFragment.Marker(
-              packet, StreamFragment.MarkerKind.values()[kind], VarInt.decodeLong(in)));
+      int code = readByte(in);
+      StreamFragment.MarkerKind kind =
+          switch (code) {
+            case MARKER_SYN -> StreamFragment.MarkerKind.SYN;
+            case MARKER_CLOSE -> StreamFragment.MarkerKind.CLOSE;
+            default -> throw new CoderException("bad marker kind " + code);
+          };
+      markers.add(new StreamFragment.Marker(packet, kind, VarInt.decodeLong(in)));
     }
     try {
       return new StreamFragment(
