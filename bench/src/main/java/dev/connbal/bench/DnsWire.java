@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
  * compressed to the question name, additional A owners compressed to the SRV target they describe,
  * and CNAME'd A owners compressed to the CNAME target.
  *
- * <p>Usage: {@link #start}, then records in section order, each section's count given to {@code
- * start} up front; {@link #length()} bytes of {@link #buffer()} are the message.
+ * <p>Usage: {@link #response}, then records in section order, each section's count given to {@code
+ * response} up front; {@link #length()} bytes of {@link #buffer()} are the message.
  */
 final class DnsWire {
   static final int TYPE_A = 1;

@@ -234,7 +234,7 @@ public final class TrafficGenerator {
     long seed = 1;
     Profile profile = Profile.FULL;
     try {
-      for (int i = 0; i < args.length; i++) {
+      for (int i = 0; i < args.length; i += 2) { // every flag takes the next word as its value
         String value = i + 1 < args.length ? args[i + 1] : null;
         switch (args[i]) {
           case "--bytes" -> bytes = parseSize(value);
@@ -244,7 +244,6 @@ public final class TrafficGenerator {
           case "--profile" -> profile = Profile.ofFlag(required(value, "--profile"));
           default -> throw new IllegalArgumentException("unknown argument " + args[i]);
         }
-        i++;
       }
       if (bytes == null || file == null || expectedFile == null) {
         throw new IllegalArgumentException("--bytes, --out and --expected are required");

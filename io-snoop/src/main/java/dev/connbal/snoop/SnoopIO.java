@@ -407,7 +407,7 @@ public final class SnoopIO {
         Metrics.counter(METRICS_NAMESPACE, "filesWithErrors");
 
     @ProcessElement
-    public void processElement(@Element String file) {
+    public void processElement() {
       FILES_WITH_ERRORS.inc();
     }
   }

@@ -29,6 +29,8 @@ abstract class CommandLine {
   /** The options interface named by {@code --help=NAME}, if any. */
   abstract Optional<String> helpTopic();
 
+  // Unmodifiable: build() stores List.copyOf, the field's only source.
+  @SuppressWarnings("AutoValueImmutableFields")
   abstract List<String> inputs();
 
   abstract boolean allStreams();
@@ -54,6 +56,8 @@ abstract class CommandLine {
   abstract Optional<String> runReport();
 
   /** Arguments for Beam's {@code PipelineOptionsFactory}. */
+  // Unmodifiable: build() stores List.copyOf, the field's only source.
+  @SuppressWarnings("AutoValueImmutableFields")
   abstract List<String> pipelineArgs();
 
   /** Stores connbal's own settings in {@code options}; unset flags keep the options' values. */

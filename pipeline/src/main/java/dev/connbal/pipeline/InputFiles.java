@@ -23,9 +23,13 @@ import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
 @AutoValue
 abstract class InputFiles {
   /** Matched files, in name order, without duplicates. */
+  // Unmodifiable: match() stores List.copyOf, the field's only source.
+  @SuppressWarnings("AutoValueImmutableFields")
   abstract List<Metadata> files();
 
   /** The patterns that could not be read, in the order given. */
+  // Unmodifiable: match() stores List.copyOf, the field's only source.
+  @SuppressWarnings("AutoValueImmutableFields")
   abstract List<Problem> problems();
 
   /** A pattern that could not be read: which, of what kind, and why. */

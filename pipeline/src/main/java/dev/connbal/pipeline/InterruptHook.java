@@ -23,6 +23,8 @@ interface InterruptHook {
   @FunctionalInterface
   interface StopAction {
     /**
+     * Called when the process is told to stop by {@code signal}.
+     *
      * @param signal the signal's name, such as {@code SIGTERM}
      * @param exitStatus the status a process killed by it reports: 128 plus its number
      */

@@ -41,6 +41,8 @@ final class ResultReader {
     abstract RunReport report();
 
     /** Read errors, ordered by file, then offset within it. */
+    // Unmodifiable: read() stores List.copyOf, the field's only source.
+    @SuppressWarnings("AutoValueImmutableFields")
     abstract List<SnoopReadError> readErrors();
   }
 

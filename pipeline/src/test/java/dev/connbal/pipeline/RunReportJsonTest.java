@@ -384,12 +384,21 @@ class RunReportJsonTest {
         new InputStream() {
           @Override
           public int read() throws IOException {
+            throw awaitReleaseThenFail();
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            throw awaitReleaseThenFail();
+          }
+
+          private IOException awaitReleaseThenFail() {
             try {
               release.await();
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
-            throw new IOException("stdin closed by the test");
+            return new IOException("stdin closed by the test");
           }
         };
     Path report = work.resolve("stopped.json");

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.is;
 import java.io.ByteArrayInputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -58,7 +59,7 @@ class StdinSpoolTest {
               }
             });
     hooked.get();
-    byte[] first = "snoop\0\0\0 first bytes".getBytes();
+    byte[] first = "snoop\0\0\0 first bytes".getBytes(StandardCharsets.US_ASCII);
     writer.write(first);
     writer.flush();
     while (Files.size(target) < first.length) {
