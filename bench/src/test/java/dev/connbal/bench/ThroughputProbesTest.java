@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Splitter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +66,7 @@ class ThroughputProbesTest {
 
   private static Map<String, String> fields(ByteArrayOutputStream out) {
     Map<String, String> fields = new HashMap<>();
-    for (String field : out.toString(StandardCharsets.UTF_8).trim().split(" ")) {
+    for (String field : Splitter.on(' ').split(out.toString(StandardCharsets.UTF_8).trim())) {
       int eq = field.indexOf('=');
       fields.put(field.substring(0, eq), field.substring(eq + 1));
     }

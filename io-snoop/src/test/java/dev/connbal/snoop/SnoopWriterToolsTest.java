@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Splitter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,12 +66,12 @@ class SnoopWriterToolsTest {
     assertThat(capinfos, capinfos.matches("(?s).*Number of packets:\\s+257\n.*"), is(true));
     assertThat(capinfos, capinfos.matches("(?s).*File type:\\s+snoop\n.*"), is(true));
     String tshark = run("tshark", "-n", "-r", file.toString(), "-T", "fields", "-e", "frame.len");
-    String[] lines = tshark.strip().split("\n");
-    assertThat(lines.length, is(257));
+    List<String> lines = Splitter.on('\n').splitToList(tshark.strip());
+    assertThat(lines.size(), is(257));
     ReaderHarness.Result r =
         ReaderHarness.readSequential(file, RecordHeaderRules.DEFAULT_MAX_INCLUDED_LENGTH);
     for (int i = 0; i < 257; i++) {
-      assertThat(Integer.parseInt(lines[i].strip()), is(r.records.get(i).originalLength()));
+      assertThat(Integer.parseInt(lines.get(i).strip()), is(r.records.get(i).originalLength()));
     }
   }
 

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Splitter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,9 +43,10 @@ class AddOpensTest {
     Module unnamed = AddOpensTest.class.getClassLoader().getUnnamedModule();
     for (String option : options) {
       assertThat(option, matchesPattern("--add-opens=[\\w.]+/[\\w.]+=ALL-UNNAMED"));
-      String[] modulePackage = option.substring("--add-opens=".length()).split("[/=]");
-      Module module = ModuleLayer.boot().findModule(modulePackage[0]).orElseThrow();
-      assertThat(option, module.isOpen(modulePackage[1], unnamed), is(true));
+      List<String> modulePackage =
+          Splitter.onPattern("[/=]").splitToList(option.substring("--add-opens=".length()));
+      Module module = ModuleLayer.boot().findModule(modulePackage.get(0)).orElseThrow();
+      assertThat(option, module.isOpen(modulePackage.get(1), unnamed), is(true));
     }
   }
 

@@ -30,6 +30,7 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Splitter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,7 +106,10 @@ class StagesTest {
         .apply(ParDo.of(new RowText()));
     p.run().waitUntilFinish();
     Map<String, Long> actual = new TreeMap<>();
-    OUT.forEach(line -> actual.put(line.split(" ")[0], Long.parseLong(line.split(" ")[1])));
+    for (String line : OUT) {
+      List<String> clientAndCount = Splitter.on(' ').splitToList(line);
+      actual.put(clientAndCount.get(0), Long.parseLong(clientAndCount.get(1)));
+    }
     assertThat(actual, equalTo(expected));
   }
 

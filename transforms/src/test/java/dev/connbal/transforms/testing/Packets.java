@@ -545,6 +545,8 @@ public final class Packets {
   }
 
   /** A literal IPv4 address (never resolved). */
+  // Kept lenient as it was (split drops a trailing "."); callers pass literal addresses.
+  @SuppressWarnings("StringSplitter")
   public static Inet4Address inet4(String dottedQuad) {
     String[] parts = dottedQuad.split("\\.");
     if (parts.length != 4) {
