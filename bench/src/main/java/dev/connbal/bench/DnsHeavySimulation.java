@@ -176,7 +176,7 @@ final class DnsHeavySimulation {
   /** A connection attempt: a SYN, retransmitted with the same ISN after 1 s and 3 s in 2 %. */
   private void connect(Client c, int server, int port) throws IOException {
     int clientPort = c.ephemeralPort();
-    long isn = (((++attempts) * 0x9E3779B1L) ^ isnMask) & 0xffffffffL; // unique per attempt
+    long isn = ((++attempts * 0x9E3779B1L) ^ isnMask) & 0xffffffffL; // unique per attempt
     long t = clock.tick();
     frames.tcp(t, FrameWriter.NO_VLAN, c.address, clientPort, server, port, isn, 0, TCP_SYN, 0);
     expected.attempt(c.address, server, port, t);

@@ -248,7 +248,7 @@ final class TrafficSimulation {
     int server = addresses[k];
     int port = s.kind() == Kind.SRV ? c.cachedPorts[s.index()][k] : pickPort(s);
     int clientPort = c.ephemeralPort();
-    long isn = (((++attempts) * 0x9E3779B1L) ^ isnMask) & 0xffffffffL; // unique per attempt
+    long isn = ((++attempts * 0x9E3779B1L) ^ isnMask) & 0xffffffffL; // unique per attempt
     boolean ecn = rnd.nextInt(10) < 3;
     int synFlags = ecn ? TCP_SYN | TCP_ECE | TCP_CWR : TCP_SYN;
     long t = tick();

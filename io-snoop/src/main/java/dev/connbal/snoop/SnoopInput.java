@@ -33,7 +33,7 @@ final class SnoopInput implements Closeable {
    */
   SnoopInput(ReadableByteChannel channel, int capacity, boolean endAtChannelError) {
     this.channel = channel;
-    this.seekable = channel instanceof SeekableByteChannel ? (SeekableByteChannel) channel : null;
+    this.seekable = channel instanceof SeekableByteChannel s ? s : null;
     this.buf = new byte[capacity];
     this.target = ByteBuffer.wrap(buf);
     this.endAtChannelError = endAtChannelError;

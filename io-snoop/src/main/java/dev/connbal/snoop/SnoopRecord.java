@@ -137,10 +137,9 @@ public final class SnoopRecord {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof SnoopRecord)) {
+    if (!(o instanceof SnoopRecord r)) {
       return false;
     }
-    SnoopRecord r = (SnoopRecord) o;
     return recordOffset == r.recordOffset
         && seconds == r.seconds
         && microseconds == r.microseconds

@@ -117,7 +117,7 @@ class SnoopReadErrorsTest {
           new Random(1).nextBytes(junk);
           junk[4] = (byte) 0xC7; // included length far above the limit
           System.arraycopy(junk, 0, bytes, at, 24);
-          reason = "included length " + (BigEndian.u32(junk, 4)) + " > 65535";
+          reason = "included length " + BigEndian.u32(junk, 4) + " > 65535";
           break;
         case "recLen0":
           b.putInt(at + 8, 0);

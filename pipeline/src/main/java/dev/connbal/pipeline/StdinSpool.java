@@ -57,8 +57,8 @@ final class StdinSpool {
         throw new IOException("interrupted while reading stdin", e);
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
-        throw cause instanceof IOException
-            ? (IOException) cause
+        throw cause instanceof IOException io
+            ? io
             : new IOException("cannot read stdin: " + cause, cause);
       }
       synchronized (lock) {

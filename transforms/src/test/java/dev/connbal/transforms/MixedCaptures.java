@@ -27,6 +27,8 @@ import java.util.Random;
 final class MixedCaptures {
   private MixedCaptures() {}
 
+  // A frame and its time, only sorted by time and written out; never compared with equals.
+  @SuppressWarnings("ArrayRecordComponent")
   private record Timed(long micros, byte[] frame) {}
 
   /** Writes {@code files} captures into {@code dir}; returns the number of packets written. */

@@ -273,10 +273,10 @@ public final class DnsName implements Comparable<DnsName> {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof DnsName)) {
+    if (!(o instanceof DnsName name)) {
       return false;
     }
-    byte[] other = ((DnsName) o).wire;
+    byte[] other = name.wire;
     if (other.length != wire.length) {
       return false;
     }

@@ -153,10 +153,9 @@ public final class DnsRecord {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof DnsRecord)) {
+    if (!(o instanceof DnsRecord r)) {
       return false;
     }
-    DnsRecord r = (DnsRecord) o;
     return type == r.type
         && dnsClass == r.dnsClass
         && ttl == r.ttl

@@ -164,6 +164,8 @@ public final class Documents {
   }
 
   /** A row with its addresses' sort keys. */
+  // Only sorted by ORDER, which compares the arrays' contents; never compared with equals.
+  @SuppressWarnings("ArrayRecordComponent")
   private record Keyed(byte[] client, byte[] backend, ConnBalRow row) {
     static final Comparator<Keyed> ORDER =
         Comparator.comparing(Keyed::client, Arrays::compareUnsigned)
