@@ -215,16 +215,15 @@ final class ParseSnoopFn<OutputT> extends DoFn<FileIO.ReadableFile, OutputT> {
     public void error(SnoopReadError error) {
       context.output(errorsTag, error);
       switch (error.kind()) {
-        case CORRUPT_REGION:
+        case CORRUPT_REGION -> {
           CORRUPT_REGIONS.inc();
           BYTES_SKIPPED.inc(error.bytes());
-          break;
-        case TRUNCATED_RECORD:
+        }
+        case TRUNCATED_RECORD -> {
           TRUNCATED_RECORDS.inc();
           BYTES_SKIPPED.inc(error.bytes());
-          break;
-        default:
-          FILE_LEVEL_ERRORS.inc();
+        }
+        default -> FILE_LEVEL_ERRORS.inc();
       }
     }
 

@@ -112,37 +112,38 @@ class SnoopReadErrorsTest {
       ByteBuffer b = ByteBuffer.wrap(bytes);
       String reason;
       switch (variant) {
-        case "random":
+        case "random" -> {
           byte[] junk = new byte[24];
           new Random(1).nextBytes(junk);
           junk[4] = (byte) 0xC7; // included length far above the limit
           System.arraycopy(junk, 0, bytes, at, 24);
           reason = "included length " + BigEndian.u32(junk, 4) + " > 65535";
-          break;
-        case "recLen0":
+        }
+        case "recLen0" -> {
           b.putInt(at + 8, 0);
           reason = "record length 0 < 24 + included length " + victim.includedLength();
-          break;
-        case "recLen20":
+        }
+        case "recLen20" -> {
           b.putInt(at + 8, 20);
           reason = "record length 20 < 24 + included length " + victim.includedLength();
-          break;
-        case "recLenHuge":
+        }
+        case "recLenHuge" -> {
           b.putInt(at + 8, 0x7FFFFFFF);
           reason =
               "record length 2147483647 > 24 + included length " + victim.includedLength() + " + 7";
-          break;
-        case "inclOverOrig":
+        }
+        case "inclOverOrig" -> {
           b.putInt(at, victim.includedLength() - 1);
           reason =
               "included length "
                   + victim.includedLength()
                   + " > original length "
                   + (victim.includedLength() - 1);
-          break;
-        default:
+        }
+        default -> {
           b.putInt(at + 20, 1_000_000);
           reason = "microseconds 1000000 >= 1000000";
+        }
       }
       Path file = write(variant + ".snoop", bytes);
       ReaderHarness.Result r = readBothWays(file);

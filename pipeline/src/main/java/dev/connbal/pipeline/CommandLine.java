@@ -145,20 +145,14 @@ abstract class CommandLine {
       for (int i = 1; i < arg.length(); i++) {
         char flag = arg.charAt(i);
         switch (flag) {
-          case 'a':
-            allStreams = true;
-            break;
-          case 'h':
-            help = true;
-            break;
-          case 'f':
-          case 'F':
-          case 'o':
+          case 'a' -> allStreams = true;
+          case 'h' -> help = true;
+          case 'f', 'F', 'o' -> {
             String value = i + 1 < arg.length() ? arg.substring(i + 1) : shortValue(flag);
             setShortValue(flag, value);
             return;
-          default:
-            throw new UsageException("unknown option -" + flag);
+          }
+          default -> throw new UsageException("unknown option -" + flag);
         }
       }
     }
@@ -172,14 +166,9 @@ abstract class CommandLine {
 
     private void setShortValue(char flag, String value) throws UsageException {
       switch (flag) {
-        case 'f':
-          addInput(value);
-          break;
-        case 'F':
-          setNameFilter(value);
-          break;
-        default:
-          setOutput(value);
+        case 'f' -> addInput(value);
+        case 'F' -> setNameFilter(value);
+        default -> setOutput(value);
       }
     }
 
@@ -187,49 +176,30 @@ abstract class CommandLine {
       int eq = arg.indexOf('=');
       String name = eq < 0 ? arg : arg.substring(0, eq);
       switch (name) {
-        case "--help":
+        case "--help" -> {
           help = true;
           if (eq >= 0) {
             helpTopic = arg.substring(eq + 1);
           }
-          break;
-        case "--all-streams":
-          allStreams = flagWithoutValue(name, eq);
-          break;
-        case "--header":
-          header = flagWithoutValue(name, eq);
-          break;
-        case "--s3-path-style":
-          s3PathStyle = flagWithoutValue(name, eq);
-          break;
-        case "--file":
-          addInput(longValue(arg, name, eq));
-          break;
-        case "--name-filter":
-          setNameFilter(longValue(arg, name, eq));
-          break;
-        case "--output":
-          setOutput(longValue(arg, name, eq));
-          break;
-        case "--split-size":
-          splitSize = parseSize(longValue(arg, name, eq));
-          break;
-        case "--ip-format":
-          ipFormat = parseIpFormat(longValue(arg, name, eq));
-          break;
-        case "--format":
-          format = OutputFormat.named(longValue(arg, name, eq));
-          break;
-        case "--run-report":
-          setRunReport(longValue(arg, name, eq));
-          break;
-        default:
+        }
+        case "--all-streams" -> allStreams = flagWithoutValue(name, eq);
+        case "--header" -> header = flagWithoutValue(name, eq);
+        case "--s3-path-style" -> s3PathStyle = flagWithoutValue(name, eq);
+        case "--file" -> addInput(longValue(arg, name, eq));
+        case "--name-filter" -> setNameFilter(longValue(arg, name, eq));
+        case "--output" -> setOutput(longValue(arg, name, eq));
+        case "--split-size" -> splitSize = parseSize(longValue(arg, name, eq));
+        case "--ip-format" -> ipFormat = parseIpFormat(longValue(arg, name, eq));
+        case "--format" -> format = OutputFormat.named(longValue(arg, name, eq));
+        case "--run-report" -> setRunReport(longValue(arg, name, eq));
+        default -> {
           if (eq < 0 && next < args.length && !args[next].startsWith("-")) {
             // Beam's parser only knows --name=value and --flag; accept "--name value" as well.
             pipelineArgs.add(arg + "=" + args[next++]);
           } else {
             pipelineArgs.add(arg);
           }
+        }
       }
     }
 
@@ -295,17 +265,10 @@ abstract class CommandLine {
       long unit = 1;
       if (!text.isEmpty()) {
         switch (Character.toUpperCase(text.charAt(text.length() - 1))) {
-          case 'K':
-            unit = 1L << 10;
-            break;
-          case 'M':
-            unit = 1L << 20;
-            break;
-          case 'G':
-            unit = 1L << 30;
-            break;
-          default:
-            unit = 1;
+          case 'K' -> unit = 1L << 10;
+          case 'M' -> unit = 1L << 20;
+          case 'G' -> unit = 1L << 30;
+          default -> unit = 1;
         }
         if (unit != 1) {
           digits = text.substring(0, text.length() - 1);

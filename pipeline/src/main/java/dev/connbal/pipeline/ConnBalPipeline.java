@@ -80,14 +80,9 @@ final class ConnBalPipeline {
     }
     Documents.Render render;
     switch (options.getFormat()) {
-      case CSV:
-        render = Documents.csv();
-        break;
-      case JSONL:
-        render = Documents.jsonl();
-        break;
-      default:
-        render = Documents.tsv(options.getIpFormat());
+      case CSV -> render = Documents.csv();
+      case JSONL -> render = Documents.jsonl();
+      default -> render = Documents.tsv(options.getIpFormat());
     }
     WriteDocument write = WriteDocument.to(where.tsv());
     if (options.getHeader()) {

@@ -94,7 +94,7 @@ abstract class InputFiles {
       String pattern = patterns.get(i);
       MatchResult result = results.get(i);
       switch (result.status()) {
-        case OK:
+        case OK -> {
           List<Metadata> matched = result.metadata();
           if (matched.isEmpty()) {
             problems.add(noMatch(pattern));
@@ -104,14 +104,13 @@ abstract class InputFiles {
               files.putIfAbsent(m.resourceId().toString(), m);
             }
           }
-          break;
-        case NOT_FOUND:
-          problems.add(noMatch(pattern));
-          break;
-        default:
+        }
+        case NOT_FOUND -> problems.add(noMatch(pattern));
+        default -> {
           problems.add(
               Problem.of(
                   pattern, Problem.Kind.CANNOT_LIST, "cannot be listed (" + errorOf(result) + ")"));
+        }
       }
     }
     List<Metadata> sorted = new ArrayList<>(files.values());

@@ -168,13 +168,13 @@ public final class DnsMessageReader {
     int rdataEnd = pos + rdataLength;
     DnsRecord record;
     switch (type) {
-      case DnsRecord.A:
+      case DnsRecord.A -> {
         if (rdataLength != 4) {
           throw fail(BAD_RDATA, rdataStart, "A rdata of " + rdataLength + " bytes");
         }
         record = DnsRecord.address(name, dnsClass, ttl, i32(rdataStart));
-        break;
-      case DnsRecord.SRV:
+      }
+      case DnsRecord.SRV -> {
         // The fixed fields and at least the target's root byte: one check covers all three reads.
         if (rdataLength < SRV_FIXED_LENGTH + 1) {
           throw fail(BAD_RDATA, rdataStart, "SRV rdata of " + rdataLength + " bytes");
@@ -186,15 +186,16 @@ public final class DnsMessageReader {
         DnsName srvTarget = readRdataName(rdataEnd);
         requireRdataEnd(rdataEnd, "SRV");
         record = DnsRecord.srv(name, dnsClass, ttl, priority, weight, port, srvTarget);
-        break;
-      case DnsRecord.CNAME:
+      }
+      case DnsRecord.CNAME -> {
         DnsName cnameTarget = readRdataName(rdataEnd);
         requireRdataEnd(rdataEnd, "CNAME");
         record = DnsRecord.cname(name, dnsClass, ttl, cnameTarget);
-        break;
-      default:
+      }
+      default -> {
         readOtherRdata(type, rdataStart, rdataEnd);
         record = DnsRecord.other(name, type, dnsClass, ttl);
+      }
     }
     pos = rdataEnd;
     return record;
@@ -206,47 +207,35 @@ public final class DnsMessageReader {
    */
   private void readOtherRdata(int type, int rdataStart, int rdataEnd) throws DnsDecodeException {
     switch (type) {
-      case NS:
-      case MD:
-      case MF:
-      case MB:
-      case MG:
-      case MR:
-      case PTR:
-      case DNAME:
+      case NS, MD, MF, MB, MG, MR, PTR, DNAME -> {
         readRdataName(rdataEnd);
         requireRdataEnd(rdataEnd, "type " + type);
-        break;
-      case SOA:
+      }
+      case SOA -> {
         readRdataName(rdataEnd);
         readRdataName(rdataEnd);
         if (rdataEnd - pos != SOA_NUMBERS_LENGTH) {
           throw fail(BAD_RDATA, pos, "SOA rdata with " + (rdataEnd - pos) + " bytes after names");
         }
-        break;
-      case MINFO:
-      case RP:
+      }
+      case MINFO, RP -> {
         readRdataName(rdataEnd);
         readRdataName(rdataEnd);
         requireRdataEnd(rdataEnd, "type " + type);
-        break;
-      case MX:
-      case AFSDB:
-      case RT:
-      case KX:
+      }
+      case MX, AFSDB, RT, KX -> {
         pos = skipInRdata(rdataStart, 2, rdataEnd, type);
         readRdataName(rdataEnd);
         requireRdataEnd(rdataEnd, "type " + type);
-        break;
-      case RRSIG:
+      }
+      case RRSIG -> {
         pos = skipInRdata(rdataStart, RRSIG_FIXED_LENGTH, rdataEnd, type);
         readRdataName(rdataEnd);
-        break;
-      case NSEC:
-        readRdataName(rdataEnd);
-        break;
-      default:
+      }
+      case NSEC -> readRdataName(rdataEnd);
+      default -> {
         // Opaque rdata (AAAA, TXT, OPT, ...): nothing connbal reads, nothing to point into.
+      }
     }
   }
 

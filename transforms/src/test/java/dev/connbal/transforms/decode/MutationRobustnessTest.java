@@ -212,37 +212,32 @@ class MutationRobustnessTest {
     for (int i = 0; i < edits && b.length > 0; i++) {
       int at = random.nextInt(b.length);
       switch (random.nextInt(6)) {
-        case 0:
-          b[at] ^= (byte) (1 << random.nextInt(8));
-          break;
-        case 1:
-          b[at] = (byte) random.nextInt(256);
-          break;
-        case 2:
+        case 0 -> b[at] ^= (byte) (1 << random.nextInt(8));
+        case 1 -> b[at] = (byte) random.nextInt(256);
+        case 2 -> {
           // A compression pointer to a random offset near the start.
           if (at + 1 < b.length) {
             b[at] = (byte) 0xc0;
             b[at + 1] = (byte) random.nextInt(Math.min(256, b.length + 8));
           }
-          break;
-        case 3:
-          b = Arrays.copyOf(b, at);
-          break;
-        case 4:
+        }
+        case 3 -> b = Arrays.copyOf(b, at);
+        case 4 -> {
           // Duplicate a slice in place (lengths and counts stop matching the content).
           int len = Math.min(b.length - at, 1 + random.nextInt(16));
           byte[] longer = new byte[b.length + len];
           System.arraycopy(b, 0, longer, 0, at + len);
           System.arraycopy(b, at, longer, at + len, b.length - at);
           b = longer;
-          break;
-        default:
+        }
+        default -> {
           // Small or huge values into a 16-bit field (counts, lengths, ports).
           if (at + 1 < b.length) {
             int value = random.nextBoolean() ? random.nextInt(4) : 0xff00 | random.nextInt(256);
             b[at] = (byte) (value >>> 8);
             b[at + 1] = (byte) value;
           }
+        }
       }
     }
     return b;
