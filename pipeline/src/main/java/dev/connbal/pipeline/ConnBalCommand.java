@@ -419,7 +419,7 @@ public final class ConnBalCommand {
               ? ResultLocations.in(resultDirectory)
               : ResultLocations.in(
                   resultDirectory, outputFile(options.getOutput(), options.getFormat()));
-      summary.outputLocation(where.tsvIsOutput() ? where.tsv().toString() : RunSummary.STDOUT);
+      summary.outputLocation(where.rowsAreOutput() ? where.rows().toString() : RunSummary.STDOUT);
       Pipeline pipeline = Pipeline.create(options);
       results = ConnBalPipeline.build(pipeline, options, inputs.files(), where);
 
@@ -443,15 +443,15 @@ public final class ConnBalCommand {
         inputFailed |= readError.isFileLevel();
       }
       summary.counters(result.report());
-      if (result.tsv().isPresent()) {
-        out.print(result.tsv().get());
+      if (result.document().isPresent()) {
+        out.print(result.document().get());
         out.flush();
       } else if (options.getFormat() == OutputFormat.PARQUET) {
         for (ResourceId file : WriteParquet.to(options.getOutput()).files()) {
           err.println("connbal: wrote " + redactor.redact(file.toString()));
         }
       } else {
-        err.println("connbal: wrote " + redactor.redact(where.tsv().toString()));
+        err.println("connbal: wrote " + redactor.redact(where.rows().toString()));
       }
       summary.outputWritten(inputFailed || stdinInterrupted);
       String report = result.report().format();
@@ -547,13 +547,7 @@ public final class ConnBalCommand {
    * connbal*.parquet} inside the directory).
    */
   static ResourceId outputFile(String prefix, OutputFormat format) {
-    String suffix = format.isDocument() ? "." + format.extension() : "";
-    boolean localDirectory = !prefix.contains("://") && Files.isDirectory(Path.of(prefix));
-    if (prefix.endsWith("/") || localDirectory) {
-      return FileSystems.matchNewResource(prefix, true)
-          .resolve("connbal" + suffix, StandardResolveOptions.RESOLVE_FILE);
-    }
-    return FileSystems.matchNewResource(prefix + suffix, false);
+    return OutputPrefix.resolve(prefix, format.isDocument() ? "." + format.extension() : "");
   }
 
   private static void deleteRecursively(Path root) throws IOException {

@@ -84,7 +84,7 @@ final class ConnBalPipeline {
       case JSONL -> render = Documents.jsonl();
       default -> render = Documents.tsv(options.getIpFormat());
     }
-    WriteDocument write = WriteDocument.to(where.tsv());
+    WriteDocument write = WriteDocument.to(where.rows());
     if (options.getHeader()) {
       write = write.withHeader(Documents.TSV_HEADER);
     }

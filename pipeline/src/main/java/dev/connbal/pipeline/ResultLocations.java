@@ -15,11 +15,14 @@ abstract class ResultLocations {
   /** The run's own directory under the temp location. */
   abstract ResourceId directory();
 
-  /** The TSV document: the user's {@code -o} file, or a file in the run's result directory. */
-  abstract ResourceId tsv();
+  /**
+   * Where the rows go: the user's {@code -o} file (for Parquet, the start of its files' names), or
+   * the document's file in the run's result directory.
+   */
+  abstract ResourceId rows();
 
-  /** Whether {@link #tsv()} is the user's output, which must survive the cleanup. */
-  abstract boolean tsvIsOutput();
+  /** Whether {@link #rows()} is the user's output, which must survive the cleanup. */
+  abstract boolean rowsAreOutput();
 
   /** The run report, one Base64 line of its coder's encoding. */
   abstract ResourceId report();
@@ -39,7 +42,7 @@ abstract class ResultLocations {
   static ResultLocations in(ResourceId resultDirectory) {
     return new AutoValue_ResultLocations(
         resultDirectory,
-        file(resultDirectory, "result.tsv"),
+        file(resultDirectory, "rows"),
         false,
         file(resultDirectory, "report"),
         file(resultDirectory, "errors"));
@@ -51,8 +54,8 @@ abstract class ResultLocations {
    */
   List<ResourceId> temporaryResources() {
     List<ResourceId> resources = new ArrayList<>();
-    if (!tsvIsOutput()) {
-      resources.add(tsv());
+    if (!rowsAreOutput()) {
+      resources.add(rows());
     }
     resources.add(report());
     resources.add(errors());

@@ -35,8 +35,8 @@ final class ResultReader {
   /** What a run produced. */
   @AutoValue
   abstract static class Results {
-    /** The TSV document, unless it went to the user's {@code -o} file. */
-    abstract Optional<String> tsv();
+    /** The rows' document (TSV, CSV or JSON lines), unless the rows went to the user's -o. */
+    abstract Optional<String> document();
 
     abstract RunReport report();
 
@@ -48,7 +48,7 @@ final class ResultReader {
 
   Results read() throws IOException {
     Optional<String> tsv =
-        where.tsvIsOutput() ? Optional.empty() : Optional.of(readString(where.tsv()));
+        where.rowsAreOutput() ? Optional.empty() : Optional.of(readString(where.rows()));
     List<String> reportLines = readLines(where.report());
     if (reportLines.size() != 1) {
       throw new IOException(

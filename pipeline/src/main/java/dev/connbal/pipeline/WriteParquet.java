@@ -3,10 +3,7 @@ package dev.connbal.pipeline;
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
 import dev.connbal.transforms.ConnBalRow;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
@@ -48,11 +45,10 @@ import org.apache.beam.sdk.values.Row;
  * files without a second schema to keep in step: a record {@code dev.connbal.ConnBalRow} of {@code
  * client}, {@code backend} (strings, plain address text), {@code port} (optional int), {@code
  * conns}, {@code dns} (longs), {@code name} (string), {@code srvPriority}, {@code srvWeight}
- * (optional ints), in this order, the TSV's and the CSV's, whatever order reflection gives the
- * row's accessors (a field the row gains comes after them). The row's nullable fields are Avro
- * unions with null, which Parquet stores as optional columns: a backend without a port has a null
- * {@code port}, never a placeholder value. Rows are in no particular order (a query engine sorts;
- * the TSV is the sorted document).
+ * (optional ints), in this order, the TSV's and the CSV's (the row's {@code @SchemaFieldNumber}s).
+ * The row's nullable fields are Avro unions with null, which Parquet stores as optional columns: a
+ * backend without a port has a null {@code port}, never a placeholder value. Rows are in no
+ * particular order (a query engine sorts; the TSV is the sorted document).
  *
  * <p>By default all rows go to one file ({@link #withNumShards}): a run has one row per (client,
  * backend, port), never one per packet, so one writer keeps up, and a fixed shard count makes the
@@ -67,15 +63,8 @@ public final class WriteParquet
   /** The files' suffix. */
   public static final String SUFFIX = ".parquet";
 
-  /** The file prefix inside a directory given as PREFIX: the CLI's {@code connbal.tsv} too. */
-  public static final String DIRECTORY_FILE_PREFIX = "connbal";
-
   /** One file: see the class comment. */
   public static final int DEFAULT_NUM_SHARDS = 1;
-
-  /** The files' columns, in the order of the TSV's and the CSV's. */
-  static final List<String> FIELD_ORDER =
-      List.of("client", "backend", "port", "conns", "dns", "name", "srvPriority", "srvWeight");
 
   private final String prefix;
   private final int numShards;
@@ -219,38 +208,18 @@ public final class WriteParquet
     }
 
     static Target of(String prefix) {
-      boolean localDirectory = !prefix.contains("://") && Files.isDirectory(Path.of(prefix));
-      if (prefix.endsWith("/") || localDirectory) {
-        return new Target(FileSystems.matchNewResource(prefix, true), DIRECTORY_FILE_PREFIX);
-      }
-      ResourceId file = FileSystems.matchNewResource(prefix, false);
+      ResourceId file = OutputPrefix.resolve(prefix, "");
       return new Target(file.getCurrentDirectory(), file.getFilename());
     }
   }
 
-  /**
-   * {@link ConnBalRow}'s Beam schema with its fields in {@link #FIELD_ORDER}, then any others by
-   * name. The row's own schema lists its fields in the order Java reflection returns its accessors,
-   * which the JVM does not promise to keep: the files' columns must not depend on it.
-   */
+  /** {@link ConnBalRow}'s Beam schema, whose field order {@code @SchemaFieldNumber} fixes. */
   static Schema fileRowSchema() {
-    Schema rowSchema;
     try {
-      rowSchema = SchemaRegistry.createDefault().getSchema(ConnBalRow.class);
+      return SchemaRegistry.createDefault().getSchema(ConnBalRow.class);
     } catch (NoSuchSchemaException e) {
       throw new IllegalStateException("ConnBalRow has a @DefaultSchema", e);
     }
-    List<Schema.Field> fields = new ArrayList<>();
-    for (String name : FIELD_ORDER) {
-      if (rowSchema.hasField(name)) {
-        fields.add(rowSchema.getField(name));
-      }
-    }
-    rowSchema.getFields().stream()
-        .filter(field -> !FIELD_ORDER.contains(field.getName()))
-        .sorted(Comparator.comparing(Schema.Field::getName))
-        .forEach(fields::add);
-    return Schema.builder().addFields(fields).build();
   }
 
   private static org.apache.avro.Schema toAvro(Schema fileSchema) {
