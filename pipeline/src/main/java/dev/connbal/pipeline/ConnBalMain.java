@@ -27,7 +27,7 @@ public final class ConnBalMain {
    * already written and the process is exiting). Seen once in many runs; it would otherwise put a
    * stack trace among connbal's own stderr lines.
    */
-  private static void uncaught(Thread thread, Throwable e) {
+  static void uncaught(Thread thread, Throwable e) {
     if (e instanceof NoClassDefFoundError && thread.getName().startsWith("flink-shutdown-hook")) {
       return;
     }

@@ -16,6 +16,8 @@ public final class ParquetJarCheck {
   private ParquetJarCheck() {}
 
   public static void main(String[] args) {
+    // As connbal's own main: Flink's late shutdown-hook failure after an embedded run is not ours.
+    Thread.setDefaultUncaughtExceptionHandler(ConnBalMain::uncaught);
     Pipeline pipeline =
         Pipeline.create(
             PipelineOptionsFactory.fromArgs(Arrays.copyOfRange(args, 2, args.length)).create());
