@@ -232,6 +232,7 @@ final class RunSummary {
     c.put("non_ipv4_frames", r.nonIpv4Frames());
     c.put("malformed_frames", r.malformedFrames());
     c.put("fragments_skipped", r.fragmentsSkipped());
+    c.put("late_packets", r.latePackets());
     return c;
   }
 

@@ -27,6 +27,9 @@ import dev.connbal.transforms.timeline.FilterSrvEventsFn;
 import dev.connbal.transforms.timeline.LearnSrvFn;
 import dev.connbal.transforms.timeline.RunDnsTimelineFn;
 import dev.connbal.transforms.timeline.SrvKnowledge;
+import dev.connbal.transforms.window.RunShardTimelines;
+import dev.connbal.transforms.window.TimedEvent;
+import dev.connbal.transforms.window.TimedEventsParser;
 import dev.connbal.transforms.wire.BackendFactsCoder;
 import dev.connbal.transforms.wire.BackendPortCoder;
 import dev.connbal.transforms.wire.BackendTableCoder;
@@ -64,6 +67,7 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Duration;
 
 /**
  * connbal's analysis as Beam transforms: from snoop captures to SEMANTICS.md's rows, one per
@@ -182,6 +186,8 @@ public final class ConnBal {
 
     abstract int timelineShardCount();
 
+    abstract @Nullable Duration window();
+
     abstract Builder toBuilder();
 
     /**
@@ -226,6 +232,19 @@ public final class ConnBal {
     }
 
     /**
+     * Rows per tumbling window of capture time ({@code window}, a whole number of milliseconds;
+     * SEMANTICS.md "Windows"), for captures read at once or as they arrive: {@link
+     * ConnBalResult#rows()} are then in fixed windows, each window's rows written when every
+     * capture that can still hold packets of it is read, and again with late ones ({@link
+     * RunShardTimelines}). Not with the all-streams mode yet.
+     */
+    public Analyze withWindow(Duration window) {
+      checkArgument(
+          window != null && window.getMillis() > 0, "window must be positive, got %s", window);
+      return toBuilder().setWindow(window).build();
+    }
+
+    /**
      * The analysis of the captures that match {@code filepattern} (any Beam FileSystem), applied to
      * the pipeline's beginning: {@code pipeline.apply(ConnBal.analyze().from("s3://b/*.snoop"))}.
      */
@@ -263,11 +282,15 @@ public final class ConnBal {
                   .withLabel("DNS timeline shards"))
           .addIfNotNull(
               DisplayData.item("desiredSplitSize", desiredSplitSize())
-                  .withLabel("Desired split size (bytes)"));
+                  .withLabel("Desired split size (bytes)"))
+          .addIfNotNull(DisplayData.item("window", window()).withLabel("Window of capture time"));
     }
 
     @Override
     public ConnBalResult expand(PCollection<FileIO.ReadableFile> files) {
+      if (window() != null) {
+        return expandWindowed(files);
+      }
       ExtractEvents extract =
           extractEvents()
               .withCollectSyns(!allStreams())
@@ -315,6 +338,26 @@ public final class ConnBal {
       return new ConnBalResult(files.getPipeline(), rows, report, errors);
     }
 
+    /** The analysis with windows: pass 1 as timed events, then the shards' timelines. */
+    private ConnBalResult expandWindowed(PCollection<FileIO.ReadableFile> files) {
+      checkArgument(!allStreams(), "windows are not supported with the all-streams mode (-a)");
+      SnoopParseResult<KV<Integer, TimedEvent>> pass1 =
+          files.apply(
+              "ReadCaptures",
+              parse(
+                  new TimedEventsParser(nameFilter(), new Shards(timelineShardCount())),
+                  desiredSplitSize()));
+      PCollectionTuple timelines =
+          pass1.outputs().apply("RunShardTimelines", RunShardTimelines.of(window()));
+      PCollection<RunReport> parts =
+          PCollectionList.of(timelines.get(RunShardTimelines.REPORT))
+              .and(pass1.output(TimedEventsParser.REPORT))
+              .apply("TimelineAndRangeReports", Flatten.pCollections());
+      PCollection<RunReport> report = report(parts, pass1.errors(), pass1.filesWithErrors());
+      return new ConnBalResult(
+          files.getPipeline(), timelines.get(RunShardTimelines.ROWS), report, pass1.errors());
+    }
+
     private static PCollection<RunReport> report(
         PCollection<RunReport> timelineReports,
         PCollection<SnoopReadError> errors,
@@ -355,6 +398,8 @@ public final class ConnBal {
       abstract Builder setShardCount(int count);
 
       abstract Builder setTimelineShardCount(int count);
+
+      abstract Builder setWindow(Duration window);
 
       abstract Analyze build();
     }

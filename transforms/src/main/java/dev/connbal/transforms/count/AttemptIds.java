@@ -19,7 +19,7 @@ import java.util.Arrays;
  */
 public final class AttemptIds {
   /** How long after an attempt's first SYN a SYN with its id is still a retransmission: 120 s. */
-  static final long RETRANSMIT_WINDOW_MICROS = 120_000_000L;
+  public static final long RETRANSMIT_WINDOW_MICROS = 120_000_000L;
 
   private long[] attempts = new long[4];
   private long[] times = new long[4];

@@ -2,18 +2,16 @@ package dev.connbal.transforms.count;
 
 import dev.connbal.transforms.ConnBalRow;
 import dev.connbal.transforms.events.SynBatch;
-import dev.connbal.transforms.output.IpFormat;
 import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.timeline.BackendFacts;
 import dev.connbal.transforms.timeline.BackendTable;
-import dev.connbal.transforms.timeline.SrvPriorityWeight;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.values.KV;
@@ -21,12 +19,7 @@ import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Joins the DNS facts of the (client, backend) pairs of one shard with their per-port connection
- * counts into rows: one per SRV port and per port with counted connections, or one {@code ip:?} row
- * when no port is known. An SRV port's #dns counts the responses that listed the backend for that
- * port, and its SRV priority and weight are the facts' for that port ({@link
- * BackendFacts#srvPortPriorityWeight}); any other row's #dns counts every response that listed the
- * backend, and it has no priority or weight (no SRV record names the backend on its port). A
- * shard's rows leave as one batch (none when it has no row).
+ * counts into rows ({@link BackendRows}).
  *
  * <p>The counts: in the default mode the shard's SYN batches, whose attempts are counted here
  * against the facts' first appearances ({@link AttemptCounts}), so that no side input and no group
@@ -75,7 +68,7 @@ public final class JoinRowsFn extends DoFn<KV<Integer, CoGbkResult>, ConnBalRow>
     }
     for (BackendFacts f : facts) {
       SortedMap<Integer, Long> conns = connsByPair.remove(f.pair());
-      outputRows(f, conns == null ? new TreeMap<>() : conns, out);
+      BackendRows.of(f, conns == null ? new TreeMap<>() : conns, Set.of()).forEach(out::output);
     }
     if (!connsByPair.isEmpty()) {
       // Connections are only ever counted for pairs of the backend table, made from these facts.
@@ -88,30 +81,5 @@ public final class JoinRowsFn extends DoFn<KV<Integer, CoGbkResult>, ConnBalRow>
     connsByPair
         .computeIfAbsent(destination.pair(), p -> new TreeMap<>())
         .merge(destination.port(), n, Long::sum);
-  }
-
-  /** The facts' rows: one per port, or one without a port when there is none. */
-  private static void outputRows(
-      BackendFacts facts, SortedMap<Integer, Long> conns, OutputReceiver<ConnBalRow> out) {
-    ConnBalRow.Builder row =
-        ConnBalRow.builder()
-            .setClient(IpFormat.PLAIN.format(facts.client()))
-            .setBackend(IpFormat.PLAIN.format(facts.backend()))
-            .setName(facts.name().presentation());
-    TreeSet<Integer> ports = new TreeSet<>(facts.srvPortDns().keySet());
-    ports.addAll(conns.keySet());
-    if (ports.isEmpty()) {
-      out.output(row.setPort(null).setConns(0).setDns(facts.dnsCount()).build());
-    }
-    for (int port : ports) {
-      SrvPriorityWeight srv = facts.srvPortPriorityWeight().get(port);
-      out.output(
-          row.setPort(port)
-              .setConns(conns.getOrDefault(port, 0L))
-              .setDns(facts.srvPortDns().getOrDefault(port, facts.dnsCount()))
-              .setSrvPriority(srv == null ? null : srv.priority())
-              .setSrvWeight(srv == null ? null : srv.weight())
-              .build());
-    }
   }
 }

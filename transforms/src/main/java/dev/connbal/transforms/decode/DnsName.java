@@ -1,6 +1,7 @@
 package dev.connbal.transforms.decode;
 
 import java.io.ByteArrayOutputStream;
+import java.io.Serializable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -16,7 +17,9 @@ import org.apache.beam.sdk.coders.DefaultCoder;
  * capture can never put a tab or newline into a TSV row.
  */
 @DefaultCoder(DnsNameCoder.class)
-public final class DnsName implements Comparable<DnsName> {
+public final class DnsName implements Comparable<DnsName>, Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** Longest name in wire form (labels, their length bytes and the root byte), RFC 1035 2.3.4. */
   static final int MAX_WIRE_LENGTH = 255;
 

@@ -3,17 +3,10 @@ package dev.connbal.transforms.events;
 import dev.connbal.snoop.SnoopRecordParser;
 import dev.connbal.snoop.SnoopRecordView;
 import dev.connbal.transforms.count.AttemptCounts;
-import dev.connbal.transforms.decode.DecodeStats;
-import dev.connbal.transforms.decode.DnsDecodeException;
 import dev.connbal.transforms.decode.DnsMessage;
 import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.decode.DnsNameCoder;
-import dev.connbal.transforms.decode.DnsRecord;
-import dev.connbal.transforms.decode.FrameDecoder;
-import dev.connbal.transforms.decode.FrameVisitor;
-import dev.connbal.transforms.decode.TcpFlags;
 import dev.connbal.transforms.keys.Shards;
-import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.timeline.SrvLearner;
 import dev.connbal.transforms.wire.DnsPartialCoder;
@@ -117,34 +110,25 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
    * The parser of one range: turns the DNS datagrams of its records into events and collects its
    * opening SYNs, and outputs both in batches.
    */
-  private final class DnsEventAndSynCollector implements FrameVisitor, RangeParser {
+  private final class DnsEventAndSynCollector extends RangeEvents implements RangeParser {
     private final RangeContext context;
     private final Consumer<KV<Integer, DnsPartial>> output;
-    private final DecodeStats stats = new DecodeStats();
     private final List<DnsEvent> events = new ArrayList<>();
 
     /** The query names of the collected responses with SRV answers. */
     private final Set<DnsName> srvNames = new HashSet<>();
 
     private final SynBatch.Collector syns = new SynBatch.Collector();
-    private long packets;
-    private long frameBytes;
-    private long queries;
-    private long responses;
-    private SnoopRecordView record;
 
     DnsEventAndSynCollector(RangeContext context, Consumer<KV<Integer, DnsPartial>> output) {
+      super(nameFilter, synShards != null);
       this.context = context;
       this.output = output;
     }
 
     @Override
     public void record(SnoopRecordView r) {
-      packets++;
-      frameBytes += r.includedLength();
-      record = r;
-      FrameDecoder.decode(r, this, stats);
-      record = null;
+      decode(r);
       if (events.size() >= MAX_EVENTS_PER_PARTIAL) {
         outputEvents(RunReport.empty());
       }
@@ -190,111 +174,24 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
 
     @Override
     public void finish() {
-      RunReport partial =
-          RunReport.builder()
-              .setPackets(packets)
-              .setFrameBytes(frameBytes)
-              .setDnsMalformed(stats.dnsMalformed)
-              .setNonIpv4Frames(stats.nonIpv4)
-              .setMalformedFrames(stats.malformedFrames)
-              .setFragmentsSkipped(stats.fragments)
-              .build();
-      outputEvents(partial);
+      outputEvents(finishReport());
       if (syns.count() > 0) {
         outputSyns();
       }
-      ConnBalMetrics.PACKETS.inc(packets);
-      ConnBalMetrics.FRAME_BYTES.inc(frameBytes);
-      ConnBalMetrics.DNS_MALFORMED.inc(stats.dnsMalformed);
-      ConnBalMetrics.NON_IPV4_FRAMES.inc(stats.nonIpv4);
-      ConnBalMetrics.MALFORMED_FRAMES.inc(stats.malformedFrames);
-      ConnBalMetrics.FRAGMENTS_SKIPPED.inc(stats.fragments);
-      ConnBalMetrics.DNS_QUERIES.inc(queries);
-      ConnBalMetrics.DNS_RESPONSES.inc(responses);
     }
 
     @Override
-    public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
-      if (synShards != null && TcpFlags.isOpeningSyn(flags)) {
-        syns.add(srcIp, dstIp, dstPort, srcPort, seq, record.timestampMicros());
-      }
+    protected void openingSyn(
+        int client, int server, int port, int clientPort, long isn, long timeMicros) {
+      syns.add(client, server, port, clientPort, isn, timeMicros);
     }
 
     @Override
-    public void dns(
-        int srcIp, int srcPort, int dstIp, int dstPort, byte[] frame, int offset, int length) {
-      DnsMessage message;
-      try {
-        message = DnsMessage.decode(frame, offset, length);
-      } catch (DnsDecodeException e) {
-        stats.dnsMalformed++;
-        return;
-      }
-      DnsEvent event = toEvent(srcIp, srcPort, dstIp, dstPort, message);
-      if (event != null) {
-        events.add(event);
-        if (SrvLearner.carriesSrv(event)) {
-          srvNames.add(event.query().name());
-        }
+    protected void dnsEvent(DnsEvent event, DnsMessage message) {
+      events.add(event);
+      if (SrvLearner.carriesSrv(event)) {
+        srvNames.add(event.query().name());
       }
     }
-
-    private DnsEvent toEvent(int srcIp, int srcPort, int dstIp, int dstPort, DnsMessage m) {
-      // DnsMessage.decode only accepts messages with exactly one question.
-      if (!passesFilter(m)) {
-        return null;
-      }
-      OrderKey order = new OrderKey(record.timestampMicros(), record.file(), record.recordOffset());
-      if (!m.isResponse() && dstPort == DnsMessage.PORT && isCountedQuery(m)) {
-        queries++;
-        return DnsEvent.query(order, new QueryKey(srcIp, srcPort, dstIp, m.id(), m.questionName()));
-      }
-      if (m.isResponse() && srcPort == DnsMessage.PORT && m.answerCount() > 0) {
-        responses++;
-        return DnsEvent.response(
-            order,
-            new QueryKey(dstIp, dstPort, srcIp, m.id(), m.questionName()),
-            m.answerCount(),
-            usableRecords(m));
-      }
-      return null;
-    }
-
-    private boolean passesFilter(DnsMessage m) {
-      return nameFilter == null || m.questionName().containsIgnoreCase(nameFilter);
-    }
-  }
-
-  private static boolean isCountedQuery(DnsMessage m) {
-    return m.questionClass() == DnsRecord.CLASS_IN
-        && (m.questionType() == DnsRecord.A || m.questionType() == DnsRecord.SRV);
-  }
-
-  /** The records the backend rules read, in section order; authority records and OPT never are. */
-  private static List<DnsEventRecord> usableRecords(DnsMessage m) {
-    List<DnsEventRecord> records = new ArrayList<>();
-    for (DnsRecord r : m.answers()) {
-      if (r.dnsClass() != DnsRecord.CLASS_IN) {
-        continue;
-      }
-      switch (r.type()) {
-        case DnsRecord.A ->
-            records.add(DnsEventRecord.a(DnsEventRecord.Section.ANSWER, r.name(), r.aAddress()));
-        case DnsRecord.SRV ->
-            records.add(
-                DnsEventRecord.srv(
-                    r.name(), r.srvTarget(), r.srvPort(), r.srvPriority(), r.srvWeight()));
-        case DnsRecord.CNAME -> records.add(DnsEventRecord.cname(r.name(), r.cnameTarget()));
-        default -> {
-          // Other types only count towards the size of the answer section.
-        }
-      }
-    }
-    for (DnsRecord r : m.additionals()) {
-      if (r.type() == DnsRecord.A && r.dnsClass() == DnsRecord.CLASS_IN) {
-        records.add(DnsEventRecord.a(DnsEventRecord.Section.ADDITIONAL, r.name(), r.aAddress()));
-      }
-    }
-    return records;
   }
 }

@@ -1,5 +1,6 @@
 package dev.connbal.transforms.events;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -15,7 +16,8 @@ public record DnsEvent(
     boolean isResponse,
     QueryKey query,
     int answerCount,
-    List<DnsEventRecord> records) {
+    List<DnsEventRecord> records)
+    implements Serializable {
   public DnsEvent {
     if (order == null || query == null) {
       throw new NullPointerException("order and query are required");

@@ -2,6 +2,7 @@ package dev.connbal.transforms.events;
 
 import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.decode.DnsRecord;
+import java.io.Serializable;
 
 /**
  * One resource record of a DNS response that the backend rules can use: an A record of the answer
@@ -22,7 +23,8 @@ public record DnsEventRecord(
     int port,
     int priority,
     int weight,
-    DnsName target) {
+    DnsName target)
+    implements Serializable {
   /** The response section a record came from. */
   public enum Section {
     ANSWER,

@@ -1,11 +1,13 @@
 package dev.connbal.transforms.events;
 
+import java.io.Serializable;
+
 /**
  * Where a packet sits on the one timeline of SEMANTICS.md: its timestamp, then (for ties) its file
  * and its record's byte offset in that file, so that ties keep file order and files order by name.
  */
 public record OrderKey(long timestampMicros, String file, long recordOffset)
-    implements Comparable<OrderKey> {
+    implements Comparable<OrderKey>, Serializable {
   public OrderKey {
     if (file == null) {
       throw new NullPointerException("file");

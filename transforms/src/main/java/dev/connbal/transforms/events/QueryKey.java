@@ -1,12 +1,14 @@
 package dev.connbal.transforms.events;
 
 import dev.connbal.transforms.decode.DnsName;
+import java.io.Serializable;
 
 /**
  * What identifies a DNS query and the response that answers it (SEMANTICS.md "Events"): client IP,
  * client port, server IP, DNS id and query name (compared case-insensitively, as DNS does).
  */
-public record QueryKey(int clientIp, int clientPort, int serverIp, int id, DnsName name) {
+public record QueryKey(int clientIp, int clientPort, int serverIp, int id, DnsName name)
+    implements Serializable {
   public QueryKey {
     if (name == null) {
       throw new NullPointerException("name");

@@ -1,5 +1,6 @@
 package dev.connbal.transforms.keys;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
@@ -11,7 +12,9 @@ import java.util.function.LongFunction;
  * addresses, which for clients and backends of a few subnets sends most pairs to a few buckets;
  * here a lookup is a well-mixed hash ({@link Shards#mix}) and a few array reads.
  */
-public final class LongKeyedMap<V> {
+public final class LongKeyedMap<V> implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private static final int INITIAL_CAPACITY = 64;
 
   private long[] keys = new long[INITIAL_CAPACITY];
@@ -37,6 +40,11 @@ public final class LongKeyedMap<V> {
       grow();
     }
     return value;
+  }
+
+  /** The value of {@code key}, or null when there is none. */
+  public V get(long key) {
+    return valueAt(slotOf(key));
   }
 
   public int size() {

@@ -6,15 +6,22 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -43,36 +50,51 @@ public final class Documents {
   /** The column names of the TSV, as {@code --header} prints them. */
   public static final String TSV_HEADER = "client-ip\tbackend-ip:port\t#conns\t#dns\tname\n";
 
+  /** The column names of a windowed TSV ({@link Render}): the window's start first. */
+  public static final String WINDOWED_TSV_HEADER = "window-start\t" + TSV_HEADER;
+
   /** The CSV header: the row schema's field names. */
   public static final String CSV_HEADER =
       "client,backend,port,conns,dns,name,srvPriority,srvWeight\r\n";
 
   /** SEMANTICS.md's TSV, addresses printed as {@code ips} says. */
   public static Render tsv(IpFormat ips) {
-    return new Render("TSV", "", row -> tsvLine(row, ips));
+    return new Render("TSV", "", row -> tsvLine(row, ips), (start, line) -> start + '\t' + line);
   }
 
   /** CSV (RFC 4180, CRLF line ends) with {@link #CSV_HEADER}. */
   public static Render csv() {
-    return new Render("CSV", CSV_HEADER, Documents::csvLine);
+    return new Render("CSV", CSV_HEADER, Documents::csvLine, (start, line) -> start + ',' + line);
   }
 
   /** JSON lines: one object a row, with the schema's field names as keys. */
   public static Render jsonl() {
-    return new Render("JSON lines", "", Documents::jsonLine);
+    return new Render(
+        "JSON lines",
+        "",
+        Documents::jsonLine,
+        (start, line) -> "{\"window_start\":\"" + start + "\"," + line.substring(1));
   }
 
-  /** Renders rows into one sorted document; see {@link Documents}. */
+  /**
+   * Renders rows into one sorted document; see {@link Documents}. Rows in windows other than the
+   * global one (a windowed run's) give one document per window and pane, whose lines start with the
+   * window's start in ISO 8601 UTC ({@code window-start} in the TSV, {@code window_start} in the
+   * CSV and JSON lines); rows of one key within a window are added up, so that a window's document
+   * made again with late rows holds their sums.
+   */
   public static final class Render
       extends PTransform<PCollection<ConnBalRow>, PCollection<String>> {
     private final String format;
     private final String header;
     private final LineFormat lines;
+    private final WindowColumn windowColumn;
 
-    private Render(String format, String header, LineFormat lines) {
+    private Render(String format, String header, LineFormat lines, WindowColumn windowColumn) {
       this.format = format;
       this.header = header;
       this.lines = lines;
+      this.windowColumn = windowColumn;
     }
 
     @Override
@@ -84,6 +106,14 @@ public final class Documents {
                   MapElements.into(TypeDescriptors.lists(TypeDescriptor.of(ConnBalRow.class)))
                       .via(List::of))
               .setCoder(batchCoder);
+      if (!(rows.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
+        String windowHeader = header.isEmpty() ? "" : windowColumn.line(WINDOW_START, header);
+        return batches
+            .apply("SortedDocuments", Combine.globally(new DocumentFn("", lines)).withoutDefaults())
+            .setCoder(StringUtf8Coder.of())
+            .apply("WindowStart", ParDo.of(new WindowStartFn(windowHeader, windowColumn)))
+            .setCoder(StringUtf8Coder.of());
+      }
       // One empty batch more, so that there is a document without rows, and no Combine default
       // value (see ConnBal's class comment).
       return batches
@@ -97,6 +127,43 @@ public final class Documents {
     public void populateDisplayData(DisplayData.Builder builder) {
       super.populateDisplayData(builder);
       builder.add(DisplayData.item("format", format).withLabel("Document format"));
+    }
+  }
+
+  /** The header field of the window's start, CSV and JSON style. */
+  private static final String WINDOW_START = "window_start";
+
+  /** The start of {@code window} as a windowed document prints it: ISO 8601 UTC. */
+  public static String windowStart(BoundedWindow window) {
+    return java.time.Instant.ofEpochMilli(((IntervalWindow) window).start().getMillis()).toString();
+  }
+
+  /** A line of a document with the window's start put in front, as the format has it. */
+  @FunctionalInterface
+  interface WindowColumn extends Serializable {
+    String line(String windowStart, String line);
+  }
+
+  /** Puts the window's start in front of every line of a window's document, after its header. */
+  private static final class WindowStartFn extends DoFn<String, String> {
+    private final String header;
+    private final WindowColumn column;
+
+    WindowStartFn(String header, WindowColumn column) {
+      this.header = header;
+      this.column = column;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element String document, BoundedWindow window, OutputReceiver<String> out) {
+      String start = windowStart(window);
+      StringBuilder framed = new StringBuilder(header);
+      for (int from = 0, to; from < document.length(); from = to) {
+        to = document.indexOf('\n', from) + 1;
+        framed.append(column.line(start, document.substring(from, to)));
+      }
+      out.output(framed.toString());
     }
   }
 
@@ -138,7 +205,7 @@ public final class Documents {
     @Override
     public String extractOutput(List<ConnBalRow> rows) {
       StringBuilder document = new StringBuilder(header);
-      for (ConnBalRow row : sorted(rows)) {
+      for (ConnBalRow row : sorted(merged(rows))) {
         document.append(lines.line(row));
       }
       return document.toString();
@@ -149,6 +216,39 @@ public final class Documents {
         CoderRegistry registry, Coder<List<ConnBalRow>> inputCoder) {
       return inputCoder;
     }
+  }
+
+  /**
+   * {@code rows} with those of one (client, backend, port) added up into the first of them: its
+   * name, and its SRV priority and weight, which the rows of one key within a window share but for
+   * an SRV answer that came in between. A key whose sums are both 0 (a window's {@code ?} row taken
+   * back when the backend's port became known) has no row.
+   */
+  static List<ConnBalRow> merged(List<ConnBalRow> rows) {
+    Map<List<Object>, ConnBalRow> byKey = new LinkedHashMap<>();
+    for (ConnBalRow row : rows) {
+      byKey.merge(
+          Arrays.asList(row.getClient(), row.getBackend(), row.getPort()),
+          row,
+          (a, b) ->
+              ConnBalRow.builder()
+                  .setClient(a.getClient())
+                  .setBackend(a.getBackend())
+                  .setPort(a.getPort())
+                  .setConns(a.getConns() + b.getConns())
+                  .setDns(a.getDns() + b.getDns())
+                  .setName(a.getName())
+                  .setSrvPriority(a.getSrvPriority())
+                  .setSrvWeight(a.getSrvWeight())
+                  .build());
+    }
+    List<ConnBalRow> sums = new ArrayList<>();
+    for (ConnBalRow row : byKey.values()) {
+      if (row.getConns() != 0 || row.getDns() != 0) {
+        sums.add(row);
+      }
+    }
+    return sums;
   }
 
   /** {@code rows} in document order; each address is parsed once. */

@@ -47,6 +47,13 @@ public abstract class RunReport {
   /** Non-first IPv4 fragments, skipped. */
   public abstract long fragmentsSkipped();
 
+  /**
+   * Packets of a windowed run that came after time had passed them (SEMANTICS.md "Windows"): a late
+   * SYN is counted in its window, which is then written again; a late DNS message is only counted
+   * here, as the rules need DNS in time order.
+   */
+  public abstract long latePackets();
+
   public static Builder builder() {
     return new AutoValue_RunReport.Builder()
         .setPackets(0)
@@ -60,7 +67,8 @@ public abstract class RunReport {
         .setResponsesWithoutQuery(0)
         .setNonIpv4Frames(0)
         .setMalformedFrames(0)
-        .setFragmentsSkipped(0);
+        .setFragmentsSkipped(0)
+        .setLatePackets(0);
   }
 
   /** A report with every count zero. */
@@ -85,6 +93,7 @@ public abstract class RunReport {
         .setNonIpv4Frames(nonIpv4Frames() + o.nonIpv4Frames())
         .setMalformedFrames(malformedFrames() + o.malformedFrames())
         .setFragmentsSkipped(fragmentsSkipped() + o.fragmentsSkipped())
+        .setLatePackets(latePackets() + o.latePackets())
         .build();
   }
 
@@ -127,7 +136,9 @@ public abstract class RunReport {
         + "\n"
         + "IPv4 fragments skipped: "
         + fragmentsSkipped()
-        + "\n";
+        + "\n"
+        // Only windowed runs have late packets; a run without windows keeps its report as it was.
+        + (latePackets() > 0 ? "late packets: " + latePackets() + "\n" : "");
   }
 
   /** Builder for {@link RunReport}. */
@@ -156,6 +167,8 @@ public abstract class RunReport {
     public abstract Builder setMalformedFrames(long v);
 
     public abstract Builder setFragmentsSkipped(long v);
+
+    public abstract Builder setLatePackets(long v);
 
     public abstract RunReport build();
   }

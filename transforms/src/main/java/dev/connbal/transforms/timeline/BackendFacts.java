@@ -2,6 +2,7 @@ package dev.connbal.transforms.timeline;
 
 import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.keys.ClientBackend;
+import java.io.Serializable;
 import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -34,7 +35,8 @@ public record BackendFacts(
     DnsName name,
     long dnsCount,
     SortedMap<Integer, Long> srvPortDns,
-    SortedMap<Integer, SrvPriorityWeight> srvPortPriorityWeight) {
+    SortedMap<Integer, SrvPriorityWeight> srvPortPriorityWeight)
+    implements Serializable {
   public BackendFacts {
     if (name == null) {
       throw new NullPointerException("name");

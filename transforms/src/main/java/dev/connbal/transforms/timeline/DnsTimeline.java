@@ -6,6 +6,7 @@ import dev.connbal.transforms.events.DnsEventRecord;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.keys.ClientBackend;
 import dev.connbal.transforms.keys.LongKeyedMap;
+import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The DNS half of SEMANTICS.md as a plain state machine: fed every DNS event of every file in
@@ -28,9 +30,14 @@ import java.util.TreeMap;
  * matching and backends are per client, and the one thing clients share, the SRV knowledge, then
  * comes from the whole run's {@link SrvKnowledge}.
  */
-public final class DnsTimeline {
+public final class DnsTimeline implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final OutstandingQueries queries = new OutstandingQueries();
   private final SrvLookup srvTargets;
+
+  /** The (client, backend) pairs listed since {@link #drainListed}; null when nobody asks. */
+  private @Nullable Set<Long> listed;
 
   /** Keyed by the (client, backend) pair ({@link ClientBackend}). */
   private final LongKeyedMap<Backend> backends = new LongKeyedMap<>();
@@ -43,7 +50,9 @@ public final class DnsTimeline {
   private static final SrvPreference[] NO_PREFERENCES = {};
 
   /** Mutable per-backend state while the timeline runs. */
-  private static final class Backend {
+  private static final class Backend implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     final int client;
     final int address;
     final long firstSeenMicros;
@@ -83,7 +92,7 @@ public final class DnsTimeline {
   }
 
   /** A timeline over every client's events: it learns the SRV knowledge as it goes. */
-  DnsTimeline() {
+  public DnsTimeline() {
     this(new SrvTargets());
   }
 
@@ -93,7 +102,7 @@ public final class DnsTimeline {
   }
 
   /** Feeds the next event; events must come in {@link OrderKey} order. */
-  void accept(DnsEvent event) {
+  public void accept(DnsEvent event) {
     if (queries.matchedResponse(event)) {
       matchedResponses++;
       applyBackendRules(event);
@@ -102,11 +111,39 @@ public final class DnsTimeline {
     }
   }
 
-  long matchedResponses() {
+  /**
+   * Feeds the next event of a client that another timeline owns, for its SRV answers only: matched
+   * as {@link #accept} would, a response teaches its SRV answers (knowledge is global) but lists no
+   * backend and counts nowhere, since its own client's timeline counts it. Same order as {@link
+   * #accept}.
+   */
+  public void learnFrom(DnsEvent event) {
+    if (queries.matchedResponse(event)) {
+      srvTargets.learnFrom(event);
+    }
+  }
+
+  /**
+   * The (client, backend) pairs that responses listed since the last call, in the order they were
+   * first listed; the timeline keeps track of them from the first call on.
+   */
+  public Set<Long> drainListed() {
+    Set<Long> drained = listed == null ? Set.of() : listed;
+    listed = new LinkedHashSet<>();
+    return drained;
+  }
+
+  /** What DNS said so far about the (client, backend) {@code pair}, or null when nothing. */
+  public @Nullable BackendFacts facts(long pair) {
+    Backend b = backends.get(pair);
+    return b == null ? null : factsOf(b);
+  }
+
+  public long matchedResponses() {
     return matchedResponses;
   }
 
-  long unmatchedResponses() {
+  public long unmatchedResponses() {
     return unmatchedResponses;
   }
 
@@ -114,23 +151,26 @@ public final class DnsTimeline {
   List<BackendFacts> backends() {
     List<BackendFacts> facts = new ArrayList<>(backends.size());
     for (Backend b : backends.values()) {
-      TreeMap<Integer, Long> srvPortDns = new TreeMap<>();
-      TreeMap<Integer, SrvPriorityWeight> srvPortPriorityWeight = new TreeMap<>();
-      for (int i = 0; i < b.ports.length; i++) {
-        srvPortDns.put(b.ports[i], b.portDns[i]);
-        srvPortPriorityWeight.put(b.ports[i], b.portPreference[i].priorityWeight());
-      }
-      facts.add(
-          new BackendFacts(
-              b.client,
-              b.address,
-              b.firstSeenMicros,
-              b.name,
-              b.dnsCount,
-              srvPortDns,
-              srvPortPriorityWeight));
+      facts.add(factsOf(b));
     }
     return facts;
+  }
+
+  private static BackendFacts factsOf(Backend b) {
+    TreeMap<Integer, Long> srvPortDns = new TreeMap<>();
+    TreeMap<Integer, SrvPriorityWeight> srvPortPriorityWeight = new TreeMap<>();
+    for (int i = 0; i < b.ports.length; i++) {
+      srvPortDns.put(b.ports[i], b.portDns[i]);
+      srvPortPriorityWeight.put(b.ports[i], b.portPreference[i].priorityWeight());
+    }
+    return new BackendFacts(
+        b.client,
+        b.address,
+        b.firstSeenMicros,
+        b.name,
+        b.dnsCount,
+        srvPortDns,
+        srvPortPriorityWeight);
   }
 
   private void applyBackendRules(DnsEvent response) {
@@ -210,6 +250,9 @@ public final class DnsTimeline {
     if (b.listedBy != matchedResponses) {
       b.listedBy = matchedResponses;
       b.dnsCount++;
+      if (listed != null) {
+        listed.add(ClientBackend.of(client, address));
+      }
     }
     for (int port : ports) {
       int i = portIndex(b, port);

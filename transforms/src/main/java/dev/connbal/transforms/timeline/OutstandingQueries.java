@@ -3,6 +3,7 @@ package dev.connbal.transforms.timeline;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.events.QueryKey;
+import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,11 +16,15 @@ import java.util.Map;
  * <p>Fed in timeline order. Queries older than the window are forgotten as time advances, so memory
  * stays proportional to the queries of the last 10 seconds.
  */
-public final class OutstandingQueries {
+public final class OutstandingQueries implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   static final long MATCH_WINDOW_MICROS = 10_000_000L;
 
   /** One query sent; {@code answered} once a response took it. */
-  private static final class Sent {
+  private static final class Sent implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     final QueryKey key;
     final long timestampMicros;
     boolean answered;

@@ -3,6 +3,7 @@ package dev.connbal.transforms.timeline;
 import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.OrderKey;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -35,7 +36,7 @@ import java.util.TreeMap;
  */
 public final class SrvKnowledge implements SrvLookup {
   /** A place on the timeline: a response's order key and an SRV record's index in it. */
-  public record Position(OrderKey order, int record) implements Comparable<Position> {
+  public record Position(OrderKey order, int record) implements Comparable<Position>, Serializable {
     @Override
     public int compareTo(Position o) {
       int byOrder = order.compareTo(o.order);

@@ -1,5 +1,7 @@
 package dev.connbal.transforms.timeline;
 
+import java.io.Serializable;
+
 /**
  * One SRV answer's PRIORITY and WEIGHT for a target on a port, with the record's place on the
  * timeline: what the rule of {@link BackendFacts#srvPortPriorityWeight} compares. Of the records
@@ -7,7 +9,8 @@ package dev.connbal.transforms.timeline;
  *
  * @param at the SRV record's place: its response's order key and its index in that response
  */
-public record SrvPreference(SrvKnowledge.Position at, int priority, int weight) {
+public record SrvPreference(SrvKnowledge.Position at, int priority, int weight)
+    implements Serializable {
   public SrvPreference {
     if (at == null) {
       throw new NullPointerException("at");

@@ -8,7 +8,7 @@ package dev.connbal.transforms.timeline;
  * @param priority 0 to 65535, lower preferred
  * @param weight 0 to 65535, the relative share among targets of the same priority
  */
-public record SrvPriorityWeight(int priority, int weight) {
+public record SrvPriorityWeight(int priority, int weight) implements java.io.Serializable {
   public SrvPriorityWeight {
     if ((priority & ~0xffff) != 0 || (weight & ~0xffff) != 0) {
       throw new IllegalArgumentException(

@@ -4,6 +4,7 @@ import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsEventRecord;
 import dev.connbal.transforms.events.OrderKey;
+import java.io.Serializable;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,13 +17,17 @@ import java.util.Set;
  * on each. Any client's matched SRV answer teaches it, from that response on, so what is known now
  * is what is known at the response at hand.
  */
-public final class SrvTargets implements SrvLookup {
+public final class SrvTargets implements SrvLookup, Serializable {
+  private static final long serialVersionUID = 1L;
+
   /**
    * A target's first-learned service and the ports SRV answers gave it, in learning order, each
    * with the SRV record that decides its priority and weight as known (the most recent of the
    * lowest priority, {@link SrvPreference#supersedes}).
    */
-  static final class Target {
+  static final class Target implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final DnsName firstService;
     private final Map<Integer, SrvPreference> ports;
 

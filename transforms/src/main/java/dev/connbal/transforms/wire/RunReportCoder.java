@@ -31,6 +31,7 @@ public final class RunReportCoder extends AtomicCoder<RunReport> {
     VarInt.encode(r.nonIpv4Frames(), out);
     VarInt.encode(r.malformedFrames(), out);
     VarInt.encode(r.fragmentsSkipped(), out);
+    VarInt.encode(r.latePackets(), out);
   }
 
   @Override
@@ -48,6 +49,7 @@ public final class RunReportCoder extends AtomicCoder<RunReport> {
         .setNonIpv4Frames(VarInt.decodeLong(in))
         .setMalformedFrames(VarInt.decodeLong(in))
         .setFragmentsSkipped(VarInt.decodeLong(in))
+        .setLatePackets(VarInt.decodeLong(in))
         .build();
   }
 

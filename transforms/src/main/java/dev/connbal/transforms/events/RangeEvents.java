@@ -1,0 +1,155 @@
+package dev.connbal.transforms.events;
+
+import dev.connbal.snoop.SnoopRecordView;
+import dev.connbal.transforms.decode.DecodeStats;
+import dev.connbal.transforms.decode.DnsDecodeException;
+import dev.connbal.transforms.decode.DnsMessage;
+import dev.connbal.transforms.decode.DnsRecord;
+import dev.connbal.transforms.decode.FrameDecoder;
+import dev.connbal.transforms.decode.FrameVisitor;
+import dev.connbal.transforms.decode.TcpFlags;
+import dev.connbal.transforms.report.ConnBalMetrics;
+import dev.connbal.transforms.report.RunReport;
+import java.util.ArrayList;
+import java.util.List;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The events of pass 1 in one range of a capture, as its records are decoded: the DNS queries and
+ * responses SEMANTICS.md's "Events" define, each with its place on the timeline, and (when asked)
+ * every opening SYN (SYN without ACK, FIN or RST); with the range's counts for the run report. What
+ * is done with them, batched for the timeline of a whole run ({@link DnsAndSynParser}) or stamped
+ * with their time for windows, is the subclass's.
+ */
+public abstract class RangeEvents implements FrameVisitor {
+  private final @Nullable String nameFilter;
+  private final boolean wantsSyns;
+  private final DecodeStats stats = new DecodeStats();
+  private long packets;
+  private long frameBytes;
+  private long queries;
+  private long responses;
+  private SnoopRecordView record;
+
+  /**
+   * @param nameFilter substring the query name must contain, or null for every name
+   * @param wantsSyns whether {@link #openingSyn} is called
+   */
+  protected RangeEvents(@Nullable String nameFilter, boolean wantsSyns) {
+    this.nameFilter = nameFilter;
+    this.wantsSyns = wantsSyns;
+  }
+
+  /** A DNS query or response of the range, in file order, with the message it was made of. */
+  protected abstract void dnsEvent(DnsEvent event, DnsMessage message);
+
+  /** An opening SYN of the range, in file order. */
+  protected abstract void openingSyn(
+      int client, int server, int port, int clientPort, long isn, long timeMicros);
+
+  /** Decodes the next record of the range. */
+  protected final void decode(SnoopRecordView r) {
+    packets++;
+    frameBytes += r.includedLength();
+    record = r;
+    FrameDecoder.decode(r, this, stats);
+    record = null;
+  }
+
+  /** The range's part of the run report, also added to the metrics; once, at the range's end. */
+  protected final RunReport finishReport() {
+    ConnBalMetrics.PACKETS.inc(packets);
+    ConnBalMetrics.FRAME_BYTES.inc(frameBytes);
+    ConnBalMetrics.DNS_MALFORMED.inc(stats.dnsMalformed);
+    ConnBalMetrics.NON_IPV4_FRAMES.inc(stats.nonIpv4);
+    ConnBalMetrics.MALFORMED_FRAMES.inc(stats.malformedFrames);
+    ConnBalMetrics.FRAGMENTS_SKIPPED.inc(stats.fragments);
+    ConnBalMetrics.DNS_QUERIES.inc(queries);
+    ConnBalMetrics.DNS_RESPONSES.inc(responses);
+    return RunReport.builder()
+        .setPackets(packets)
+        .setFrameBytes(frameBytes)
+        .setDnsMalformed(stats.dnsMalformed)
+        .setNonIpv4Frames(stats.nonIpv4)
+        .setMalformedFrames(stats.malformedFrames)
+        .setFragmentsSkipped(stats.fragments)
+        .build();
+  }
+
+  @Override
+  public final void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
+    if (wantsSyns && TcpFlags.isOpeningSyn(flags)) {
+      openingSyn(srcIp, dstIp, dstPort, srcPort, seq, record.timestampMicros());
+    }
+  }
+
+  @Override
+  public final void dns(
+      int srcIp, int srcPort, int dstIp, int dstPort, byte[] frame, int offset, int length) {
+    DnsMessage message;
+    try {
+      message = DnsMessage.decode(frame, offset, length);
+    } catch (DnsDecodeException e) {
+      stats.dnsMalformed++;
+      return;
+    }
+    DnsEvent event = toEvent(srcIp, srcPort, dstIp, dstPort, message);
+    if (event != null) {
+      dnsEvent(event, message);
+    }
+  }
+
+  private @Nullable DnsEvent toEvent(int srcIp, int srcPort, int dstIp, int dstPort, DnsMessage m) {
+    // DnsMessage.decode only accepts messages with exactly one question.
+    if (nameFilter != null && !m.questionName().containsIgnoreCase(nameFilter)) {
+      return null;
+    }
+    OrderKey order = new OrderKey(record.timestampMicros(), record.file(), record.recordOffset());
+    if (!m.isResponse() && dstPort == DnsMessage.PORT && isCountedQuery(m)) {
+      queries++;
+      return DnsEvent.query(order, new QueryKey(srcIp, srcPort, dstIp, m.id(), m.questionName()));
+    }
+    if (m.isResponse() && srcPort == DnsMessage.PORT && m.answerCount() > 0) {
+      responses++;
+      return DnsEvent.response(
+          order,
+          new QueryKey(dstIp, dstPort, srcIp, m.id(), m.questionName()),
+          m.answerCount(),
+          usableRecords(m));
+    }
+    return null;
+  }
+
+  private static boolean isCountedQuery(DnsMessage m) {
+    return m.questionClass() == DnsRecord.CLASS_IN
+        && (m.questionType() == DnsRecord.A || m.questionType() == DnsRecord.SRV);
+  }
+
+  /** The records the backend rules read, in section order; authority records and OPT never are. */
+  private static List<DnsEventRecord> usableRecords(DnsMessage m) {
+    List<DnsEventRecord> records = new ArrayList<>();
+    for (DnsRecord r : m.answers()) {
+      if (r.dnsClass() != DnsRecord.CLASS_IN) {
+        continue;
+      }
+      switch (r.type()) {
+        case DnsRecord.A ->
+            records.add(DnsEventRecord.a(DnsEventRecord.Section.ANSWER, r.name(), r.aAddress()));
+        case DnsRecord.SRV ->
+            records.add(
+                DnsEventRecord.srv(
+                    r.name(), r.srvTarget(), r.srvPort(), r.srvPriority(), r.srvWeight()));
+        case DnsRecord.CNAME -> records.add(DnsEventRecord.cname(r.name(), r.cnameTarget()));
+        default -> {
+          // Other types only count towards the size of the answer section.
+        }
+      }
+    }
+    for (DnsRecord r : m.additionals()) {
+      if (r.type() == DnsRecord.A && r.dnsClass() == DnsRecord.CLASS_IN) {
+        records.add(DnsEventRecord.a(DnsEventRecord.Section.ADDITIONAL, r.name(), r.aAddress()));
+      }
+    }
+    return records;
+  }
+}

@@ -1,0 +1,59 @@
+package dev.connbal.transforms.window;
+
+import dev.connbal.transforms.count.AttemptIds;
+import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The connection attempts of one shard's clients begun in the last {@link
+ * AttemptIds#RETRANSMIT_WINDOW_MICROS} (SEMANTICS.md: a SYN with the id of such an attempt to the
+ * same destination retransmits it), whatever their destination: what a windowed run keeps of the
+ * SYNs, bounded by time and not by the length of the run.
+ */
+final class RecentAttempts implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** An attempt: its destination (client, server, port) and id. */
+  private record Attempt(int client, int server, int port, long id) implements Serializable {}
+
+  /** First-SYN time of each open attempt. */
+  private final Map<Attempt, Long> started = new HashMap<>();
+
+  /** The open attempts in order of their first SYN, from whose head they expire. */
+  private final ArrayDeque<Attempt> byStart = new ArrayDeque<>();
+
+  private long latest = Long.MIN_VALUE;
+
+  /**
+   * Whether {@code syn} begins an attempt (true) or retransmits an open one (false). A SYN older
+   * than one seen before (a late one) expires nothing: it is judged against the attempts still
+   * open.
+   */
+  boolean begins(TimedEvent syn) {
+    long time = syn.timeMicros();
+    if (time > latest) {
+      latest = time;
+      while (!byStart.isEmpty()
+          && time - started.get(byStart.peekFirst()) >= AttemptIds.RETRANSMIT_WINDOW_MICROS) {
+        started.remove(byStart.pollFirst());
+      }
+    }
+    Attempt a = new Attempt(syn.client(), syn.server(), syn.port(), syn.attempt());
+    Long start = started.get(a);
+    if (start != null && Math.abs(time - start) < AttemptIds.RETRANSMIT_WINDOW_MICROS) {
+      return false;
+    }
+    if (start == null) {
+      byStart.addLast(a);
+    }
+    started.put(a, time);
+    return true;
+  }
+
+  /** How many attempts are open; for tests of the bound. */
+  int size() {
+    return started.size();
+  }
+}

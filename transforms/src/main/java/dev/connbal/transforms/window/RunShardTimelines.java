@@ -1,0 +1,138 @@
+package dev.connbal.transforms.window;
+
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+
+import dev.connbal.transforms.ConnBalRow;
+import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.wire.RunReportCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.schemas.NoSuchSchemaException;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+
+/**
+ * The windowed analysis after pass 1 ({@link TimedEventsParser}): each event stamped with its
+ * capture time, every shard's {@link ShardTimeline} in keyed state ({@link ShardTimelineFn}), and
+ * its rows in tumbling windows of capture time aligned to the epoch, each window's document made
+ * once every shard has passed its end and made again whole when late rows arrive ({@link #ROWS});
+ * the timelines' part of the run report on {@link #REPORT}.
+ */
+public final class RunShardTimelines
+    extends PTransform<PCollection<KV<Integer, TimedEvent>>, PCollectionTuple> {
+  /** The rows, in fixed windows of capture time; a key's rows within a window add up. */
+  public static final TupleTag<ConnBalRow> ROWS = ShardTimelineFn.ROWS;
+
+  /** The timelines' counts for the run report (responses without a query, late packets). */
+  public static final TupleTag<RunReport> REPORT = ShardTimelineFn.REPORT;
+
+  /**
+   * How long after a window's end its document can still be made again with late rows; later ones
+   * are dropped by the runner and counted in its metrics.
+   */
+  public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.standardHours(1);
+
+  /**
+   * Lateness accepted on the way into the timelines, which judge lateness themselves, and of the
+   * windows of captures read at once: every window's rows may change until the run ends.
+   */
+  private static final Duration ANY_LATENESS = Duration.standardDays(365L * 100);
+
+  private final Duration window;
+  private final Duration allowedLateness;
+
+  private RunShardTimelines(Duration window, Duration allowedLateness) {
+    this.window = window;
+    this.allowedLateness = allowedLateness;
+  }
+
+  /** Windows of {@code window} (a whole number of milliseconds, at least one). */
+  public static RunShardTimelines of(Duration window) {
+    checkArgument(
+        window != null && window.getMillis() > 0, "window must be positive, got %s", window);
+    return new RunShardTimelines(window, DEFAULT_ALLOWED_LATENESS);
+  }
+
+  /** How long after a window's end late rows still make its document again. */
+  public RunShardTimelines withAllowedLateness(Duration lateness) {
+    checkArgument(
+        lateness != null && !lateness.isShorterThan(Duration.ZERO),
+        "allowed lateness must not be negative, got %s",
+        lateness);
+    return new RunShardTimelines(window, lateness);
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<KV<Integer, TimedEvent>> events) {
+    Duration lateness =
+        events.isBounded() == PCollection.IsBounded.BOUNDED ? ANY_LATENESS : allowedLateness;
+    PCollectionTuple out =
+        events
+            .apply("CaptureTime", ParDo.of(new CaptureTimeFn()))
+            .setCoder(KvCoder.of(VarIntCoder.of(), TimedEventCoder.of()))
+            .apply(
+                "AnyLateness",
+                Window.<KV<Integer, TimedEvent>>into(new GlobalWindows())
+                    .withAllowedLateness(ANY_LATENESS))
+            .apply(
+                "ShardTimelines",
+                ParDo.of(new ShardTimelineFn(window, lateness))
+                    .withOutputTags(ROWS, TupleTagList.of(REPORT)));
+    PCollection<ConnBalRow> rows = out.get(ROWS);
+    try {
+      rows.setCoder(rows.getPipeline().getSchemaRegistry().getSchemaCoder(ConnBalRow.class));
+    } catch (NoSuchSchemaException e) {
+      throw new IllegalStateException("ConnBalRow has a @DefaultSchema", e);
+    }
+    out.get(REPORT).setCoder(RunReportCoder.of());
+    PCollection<ConnBalRow> windowed =
+        rows.apply(
+            "Windows",
+            Window.<ConnBalRow>into(FixedWindows.of(window))
+                .triggering(
+                    AfterWatermark.pastEndOfWindow()
+                        .withLateFirings(AfterPane.elementCountAtLeast(1)))
+                .withAllowedLateness(lateness)
+                .accumulatingFiredPanes());
+    return PCollectionTuple.of(ROWS, windowed).and(REPORT, out.get(REPORT));
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder
+        .add(DisplayData.item("window", window).withLabel("Window of capture time"))
+        .add(DisplayData.item("allowedLateness", allowedLateness).withLabel("Allowed lateness"));
+  }
+
+  /** Stamps each event with its capture time, which is earlier than the file it comes from. */
+  private static final class CaptureTimeFn
+      extends DoFn<KV<Integer, TimedEvent>, KV<Integer, TimedEvent>> {
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, TimedEvent> e, OutputReceiver<KV<Integer, TimedEvent>> out) {
+      out.outputWithTimestamp(
+          e, Instant.ofEpochMilli(Math.floorDiv(e.getValue().timeMicros(), 1000)));
+    }
+
+    @Override
+    @SuppressWarnings("deprecation") // the documented way to output earlier than the input
+    public Duration getAllowedTimestampSkew() {
+      return Duration.millis(Long.MAX_VALUE);
+    }
+  }
+}

@@ -1,0 +1,414 @@
+package dev.connbal.transforms.window;
+
+import dev.connbal.transforms.ConnBalRow;
+import dev.connbal.transforms.count.BackendRows;
+import dev.connbal.transforms.keys.ClientBackend;
+import dev.connbal.transforms.output.IpFormat;
+import dev.connbal.transforms.timeline.BackendFacts;
+import dev.connbal.transforms.timeline.DnsTimeline;
+import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * SEMANTICS.md over one shard of clients, event by event in capture-time order, with its rows per
+ * tumbling window ("Windows"): the DNS rules ({@link DnsTimeline}, which learns the SRV knowledge
+ * from every client's SRV events, {@link TimedEvent.Kind#SRV_LEARNING}) and the attempts, counted
+ * when their backend is known at their first SYN, run over the whole stream; what a window adds to
+ * each (client, backend, port) leaves when the window ends.
+ *
+ * <p>A window's row has the attempts begun in it and the responses in it that listed the backend,
+ * on the ports the backend has in a run without windows: its SRV ports, and the ports of its
+ * counted attempts, each of which takes every response that listed the backend. A port is known
+ * only from its first attempt on, so when it comes, the windows before it that listed the backend
+ * get their rows again ({@link #corrections}): the port's row with their listings, and their {@code
+ * ?} row (a backend with no port yet) taken back. Thus for every key the sums over windows are the
+ * run's without windows, as SEMANTICS.md asks, for the windows of the last {@code horizon} (a
+ * runner's allowed lateness: it drops rows of older windows), all of them for captures read at
+ * once.
+ *
+ * <p>Events come sorted by millisecond (a runner's timestamps), not by microsecond: the events of
+ * the latest millisecond wait here until a later one arrives or time passes it ({@link
+ * #advanceTo}), and then run in {@link TimedEvent#ORDER}. An event older than that is late: a SYN
+ * still counts, in its own window, whose rows then leave again with it; a DNS event cannot be put
+ * back into the order the rules need, and is only counted ({@link #lateDnsEvents}).
+ *
+ * <p>State is bounded by what the shard's clients use, not by the length of the stream: the DNS
+ * queries of the last 10 s, the attempts of the last 120 s, and per (client, backend) pair and SRV
+ * target what DNS said and what was last output.
+ */
+public final class ShardTimeline implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final long NONE = Long.MIN_VALUE;
+
+  /** The rows one window adds, with its start. */
+  public record WindowRows(long startMicros, List<ConnBalRow> rows) {}
+
+  private final long windowMicros;
+  private final DnsTimeline dns = new DnsTimeline();
+  private final RecentAttempts attempts = new RecentAttempts();
+
+  /** The events of the latest millisecond, not yet run. */
+  private final List<TimedEvent> pending = new ArrayList<>();
+
+  private long pendingMillis = NONE;
+
+  /** The time of the latest event that ran: an event before it is late. */
+  private long lastRunMicros = NONE;
+
+  /** The window of the latest event that ran, until it is output; NONE when there is none. */
+  private long openWindow = NONE;
+
+  /** Pairs with attempts counted in the open window (those DNS listed: {@link DnsTimeline}). */
+  private final Set<Long> touched = new LinkedHashSet<>();
+
+  /** Attempts counted in the open window, per pair and port. */
+  private final Map<Long, Map<Integer, Long>> conns = new HashMap<>();
+
+  /** Ports with counted attempts so far, per pair. */
+  private final Map<Long, TreeSet<Integer>> attemptPorts = new HashMap<>();
+
+  /** Per pair, its #dns (whole and per SRV port) as the last output window left it. */
+  private final Map<Long, BackendFacts> output = new HashMap<>();
+
+  /** A closed window in which responses listed a pair: how many, and if it had a port then. */
+  private static final class Listed implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final long window;
+    final long dns;
+    boolean hadPort;
+
+    Listed(long window, long dns, boolean hadPort) {
+      this.window = window;
+      this.dns = dns;
+      this.hadPort = hadPort;
+    }
+  }
+
+  /**
+   * Per pair, the ports that are not SRV ports of it and whose rows took the listings of every
+   * window in {@link #listings}: should an SRV answer make one an SRV port, whose row counts only
+   * the responses that listed it for that port, those are taken back.
+   */
+  private final Map<Long, Set<Integer>> creditedPorts = new HashMap<>();
+
+  /** Per pair, the closed windows of the last {@link #horizonMicros} that listed it. */
+  private final Map<Long, ArrayDeque<Listed>> listings = new HashMap<>();
+
+  private final long horizonMicros;
+
+  /** Rows made by the call at hand, by window; see {@link #accept}. */
+  private transient List<WindowRows> made;
+
+  private long lateSyns;
+  private long lateDnsEvents;
+
+  /**
+   * @param windowMicros the windows' length
+   * @param horizonMicros how long after a window's end its rows may still change (a runner's
+   *     allowed lateness): how long the timeline keeps what it needs for that
+   */
+  public ShardTimeline(long windowMicros, long horizonMicros) {
+    if (windowMicros <= 0 || horizonMicros < 0) {
+      throw new IllegalArgumentException(
+          "window length must be positive and horizon not negative, got "
+              + windowMicros
+              + " and "
+              + horizonMicros);
+    }
+    this.windowMicros = windowMicros;
+    this.horizonMicros = horizonMicros;
+    dns.drainListed();
+  }
+
+  /**
+   * Takes the next event; returns the windows that ended before it (and, for a late SYN, its own
+   * window again), with their rows.
+   */
+  public List<WindowRows> accept(TimedEvent event) {
+    made = new ArrayList<>();
+    long millis = Math.floorDiv(event.timeMicros(), 1000);
+    if (pendingMillis != NONE && millis < pendingMillis || event.timeMicros() < lastRunMicros) {
+      late(event);
+    } else {
+      if (millis > pendingMillis) {
+        runPending();
+        pendingMillis = millis;
+      }
+      pending.add(event);
+    }
+    return made;
+  }
+
+  /**
+   * Time has passed {@code micros}: no event before it will come but late ones. Runs the events
+   * before it and outputs the windows that end at or before it.
+   */
+  public List<WindowRows> advanceTo(long micros) {
+    made = new ArrayList<>();
+    if (pendingMillis != NONE && (pendingMillis + 1) * 1000 <= micros) {
+      runPending();
+      pendingMillis = NONE;
+    }
+    if (openWindow != NONE && openWindow + windowMicros <= micros) {
+      closeOpenWindow();
+    }
+    return made;
+  }
+
+  /**
+   * When {@link #advanceTo} will next have something to do: the end of the pending millisecond, or
+   * else the end of the open window; {@link Long#MAX_VALUE} when nothing is waiting.
+   */
+  public long nextDeadlineMicros() {
+    if (pendingMillis != NONE) {
+      return (pendingMillis + 1) * 1000;
+    }
+    return openWindow != NONE ? openWindow + windowMicros : Long.MAX_VALUE;
+  }
+
+  /**
+   * The start of the earliest window this timeline may still output rows of (but for late SYNs), or
+   * {@link Long#MAX_VALUE}: what a runner must not consider complete yet.
+   */
+  public long earliestOpenWindowMicros() {
+    long earliest = openWindow != NONE ? openWindow : Long.MAX_VALUE;
+    if (pendingMillis != NONE) {
+      earliest = Math.min(earliest, windowOf(pendingMillis * 1000));
+    }
+    return earliest;
+  }
+
+  public long lateSyns() {
+    return lateSyns;
+  }
+
+  public long lateDnsEvents() {
+    return lateDnsEvents;
+  }
+
+  /** Responses of the shard's clients that matched a query, and those that did not. */
+  public long matchedResponses() {
+    return dns.matchedResponses();
+  }
+
+  public long unmatchedResponses() {
+    return dns.unmatchedResponses();
+  }
+
+  /** The size of what the timeline holds for the last 120 s of attempts; for tests of the bound. */
+  int openAttempts() {
+    return attempts.size();
+  }
+
+  private void runPending() {
+    pending.sort(TimedEvent.ORDER);
+    for (TimedEvent e : pending) {
+      long window = windowOf(e.timeMicros());
+      if (openWindow != NONE && window != openWindow) {
+        closeOpenWindow();
+      }
+      openWindow = window;
+      lastRunMicros = e.timeMicros();
+      run(e);
+    }
+    pending.clear();
+  }
+
+  private void run(TimedEvent e) {
+    switch (e.kind()) {
+      case DNS -> dns.accept(e.dns());
+      case SRV_LEARNING -> dns.learnFrom(e.dns());
+      case SYN -> {
+        if (attempts.begins(e)) {
+          count(e, conns, touched);
+        }
+      }
+    }
+  }
+
+  /** Counts the attempt {@code syn} begins when its backend is known by then. */
+  private void count(TimedEvent syn, Map<Long, Map<Integer, Long>> into, Set<Long> changed) {
+    long pair = ClientBackend.of(syn.client(), syn.server());
+    BackendFacts known = dns.facts(pair);
+    if (known == null || known.firstSeenMicros() > syn.timeMicros()) {
+      return;
+    }
+    into.computeIfAbsent(pair, p -> new TreeMap<>()).merge(syn.port(), 1L, Long::sum);
+    boolean newPort = attemptPorts.computeIfAbsent(pair, p -> new TreeSet<>()).add(syn.port());
+    if (newPort && !known.srvPortDns().containsKey(syn.port())) {
+      corrections(known, syn.port());
+      creditedPorts.computeIfAbsent(pair, p -> new TreeSet<>()).add(syn.port());
+    }
+    changed.add(pair);
+  }
+
+  /**
+   * The rows that the closed windows which listed {@code facts}' pair get again now that it has a
+   * port ({@code port}, not an SRV port) more: each window's listings on that port and, when the
+   * window had no port for it, taken back from its {@code ?} row.
+   */
+  private void corrections(BackendFacts facts, int port) {
+    ArrayDeque<Listed> windows = listings.get(facts.pair());
+    if (windows == null) {
+      return;
+    }
+    for (Listed l : windows) {
+      List<ConnBalRow> rows = new ArrayList<>();
+      rows.add(correction(facts, port, l.dns));
+      if (!l.hadPort) {
+        rows.add(correction(facts, null, -l.dns));
+        l.hadPort = true;
+      }
+      made.add(new WindowRows(l.window, rows));
+    }
+  }
+
+  private void late(TimedEvent event) {
+    if (event.kind() != TimedEvent.Kind.SYN) {
+      lateDnsEvents++;
+      return;
+    }
+    lateSyns++;
+    long window = windowOf(event.timeMicros());
+    if (window == openWindow || !attempts.begins(event)) {
+      if (window == openWindow) {
+        run(event);
+      }
+      return;
+    }
+    Map<Long, Map<Integer, Long>> lateConns = new HashMap<>();
+    Set<Long> changed = new LinkedHashSet<>();
+    count(event, lateConns, changed);
+    List<ConnBalRow> rows = new ArrayList<>();
+    for (long pair : changed) {
+      BackendFacts facts = dns.facts(pair);
+      rows.addAll(rowsOf(withoutDns(facts), lateConns, pair));
+    }
+    if (!rows.isEmpty()) {
+      made.add(new WindowRows(window, rows));
+    }
+  }
+
+  private void closeOpenWindow() {
+    touched.addAll(dns.drainListed());
+    List<ConnBalRow> rows = new ArrayList<>();
+    for (long pair : touched) {
+      BackendFacts now = dns.facts(pair);
+      takeBackNewSrvPorts(now);
+      BackendFacts added = minus(now, output.get(pair));
+      rows.addAll(rowsOf(added, conns, pair));
+      output.put(pair, now);
+      if (added.dnsCount() > 0) {
+        boolean hasPort = !now.srvPortDns().isEmpty() || attemptPorts.containsKey(pair);
+        listings
+            .computeIfAbsent(pair, p -> new ArrayDeque<>())
+            .addLast(new Listed(openWindow, added.dnsCount(), hasPort));
+      }
+    }
+    made.add(new WindowRows(openWindow, rows));
+    forgetListingsBefore(openWindow + windowMicros - horizonMicros);
+    touched.clear();
+    conns.clear();
+    openWindow = NONE;
+  }
+
+  /**
+   * For each credited port of {@code now}'s pair that is an SRV port now, takes back what the
+   * windows of {@link #listings} credited it with.
+   */
+  private void takeBackNewSrvPorts(BackendFacts now) {
+    Set<Integer> credited = creditedPorts.get(now.pair());
+    if (credited == null) {
+      return;
+    }
+    Set<Integer> taken = new TreeSet<>(credited);
+    taken.retainAll(now.srvPortDns().keySet());
+    if (taken.isEmpty()) {
+      return;
+    }
+    credited.removeAll(taken);
+    for (Listed l : listings.getOrDefault(now.pair(), new ArrayDeque<>())) {
+      List<ConnBalRow> rows = new ArrayList<>();
+      for (int port : taken) {
+        rows.add(correction(now, port, -l.dns));
+      }
+      made.add(new WindowRows(l.window, rows));
+    }
+  }
+
+  /** A row of {@code facts}' pair that adds {@code dns} to a port (null: its {@code ?} row). */
+  private static ConnBalRow correction(BackendFacts facts, Integer port, long dns) {
+    return ConnBalRow.builder()
+        .setClient(IpFormat.PLAIN.format(facts.client()))
+        .setBackend(IpFormat.PLAIN.format(facts.backend()))
+        .setPort(port)
+        .setConns(0)
+        .setDns(dns)
+        .setName(facts.name().presentation())
+        .setSrvPriority(null)
+        .setSrvWeight(null)
+        .build();
+  }
+
+  /** Forgets the listings of windows that end before {@code micros}: no row of theirs changes. */
+  private void forgetListingsBefore(long micros) {
+    listings
+        .values()
+        .removeIf(
+            windows -> {
+              while (!windows.isEmpty() && windows.peekFirst().window + windowMicros < micros) {
+                windows.pollFirst();
+              }
+              return windows.isEmpty();
+            });
+  }
+
+  /** The rows of {@code added} with the pair's attempts of {@code connsByPair}, those not 0. */
+  private List<ConnBalRow> rowsOf(
+      BackendFacts added, Map<Long, Map<Integer, Long>> connsByPair, long pair) {
+    Map<Integer, Long> byPort = connsByPair.getOrDefault(pair, Map.of());
+    Set<Integer> ports = attemptPorts.getOrDefault(pair, new TreeSet<>());
+    List<ConnBalRow> rows = new ArrayList<>();
+    for (ConnBalRow r : BackendRows.of(added, byPort, ports)) {
+      if (r.getConns() > 0 || r.getDns() > 0) {
+        rows.add(r);
+      }
+    }
+    return rows;
+  }
+
+  /** {@code now}'s counts less {@code before}'s: what DNS said about the pair since. */
+  private static BackendFacts minus(BackendFacts now, BackendFacts before) {
+    if (before == null) {
+      return now;
+    }
+    TreeMap<Integer, Long> portDns = new TreeMap<>();
+    now.srvPortDns()
+        .forEach((port, n) -> portDns.put(port, n - before.srvPortDns().getOrDefault(port, 0L)));
+    return new BackendFacts(
+        now.client(),
+        now.backend(),
+        now.firstSeenMicros(),
+        now.name(),
+        now.dnsCount() - before.dnsCount(),
+        portDns,
+        now.srvPortPriorityWeight());
+  }
+
+  private static BackendFacts withoutDns(BackendFacts facts) {
+    return minus(facts, facts);
+  }
+
+  private long windowOf(long micros) {
+    return Math.floorDiv(micros, windowMicros) * windowMicros;
+  }
+}

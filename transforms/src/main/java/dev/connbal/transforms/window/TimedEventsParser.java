@@ -1,0 +1,112 @@
+package dev.connbal.transforms.window;
+
+import dev.connbal.snoop.SnoopRecordParser;
+import dev.connbal.snoop.SnoopRecordView;
+import dev.connbal.transforms.decode.DnsMessage;
+import dev.connbal.transforms.decode.DnsRecord;
+import dev.connbal.transforms.events.DnsEvent;
+import dev.connbal.transforms.events.RangeEvents;
+import dev.connbal.transforms.events.SynBatch;
+import dev.connbal.transforms.keys.Shards;
+import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.timeline.SrvLearner;
+import dev.connbal.transforms.wire.RunReportCoder;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Pass 1 of a windowed run: every DNS event and opening SYN of a range, one element each, keyed by
+ * the shard of its client, whose timeline ({@link ShardTimeline}) runs them in capture-time order.
+ *
+ * <p>The SRV knowledge is the one thing clients share, and a shard sees only its own clients: so
+ * the SRV queries and the responses with SRV answers of every client also go to every other shard,
+ * as {@link TimedEvent.Kind#SRV_LEARNING} events, from which each shard matches and learns as the
+ * one timeline of a run without windows does. (A response with SRV answers to an A query, which a
+ * conforming server never sends, teaches only its own client's shard: its query was not sent on.)
+ *
+ * <p>The range's part of the run report leaves on {@link #REPORT}.
+ */
+public final class TimedEventsParser extends SnoopRecordParser<KV<Integer, TimedEvent>> {
+  private static final long serialVersionUID = 1L;
+
+  /** The additional output of each range's part of the run report. */
+  public static final TupleTag<RunReport> REPORT = new TupleTag<>("rangeReports") {};
+
+  private final @Nullable String nameFilter;
+  private final Shards shards;
+
+  public TimedEventsParser(@Nullable String nameFilter, Shards shards) {
+    this.nameFilter = nameFilter;
+    this.shards = shards;
+  }
+
+  @Override
+  public Coder<KV<Integer, TimedEvent>> getOutputCoder() {
+    return KvCoder.of(VarIntCoder.of(), TimedEventCoder.of());
+  }
+
+  @Override
+  public Map<TupleTag<?>, Coder<?>> getAdditionalOutputs() {
+    return Map.of(REPORT, RunReportCoder.of());
+  }
+
+  @Override
+  public RangeParser startRange(RangeContext context, Consumer<KV<Integer, TimedEvent>> output) {
+    return new Collector(context, output);
+  }
+
+  /** The parse of one range. */
+  private final class Collector extends RangeEvents implements RangeParser {
+    private final RangeContext context;
+    private final Consumer<KV<Integer, TimedEvent>> output;
+
+    Collector(RangeContext context, Consumer<KV<Integer, TimedEvent>> output) {
+      super(nameFilter, true);
+      this.context = context;
+      this.output = output;
+    }
+
+    @Override
+    public void record(SnoopRecordView record) {
+      decode(record);
+    }
+
+    @Override
+    public void finish() {
+      context.output(REPORT, finishReport());
+    }
+
+    @Override
+    protected void dnsEvent(DnsEvent event, DnsMessage message) {
+      int own = shards.ofClient(event.query().clientIp());
+      output.accept(KV.of(own, TimedEvent.dns(event, false)));
+      boolean srv =
+          event.isResponse()
+              ? SrvLearner.carriesSrv(event)
+              : message.questionType() == DnsRecord.SRV;
+      if (srv) {
+        TimedEvent learning = TimedEvent.dns(event, true);
+        for (int shard = 0; shard < shards.count(); shard++) {
+          if (shard != own) {
+            output.accept(KV.of(shard, learning));
+          }
+        }
+      }
+    }
+
+    @Override
+    protected void openingSyn(
+        int client, int server, int port, int clientPort, long isn, long timeMicros) {
+      output.accept(
+          KV.of(
+              shards.ofClient(client),
+              TimedEvent.syn(timeMicros, client, server, port, SynBatch.attempt(clientPort, isn))));
+    }
+  }
+}
