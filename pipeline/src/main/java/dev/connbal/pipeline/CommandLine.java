@@ -3,6 +3,7 @@ package dev.connbal.pipeline;
 import com.google.auto.value.AutoValue;
 import dev.connbal.snoop.SnoopIO;
 import dev.connbal.transforms.output.IpFormat;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +50,16 @@ abstract class CommandLine {
 
   abstract boolean s3PathStyle();
 
+  /** {@code --window=DURATION}: rows per tumbling window of capture time. */
+  abstract Optional<Duration> window();
+
+  /** {@code --watch}: read the -f patterns' captures as they arrive. */
+  abstract boolean watch();
+
+  abstract Optional<Duration> pollInterval();
+
+  abstract Optional<Duration> watchUntil();
+
   /**
    * Where {@code --run-report=PATH} asks for the run's JSON report (any Beam FileSystem); a
    * driver-side setting, so it is not stored in the pipeline options.
@@ -79,6 +90,12 @@ abstract class CommandLine {
     if (s3PathStyle()) {
       options.setS3PathStyle(true);
     }
+    window().ifPresent(w -> options.setWindowMillis(w.toMillis()));
+    if (watch()) {
+      options.setWatch(true);
+    }
+    pollInterval().ifPresent(d -> options.setPollIntervalMillis(d.toMillis()));
+    watchUntil().ifPresent(d -> options.setWatchUntilMillis(d.toMillis()));
   }
 
   static CommandLine parse(String... args) throws UsageException {
@@ -109,6 +126,10 @@ abstract class CommandLine {
     private boolean header;
     private boolean s3PathStyle;
     private String runReport;
+    private Duration window;
+    private boolean watch;
+    private Duration pollInterval;
+    private Duration watchUntil;
     private final List<String> pipelineArgs = new ArrayList<>();
 
     Parser(String[] args) {
@@ -192,6 +213,10 @@ abstract class CommandLine {
         case "--ip-format" -> ipFormat = parseIpFormat(longValue(arg, name, eq));
         case "--format" -> format = OutputFormat.named(longValue(arg, name, eq));
         case "--run-report" -> setRunReport(longValue(arg, name, eq));
+        case "--window" -> window = parseDuration(name, longValue(arg, name, eq));
+        case "--watch" -> watch = flagWithoutValue(name, eq);
+        case "--poll-interval" -> pollInterval = parseDuration(name, longValue(arg, name, eq));
+        case "--watch-until" -> watchUntil = parseDuration(name, longValue(arg, name, eq));
         default -> {
           if (eq < 0 && next < args.length && !args[next].startsWith("-")) {
             // Beam's parser only knows --name=value and --flag; accept "--name value" as well.
@@ -299,8 +324,49 @@ abstract class CommandLine {
       }
     }
 
+    /**
+     * A duration as {@code --window} and the watch options take it: a positive whole number and a
+     * unit, {@code ms}, {@code s}, {@code m}, {@code h} or {@code d} ({@code 10s}, {@code 1m}).
+     */
+    static Duration parseDuration(String option, String text) throws UsageException {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("([0-9]{1,9})(ms|s|m|h|d)").matcher(text);
+      if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+        throw new UsageException(
+            option + " needs a positive duration such as 10s, 1m or 1h, got '" + text + "'");
+      }
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    }
+
     /** A problem of options that are each well formed but do not go together; else null. */
     UsageException combinationProblem() {
+      if (watch && inputs.isEmpty()) {
+        return new UsageException(
+            "--watch watches capture files: give their patterns with -f (a live stream is read"
+                + " from stdin without --watch)");
+      }
+      if (watch && window == null) {
+        return new UsageException(
+            "--watch prints results per window of capture time: give --window=DURATION");
+      }
+      if (!watch && (pollInterval != null || watchUntil != null)) {
+        return new UsageException(
+            (pollInterval != null ? "--poll-interval" : "--watch-until") + " needs --watch");
+      }
+      if (window != null && allStreams) {
+        return new UsageException("--window does not go with -a yet: windows count SYNs");
+      }
+      if (window != null && format == OutputFormat.PARQUET) {
+        return new UsageException(
+            "--window writes documents per window: not with --format=parquet");
+      }
       if (format == OutputFormat.PARQUET && output == null) {
         return new UsageException(
             "--format=parquet writes files: give them a prefix with -o PREFIX");
@@ -326,6 +392,10 @@ abstract class CommandLine {
           Optional.ofNullable(format),
           header,
           s3PathStyle,
+          Optional.ofNullable(window),
+          watch,
+          Optional.ofNullable(pollInterval),
+          Optional.ofNullable(watchUntil),
           Optional.ofNullable(runReport),
           List.copyOf(pipelineArgs));
     }

@@ -3,6 +3,7 @@ package dev.connbal.pipeline;
 import dev.connbal.snoop.SnoopIO;
 import dev.connbal.snoop.SnoopReadError;
 import dev.connbal.transforms.ConnBal;
+import dev.connbal.transforms.output.Documents;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -28,6 +29,8 @@ import org.apache.beam.sdk.io.aws2.options.S3Options;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.StreamingOptions;
+import org.joda.time.Duration;
 
 /**
  * The connbal command: parses the command line, matches the inputs (or spools stdin), runs the
@@ -385,7 +388,11 @@ public final class ConnBalCommand {
         }
         patterns = List.of(spool.toString());
       }
-      InputFiles inputs = InputFiles.match(patterns);
+      // A watch takes the captures as they come; what matches now is only its first poll's.
+      InputFiles inputs = options.getWatch() ? InputFiles.none() : InputFiles.match(patterns);
+      if (options.getWatch()) {
+        options.as(StreamingOptions.class).setStreaming(true);
+      }
       for (InputFiles.Problem problem : inputs.problems()) {
         error("cannot read " + problem.line());
         summary.inputProblem(problem);
@@ -419,17 +426,50 @@ public final class ConnBalCommand {
               ? ResultLocations.in(resultDirectory)
               : ResultLocations.in(
                   resultDirectory, outputFile(options.getOutput(), options.getFormat()));
-      summary.outputLocation(where.rowsAreOutput() ? where.rows().toString() : RunSummary.STDOUT);
+      WindowPrinter windows = null;
+      if (options.getWindowMillis() != null) {
+        String suffix = "." + options.getFormat().extension();
+        where =
+            where.withWindows(
+                options.getOutput() == null
+                    ? WindowFiles.in(resultDirectory, suffix)
+                    : WindowFiles.of(options.getOutput(), suffix));
+        if (!where.rowsAreOutput()) {
+          windows =
+              new WindowPrinter(
+                  where.windowFiles(),
+                  out,
+                  err,
+                  options.getHeader() ? Documents.WINDOWED_TSV_HEADER : "",
+                  options.getFormat() == OutputFormat.CSV);
+        }
+      }
+      summary.outputLocation(
+          !where.rowsAreOutput()
+              ? RunSummary.STDOUT
+              : where.windowFiles() != null
+                  ? where.windowFiles().pattern()
+                  : where.rows().toString());
       Pipeline pipeline = Pipeline.create(options);
       results = ConnBalPipeline.build(pipeline, options, inputs.files(), where);
 
       PipelineResult run = pipeline.run();
-      PipelineResult.State state =
-          liveProgress
-              ? new ProgressLine(
-                      err, inputs.recordRegionBytes(), ConnBal.readPasses(options.getAllStreams()))
-                  .waitUntilFinish(run)
-              : run.waitUntilFinish();
+      PipelineResult.State state;
+      if (options.getWatch()) {
+        state = watchUntilFinish(run, windows);
+      } else {
+        state =
+            liveProgress
+                ? new ProgressLine(
+                        err,
+                        inputs.recordRegionBytes(),
+                        ConnBal.readPasses(options.getAllStreams()))
+                    .waitUntilFinish(run)
+                : run.waitUntilFinish();
+      }
+      if (windows != null) {
+        windows.printNew();
+      }
       if (state != PipelineResult.State.DONE) {
         error("the run ended in state " + state + " without results");
         return ExitKind.RUN_FAILED;
@@ -446,6 +486,14 @@ public final class ConnBalCommand {
       if (result.document().isPresent()) {
         out.print(result.document().get());
         out.flush();
+      } else if (windows != null) {
+        // Printed as they came.
+      } else if (where.windowFiles() != null) {
+        err.println(
+            "connbal: wrote "
+                + where.windowFiles().written().size()
+                + " window files "
+                + redactor.redact(where.windowFiles().pattern()));
       } else if (options.getFormat() == OutputFormat.PARQUET) {
         for (ResourceId file : WriteParquet.to(options.getOutput()).files()) {
           err.println("connbal: wrote " + redactor.redact(file.toString()));
@@ -458,6 +506,23 @@ public final class ConnBalCommand {
       err.print(report.endsWith("\n") || report.isEmpty() ? report : report + "\n");
       err.flush();
       return inputFailed ? ExitKind.INPUT_ERROR : ExitKind.OK;
+    }
+
+    /**
+     * Waits for a watching run to end (its time without new captures ran out, or an interrupt ended
+     * the watch), printing each window as it is written when the rows go to stdout.
+     */
+    private PipelineResult.State watchUntilFinish(PipelineResult run, WindowPrinter windows)
+        throws IOException {
+      while (true) {
+        PipelineResult.State state = run.waitUntilFinish(Duration.millis(500));
+        if (windows != null) {
+          windows.printNew();
+        }
+        if (state != null && state.isTerminal()) {
+          return state;
+        }
+      }
     }
 
     /**

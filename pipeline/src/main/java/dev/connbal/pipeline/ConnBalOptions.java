@@ -91,4 +91,31 @@ public interface ConnBalOptions extends PipelineOptions {
   boolean getS3PathStyle();
 
   void setS3PathStyle(boolean value);
+
+  @Description(
+      "Rows per tumbling window of capture time of this many milliseconds, aligned to the epoch,"
+          + " each row starting with its window's start (--window=DURATION). Unset: one result.")
+  Long getWindowMillis();
+
+  void setWindowMillis(Long value);
+
+  @Description(
+      "Watch the capture patterns for new captures instead of reading them once (--watch).")
+  @Default.Boolean(false)
+  boolean getWatch();
+
+  void setWatch(boolean value);
+
+  @Description("How often, in milliseconds, --watch looks for new captures (--poll-interval).")
+  @Default.Long(10_000L)
+  long getPollIntervalMillis();
+
+  void setPollIntervalMillis(long value);
+
+  @Description(
+      "End a --watch after this many milliseconds without a new capture (--watch-until);"
+          + " unset: watch until interrupted.")
+  Long getWatchUntilMillis();
+
+  void setWatchUntilMillis(Long value);
 }

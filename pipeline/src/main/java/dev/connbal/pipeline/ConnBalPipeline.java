@@ -1,6 +1,7 @@
 package dev.connbal.pipeline;
 
 import dev.connbal.snoop.SnoopReadError;
+import dev.connbal.snoop.WatchCaptures;
 import dev.connbal.transforms.ConnBal;
 import dev.connbal.transforms.ConnBalResult;
 import dev.connbal.transforms.ConnBalRow;
@@ -21,6 +22,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.PCollection;
+import org.joda.time.Duration;
 
 /**
  * Builds the connbal pipeline: the matched capture files go through {@link ConnBal#analyze()}, and
@@ -33,10 +35,12 @@ final class ConnBalPipeline {
 
   static ResultReader build(
       Pipeline pipeline, ConnBalOptions options, List<Metadata> files, ResultLocations where) {
+    PCollection<Metadata> matched =
+        options.getWatch()
+            ? pipeline.apply("Watch captures", watch(options))
+            : pipeline.apply("Capture files", Create.of(files).withCoder(MetadataCoderV2.of()));
     PCollection<FileIO.ReadableFile> captures =
-        pipeline
-            .apply("Capture files", Create.of(files).withCoder(MetadataCoderV2.of()))
-            .apply("Open captures", FileIO.readMatches());
+        matched.apply("Open captures", FileIO.readMatches());
 
     ConnBal.Analyze analyze =
         ConnBal.analyze()
@@ -46,6 +50,9 @@ final class ConnBalPipeline {
             .withDesiredSplitSize(options.getSplitSize());
     if (options.getNameFilter() != null) {
       analyze = analyze.withNameFilter(options.getNameFilter());
+    }
+    if (options.getWindowMillis() != null) {
+      analyze = analyze.withWindow(Duration.millis(options.getWindowMillis()));
     }
     ConnBalResult result = captures.apply("Analyze", analyze);
 
@@ -71,7 +78,19 @@ final class ConnBalPipeline {
     return new ResultReader(where, reportCoder, errorCoder);
   }
 
-  /** The rows in the format asked for: one sorted document, or Parquet files. */
+  /** Watches the -f patterns for captures as they arrive. */
+  private static WatchCaptures watch(ConnBalOptions options) {
+    WatchCaptures watch =
+        WatchCaptures.of(options.getInputs())
+            .withPollInterval(Duration.millis(options.getPollIntervalMillis()));
+    return options.getWatchUntilMillis() == null
+        ? watch
+        : watch.withStopAfterIdle(Duration.millis(options.getWatchUntilMillis()));
+  }
+
+  /**
+   * The rows in the format asked for: one sorted document, a document per window, or Parquet files.
+   */
   private static void writeRows(
       PCollection<ConnBalRow> rows, ConnBalOptions options, ResultLocations where) {
     if (options.getFormat() == OutputFormat.PARQUET) {
@@ -83,6 +102,14 @@ final class ConnBalPipeline {
       case CSV -> render = Documents.csv();
       case JSONL -> render = Documents.jsonl();
       default -> render = Documents.tsv(options.getIpFormat());
+    }
+    if (where.windowFiles() != null) {
+      boolean header = options.getHeader() && where.rowsAreOutput();
+      rows.apply(options.getFormat().name(), render)
+          .apply(
+              "Write windows",
+              new WriteWindows(where.windowFiles(), header ? Documents.WINDOWED_TSV_HEADER : ""));
+      return;
     }
     WriteDocument write = WriteDocument.to(where.rows());
     if (options.getHeader()) {

@@ -86,6 +86,11 @@ abstract class InputFiles {
         .sum();
   }
 
+  /** No inputs yet: what a watch starts from, whose captures come as they arrive. */
+  static InputFiles none() {
+    return new AutoValue_InputFiles(List.of(), List.of());
+  }
+
   static InputFiles match(List<String> patterns) throws IOException {
     List<MatchResult> results = FileSystems.match(patterns, EmptyMatchTreatment.ALLOW);
     Map<String, Metadata> files = new LinkedHashMap<>();

@@ -35,7 +35,10 @@ final class ResultReader {
   /** What a run produced. */
   @AutoValue
   abstract static class Results {
-    /** The rows' document (TSV, CSV or JSON lines), unless the rows went to the user's -o. */
+    /**
+     * The rows' document (TSV, CSV or JSON lines), unless the rows went to the user's -o or to a
+     * file per window.
+     */
     abstract Optional<String> document();
 
     abstract RunReport report();
@@ -48,7 +51,9 @@ final class ResultReader {
 
   Results read() throws IOException {
     Optional<String> tsv =
-        where.rowsAreOutput() ? Optional.empty() : Optional.of(readString(where.rows()));
+        where.rowsAreOutput() || where.windowFiles() != null
+            ? Optional.empty()
+            : Optional.of(readString(where.rows()));
     List<String> reportLines = readLines(where.report());
     if (reportLines.size() != 1) {
       throw new IOException(

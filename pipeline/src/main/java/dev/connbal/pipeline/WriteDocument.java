@@ -25,6 +25,9 @@ import org.apache.beam.sdk.values.PDone;
  * and a retried bundle writes the same content again.
  */
 final class WriteDocument extends PTransform<PCollection<String>, PDone> {
+  /** What the name of a file being written has after the file's own name. */
+  static final String PARTIAL = ".partial-";
+
   private final ResourceId file;
   private final String header;
 
@@ -60,16 +63,25 @@ final class WriteDocument extends PTransform<PCollection<String>, PDone> {
 
     @ProcessElement
     public void process(@Element String document) throws IOException {
-      ResourceId partial =
-          file.getCurrentDirectory()
-              .resolve(
-                  file.getFilename() + ".partial-" + UUID.randomUUID(),
-                  StandardResolveOptions.RESOLVE_FILE);
-      try (OutputStream out = Channels.newOutputStream(FileSystems.create(partial, "text/plain"))) {
-        out.write(header.getBytes(StandardCharsets.UTF_8));
-        out.write(document.getBytes(StandardCharsets.UTF_8));
-      }
-      FileSystems.rename(List.of(partial), List.of(file));
+      write(file, header, document);
     }
+  }
+
+  /**
+   * Writes {@code header} and {@code document} to {@code file} through a temporary sibling renamed
+   * into place, so that the file only ever exists complete (on S3 the rename is a copy, which makes
+   * the object appear whole as well).
+   */
+  static void write(ResourceId file, String header, String document) throws IOException {
+    ResourceId partial =
+        file.getCurrentDirectory()
+            .resolve(
+                file.getFilename() + PARTIAL + UUID.randomUUID(),
+                StandardResolveOptions.RESOLVE_FILE);
+    try (OutputStream out = Channels.newOutputStream(FileSystems.create(partial, "text/plain"))) {
+      out.write(header.getBytes(StandardCharsets.UTF_8));
+      out.write(document.getBytes(StandardCharsets.UTF_8));
+    }
+    FileSystems.rename(List.of(partial), List.of(file));
   }
 }

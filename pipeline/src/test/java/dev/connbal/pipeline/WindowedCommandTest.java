@@ -1,0 +1,155 @@
+package dev.connbal.pipeline;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --window}: SEMANTICS.md "Windows" on the command line, over the bundled real capture: a
+ * window-start column, windows aligned to the epoch, the sums over windows equal to the run without
+ * windows, and {@code -o PREFIX} as one file per window.
+ */
+class WindowedCommandTest {
+  private static final Path REAL_CAPTURE = Path.of("../examples/real-capture/capture.snoop");
+  private static final Path REAL_EXPECTED_TSV = Path.of("../examples/real-capture/expected.tsv");
+
+  @TempDir Path dir;
+
+  @Test
+  void windowsAddUpToTheRunWithoutWindows() throws IOException {
+    CommandOutcome run = CommandOutcome.run("-f", REAL_CAPTURE.toString(), "--window=1s");
+    assertThat(run.toString(), run.exitCode, is(0));
+    List<String> lines = run.out.lines().collect(Collectors.toList());
+    assertThat(windowStarts(lines).size(), greaterThan(1));
+    for (String line : lines) {
+      Instant start = Instant.parse(line.substring(0, line.indexOf('\t')));
+      assertThat(line, start.toEpochMilli() % 1000, is(0L));
+    }
+    assertThat("windows in order", windowStarts(lines), equalTo(sorted(windowStarts(lines))));
+    assertThat(sums(lines, 1), equalTo(sums(Files.readAllLines(REAL_EXPECTED_TSV), 0)));
+  }
+
+  @Test
+  void outputPrefixWritesOneFilePerWindow() throws IOException {
+    CommandOutcome printed = CommandOutcome.run("-f", REAL_CAPTURE.toString(), "--window=1s");
+    CommandOutcome written =
+        CommandOutcome.run(
+            "-f",
+            REAL_CAPTURE.toString(),
+            "--window=1s",
+            "--header",
+            "-o",
+            dir.resolve("balance").toString());
+    assertThat(written.toString(), written.exitCode, is(0));
+    assertThat(written.out, equalTo(""));
+    assertThat(written.err, containsString("window files"));
+    List<String> starts = windowStarts(printed.out.lines().collect(Collectors.toList()));
+    List<Path> files;
+    try (Stream<Path> listed = Files.list(dir)) {
+      files = listed.sorted().collect(Collectors.toList());
+    }
+    assertThat(files, hasSize(starts.size()));
+    for (int i = 0; i < files.size(); i++) {
+      assertThat(
+          files.get(i).getFileName().toString(), equalTo("balance-" + starts.get(i) + ".tsv"));
+      String content = Files.readString(files.get(i), StandardCharsets.UTF_8);
+      assertThat(
+          content, startsWith("window-start\tclient-ip\tbackend-ip:port\t#conns\t#dns\tname\n"));
+      String start = starts.get(i);
+      String rowsOfWindow =
+          printed
+              .out
+              .lines()
+              .filter(l -> l.startsWith(start + "\t"))
+              .map(l -> l + "\n")
+              .collect(Collectors.joining());
+      assertThat(content.substring(content.indexOf('\n') + 1), equalTo(rowsOfWindow));
+    }
+  }
+
+  @Test
+  void csvAndJsonLinesCarryTheWindowStart() {
+    CommandOutcome csv =
+        CommandOutcome.run("-f", REAL_CAPTURE.toString(), "--window=1s", "--format=csv");
+    assertThat(csv.toString(), csv.exitCode, is(0));
+    List<String> lines = csv.out.lines().collect(Collectors.toList());
+    assertThat(
+        lines.get(0),
+        equalTo("window_start,client,backend,port,conns,dns,name,srvPriority,srvWeight"));
+    assertThat(
+        "one header", lines.stream().filter(l -> l.startsWith("window_start")).count(), is(1L));
+    assertThat(lines.subList(1, lines.size()), everyItem(startsWith("20")));
+    CommandOutcome jsonl =
+        CommandOutcome.run("-f", REAL_CAPTURE.toString(), "--window=1s", "--format=jsonl");
+    assertThat(
+        jsonl.out.lines().collect(Collectors.toList()),
+        everyItem(startsWith("{\"window_start\":\"20")));
+  }
+
+  @Test
+  void watchAndWindowOptionsThatDoNotGoTogetherAreUsageErrors() {
+    assertUsage("--watch watches capture files", "--watch", "--window=1m");
+    assertUsage("give --window", "--watch", "-f", "x");
+    assertUsage("--poll-interval needs --watch", "-f", "x", "--poll-interval=1s");
+    assertUsage("--watch-until needs --watch", "-f", "x", "--watch-until=1m");
+    assertUsage("--window does not go with -a", "-a", "-f", "x", "--window=1m");
+    assertUsage("needs a positive duration", "-f", "x", "--window=0s");
+    assertUsage("needs a positive duration", "-f", "x", "--window=10");
+    assertUsage(
+        "not with --format=parquet", "-f", "x", "--window=1m", "--format=parquet", "-o", "p");
+  }
+
+  private static void assertUsage(String message, String... args) {
+    CommandOutcome run = CommandOutcome.run(args);
+    assertThat(run.toString(), run.exitCode, is(1));
+    assertThat(run.err, containsString(message));
+  }
+
+  private static List<String> windowStarts(List<String> lines) {
+    return lines.stream()
+        .map(l -> l.substring(0, l.indexOf('\t')))
+        .distinct()
+        .collect(Collectors.toList());
+  }
+
+  private static List<String> sorted(List<String> list) {
+    List<String> copy = new ArrayList<>(list);
+    copy.sort(null);
+    return copy;
+  }
+
+  /**
+   * Per row key (client, backend:port, name), the sums of #conns and #dns; fields from {@code
+   * skip}.
+   */
+  static Map<String, List<Long>> sums(List<String> lines, int skip) {
+    Map<String, List<Long>> sums = new TreeMap<>();
+    for (String line : lines) {
+      String[] f = line.split("\t", -1);
+      String key = f[skip] + " " + f[skip + 1] + " " + f[skip + 4];
+      List<Long> s = sums.computeIfAbsent(key, k -> new ArrayList<>(List.of(0L, 0L)));
+      s.set(0, s.get(0) + Long.parseLong(f[skip + 2]));
+      s.set(1, s.get(1) + Long.parseLong(f[skip + 3]));
+    }
+    return sums;
+  }
+}
