@@ -345,7 +345,7 @@ public final class SnoopIO {
                         errorsTag,
                         desiredSplitSize,
                         compression,
-                        RecordHeaderRules.DEFAULT_MAX_INCLUDED_LENGTH))
+                        CaptureFileReader.DEFAULT_MAX_INCLUDED_LENGTH))
                 .withSideInputs(parser.getSideInputs())
                 .withOutputTags(
                     outputsTag,
