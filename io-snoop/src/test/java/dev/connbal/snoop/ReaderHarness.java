@@ -54,6 +54,11 @@ final class ReaderHarness {
     long bytesReported() {
       return errors.stream().mapToLong(SnoopReadError::bytes).sum();
     }
+
+    /** Good records, other pcapng blocks and reported bytes: the data after the file header. */
+    long bytesAccountedFor() {
+      return recordBytes + metadataBytes + bytesReported();
+    }
   }
 
   private ReaderHarness() {}
