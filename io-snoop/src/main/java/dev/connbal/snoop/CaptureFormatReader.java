@@ -117,6 +117,16 @@ abstract class CaptureFormatReader {
     return next;
   }
 
+  /**
+   * A file-level error of kind {@code kind} at {@code offset}: the whole file ({@code storedSize},
+   * or the {@code present} bytes read if more) is lost; {@code what} follows the file's name.
+   */
+  SnoopReadError fileError(
+      SnoopReadError.Kind kind, long offset, long storedSize, int present, String what) {
+    return SnoopReadError.of(
+        file, offset, kind, Math.max(storedSize, present), oneLine(file) + ": " + what);
+  }
+
   String abruptNote() {
     return in.endedAbruptly() ? " (the compressed data ends abruptly)" : "";
   }

@@ -58,15 +58,13 @@ final class PcapFileReader extends ChainedRecordReader {
     int n = in.ensure(0, FILE_HEADER_LENGTH);
     byte[] b = in.array();
     int i = in.index(0);
-    long lost = Math.max(storedSize, n);
-    String name = oneLine(file);
     if (n < FILE_HEADER_LENGTH) {
-      return SnoopReadError.of(
-          file,
-          0,
+      return fileError(
           SnoopReadError.Kind.TRUNCATED_FILE_HEADER,
-          lost,
-          name + ": truncated file header: " + n + " bytes, a pcap file header has 24");
+          0,
+          storedSize,
+          n,
+          "truncated file header: " + n + " bytes, a pcap file header has 24");
     }
     int magic = BigEndian.i32(b, i);
     boolean bigEndian = magic == MAGIC_MICROSECONDS || magic == MAGIC_NANOSECONDS;
@@ -74,12 +72,12 @@ final class PcapFileReader extends ChainedRecordReader {
     boolean nanoseconds = inFileOrder == MAGIC_NANOSECONDS;
     int major = FileOrder.u16(b, i + MAJOR_AT, bigEndian);
     if (major != VERSION_MAJOR) {
-      return SnoopReadError.of(
-          file,
-          MAJOR_AT,
+      return fileError(
           SnoopReadError.Kind.UNSUPPORTED_VERSION,
-          lost,
-          name + ": unsupported pcap version " + major + ", only version 2 is supported");
+          MAJOR_AT,
+          storedSize,
+          n,
+          "unsupported pcap version " + major + ", only version 2 is supported");
     }
     int linkType = (int) (FileOrder.u32(b, i + LINK_TYPE_AT, bigEndian) & 0xffff);
     startRecords(

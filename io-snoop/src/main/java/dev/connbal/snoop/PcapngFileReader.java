@@ -100,33 +100,31 @@ final class PcapngFileReader extends CaptureFormatReader {
     int n = in.ensure(0, VERSION_AT + 2);
     byte[] b = in.array();
     int i = in.index(0);
-    long lost = Math.max(storedSize, n);
-    String name = oneLine(file);
     if (n < VERSION_AT + 2) {
-      return SnoopReadError.of(
-          file,
-          0,
+      return fileError(
           SnoopReadError.Kind.TRUNCATED_FILE_HEADER,
-          lost,
-          name + ": truncated file header: " + n + " bytes of a pcapng section header block");
+          0,
+          storedSize,
+          n,
+          "truncated file header: " + n + " bytes of a pcapng section header block");
     }
     PcapngBlockRules section = orders[0].ofSection(b, i);
     if (section == null) {
-      return SnoopReadError.of(
-          file,
-          0,
+      return fileError(
           SnoopReadError.Kind.BAD_MAGIC,
-          lost,
-          name + ": not a pcapng file: its section header block has no byte-order magic");
+          0,
+          storedSize,
+          n,
+          "not a pcapng file: its section header block has no byte-order magic");
     }
     int major = FileOrder.u16(b, i + VERSION_AT, section.bigEndian());
     if (major != VERSION_MAJOR) {
-      return SnoopReadError.of(
-          file,
-          VERSION_AT,
+      return fileError(
           SnoopReadError.Kind.UNSUPPORTED_VERSION,
-          lost,
-          name + ": unsupported pcapng version " + major + ", only version 1 is supported");
+          VERSION_AT,
+          storedSize,
+          n,
+          "unsupported pcapng version " + major + ", only version 1 is supported");
     }
     return null;
   }

@@ -39,34 +39,31 @@ final class SnoopFileReader extends ChainedRecordReader {
     int n = in.ensure(0, FILE_HEADER_LENGTH);
     byte[] b = in.array();
     int i = in.index(0);
-    long lost = Math.max(storedSize, n);
-    String name = oneLine(file);
     if (n < FILE_HEADER_LENGTH) {
-      return SnoopReadError.of(
-          file,
-          0,
+      return fileError(
           SnoopReadError.Kind.TRUNCATED_FILE_HEADER,
-          lost,
-          name + ": truncated file header: " + n + " bytes, a snoop file header has 16");
+          0,
+          storedSize,
+          n,
+          "truncated file header: " + n + " bytes, a snoop file header has 16");
     }
     long version = BigEndian.u32(b, i + VERSION_AT);
     if (version != SnoopWriter.VERSION) {
-      return SnoopReadError.of(
-          file,
-          VERSION_AT,
+      return fileError(
           SnoopReadError.Kind.UNSUPPORTED_VERSION,
-          lost,
-          name + ": unsupported snoop version " + version + ", only version 2 is supported");
+          VERSION_AT,
+          storedSize,
+          n,
+          "unsupported snoop version " + version + ", only version 2 is supported");
     }
     long datalink = BigEndian.u32(b, i + DATALINK_AT);
     if (datalink != SnoopWriter.DATALINK_ETHERNET && datalink != 0) {
-      return SnoopReadError.of(
-          file,
-          DATALINK_AT,
+      return fileError(
           SnoopReadError.Kind.UNSUPPORTED_DATALINK,
-          lost,
-          name
-              + ": unsupported datalink type "
+          DATALINK_AT,
+          storedSize,
+          n,
+          "unsupported datalink type "
               + datalink
               + ", only Ethernet (4, or 0 as some writers use) is supported");
     }

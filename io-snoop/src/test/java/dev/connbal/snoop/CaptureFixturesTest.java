@@ -21,7 +21,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Real captures (under {@code src/test/resources/captures}, made as its README says) read as tshark
@@ -39,12 +39,8 @@ class CaptureFixturesTest {
 
   @TempDir Path tmp;
 
-  /** One packet as the listings give it. */
-  record Packet(long micros, int captured, int original, int linkType) {}
-
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
+  static List<String> fixtures() {
+    return List.of(
         "capture.pcap",
         "capture-ns.pcap",
         "lo.pcap",
@@ -53,8 +49,14 @@ class CaptureFixturesTest {
         "capture.pcapng",
         "multi-interface.pcapng",
         "two-sections.pcapng",
-        "crafted.pcapng"
-      })
+        "crafted.pcapng");
+  }
+
+  /** One packet as the listings give it. */
+  record Packet(long micros, int captured, int original, int linkType) {}
+
+  @ParameterizedTest
+  @MethodSource("fixtures")
   void readsWhatTsharkLists(String name) throws IOException {
     Path file = fixture(name);
     ReaderHarness.Result read = ReaderHarness.readSequential(file, LIMIT);
@@ -76,18 +78,7 @@ class CaptureFixturesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "capture.pcap",
-        "capture-ns.pcap",
-        "lo.pcap",
-        "lo-ns.pcap",
-        "any.pcap",
-        "capture.pcapng",
-        "multi-interface.pcapng",
-        "two-sections.pcapng",
-        "crafted.pcapng"
-      })
+  @MethodSource("fixtures")
   void tsharkAndCapinfosStillGiveTheCommittedListings(String name) throws Exception {
     assumeTrue(onPath("tshark") && onPath("capinfos"), "tshark and capinfos are not installed");
     Path file = fixture(name);
