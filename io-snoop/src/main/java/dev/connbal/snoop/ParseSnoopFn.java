@@ -20,7 +20,7 @@ import org.apache.beam.sdk.values.TupleTag;
 /**
  * The splittable DoFn behind {@link SnoopIO}: one element per file, byte-offset restrictions, what
  * the {@link SnoopRecordParser} makes of each range's records to the main output and {@link
- * SnoopReadError}s to another. Reading itself is {@link SnoopFileReader}'s job.
+ * SnoopReadError}s to another. Reading itself is {@link CaptureFileReader}'s job.
  */
 @DoFn.BoundedPerElement
 final class ParseSnoopFn<OutputT> extends DoFn<FileIO.ReadableFile, OutputT> {
@@ -107,14 +107,14 @@ final class ParseSnoopFn<OutputT> extends DoFn<FileIO.ReadableFile, OutputT> {
     Compression effective = effectiveCompression(file);
     boolean splittable = isSplittable(file);
     Emitter sink = new Emitter(c);
-    SnoopFileReader reader;
+    CaptureFileReader reader;
     try {
       ReadableByteChannel raw = FileSystems.open(metadata.resourceId());
       ReadableByteChannel channel =
           effective == Compression.UNCOMPRESSED ? raw : effective.readDecompressed(raw);
       OffsetRange range = tracker.currentRestriction();
       long span = splittable ? range.getTo() - range.getFrom() : Long.MAX_VALUE;
-      reader = SnoopFileReader.open(name, channel, maxIncludedLength, !splittable, span);
+      reader = CaptureFileReader.open(name, channel, maxIncludedLength, !splittable, span);
     } catch (IOException | RuntimeException e) {
       OffsetRange range = tracker.currentRestriction();
       if (tracker.tryClaim(range.getFrom())) {
@@ -125,13 +125,13 @@ final class ParseSnoopFn<OutputT> extends DoFn<FileIO.ReadableFile, OutputT> {
                 range.getFrom(),
                 SnoopReadError.Kind.UNREADABLE,
                 Math.max(0, Math.min(lost, size)),
-                SnoopFileReader.oneLine(name + ": cannot open: " + e)));
+                CaptureFileReader.oneLine(name + ": cannot open: " + e)));
         sink.end();
         tracker.tryClaim(range.getTo());
       }
       return;
     }
-    try (SnoopFileReader r = reader) {
+    try (CaptureFileReader r = reader) {
       if (splittable) {
         r.readRange(tracker, size, sink);
       } else {
@@ -165,7 +165,7 @@ final class ParseSnoopFn<OutputT> extends DoFn<FileIO.ReadableFile, OutputT> {
   }
 
   /** Feeds the range's records to the parser and its errors to the error output. */
-  private final class Emitter implements SnoopFileReader.Sink, SnoopRecordParser.RangeContext {
+  private final class Emitter implements CaptureFileReader.Sink, SnoopRecordParser.RangeContext {
     private final ProcessContext context;
     private final SnoopRecordParser.RangeParser range;
     // Counted here and added to the metrics about once a MiB: a metric update per record would

@@ -30,11 +30,15 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Reads snoop version 2 captures (RFC 1761, Ethernet) from any Beam {@code FileSystem}: local paths
- * and globs, {@code s3://} with {@code beam-sdks-java-io-amazon-web-services2}, and others.
+ * Reads packet captures, snoop (RFC 1761), pcap and pcapng, from any Beam {@code FileSystem}: local
+ * paths and globs, {@code s3://} with {@code beam-sdks-java-io-amazon-web-services2}, and others.
+ * Each file's format is recognised by its first bytes, never by its name; the records of every
+ * format come out alike ({@link SnoopRecord}, {@link SnoopRecordView}), each with its link type
+ * ({@link LinkTypes}: the file's for snoop and pcap, the interface's for pcapng) and its time to
+ * the microsecond. The name is snoop's, the first format read; see {@code docs/DECISIONS.md}.
  *
  * <pre>{@code
- * SnoopReadResult r = pipeline.apply(SnoopIO.read().from("/captures/*.snoop"));
+ * SnoopReadResult r = pipeline.apply(SnoopIO.read().from("/captures/*"));
  * PCollection<SnoopRecord> records = r.records();
  * PCollection<SnoopReadError> errors = r.errors();
  *
@@ -46,16 +50,16 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  *
  * <p>Uncompressed files are split into byte ranges of {@link Read#withDesiredSplitSize} (default 64
  * MiB) read in parallel; how range boundaries are found inside the stream of records, and why no
- * record is lost or read twice, is explained on {@code SnoopFileReader}. Compressed files ({@code
+ * record is lost or read twice, is explained on {@code CaptureFileReader}. Compressed files ({@code
  * .gz} and others, by default detected from the file name) are read whole by one worker.
  *
- * <p>Nothing is dropped silently: bad file headers (empty file, truncated header, bad magic,
- * version other than 2, datalink other than Ethernet 4 or 0), corrupt regions, truncated records
- * and unreadable files are elements of {@link SnoopReadResult#errors()}; the other files and the
- * good records of a damaged file are still read. A file that cannot be opened yields one UNREADABLE
- * error per byte range it was split into (one for files up to the split size), each naming its
- * offset and size, so that a range failing alone is never lost silently. Records of datalink 0
- * files report datalink 4: both are Ethernet frames.
+ * <p>Nothing is dropped silently: bad file headers (empty file, truncated header, no known magic,
+ * unsupported version, a snoop datalink other than Ethernet 4 or 0), corrupt regions, truncated
+ * records and unreadable files are elements of {@link SnoopReadResult#errors()}; the other files
+ * and the good records of a damaged file are still read. A file that cannot be opened yields one
+ * UNREADABLE error per byte range it was split into (one for files up to the split size), each
+ * naming its offset and size, so that a range failing alone is never lost silently. Records of
+ * snoop datalink 0 files are Ethernet, as those of datalink 4.
  *
  * <p>Beam metrics in namespace {@value #METRICS_NAMESPACE}: {@code records}, {@code recordBytes}
  * (bytes of good records, headers and padding included), {@code corruptRegions}, {@code
@@ -345,7 +349,7 @@ public final class SnoopIO {
                         errorsTag,
                         desiredSplitSize,
                         compression,
-                        RecordHeaderRules.DEFAULT_MAX_INCLUDED_LENGTH))
+                        CaptureFileReader.DEFAULT_MAX_INCLUDED_LENGTH))
                 .withSideInputs(parser.getSideInputs())
                 .withOutputTags(
                     outputsTag,

@@ -17,8 +17,8 @@ import java.nio.channels.SeekableByteChannel;
 final class SnoopInput implements Closeable {
   private final ReadableByteChannel channel;
   private final SeekableByteChannel seekable;
-  private final byte[] buf;
-  private final ByteBuffer target;
+  private byte[] buf;
+  private ByteBuffer target;
   private final boolean endAtChannelError;
   private long bufStart;
   private int limit;
@@ -42,6 +42,19 @@ final class SnoopInput implements Closeable {
   /** The largest span {@link #ensure} can make available. */
   int capacity() {
     return buf.length;
+  }
+
+  /**
+   * Grows the buffer to at least {@code capacity} bytes, keeping what it holds: a reader learns how
+   * much it needs only once it knows the file's format.
+   */
+  void ensureCapacity(int capacity) {
+    if (capacity > buf.length) {
+      byte[] grown = new byte[capacity];
+      System.arraycopy(buf, 0, grown, 0, limit);
+      buf = grown;
+      target = ByteBuffer.wrap(buf);
+    }
   }
 
   byte[] array() {

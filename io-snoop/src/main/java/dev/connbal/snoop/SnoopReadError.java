@@ -5,8 +5,8 @@ import org.apache.beam.sdk.coders.DefaultCoder;
 
 /**
  * Something {@link SnoopIO} could not read: a whole file (bad header, unreadable) or a region of
- * one (corrupt record headers, a truncated last record). Errors are data, emitted on {@link
- * SnoopReadResult#errors()}, never dropped. Encoded by {@link SnoopReadErrorCoder}.
+ * one (corrupt record headers or blocks, a truncated last record). Errors are data, emitted on
+ * {@link SnoopReadResult#errors()}, never dropped. Encoded by {@link SnoopReadErrorCoder}.
  */
 @AutoValue
 @DefaultCoder(SnoopReadErrorCoder.class)
@@ -15,15 +15,18 @@ public abstract class SnoopReadError {
   public enum Kind {
     /** The file has no bytes at all. */
     EMPTY_FILE(true),
-    /** The file is shorter than the 16-byte snoop file header. */
+    /** The file is shorter than its format's file header (snoop 16 bytes, pcap 24, pcapng's). */
     TRUNCATED_FILE_HEADER(true),
-    /** The file does not start with {@code "snoop\0\0\0"}. */
+    /** The file starts with no known magic (snoop, pcap, pcapng), or pcapng without byte order. */
     BAD_MAGIC(true),
-    /** The file header names a version other than 2. */
+    /** The file header names a version connbal does not read (snoop 2, pcap 2.x, pcapng 1.x). */
     UNSUPPORTED_VERSION(true),
-    /** The file header names a datalink other than Ethernet (4, or 0 as some writers use). */
+    /** A snoop file header names a datalink other than Ethernet (4, or 0 as some writers use). */
     UNSUPPORTED_DATALINK(true),
-    /** Bytes between two record boundaries that do not form valid records. */
+    /**
+     * Bytes between two record boundaries that do not form valid records, or a pcapng block whose
+     * lengths are sound but whose content cannot be used (a packet of an undefined interface).
+     */
     CORRUPT_REGION(false),
     /** The last record (or record header) is cut off by the end of the data. */
     TRUNCATED_RECORD(false),

@@ -5,7 +5,7 @@ import java.util.Objects;
 import org.apache.beam.sdk.coders.DefaultCoder;
 
 /**
- * One packet record of a snoop (RFC 1761) capture, with where it came from.
+ * One packet record of a capture (snoop, pcap or pcapng), with where it came from.
  *
  * <p>Immutable: the frame array is never exposed for writing by this class, and callers must not
  * modify the array they pass in or get back (it is shared to keep the per-packet path free of
@@ -20,7 +20,7 @@ public final class SnoopRecord {
   private final int originalLength;
   private final int includedLength;
   private final int cumulativeDrops;
-  private final int datalinkType;
+  private final int linkType;
   private final byte[] frame;
 
   private SnoopRecord(
@@ -31,7 +31,7 @@ public final class SnoopRecord {
       int originalLength,
       int includedLength,
       int cumulativeDrops,
-      int datalinkType,
+      int linkType,
       byte[] frame) {
     this.file = Objects.requireNonNull(file, "file");
     this.recordOffset = recordOffset;
@@ -40,13 +40,18 @@ public final class SnoopRecord {
     this.originalLength = originalLength;
     this.includedLength = includedLength;
     this.cumulativeDrops = cumulativeDrops;
-    this.datalinkType = datalinkType;
+    this.linkType = linkType;
     this.frame = Objects.requireNonNull(frame, "frame");
   }
 
+  /** Largest seconds value a record holds: its time in microseconds fits a {@code long}. */
+  public static final long MAX_SECONDS = Long.MAX_VALUE / 1_000_000L - 1;
+
   /**
-   * Creates a record. {@code includedLength} must equal {@code frame.length}; {@code seconds} is
-   * the unsigned 32-bit value of the record header.
+   * Creates a record of a snoop file, whose datalink is snoop's 4 (Ethernet) or 0 (IEEE 802.3, read
+   * as Ethernet); {@code seconds} is the unsigned 32-bit value of the record header.
+   *
+   * @throws IllegalArgumentException for another datalink (see {@link LinkTypes#fromSnoopDatalink})
    */
   public static SnoopRecord of(
       String file,
@@ -57,11 +62,35 @@ public final class SnoopRecord {
       int cumulativeDrops,
       int datalinkType,
       byte[] frame) {
+    return ofLinkType(
+        file,
+        recordOffset,
+        seconds,
+        microseconds,
+        originalLength,
+        cumulativeDrops,
+        LinkTypes.fromSnoopDatalink(datalinkType),
+        frame);
+  }
+
+  /**
+   * Creates a record of any capture format. {@code linkType} is in the registry's numbering ({@link
+   * LinkTypes}); {@code seconds} counts from the epoch, at most {@link #MAX_SECONDS}.
+   */
+  public static SnoopRecord ofLinkType(
+      String file,
+      long recordOffset,
+      long seconds,
+      int microseconds,
+      int originalLength,
+      int cumulativeDrops,
+      int linkType,
+      byte[] frame) {
     if (recordOffset < 0) {
       throw new IllegalArgumentException("recordOffset must be >= 0, got " + recordOffset);
     }
-    if (seconds < 0 || seconds > 0xFFFFFFFFL) {
-      throw new IllegalArgumentException("seconds must fit an unsigned 32-bit value: " + seconds);
+    if (seconds < 0 || seconds > MAX_SECONDS) {
+      throw new IllegalArgumentException("seconds must be in [0, " + MAX_SECONDS + "]: " + seconds);
     }
     if (microseconds < 0 || microseconds >= 1_000_000) {
       throw new IllegalArgumentException("microseconds must be in [0, 1000000): " + microseconds);
@@ -69,6 +98,9 @@ public final class SnoopRecord {
     if (originalLength < frame.length) {
       throw new IllegalArgumentException(
           "originalLength " + originalLength + " < included length " + frame.length);
+    }
+    if (linkType < 0) {
+      throw new IllegalArgumentException("linkType must be >= 0, got " + linkType);
     }
     return new SnoopRecord(
         file,
@@ -78,7 +110,7 @@ public final class SnoopRecord {
         originalLength,
         frame.length,
         cumulativeDrops,
-        datalinkType,
+        linkType,
         frame);
   }
 
@@ -87,17 +119,17 @@ public final class SnoopRecord {
     return file;
   }
 
-  /** Byte offset of the record header within the (uncompressed) file. */
+  /** Byte offset of the record (header or pcapng block) within the (uncompressed) file. */
   public long recordOffset() {
     return recordOffset;
   }
 
-  /** Seconds since the epoch, from the record header (unsigned 32-bit). */
+  /** Seconds since the epoch. */
   public long seconds() {
     return seconds;
   }
 
-  /** Microseconds within the second, from the record header. */
+  /** Microseconds within the second (finer resolutions truncated). */
   public int microseconds() {
     return microseconds;
   }
@@ -117,14 +149,19 @@ public final class SnoopRecord {
     return includedLength;
   }
 
-  /** Cumulative drops counter from the record header. */
+  /** Snoop's cumulative drops, or the drop count of a pcapng obsolete Packet Block; else 0. */
   public int cumulativeDrops() {
     return cumulativeDrops;
   }
 
-  /** Datalink type from the file header (4 = Ethernet). */
+  /** The link type in the registry's numbering ({@link LinkTypes}; 1 = Ethernet). */
+  public int linkType() {
+    return linkType;
+  }
+
+  /** The link type in snoop's numbering: 4 for Ethernet, 9 for other links. */
   public int datalinkType() {
-    return datalinkType;
+    return LinkTypes.toSnoopDatalink(linkType);
   }
 
   /** The captured frame bytes. Shared, not copied: do not modify. */
@@ -146,7 +183,7 @@ public final class SnoopRecord {
         && originalLength == r.originalLength
         && includedLength == r.includedLength
         && cumulativeDrops == r.cumulativeDrops
-        && datalinkType == r.datalinkType
+        && linkType == r.linkType
         && file.equals(r.file)
         && Arrays.equals(frame, r.frame);
   }
@@ -172,8 +209,8 @@ public final class SnoopRecord {
         + includedLength
         + ", drops="
         + cumulativeDrops
-        + ", dlt="
-        + datalinkType
+        + ", linkType="
+        + linkType
         + "}";
   }
 }

@@ -37,7 +37,7 @@ public final class SnoopRecordCoder extends AtomicCoder<SnoopRecord> {
     VarInt.encode(r.microseconds(), out);
     VarInt.encode(r.originalLength(), out);
     VarInt.encode(r.cumulativeDrops(), out);
-    VarInt.encode(r.datalinkType(), out);
+    VarInt.encode(r.linkType(), out);
     byte[] frame = r.frame();
     VarInt.encode(frame.length, out);
     out.write(frame);
@@ -51,7 +51,7 @@ public final class SnoopRecordCoder extends AtomicCoder<SnoopRecord> {
     int micros = VarInt.decodeInt(in);
     int orig = VarInt.decodeInt(in);
     int drops = VarInt.decodeInt(in);
-    int dlt = VarInt.decodeInt(in);
+    int linkType = VarInt.decodeInt(in);
     int len = VarInt.decodeInt(in);
     if (len < 0 || len > MAX_FRAME) {
       throw new CoderException("invalid snoop frame length " + len);
@@ -59,7 +59,7 @@ public final class SnoopRecordCoder extends AtomicCoder<SnoopRecord> {
     byte[] frame = new byte[len];
     new DataInputStream(in).readFully(frame);
     try {
-      return SnoopRecord.of(file, offset, seconds, micros, orig, drops, dlt, frame);
+      return SnoopRecord.ofLinkType(file, offset, seconds, micros, orig, drops, linkType, frame);
     } catch (IllegalArgumentException e) {
       throw new CoderException("invalid encoded snoop record: " + e.getMessage());
     }

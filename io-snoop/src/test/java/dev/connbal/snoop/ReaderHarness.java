@@ -16,16 +16,19 @@ import java.util.zip.GZIPInputStream;
 import org.apache.beam.sdk.io.range.OffsetRange;
 
 /**
- * Drives {@link SnoopFileReader} and {@link RecordOffsetTracker} the way {@link ParseSnoopFn} does,
- * without a runner: the fast path for exhaustive split tests.
+ * Drives {@link CaptureFileReader} and {@link RecordOffsetTracker} the way {@link ParseSnoopFn}
+ * does, without a runner: the fast path for exhaustive split tests.
  */
 final class ReaderHarness {
   /** Everything a read produced, in order. */
-  static final class Result implements SnoopFileReader.Sink {
+  static final class Result implements CaptureFileReader.Sink {
     final List<SnoopRecord> records = new ArrayList<>();
     final List<SnoopReadError> errors = new ArrayList<>();
     final List<Long> resyncBoundaries = new ArrayList<>();
     long recordBytes;
+
+    /** Bytes of pcapng blocks that hold no packet. */
+    long metadataBytes;
 
     @Override
     public void record(SnoopRecordView record) {
@@ -39,12 +42,22 @@ final class ReaderHarness {
     }
 
     @Override
+    public void metadata(long offset, long bytes) {
+      metadataBytes += bytes;
+    }
+
+    @Override
     public void resynced(long offset, long boundary) {
       resyncBoundaries.add(boundary);
     }
 
     long bytesReported() {
       return errors.stream().mapToLong(SnoopReadError::bytes).sum();
+    }
+
+    /** Good records, other pcapng blocks and reported bytes: the data after the file header. */
+    long bytesAccountedFor() {
+      return recordBytes + metadataBytes + bytesReported();
     }
   }
 
@@ -75,8 +88,8 @@ final class ReaderHarness {
   private static void readWhole(
       String name, InputStream in, long size, int maxIncluded, Result result) {
     RecordOffsetTracker tracker = new RecordOffsetTracker(new OffsetRange(0, Math.max(1, size)));
-    SnoopFileReader reader =
-        SnoopFileReader.open(name, Channels.newChannel(in), maxIncluded, true, Long.MAX_VALUE);
+    CaptureFileReader reader =
+        CaptureFileReader.open(name, Channels.newChannel(in), maxIncluded, true, Long.MAX_VALUE);
     reader.readWhole(tracker, size, result);
     tracker.checkDone();
   }
@@ -88,8 +101,8 @@ final class ReaderHarness {
       long size = Files.size(file);
       for (OffsetRange range : ranges) {
         RecordOffsetTracker tracker = new RecordOffsetTracker(range);
-        try (SnoopFileReader reader =
-            SnoopFileReader.open(
+        try (CaptureFileReader reader =
+            CaptureFileReader.open(
                 file.toString(),
                 FileChannel.open(file),
                 maxIncluded,

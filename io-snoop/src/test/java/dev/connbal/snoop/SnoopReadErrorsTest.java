@@ -33,7 +33,7 @@ class SnoopReadErrorsTest {
     Path file = write("empty.snoop", new byte[0]);
     SnoopReadError e = onlyFileError(file);
     assertThat(e.kind(), is(SnoopReadError.Kind.EMPTY_FILE));
-    assertThat(e.message(), equalTo(file + ": empty file, not a snoop capture"));
+    assertThat(e.message(), equalTo(file + ": empty file, not a packet capture"));
     assertThat(e.bytes(), is(0L));
     assertThat(e.isFileLevel(), is(true));
   }
@@ -47,7 +47,9 @@ class SnoopReadErrorsTest {
     assertThat(
         e.message(),
         equalTo(
-            file + ": not a snoop file: starts with \"hello, t\", expected \"snoop\\0\\0\\0\""));
+            file
+                + ": not a packet capture: starts with \"hello, t\", expected the magic of snoop,"
+                + " pcap or pcapng"));
     assertThat(e.bytes(), is(Files.size(file)));
   }
 

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 
+import dev.connbal.snoop.TestCaptures.Format;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,45 +18,49 @@ import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
 import org.apache.beam.sdk.io.range.OffsetRange;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Reading a file in byte ranges must give exactly the records and errors of a sequential read,
- * whatever the split points. Small frame limits ({@code maxIncluded}) make the maximum record
- * length small, so that a file of a few hundred KiB spans hundreds of them and every kind of
- * handoff (inside frames, inside embedded captures, inside corrupt regions) is exercised.
+ * whatever the split points, in every format. Small frame limits ({@code maxIncluded}) make the
+ * maximum record length small, so that a file of a few hundred KiB spans hundreds of them and every
+ * kind of handoff (inside frames, inside embedded captures, inside corrupt regions) is exercised.
  */
 class SplitEquivalenceTest {
   private static final int SMALL_LIMIT = 700;
 
   @TempDir Path tmp;
 
-  @Test
-  void realisticCaptureSplitsLikeSequentialRead() throws IOException {
-    Path file = write("realistic.snoop", TestCaptures.realistic(1, 1500, SMALL_LIMIT));
+  @ParameterizedTest
+  @EnumSource(Format.class)
+  void realisticCaptureSplitsLikeSequentialRead(Format format) throws IOException {
+    Path file = write("realistic", TestCaptures.realistic(format, 1, 1500, SMALL_LIMIT));
     ReaderHarness.Result sequential = readSequential(file, SMALL_LIMIT);
     assertThat(sequential.records.size(), equalTo(1500));
     assertThat(sequential.errors, empty());
     sweep(file, SMALL_LIMIT, sequential);
   }
 
-  @Test
-  void adversarialPayloadsDoNotFoolResynchronisation() throws IOException {
-    Path file = write("adversarial.snoop", TestCaptures.adversarial(2, 1500, SMALL_LIMIT));
+  @ParameterizedTest
+  @EnumSource(Format.class)
+  void adversarialPayloadsDoNotFoolResynchronisation(Format format) throws IOException {
+    Path file = write("adversarial", TestCaptures.adversarial(format, 2, 1500, SMALL_LIMIT));
     ReaderHarness.Result sequential = readSequential(file, SMALL_LIMIT);
     assertThat(sequential.records.size(), equalTo(1500));
     assertThat(sequential.errors, empty());
     sweep(file, SMALL_LIMIT, sequential);
   }
 
-  @Test
-  void damagedCaptureSplitsLikeSequentialRead() throws IOException {
-    byte[] bytes = TestCaptures.realistic(3, 1500, SMALL_LIMIT);
+  @ParameterizedTest
+  @EnumSource(Format.class)
+  void damagedCaptureSplitsLikeSequentialRead(Format format) throws IOException {
+    byte[] bytes = TestCaptures.realistic(format, 3, 1500, SMALL_LIMIT);
     Random rnd = new Random(3);
     // Random bytes over three stretches longer than any record, and garbage appended.
     for (int k = 0; k < 3; k++) {
-      int at = 16 + rnd.nextInt(bytes.length - 3000);
+      int at = 64 + rnd.nextInt(bytes.length - 3000);
       for (int i = 0; i < 800 + rnd.nextInt(1500); i++) {
         bytes[at + i] = (byte) rnd.nextInt(256);
       }
@@ -65,34 +70,36 @@ class SplitEquivalenceTest {
     for (int i = bytes.length; i < withGarbage.length; i++) {
       withGarbage[i] = (byte) rnd.nextInt(256);
     }
-    Path file = write("damaged.snoop", withGarbage);
+    Path file = write("damaged", withGarbage);
     ReaderHarness.Result sequential = readSequential(file, SMALL_LIMIT);
     assertThat(sequential.errors.size(), greaterThan(3));
     assertThat(sequential.records.size(), greaterThan(1400));
-    assertThat(sequential.recordBytes + sequential.bytesReported(), equalTo(Files.size(file) - 16));
+    assertThat(sequential.bytesAccountedFor(), equalTo(Files.size(file) - headerLength(format)));
     sweep(file, SMALL_LIMIT, sequential);
   }
 
-  @Test
-  void adversarialAndDamagedCaptureSplitsLikeSequentialRead() throws IOException {
-    byte[] bytes = TestCaptures.adversarial(4, 1200, SMALL_LIMIT);
+  @ParameterizedTest
+  @EnumSource(Format.class)
+  void adversarialAndDamagedCaptureSplitsLikeSequentialRead(Format format) throws IOException {
+    byte[] bytes = TestCaptures.adversarial(format, 4, 1200, SMALL_LIMIT);
     Random rnd = new Random(4);
     for (int k = 0; k < 4; k++) {
-      int at = 16 + rnd.nextInt(bytes.length - 100);
+      int at = 64 + rnd.nextInt(bytes.length - 100);
       for (int i = 0; i < 24; i++) {
         bytes[at + i] = (byte) rnd.nextInt(256);
       }
     }
-    Path file = write("adversarial-damaged.snoop", bytes);
+    Path file = write("adversarial-damaged", bytes);
     ReaderHarness.Result sequential = readSequential(file, SMALL_LIMIT);
-    assertThat(sequential.recordBytes + sequential.bytesReported(), equalTo(Files.size(file) - 16));
+    assertThat(sequential.bytesAccountedFor(), equalTo(Files.size(file) - headerLength(format)));
     sweep(file, SMALL_LIMIT, sequential);
   }
 
-  @Test
-  void defaultLimitsOnALargerCapture() throws IOException {
-    int limit = RecordHeaderRules.DEFAULT_MAX_INCLUDED_LENGTH;
-    Path file = write("large.snoop", TestCaptures.adversarial(5, 6000, 1514));
+  @ParameterizedTest
+  @EnumSource(Format.class)
+  void defaultLimitsOnALargerCapture(Format format) throws IOException {
+    int limit = CaptureFileReader.DEFAULT_MAX_INCLUDED_LENGTH;
+    Path file = write("large", TestCaptures.adversarial(format, 5, 6000, 1514));
     long size = Files.size(file);
     ReaderHarness.Result sequential = readSequential(file, limit);
     assertThat(sequential.records.size(), equalTo(6000));
@@ -102,9 +109,13 @@ class SplitEquivalenceTest {
     }
   }
 
-  @Test
-  void inOrdinaryCapturesARangeHandsOverAtTheFirstRecordStartingInTheNext() throws IOException {
-    Path file = write("near.snoop", TestCaptures.realistic(6, 1500, SMALL_LIMIT));
+  @ParameterizedTest
+  @EnumSource(
+      value = Format.class,
+      names = {"SNOOP", "PCAP", "PCAP_NANOSECONDS_BIG_ENDIAN"})
+  void inOrdinaryCapturesARangeHandsOverAtTheFirstRecordStartingInTheNext(Format format)
+      throws IOException {
+    Path file = write("near", TestCaptures.realistic(format, 6, 1500, SMALL_LIMIT));
     long size = Files.size(file);
     List<Long> recordStarts = new ArrayList<>();
     for (SnoopRecord r : readSequential(file, SMALL_LIMIT).records) {
@@ -112,7 +123,7 @@ class SplitEquivalenceTest {
     }
     TreeSet<Long> starts = new TreeSet<>(recordStarts);
     for (OffsetRange range : ranges(size, 997)) {
-      if (range.getFrom() <= 16) {
+      if (range.getFrom() <= headerLength(format)) {
         continue;
       }
       ReaderHarness.Result r = readSplit(file, SMALL_LIMIT, List.of(range));
@@ -158,6 +169,15 @@ class SplitEquivalenceTest {
     }
     ranges.add(new OffsetRange(from, size));
     return ranges;
+  }
+
+  /** Bytes before the first item: the file header, which no item covers. */
+  static long headerLength(Format format) {
+    return switch (format) {
+      case SNOOP -> 16;
+      case PCAP, PCAP_NANOSECONDS_BIG_ENDIAN -> 24;
+      case PCAPNG -> 0;
+    };
   }
 
   private Path write(String name, byte[] bytes) throws IOException {

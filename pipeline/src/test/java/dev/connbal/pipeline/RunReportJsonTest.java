@@ -274,7 +274,9 @@ class RunReportJsonTest {
         "BAD_MAGIC",
         0L,
         22L,
-        notes + ": not a snoop file: starts with \"these ar\", expected \"snoop\\0\\0\\0\"");
+        notes
+            + ": not a packet capture: starts with \"these ar\", expected the magic of snoop,"
+            + " pcap or pcapng");
     assertThat(texts(json.get("errors")), equalTo(ownErrorLines(run.err)));
   }
 
