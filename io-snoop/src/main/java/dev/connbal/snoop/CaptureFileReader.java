@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;
 import java.util.Arrays;
+import java.util.OptionalLong;
 import org.apache.beam.sdk.io.range.OffsetRange;
 import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 
@@ -183,6 +184,34 @@ final class CaptureFileReader implements Closeable {
     }
     sink.end();
     tracker.tryClaim(to);
+  }
+
+  /**
+   * The time of the file's first good record, reading no further than it; empty when the file has
+   * no record or is not a capture. For a watch, which needs to know when a capture begins.
+   */
+  OptionalLong firstRecordMicros() throws IOException {
+    if (readFileHeader(Long.MAX_VALUE) != null) {
+      return OptionalLong.empty();
+    }
+    long[] first = {Long.MIN_VALUE};
+    Sink firstOnly =
+        new Sink() {
+          @Override
+          public void record(SnoopRecordView record) {
+            if (first[0] == Long.MIN_VALUE) {
+              first[0] = record.timestampMicros();
+            }
+          }
+
+          @Override
+          public void error(SnoopReadError error) {}
+        };
+    long pos = format.dataStart();
+    while (first[0] == Long.MIN_VALUE && in.ensure(pos, 1) > 0) {
+      pos = format.readItem(pos, firstOnly);
+    }
+    return first[0] == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(first[0]);
   }
 
   /**
