@@ -363,6 +363,7 @@ public final class SnoopIO {
                 "FilesOfErrors",
                 MapElements.into(TypeDescriptors.strings()).via(SnoopReadError::file))
             .setCoder(StringUtf8Coder.of())
+            .apply("WholeRun", WholeRun.of())
             .apply("DistinctFilesWithErrors", Distinct.create());
     filesWithErrors.apply("CountFilesWithErrors", ParDo.of(new CountFilesFn()));
     return read.and(SnoopParseResult.FILES_WITH_ERRORS, filesWithErrors);

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.InstantCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -96,10 +98,7 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
             .withOutputCoder(MetadataCoderV2.of())
             .withOutputKeyCoder(StringUtf8Coder.of())
             .withPollInterval(pollInterval)
-            .withTerminationPerInput(
-                stopAfterIdle == null
-                    ? Watch.Growth.never()
-                    : Watch.Growth.afterTimeSinceNewOutput(stopAfterIdle));
+            .withTerminationPerInput(new IdleFor(stopAfterIdle));
     return begin
         .apply("Patterns", Create.of(patterns).withCoder(StringUtf8Coder.of()))
         .apply("Poll", watch)
@@ -114,6 +113,44 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
         .add(DisplayData.item("pollInterval", pollInterval).withLabel("Poll interval"))
         .addIfNotNull(
             DisplayData.item("stopAfterIdle", stopAfterIdle).withLabel("Stop after idle"));
+  }
+
+  /**
+   * When a pattern's watch ends: once {@code idle} has passed since its last new capture, or since
+   * it began when none came (Beam's {@code afterTimeSinceNewOutput} waits for a first one forever);
+   * never without {@code idle}; at once after {@link #stopAll}.
+   */
+  private static final class IdleFor implements Watch.Growth.TerminationCondition<String, Instant> {
+    private final @Nullable Duration idle;
+
+    IdleFor(@Nullable Duration idle) {
+      this.idle = idle;
+    }
+
+    @Override
+    public Coder<Instant> getStateCoder() {
+      return InstantCoder.of();
+    }
+
+    @Override
+    public Instant forNewInput(Instant now, @Nullable String pattern) {
+      return now;
+    }
+
+    @Override
+    public Instant onSeenNewOutput(Instant now, Instant lastNew) {
+      return now;
+    }
+
+    @Override
+    public boolean canStopPolling(Instant now, Instant lastNew) {
+      return STOPPED.get() || (idle != null && !now.isBefore(lastNew.plus(idle)));
+    }
+
+    @Override
+    public String toString(Instant lastNew) {
+      return "IdleFor{" + idle + " since " + lastNew + "}";
+    }
   }
 
   /** What the watch knows a capture by, to output it once: its name. */

@@ -2,6 +2,7 @@ package dev.connbal.pipeline;
 
 import dev.connbal.snoop.SnoopReadError;
 import dev.connbal.snoop.WatchCaptures;
+import dev.connbal.snoop.WholeRun;
 import dev.connbal.transforms.ConnBal;
 import dev.connbal.transforms.ConnBalResult;
 import dev.connbal.transforms.ConnBalRow;
@@ -69,6 +70,7 @@ final class ConnBalPipeline {
     Coder<SnoopReadError> errorCoder = result.readErrors().getCoder();
     result
         .readErrors()
+        .apply("Whole run", WholeRun.of())
         .apply("Encode read errors", ParDo.of(new EncodeBase64<>(errorCoder)))
         .setCoder(StringUtf8Coder.of())
         .apply("No read errors", WithOneMore.element(""))

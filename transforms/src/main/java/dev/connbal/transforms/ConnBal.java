@@ -7,6 +7,7 @@ import dev.connbal.snoop.SnoopIO;
 import dev.connbal.snoop.SnoopParseResult;
 import dev.connbal.snoop.SnoopReadError;
 import dev.connbal.snoop.SnoopRecordParser;
+import dev.connbal.snoop.WholeRun;
 import dev.connbal.transforms.count.BackendPort;
 import dev.connbal.transforms.count.CountStreamsFn;
 import dev.connbal.transforms.count.JoinRowsFn;
@@ -376,8 +377,8 @@ public final class ConnBal {
       // One all-zero part guarantees a report even for an input with nothing in it, without
       // Combine's default value (see the class comment).
       PCollection<RunReport> parts =
-          PCollectionList.of(timelineReports)
-              .and(readErrors)
+          PCollectionList.of(timelineReports.apply("TimelinesWholeRun", WholeRun.of()))
+              .and(readErrors.apply("ReadErrorsWholeRun", WholeRun.of()))
               .and(filesWithErrors)
               .apply("AllReportParts", Flatten.pCollections());
       return parts

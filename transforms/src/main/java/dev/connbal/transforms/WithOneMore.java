@@ -4,8 +4,11 @@ import java.util.List;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.WindowingStrategy;
 
 /**
  * A collection and one element more: how the analysis gives a combine or a side input at least one
@@ -43,6 +46,21 @@ public final class WithOneMore<T> extends PTransform<PCollection<T>, PCollection
             .getPipeline()
             // Create.of(List.of(x)): Create.of(x) would take a list's elements as the values.
             .apply("Extra", Create.of(List.of(extra)).withCoder(input.getCoder()));
+    WindowingStrategy<?, ?> rest = input.getWindowingStrategy();
+    if (!(rest.getTrigger() instanceof DefaultTrigger)) {
+      // Flatten wants one trigger: the extra element fires as the rest does (WholeRun's, say).
+      Window<T> like =
+          Window.<T>configure()
+              .triggering(rest.getTrigger())
+              .withAllowedLateness(rest.getAllowedLateness());
+      // (Window keeps the larger of the input's and the given lateness.)
+      one =
+          one.apply(
+              "LikeTheRest",
+              rest.getMode() == WindowingStrategy.AccumulationMode.ACCUMULATING_FIRED_PANES
+                  ? like.accumulatingFiredPanes()
+                  : like.discardingFiredPanes());
+    }
     return PCollectionList.of(one).and(input).apply("AndTheRest", Flatten.pCollections());
   }
 }
