@@ -161,12 +161,12 @@ final class CaptureFileReader implements Closeable {
       } else {
         pos = format.dataStart();
         boolean lastTruncated = false;
-        while (in.ensure(pos, 1) > 0) {
+        while (!StopReading.requested() && in.ensure(pos, 1) > 0) {
           long next = format.readItem(pos, sink);
           lastTruncated = format.lastItemTruncated;
           pos = next;
         }
-        if (in.endedAbruptly() && !lastTruncated) {
+        if (in.endedAbruptly() && !lastTruncated && !StopReading.requested()) {
           sink.error(
               SnoopReadError.of(
                   file,
@@ -260,7 +260,7 @@ final class CaptureFileReader implements Closeable {
                 + stop);
       }
       pos = start;
-      while (pos < stop && in.ensure(pos, 1) > 0) {
+      while (pos < stop && !StopReading.requested() && in.ensure(pos, 1) > 0) {
         long claim = pos < to ? pos : from;
         if (pos < to || !claimed) {
           if (!tracker.tryClaim(claim)) {
@@ -270,7 +270,10 @@ final class CaptureFileReader implements Closeable {
         }
         pos = format.readItem(pos, sink);
       }
-      if (stop != Long.MAX_VALUE && format.stopsExactly() && pos != stop) {
+      if (stop != Long.MAX_VALUE
+          && format.stopsExactly()
+          && pos != stop
+          && !StopReading.requested()) {
         throw new IllegalStateException(
             oneLine(file)
                 + ": split mismatch: range ["

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.InstantCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -42,12 +41,10 @@ import org.joda.time.Instant;
  * sets the watermark to the wall clock instead, which would make every packet of a capture late
  * that was written before it was found, and every packet of an archive copied in.
  *
- * <p>A JVM-wide stop ({@link #stopAll}) ends every watch of the process at its next poll, as if its
- * time without new captures had run out: how a local run's first interrupt ends a watch.
+ * <p>A JVM-wide stop ({@link StopReading}) ends every watch of the process at its next poll, as if
+ * its time without new captures had run out: how a local run's first interrupt ends a watch.
  */
 public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchResult.Metadata>> {
-  private static final AtomicBoolean STOPPED = new AtomicBoolean();
-
   private final List<String> patterns;
   private final Duration pollInterval;
   private final @Nullable Duration stopAfterIdle;
@@ -79,16 +76,6 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
     return new WatchCaptures(patterns, pollInterval, idle);
   }
 
-  /** Ends every watch of this JVM at its next poll (a local run's interrupt). */
-  public static void stopAll() {
-    STOPPED.set(true);
-  }
-
-  /** Lets watches run again; for a JVM that runs several pipelines, such as tests. */
-  public static void resetStop() {
-    STOPPED.set(false);
-  }
-
   @Override
   public PCollection<MatchResult.Metadata> expand(PBegin begin) {
     Watch.Growth<String, MatchResult.Metadata, String> watch =
@@ -118,7 +105,7 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
   /**
    * When a pattern's watch ends: once {@code idle} has passed since its last new capture, or since
    * it began when none came (Beam's {@code afterTimeSinceNewOutput} waits for a first one forever);
-   * never without {@code idle}; at once after {@link #stopAll}.
+   * never without {@code idle}; at once after a {@link StopReading} request.
    */
   private static final class IdleFor implements Watch.Growth.TerminationCondition<String, Instant> {
     private final @Nullable Duration idle;
@@ -144,7 +131,7 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
 
     @Override
     public boolean canStopPolling(Instant now, Instant lastNew) {
-      return STOPPED.get() || (idle != null && !now.isBefore(lastNew.plus(idle)));
+      return StopReading.requested() || (idle != null && !now.isBefore(lastNew.plus(idle)));
     }
 
     @Override
@@ -182,7 +169,7 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
     @Override
     public Watch.Growth.PollResult<MatchResult.Metadata> apply(String pattern, Context c)
         throws IOException {
-      if (STOPPED.get()) {
+      if (StopReading.requested()) {
         return Watch.Growth.PollResult.complete(List.<TimestampedValue<MatchResult.Metadata>>of());
       }
       if (sizeAtLastPoll == null) {

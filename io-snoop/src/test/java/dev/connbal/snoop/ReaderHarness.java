@@ -21,7 +21,7 @@ import org.apache.beam.sdk.io.range.OffsetRange;
  */
 final class ReaderHarness {
   /** Everything a read produced, in order. */
-  static final class Result implements CaptureFileReader.Sink {
+  static class Result implements CaptureFileReader.Sink {
     final List<SnoopRecord> records = new ArrayList<>();
     final List<SnoopReadError> errors = new ArrayList<>();
     final List<Long> resyncBoundaries = new ArrayList<>();

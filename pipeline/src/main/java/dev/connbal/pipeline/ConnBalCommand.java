@@ -2,6 +2,7 @@ package dev.connbal.pipeline;
 
 import dev.connbal.snoop.SnoopIO;
 import dev.connbal.snoop.SnoopReadError;
+import dev.connbal.snoop.StopReading;
 import dev.connbal.transforms.ConnBal;
 import dev.connbal.transforms.output.Documents;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
@@ -65,6 +67,18 @@ public final class ConnBalCommand {
 
   private final InterruptHook interrupts;
   private final boolean liveProgress;
+
+  /**
+   * Whether an interrupt now stops the reading instead of the run: the pipeline runs in this JVM
+   * (Direct or embedded Flink), where {@link StopReading} reaches its reads.
+   */
+  private volatile boolean interruptStopsReading;
+
+  /** The interrupt that stopped the reading, once one did: the run's output is then partial. */
+  private final AtomicReference<String> readingStoppedBy = new AtomicReference<>();
+
+  /** The exit status of the interrupt that stopped the reading. */
+  private volatile int readingStoppedStatus;
 
   ConnBalCommand(InterruptHook interrupts, boolean liveProgress) {
     this.interrupts = interrupts;
@@ -162,6 +176,20 @@ public final class ConnBalCommand {
     }
 
     private void stopped(String signal, int exitStatus) {
+      // SEMANTICS.md: a local run's first interrupt stops the reading and the run goes on to its
+      // output; a second one, SIGTERM, or a cluster's run, ends the invocation now.
+      if ("SIGINT".equals(signal)
+          && interruptStopsReading
+          && readingStoppedBy.compareAndSet(null, signal)) {
+        readingStoppedStatus = exitStatus;
+        StopReading.request();
+        err.println(
+            "connbal: "
+                + signal
+                + ": reading stops here; what was read is analyzed and printed (interrupt again to"
+                + " end at once)");
+        return;
+      }
       stopSignal.compareAndSet(null, signal);
       summary.finish(ExitKind.INTERRUPTED, exitStatus, Instant.now());
     }
@@ -209,11 +237,16 @@ public final class ConnBalCommand {
           new Thread(
               () -> {
                 ExitKind kind = run.execute();
-                summary.finish(kind, kind.exitStatus(), Instant.now());
+                summary.finish(kind, exitStatus(kind), Instant.now());
               },
               "connbal-run");
       worker.setDaemon(true);
       worker.start();
+    }
+
+    /** The status of a run that ended as {@code kind}: a stopped reading's is its signal's. */
+    private int exitStatus(ExitKind kind) {
+      return kind == ExitKind.INTERRUPTED ? readingStoppedStatus : kind.exitStatus();
     }
 
     /** Prints a usage error, and ends the invocation with it. */
@@ -367,12 +400,15 @@ public final class ConnBalCommand {
      *     never throws, not even for an Error, so that the waiting thread always learns the end
      */
     ExitKind execute() {
+      StopReading.reset();
       try {
         return analyze();
       } catch (IOException | RuntimeException | Error e) {
         error("the run failed: " + OneLine.of(e));
         return ExitKind.RUN_FAILED;
       } finally {
+        interruptStopsReading = false;
+        StopReading.reset();
         cleanUp();
       }
     }
@@ -392,6 +428,8 @@ public final class ConnBalCommand {
       InputFiles inputs = options.getWatch() ? InputFiles.none() : InputFiles.match(patterns);
       if (options.getWatch()) {
         options.as(StreamingOptions.class).setStreaming(true);
+        // The Direct runner's run() otherwise returns only at the end: windows print as they come.
+        options.as(DirectOptions.class).setBlockOnRun(false);
       }
       for (InputFiles.Problem problem : inputs.problems()) {
         error("cannot read " + problem.line());
@@ -453,6 +491,7 @@ public final class ConnBalCommand {
       Pipeline pipeline = Pipeline.create(options);
       results = ConnBalPipeline.build(pipeline, options, inputs.files(), where);
 
+      interruptStopsReading = runsInThisJvm();
       PipelineResult run = pipeline.run();
       PipelineResult.State state;
       if (options.getWatch()) {
@@ -505,7 +544,24 @@ public final class ConnBalCommand {
       String report = result.report().format();
       err.print(report.endsWith("\n") || report.isEmpty() ? report : report + "\n");
       err.flush();
+      String interrupt = readingStoppedBy.get();
+      if (interrupt != null) {
+        summary.outputWritten(true);
+        error(
+            "interrupted by "
+                + interrupt
+                + ": the output covers only what was read before it (partial)");
+        return ExitKind.INTERRUPTED;
+      }
       return inputFailed ? ExitKind.INPUT_ERROR : ExitKind.OK;
+    }
+
+    /** Whether the pipeline runs in this JVM: the Direct runner or an embedded Flink. */
+    private boolean runsInThisJvm() {
+      Class<?> runner = options.getRunner();
+      return DirectRunner.class.equals(runner)
+          || (FlinkRunner.class.equals(runner)
+              && EmbeddedFlinkConfig.isEmbedded(options.as(FlinkPipelineOptions.class)));
     }
 
     /**

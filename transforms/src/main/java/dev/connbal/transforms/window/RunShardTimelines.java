@@ -15,7 +15,6 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -46,10 +45,7 @@ public final class RunShardTimelines
    */
   public static final Duration DEFAULT_ALLOWED_LATENESS = Duration.standardHours(1);
 
-  /**
-   * Lateness accepted on the way into the timelines, which judge lateness themselves, and of the
-   * windows of captures read at once: every window's rows may change until the run ends.
-   */
+  /** The allowed lateness of the windows of captures read at once: until the run ends. */
   private static final Duration ANY_LATENESS = Duration.standardDays(365L * 100);
 
   private final Duration window;
@@ -78,19 +74,15 @@ public final class RunShardTimelines
 
   @Override
   public PCollectionTuple expand(PCollection<KV<Integer, TimedEvent>> events) {
-    Duration lateness =
-        events.isBounded() == PCollection.IsBounded.BOUNDED ? ANY_LATENESS : allowedLateness;
+    boolean bounded = events.isBounded() == PCollection.IsBounded.BOUNDED;
+    Duration lateness = bounded ? ANY_LATENESS : allowedLateness;
     PCollectionTuple out =
         events
             .apply("CaptureTime", ParDo.of(new CaptureTimeFn()))
             .setCoder(KvCoder.of(VarIntCoder.of(), TimedEventCoder.of()))
             .apply(
-                "AnyLateness",
-                Window.<KV<Integer, TimedEvent>>into(new GlobalWindows())
-                    .withAllowedLateness(ANY_LATENESS))
-            .apply(
                 "ShardTimelines",
-                ParDo.of(new ShardTimelineFn(window, lateness))
+                ParDo.of(new ShardTimelineFn(window, lateness, bounded))
                     .withOutputTags(ROWS, TupleTagList.of(REPORT)));
     PCollection<ConnBalRow> rows = out.get(ROWS);
     try {

@@ -3,10 +3,13 @@ package dev.connbal.transforms.window;
 import dev.connbal.transforms.ConnBalRow;
 import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.report.RunReport;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.state.OrderedListState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -15,22 +18,33 @@ import org.apache.beam.sdk.state.TimerSpec;
 import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * Runs one client shard's {@link ShardTimeline} in keyed state: the runner hands the shard's events
- * over sorted by time once the watermark has passed them ({@link RequiresTimeSortedInput}), and an
- * event-time timer tells the timeline when time has passed the events it holds or the end of its
- * open window. Each window's rows leave stamped with the window's start; the timer holds the output
- * watermark at the start of the earliest window the timeline may still output, so that a window is
- * complete downstream only once every shard has output it.
+ * Runs one client shard's {@link ShardTimeline} in keyed state. Events wait, ordered by their
+ * capture time, in an ordered list until an event-time timer says that time has passed them; then
+ * they go to the timeline in that order, and the timeline tells when it next needs to hear that
+ * time has passed (the end of its open window). Each window's rows leave stamped with the window's
+ * start; the timer holds the output watermark at the start of the earliest window the shard may
+ * still output, so that a window is complete downstream only once every shard has output it.
  *
- * <p>Rows of a window already output (a late SYN's) leave late, on purpose: the document of their
- * window is then made again with them. Outputs are therefore stamped earlier than the input or
- * timer at hand, which the skew allowance below permits.
+ * <p>When time has passed an event is only known up to the timer's own time: over a stream the
+ * timer is set for the end of the earliest waiting event's window, when that window can be output
+ * (one firing per window, however many events it has); over captures read at once, time passes
+ * everything at the end, and the timer is set just after the latest event, so that one firing takes
+ * all. (Beam's time-sorted input would do the waiting, but it waits the whole allowed lateness
+ * before it hands anything over.)
+ *
+ * <p>An event that arrives after time has passed it is late: it still goes to the timeline, which
+ * counts it and, for a SYN, outputs the rows of its window again. Such rows, and the rows of a
+ * window that a port coming later changes, leave late on purpose: the document of their window is
+ * then made again. They are stamped earlier than the input or timer at hand, which the skew
+ * allowance below permits.
  */
 final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
   static final TupleTag<ConnBalRow> ROWS = new TupleTag<>("windowRows") {};
@@ -41,46 +55,98 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
 
   private final long windowMicros;
   private final long horizonMicros;
+  private final boolean boundedInput;
+
+  @StateId("waiting")
+  private final StateSpec<OrderedListState<TimedEvent>> waitingSpec =
+      StateSpecs.orderedList(TimedEventCoder.of());
 
   @StateId("timeline")
   private final StateSpec<ValueState<ShardTimeline>> timelineSpec =
       StateSpecs.value(SerializableCoder.of(ShardTimeline.class));
 
+  /** When the timer is set for, in milliseconds; unset when it is not set. */
+  @StateId("wakeAt")
+  private final StateSpec<ValueState<Long>> wakeAtSpec = StateSpecs.value(VarLongCoder.of());
+
+  /** The timer's output timestamp, in milliseconds: the earliest window the shard may output. */
+  @StateId("holdAt")
+  private final StateSpec<ValueState<Long>> holdAtSpec = StateSpecs.value(VarLongCoder.of());
+
   @TimerId("advance")
   private final TimerSpec advanceSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
-  /** Windows of {@code window}, whose rows may change until {@code lateness} after their end. */
-  ShardTimelineFn(Duration window, Duration lateness) {
+  /**
+   * Windows of {@code window}, whose rows may change until {@code lateness} after their end, over a
+   * stream ({@code boundedInput} false) or captures read at once.
+   */
+  ShardTimelineFn(Duration window, Duration lateness, boolean boundedInput) {
     this.windowMicros = window.getMillis() * 1000;
     this.horizonMicros = lateness.getMillis() * 1000;
+    this.boundedInput = boundedInput;
   }
 
-  @RequiresTimeSortedInput
   @ProcessElement
   public void process(
       @Element KV<Integer, TimedEvent> event,
+      @Timestamp Instant timestamp,
+      @StateId("waiting") OrderedListState<TimedEvent> waiting,
       @StateId("timeline") ValueState<ShardTimeline> state,
-      @TimerId("advance") Timer advance,
-      MultiOutputReceiver out) {
-    ShardTimeline timeline = read(state);
-    long lateSyns = timeline.lateSyns();
-    long lateDnsEvents = timeline.lateDnsEvents();
-    emit(timeline.accept(event.getValue()), out);
-    LATE_SYNS.inc(timeline.lateSyns() - lateSyns);
-    LATE_DNS_EVENTS.inc(timeline.lateDnsEvents() - lateDnsEvents);
-    schedule(timeline, advance);
-    state.write(timeline);
+      @StateId("wakeAt") ValueState<Long> wakeAt,
+      @StateId("holdAt") ValueState<Long> holdAt,
+      @TimerId("advance") Timer advance) {
+    waiting.add(TimestampedValue.of(event.getValue(), timestamp));
+    long wake = wakeFor(timestamp);
+    Long set = wakeAt.read();
+    long at = set == null ? wake : boundedInput ? Math.max(set, wake) : Math.min(set, wake);
+    Long held = holdAt.read();
+    long hold = Math.min(held == null ? Long.MAX_VALUE : held, windowStartMillis(timestamp));
+    if (set == null || at != set || held == null || hold != held) {
+      hold = Math.min(hold, read(state).earliestOpenWindowMicros() / 1000);
+      setTimer(advance, wakeAt, holdAt, at, hold);
+    }
   }
 
   @OnTimer("advance")
   public void onAdvance(
       OnTimerContext context,
+      @StateId("waiting") OrderedListState<TimedEvent> waiting,
       @StateId("timeline") ValueState<ShardTimeline> state,
+      @StateId("wakeAt") ValueState<Long> wakeAt,
+      @StateId("holdAt") ValueState<Long> holdAt,
       @TimerId("advance") Timer advance,
       MultiOutputReceiver out) {
+    Instant now = context.fireTimestamp();
     ShardTimeline timeline = read(state);
-    emit(timeline.advanceTo(context.fireTimestamp().getMillis() * 1000), out);
-    schedule(timeline, advance);
+    long lateSyns = timeline.lateSyns();
+    long lateDnsEvents = timeline.lateDnsEvents();
+    for (TimestampedValue<TimedEvent> e :
+        waiting.readRange(BoundedWindow.TIMESTAMP_MIN_VALUE, now)) {
+      emit(timeline.accept(e.getValue()), out);
+    }
+    waiting.clearRange(BoundedWindow.TIMESTAMP_MIN_VALUE, now);
+    emit(timeline.advanceTo(now.getMillis() * 1000), out);
+    LATE_SYNS.inc(timeline.lateSyns() - lateSyns);
+    LATE_DNS_EVENTS.inc(timeline.lateDnsEvents() - lateDnsEvents);
+
+    Iterator<TimestampedValue<TimedEvent>> later =
+        waiting.readRange(now, BoundedWindow.TIMESTAMP_MAX_VALUE).iterator();
+    long next = Long.MAX_VALUE;
+    long hold = timeline.earliestOpenWindowMicros() / 1000;
+    if (later.hasNext()) {
+      Instant first = later.next().getTimestamp();
+      next = wakeFor(first);
+      hold = Math.min(hold, windowStartMillis(first));
+    }
+    long deadline = timeline.nextDeadlineMicros();
+    if (deadline != Long.MAX_VALUE) {
+      next = Math.min(next, Math.floorDiv(deadline + 999, 1000));
+    }
+    wakeAt.clear();
+    holdAt.clear();
+    if (next != Long.MAX_VALUE) {
+      setTimer(advance, wakeAt, holdAt, next, hold);
+    }
     state.write(timeline);
   }
 
@@ -99,7 +165,7 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
                 .setResponsesWithoutQuery(timeline.unmatchedResponses())
                 .setLatePackets(timeline.lateSyns() + timeline.lateDnsEvents())
                 .build(),
-            Instant.ofEpochMilli(0));
+            BoundedWindow.TIMESTAMP_MIN_VALUE);
   }
 
   @Override
@@ -113,6 +179,28 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
     return timeline != null ? timeline : new ShardTimeline(windowMicros, horizonMicros);
   }
 
+  /**
+   * When the timer must fire for an event at {@code t}: just after it for captures read at once, at
+   * the end of its window over a stream.
+   */
+  private long wakeFor(Instant t) {
+    return boundedInput ? t.getMillis() + 1 : windowStartMillis(t) + windowMicros / 1000;
+  }
+
+  /** The start of the window of {@code t}, in milliseconds. */
+  private long windowStartMillis(Instant t) {
+    long windowMillis = windowMicros / 1000;
+    return Math.floorDiv(t.getMillis(), windowMillis) * windowMillis;
+  }
+
+  private static void setTimer(
+      Timer advance, ValueState<Long> wakeAt, ValueState<Long> holdAt, long at, long hold) {
+    long held = Math.min(hold, at);
+    advance.withOutputTimestamp(Instant.ofEpochMilli(held)).set(Instant.ofEpochMilli(at));
+    wakeAt.write(at);
+    holdAt.write(held);
+  }
+
   private static void emit(List<ShardTimeline.WindowRows> windows, MultiOutputReceiver out) {
     for (ShardTimeline.WindowRows w : windows) {
       Instant start = Instant.ofEpochMilli(Math.floorDiv(w.startMicros(), 1000));
@@ -120,18 +208,5 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
         out.get(ROWS).outputWithTimestamp(row, start);
       }
     }
-  }
-
-  /** Wakes the timeline when it next has something to do, holding back its earliest window. */
-  private static void schedule(ShardTimeline timeline, Timer advance) {
-    long deadline = timeline.nextDeadlineMicros();
-    if (deadline == Long.MAX_VALUE) {
-      advance.clear();
-      return;
-    }
-    long hold = timeline.earliestOpenWindowMicros();
-    advance
-        .withOutputTimestamp(Instant.ofEpochMilli(Math.floorDiv(hold, 1000)))
-        .set(Instant.ofEpochMilli(Math.floorDiv(deadline + 999, 1000)));
   }
 }
