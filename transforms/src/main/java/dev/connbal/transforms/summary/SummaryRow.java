@@ -90,6 +90,8 @@ public abstract class SummaryRow {
     return new AutoValue_SummaryRow.Builder();
   }
 
+  abstract Builder toBuilder();
+
   /** Builder for {@link SummaryRow}; the optional metrics default to null. */
   @AutoValue.Builder
   public abstract static class Builder {

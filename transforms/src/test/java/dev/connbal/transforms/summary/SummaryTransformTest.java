@@ -1,0 +1,162 @@
+package dev.connbal.transforms.summary;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.connbal.transforms.ConnBalRow;
+import dev.connbal.transforms.output.IpFormat;
+import dev.connbal.transforms.output.OneDocument;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.schemas.NoSuchSchemaException;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.values.PCollection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link Summary}'s transforms on the Direct runner: the bundled real capture's rows (its
+ * hand-derived expected.tsv, with the SRV priority and weight of its DERIVATION.md section 1) give
+ * its hand-derived expected-summary.tsv, whatever the shard count.
+ */
+class SummaryTransformTest {
+  private static final Path EXPECTED_SUMMARY =
+      Path.of("../examples/real-capture/expected-summary.tsv");
+
+  private static final Queue<String> DOCUMENTS = new ConcurrentLinkedQueue<>();
+
+  /**
+   * examples/real-capture/expected.tsv; both SRV answers of frame 116 have priority 0 weight 10.
+   */
+  private static final List<ConnBalRow> REAL_CAPTURE_ROWS =
+      List.of(
+          row("198.18.0.10", "198.18.1.11", 80, 2, 2, "web.lb.test."),
+          row("198.18.0.10", "198.18.1.12", 80, 1, 2, "web.lb.test."),
+          row("198.18.0.10", "198.18.1.13", 80, 2, 2, "web.lb.test."),
+          srvRow("198.18.0.10", "198.18.1.21", 8081, 2),
+          srvRow("198.18.0.10", "198.18.1.22", 8082, 1),
+          row("198.18.0.11", "198.18.1.11", 80, 1, 3, "web.lb.test."),
+          row("198.18.0.11", "198.18.1.12", 80, 1, 3, "web.lb.test."),
+          row("198.18.0.11", "198.18.1.13", 80, 1, 3, "web.lb.test."),
+          srvRow("198.18.0.11", "198.18.1.21", 8081, 2));
+
+  private static ConnBalRow row(
+      String client, String backend, int port, long conns, long dns, String name) {
+    return ConnBalRow.builder()
+        .setClient(client)
+        .setBackend(backend)
+        .setPort(port)
+        .setConns(conns)
+        .setDns(dns)
+        .setName(name)
+        .build();
+  }
+
+  private static ConnBalRow srvRow(String client, String backend, int port, long conns) {
+    return ConnBalRow.builder()
+        .setClient(client)
+        .setBackend(backend)
+        .setPort(port)
+        .setConns(conns)
+        .setDns(1)
+        .setName("_http._tcp.lb.test.")
+        .setSrvPriority(0)
+        .setSrvWeight(10)
+        .build();
+  }
+
+  @ParameterizedTest(name = "{0} shards")
+  @ValueSource(ints = {1, 3, 256})
+  void realCaptureRowsGiveTheHandDerivedSummary(int shards) throws Exception {
+    String expected = Files.readString(EXPECTED_SUMMARY);
+    assertThat(
+        run(
+            REAL_CAPTURE_ROWS,
+            Summary.summarize().withShardCount(shards),
+            Summary.tsv(IpFormat.PADDED)),
+        equalTo(expected));
+  }
+
+  @Test
+  void noRowsGiveTheHeaderAlone() {
+    assertThat(
+        run(List.of(), Summary.summarize(), Summary.tsv(IpFormat.PLAIN)),
+        equalTo(SummaryTsv.HEADER));
+  }
+
+  @Test
+  void theSummarySchemaHasTheTsvColumnsFirstAndNestedBackends() throws Exception {
+    Pipeline p = Pipeline.create();
+    assertThat(
+        p.getSchemaRegistry().getSchema(SummaryRow.class).getFieldNames(),
+        contains(
+            "client",
+            "name",
+            "backendCount",
+            "conns",
+            "lookups",
+            "lookupsPerConn",
+            "maxOverExpected",
+            "unused",
+            "p",
+            "verdicts",
+            "misplaced",
+            "srv",
+            "backends"));
+    // A summary survives its schema coder, nulls and nested backends included.
+    Coder<SummaryRow> coder = p.getSchemaRegistry().getSchemaCoder(SummaryRow.class);
+    for (SummaryRow summary : BalanceSummarizer.summarizeAll(REAL_CAPTURE_ROWS)) {
+      assertThat(CoderUtils.clone(coder, summary), equalTo(summary));
+    }
+  }
+
+  @Test
+  void displayDataShowsTheShardCount() {
+    DisplayData data = DisplayData.from(Summary.summarize().withShardCount(7));
+    assertThat(
+        data.items().stream().map(i -> i.getKey() + "=" + i.getValue()).toList(),
+        contains("shardCount=7"));
+  }
+
+  /** Summarizes {@code rows} and renders them on the Direct runner; the one document. */
+  private static String run(
+      List<ConnBalRow> rows, Summary.Summarize summarize, OneDocument<SummaryRow> render) {
+    PipelineOptions options = PipelineOptionsFactory.create();
+    options.setRunner(DirectRunner.class);
+    Pipeline p = Pipeline.create(options);
+    PCollection<ConnBalRow> input;
+    try {
+      input =
+          p.apply(
+              Create.of(rows).withCoder(p.getSchemaRegistry().getSchemaCoder(ConnBalRow.class)));
+    } catch (NoSuchSchemaException e) {
+      throw new AssertionError(e);
+    }
+    DOCUMENTS.clear();
+    input.apply(summarize).apply(render).apply(ParDo.of(new Collect()));
+    p.run().waitUntilFinish();
+    assertThat("documents", DOCUMENTS.size(), equalTo(1));
+    return DOCUMENTS.peek();
+  }
+
+  private static final class Collect extends DoFn<String, Void> {
+    @ProcessElement
+    public void process(@Element String document) {
+      DOCUMENTS.add(document);
+    }
+  }
+}
