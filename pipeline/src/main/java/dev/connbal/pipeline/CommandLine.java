@@ -49,6 +49,12 @@ abstract class CommandLine {
 
   abstract boolean s3PathStyle();
 
+  /** {@code --summary}: the balance summary, on stdout instead of the rows or beside -o's. */
+  abstract boolean summary();
+
+  /** {@code --report=FILE.html}: where the HTML balance report goes. */
+  abstract Optional<String> report();
+
   /**
    * Where {@code --run-report=PATH} asks for the run's JSON report (any Beam FileSystem); a
    * driver-side setting, so it is not stored in the pipeline options.
@@ -79,6 +85,10 @@ abstract class CommandLine {
     if (s3PathStyle()) {
       options.setS3PathStyle(true);
     }
+    if (summary()) {
+      options.setSummary(true);
+    }
+    report().ifPresent(options::setReport);
   }
 
   static CommandLine parse(String... args) throws UsageException {
@@ -108,6 +118,8 @@ abstract class CommandLine {
     private OutputFormat format;
     private boolean header;
     private boolean s3PathStyle;
+    private boolean summary;
+    private String report;
     private String runReport;
     private final List<String> pipelineArgs = new ArrayList<>();
 
@@ -185,6 +197,8 @@ abstract class CommandLine {
         case "--all-streams" -> allStreams = flagWithoutValue(name, eq);
         case "--header" -> header = flagWithoutValue(name, eq);
         case "--s3-path-style" -> s3PathStyle = flagWithoutValue(name, eq);
+        case "--summary" -> summary = flagWithoutValue(name, eq);
+        case "--report" -> setReport(longValue(arg, name, eq));
         case "--file" -> addInput(longValue(arg, name, eq));
         case "--name-filter" -> setNameFilter(longValue(arg, name, eq));
         case "--output" -> setOutput(longValue(arg, name, eq));
@@ -245,6 +259,19 @@ abstract class CommandLine {
         throw new UsageException("-o given twice");
       }
       output = value;
+    }
+
+    private void setReport(String value) throws UsageException {
+      if (value.isEmpty() || value.endsWith("/")) {
+        throw new UsageException(
+            "--report needs a file path or URI (report.html, s3://bucket/report.html), got '"
+                + value
+                + "'");
+      }
+      if (report != null) {
+        throw new UsageException("--report given twice");
+      }
+      report = value;
     }
 
     private void setRunReport(String value) throws UsageException {
@@ -310,6 +337,11 @@ abstract class CommandLine {
             "--header is for the TSV (CSV always starts with one; JSON lines and Parquet name"
                 + " their fields)");
       }
+      if (summary && output == null && ((format != null && format != OutputFormat.TSV) || header)) {
+        return new UsageException(
+            "--summary prints the summary instead of the rows: --format and --header are for the"
+                + " rows, which -o PREFIX writes beside the summary");
+      }
       return null;
     }
 
@@ -326,6 +358,8 @@ abstract class CommandLine {
           Optional.ofNullable(format),
           header,
           s3PathStyle,
+          summary,
+          Optional.ofNullable(report),
           Optional.ofNullable(runReport),
           List.copyOf(pipelineArgs));
     }

@@ -27,35 +27,44 @@ import org.apache.beam.sdk.values.PDone;
 final class WriteDocument extends PTransform<PCollection<String>, PDone> {
   private final ResourceId file;
   private final String header;
+  private final String mimeType;
 
-  private WriteDocument(ResourceId file, String header) {
+  private WriteDocument(ResourceId file, String header, String mimeType) {
     this.file = file;
     this.header = header;
+    this.mimeType = mimeType;
   }
 
   /** Writes the element to {@code file}, replacing it if it exists. */
   static WriteDocument to(ResourceId file) {
-    return new WriteDocument(file, "");
+    return new WriteDocument(file, "", "text/plain");
   }
 
   /** Writes {@code header} before the element. */
   WriteDocument withHeader(String header) {
-    return new WriteDocument(file, header);
+    return new WriteDocument(file, header, mimeType);
+  }
+
+  /** The file's media type where the file system keeps one (an S3 object's Content-Type). */
+  WriteDocument withMimeType(String mimeType) {
+    return new WriteDocument(file, header, mimeType);
   }
 
   @Override
   public PDone expand(PCollection<String> document) {
-    document.apply("WriteFile", ParDo.of(new WriteFileFn(file, header)));
+    document.apply("WriteFile", ParDo.of(new WriteFileFn(file, header, mimeType)));
     return PDone.in(document.getPipeline());
   }
 
   private static final class WriteFileFn extends DoFn<String, Void> {
     private final ResourceId file;
     private final String header;
+    private final String mimeType;
 
-    WriteFileFn(ResourceId file, String header) {
+    WriteFileFn(ResourceId file, String header, String mimeType) {
       this.file = file;
       this.header = header;
+      this.mimeType = mimeType;
     }
 
     @ProcessElement
@@ -65,7 +74,7 @@ final class WriteDocument extends PTransform<PCollection<String>, PDone> {
               .resolve(
                   file.getFilename() + ".partial-" + UUID.randomUUID(),
                   StandardResolveOptions.RESOLVE_FILE);
-      try (OutputStream out = Channels.newOutputStream(FileSystems.create(partial, "text/plain"))) {
+      try (OutputStream out = Channels.newOutputStream(FileSystems.create(partial, mimeType))) {
         out.write(header.getBytes(StandardCharsets.UTF_8));
         out.write(document.getBytes(StandardCharsets.UTF_8));
       }
