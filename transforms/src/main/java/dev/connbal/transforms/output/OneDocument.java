@@ -3,8 +3,12 @@ package dev.connbal.transforms.output;
 import dev.connbal.transforms.WithOneMore;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -13,15 +17,23 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Gathers a collection in one place and renders it as one text document: exactly one element (per
- * window), also when the collection is empty. What every document of connbal is made with; the
- * elements are results (rows, summaries), never one per packet, so one place holds them all.
+ * Gathers a collection in one place and renders it as one text document: exactly one element, also
+ * when the collection is empty; of a windowed collection, one per window that has elements. What
+ * every document of connbal is made with; the elements are results (rows, summaries), never one per
+ * packet, so one place holds them all.
  *
- * <p>An empty batch more stands in for Combine's default value, which a runner reads back through a
- * side input (see {@link WithOneMore}).
+ * <p>Each bundle's elements travel as one batch, encoded with the collection's coder into a byte
+ * array: the Direct runner copies the values gathered under a key through their coder whenever
+ * another bundle of them arrives, which for a byte array is a plain copy, where for elements with
+ * nested schema rows it is a conversion each, every time. In the global window an empty batch more
+ * stands in for Combine's default value, which a runner reads back through a side input (see {@link
+ * WithOneMore}).
  */
 public final class OneDocument<T> extends PTransform<PCollection<T>, PCollection<String>> {
   /** Renders all elements (in no particular order) as the document's text. */
@@ -49,11 +61,21 @@ public final class OneDocument<T> extends PTransform<PCollection<T>, PCollection
   @Override
   public PCollection<String> expand(PCollection<T> elements) {
     Coder<List<T>> batchCoder = ListCoder.of(elements.getCoder());
-    return elements
-        .apply("AsBatches", ParDo.of(new AsBatchFn<T>()))
-        .setCoder(batchCoder)
-        .apply("NoElements", WithOneMore.element(List.<T>of()))
-        .apply("Document", Combine.globally(new GatherFn<>(renderer)).withoutDefaults())
+    byte[] noElements;
+    try {
+      noElements = CoderUtils.encodeToByteArray(batchCoder, List.of());
+    } catch (CoderException e) {
+      throw new IllegalStateException("cannot encode an empty batch", e);
+    }
+    PCollection<byte[]> batches =
+        elements
+            .apply("EncodeBatches", ParDo.of(new EncodeBatchFn<>(batchCoder)))
+            .setCoder(ByteArrayCoder.of());
+    if (elements.getWindowingStrategy().getWindowFn() instanceof GlobalWindows) {
+      batches = batches.apply("NoElements", WithOneMore.element(noElements));
+    }
+    return batches
+        .apply("Document", Combine.globally(new GatherFn<>(batchCoder, renderer)).withoutDefaults())
         .setCoder(StringUtf8Coder.of());
   }
 
@@ -63,48 +85,83 @@ public final class OneDocument<T> extends PTransform<PCollection<T>, PCollection
     builder.add(DisplayData.item("format", format).withLabel("Document format"));
   }
 
-  /** Each element as a batch of one, which the combine appends to its list. */
-  private static final class AsBatchFn<T> extends DoFn<T, List<T>> {
+  /** A bundle's elements as one encoded batch per window. */
+  private static final class EncodeBatchFn<T> extends DoFn<T, byte[]> {
+    private final Coder<List<T>> batchCoder;
+    private transient Map<BoundedWindow, List<T>> batches;
+
+    EncodeBatchFn(Coder<List<T>> batchCoder) {
+      this.batchCoder = batchCoder;
+    }
+
+    @StartBundle
+    public void startBundle() {
+      batches = new HashMap<>();
+    }
+
     @ProcessElement
-    public void process(@Element T element, OutputReceiver<List<T>> out) {
-      out.output(List.of(element));
+    public void process(@Element T element, BoundedWindow window) {
+      batches.computeIfAbsent(window, w -> new ArrayList<>()).add(element);
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) throws CoderException {
+      for (Map.Entry<BoundedWindow, List<T>> batch : batches.entrySet()) {
+        BoundedWindow window = batch.getKey();
+        context.output(
+            CoderUtils.encodeToByteArray(batchCoder, batch.getValue()),
+            window.maxTimestamp(),
+            window);
+      }
+      batches = null;
     }
   }
 
-  /** Gathers the batches and renders them. */
-  private static final class GatherFn<T> extends Combine.CombineFn<List<T>, List<T>, String> {
+  /** Gathers the encoded batches, and decodes and renders them once, at the end. */
+  private static final class GatherFn<T> extends Combine.CombineFn<byte[], List<byte[]>, String> {
+    private final Coder<List<T>> batchCoder;
     private final Renderer<T> renderer;
 
-    GatherFn(Renderer<T> renderer) {
+    GatherFn(Coder<List<T>> batchCoder, Renderer<T> renderer) {
+      this.batchCoder = batchCoder;
       this.renderer = renderer;
     }
 
     @Override
-    public List<T> createAccumulator() {
+    public List<byte[]> createAccumulator() {
       return new ArrayList<>();
     }
 
     @Override
-    public List<T> addInput(List<T> all, List<T> batch) {
-      all.addAll(batch);
+    public List<byte[]> addInput(List<byte[]> all, byte[] batch) {
+      all.add(batch);
       return all;
     }
 
     @Override
-    public List<T> mergeAccumulators(Iterable<List<T>> accumulators) {
-      List<T> all = new ArrayList<>();
+    public List<byte[]> mergeAccumulators(Iterable<List<byte[]>> accumulators) {
+      List<byte[]> all = new ArrayList<>();
       accumulators.forEach(all::addAll);
       return all;
     }
 
     @Override
-    public String extractOutput(List<T> all) {
+    public String extractOutput(List<byte[]> batches) {
+      List<T> all = new ArrayList<>();
+      try {
+        for (byte[] batch : batches) {
+          all.addAll(CoderUtils.decodeFromByteArray(batchCoder, batch));
+        }
+      } catch (CoderException e) {
+        throw new IllegalStateException("cannot decode a batch of the document", e);
+      }
       return renderer.render(all);
     }
 
     @Override
-    public Coder<List<T>> getAccumulatorCoder(CoderRegistry registry, Coder<List<T>> inputCoder) {
-      return inputCoder;
+    public Coder<List<byte[]>> getAccumulatorCoder(
+        CoderRegistry registry, Coder<byte[]> inputCoder) {
+      return ListCoder.of(ByteArrayCoder.of());
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.connbal.transforms.summary;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.connbal.transforms.ConnBalRow;
@@ -9,6 +10,7 @@ import dev.connbal.transforms.output.IpFormat;
 import dev.connbal.transforms.output.OneDocument;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,8 +24,13 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -89,6 +96,36 @@ class SummaryTransformTest {
             Summary.summarize().withShardCount(shards),
             Summary.tsv(IpFormat.PADDED)),
         equalTo(expected));
+  }
+
+  @Test
+  void aWindowedInputGetsASummaryPerWindow() throws Exception {
+    // The whole capture's rows in the first minute, two more rows of B's web.lb.test. in the
+    // next: there B has k = 2, n = 1 + 1, L = 3: lookups/conn 1.50, re-resolves; max/expected 1.
+    PipelineOptions options = PipelineOptionsFactory.create();
+    options.setRunner(DirectRunner.class);
+    Pipeline p = Pipeline.create(options);
+    Instant t0 = new Instant(0);
+    List<TimestampedValue<ConnBalRow>> rows = new ArrayList<>();
+    REAL_CAPTURE_ROWS.forEach(r -> rows.add(TimestampedValue.of(r, t0)));
+    Instant t1 = t0.plus(Duration.standardMinutes(1));
+    rows.add(TimestampedValue.of(row("198.18.0.11", "198.18.1.11", 80, 1, 3, "web.lb.test."), t1));
+    rows.add(TimestampedValue.of(row("198.18.0.11", "198.18.1.12", 80, 1, 3, "web.lb.test."), t1));
+    DOCUMENTS.clear();
+    p.apply(
+            Create.timestamped(rows)
+                .withCoder(p.getSchemaRegistry().getSchemaCoder(ConnBalRow.class)))
+        .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))))
+        .apply(Summary.summarize())
+        .apply(Summary.tsv(IpFormat.PADDED))
+        .apply(ParDo.of(new Collect()));
+    p.run().waitUntilFinish();
+    assertThat(
+        DOCUMENTS,
+        containsInAnyOrder(
+            Files.readString(EXPECTED_SUMMARY),
+            SummaryTsv.HEADER
+                + "198.018.000.011\tweb.lb.test.\t2\t2\t3\t1.50\t1.00\t0\t-\tre-resolves\n"));
   }
 
   @Test
