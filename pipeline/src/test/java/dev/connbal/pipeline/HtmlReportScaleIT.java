@@ -100,6 +100,9 @@ class HtmlReportScaleIT {
       assertThat(
           chromium.evaluate("document.getElementById('clients-page').textContent").asText(),
           equalTo("page 1 of 20 (1000)"));
+      chromium.evaluate(
+          "(() => { const s = document.getElementById('verdict-filter'); s.value = '';"
+              + " s.dispatchEvent(new Event('change')); })()");
       double otherNameMillis =
           chromium
               .evaluate(

@@ -202,6 +202,23 @@ class BalanceSummarizerTest {
   }
 
   @Test
+  void aWeightZeroTargetBesideWeightedOnesGetsNoShare() {
+    // Priority 0, weights 10 and 0: shares 10/10 and 0/10. The weight-0 target's 3 connections
+    // count in n = 8 and show as a shortfall: expected 8 and 0; max/expected 5/8; one backend with
+    // a share: no p.
+    SummaryRow s =
+        BalanceSummarizer.summarize(
+            List.of(srv("10.0.1.1", 8080, 5, 0, 10), srv("10.0.1.2", 8080, 3, 0, 0)));
+    assertThat(
+        s.getBackends().stream().map(SummaryBackend::getShare).toList(),
+        contains(is(1.0), is(0.0)));
+    assertThat(s.getMaxOverExpected(), closeTo(5.0 / 8, EXACT));
+    assertThat(s.getUnused(), is(0));
+    assertThat(s.getP(), nullValue());
+    assertThat(s.getMisplaced(), closeTo(3.0, EXACT));
+  }
+
+  @Test
   void tooFewConnectionsForAPValue() {
     // 7, 2: n = 9, expected 4.5 each, below 5: no p, so no "uneven" however skewed it looks.
     // max/expected = 7/4.5 = 1.556; lookups/conn 1/9 = 0.111.
