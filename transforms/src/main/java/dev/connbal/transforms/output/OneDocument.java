@@ -1,11 +1,10 @@
 package dev.connbal.transforms.output;
 
 import dev.connbal.transforms.WithOneMore;
+import dev.connbal.transforms.keys.EncodedBatches;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
@@ -13,11 +12,9 @@ import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.display.DisplayData;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.PCollection;
@@ -28,12 +25,9 @@ import org.apache.beam.sdk.values.PCollection;
  * every document of connbal is made with; the elements are results (rows, summaries), never one per
  * packet, so one place holds them all.
  *
- * <p>Each bundle's elements travel as one batch, encoded with the collection's coder into a byte
- * array: the Direct runner copies the values gathered under a key through their coder whenever
- * another bundle of them arrives, which for a byte array is a plain copy, where for elements with
- * nested schema rows it is a conversion each, every time. In the global window an empty batch more
- * stands in for Combine's default value, which a runner reads back through a side input (see {@link
- * WithOneMore}).
+ * <p>Each bundle's elements travel as one batch encoded into a byte array ({@link EncodedBatches}),
+ * cheap for a runner to copy. In the global window an empty batch more stands in for Combine's
+ * default value, which a runner reads back through a side input (see {@link WithOneMore}).
  */
 public final class OneDocument<T> extends PTransform<PCollection<T>, PCollection<String>> {
   /** Renders all elements (in no particular order) as the document's text. */
@@ -60,7 +54,7 @@ public final class OneDocument<T> extends PTransform<PCollection<T>, PCollection
 
   @Override
   public PCollection<String> expand(PCollection<T> elements) {
-    Coder<List<T>> batchCoder = ListCoder.of(elements.getCoder());
+    Coder<List<T>> batchCoder = EncodedBatches.batchCoder(elements.getCoder());
     byte[] noElements;
     try {
       noElements = CoderUtils.encodeToByteArray(batchCoder, List.of());
@@ -69,7 +63,8 @@ public final class OneDocument<T> extends PTransform<PCollection<T>, PCollection
     }
     PCollection<byte[]> batches =
         elements
-            .apply("EncodeBatches", ParDo.of(new EncodeBatchFn<>(batchCoder)))
+            .apply("Batches", EncodedBatches.byShard(element -> 0))
+            .apply("WithoutKeys", Values.create())
             .setCoder(ByteArrayCoder.of());
     if (elements.getWindowingStrategy().getWindowFn() instanceof GlobalWindows) {
       batches = batches.apply("NoElements", WithOneMore.element(noElements));
@@ -83,38 +78,6 @@ public final class OneDocument<T> extends PTransform<PCollection<T>, PCollection
   public void populateDisplayData(DisplayData.Builder builder) {
     super.populateDisplayData(builder);
     builder.add(DisplayData.item("format", format).withLabel("Document format"));
-  }
-
-  /** A bundle's elements as one encoded batch per window. */
-  private static final class EncodeBatchFn<T> extends DoFn<T, byte[]> {
-    private final Coder<List<T>> batchCoder;
-    private transient Map<BoundedWindow, List<T>> batches;
-
-    EncodeBatchFn(Coder<List<T>> batchCoder) {
-      this.batchCoder = batchCoder;
-    }
-
-    @StartBundle
-    public void startBundle() {
-      batches = new HashMap<>();
-    }
-
-    @ProcessElement
-    public void process(@Element T element, BoundedWindow window) {
-      batches.computeIfAbsent(window, w -> new ArrayList<>()).add(element);
-    }
-
-    @FinishBundle
-    public void finishBundle(FinishBundleContext context) throws CoderException {
-      for (Map.Entry<BoundedWindow, List<T>> batch : batches.entrySet()) {
-        BoundedWindow window = batch.getKey();
-        context.output(
-            CoderUtils.encodeToByteArray(batchCoder, batch.getValue()),
-            window.maxTimestamp(),
-            window);
-      }
-      batches = null;
-    }
   }
 
   /** Gathers the encoded batches, and decodes and renders them once, at the end. */
@@ -147,15 +110,7 @@ public final class OneDocument<T> extends PTransform<PCollection<T>, PCollection
 
     @Override
     public String extractOutput(List<byte[]> batches) {
-      List<T> all = new ArrayList<>();
-      try {
-        for (byte[] batch : batches) {
-          all.addAll(CoderUtils.decodeFromByteArray(batchCoder, batch));
-        }
-      } catch (CoderException e) {
-        throw new IllegalStateException("cannot decode a batch of the document", e);
-      }
-      return renderer.render(all);
+      return renderer.render(EncodedBatches.decodeAll(batchCoder, batches));
     }
 
     @Override

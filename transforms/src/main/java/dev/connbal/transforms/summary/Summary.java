@@ -4,22 +4,20 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 
 import com.google.auto.value.AutoValue;
 import dev.connbal.transforms.ConnBalRow;
+import dev.connbal.transforms.keys.EncodedBatches;
 import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.output.IpFormat;
 import dev.connbal.transforms.output.OneDocument;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.VarIntCoder;
+import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptor;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The balance summary as Beam transforms: {@link #summarize()} turns the analysis' rows into one
@@ -34,8 +32,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * }</pre>
  *
  * <p>The rows meet per shard of clients, not per (client, name): the Direct runner pays per key,
- * and a shard's group is one client's rows a few times over, never one per packet. Grouping keeps
- * the rows' windows, so a windowed input gives a summary per window.
+ * and a shard's group holds its clients' rows, never one per packet. They travel in encoded batches
+ * ({@link EncodedBatches}), cheap for a runner to copy. Grouping keeps the rows' windows, so a
+ * windowed input gives a summary per window.
  */
 public final class Summary {
   private Summary() {}
@@ -77,16 +76,13 @@ public final class Summary {
     @Override
     public PCollection<SummaryRow> expand(PCollection<ConnBalRow> rows) {
       Shards shards = new Shards(shardCount());
+      Coder<List<ConnBalRow>> batchCoder = EncodedBatches.batchCoder(rows.getCoder());
       PCollection<SummaryRow> summaries =
           rows.apply(
-                  "KeyByClientShard",
-                  MapElements.into(
-                          TypeDescriptors.kvs(
-                              TypeDescriptors.integers(), TypeDescriptor.of(ConnBalRow.class)))
-                      .via(row -> KV.of(shards.ofClientAddress(row.getClient()), row)))
-              .setCoder(KvCoder.of(VarIntCoder.of(), rows.getCoder()))
+                  "BatchByClientShard",
+                  EncodedBatches.byShard(row -> shards.ofClientAddress(row.getClient())))
               .apply("GroupByClientShard", GroupByKey.create())
-              .apply("SummarizeClients", ParDo.of(new SummarizeShardFn()));
+              .apply("SummarizeClients", ParDo.of(new SummarizeShardFn(batchCoder)));
       try {
         return summaries.setCoder(
             rows.getPipeline().getSchemaRegistry().getSchemaCoder(SummaryRow.class));
@@ -112,11 +108,18 @@ public final class Summary {
 
   /** The summaries of one shard's clients. */
   private static final class SummarizeShardFn
-      extends DoFn<KV<Integer, Iterable<ConnBalRow>>, SummaryRow> {
+      extends DoFn<KV<Integer, Iterable<byte[]>>, SummaryRow> {
+    private final Coder<List<ConnBalRow>> batchCoder;
+
+    SummarizeShardFn(Coder<List<ConnBalRow>> batchCoder) {
+      this.batchCoder = batchCoder;
+    }
+
     @ProcessElement
     public void process(
-        @Element KV<Integer, Iterable<ConnBalRow>> shard, OutputReceiver<SummaryRow> out) {
-      BalanceSummarizer.summarizeAll(shard.getValue()).forEach(out::output);
+        @Element KV<Integer, Iterable<byte[]>> shard, OutputReceiver<SummaryRow> out) {
+      BalanceSummarizer.summarizeAll(EncodedBatches.decodeAll(batchCoder, shard.getValue()))
+          .forEach(out::output);
     }
   }
 }
