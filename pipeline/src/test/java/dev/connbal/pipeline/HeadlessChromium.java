@@ -29,6 +29,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's chromium, started headless by a test and driven over the Chrome DevTools Protocol (a
@@ -55,6 +56,17 @@ final class HeadlessChromium implements AutoCloseable {
         .filter(Files::isExecutable)
         .findFirst()
         .orElse(null);
+  }
+
+  /**
+   * Skips the calling test when there is no chromium, saying how to get it (CI installs it, so
+   * there the browser tests run).
+   */
+  static void assumeInstalled() {
+    Assumptions.assumeTrue(
+        binary() != null,
+        "no chromium on PATH: scripts/install-test-deps installs Debian's chromium package,"
+            + " which the report's browser tests need; skipped");
   }
 
   private HeadlessChromium(Process process, Path profile, WebSocket socket) {

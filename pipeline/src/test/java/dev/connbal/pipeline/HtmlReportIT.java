@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.connbal.transforms.ConnBalRow;
@@ -52,10 +51,7 @@ class HtmlReportIT {
 
   @BeforeAll
   static void needsChromium() {
-    assumeTrue(
-        HeadlessChromium.binary() != null,
-        "no chromium on PATH: scripts/install-test-deps installs Debian's chromium package,"
-            + " which the report's browser tests need; skipped");
+    HeadlessChromium.assumeInstalled();
   }
 
   @Test

@@ -6,22 +6,20 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.connbal.transforms.ConnBalRow;
 import dev.connbal.transforms.output.IpFormat;
 import dev.connbal.transforms.summary.BalanceSummarizer;
 import dev.connbal.transforms.summary.HtmlReport;
 import dev.connbal.transforms.summary.Summary;
+import dev.connbal.transforms.testing.DocumentsOf;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Queue;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -41,14 +39,10 @@ import org.junit.jupiter.api.Test;
 class HtmlReportScaleIT {
   static final int CLIENTS = 10_000;
   private static final Path OUT = Path.of("target/report-scale");
-  private static final Queue<String> DOCUMENTS = new ConcurrentLinkedQueue<>();
 
   @BeforeAll
   static void needsChromium() {
-    assumeTrue(
-        HeadlessChromium.binary() != null,
-        "no chromium on PATH: scripts/install-test-deps installs Debian's chromium package,"
-            + " which the report's browser tests need; skipped");
+    HeadlessChromium.assumeInstalled();
   }
 
   @Test
@@ -240,20 +234,16 @@ class HtmlReportScaleIT {
     // As the command runs it: no per-element checks, a few shards per thread.
     RunnerDefaults.apply(options, List.of(), false, 0, 1);
     Pipeline p = Pipeline.create(options);
-    DOCUMENTS.clear();
     List<Integer> blocks = new ArrayList<>();
     for (int b = 0; b * 100 < clients; b++) {
       blocks.add(b);
     }
-    p.apply(Create.of(blocks))
-        .apply("Rows", ParDo.of(new RowsFn(clients)))
-        .setCoder(p.getSchemaRegistry().getSchemaCoder(ConnBalRow.class))
-        .apply("Summarize", Summary.summarize().withShardCount(options.getShardCount()))
-        .apply("Report", Summary.html(IpFormat.PADDED))
-        .apply(ParDo.of(new Collect()));
-    p.run().waitUntilFinish();
-    assertThat(DOCUMENTS.size(), is(1));
-    return DOCUMENTS.peek();
+    return DocumentsOf.runOne(
+        p.apply(Create.of(blocks))
+            .apply("Rows", ParDo.of(new RowsFn(clients)))
+            .setCoder(p.getSchemaRegistry().getSchemaCoder(ConnBalRow.class))
+            .apply("Summarize", Summary.summarize().withShardCount(options.getShardCount()))
+            .apply("Report", Summary.html(IpFormat.PADDED)));
   }
 
   /** The rows of clients 100 b to 100 b + 99 (below the count). */
@@ -269,13 +259,6 @@ class HtmlReportScaleIT {
       for (int i = block * 100; i < Math.min(clients, block * 100 + 100); i++) {
         rowsOf(i).forEach(out::output);
       }
-    }
-  }
-
-  private static final class Collect extends DoFn<String, Void> {
-    @ProcessElement
-    public void process(@Element String document) {
-      DOCUMENTS.add(document);
     }
   }
 }

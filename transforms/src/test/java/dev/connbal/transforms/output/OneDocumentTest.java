@@ -3,17 +3,11 @@ package dev.connbal.transforms.output;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 
+import dev.connbal.transforms.testing.DocumentsOf;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
@@ -24,30 +18,28 @@ import org.junit.jupiter.api.Test;
 
 /** One document of all elements: in the global window, and one per window of a windowed input. */
 class OneDocumentTest {
-  private static final Queue<String> DOCUMENTS = new ConcurrentLinkedQueue<>();
-
   private static final OneDocument<String> SORTED =
       OneDocument.of("sorted", all -> String.join(",", all.stream().sorted().toList()));
 
   @Test
   void allElementsInOneDocument() {
-    Pipeline p = pipeline();
-    p.apply(Create.of(List.of("c", "a", "b"))).apply(SORTED).apply(ParDo.of(new Collect()));
-    p.run().waitUntilFinish();
-    assertThat(DOCUMENTS, containsInAnyOrder("a,b,c"));
+    Pipeline p = DocumentsOf.directPipeline();
+    assertThat(
+        DocumentsOf.run(p.apply(Create.of(List.of("c", "a", "b"))).apply(SORTED)),
+        containsInAnyOrder("a,b,c"));
   }
 
   @Test
   void noElementsStillMakeOneDocument() {
-    Pipeline p = pipeline();
-    p.apply(Create.empty(StringUtf8Coder.of())).apply(SORTED).apply(ParDo.of(new Collect()));
-    p.run().waitUntilFinish();
-    assertThat(DOCUMENTS, containsInAnyOrder(""));
+    Pipeline p = DocumentsOf.directPipeline();
+    assertThat(
+        DocumentsOf.run(p.apply(Create.empty(StringUtf8Coder.of())).apply(SORTED)),
+        containsInAnyOrder(""));
   }
 
   @Test
   void aWindowedInputGetsADocumentPerWindow() {
-    Pipeline p = pipeline();
+    Pipeline p = DocumentsOf.directPipeline();
     Instant t0 = new Instant(0);
     PCollection<String> windowed =
         p.apply(
@@ -56,22 +48,6 @@ class OneDocumentTest {
                     TimestampedValue.of("a", t0.plus(Duration.standardSeconds(10))),
                     TimestampedValue.of("z", t0.plus(Duration.standardMinutes(1)))))
             .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))));
-    windowed.apply(SORTED).apply(ParDo.of(new Collect()));
-    p.run().waitUntilFinish();
-    assertThat(DOCUMENTS, containsInAnyOrder("a,b", "z"));
-  }
-
-  private static Pipeline pipeline() {
-    DOCUMENTS.clear();
-    PipelineOptions options = PipelineOptionsFactory.create();
-    options.setRunner(DirectRunner.class);
-    return Pipeline.create(options);
-  }
-
-  private static final class Collect extends DoFn<String, Void> {
-    @ProcessElement
-    public void process(@Element String document) {
-      DOCUMENTS.add(document);
-    }
+    assertThat(DocumentsOf.run(windowed.apply(SORTED)), containsInAnyOrder("a,b", "z"));
   }
 }

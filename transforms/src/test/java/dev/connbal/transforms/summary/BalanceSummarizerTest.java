@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.connbal.transforms.ConnBalRow;
 import dev.connbal.transforms.output.IpFormat;
+import dev.connbal.transforms.testing.Rows;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,28 +25,14 @@ import org.junit.jupiter.api.Test;
 class BalanceSummarizerTest {
   private static final double EXACT = 1e-12;
 
+  /** An address-record row of client 10.0.0.1. */
   static ConnBalRow row(String backend, Integer port, long conns, long dns, String name) {
-    return ConnBalRow.builder()
-        .setClient("10.0.0.1")
-        .setBackend(backend)
-        .setPort(port)
-        .setConns(conns)
-        .setDns(dns)
-        .setName(name)
-        .build();
+    return Rows.row("10.0.0.1", backend, port, conns, dns, name, null, null);
   }
 
+  /** An SRV row of client 10.0.0.1 for _svc._tcp.x., listed by one lookup. */
   static ConnBalRow srv(String backend, int port, long conns, int priority, int weight) {
-    return ConnBalRow.builder()
-        .setClient("10.0.0.1")
-        .setBackend(backend)
-        .setPort(port)
-        .setConns(conns)
-        .setDns(1)
-        .setName("_svc._tcp.x.")
-        .setSrvPriority(priority)
-        .setSrvWeight(weight)
-        .build();
+    return Rows.row("10.0.0.1", backend, port, conns, 1, "_svc._tcp.x.", priority, weight);
   }
 
   private static String tsv(SummaryRow row) {
@@ -311,16 +298,7 @@ class BalanceSummarizerTest {
     SummaryRow s =
         BalanceSummarizer.summarize(
             List.of(
-                ConnBalRow.builder()
-                    .setClient("10.0.0.1")
-                    .setBackend("10.0.1.1")
-                    .setPort(8080)
-                    .setConns(4)
-                    .setDns(2)
-                    .setName("web.x.")
-                    .setSrvPriority(0)
-                    .setSrvWeight(10)
-                    .build(),
+                Rows.row("10.0.0.1", "10.0.1.1", 8080, 4, 2, "web.x.", 0, 10),
                 row("10.0.1.2", null, 0, 1, "web.x.")));
     assertThat(s.getSrv(), is(true));
     assertThat(s.getBackendCount(), is(2));
@@ -339,14 +317,7 @@ class BalanceSummarizerTest {
         BalanceSummarizer.summarize(
             List.of(
                 srv("10.0.1.1", 8080, 6, 0, 10),
-                ConnBalRow.builder()
-                    .setClient("10.0.0.1")
-                    .setBackend("10.0.1.1")
-                    .setPort(9999)
-                    .setConns(4)
-                    .setDns(1)
-                    .setName("_svc._tcp.x.")
-                    .build(),
+                Rows.row("10.0.0.1", "10.0.1.1", 9999, 4, 1, "_svc._tcp.x.", null, null),
                 srv("10.0.1.2", 8080, 10, 0, 10)));
     assertThat(s.getBackendCount(), is(3));
     assertThat(s.getConns(), is(20L));
@@ -363,14 +334,7 @@ class BalanceSummarizerTest {
             row("10.0.1.2", 80, 1, 1, "a."),
             row("10.0.1.1", 80, 1, 1, "b."),
             row("10.0.1.2", 80, 1, 1, "b."),
-            ConnBalRow.builder()
-                .setClient("10.0.0.2")
-                .setBackend("10.0.1.1")
-                .setPort(80)
-                .setConns(1)
-                .setDns(1)
-                .setName("a.")
-                .build());
+            Rows.row("10.0.0.2", "10.0.1.1", 80, 1, 1, "a.", null, null));
     List<SummaryRow> all = BalanceSummarizer.summarizeAll(rows);
     assertThat(
         all.stream()

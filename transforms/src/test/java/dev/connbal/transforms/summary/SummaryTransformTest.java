@@ -8,21 +8,16 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.connbal.transforms.ConnBalRow;
 import dev.connbal.transforms.output.IpFormat;
 import dev.connbal.transforms.output.OneDocument;
+import dev.connbal.transforms.testing.DocumentsOf;
+import dev.connbal.transforms.testing.Rows;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
@@ -44,8 +39,6 @@ class SummaryTransformTest {
   private static final Path EXPECTED_SUMMARY =
       Path.of("../examples/real-capture/expected-summary.tsv");
 
-  private static final Queue<String> DOCUMENTS = new ConcurrentLinkedQueue<>();
-
   /**
    * examples/real-capture/expected.tsv; both SRV answers of frame 116 have priority 0 weight 10.
    */
@@ -63,27 +56,11 @@ class SummaryTransformTest {
 
   private static ConnBalRow row(
       String client, String backend, int port, long conns, long dns, String name) {
-    return ConnBalRow.builder()
-        .setClient(client)
-        .setBackend(backend)
-        .setPort(port)
-        .setConns(conns)
-        .setDns(dns)
-        .setName(name)
-        .build();
+    return Rows.row(client, backend, port, conns, dns, name, null, null);
   }
 
   private static ConnBalRow srvRow(String client, String backend, int port, long conns) {
-    return ConnBalRow.builder()
-        .setClient(client)
-        .setBackend(backend)
-        .setPort(port)
-        .setConns(conns)
-        .setDns(1)
-        .setName("_http._tcp.lb.test.")
-        .setSrvPriority(0)
-        .setSrvWeight(10)
-        .build();
+    return Rows.row(client, backend, port, conns, 1, "_http._tcp.lb.test.", 0, 10);
   }
 
   @ParameterizedTest(name = "{0} shards")
@@ -102,26 +79,22 @@ class SummaryTransformTest {
   void aWindowedInputGetsASummaryPerWindow() throws Exception {
     // The whole capture's rows in the first minute, two more rows of B's web.lb.test. in the
     // next: there B has k = 2, n = 1 + 1, L = 3: lookups/conn 1.50, re-resolves; max/expected 1.
-    PipelineOptions options = PipelineOptionsFactory.create();
-    options.setRunner(DirectRunner.class);
-    Pipeline p = Pipeline.create(options);
+    Pipeline p = DocumentsOf.directPipeline();
     Instant t0 = new Instant(0);
     List<TimestampedValue<ConnBalRow>> rows = new ArrayList<>();
     REAL_CAPTURE_ROWS.forEach(r -> rows.add(TimestampedValue.of(r, t0)));
     Instant t1 = t0.plus(Duration.standardMinutes(1));
     rows.add(TimestampedValue.of(row("198.18.0.11", "198.18.1.11", 80, 1, 3, "web.lb.test."), t1));
     rows.add(TimestampedValue.of(row("198.18.0.11", "198.18.1.12", 80, 1, 3, "web.lb.test."), t1));
-    DOCUMENTS.clear();
-    p.apply(
-            Create.timestamped(rows)
-                .withCoder(p.getSchemaRegistry().getSchemaCoder(ConnBalRow.class)))
-        .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))))
-        .apply(Summary.summarize())
-        .apply(Summary.tsv(IpFormat.PADDED))
-        .apply(ParDo.of(new Collect()));
-    p.run().waitUntilFinish();
+    PCollection<String> documents =
+        p.apply(
+                Create.timestamped(rows)
+                    .withCoder(p.getSchemaRegistry().getSchemaCoder(ConnBalRow.class)))
+            .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))))
+            .apply(Summary.summarize())
+            .apply(Summary.tsv(IpFormat.PADDED));
     assertThat(
-        DOCUMENTS,
+        DocumentsOf.run(documents),
         containsInAnyOrder(
             Files.readString(EXPECTED_SUMMARY),
             SummaryTsv.HEADER
@@ -172,28 +145,14 @@ class SummaryTransformTest {
   /** Summarizes {@code rows} and renders them on the Direct runner; the one document. */
   private static String run(
       List<ConnBalRow> rows, Summary.Summarize summarize, OneDocument<SummaryRow> render) {
-    PipelineOptions options = PipelineOptionsFactory.create();
-    options.setRunner(DirectRunner.class);
-    Pipeline p = Pipeline.create(options);
-    PCollection<ConnBalRow> input;
+    Pipeline p = DocumentsOf.directPipeline();
     try {
-      input =
-          p.apply(
-              Create.of(rows).withCoder(p.getSchemaRegistry().getSchemaCoder(ConnBalRow.class)));
+      return DocumentsOf.runOne(
+          p.apply(Create.of(rows).withCoder(p.getSchemaRegistry().getSchemaCoder(ConnBalRow.class)))
+              .apply(summarize)
+              .apply(render));
     } catch (NoSuchSchemaException e) {
       throw new AssertionError(e);
-    }
-    DOCUMENTS.clear();
-    input.apply(summarize).apply(render).apply(ParDo.of(new Collect()));
-    p.run().waitUntilFinish();
-    assertThat("documents", DOCUMENTS.size(), equalTo(1));
-    return DOCUMENTS.peek();
-  }
-
-  private static final class Collect extends DoFn<String, Void> {
-    @ProcessElement
-    public void process(@Element String document) {
-      DOCUMENTS.add(document);
     }
   }
 }

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.connbal.transforms.ConnBalRow;
 import dev.connbal.transforms.output.IpFormat;
+import dev.connbal.transforms.testing.Rows;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,16 +18,15 @@ class SummaryTsvTest {
     List<ConnBalRow> withClient = new ArrayList<>();
     for (ConnBalRow r : rows) {
       withClient.add(
-          ConnBalRow.builder()
-              .setClient(client)
-              .setBackend(r.getBackend())
-              .setPort(r.getPort())
-              .setConns(r.getConns())
-              .setDns(r.getDns())
-              .setName(r.getName())
-              .setSrvPriority(r.getSrvPriority())
-              .setSrvWeight(r.getSrvWeight())
-              .build());
+          Rows.row(
+              client,
+              r.getBackend(),
+              r.getPort(),
+              r.getConns(),
+              r.getDns(),
+              r.getName(),
+              r.getSrvPriority(),
+              r.getSrvWeight()));
     }
     return BalanceSummarizer.summarize(withClient);
   }
