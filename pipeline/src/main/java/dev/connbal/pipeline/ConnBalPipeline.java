@@ -117,10 +117,7 @@ final class ConnBalPipeline {
     PCollection<SummaryRow> summary =
         rows.apply("Summarize", Summary.summarize().withShardCount(options.getShardCount()));
     if (options.getSummary()) {
-      ResourceId file =
-          options.getOutput() == null
-              ? where.rows()
-              : OutputPrefix.resolve(options.getOutput(), SUMMARY_SUFFIX);
+      ResourceId file = options.getOutput() == null ? where.rows() : summaryFile(options);
       summary
           .apply("Summary TSV", Summary.tsv(options.getIpFormat()))
           .apply("Write summary", WriteDocument.to(file));
@@ -129,9 +126,7 @@ final class ConnBalPipeline {
       summary
           .apply("HTML report", Summary.html(options.getIpFormat()))
           .apply(
-              "Write HTML report",
-              WriteDocument.to(FileSystems.matchNewResource(options.getReport(), false))
-                  .withMimeType("text/html"));
+              "Write HTML report", WriteDocument.to(reportFile(options)).withMimeType("text/html"));
     }
   }
 
@@ -142,12 +137,22 @@ final class ConnBalPipeline {
   static List<ResourceId> summaryFiles(ConnBalOptions options) {
     List<ResourceId> files = new ArrayList<>();
     if (options.getSummary() && options.getOutput() != null) {
-      files.add(OutputPrefix.resolve(options.getOutput(), SUMMARY_SUFFIX));
+      files.add(summaryFile(options));
     }
     if (options.getReport() != null) {
-      files.add(FileSystems.matchNewResource(options.getReport(), false));
+      files.add(reportFile(options));
     }
     return files;
+  }
+
+  /** {@code PREFIX.summary.tsv} of {@code -o PREFIX} ({@link OutputPrefix}). */
+  private static ResourceId summaryFile(ConnBalOptions options) {
+    return OutputPrefix.resolve(options.getOutput(), SUMMARY_SUFFIX);
+  }
+
+  /** The {@code --report} file, on any Beam FileSystem. */
+  private static ResourceId reportFile(ConnBalOptions options) {
+    return FileSystems.matchNewResource(options.getReport(), false);
   }
 
   /**
