@@ -39,11 +39,19 @@ class ExamplesTest {
         Arguments.of(REAL, "expected-all-streams.tsv", List.of("-a")),
         Arguments.of(SRV, "expected.tsv", List.of()),
         Arguments.of(SRV, "expected-all-streams.tsv", List.of("-a")),
+        // The balance summary instead of the rows (DERIVATION.md section 7, README).
+        Arguments.of(REAL, "expected-summary.tsv", List.of("--summary")),
+        Arguments.of(SRV, "expected-summary.tsv", List.of("--summary")),
         // The same document whatever the runner: the synthetic capture on embedded Flink.
         Arguments.of(
             SRV,
             "expected.tsv",
-            List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2")));
+            List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2")),
+        Arguments.of(
+            REAL,
+            "expected-summary.tsv",
+            List.of(
+                "--summary", "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2")));
   }
 
   @ParameterizedTest(name = "{0} {2} -> {1}")

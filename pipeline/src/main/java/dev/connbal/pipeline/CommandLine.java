@@ -60,6 +60,12 @@ abstract class CommandLine {
 
   abstract Optional<Duration> watchUntil();
 
+  /** {@code --summary}: the balance summary, on stdout instead of the rows or beside -o's. */
+  abstract boolean summary();
+
+  /** {@code --report=FILE.html}: where the HTML balance report goes. */
+  abstract Optional<String> report();
+
   /**
    * Where {@code --run-report=PATH} asks for the run's JSON report (any Beam FileSystem); a
    * driver-side setting, so it is not stored in the pipeline options.
@@ -96,6 +102,10 @@ abstract class CommandLine {
     }
     pollInterval().ifPresent(d -> options.setPollIntervalMillis(d.toMillis()));
     watchUntil().ifPresent(d -> options.setWatchUntilMillis(d.toMillis()));
+    if (summary()) {
+      options.setSummary(true);
+    }
+    report().ifPresent(options::setReport);
   }
 
   static CommandLine parse(String... args) throws UsageException {
@@ -125,6 +135,8 @@ abstract class CommandLine {
     private OutputFormat format;
     private boolean header;
     private boolean s3PathStyle;
+    private boolean summary;
+    private String report;
     private String runReport;
     private Duration window;
     private boolean watch;
@@ -206,6 +218,8 @@ abstract class CommandLine {
         case "--all-streams" -> allStreams = flagWithoutValue(name, eq);
         case "--header" -> header = flagWithoutValue(name, eq);
         case "--s3-path-style" -> s3PathStyle = flagWithoutValue(name, eq);
+        case "--summary" -> summary = flagWithoutValue(name, eq);
+        case "--report" -> setReport(longValue(arg, name, eq));
         case "--file" -> addInput(longValue(arg, name, eq));
         case "--name-filter" -> setNameFilter(longValue(arg, name, eq));
         case "--output" -> setOutput(longValue(arg, name, eq));
@@ -270,6 +284,19 @@ abstract class CommandLine {
         throw new UsageException("-o given twice");
       }
       output = value;
+    }
+
+    private void setReport(String value) throws UsageException {
+      if (value.isEmpty() || value.endsWith("/")) {
+        throw new UsageException(
+            "--report needs a file path or URI (report.html, s3://bucket/report.html), got '"
+                + value
+                + "'");
+      }
+      if (report != null) {
+        throw new UsageException("--report given twice");
+      }
+      report = value;
     }
 
     private void setRunReport(String value) throws UsageException {
@@ -360,6 +387,11 @@ abstract class CommandLine {
         return new UsageException(
             (pollInterval != null ? "--poll-interval" : "--watch-until") + " needs --watch");
       }
+      if (window != null && (summary || report != null)) {
+        return new UsageException(
+            "--summary and --report summarize a run without --window (a summary per window is not"
+                + " written yet)");
+      }
       if (window != null && allStreams) {
         return new UsageException("--window does not go with -a yet: windows count SYNs");
       }
@@ -375,6 +407,11 @@ abstract class CommandLine {
         return new UsageException(
             "--header is for the TSV (CSV always starts with one; JSON lines and Parquet name"
                 + " their fields)");
+      }
+      if (summary && output == null && ((format != null && format != OutputFormat.TSV) || header)) {
+        return new UsageException(
+            "--summary prints the summary instead of the rows: --format and --header are for the"
+                + " rows, which -o PREFIX writes beside the summary");
       }
       return null;
     }
@@ -396,6 +433,8 @@ abstract class CommandLine {
           watch,
           Optional.ofNullable(pollInterval),
           Optional.ofNullable(watchUntil),
+          summary,
+          Optional.ofNullable(report),
           Optional.ofNullable(runReport),
           List.copyOf(pipelineArgs));
     }

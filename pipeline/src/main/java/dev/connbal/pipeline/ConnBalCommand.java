@@ -540,6 +540,9 @@ public final class ConnBalCommand {
       } else {
         err.println("connbal: wrote " + redactor.redact(where.rows().toString()));
       }
+      for (ResourceId file : ConnBalPipeline.summaryFiles(options)) {
+        err.println("connbal: wrote " + redactor.redact(file.toString()));
+      }
       summary.outputWritten(inputFailed || stdinInterrupted);
       String report = result.report().format();
       err.print(report.endsWith("\n") || report.isEmpty() ? report : report + "\n");

@@ -85,6 +85,21 @@ public interface ConnBalOptions extends PipelineOptions {
   void setHeader(boolean value);
 
   @Description(
+      "Write the balance summary, a TSV worst first: on stdout instead of the rows, or with an"
+          + " output prefix to PREFIX.summary.tsv beside them (--summary).")
+  @Default.Boolean(false)
+  boolean getSummary();
+
+  void setSummary(boolean value);
+
+  @Description(
+      "Also write the balance report, one self-contained HTML file, to this path on any Beam"
+          + " FileSystem (--report).")
+  String getReport();
+
+  void setReport(String value);
+
+  @Description(
       "Address S3 buckets path-style (http://endpoint/bucket/key), as S3Proxy, MinIO and Ceph"
           + " need.")
   @Default.Boolean(false)

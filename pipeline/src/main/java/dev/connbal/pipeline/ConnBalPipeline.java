@@ -9,14 +9,19 @@ import dev.connbal.transforms.ConnBalRow;
 import dev.connbal.transforms.WithOneMore;
 import dev.connbal.transforms.output.Documents;
 import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.summary.Summary;
+import dev.connbal.transforms.summary.SummaryRow;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
 import org.apache.beam.sdk.io.fs.MetadataCoderV2;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -30,8 +35,13 @@ import org.joda.time.Duration;
  * its three results are written, each as one document ({@link WriteDocument}), to {@link
  * ResultLocations}: the TSV document as it is, the report and the read errors as Base64 lines of
  * their own coders, which the driver decodes back into the same objects ({@link ResultReader}).
+ * With {@code --summary} or {@code --report}, the rows are also summarized ({@link Summary}), and
+ * the summary's documents written.
  */
 final class ConnBalPipeline {
+  /** What {@code -o PREFIX} adds for the summary's file: {@code PREFIX.summary.tsv}. */
+  static final String SUMMARY_SUFFIX = ".summary.tsv";
+
   private ConnBalPipeline() {}
 
   static ResultReader build(
@@ -57,7 +67,10 @@ final class ConnBalPipeline {
     }
     ConnBalResult result = captures.apply("Analyze", analyze);
 
-    writeRows(result.rows(), options, where);
+    if (!(options.getSummary() && options.getOutput() == null)) {
+      writeRows(result.rows(), options, where);
+    }
+    writeSummary(result.rows(), options, where);
 
     Coder<RunReport> reportCoder = result.report().getCoder();
     result
@@ -118,6 +131,57 @@ final class ConnBalPipeline {
       write = write.withHeader(Documents.TSV_HEADER);
     }
     rows.apply(options.getFormat().name(), render).apply("Write " + options.getFormat(), write);
+  }
+
+  /**
+   * The balance summary, when asked for: the {@code --summary} TSV (the run's document, printed
+   * instead of the rows, or {@code PREFIX.summary.tsv} beside {@code -o}'s rows) and the {@code
+   * --report} HTML.
+   */
+  private static void writeSummary(
+      PCollection<ConnBalRow> rows, ConnBalOptions options, ResultLocations where) {
+    if (!options.getSummary() && options.getReport() == null) {
+      return;
+    }
+    PCollection<SummaryRow> summary =
+        rows.apply("Summarize", Summary.summarize().withShardCount(options.getShardCount()));
+    if (options.getSummary()) {
+      ResourceId file = options.getOutput() == null ? where.rows() : summaryFile(options);
+      summary
+          .apply("Summary TSV", Summary.tsv(options.getIpFormat()))
+          .apply("Write summary", WriteDocument.to(file));
+    }
+    if (options.getReport() != null) {
+      summary
+          .apply("HTML report", Summary.html(options.getIpFormat()))
+          .apply(
+              "Write HTML report", WriteDocument.to(reportFile(options)).withMimeType("text/html"));
+    }
+  }
+
+  /**
+   * The files the summary goes to beside the rows: {@code PREFIX.summary.tsv} (with {@code -o}) and
+   * the {@code --report} file; for the lines on stderr that name what the run wrote.
+   */
+  static List<ResourceId> summaryFiles(ConnBalOptions options) {
+    List<ResourceId> files = new ArrayList<>();
+    if (options.getSummary() && options.getOutput() != null) {
+      files.add(summaryFile(options));
+    }
+    if (options.getReport() != null) {
+      files.add(reportFile(options));
+    }
+    return files;
+  }
+
+  /** {@code PREFIX.summary.tsv} of {@code -o PREFIX} ({@link OutputPrefix}). */
+  private static ResourceId summaryFile(ConnBalOptions options) {
+    return OutputPrefix.resolve(options.getOutput(), SUMMARY_SUFFIX);
+  }
+
+  /** The {@code --report} file, on any Beam FileSystem. */
+  private static ResourceId reportFile(ConnBalOptions options) {
+    return FileSystems.matchNewResource(options.getReport(), false);
   }
 
   /**

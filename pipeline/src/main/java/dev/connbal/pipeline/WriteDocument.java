@@ -30,40 +30,49 @@ final class WriteDocument extends PTransform<PCollection<String>, PDone> {
 
   private final ResourceId file;
   private final String header;
+  private final String mimeType;
 
-  private WriteDocument(ResourceId file, String header) {
+  private WriteDocument(ResourceId file, String header, String mimeType) {
     this.file = file;
     this.header = header;
+    this.mimeType = mimeType;
   }
 
   /** Writes the element to {@code file}, replacing it if it exists. */
   static WriteDocument to(ResourceId file) {
-    return new WriteDocument(file, "");
+    return new WriteDocument(file, "", "text/plain");
   }
 
   /** Writes {@code header} before the element. */
   WriteDocument withHeader(String header) {
-    return new WriteDocument(file, header);
+    return new WriteDocument(file, header, mimeType);
+  }
+
+  /** The file's media type where the file system keeps one (an S3 object's Content-Type). */
+  WriteDocument withMimeType(String mimeType) {
+    return new WriteDocument(file, header, mimeType);
   }
 
   @Override
   public PDone expand(PCollection<String> document) {
-    document.apply("WriteFile", ParDo.of(new WriteFileFn(file, header)));
+    document.apply("WriteFile", ParDo.of(new WriteFileFn(file, header, mimeType)));
     return PDone.in(document.getPipeline());
   }
 
   private static final class WriteFileFn extends DoFn<String, Void> {
     private final ResourceId file;
     private final String header;
+    private final String mimeType;
 
-    WriteFileFn(ResourceId file, String header) {
+    WriteFileFn(ResourceId file, String header, String mimeType) {
       this.file = file;
       this.header = header;
+      this.mimeType = mimeType;
     }
 
     @ProcessElement
     public void process(@Element String document) throws IOException {
-      write(file, header, document);
+      write(file, header, document, mimeType);
     }
   }
 
@@ -72,13 +81,14 @@ final class WriteDocument extends PTransform<PCollection<String>, PDone> {
    * into place, so that the file only ever exists complete (on S3 the rename is a copy, which makes
    * the object appear whole as well).
    */
-  static void write(ResourceId file, String header, String document) throws IOException {
+  static void write(ResourceId file, String header, String document, String mimeType)
+      throws IOException {
     ResourceId partial =
         file.getCurrentDirectory()
             .resolve(
                 file.getFilename() + PARTIAL + UUID.randomUUID(),
                 StandardResolveOptions.RESOLVE_FILE);
-    try (OutputStream out = Channels.newOutputStream(FileSystems.create(partial, "text/plain"))) {
+    try (OutputStream out = Channels.newOutputStream(FileSystems.create(partial, mimeType))) {
       out.write(header.getBytes(StandardCharsets.UTF_8));
       out.write(document.getBytes(StandardCharsets.UTF_8));
     }

@@ -69,7 +69,8 @@ final class WriteWindows extends PTransform<PCollection<String>, PDone> {
       if (last != null && pane.getIndex() <= last) {
         return;
       }
-      WriteDocument.write(files.file(Documents.windowStart(window)), header, document.getValue());
+      WriteDocument.write(
+          files.file(Documents.windowStart(window)), header, document.getValue(), "text/plain");
       written.write(pane.getIndex());
     }
   }

@@ -127,6 +127,36 @@ class CommandLineTest {
     assertThat(CommandLine.parse("-f", "a.snoop").runReport(), equalTo(Optional.empty()));
   }
 
+  @Test
+  void summaryAndReportAreConnbalsOwnAndReachTheOptions() throws Exception {
+    CommandLine cl = CommandLine.parse("-f", "a.snoop", "--summary", "--report", "s3://b/lb.html");
+    assertThat(cl.summary(), is(true));
+    assertThat(cl.report(), equalTo(Optional.of("s3://b/lb.html")));
+    assertThat(cl.pipelineArgs(), is(empty()));
+    ConnBalOptions options = PipelineOptionsFactory.as(ConnBalOptions.class);
+    cl.applyTo(options);
+    assertThat(options.getSummary(), is(true));
+    assertThat(options.getReport(), equalTo("s3://b/lb.html"));
+    ConnBalOptions none = PipelineOptionsFactory.as(ConnBalOptions.class);
+    CommandLine.parse("-f", "a.snoop").applyTo(none);
+    assertThat(none.getSummary(), is(false));
+    assertThat(none.getReport(), is((String) null));
+  }
+
+  @Test
+  void summaryWithoutOutputTakesNoRowFormat() throws Exception {
+    assertUsageError("--summary prints the summary instead of the rows", "--summary", "--header");
+    assertUsageError(
+        "--summary prints the summary instead of the rows", "--summary", "--format=jsonl");
+    assertUsageError("option --summary takes no value", "--summary=yes");
+    assertUsageError("--report needs a file path or URI", "--report=");
+    assertUsageError("--report needs a file path or URI", "--report=out/");
+    assertUsageError("--report given twice", "--report=a.html", "--report=b.html");
+    // With -o the rows are written too, in any format; a TSV format on stdout is no conflict.
+    assertThat(CommandLine.parse("--summary", "--format=csv", "-o", "out").summary(), is(true));
+    assertThat(CommandLine.parse("--summary", "--format=tsv").summary(), is(true));
+  }
+
   /** A usage error still tells where the report goes, before or after the wrong argument. */
   @Test
   void aUsageErrorCarriesWhatTheRestOfTheLineGave() {

@@ -11,7 +11,9 @@
  *       facts into {@link dev.connbal.transforms.ConnBalRow}s ({@code count});
  * </ol>
  *
- * <p>and {@code output} renders the rows as documents. {@code report}, {@code wire} and {@code
- * keys} serve every stage: the run report, the coders, the shuffle keys.
+ * <p>and {@code output} renders the rows as documents. After the analysis, {@code summary}'s {@link
+ * dev.connbal.transforms.summary.Summary#summarize()} makes the balance summary of the rows. {@code
+ * report}, {@code wire} and {@code keys} serve every stage: the run report, the coders, the shuffle
+ * keys.
  */
 package dev.connbal.transforms;

@@ -13,6 +13,7 @@ import static dev.connbal.transforms.testing.Packets.TYPE_SRV;
 import static dev.connbal.transforms.testing.Packets.a;
 import static dev.connbal.transforms.testing.Packets.cname;
 import static dev.connbal.transforms.testing.Packets.srv;
+import static dev.connbal.transforms.testing.Rows.row;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
@@ -676,27 +677,6 @@ class ConnBalSemanticsTest {
                 row(C, B3, 443, 0, 1, svc, 20, 100),
                 row(C2, B1, null, 0, 1, "www.example.com.", null, null),
                 row(C2, B2, null, 0, 1, "www.example.com.", null, null))));
-  }
-
-  private static ConnBalRow row(
-      String client,
-      String backend,
-      Integer port,
-      long conns,
-      long dns,
-      String name,
-      Integer priority,
-      Integer weight) {
-    return ConnBalRow.builder()
-        .setClient(client)
-        .setBackend(backend)
-        .setPort(port)
-        .setConns(conns)
-        .setDns(dns)
-        .setName(name)
-        .setSrvPriority(priority)
-        .setSrvWeight(weight)
-        .build();
   }
 
   @Test

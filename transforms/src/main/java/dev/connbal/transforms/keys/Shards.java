@@ -59,6 +59,14 @@ public final class Shards implements Serializable {
     return of(clientIp & 0xFFFFFFFFL, 0);
   }
 
+  /**
+   * The shard of a client given by its address text, as the rows hold it: where its rows meet for
+   * the balance summary. {@code String.hashCode} is specified by the language, so every JVM agrees.
+   */
+  public int ofClientAddress(String address) {
+    return of(address.hashCode() & 0xFFFFFFFFL, 1);
+  }
+
   public int of(FourTuple t) {
     return of(ClientBackend.of(t.lowIp(), t.highIp()), ((long) t.lowPort() << 16) | t.highPort());
   }

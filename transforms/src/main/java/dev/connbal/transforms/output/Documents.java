@@ -1,7 +1,6 @@
 package dev.connbal.transforms.output;
 
 import dev.connbal.transforms.ConnBalRow;
-import dev.connbal.transforms.WithOneMore;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,13 +8,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
@@ -23,9 +17,6 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptor;
-import org.apache.beam.sdk.values.TypeDescriptors;
-import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.net.InetAddresses;
 
 /**
  * The analysis' rows as one text document, sorted as SEMANTICS.md's output asks (client address,
@@ -41,8 +32,9 @@ import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.net.InetAddres
  * </ul>
  *
  * <p>Each transform outputs exactly one element, the whole document (empty for TSV and JSON lines
- * when there are no rows; the header alone for CSV). The rows are gathered in one place to be
- * sorted: there are as many as (client, backend, port) keys, never one per packet.
+ * when there are no rows; the header alone for CSV), made by {@link OneDocument}: the rows are
+ * gathered in one place to be sorted, as many as (client, backend, port) keys, never one per
+ * packet.
  */
 public final class Documents {
   private Documents() {}
@@ -99,27 +91,28 @@ public final class Documents {
 
     @Override
     public PCollection<String> expand(PCollection<ConnBalRow> rows) {
-      Coder<List<ConnBalRow>> batchCoder = ListCoder.of(rows.getCoder());
-      PCollection<List<ConnBalRow>> batches =
+      boolean windowed = !(rows.getWindowingStrategy().getWindowFn() instanceof GlobalWindows);
+      String header = windowed ? "" : this.header;
+      LineFormat lines = this.lines;
+      PCollection<String> documents =
           rows.apply(
-                  "AsBatches",
-                  MapElements.into(TypeDescriptors.lists(TypeDescriptor.of(ConnBalRow.class)))
-                      .via(List::of))
-              .setCoder(batchCoder);
-      if (!(rows.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
-        String windowHeader = header.isEmpty() ? "" : windowColumn.line(WINDOW_START, header);
-        return batches
-            .apply("SortedDocuments", Combine.globally(new DocumentFn("", lines)).withoutDefaults())
-            .setCoder(StringUtf8Coder.of())
-            .apply("WindowStart", ParDo.of(new WindowStartFn(windowHeader, windowColumn)))
-            .setCoder(StringUtf8Coder.of());
+              "SortedDocument",
+              OneDocument.of(
+                  format,
+                  all -> {
+                    StringBuilder document = new StringBuilder(header);
+                    for (ConnBalRow row : sorted(merged(all))) {
+                      document.append(lines.line(row));
+                    }
+                    return document.toString();
+                  }));
+      if (!windowed) {
+        return documents;
       }
-      // One empty batch more, so that there is a document without rows, and no Combine default
-      // value (see ConnBal's class comment).
-      return batches
-          .apply("NoRows", WithOneMore.element(List.<ConnBalRow>of()))
-          .apply(
-              "SortedDocument", Combine.globally(new DocumentFn(header, lines)).withoutDefaults())
+      String windowHeader =
+          this.header.isEmpty() ? "" : windowColumn.line(WINDOW_START, this.header);
+      return documents
+          .apply("WindowStart", ParDo.of(new WindowStartFn(windowHeader, windowColumn)))
           .setCoder(StringUtf8Coder.of());
     }
 
@@ -173,51 +166,6 @@ public final class Documents {
     String line(ConnBalRow row);
   }
 
-  /** Gathers the batches of rows and renders them sorted, after the header. */
-  static final class DocumentFn
-      extends Combine.CombineFn<List<ConnBalRow>, List<ConnBalRow>, String> {
-    private final String header;
-    private final LineFormat lines;
-
-    DocumentFn(String header, LineFormat lines) {
-      this.header = header;
-      this.lines = lines;
-    }
-
-    @Override
-    public List<ConnBalRow> createAccumulator() {
-      return new ArrayList<>();
-    }
-
-    @Override
-    public List<ConnBalRow> addInput(List<ConnBalRow> rows, List<ConnBalRow> batch) {
-      rows.addAll(batch);
-      return rows;
-    }
-
-    @Override
-    public List<ConnBalRow> mergeAccumulators(Iterable<List<ConnBalRow>> accumulators) {
-      List<ConnBalRow> all = new ArrayList<>();
-      accumulators.forEach(all::addAll);
-      return all;
-    }
-
-    @Override
-    public String extractOutput(List<ConnBalRow> rows) {
-      StringBuilder document = new StringBuilder(header);
-      for (ConnBalRow row : sorted(merged(rows))) {
-        document.append(lines.line(row));
-      }
-      return document.toString();
-    }
-
-    @Override
-    public Coder<List<ConnBalRow>> getAccumulatorCoder(
-        CoderRegistry registry, Coder<List<ConnBalRow>> inputCoder) {
-      return inputCoder;
-    }
-  }
-
   /**
    * {@code rows} with those of one (client, backend, port) added up into the first of them: its
    * name, and its SRV priority and weight, which the rows of one key within a window share but for
@@ -255,7 +203,8 @@ public final class Documents {
   public static List<ConnBalRow> sorted(List<ConnBalRow> rows) {
     List<Keyed> keyed = new ArrayList<>(rows.size());
     for (ConnBalRow row : rows) {
-      keyed.add(new Keyed(addressKey(row.getClient()), addressKey(row.getBackend()), row));
+      keyed.add(
+          new Keyed(AddressOrder.key(row.getClient()), AddressOrder.key(row.getBackend()), row));
     }
     keyed.sort(Keyed.ORDER);
     List<ConnBalRow> sorted = new ArrayList<>(keyed.size());
@@ -268,36 +217,15 @@ public final class Documents {
   @SuppressWarnings("ArrayRecordComponent")
   private record Keyed(byte[] client, byte[] backend, ConnBalRow row) {
     static final Comparator<Keyed> ORDER =
-        Comparator.comparing(Keyed::client, Arrays::compareUnsigned)
-            .thenComparing(Keyed::backend, Arrays::compareUnsigned)
+        Comparator.comparing(Keyed::client, AddressOrder.KEYS)
+            .thenComparing(Keyed::backend, AddressOrder.KEYS)
             .thenComparingInt(k -> k.row().getPort() == null ? -1 : k.row().getPort());
   }
 
-  /**
-   * A key that orders addresses numerically, IPv4 before IPv6: the family's length, then the
-   * address bytes.
-   */
-  private static byte[] addressKey(String address) {
-    byte[] bytes = InetAddresses.forString(address).getAddress();
-    byte[] key = new byte[bytes.length + 1];
-    key[0] = (byte) bytes.length;
-    System.arraycopy(bytes, 0, key, 1, bytes.length);
-    return key;
-  }
-
-  /** An IPv4 address' int form, the first octet in the high byte. */
-  private static int ipv4(String address) {
-    byte[] b = InetAddresses.forString(address).getAddress();
-    if (b.length != 4) {
-      throw new IllegalArgumentException("not an IPv4 address: " + address);
-    }
-    return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
-  }
-
   static String tsvLine(ConnBalRow row, IpFormat ips) {
-    return ips.format(ipv4(row.getClient()))
+    return ips.format(row.getClient())
         + '\t'
-        + ips.format(ipv4(row.getBackend()))
+        + ips.format(row.getBackend())
         + ':'
         + (row.getPort() == null ? "?" : row.getPort().toString())
         + '\t'
@@ -359,7 +287,7 @@ public final class Documents {
   }
 
   /** A JSON string literal (RFC 8259): quote, backslash and control characters escaped. */
-  private static String jsonString(String text) {
+  public static String jsonString(String text) {
     StringBuilder s = new StringBuilder(text.length() + 2).append('"');
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

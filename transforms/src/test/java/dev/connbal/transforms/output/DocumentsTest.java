@@ -5,18 +5,11 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.connbal.transforms.ConnBalRow;
+import dev.connbal.transforms.testing.DocumentsOf;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,8 +63,6 @@ class DocumentsTest {
           .build();
 
   private static final List<ConnBalRow> SHUFFLED = List.of(HIGH_CLIENT, SRV, NO_PORT, LOW_BACKEND);
-
-  private static final Queue<String> DOCUMENTS = new ConcurrentLinkedQueue<>();
 
   @Test
   void theRowSchemaHasTheFieldsInColumnOrderAndTheCsvHeaderNamesThem() throws Exception {
@@ -134,28 +125,13 @@ class DocumentsTest {
 
   /** Runs {@code render} over {@code rows} on the Direct runner; its one document. */
   private static String render(Documents.Render render, List<ConnBalRow> rows) {
-    PipelineOptions options = PipelineOptionsFactory.create();
-    options.setRunner(DirectRunner.class);
-    Pipeline p = Pipeline.create(options);
-    PCollection<ConnBalRow> input;
+    Pipeline p = DocumentsOf.directPipeline();
     try {
-      input =
-          p.apply(
-              Create.of(rows).withCoder(p.getSchemaRegistry().getSchemaCoder(ConnBalRow.class)));
+      return DocumentsOf.runOne(
+          p.apply(Create.of(rows).withCoder(p.getSchemaRegistry().getSchemaCoder(ConnBalRow.class)))
+              .apply(render));
     } catch (NoSuchSchemaException e) {
       throw new AssertionError(e);
-    }
-    DOCUMENTS.clear();
-    input.apply(render).apply(ParDo.of(new Collect()));
-    p.run().waitUntilFinish();
-    assertThat("documents", DOCUMENTS.size(), equalTo(1));
-    return DOCUMENTS.peek();
-  }
-
-  private static final class Collect extends DoFn<String, Void> {
-    @ProcessElement
-    public void process(@Element String document) {
-      DOCUMENTS.add(document);
     }
   }
 }
