@@ -387,10 +387,12 @@ abstract class CommandLine {
         return new UsageException(
             (pollInterval != null ? "--poll-interval" : "--watch-until") + " needs --watch");
       }
-      if (window != null && (summary || report != null)) {
+      if (window != null && report != null) {
+        return new UsageException("--report is one page for a run without --window");
+      }
+      if (window != null && summary && output == null) {
         return new UsageException(
-            "--summary and --report summarize a run without --window (a summary per window is not"
-                + " written yet)");
+            "--summary with --window writes a summary file per window: give -o PREFIX");
       }
       if (window != null && allStreams) {
         return new UsageException("--window does not go with -a yet: windows count SYNs");

@@ -533,6 +533,14 @@ public final class ConnBalCommand {
                 + where.windowFiles().written().size()
                 + " window files "
                 + redactor.redact(where.windowFiles().pattern()));
+        if (options.getSummary()) {
+          WindowFiles summaries = WindowFiles.summariesOf(options.getOutput());
+          err.println(
+              "connbal: wrote "
+                  + summaries.written().size()
+                  + " window summary files "
+                  + redactor.redact(summaries.pattern()));
+        }
       } else if (options.getFormat() == OutputFormat.PARQUET) {
         for (ResourceId file : WriteParquet.to(options.getOutput()).files()) {
           err.println("connbal: wrote " + redactor.redact(file.toString()));

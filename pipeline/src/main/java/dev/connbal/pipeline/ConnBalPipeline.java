@@ -8,9 +8,13 @@ import dev.connbal.transforms.ConnBalResult;
 import dev.connbal.transforms.ConnBalRow;
 import dev.connbal.transforms.WithOneMore;
 import dev.connbal.transforms.output.Documents;
+import dev.connbal.transforms.output.IpFormat;
+import dev.connbal.transforms.output.OneDocument;
 import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.summary.BalanceSummarizer;
 import dev.connbal.transforms.summary.Summary;
 import dev.connbal.transforms.summary.SummaryRow;
+import dev.connbal.transforms.summary.SummaryTsv;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
@@ -143,6 +147,22 @@ final class ConnBalPipeline {
     if (!options.getSummary() && options.getReport() == null) {
       return;
     }
+    if (where.windowFiles() != null) {
+      // A window's rows arrive as additions, and again whole with late ones: each window's
+      // summary is made of its rows added up, in the one step that gathers them.
+      IpFormat ips = options.getIpFormat();
+      rows.apply(
+              "Window summaries",
+              OneDocument.of(
+                  "summary TSV",
+                  all ->
+                      SummaryTsv.render(
+                          BalanceSummarizer.summarizeAll(Documents.merged(all)), ips)))
+          .apply(
+              "Write window summaries",
+              new WriteWindows(WindowFiles.summariesOf(options.getOutput()), ""));
+      return;
+    }
     PCollection<SummaryRow> summary =
         rows.apply("Summarize", Summary.summarize().withShardCount(options.getShardCount()));
     if (options.getSummary()) {
@@ -165,7 +185,7 @@ final class ConnBalPipeline {
    */
   static List<ResourceId> summaryFiles(ConnBalOptions options) {
     List<ResourceId> files = new ArrayList<>();
-    if (options.getSummary() && options.getOutput() != null) {
+    if (options.getSummary() && options.getOutput() != null && options.getWindowMillis() == null) {
       files.add(summaryFile(options));
     }
     if (options.getReport() != null) {

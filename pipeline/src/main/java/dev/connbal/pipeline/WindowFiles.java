@@ -35,6 +35,14 @@ final class WindowFiles implements Serializable {
     return new WindowFiles(named.toString(), suffix);
   }
 
+  /**
+   * The summary files of {@code -o prefix}'s windows: {@code PREFIX.summary-<window-start>.tsv},
+   * named apart from the rows' {@code PREFIX-<window-start>.tsv}.
+   */
+  static WindowFiles summariesOf(String prefix) {
+    return new WindowFiles(OutputPrefix.resolve(prefix, ".summary-").toString(), ".tsv");
+  }
+
   /** The window files in a result directory. */
   static WindowFiles in(ResourceId directory, String suffix) {
     return new WindowFiles(

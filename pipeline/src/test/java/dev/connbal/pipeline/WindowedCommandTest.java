@@ -86,6 +86,54 @@ class WindowedCommandTest {
     }
   }
 
+  /**
+   * {@code --summary} with windows: a summary file per window, beside the rows' files, whose
+   * connections and lookups per (client, name) are those of the window's rows.
+   */
+  @Test
+  void summaryPerWindow() throws IOException {
+    CommandOutcome run =
+        CommandOutcome.run(
+            "-f",
+            REAL_CAPTURE.toString(),
+            "--window=1s",
+            "--summary",
+            "-o",
+            dir.resolve("balance").toString());
+    assertThat(run.toString(), run.exitCode, is(0));
+    assertThat(run.err, containsString("window summary files"));
+    List<Path> rowFiles;
+    try (Stream<Path> listed = Files.list(dir)) {
+      rowFiles =
+          listed
+              .filter(p -> p.getFileName().toString().startsWith("balance-"))
+              .sorted()
+              .collect(Collectors.toList());
+    }
+    assertThat(rowFiles.size(), greaterThan(1));
+    for (Path rows : rowFiles) {
+      String start = rows.getFileName().toString().replace("balance-", "").replace(".tsv", "");
+      Path summary = dir.resolve("balance.summary-" + start + ".tsv");
+      List<String> lines = Files.readAllLines(summary, StandardCharsets.UTF_8);
+      assertThat(lines.get(0), startsWith("client\tname\tbackends\tconns\tlookups"));
+      Map<String, Long> connsByClientAndName = new TreeMap<>();
+      for (String row : Files.readAllLines(rows, StandardCharsets.UTF_8)) {
+        String[] f = row.split("\t", -1);
+        connsByClientAndName.merge(
+            f[1].replaceAll("(^|\\.)0+(\\d)", "$1$2") + " " + f[5],
+            Long.parseLong(f[3]),
+            Long::sum);
+      }
+      Map<String, Long> summarized = new TreeMap<>();
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.split("\t", -1);
+        summarized.put(
+            f[0].replaceAll("(^|\\.)0+(\\d)", "$1$2") + " " + f[1], Long.parseLong(f[3]));
+      }
+      assertThat(start, summarized, equalTo(connsByClientAndName));
+    }
+  }
+
   @Test
   void csvAndJsonLinesCarryTheWindowStart() {
     CommandOutcome csv =

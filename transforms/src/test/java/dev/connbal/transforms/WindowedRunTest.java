@@ -33,8 +33,6 @@ class WindowedRunTest {
             pattern,
             ConnBal.analyze().withWindow(Duration.standardSeconds(5)).withTimelineShardCount(3),
             scratch);
-    System.err.println(whole.tsv());
-    windowed.tsvDocuments().forEach(d -> System.err.println("---\n" + d));
     assertThat(windowed.tsvDocuments().size(), greaterThan(1));
     assertThat(sums(windowed.rows()), equalTo(sums(whole.rows())));
     assertThat(windowed.report().packets(), equalTo(whole.report().packets()));

@@ -172,7 +172,7 @@ public final class Documents {
    * an SRV answer that came in between. A key whose sums are both 0 (a window's {@code ?} row taken
    * back when the backend's port became known) has no row.
    */
-  static List<ConnBalRow> merged(List<ConnBalRow> rows) {
+  public static List<ConnBalRow> merged(List<ConnBalRow> rows) {
     Map<List<Object>, ConnBalRow> byKey = new LinkedHashMap<>();
     for (ConnBalRow row : rows) {
       byKey.merge(
