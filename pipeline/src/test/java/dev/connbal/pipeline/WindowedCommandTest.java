@@ -134,6 +134,47 @@ class WindowedCommandTest {
     }
   }
 
+  /**
+   * A watch over a directory holding the real capture and a file that is no capture: the bad file
+   * is reported (exit status 2, as for any unreadable input) and the watch goes on, its windows
+   * those of the real capture; it ends {@code --watch-until} after the last new capture.
+   */
+  @Test
+  void aWatchReportsABadCaptureAndGoesOn() throws IOException {
+    Path watched = Files.createDirectories(dir.resolve("watched"));
+    Files.copy(REAL_CAPTURE, watched.resolve("a.snoop"));
+    Files.writeString(watched.resolve("b.snoop"), "not a capture\n", StandardCharsets.UTF_8);
+    Path out = Files.createDirectories(dir.resolve("watch-out"));
+    CommandOutcome watch =
+        CommandOutcome.run(
+            "--watch",
+            "-f",
+            watched.resolve("*.snoop").toString(),
+            "--window=1s",
+            "--poll-interval=200ms",
+            "--watch-until=2s",
+            "--runner=DirectRunner",
+            "-o",
+            out + "/");
+    assertThat(watch.toString(), watch.exitCode, is(2));
+    assertThat(watch.err, containsString("b.snoop: not a packet capture"));
+    Path batchOut = Files.createDirectories(dir.resolve("batch-out"));
+    CommandOutcome batch =
+        CommandOutcome.run("-f", REAL_CAPTURE.toString(), "--window=1s", "-o", batchOut + "/");
+    assertThat(batch.toString(), batch.exitCode, is(0));
+    assertThat(contents(out), equalTo(contents(batchOut)));
+  }
+
+  private static Map<String, String> contents(Path directory) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> listed = Files.list(directory)) {
+      for (Path f : listed.collect(Collectors.toList())) {
+        files.put(f.getFileName().toString(), Files.readString(f, StandardCharsets.UTF_8));
+      }
+    }
+    return files;
+  }
+
   @Test
   void csvAndJsonLinesCarryTheWindowStart() {
     CommandOutcome csv =
