@@ -19,9 +19,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,6 +127,70 @@ class S3IT {
       assertThat(stdout.toString(), stdout.exitCode, is(0));
       assertThat(stdout.out, equalTo(TestCaptures.API_TSV));
     }
+  }
+
+  /**
+   * A watch of a bucket: captures uploaded over time are taken (each once), and the watch writes to
+   * S3 the window files that a run over both at once writes.
+   */
+  @Test
+  void watchesABucketForCapturesUploadedOverTime() throws Exception {
+    Path api = TestCaptures.writeApi(work.resolve("api.snoop"));
+    Path db = TestCaptures.writeDb(work.resolve("db.snoop"));
+    try (S3ProxyServer s3 = S3ProxyServer.startTransient()) {
+      s3.createBucket("captures");
+      s3.createBucket("results");
+      List<String> args = s3Args(s3);
+      args.addAll(
+          List.of(
+              "--watch",
+              "-f",
+              "s3://captures/edge/*.snoop",
+              "--window=10s",
+              "--poll-interval=300ms",
+              "--watch-until=3s",
+              "--runner=DirectRunner",
+              "-o",
+              "s3://results/watch/balance",
+              "--tempLocation=s3://results/tmp"));
+      CommandOutcome[] watch = new CommandOutcome[1];
+      Thread watching = new Thread(() -> watch[0] = CommandOutcome.run(args));
+      watching.start();
+      Thread.sleep(1000);
+      s3.upload("captures", "edge/api.snoop", api); // capture time 99-104 s
+      Thread.sleep(1500);
+      s3.upload("captures", "edge/db.snoop", db); // capture time 200-201 s
+      watching.join(120_000);
+      assertThat(String.valueOf(watch[0]), watch[0].exitCode, is(0));
+      // TestCaptures: api.snoop has 9 packets, db.snoop 3.
+      assertThat(watch[0].err, containsString("packets read: 12\n"));
+
+      List<String> batch = s3Args(s3);
+      batch.addAll(
+          List.of(
+              "-f",
+              "s3://captures/edge/*.snoop",
+              "--window=10s",
+              "-o",
+              "s3://results/batch/balance",
+              "--tempLocation=s3://results/tmp"));
+      CommandOutcome once = CommandOutcome.run(batch);
+      assertThat(once.toString(), once.exitCode, is(0));
+      Map<String, String> batchWindows = windowFiles("s3://results/batch/");
+      assertThat(
+          "api.snoop's window 100-110 s and db.snoop's 200-210 s", batchWindows.size(), is(2));
+      assertThat(windowFiles("s3://results/watch/"), equalTo(batchWindows));
+    }
+  }
+
+  /** The files under {@code dir}, by name, with their contents. */
+  private static Map<String, String> windowFiles(String dir) throws Exception {
+    Map<String, String> files = new TreeMap<>();
+    for (MatchResult.Metadata m :
+        FileSystems.match(dir + "*", EmptyMatchTreatment.ALLOW).metadata()) {
+      files.put(m.resourceId().getFilename(), read(m.resourceId().toString()));
+    }
+    return files;
   }
 
   /** S3Proxy's endpoint, region and credentials, with connbal's own path-style switch. */
