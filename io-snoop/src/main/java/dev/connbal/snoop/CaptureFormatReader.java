@@ -127,6 +127,22 @@ abstract class CaptureFormatReader {
         file, offset, kind, Math.max(storedSize, present), oneLine(file) + ": " + what);
   }
 
+  /** The error of a file whose first {@code present} bytes are short of its format's header. */
+  SnoopReadError truncatedFileHeader(
+      long storedSize, int present, int headerLength, String format) {
+    return fileError(
+        SnoopReadError.Kind.TRUNCATED_FILE_HEADER,
+        0,
+        storedSize,
+        present,
+        "truncated file header: "
+            + present
+            + " bytes, a "
+            + format
+            + " file header has "
+            + headerLength);
+  }
+
   String abruptNote() {
     return in.endedAbruptly() ? " (the compressed data ends abruptly)" : "";
   }

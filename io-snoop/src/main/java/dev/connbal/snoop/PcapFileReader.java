@@ -56,16 +56,11 @@ final class PcapFileReader extends ChainedRecordReader {
   @Override
   SnoopReadError readFileHeader(long storedSize) throws IOException {
     int n = in.ensure(0, FILE_HEADER_LENGTH);
+    if (n < FILE_HEADER_LENGTH) {
+      return truncatedFileHeader(storedSize, n, FILE_HEADER_LENGTH, "pcap");
+    }
     byte[] b = in.array();
     int i = in.index(0);
-    if (n < FILE_HEADER_LENGTH) {
-      return fileError(
-          SnoopReadError.Kind.TRUNCATED_FILE_HEADER,
-          0,
-          storedSize,
-          n,
-          "truncated file header: " + n + " bytes, a pcap file header has 24");
-    }
     int magic = BigEndian.i32(b, i);
     boolean bigEndian = magic == MAGIC_MICROSECONDS || magic == MAGIC_NANOSECONDS;
     int inFileOrder = bigEndian ? magic : Integer.reverseBytes(magic);

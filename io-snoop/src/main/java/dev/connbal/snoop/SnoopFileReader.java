@@ -37,16 +37,11 @@ final class SnoopFileReader extends ChainedRecordReader {
   @Override
   SnoopReadError readFileHeader(long storedSize) throws IOException {
     int n = in.ensure(0, FILE_HEADER_LENGTH);
+    if (n < FILE_HEADER_LENGTH) {
+      return truncatedFileHeader(storedSize, n, FILE_HEADER_LENGTH, "snoop");
+    }
     byte[] b = in.array();
     int i = in.index(0);
-    if (n < FILE_HEADER_LENGTH) {
-      return fileError(
-          SnoopReadError.Kind.TRUNCATED_FILE_HEADER,
-          0,
-          storedSize,
-          n,
-          "truncated file header: " + n + " bytes, a snoop file header has 16");
-    }
     long version = BigEndian.u32(b, i + VERSION_AT);
     if (version != SnoopWriter.VERSION) {
       return fileError(
