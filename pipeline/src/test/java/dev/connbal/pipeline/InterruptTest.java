@@ -19,12 +19,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,17 +58,8 @@ class InterruptTest {
     CommandOutcome batch =
         CommandOutcome.run("-f", REAL_CAPTURE.toString(), "--window=1s", "-o", batchOut + "/");
     assertThat(batch.toString(), batch.exitCode, is(0));
-    assertThat(files(watchOut), equalTo(files(batchOut)));
-  }
-
-  private static Map<String, String> files(Path directory) throws IOException {
-    Map<String, String> contents = new TreeMap<>();
-    try (Stream<Path> listed = Files.list(directory)) {
-      for (Path f : listed.collect(Collectors.toList())) {
-        contents.put(f.getFileName().toString(), Files.readString(f, StandardCharsets.UTF_8));
-      }
-    }
-    return contents;
+    assertThat(
+        WindowedCommandTest.contents(watchOut), equalTo(WindowedCommandTest.contents(batchOut)));
   }
 
   @Test

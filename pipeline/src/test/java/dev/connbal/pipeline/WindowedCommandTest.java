@@ -165,7 +165,8 @@ class WindowedCommandTest {
     assertThat(contents(out), equalTo(contents(batchOut)));
   }
 
-  private static Map<String, String> contents(Path directory) throws IOException {
+  /** The files of {@code directory}, by name, with their contents. */
+  static Map<String, String> contents(Path directory) throws IOException {
     Map<String, String> files = new TreeMap<>();
     try (Stream<Path> listed = Files.list(directory)) {
       for (Path f : listed.collect(Collectors.toList())) {

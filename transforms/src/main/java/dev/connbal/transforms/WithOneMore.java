@@ -53,7 +53,6 @@ public final class WithOneMore<T> extends PTransform<PCollection<T>, PCollection
           Window.<T>configure()
               .triggering(rest.getTrigger())
               .withAllowedLateness(rest.getAllowedLateness());
-      // (Window keeps the larger of the input's and the given lateness.)
       one =
           one.apply(
               "LikeTheRest",
