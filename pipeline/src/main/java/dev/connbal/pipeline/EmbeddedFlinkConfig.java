@@ -26,9 +26,13 @@ import org.apache.beam.runners.flink.FlinkRunner;
  *       gain (fewer files at high parallelism) to arise; the hash shuffle's smaller buffers lower
  *       the run's peak memory at the same speed.
  *   <li>Network memory: Flink's local default is 64 MiB whatever the parallelism, while the buffers
- *       a job needs grow with it. Half of that carried connbal's job at every parallelism tried
- *       from 2 to 16; it is given up to {@value #FIXED_MEMORY_MAX_PARALLELISM}, the default above,
- *       which lowers the peak memory again.
+ *       a job needs grow with its square: each producing subtask of a hash shuffle holds one buffer
+ *       per consumer plus one until it finishes, and how many run at once depends on the machine's
+ *       load. Half of the default carried connbal's job at every parallelism tried from 2 to 16; it
+ *       is given up to {@value #FIXED_MEMORY_MAX_PARALLELISM}. Above it the pool holds {@value
+ *       #PRODUCERS_PER_SLOT} such producers per slot, at least the default: at parallelism 32 the
+ *       default failed on a loaded machine ("Insufficient number of network buffers"). Flink
+ *       allocates the pool when it starts, so it is not made larger still.
  *   <li>Managed memory (the sorts of the group-by-key steps): Flink's local default is 128 MiB
  *       whatever the parallelism, shared by every slot's sorts, and at parallelism 32 (a 32-core
  *       machine's default) the job failed with "Too little memory provided to sorter". Above
@@ -48,6 +52,14 @@ final class EmbeddedFlinkConfig {
   static final String SMALL_NETWORK_MEMORY = "32mb";
 
   static final int MANAGED_MIB_PER_SLOT = 16;
+
+  /** Hash-shuffle producers per slot the network memory holds above the fixed parallelism. */
+  static final int PRODUCERS_PER_SLOT = 6;
+
+  /** Flink's network buffer ({@code taskmanager.memory.segment-size}) and local pool default. */
+  private static final long BUFFER_BYTES = 32 << 10;
+
+  private static final long DEFAULT_NETWORK_MIB = 64;
 
   /** Values of {@code --flinkMaster} that run Flink inside connbal's JVM. */
   private static final Set<String> EMBEDDED_MASTERS = Set.of("[auto]", "[local]");
@@ -98,8 +110,20 @@ final class EmbeddedFlinkConfig {
       yaml.append("taskmanager.memory.managed.size: ")
           .append(MANAGED_MIB_PER_SLOT * parallelism)
           .append("mb\n");
+      String network = networkMib(parallelism) + "mb";
+      yaml.append("taskmanager.memory.network.min: ").append(network).append('\n');
+      yaml.append("taskmanager.memory.network.max: ").append(network).append('\n');
     }
     return yaml.toString();
+  }
+
+  /**
+   * MiB of network memory above the fixed parallelism: {@link #PRODUCERS_PER_SLOT} hash-shuffle
+   * producers in each of {@code parallelism} slots, each holding {@code parallelism + 1} buffers.
+   */
+  static long networkMib(int parallelism) {
+    long bytes = (long) PRODUCERS_PER_SLOT * parallelism * (parallelism + 1) * BUFFER_BYTES;
+    return Math.max(DEFAULT_NETWORK_MIB, (bytes + (1 << 20) - 1) >> 20);
   }
 
   /**

@@ -78,22 +78,35 @@ class EmbeddedFlinkConfigTest {
   }
 
   @Test
-  void atHighParallelismManagedMemoryGrowsWithIt() throws Exception {
+  void atHighParallelismManagedAndNetworkMemoryGrowWithIt() throws Exception {
     Configuration config = written("--runner=FlinkRunner", "--parallelism=32");
 
     assertHashShuffle(config);
     assertThat(config.get(TaskManagerOptions.MANAGED_MEMORY_SIZE), is(MemorySize.ofMebiBytes(512)));
-    assertThat(config.contains(TaskManagerOptions.NETWORK_MEMORY_MIN), is(false));
+    // 6 producers per slot x 32 slots x 33 buffers = 6,336 buffers of 32 KiB = 198 MiB.
+    assertThat(config.get(TaskManagerOptions.NETWORK_MEMORY_MIN), is(MemorySize.ofMebiBytes(198)));
+    assertThat(config.get(TaskManagerOptions.NETWORK_MEMORY_MAX), is(MemorySize.ofMebiBytes(198)));
+  }
+
+  @Test
+  void networkMemoryIsNeverBelowFlinksDefault() throws Exception {
+    // 6 x 16 x 17 = 1,632 buffers = 51 MiB, under the 64 MiB default.
+    Configuration config = written("--runner=FlinkRunner", "--parallelism=16");
+
+    assertThat(config.get(TaskManagerOptions.NETWORK_MEMORY_MIN), is(MemorySize.ofMebiBytes(64)));
   }
 
   @Test
   void withoutAParallelismTheCoresCount() throws Exception {
     Configuration config = written("--runner=FlinkRunner");
 
-    boolean fewCores =
-        Runtime.getRuntime().availableProcessors()
-            <= EmbeddedFlinkConfig.FIXED_MEMORY_MAX_PARALLELISM;
-    assertThat(config.contains(TaskManagerOptions.NETWORK_MEMORY_MIN), is(fewCores));
+    int cores = Runtime.getRuntime().availableProcessors();
+    boolean fewCores = cores <= EmbeddedFlinkConfig.FIXED_MEMORY_MAX_PARALLELISM;
+    MemorySize network =
+        fewCores
+            ? MemorySize.parse(EmbeddedFlinkConfig.SMALL_NETWORK_MEMORY)
+            : MemorySize.ofMebiBytes(EmbeddedFlinkConfig.networkMib(cores));
+    assertThat(config.get(TaskManagerOptions.NETWORK_MEMORY_MIN), is(network));
     assertThat(config.contains(TaskManagerOptions.MANAGED_MEMORY_SIZE), is(!fewCores));
   }
 }
