@@ -1,6 +1,7 @@
 package dev.connbal.bench;
 
 import dev.connbal.snoop.BigEndian;
+import dev.connbal.snoop.LinkTypes;
 import dev.connbal.snoop.SnoopWriter;
 import dev.connbal.transforms.decode.DecodeStats;
 import dev.connbal.transforms.decode.DnsMessage;
@@ -50,7 +51,7 @@ public final class DecodeThroughput {
           || !Arrays.equals(Arrays.copyOf(fileHeader, 8), SnoopWriter.MAGIC)) {
         throw new IOException(file + ": not a snoop file");
       }
-      int datalink = BigEndian.i32(fileHeader, 12);
+      int linkType = LinkTypes.fromSnoopDatalink(BigEndian.i32(fileHeader, 12));
       byte[] header = new byte[SnoopWriter.RECORD_HEADER_LENGTH];
       long offset = SnoopWriter.FILE_HEADER_LENGTH;
       while (true) {
@@ -68,7 +69,7 @@ public final class DecodeThroughput {
         if (frame.length < included || in.skip(padding) != padding) {
           throw new EOFException(file + ": truncated record at offset " + offset);
         }
-        FrameDecoder.decode(frame, datalink, visitor, stats);
+        FrameDecoder.decode(frame, linkType, visitor, stats);
         offset += recordLength;
       }
     }

@@ -52,7 +52,8 @@ final class FrameWriter implements Closeable {
   private final byte[][] buffersByLength = new byte[MAX_FRAME + 1][];
   private final byte[] fill;
   private long packets;
-  private long nonIpv4Frames;
+  private long notIpFrames;
+  private long ipv6Frames;
   private long udpDatagrams;
   private int ipId;
 
@@ -83,9 +84,14 @@ final class FrameWriter implements Closeable {
     return udpDatagrams;
   }
 
-  /** Records written so far whose frame is not IPv4 (ARP, IPv6). */
-  long nonIpv4Frames() {
-    return nonIpv4Frames;
+  /** Records written so far whose frame is not IP (ARP). */
+  long notIpFrames() {
+    return notIpFrames;
+  }
+
+  /** Records written so far whose frame is IPv6. */
+  long ipv6Frames() {
+    return ipv6Frames;
   }
 
   /**
@@ -188,7 +194,7 @@ final class FrameWriter implements Closeable {
     sum += 17;
     put16(f, u + 6, udpChecksum(InternetChecksum.sum(sum, f, u, u + udpLength)));
     write(micros, f);
-    nonIpv4Frames++;
+    ipv6Frames++;
   }
 
   /** An ARP request: who has {@code targetIp}? tell {@code senderIp}. Broadcast. */
@@ -212,7 +218,7 @@ final class FrameWriter implements Closeable {
     }
     put32(f, a + 24, targetIp);
     write(micros, f);
-    nonIpv4Frames++;
+    notIpFrames++;
   }
 
   @Override

@@ -46,7 +46,7 @@ import org.apache.beam.sdk.transforms.ParDo;
  * <pre>ParseThroughput FILE</pre>
  *
  * prints one line of {@code key=value} fields for scripts: bytes, packets, tcpSegments,
- * dnsMessages, dnsMalformed, nonIpv4, readErrors, wallSeconds, cpuSeconds, mbPerSecond,
+ * dnsMessages, dnsMalformed, notIp, ipv6, readErrors, wallSeconds, cpuSeconds, mbPerSecond,
  * packetsPerSecond, stageSeconds, stageMbPerSecond.
  */
 public final class ParseThroughput {
@@ -89,7 +89,7 @@ public final class ParseThroughput {
     long packets = counter(result, "packets");
     double stage = counter(result, "rangeNanos") / 1e9;
     out.printf(
-        "bytes=%d packets=%d tcpSegments=%d dnsMessages=%d dnsMalformed=%d nonIpv4=%d"
+        "bytes=%d packets=%d tcpSegments=%d dnsMessages=%d dnsMalformed=%d notIp=%d ipv6=%d"
             + " readErrors=%d wallSeconds=%.3f cpuSeconds=%.3f mbPerSecond=%.1f"
             + " packetsPerSecond=%.0f stageSeconds=%.3f stageMbPerSecond=%.1f%n",
         fileBytes,
@@ -97,7 +97,8 @@ public final class ParseThroughput {
         counter(result, "tcpSegments"),
         counter(result, "dnsMessages"),
         counter(result, "dnsMalformed"),
-        counter(result, "nonIpv4"),
+        counter(result, "notIp"),
+        counter(result, "ipv6"),
         counter(result, "readErrors"),
         wall,
         cpu,
@@ -130,7 +131,8 @@ public final class ParseThroughput {
     private static final Counter TCP = Metrics.counter(NAMESPACE, "tcpSegments");
     private static final Counter DNS = Metrics.counter(NAMESPACE, "dnsMessages");
     private static final Counter DNS_MALFORMED = Metrics.counter(NAMESPACE, "dnsMalformed");
-    private static final Counter NON_IPV4 = Metrics.counter(NAMESPACE, "nonIpv4");
+    private static final Counter NOT_IP = Metrics.counter(NAMESPACE, "notIp");
+    private static final Counter IPV6 = Metrics.counter(NAMESPACE, "ipv6");
     private static final Counter RANGE_NANOS = Metrics.counter(NAMESPACE, "rangeNanos");
 
     @Override
@@ -155,7 +157,8 @@ public final class ParseThroughput {
           TCP.inc(visitor.tcpSegments);
           DNS.inc(visitor.dnsMessages);
           DNS_MALFORMED.inc(visitor.dnsMalformed);
-          NON_IPV4.inc(stats.nonIpv4);
+          NOT_IP.inc(stats.notIp);
+          IPV6.inc(stats.ipv6NotAnalysed);
           RANGE_NANOS.inc(System.nanoTime() - start);
         }
       };

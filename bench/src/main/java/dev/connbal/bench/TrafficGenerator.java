@@ -135,14 +135,15 @@ import java.util.SplittableRandom;
 public final class TrafficGenerator {
   /**
    * What a generation wrote: sizes, the expected TSV, and the run report figures connbal must print
-   * for it besides (packets, frames skipped as non-IPv4, DNS responses without a matching query;
-   * nothing in the capture is corrupt or malformed).
+   * for it besides (packets, frames skipped as not IP (ARP) and as IPv6, DNS responses without a
+   * matching query; nothing in the capture is corrupt or malformed).
    */
   public record Result(
       long bytes,
       long packets,
       long dnsPackets,
-      long nonIpv4Frames,
+      long notIpFrames,
+      long ipv6Frames,
       long unmatchedResponses,
       long countedAttempts,
       long uncountedAttempts,
@@ -213,7 +214,8 @@ public final class TrafficGenerator {
           frames.bytesWritten(),
           frames.packets(),
           frames.udpDatagrams(),
-          frames.nonIpv4Frames(),
+          frames.notIpFrames(),
+          frames.ipv6Frames(),
           unmatchedResponses,
           expected.countedAttempts(),
           expected.uncountedAttempts(),
@@ -272,7 +274,7 @@ public final class TrafficGenerator {
         result.packets(),
         result.packets() * (double) (1L << 30) / result.bytes(),
         100.0 * result.dnsPackets() / result.packets(),
-        result.nonIpv4Frames(),
+        result.notIpFrames() + result.ipv6Frames(),
         result.unmatchedResponses(),
         result.backends(),
         result.expectedTsv().lines().count(),

@@ -77,7 +77,8 @@ class DnsHeavyTrafficTest {
     assertThat(census.synRetransmits, greaterThan(0));
     assertThat((long) census.dnsQueries + census.dnsResponses, equalTo(result.dnsPackets()));
     assertThat(census.records, equalTo(result.packets()));
-    assertThat(result.nonIpv4Frames(), is(0L));
+    assertThat(result.notIpFrames(), is(0L));
+    assertThat(result.ipv6Frames(), is(0L));
     assertThat(result.bytes(), allOf(greaterThanOrEqualTo(SIZE), lessThan(SIZE + (64 << 10))));
   }
 

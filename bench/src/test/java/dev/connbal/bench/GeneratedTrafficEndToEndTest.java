@@ -52,7 +52,10 @@ class GeneratedTrafficEndToEndTest {
     String report = err.toString(StandardCharsets.UTF_8);
     assertThat(report, containsString("packets read: " + generated.packets() + "\n"));
     assertThat(
-        report, containsString("frames skipped as non-IPv4: " + generated.nonIpv4Frames() + "\n"));
+        report, containsString("frames skipped as not IP: " + generated.notIpFrames() + "\n"));
+    assertThat(
+        report,
+        containsString("IPv6 frames skipped, not yet analysed: " + generated.ipv6Frames() + "\n"));
     assertThat(
         report,
         containsString(
@@ -78,7 +81,8 @@ class GeneratedTrafficEndToEndTest {
     assertThat(connbal(err, "-f", dnsHeavyCapture.toString()), equalTo(dnsHeavy.expectedTsv()));
     String report = err.toString(StandardCharsets.UTF_8);
     assertThat(report, containsString("packets read: " + dnsHeavy.packets() + "\n"));
-    assertThat(report, containsString("frames skipped as non-IPv4: 0\n"));
+    assertThat(report, containsString("frames skipped as not IP: 0\n"));
+    assertThat(report, containsString("IPv6 frames skipped, not yet analysed: 0\n"));
     assertThat(
         report,
         containsString(

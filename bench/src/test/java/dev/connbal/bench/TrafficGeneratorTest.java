@@ -62,7 +62,8 @@ class TrafficGeneratorTest {
     assertThat(result.bytes(), greaterThanOrEqualTo(SIZE));
     assertThat(result.bytes(), lessThan(SIZE + (64 << 10)));
     assertThat(census.records, equalTo(result.packets()));
-    assertThat((long) census.arp + census.ipv6, equalTo(result.nonIpv4Frames()));
+    assertThat((long) census.arp, equalTo(result.notIpFrames()));
+    assertThat((long) census.ipv6, equalTo(result.ipv6Frames()));
   }
 
   @Test

@@ -40,6 +40,18 @@ public final class LinkTypes {
   private LinkTypes() {}
 
   /**
+   * Whether connbal decodes frames of {@code linkType}: the links SEMANTICS.md names. Readers
+   * report a file (or pcapng interface) of any other link type once; its frames are counted as
+   * skipped.
+   */
+  public static boolean isDecoded(int linkType) {
+    return switch (linkType) {
+      case NULL, ETHERNET, RAW, LOOP, LINUX_SLL, IPV4, IPV6, LINUX_SLL2 -> true;
+      default -> false;
+    };
+  }
+
+  /**
    * The registry's number of a snoop datalink that connbal reads (4 Ethernet, 0 IEEE 802.3 whose
    * frames are Ethernet frames).
    *

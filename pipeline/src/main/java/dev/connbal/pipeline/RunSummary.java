@@ -229,7 +229,9 @@ final class RunSummary {
     c.put("files_with_errors", r.filesWithErrors());
     c.put("dns_malformed", r.dnsMalformed());
     c.put("responses_without_query", r.responsesWithoutQuery());
-    c.put("non_ipv4_frames", r.nonIpv4Frames());
+    c.put("unsupported_link_type_frames", r.unsupportedLinkTypeFrames());
+    c.put("not_ip_frames", r.notIpFrames());
+    c.put("ipv6_frames_not_analysed", r.ipv6FramesNotAnalysed());
     c.put("malformed_frames", r.malformedFrames());
     c.put("fragments_skipped", r.fragmentsSkipped());
     c.put("late_packets", r.latePackets());

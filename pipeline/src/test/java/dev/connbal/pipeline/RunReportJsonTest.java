@@ -64,7 +64,10 @@ class RunReportJsonTest {
     COUNTER_NAMES.put("files with errors", "files_with_errors");
     COUNTER_NAMES.put("DNS messages malformed", "dns_malformed");
     COUNTER_NAMES.put("DNS responses without a matching query", "responses_without_query");
-    COUNTER_NAMES.put("frames skipped as non-IPv4", "non_ipv4_frames");
+    COUNTER_NAMES.put(
+        "frames skipped for an unsupported link type", "unsupported_link_type_frames");
+    COUNTER_NAMES.put("frames skipped as not IP", "not_ip_frames");
+    COUNTER_NAMES.put("IPv6 frames skipped, not yet analysed", "ipv6_frames_not_analysed");
     COUNTER_NAMES.put("frames skipped as malformed", "malformed_frames");
     COUNTER_NAMES.put("IPv4 fragments skipped", "fragments_skipped");
     COUNTER_NAMES.put("late packets", "late_packets");
@@ -118,8 +121,9 @@ class RunReportJsonTest {
     assertThat(json.get("output").get("partial").asBoolean(), is(false));
     assertThat(json.get("inputs_with_errors").size(), is(0));
 
-    // examples/real-capture/DERIVATION.md: 209 frames, 18659 bytes, 10 of them ARP; every DNS
-    // message decodes and every response answers a query; no damage, no fragments.
+    // examples/real-capture/DERIVATION.md: 209 Ethernet frames, 18659 bytes, 10 of them ARP and
+    // none IPv6; every DNS message decodes and every response answers a query; no damage, no
+    // fragments.
     Map<String, Long> expected = new LinkedHashMap<>();
     expected.put("packets", 209L);
     expected.put("frame_bytes", 18659L);
@@ -130,7 +134,9 @@ class RunReportJsonTest {
     expected.put("files_with_errors", 0L);
     expected.put("dns_malformed", 0L);
     expected.put("responses_without_query", 0L);
-    expected.put("non_ipv4_frames", 10L);
+    expected.put("unsupported_link_type_frames", 0L);
+    expected.put("not_ip_frames", 10L);
+    expected.put("ipv6_frames_not_analysed", 0L);
     expected.put("malformed_frames", 0L);
     expected.put("fragments_skipped", 0L);
     expected.put("late_packets", 0L);

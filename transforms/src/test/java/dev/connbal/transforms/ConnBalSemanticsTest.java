@@ -45,7 +45,7 @@ import org.pcap4j.packet.namednumber.IpNumber;
  * Input: snoop v2, Ethernet                                    ethernetSnoopCaptureGivesRowsAndReport
  * Input: 802.1Q / 802.1ad tags                                 vlanTaggedFramesAreDecoded
  * Input: IPv4 options via IHL; fragments skipped, counted      ipv4OptionsAreHonouredAndFragmentsSkipped
- * Input: IPv6 (and other non-IPv4) counted as skipped          nonIpv4FramesAreSkippedAndCounted
+ * Input: IPv6 (for now) and not-IP frames skipped, by reason   ipv6AndNotIpFramesAreSkippedAndCounted
  * Input: many files form one timeline                          manyFilesFormOneTimeline
  * Input: ties keep file order (files by name)                  sameTimestampKeepsFileOrder
  * Events: query = UDP to 53, QDCOUNT 1, class IN, A or SRV     onlyInQueriesForAOrSrvAreQueries
@@ -262,7 +262,7 @@ class ConnBalSemanticsTest {
   }
 
   @Test
-  void nonIpv4FramesAreSkippedAndCounted() throws IOException {
+  void ipv6AndNotIpFramesAreSkippedAndCounted() throws IOException {
     Capture c =
         lookup()
             .then(
@@ -277,7 +277,8 @@ class ConnBalSemanticsTest {
             .then(T + 2, 1, Packets.arpRequest(C, NS))
             .then(T + 3, 0, syn(C, 50001, B1, 443, 1));
     ConnBalRun.Output out = run(c, ConnBal.analyze());
-    assertThat(out.report().nonIpv4Frames(), is(2L));
+    assertThat(out.report().ipv6FramesNotAnalysed(), is(1L));
+    assertThat(out.report().notIpFrames(), is(1L));
     assertThat(out.report().packets(), is(5L));
     assertThat(
         out.tsv(),

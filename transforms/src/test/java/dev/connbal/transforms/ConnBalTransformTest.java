@@ -74,7 +74,9 @@ class ConnBalTransformTest {
                 + "files with errors: 0\n"
                 + "DNS messages malformed: 0\n"
                 + "DNS responses without a matching query: 3\n"
-                + "frames skipped as non-IPv4: 0\n"
+                + "frames skipped for an unsupported link type: 0\n"
+                + "frames skipped as not IP: 0\n"
+                + "IPv6 frames skipped, not yet analysed: 0\n"
                 + "frames skipped as malformed: 0\n"
                 + "IPv4 fragments skipped: 0\n"));
   }

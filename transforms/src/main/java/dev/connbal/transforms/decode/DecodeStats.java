@@ -9,14 +9,24 @@ public final class DecodeStats {
   public long frames;
 
   /**
-   * Frames skipped because they do not carry IPv4: other ethertypes (IPv6, ARP, 802.3 length
-   * frames, ...) and datalink types other than Ethernet.
+   * Frames skipped because their link type is none that connbal decodes ({@link
+   * dev.connbal.snoop.LinkTypes#isDecoded}).
    */
-  public long nonIpv4;
+  public long unsupportedLinkType;
 
   /**
-   * Frames too short or inconsistent to decode: truncated Ethernet or VLAN headers, IPv4 with a bad
-   * version, IHL or total length, truncated or inconsistent TCP and UDP headers.
+   * Frames skipped because their link header names something other than IP: other ethertypes (ARP,
+   * 802.3 length frames, ...) and other loopback address families.
+   */
+  public long notIp;
+
+  /** Well-formed IPv6 packets, skipped because the analysis does not read IPv6 yet. */
+  public long ipv6NotAnalysed;
+
+  /**
+   * Frames too short or inconsistent to decode: truncated link headers or VLAN tags, raw IP of
+   * another version, IPv4 with a bad version, IHL or total length, IPv6 shorter than its header,
+   * truncated or inconsistent TCP and UDP headers.
    */
   public long malformedFrames;
 
@@ -35,7 +45,9 @@ public final class DecodeStats {
   /** Adds {@code other}'s counters to this one's. */
   public void add(DecodeStats other) {
     frames += other.frames;
-    nonIpv4 += other.nonIpv4;
+    unsupportedLinkType += other.unsupportedLinkType;
+    notIp += other.notIp;
+    ipv6NotAnalysed += other.ipv6NotAnalysed;
     malformedFrames += other.malformedFrames;
     fragments += other.fragments;
     dnsMalformed += other.dnsMalformed;
@@ -45,8 +57,12 @@ public final class DecodeStats {
   public String toString() {
     return "DecodeStats{frames="
         + frames
-        + ", nonIpv4="
-        + nonIpv4
+        + ", unsupportedLinkType="
+        + unsupportedLinkType
+        + ", notIp="
+        + notIp
+        + ", ipv6NotAnalysed="
+        + ipv6NotAnalysed
         + ", malformedFrames="
         + malformedFrames
         + ", fragments="

@@ -1,28 +1,56 @@
 package dev.connbal.transforms.decode;
 
 import dev.connbal.snoop.BigEndian;
+import dev.connbal.snoop.LinkTypes;
 import dev.connbal.snoop.SnoopRecordView;
 
 /**
- * Decodes captured link-layer frames down to the two events connbal needs: TCP segments and UDP DNS
- * datagrams over IPv4.
+ * Decodes captured frames down to the two events connbal needs: TCP segments and UDP DNS datagrams
+ * over IPv4. The link header, chosen by the record's link type in the tcpdump.org registry's
+ * numbering ({@link LinkTypes}), leads to an ethertype or an address family, and that to IP:
+ *
+ * <pre>
+ * Ethernet (1)            | dst (6) | src (6) | [TPID (2) TCI (2)]* | type (2) | IP
+ * Linux cooked v1 (113)   | packet type (2) | ARPHRD (2) | addr len (2) | addr (8)
+ *                         | [TPID (2) TCI (2)]* | protocol (2) | IP
+ * Linux cooked v2 (276)   | protocol (2) | reserved (2) | ifindex (4) | ARPHRD (2)
+ *                         | packet type (1) | addr len (1) | addr (8) | IP
+ * raw IP (101, 228, 229)  | IP (101: the version nibble decides)
+ * BSD loopback NULL (0)   | family (4, the capturing host's byte order) | IP
+ * OpenBSD LOOP (108)      | family (4, big-endian) | IP
+ * </pre>
  *
  * <p>Every field is read by direct array indexing after a bounds check against what the headers
- * themselves claim, so hostile or truncated frames are counted in {@link DecodeStats}, never
- * thrown. Nothing is allocated per frame: this runs once per captured packet.
+ * themselves claim, so hostile or truncated frames are counted in {@link DecodeStats} by reason,
+ * never thrown. Nothing is allocated per frame: this runs once per captured packet.
  */
 public final class FrameDecoder {
-  private static final int DATALINK_IEEE_802_3 = 0;
-  private static final int DATALINK_ETHERNET = 4;
+  private static final int ETHERNET_TYPE_AT = 12;
+  private static final int SLL_PROTOCOL_AT = 14;
+  private static final int SLL2_HEADER = 20;
+  private static final int LOOPBACK_HEADER = 4;
 
-  private static final int ETHERNET_HEADER = 14;
   private static final int ETHERTYPE_IPV4 = 0x0800;
+  private static final int ETHERTYPE_IPV6 = 0x86dd;
   private static final int TPID_8021Q = 0x8100;
   private static final int TPID_8021AD = 0x88a8;
   private static final int TPID_QINQ_LEGACY = 0x9100;
   private static final int VLAN_TAG = 4;
 
+  /** AF_INET, the same on every system that writes loopback captures. */
+  private static final int AF_INET = 2;
+
+  /** AF_INET6 of NetBSD and OpenBSD. */
+  private static final int AF_INET6_BSD = 24;
+
+  /** AF_INET6 of FreeBSD and DragonFly. */
+  private static final int AF_INET6_FREEBSD = 28;
+
+  /** AF_INET6 of Darwin. */
+  private static final int AF_INET6_DARWIN = 30;
+
   private static final int IPV4_MIN_HEADER = 20;
+  private static final int IPV6_HEADER = 40;
   private static final int IP_PROTO_TCP = 6;
   private static final int IP_PROTO_UDP = 17;
   private static final int IP_MORE_FRAGMENTS = 0x2000;
@@ -34,13 +62,12 @@ public final class FrameDecoder {
   private FrameDecoder() {}
 
   /**
-   * Decodes a frame that was captured whole. Calls at most one visitor method; never throws;
-   * allocation-free for frames that are neither DNS nor TCP (and for those, as long as the visitor
-   * is). Datalink type 4 (and 0) = Ethernet; anything else counts as nonIpv4.
+   * Decodes a frame of link type {@code linkType} ({@link LinkTypes}) that was captured whole.
+   * Calls at most one visitor method; never throws; allocation-free for frames that are neither DNS
+   * nor TCP (and for those, as long as the visitor is).
    */
-  public static void decode(
-      byte[] frame, int datalinkType, FrameVisitor visitor, DecodeStats stats) {
-    decode(frame, frame.length, datalinkType, visitor, stats);
+  public static void decode(byte[] frame, int linkType, FrameVisitor visitor, DecodeStats stats) {
+    decode(frame, frame.length, linkType, visitor, stats);
   }
 
   /**
@@ -52,8 +79,8 @@ public final class FrameDecoder {
    * even the original length.
    */
   public static void decode(
-      byte[] frame, int originalLength, int datalinkType, FrameVisitor visitor, DecodeStats stats) {
-    decode(frame, 0, frame.length, originalLength, datalinkType, visitor, stats);
+      byte[] frame, int originalLength, int linkType, FrameVisitor visitor, DecodeStats stats) {
+    decode(frame, 0, frame.length, originalLength, linkType, visitor, stats);
   }
 
   /** Decodes a record's frame in place in the reader's buffer (see {@link SnoopRecordView}). */
@@ -63,7 +90,7 @@ public final class FrameDecoder {
         record.frameOffset(),
         record.includedLength(),
         record.originalLength(),
-        record.datalinkType(),
+        record.linkType(),
         visitor,
         stats);
   }
@@ -78,23 +105,44 @@ public final class FrameDecoder {
       int offset,
       int length,
       int originalLength,
-      int datalinkType,
+      int linkType,
       FrameVisitor visitor,
       DecodeStats stats) {
     stats.frames++;
-    if (datalinkType != DATALINK_ETHERNET && datalinkType != DATALINK_IEEE_802_3) {
-      stats.nonIpv4++;
-      return;
-    }
     int end = offset + length;
-    if (length < ETHERNET_HEADER) {
+    int originalEnd = offset + Math.max(length, originalLength);
+    switch (linkType) {
+      case LinkTypes.ETHERNET ->
+          tagged(buffer, offset + ETHERNET_TYPE_AT, end, originalEnd, visitor, stats);
+      case LinkTypes.LINUX_SLL ->
+          tagged(buffer, offset + SLL_PROTOCOL_AT, end, originalEnd, visitor, stats);
+      case LinkTypes.LINUX_SLL2 -> cookedV2(buffer, offset, end, originalEnd, visitor, stats);
+      case LinkTypes.RAW -> rawIp(buffer, offset, end, originalEnd, visitor, stats);
+      case LinkTypes.IPV4 -> decodeIpv4(buffer, offset, end, originalEnd, visitor, stats);
+      case LinkTypes.IPV6 -> ipv6(buffer, offset, end, stats);
+      case LinkTypes.NULL -> loopback(buffer, offset, end, originalEnd, false, visitor, stats);
+      case LinkTypes.LOOP -> loopback(buffer, offset, end, originalEnd, true, visitor, stats);
+      default -> stats.unsupportedLinkType++;
+    }
+  }
+
+  /**
+   * The ethertype at {@code typeAt} and any stacked tags after it, then the network layer. Each tag
+   * is a 2-byte TPID (read as the ethertype) and a 2-byte TCI before the next ethertype: every
+   * iteration consumes 4 bytes, so the loop is bounded.
+   */
+  private static void tagged(
+      byte[] buffer,
+      int typeAt,
+      int end,
+      int originalEnd,
+      FrameVisitor visitor,
+      DecodeStats stats) {
+    if (typeAt + 2 > end) {
       stats.malformedFrames++;
       return;
     }
-    int typeAt = offset + 12;
     int etherType = BigEndian.u16(buffer, typeAt);
-    // Stacked tags: each is a 2-byte TPID (already read as the ethertype) and a 2-byte TCI,
-    // followed by the next ethertype. Every iteration consumes 4 bytes, so the loop is bounded.
     while (etherType == TPID_8021Q || etherType == TPID_8021AD || etherType == TPID_QINQ_LEGACY) {
       typeAt += VLAN_TAG;
       if (typeAt + 2 > end) {
@@ -103,11 +151,88 @@ public final class FrameDecoder {
       }
       etherType = BigEndian.u16(buffer, typeAt);
     }
-    if (etherType != ETHERTYPE_IPV4) {
-      stats.nonIpv4++;
+    network(buffer, etherType, typeAt + 2, end, originalEnd, visitor, stats);
+  }
+
+  private static void cookedV2(
+      byte[] buffer,
+      int offset,
+      int end,
+      int originalEnd,
+      FrameVisitor visitor,
+      DecodeStats stats) {
+    if (end - offset < SLL2_HEADER) {
+      stats.malformedFrames++;
       return;
     }
-    decodeIpv4(buffer, typeAt + 2, end, offset + Math.max(length, originalLength), visitor, stats);
+    int protocol = BigEndian.u16(buffer, offset);
+    network(buffer, protocol, offset + SLL2_HEADER, end, originalEnd, visitor, stats);
+  }
+
+  private static void network(
+      byte[] buffer,
+      int etherType,
+      int ip,
+      int end,
+      int originalEnd,
+      FrameVisitor visitor,
+      DecodeStats stats) {
+    switch (etherType) {
+      case ETHERTYPE_IPV4 -> decodeIpv4(buffer, ip, end, originalEnd, visitor, stats);
+      case ETHERTYPE_IPV6 -> ipv6(buffer, ip, end, stats);
+      default -> stats.notIp++;
+    }
+  }
+
+  private static void rawIp(
+      byte[] buffer, int ip, int end, int originalEnd, FrameVisitor visitor, DecodeStats stats) {
+    if (end - ip < 1) {
+      stats.malformedFrames++;
+      return;
+    }
+    switch ((buffer[ip] & 0xf0) >>> 4) {
+      case 4 -> decodeIpv4(buffer, ip, end, originalEnd, visitor, stats);
+      case 6 -> ipv6(buffer, ip, end, stats);
+      default -> stats.malformedFrames++;
+    }
+  }
+
+  /**
+   * BSD loopback: a 4-byte address family, then the packet. NULL writes the family in the capturing
+   * host's byte order, which the file does not record; a family is below 65536, so one whose high
+   * half is set was written little-endian. LOOP writes it big-endian.
+   */
+  private static void loopback(
+      byte[] buffer,
+      int offset,
+      int end,
+      int originalEnd,
+      boolean bigEndianOnly,
+      FrameVisitor visitor,
+      DecodeStats stats) {
+    if (end - offset < LOOPBACK_HEADER) {
+      stats.malformedFrames++;
+      return;
+    }
+    int family = BigEndian.i32(buffer, offset);
+    if (!bigEndianOnly && (family & 0xffff0000) != 0) {
+      family = Integer.reverseBytes(family);
+    }
+    int ip = offset + LOOPBACK_HEADER;
+    switch (family) {
+      case AF_INET -> decodeIpv4(buffer, ip, end, originalEnd, visitor, stats);
+      case AF_INET6_BSD, AF_INET6_FREEBSD, AF_INET6_DARWIN -> ipv6(buffer, ip, end, stats);
+      default -> stats.notIp++;
+    }
+  }
+
+  /** An IPv6 packet: counted under its own reason until the analysis reads IPv6. */
+  private static void ipv6(byte[] buffer, int ip, int end, DecodeStats stats) {
+    if (end - ip < IPV6_HEADER || (buffer[ip] & 0xf0) != 0x60) {
+      stats.malformedFrames++;
+      return;
+    }
+    stats.ipv6NotAnalysed++;
   }
 
   private static void decodeIpv4(

@@ -61,7 +61,9 @@ public abstract class RangeEvents implements FrameVisitor {
     ConnBalMetrics.PACKETS.inc(packets);
     ConnBalMetrics.FRAME_BYTES.inc(frameBytes);
     ConnBalMetrics.DNS_MALFORMED.inc(stats.dnsMalformed);
-    ConnBalMetrics.NON_IPV4_FRAMES.inc(stats.nonIpv4);
+    ConnBalMetrics.UNSUPPORTED_LINK_TYPE_FRAMES.inc(stats.unsupportedLinkType);
+    ConnBalMetrics.NOT_IP_FRAMES.inc(stats.notIp);
+    ConnBalMetrics.IPV6_FRAMES_NOT_ANALYSED.inc(stats.ipv6NotAnalysed);
     ConnBalMetrics.MALFORMED_FRAMES.inc(stats.malformedFrames);
     ConnBalMetrics.FRAGMENTS_SKIPPED.inc(stats.fragments);
     ConnBalMetrics.DNS_QUERIES.inc(queries);
@@ -70,7 +72,9 @@ public abstract class RangeEvents implements FrameVisitor {
         .setPackets(packets)
         .setFrameBytes(frameBytes)
         .setDnsMalformed(stats.dnsMalformed)
-        .setNonIpv4Frames(stats.nonIpv4)
+        .setUnsupportedLinkTypeFrames(stats.unsupportedLinkType)
+        .setNotIpFrames(stats.notIp)
+        .setIpv6FramesNotAnalysed(stats.ipv6NotAnalysed)
         .setMalformedFrames(stats.malformedFrames)
         .setFragmentsSkipped(stats.fragments)
         .build();

@@ -38,10 +38,16 @@ public abstract class RunReport {
   /** DNS responses (with answers) that matched no outstanding query. */
   public abstract long responsesWithoutQuery();
 
-  /** Frames that are not IPv4 (IPv6, ARP, other ethertypes or datalinks). */
-  public abstract long nonIpv4Frames();
+  /** Frames of a link type connbal does not decode (each such file is also a read error). */
+  public abstract long unsupportedLinkTypeFrames();
 
-  /** Frames whose Ethernet, IPv4, UDP or TCP headers are broken. */
+  /** Frames whose link header names something other than IP (ARP, other ethertypes, ...). */
+  public abstract long notIpFrames();
+
+  /** IPv6 packets, skipped until the analysis reads IPv6. */
+  public abstract long ipv6FramesNotAnalysed();
+
+  /** Frames whose link, IP, UDP or TCP headers are broken. */
   public abstract long malformedFrames();
 
   /** Non-first IPv4 fragments, skipped. */
@@ -65,7 +71,9 @@ public abstract class RunReport {
         .setFilesWithErrors(0)
         .setDnsMalformed(0)
         .setResponsesWithoutQuery(0)
-        .setNonIpv4Frames(0)
+        .setUnsupportedLinkTypeFrames(0)
+        .setNotIpFrames(0)
+        .setIpv6FramesNotAnalysed(0)
         .setMalformedFrames(0)
         .setFragmentsSkipped(0)
         .setLatePackets(0);
@@ -90,7 +98,9 @@ public abstract class RunReport {
         .setFilesWithErrors(filesWithErrors() + o.filesWithErrors())
         .setDnsMalformed(dnsMalformed() + o.dnsMalformed())
         .setResponsesWithoutQuery(responsesWithoutQuery() + o.responsesWithoutQuery())
-        .setNonIpv4Frames(nonIpv4Frames() + o.nonIpv4Frames())
+        .setUnsupportedLinkTypeFrames(unsupportedLinkTypeFrames() + o.unsupportedLinkTypeFrames())
+        .setNotIpFrames(notIpFrames() + o.notIpFrames())
+        .setIpv6FramesNotAnalysed(ipv6FramesNotAnalysed() + o.ipv6FramesNotAnalysed())
         .setMalformedFrames(malformedFrames() + o.malformedFrames())
         .setFragmentsSkipped(fragmentsSkipped() + o.fragmentsSkipped())
         .setLatePackets(latePackets() + o.latePackets())
@@ -128,8 +138,14 @@ public abstract class RunReport {
         + "DNS responses without a matching query: "
         + responsesWithoutQuery()
         + "\n"
-        + "frames skipped as non-IPv4: "
-        + nonIpv4Frames()
+        + "frames skipped for an unsupported link type: "
+        + unsupportedLinkTypeFrames()
+        + "\n"
+        + "frames skipped as not IP: "
+        + notIpFrames()
+        + "\n"
+        + "IPv6 frames skipped, not yet analysed: "
+        + ipv6FramesNotAnalysed()
         + "\n"
         + "frames skipped as malformed: "
         + malformedFrames()
@@ -162,7 +178,11 @@ public abstract class RunReport {
 
     public abstract Builder setResponsesWithoutQuery(long v);
 
-    public abstract Builder setNonIpv4Frames(long v);
+    public abstract Builder setUnsupportedLinkTypeFrames(long v);
+
+    public abstract Builder setNotIpFrames(long v);
+
+    public abstract Builder setIpv6FramesNotAnalysed(long v);
 
     public abstract Builder setMalformedFrames(long v);
 

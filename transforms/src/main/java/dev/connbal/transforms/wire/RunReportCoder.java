@@ -28,7 +28,9 @@ public final class RunReportCoder extends AtomicCoder<RunReport> {
     VarInt.encode(r.filesWithErrors(), out);
     VarInt.encode(r.dnsMalformed(), out);
     VarInt.encode(r.responsesWithoutQuery(), out);
-    VarInt.encode(r.nonIpv4Frames(), out);
+    VarInt.encode(r.unsupportedLinkTypeFrames(), out);
+    VarInt.encode(r.notIpFrames(), out);
+    VarInt.encode(r.ipv6FramesNotAnalysed(), out);
     VarInt.encode(r.malformedFrames(), out);
     VarInt.encode(r.fragmentsSkipped(), out);
     VarInt.encode(r.latePackets(), out);
@@ -46,7 +48,9 @@ public final class RunReportCoder extends AtomicCoder<RunReport> {
         .setFilesWithErrors(VarInt.decodeLong(in))
         .setDnsMalformed(VarInt.decodeLong(in))
         .setResponsesWithoutQuery(VarInt.decodeLong(in))
-        .setNonIpv4Frames(VarInt.decodeLong(in))
+        .setUnsupportedLinkTypeFrames(VarInt.decodeLong(in))
+        .setNotIpFrames(VarInt.decodeLong(in))
+        .setIpv6FramesNotAnalysed(VarInt.decodeLong(in))
         .setMalformedFrames(VarInt.decodeLong(in))
         .setFragmentsSkipped(VarInt.decodeLong(in))
         .setLatePackets(VarInt.decodeLong(in))

@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.sameInstance;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.connbal.snoop.LinkTypes;
 import dev.connbal.transforms.decode.DnsDecodeException.Reason;
 import dev.connbal.transforms.testing.Packets;
 import dev.connbal.transforms.testing.RawDns;
@@ -327,7 +328,7 @@ class DnsMessageTest {
     int[] range = new int[2];
     FrameDecoder.decode(
         frame,
-        4,
+        LinkTypes.ETHERNET,
         new FrameVisitor() {
           @Override
           public void tcp(int s, int sp, int d, int dp, int flags, long seq) {}

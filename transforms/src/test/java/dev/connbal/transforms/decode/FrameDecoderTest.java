@@ -15,6 +15,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 
 import com.sun.management.ThreadMXBean;
+import dev.connbal.snoop.LinkTypes;
 import dev.connbal.transforms.testing.Packets;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -36,13 +37,25 @@ class FrameDecoderTest {
   private final DecodeStats stats = new DecodeStats();
 
   private void decode(byte[] frame) {
-    FrameDecoder.decode(frame, 4, visitor, stats);
+    FrameDecoder.decode(frame, LinkTypes.ETHERNET, visitor, stats);
   }
 
-  /** frames, nonIpv4, malformedFrames, fragments, dnsMalformed. */
+  /**
+   * frames, unsupportedLinkType, notIp, ipv6NotAnalysed, malformedFrames, fragments, dnsMalformed.
+   */
   private List<Long> counters() {
+    return counters(stats);
+  }
+
+  static List<Long> counters(DecodeStats stats) {
     return List.of(
-        stats.frames, stats.nonIpv4, stats.malformedFrames, stats.fragments, stats.dnsMalformed);
+        stats.frames,
+        stats.unsupportedLinkType,
+        stats.notIp,
+        stats.ipv6NotAnalysed,
+        stats.malformedFrames,
+        stats.fragments,
+        stats.dnsMalformed);
   }
 
   @Test
@@ -51,7 +64,7 @@ class FrameDecoderTest {
 
     assertThat(
         visitor.events, contains("tcp 10.0.0.1:40001 > 192.168.1.200:443 flags=0x2 seq=12345"));
-    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 0L)));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 0L, 0L, 0L)));
   }
 
   @Test
@@ -75,7 +88,7 @@ class FrameDecoderTest {
     int[] seen = new int[2];
     FrameDecoder.decode(
         Packets.syn("255.1.2.3", 1, "1.2.3.254", 2, 0),
-        4,
+        LinkTypes.ETHERNET,
         new FrameVisitor() {
           @Override
           public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
@@ -138,7 +151,7 @@ class FrameDecoderTest {
     decode(Packets.udpFrame(CLIENT, 1000, SERVER, 123, new byte[48]));
 
     assertThat(visitor.events, is(empty()));
-    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 0L)));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 0L, 0L, 0L)));
   }
 
   @Test
@@ -170,7 +183,7 @@ class FrameDecoderTest {
             3));
 
     assertThat(visitor.events.size(), is(2));
-    assertThat(counters(), is(List.of(2L, 0L, 0L, 0L, 0L)));
+    assertThat(counters(), is(List.of(2L, 0L, 0L, 0L, 0L, 0L, 0L)));
   }
 
   @Test
@@ -202,43 +215,51 @@ class FrameDecoderTest {
   }
 
   @Test
-  void ipv6IsNonIpv4() {
+  void ipv6IsCountedAsNotYetAnalysed() {
     decode(
         Packets.ipv6Udp(
             "2001:db8::1", 5353, "2001:db8::53", 53, Packets.dnsQueryMessage(1, "a.example", 1)));
 
     assertThat(visitor.events, is(empty()));
-    assertThat(counters(), is(List.of(1L, 1L, 0L, 0L, 0L)));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 1L, 0L, 0L, 0L)));
   }
 
   @Test
-  void ipv6BehindVlanTagIsNonIpv4() {
+  void ipv6BehindVlanTagIsCountedAsNotYetAnalysed() {
     decode(
         Packets.vlan(
             Packets.ipv6Udp("2001:db8::1", 1, "2001:db8::2", 2, new byte[8]),
             Packets.TPID_8021Q,
             5));
 
-    assertThat(counters(), is(List.of(1L, 1L, 0L, 0L, 0L)));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 1L, 0L, 0L, 0L)));
   }
 
   @Test
-  void arpIsNonIpv4() {
+  void ipv6ShorterThanItsHeaderIsMalformed() {
+    byte[] ipv6 = Packets.ipv6Udp("2001:db8::1", 1, "2001:db8::2", 2, new byte[8]);
+    decode(Arrays.copyOf(ipv6, 14 + 39));
+
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 1L, 0L, 0L)));
+  }
+
+  @Test
+  void arpIsNotIp() {
     decode(Packets.arpRequest(CLIENT, SERVER));
 
     assertThat(visitor.events, is(empty()));
-    assertThat(counters(), is(List.of(1L, 1L, 0L, 0L, 0L)));
+    assertThat(counters(), is(List.of(1L, 0L, 1L, 0L, 0L, 0L, 0L)));
   }
 
   @Test
-  void otherDatalinkTypesAreNonIpv4AndType0IsEthernet() {
+  void linkTypesAreTheRegistrysNotSnoops() {
     byte[] syn = Packets.syn(CLIENT, 1, SERVER, 2, 3);
-    FrameDecoder.decode(syn, 1, visitor, stats);
-    FrameDecoder.decode(syn, 8, visitor, stats);
-    FrameDecoder.decode(syn, 0, visitor, stats);
+    FrameDecoder.decode(syn, 1, visitor, stats); // LINKTYPE_ETHERNET
+    FrameDecoder.decode(syn, 4, visitor, stats); // snoop's Ethernet code, registry's PRONET
+    FrameDecoder.decode(syn, 8, visitor, stats); // SLIP
 
     assertThat(visitor.events.size(), is(1));
-    assertThat(counters(), is(List.of(3L, 2L, 0L, 0L, 0L)));
+    assertThat(counters(), is(List.of(3L, 2L, 0L, 0L, 0L, 0L, 0L)));
   }
 
   @Test
@@ -256,7 +277,7 @@ class FrameDecoderTest {
     decode(frame);
 
     assertThat(visitor.events, is(empty()));
-    assertThat(counters(), is(List.of(1L, 0L, 0L, 1L, 0L)));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 0L, 1L, 0L)));
   }
 
   @Test
@@ -282,7 +303,7 @@ class FrameDecoderTest {
     decode(tcpFirst);
 
     assertThat(visitor.events, contains("tcp 10.0.0.1:1 > 192.168.1.200:2 flags=0x2 seq=3"));
-    assertThat(counters(), is(List.of(2L, 0L, 0L, 1L, 0L)));
+    assertThat(counters(), is(List.of(2L, 0L, 0L, 0L, 0L, 1L, 0L)));
   }
 
   @Test
@@ -294,15 +315,15 @@ class FrameDecoderTest {
     decode(Arrays.copyOf(syn, 33)); // 19 of the 20 IPv4 header bytes
 
     assertThat(visitor.events, is(empty()));
-    assertThat(counters(), is(List.of(4L, 0L, 4L, 0L, 0L)));
+    assertThat(counters(), is(List.of(4L, 0L, 0L, 0L, 4L, 0L, 0L)));
   }
 
   @Test
-  void fourteenByteFrameWithReadableOtherEthertypeIsNonIpv4() {
+  void fourteenByteFrameWithReadableOtherEthertypeIsNotIp() {
     byte[] arp = Packets.arpRequest(CLIENT, SERVER);
     decode(Arrays.copyOf(arp, 14));
 
-    assertThat(counters(), is(List.of(1L, 1L, 0L, 0L, 0L)));
+    assertThat(counters(), is(List.of(1L, 0L, 1L, 0L, 0L, 0L, 0L)));
   }
 
   @Test
@@ -311,7 +332,7 @@ class FrameDecoderTest {
     decode(Arrays.copyOf(tagged, 14));
     decode(Arrays.copyOf(tagged, 17));
 
-    assertThat(counters(), is(List.of(2L, 0L, 2L, 0L, 0L)));
+    assertThat(counters(), is(List.of(2L, 0L, 0L, 0L, 2L, 0L, 0L)));
   }
 
   @Test
@@ -330,7 +351,7 @@ class FrameDecoderTest {
     decode(ihl15);
 
     assertThat(visitor.events.size(), is(1));
-    assertThat(counters(), is(List.of(3L, 0L, 2L, 0L, 0L)));
+    assertThat(counters(), is(List.of(3L, 0L, 0L, 0L, 2L, 0L, 0L)));
   }
 
   @Test
@@ -345,7 +366,7 @@ class FrameDecoderTest {
     decode(Packets.ethernet(ip.totalLength((short) 0))); // segmentation offload artefact
 
     assertThat(visitor.events, is(empty()));
-    assertThat(counters(), is(List.of(3L, 0L, 3L, 0L, 0L)));
+    assertThat(counters(), is(List.of(3L, 0L, 0L, 0L, 3L, 0L, 0L)));
   }
 
   @Test
@@ -353,7 +374,7 @@ class FrameDecoderTest {
     byte[] query = Packets.dnsQuery(CLIENT, 5353, RESOLVER, 1, "www.example.com", 1);
     decode(Arrays.copyOf(query, query.length - 1));
 
-    assertThat(counters(), is(List.of(1L, 0L, 1L, 0L, 0L)));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 1L, 0L, 0L)));
   }
 
   @Test
@@ -368,10 +389,10 @@ class FrameDecoderTest {
                 IpNumber.TCP,
                 Packets.tcpBuilder(CLIENT, 40001, SERVER, 443, Packets.ACK, 7)
                     .payloadBuilder(new UnknownPacket.Builder().rawData(new byte[1000]))));
-    FrameDecoder.decode(Arrays.copyOf(whole, 64), whole.length, 4, visitor, stats);
+    FrameDecoder.decode(Arrays.copyOf(whole, 64), whole.length, LinkTypes.ETHERNET, visitor, stats);
 
     assertThat(visitor.events, contains("tcp 10.0.0.1:40001 > 192.168.1.200:443 flags=0x10 seq=7"));
-    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 0L)));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 0L, 0L, 0L)));
   }
 
   @Test
@@ -387,7 +408,8 @@ class FrameDecoderTest {
                     .dataOffset((byte) 10)
                     .correctLengthAtBuild(false)
                     .payloadBuilder(new UnknownPacket.Builder().rawData(new byte[20]))));
-    FrameDecoder.decode(Arrays.copyOf(whole, 14 + 20 + 24), whole.length, 4, visitor, stats);
+    FrameDecoder.decode(
+        Arrays.copyOf(whole, 14 + 20 + 24), whole.length, LinkTypes.ETHERNET, visitor, stats);
 
     assertThat(visitor.events, contains("tcp 10.0.0.1:40001 > 192.168.1.200:443 flags=0x2 seq=9"));
   }
@@ -395,10 +417,11 @@ class FrameDecoderTest {
   @Test
   void dnsMessageCutBySnapLengthIsMalformed() {
     byte[] query = Packets.dnsQuery(CLIENT, 5353, RESOLVER, 1, "www.example.com", 1);
-    FrameDecoder.decode(Arrays.copyOf(query, query.length - 5), query.length, 4, visitor, stats);
+    FrameDecoder.decode(
+        Arrays.copyOf(query, query.length - 5), query.length, LinkTypes.ETHERNET, visitor, stats);
 
     assertThat(visitor.events, is(empty()));
-    assertThat(counters(), is(List.of(1L, 0L, 1L, 0L, 0L)));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 1L, 0L, 0L)));
   }
 
   @Test
@@ -413,10 +436,10 @@ class FrameDecoderTest {
             .ihl((byte) 5)
             .totalLength((short) 500);
     byte[] frame = Packets.ethernet(ip);
-    FrameDecoder.decode(frame, frame.length + 100, 4, visitor, stats);
+    FrameDecoder.decode(frame, frame.length + 100, LinkTypes.ETHERNET, visitor, stats);
 
     assertThat(visitor.events, is(empty()));
-    assertThat(counters(), is(List.of(1L, 0L, 1L, 0L, 0L)));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 1L, 0L, 0L)));
   }
 
   @Test
@@ -425,7 +448,7 @@ class FrameDecoderTest {
     frame[14] = 0x65; // version 6, IHL 5, behind an IPv4 ethertype
     decode(frame);
 
-    assertThat(counters(), is(List.of(1L, 0L, 1L, 0L, 0L)));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 1L, 0L, 0L)));
   }
 
   @Test
@@ -445,7 +468,7 @@ class FrameDecoderTest {
     decode(twelveBytes);
 
     assertThat(visitor.events, is(empty()));
-    assertThat(counters(), is(List.of(1L, 0L, 1L, 0L, 0L)));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 1L, 0L, 0L)));
   }
 
   @Test
@@ -473,7 +496,7 @@ class FrameDecoderTest {
     decode(offset15);
 
     assertThat(visitor.events, is(empty()));
-    assertThat(counters(), is(List.of(2L, 0L, 2L, 0L, 0L)));
+    assertThat(counters(), is(List.of(2L, 0L, 0L, 0L, 2L, 0L, 0L)));
   }
 
   @Test
@@ -490,7 +513,7 @@ class FrameDecoderTest {
                     .rawData(new byte[] {0x14, (byte) 0xe9, 0, 53, 0})))); // 5 bytes
 
     assertThat(visitor.events, is(empty()));
-    assertThat(counters(), is(List.of(3L, 0L, 3L, 0L, 0L)));
+    assertThat(counters(), is(List.of(3L, 0L, 0L, 0L, 3L, 0L, 0L)));
   }
 
   @Test
@@ -504,22 +527,24 @@ class FrameDecoderTest {
   void statsAdd() {
     DecodeStats a = new DecodeStats();
     a.frames = 10;
-    a.nonIpv4 = 1;
-    a.malformedFrames = 2;
-    a.fragments = 3;
-    a.dnsMalformed = 4;
+    a.unsupportedLinkType = 1;
+    a.notIp = 2;
+    a.ipv6NotAnalysed = 3;
+    a.malformedFrames = 4;
+    a.fragments = 5;
+    a.dnsMalformed = 6;
     DecodeStats b = new DecodeStats();
     b.frames = 100;
-    b.nonIpv4 = 10;
-    b.malformedFrames = 20;
-    b.fragments = 30;
-    b.dnsMalformed = 40;
+    b.unsupportedLinkType = 10;
+    b.notIp = 20;
+    b.ipv6NotAnalysed = 30;
+    b.malformedFrames = 40;
+    b.fragments = 50;
+    b.dnsMalformed = 60;
 
     a.add(b);
 
-    assertThat(
-        List.of(a.frames, a.nonIpv4, a.malformedFrames, a.fragments, a.dnsMalformed),
-        is(List.of(110L, 11L, 22L, 33L, 44L)));
+    assertThat(counters(a), is(List.of(110L, 11L, 22L, 33L, 44L, 55L, 66L)));
     assertThat(b.frames, is(100L));
   }
 
@@ -545,7 +570,7 @@ class FrameDecoderTest {
     long threadId = Thread.currentThread().getId();
     long before = threads.getThreadAllocatedBytes(threadId);
     for (int i = 0; i < 200_000; i++) {
-      FrameDecoder.decode(frames[i % frames.length], 4, ignoring, s);
+      FrameDecoder.decode(frames[i % frames.length], LinkTypes.ETHERNET, ignoring, s);
     }
     long allocated = threads.getThreadAllocatedBytes(threadId) - before;
 

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.connbal.snoop.LinkTypes;
 import dev.connbal.transforms.decode.DnsDecodeException.Reason;
 import dev.connbal.transforms.testing.Packets;
 import dev.connbal.transforms.testing.RawDns;
@@ -32,6 +33,16 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class MutationRobustnessTest {
   private static final int ROUNDS = 30_000;
+
+  private static final int[] OTHER_LINK_TYPES = {
+    LinkTypes.NULL,
+    LinkTypes.RAW,
+    LinkTypes.LOOP,
+    LinkTypes.LINUX_SLL,
+    LinkTypes.IPV4,
+    LinkTypes.IPV6,
+    LinkTypes.LINUX_SLL2
+  };
 
   private static final List<byte[]> MESSAGES =
       List.of(
@@ -159,10 +170,15 @@ class MutationRobustnessTest {
             }
           }
         };
+    // The same bytes under every other link header exercise those headers' bounds checks.
+    DecodeStats otherLinks = new DecodeStats();
     for (int round = 0; round < ROUNDS; round++) {
       byte[] mutated = mutate(frames.get(random.nextInt(frames.size())), random);
       try {
-        FrameDecoder.decode(mutated, 4, visitor, stats);
+        FrameDecoder.decode(mutated, LinkTypes.ETHERNET, visitor, stats);
+        for (int linkType : OTHER_LINK_TYPES) {
+          FrameDecoder.decode(mutated, linkType, visitor, otherLinks);
+        }
       } catch (RuntimeException | Error e) {
         fail("decoding frame " + HexFormat.of().formatHex(mutated) + " threw " + e, e);
       }
@@ -171,8 +187,10 @@ class MutationRobustnessTest {
     assertThat(stats.frames, is((long) ROUNDS));
     // Every frame is an event, a skip, or silently irrelevant (UDP elsewhere, ICMP ...).
     assertThat(
-        stats.nonIpv4 + stats.malformedFrames + stats.fragments + events[0] <= stats.frames,
+        stats.notIp + stats.ipv6NotAnalysed + stats.malformedFrames + stats.fragments + events[0]
+            <= stats.frames,
         is(true));
+    assertThat(otherLinks.frames, is((long) ROUNDS * OTHER_LINK_TYPES.length));
     assertThat(events[0], greaterThan(ROUNDS / 10));
     assertThat(stats.malformedFrames, greaterThan(0L));
     assertThat(stats.dnsMalformed, greaterThan(0L));

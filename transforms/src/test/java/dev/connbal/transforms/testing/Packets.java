@@ -481,7 +481,7 @@ public final class Packets {
             .dstProtocolAddr(inet4(targetIp)));
   }
 
-  /** An IPv6 UDP datagram (e.g. a DNS query over IPv6, which connbal skips as non-IPv4). */
+  /** An IPv6 UDP datagram (e.g. a DNS query over IPv6, which connbal skips until it reads IPv6). */
   public static byte[] ipv6Udp(
       String srcIp, int srcPort, String dstIp, int dstPort, byte[] payload) {
     Inet6Address src = inet6(srcIp);

@@ -367,9 +367,12 @@ class CodersTest {
             .setFilesWithErrors(7)
             .setDnsMalformed(8)
             .setResponsesWithoutQuery(9)
-            .setNonIpv4Frames(10)
+            .setUnsupportedLinkTypeFrames(10)
+            .setNotIpFrames(12)
+            .setIpv6FramesNotAnalysed(13)
             .setMalformedFrames(11)
             .setFragmentsSkipped(Long.MAX_VALUE)
+            .setLatePackets(14)
             .build();
     // Every field set, summed from its two parts in either order.
     roundTripsAndIsDeterministic(
