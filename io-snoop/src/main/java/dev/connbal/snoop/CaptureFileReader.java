@@ -159,6 +159,9 @@ final class CaptureFileReader implements Closeable {
       if (headerError != null) {
         sink.error(headerError);
       } else {
+        if (format.headerNotice != null) {
+          sink.error(format.headerNotice);
+        }
         pos = format.dataStart();
         boolean lastTruncated = false;
         while (!StopReading.requested() && in.ensure(pos, 1) > 0) {
@@ -237,6 +240,14 @@ final class CaptureFileReader implements Closeable {
         }
         tracker.tryClaim(to);
         return;
+      }
+      // The range holding the file header reports what it declares, before any record.
+      if (from == 0 && format.headerNotice != null) {
+        if (!tracker.tryClaim(from)) {
+          return;
+        }
+        claimed = true;
+        sink.error(format.headerNotice);
       }
       long dataStart = format.dataStart();
       long start = from <= dataStart ? dataStart : format.rangeStart(from);

@@ -23,6 +23,12 @@ abstract class CaptureFormatReader {
   /** Whether the item {@link #readItem} reported last was a truncated record. */
   boolean lastItemTruncated;
 
+  /**
+   * What the file header declares that the read must report once, though the file can be read (a
+   * link type connbal does not decode), or null.
+   */
+  SnoopReadError headerNotice;
+
   CaptureFormatReader(String file, SnoopInput in, int maxIncludedLength) {
     this.file = file;
     this.in = in;
@@ -141,6 +147,29 @@ abstract class CaptureFormatReader {
             + format
             + " file header has "
             + headerLength);
+  }
+
+  /**
+   * The report of link type {@code linkType}, declared at {@code offset} by {@code declarer} (the
+   * file header, an interface), when connbal does not decode it; null when it does.
+   */
+  SnoopReadError unsupportedLinkType(long offset, int linkType, String declarer) {
+    if (LinkTypes.isDecoded(linkType)) {
+      return null;
+    }
+    return SnoopReadError.of(
+        file,
+        offset,
+        SnoopReadError.Kind.UNSUPPORTED_LINK_TYPE,
+        0,
+        oneLine(file)
+            + ": unsupported link type "
+            + linkType
+            + " ("
+            + declarer
+            + "); connbal decodes "
+            + LinkTypes.DECODED
+            + ", and counts the frames of other link types as skipped");
   }
 
   String abruptNote() {

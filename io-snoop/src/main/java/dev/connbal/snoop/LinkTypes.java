@@ -39,6 +39,11 @@ public final class LinkTypes {
 
   private LinkTypes() {}
 
+  /** The link types {@link #isDecoded} accepts, as a report names them. */
+  public static final String DECODED =
+      "Ethernet (1), Linux cooked capture (113, 276), raw IP (101, 228, 229)"
+          + " and BSD loopback (0, 108)";
+
   /**
    * Whether connbal decodes frames of {@code linkType}: the links SEMANTICS.md names. Readers
    * report a file (or pcapng interface) of any other link type once; its frames are counted as

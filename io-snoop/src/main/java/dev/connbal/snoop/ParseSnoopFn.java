@@ -34,6 +34,8 @@ final class ParseSnoopFn<OutputT> extends DoFn<FileIO.ReadableFile, OutputT> {
   private static final Counter BYTES_SKIPPED =
       Metrics.counter(SnoopIO.METRICS_NAMESPACE, "bytesSkipped");
   private static final Counter RESYNCS = Metrics.counter(SnoopIO.METRICS_NAMESPACE, "resyncs");
+  private static final Counter UNSUPPORTED_LINK_TYPES =
+      Metrics.counter(SnoopIO.METRICS_NAMESPACE, "unsupportedLinkTypes");
   private static final Counter FILE_LEVEL_ERRORS =
       Metrics.counter(SnoopIO.METRICS_NAMESPACE, "fileLevelErrors");
 
@@ -223,6 +225,7 @@ final class ParseSnoopFn<OutputT> extends DoFn<FileIO.ReadableFile, OutputT> {
           TRUNCATED_RECORDS.inc();
           BYTES_SKIPPED.inc(error.bytes());
         }
+        case UNSUPPORTED_LINK_TYPE -> UNSUPPORTED_LINK_TYPES.inc();
         default -> FILE_LEVEL_ERRORS.inc();
       }
     }

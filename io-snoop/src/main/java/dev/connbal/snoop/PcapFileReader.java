@@ -75,6 +75,7 @@ final class PcapFileReader extends ChainedRecordReader {
           "unsupported pcap version " + major + ", only version 2 is supported");
     }
     int linkType = (int) (FileOrder.u32(b, i + LINK_TYPE_AT, bigEndian) & 0xffff);
+    headerNotice = unsupportedLinkType(LINK_TYPE_AT, linkType, "pcap file header");
     startRecords(
         RecordHeaderRules.Layout.pcap(bigEndian, nanoseconds), linkType, FILE_HEADER_LENGTH);
     return null;

@@ -241,6 +241,14 @@ final class PcapngFileReader extends CaptureFormatReader {
       resolutions = Arrays.copyOf(resolutions, 2 * interfaceCount);
     }
     linkTypes[interfaceCount] = FileOrder.u16(b, i + 8, big);
+    SnoopReadError unsupported =
+        unsupportedLinkType(
+            pos + 8,
+            linkTypes[interfaceCount],
+            "interface " + interfaceCount + " of its section, block at offset " + pos);
+    if (unsupported != null) {
+      sink.error(unsupported);
+    }
     snapLengths[interfaceCount] = FileOrder.u32(b, i + 12, big);
     resolutions[interfaceCount] = timeResolution(b, i + 16, i + length - 4, big);
     interfaceCount++;

@@ -64,9 +64,10 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * <p>Beam metrics in namespace {@value #METRICS_NAMESPACE}: {@code records}, {@code recordBytes}
  * (bytes of good records, headers and padding included), {@code corruptRegions}, {@code
  * truncatedRecords}, {@code bytesSkipped} (bytes of corrupt regions and truncated records), {@code
- * resyncs} (ranges that started by resynchronising), {@code fileLevelErrors} and {@code
- * filesWithErrors} (distinct files with at least one error). They are the read errors' only
- * metrics: transforms built on SnoopIO take these rather than count the errors again.
+ * resyncs} (ranges that started by resynchronising), {@code fileLevelErrors}, {@code
+ * unsupportedLinkTypes} (pcap files and pcapng interfaces of a link type connbal does not decode)
+ * and {@code filesWithErrors} (distinct files with at least one error). They are the read errors'
+ * only metrics: transforms built on SnoopIO take these rather than count the errors again.
  */
 public final class SnoopIO {
   public static final String METRICS_NAMESPACE = "connbal.snoop";

@@ -31,7 +31,13 @@ public abstract class SnoopReadError {
     /** The last record (or record header) is cut off by the end of the data. */
     TRUNCATED_RECORD(false),
     /** The file (or a byte range of it) could not be opened or read. */
-    UNREADABLE(true);
+    UNREADABLE(true),
+    /**
+     * A pcap file, or a pcapng interface, of a link type connbal does not decode ({@link
+     * LinkTypes#isDecoded}), reported once where the type is declared. Its records are read as
+     * usual; the analysis counts their frames as skipped for their link type.
+     */
+    UNSUPPORTED_LINK_TYPE(false);
 
     private final boolean fileLevel;
 

@@ -60,6 +60,7 @@ public final class SnoopReadErrorCoder extends AtomicCoder<SnoopReadError> {
       case CORRUPT_REGION -> 5;
       case TRUNCATED_RECORD -> 6;
       case UNREADABLE -> 7;
+      case UNSUPPORTED_LINK_TYPE -> 8;
     };
   }
 
@@ -74,6 +75,7 @@ public final class SnoopReadErrorCoder extends AtomicCoder<SnoopReadError> {
       case 5 -> SnoopReadError.Kind.CORRUPT_REGION;
       case 6 -> SnoopReadError.Kind.TRUNCATED_RECORD;
       case 7 -> SnoopReadError.Kind.UNREADABLE;
+      case 8 -> SnoopReadError.Kind.UNSUPPORTED_LINK_TYPE;
       default -> null;
     };
   }
