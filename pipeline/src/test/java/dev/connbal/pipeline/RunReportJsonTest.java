@@ -21,6 +21,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -225,6 +227,57 @@ class RunReportJsonTest {
     assertThat(
         corrupt.get("message").asText(),
         startsWith(capture + ": corrupt record header at offset 3840"));
+  }
+
+  /**
+   * A pcap of IEEE 802.11 (link type 105) beside api.snoop: the file is named once, at its header's
+   * link type field (offset 20), as no file-level error; its 3 records count as packets read and as
+   * frames skipped for their link type; api.snoop's 9 packets give their rows as ever.
+   */
+  @Test
+  void aCaptureOfAnotherLinkTypeIsListedOnceAndItsFramesCounted() throws Exception {
+    Path wifi = Files.write(work.resolve("wifi.pcap"), pcapOfLinkType(105, 3));
+    Path report = work.resolve("wifi.json");
+    CommandOutcome run =
+        CommandOutcome.run(
+            "-f", api.toString(), "-f", wifi.toString(), "--run-report", report.toString());
+
+    assertThat(run.toString(), run.exitCode, is(0));
+    assertThat(run.out, equalTo(TestCaptures.API_TSV));
+    String message =
+        wifi
+            + ": unsupported link type 105 (pcap file header); connbal decodes Ethernet (1), Linux"
+            + " cooked capture (113, 276), raw IP (101, 228, 229) and BSD loopback (0, 108), and"
+            + " counts the frames of other link types as skipped";
+    assertThat(ownErrorLines(run.err), equalTo(List.of(message)));
+    assertThat(run.err, containsString("frames skipped for an unsupported link type: 3\n"));
+    JsonNode json = read(report);
+    Map<String, Long> counters = counters(json);
+    assertThat(counters.get("packets"), is(12L));
+    assertThat(counters.get("unsupported_link_type_frames"), is(3L));
+    assertThat(counters.get("files_with_errors"), is(1L));
+    assertThat(counters, equalTo(stderrCounters(run.err)));
+    JsonNode inputs = json.get("inputs_with_errors");
+    assertThat(inputs.size(), is(1));
+    assertThat(inputs.get(0).get("input").asText(), equalTo(wifi.toString()));
+    assertThat(inputs.get(0).get("file_level").asBoolean(), is(false));
+    assertThat(
+        fields(inputs.get(0).get("error_counts")), equalTo(Map.of("UNSUPPORTED_LINK_TYPE", 1L)));
+    JsonNode error = inputs.get(0).get("errors").get(0);
+    assertThat(error.get("offset").asLong(), is(20L));
+    assertThat(error.get("bytes").asLong(), is(0L));
+    assertThat(error.get("message").asText(), equalTo(message));
+  }
+
+  /** A little-endian microsecond pcap of {@code records} 30-byte frames of {@code linkType}. */
+  private static byte[] pcapOfLinkType(int linkType, int records) {
+    ByteBuffer b = ByteBuffer.allocate(24 + records * (16 + 30)).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0);
+    b.putInt(65535).putInt(linkType);
+    for (int k = 0; k < records; k++) {
+      b.putInt(1_700_000_000 + k).putInt(0).putInt(30).putInt(30).put(new byte[30]);
+    }
+    return b.array();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.connbal.transforms;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -79,5 +80,25 @@ class ConnBalTransformTest {
                 + "IPv6 frames skipped, not yet analysed: 0\n"
                 + "frames skipped as malformed: 0\n"
                 + "IPv4 fragments skipped: 0\n"));
+  }
+
+  @Test
+  void reportNamesEveryReasonForSkippingAFrame() {
+    RunReport r =
+        RunReport.builder()
+            .setUnsupportedLinkTypeFrames(1)
+            .setNotIpFrames(2)
+            .setIpv6FramesNotAnalysed(3)
+            .setMalformedFrames(4)
+            .setFragmentsSkipped(5)
+            .build();
+    assertThat(
+        r.format(),
+        containsString(
+            "frames skipped for an unsupported link type: 1\n"
+                + "frames skipped as not IP: 2\n"
+                + "IPv6 frames skipped, not yet analysed: 3\n"
+                + "frames skipped as malformed: 4\n"
+                + "IPv4 fragments skipped: 5\n"));
   }
 }
