@@ -6,8 +6,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.connbal.snoop.testing.CaptureTools;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,10 +79,12 @@ class CaptureFixturesTest {
   @ParameterizedTest
   @MethodSource("fixtures")
   void tsharkAndCapinfosStillGiveTheCommittedListings(String name) throws Exception {
-    assumeTrue(onPath("tshark") && onPath("capinfos"), "tshark and capinfos are not installed");
+    assumeTrue(
+        CaptureTools.onPath("tshark") && CaptureTools.onPath("capinfos"),
+        "tshark and capinfos are not installed");
     Path file = fixture(name);
     List<String> fresh =
-        run(
+        CaptureTools.lines(
             "tshark",
             "-r",
             file.toString(),
@@ -103,7 +104,7 @@ class CaptureFixturesTest {
             "frame.encap_type");
     assertThat(fresh, equalTo(listing(name)));
     // capinfos -c -M -T -r: "name<TAB>count"; it counts packets, the custom block not among them.
-    String counted = run("capinfos", "-c", "-M", "-T", "-r", file.toString()).get(0);
+    String counted = CaptureTools.lines("capinfos", "-c", "-M", "-T", "-r", file.toString()).get(0);
     long packets = ReaderHarness.readSequential(file, LIMIT).records.size();
     assertThat(Long.parseLong(counted.split("\t")[1]), is(packets));
   }
@@ -189,31 +190,5 @@ class CaptureFixturesTest {
 
   private static List<String> listing(String name) throws IOException {
     return Files.readAllLines(fixture(name + ".tshark.tsv"), StandardCharsets.UTF_8);
-  }
-
-  private static boolean onPath(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(dir, tool))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static List<String> run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    byte[] out;
-    try (InputStream in = p.getInputStream()) {
-      out = in.readAllBytes();
-    }
-    assertThat(p.waitFor(60, TimeUnit.SECONDS), is(true));
-    assertThat(String.join(" ", command), p.exitValue(), is(0));
-    String text = new String(out, StandardCharsets.UTF_8);
-    return text.isEmpty() ? List.of() : List.of(text.split("\n", -1)).subList(0, count(text));
-  }
-
-  private static int count(String text) {
-    int lines = text.split("\n", -1).length;
-    return text.endsWith("\n") ? lines - 1 : lines;
   }
 }

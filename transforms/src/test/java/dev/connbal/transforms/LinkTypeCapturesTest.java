@@ -9,19 +9,17 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.connbal.snoop.testing.CaptureTools;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.testing.Packets;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -120,35 +118,28 @@ class LinkTypeCapturesTest {
   @ParameterizedTest
   @EnumSource(Link.class)
   void tsharkReadsTheSameFrames(Link link) throws Exception {
-    assumeTrue(onPath("tshark"), "tshark is not installed");
+    assumeTrue(CaptureTools.onPath("tshark"), "tshark is not installed");
     Path file = capture(link);
 
-    Process p =
-        new ProcessBuilder(
-                "tshark",
-                "-r",
-                file.toString(),
-                "-T",
-                "fields",
-                "-e",
-                "ip.src",
-                "-e",
-                "ip.dst",
-                "-e",
-                "udp.dstport",
-                "-e",
-                "tcp.dstport",
-                "-e",
-                "dns.a",
-                "-e",
-                "ipv6.dst")
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    List<String> lines;
-    try (InputStream in = p.getInputStream()) {
-      lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-    }
-    assertThat(p.waitFor(60, TimeUnit.SECONDS), is(true));
+    List<String> lines =
+        CaptureTools.lines(
+            "tshark",
+            "-r",
+            file.toString(),
+            "-T",
+            "fields",
+            "-e",
+            "ip.src",
+            "-e",
+            "ip.dst",
+            "-e",
+            "udp.dstport",
+            "-e",
+            "tcp.dstport",
+            "-e",
+            "dns.a",
+            "-e",
+            "ipv6.dst");
 
     assertThat(lines, equalTo(EXPECTED_TSHARK));
   }
@@ -232,14 +223,5 @@ class LinkTypeCapturesTest {
     byte[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
-  }
-
-  private static boolean onPath(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-      if (Files.isExecutable(Path.of(dir, tool))) {
-        return true;
-      }
-    }
-    return false;
   }
 }

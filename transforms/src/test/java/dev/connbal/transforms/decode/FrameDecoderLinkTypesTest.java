@@ -8,10 +8,8 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 
-import com.sun.management.ThreadMXBean;
 import dev.connbal.snoop.LinkTypes;
 import dev.connbal.transforms.testing.Packets;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -226,32 +224,17 @@ class FrameDecoderLinkTypesTest {
 
   @Test
   void decodingEveryLinkTypeAllocatesNothing() {
-    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-    FrameVisitor ignoring =
-        new FrameVisitor() {
-          @Override
-          public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {}
-
-          @Override
-          public void dns(int s, int sp, int d, int dp, byte[] f, int o, int l) {}
-        };
     List<Link> links = links().toList();
     byte[][] frames = new byte[links.size() * 2][];
+    int[] linkTypes = new int[frames.length];
     for (int k = 0; k < links.size(); k++) {
       frames[2 * k] = links.get(k).ipv4(synPacket());
       frames[2 * k + 1] = links.get(k).ipv6(ipv6Packet());
+      linkTypes[2 * k] = links.get(k).linkType();
+      linkTypes[2 * k + 1] = links.get(k).linkType();
     }
-    DecodeStats s = new DecodeStats();
-    long threadId = Thread.currentThread().getId();
-    long before = threads.getThreadAllocatedBytes(threadId);
-    for (int i = 0; i < 200_000; i++) {
-      int k = i % frames.length;
-      FrameDecoder.decode(frames[k], links.get(k / 2).linkType(), ignoring, s);
-    }
-    long allocated = threads.getThreadAllocatedBytes(threadId) - before;
 
-    assertThat(s.frames, is(200_000L));
-    assertThat(allocated, lessThan(20_000L));
+    assertThat(FrameDecoderTest.bytesAllocatedDecoding(frames, linkTypes), lessThan(20_000L));
   }
 
   private static byte[] synPacket() {
