@@ -37,12 +37,12 @@ public final class LinkTypes {
   /** Snoop's datalink code "Other" (RFC 1761): links snoop has no code of its own for. */
   static final int SNOOP_OTHER = 9;
 
-  private LinkTypes() {}
-
   /** The link types {@link #isDecoded} accepts, as a report names them. */
   public static final String DECODED =
       "Ethernet (1), Linux cooked capture (113, 276), raw IP (101, 228, 229)"
           + " and BSD loopback (0, 108)";
+
+  private LinkTypes() {}
 
   /**
    * Whether connbal decodes frames of {@code linkType}: the links SEMANTICS.md names. Readers

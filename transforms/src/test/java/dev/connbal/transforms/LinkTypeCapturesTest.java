@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,7 +67,7 @@ class LinkTypeCapturesTest {
 
   @TempDir Path tmp;
 
-  /** A link, the registry's link type, and its headers before IPv4, IPv6 and something else. */
+  /** A link: the registry's link type and its headers (hex) before IPv4, IPv6 and neither. */
   enum Link {
     LINUX_SLL2(
         276,
@@ -82,15 +83,15 @@ class LinkTypeCapturesTest {
     NULL_LITTLE_ENDIAN(0, "02000000", "1e000000", "10000000");
 
     final int linkType;
-    final byte[] ipv4;
-    final byte[] ipv6;
-    final byte[] other;
+    final String ipv4;
+    final String ipv6;
+    final String other;
 
     Link(int linkType, String ipv4, String ipv6, String other) {
       this.linkType = linkType;
-      this.ipv4 = HEX.parseHex(ipv4);
-      this.ipv6 = HEX.parseHex(ipv6);
-      this.other = HEX.parseHex(other);
+      this.ipv4 = ipv4;
+      this.ipv6 = ipv6;
+      this.other = other;
     }
   }
 
@@ -188,13 +189,17 @@ class LinkTypeCapturesTest {
     byte[] arp = Packets.arpRequest(CLIENT, RESOLVER);
     List<byte[]> frames =
         List.of(
-            concat(link.ipv4, query),
-            concat(link.ipv4, response),
-            concat(link.ipv4, ipv4Of(Packets.syn(CLIENT, 50001, "192.168.1.2", 443, 1000))),
-            concat(link.ipv6, Arrays.copyOfRange(ipv6, 14, ipv6.length)),
-            concat(link.other, Arrays.copyOfRange(arp, 14, 14 + 28)),
-            concat(link.ipv4, ipv4Of(Packets.syn(CLIENT, 50002, "192.168.1.1", 443, 2000))));
-    return pcap(tmp.resolve(link.name().toLowerCase() + ".pcap"), link.linkType, frames);
+            concat(HEX.parseHex(link.ipv4), query),
+            concat(HEX.parseHex(link.ipv4), response),
+            concat(
+                HEX.parseHex(link.ipv4),
+                ipv4Of(Packets.syn(CLIENT, 50001, "192.168.1.2", 443, 1000))),
+            concat(HEX.parseHex(link.ipv6), Arrays.copyOfRange(ipv6, 14, ipv6.length)),
+            concat(HEX.parseHex(link.other), Arrays.copyOfRange(arp, 14, 14 + 28)),
+            concat(
+                HEX.parseHex(link.ipv4),
+                ipv4Of(Packets.syn(CLIENT, 50002, "192.168.1.1", 443, 2000))));
+    return pcap(tmp.resolve(link.name().toLowerCase(Locale.ROOT) + ".pcap"), link.linkType, frames);
   }
 
   /**
