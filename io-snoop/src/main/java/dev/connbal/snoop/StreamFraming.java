@@ -27,18 +27,25 @@ public final class StreamFraming {
   private static final int PCAPNG_LENGTH_AT = 4;
   private static final int PCAPNG_MAGIC_AT = 8;
   private static final int MAGIC_LENGTH = 4;
+  private static final int SNOOP_SECONDS_AT = 16;
+  private static final int PCAPNG_INTERFACE_OPTIONS_AT = 16;
+  private static final int PCAPNG_PACKET_MIN = 32;
+  private static final long MICROS = 1_000_000L;
 
   /** The largest record or block taken for one: a packet of the largest size, with its options. */
   static final int MAX_UNIT = RecordHeaderRules.MAX_ORIGINAL_LENGTH + (1 << 17);
+
+  /** The time of a unit that has none: the prefix, raw bytes, a pcapng block of no packet. */
+  public static final long NO_TIME = Long.MIN_VALUE;
 
   /** Where the units go. */
   public interface Units {
     /**
      * A unit of the stream: {@code prefix} when it is part of what every capture cut from the
      * stream begins with ({@link #prefix}, which already holds it), else a record (or, once the
-     * stream is not framed, raw bytes).
+     * stream is not framed, raw bytes), with its timestamp in microseconds or {@link #NO_TIME}.
      */
-    void unit(byte[] bytes, int offset, int length, boolean prefix);
+    void unit(byte[] bytes, int offset, int length, boolean prefix, long micros);
   }
 
   private enum Format {
@@ -53,6 +60,11 @@ public final class StreamFraming {
   private Format format = Format.UNKNOWN;
   private boolean bigEndian = true;
   private boolean simplePackets;
+  private boolean nanoseconds;
+
+  /** The {@code if_tsresol} of each interface of the current pcapng section, in order. */
+  private int[] resolutions = new int[0];
+
   private byte[] prefix = new byte[0];
   private byte[] buffer = new byte[1 << 16];
   private int start;
@@ -73,11 +85,11 @@ public final class StreamFraming {
       } else if (format == Format.PCAPNG && u32Type() == PcapngFileReader.BLOCK_SIMPLE_PACKET) {
         simplePackets = true;
       }
-      units.unit(buffer, start, need, isPrefix);
+      units.unit(buffer, start, need, isPrefix, isPrefix ? NO_TIME : recordMicros(need));
       start += need;
     }
     if (format == Format.RAW && end > start) {
-      units.unit(buffer, start, end - start, false);
+      units.unit(buffer, start, end - start, false, NO_TIME);
       start = end;
     }
   }
@@ -162,6 +174,9 @@ public final class StreamFraming {
       int magic = BigEndian.i32(buffer, start);
       bigEndian =
           magic == PcapFileReader.MAGIC_MICROSECONDS || magic == PcapFileReader.MAGIC_NANOSECONDS;
+      nanoseconds =
+          magic == PcapFileReader.MAGIC_NANOSECONDS
+              || Integer.reverseBytes(magic) == PcapFileReader.MAGIC_NANOSECONDS;
     } else if (BigEndian.i32(buffer, start) == PcapngBlockRules.SECTION_HEADER) {
       format = Format.PCAPNG;
     } else {
@@ -190,8 +205,52 @@ public final class StreamFraming {
     return (int) u32(start);
   }
 
+  /** The time of the record of {@code length} bytes at the buffer's start, or {@link #NO_TIME}. */
+  private long recordMicros(int length) {
+    switch (format) {
+      case SNOOP -> {
+        return BigEndian.u32(buffer, start + SNOOP_SECONDS_AT) * MICROS
+            + BigEndian.u32(buffer, start + SNOOP_SECONDS_AT + 4);
+      }
+      case PCAP -> {
+        long fraction = u32(start + 4);
+        return u32(start) * MICROS + (nanoseconds ? fraction / 1000 : fraction);
+      }
+      case PCAPNG -> {
+        int type = u32Type();
+        boolean obsolete = type == PcapngFileReader.BLOCK_PACKET;
+        if ((!obsolete && type != PcapngFileReader.BLOCK_ENHANCED_PACKET)
+            || length < PCAPNG_PACKET_MIN) {
+          return NO_TIME;
+        }
+        long id =
+            obsolete
+                ? FileOrder.u16(buffer, start + 8, bigEndian)
+                : FileOrder.u32(buffer, start + 8, bigEndian);
+        if (id >= resolutions.length || resolutions[(int) id] < 0) {
+          return NO_TIME;
+        }
+        long units = u32(start + 12) << 32 | u32(start + 16);
+        int resolution = resolutions[(int) id];
+        return PcapngFileReader.seconds(units, resolution) * MICROS
+            + PcapngFileReader.microseconds(units, resolution);
+      }
+      default -> {
+        return NO_TIME;
+      }
+    }
+  }
+
   private void addToPrefix(int length) {
     boolean newSection = format == Format.PCAPNG && u32Type() == PcapngBlockRules.SECTION_HEADER;
+    if (newSection) {
+      resolutions = new int[0];
+    } else if (format == Format.PCAPNG) {
+      resolutions = Arrays.copyOf(resolutions, resolutions.length + 1);
+      resolutions[resolutions.length - 1] =
+          PcapngFileReader.timeResolution(
+              buffer, start + PCAPNG_INTERFACE_OPTIONS_AT, start + length - 4, bigEndian);
+    }
     int kept = newSection ? 0 : prefix.length;
     byte[] grown = Arrays.copyOf(prefix, kept + length);
     System.arraycopy(buffer, start, grown, kept, length);

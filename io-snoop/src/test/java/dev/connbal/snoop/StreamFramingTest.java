@@ -106,13 +106,20 @@ class StreamFramingTest {
     cutter.cut();
 
     List<String> records = new ArrayList<>();
+    int timed = 0;
     for (int i = 0; i < cutter.captures.size(); i++) {
       Path part = tmp.resolve("part-" + i);
       Files.write(part, cutter.captures.get(i));
       ReaderHarness.Result read = ReaderHarness.readSequential(part, 262144);
       assertThat("errors of part " + i, read.errors, empty());
       read.records.forEach(r -> records.add(withoutPlace(r)));
+      long time = cutter.times.get(i);
+      if (time != StreamFraming.NO_TIME) {
+        assertThat("time of part " + i, read.records.get(0).timestampMicros(), is(time));
+        timed++;
+      }
     }
+    assertThat("records whose time the framing told", timed, greaterThan(0));
     if (framing.cuttable()) {
       assertThat(cutter.captures.size(), greaterThan(expected.records.size() / 2));
     }
@@ -138,11 +145,15 @@ class StreamFramingTest {
   /** Makes a capture of each record: the prefix as it stands, then the record. */
   private static final class Cutter implements StreamFraming.Units {
     final List<byte[]> captures = new ArrayList<>();
+
+    /** Per capture, the time its first record unit carried. */
+    final List<Long> times = new ArrayList<>();
+
     ByteArrayOutputStream current;
     StreamFraming framing;
 
     @Override
-    public void unit(byte[] bytes, int offset, int length, boolean prefix) {
+    public void unit(byte[] bytes, int offset, int length, boolean prefix, long micros) {
       if (prefix && current == null) {
         return;
       }
@@ -150,6 +161,7 @@ class StreamFramingTest {
         cut();
       }
       if (current == null) {
+        times.add(micros);
         current = new ByteArrayOutputStream();
         current.writeBytes(framing.prefix());
       }
@@ -171,7 +183,7 @@ class StreamFramingTest {
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
     @Override
-    public void unit(byte[] b, int offset, int length, boolean isPrefix) {
+    public void unit(byte[] b, int offset, int length, boolean isPrefix, long micros) {
       prefix.add(isPrefix);
       lengths.add(length);
       bytes.write(b, offset, length);
