@@ -48,17 +48,23 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
   private final List<String> patterns;
   private final Duration pollInterval;
   private final @Nullable Duration stopAfterIdle;
+  private final @Nullable String endMarker;
 
-  private WatchCaptures(List<String> patterns, Duration pollInterval, Duration stopAfterIdle) {
+  private WatchCaptures(
+      List<String> patterns,
+      Duration pollInterval,
+      @Nullable Duration stopAfterIdle,
+      @Nullable String endMarker) {
     this.patterns = patterns;
     this.pollInterval = pollInterval;
     this.stopAfterIdle = stopAfterIdle;
+    this.endMarker = endMarker;
   }
 
   /** Watches {@code patterns}, polling every 10 seconds, until the pipeline is stopped. */
   public static WatchCaptures of(List<String> patterns) {
     checkArgument(patterns != null && !patterns.isEmpty(), "at least one file pattern is needed");
-    return new WatchCaptures(List.copyOf(patterns), Duration.standardSeconds(10), null);
+    return new WatchCaptures(List.copyOf(patterns), Duration.standardSeconds(10), null, null);
   }
 
   /** How often the patterns are matched, and how long a capture must stay unchanged. */
@@ -67,20 +73,30 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
         interval != null && interval.getMillis() > 0,
         "poll interval must be positive: %s",
         interval);
-    return new WatchCaptures(patterns, interval, stopAfterIdle);
+    return new WatchCaptures(patterns, interval, stopAfterIdle, endMarker);
   }
 
   /** Ends the watch of a pattern once {@code idle} has passed without a new capture. */
   public WatchCaptures withStopAfterIdle(Duration idle) {
     checkArgument(idle != null && idle.getMillis() > 0, "idle time must be positive: %s", idle);
-    return new WatchCaptures(patterns, pollInterval, idle);
+    return new WatchCaptures(patterns, pollInterval, idle, endMarker);
+  }
+
+  /**
+   * Ends the watch at the first poll that finds the file {@code marker} (any Beam file system): its
+   * writer puts each capture in place whole and then the marker, so that poll takes every capture
+   * there is, each complete, and the watermark goes to the end of time.
+   */
+  public WatchCaptures withEndMarker(String marker) {
+    checkArgument(marker != null && !marker.isEmpty(), "an end marker needs a path");
+    return new WatchCaptures(patterns, pollInterval, stopAfterIdle, marker);
   }
 
   @Override
   public PCollection<MatchResult.Metadata> expand(PBegin begin) {
     Watch.Growth<String, MatchResult.Metadata, String> watch =
         Watch.growthOf(
-                Contextful.of(new PollCaptures(pollInterval), Requirements.empty()),
+                Contextful.of(new PollCaptures(pollInterval, endMarker), Requirements.empty()),
                 new CaptureName())
             .withOutputCoder(MetadataCoderV2.of())
             .withOutputKeyCoder(StringUtf8Coder.of())
@@ -98,8 +114,8 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
     builder
         .add(DisplayData.item("patterns", String.join(" ", patterns)).withLabel("Watched patterns"))
         .add(DisplayData.item("pollInterval", pollInterval).withLabel("Poll interval"))
-        .addIfNotNull(
-            DisplayData.item("stopAfterIdle", stopAfterIdle).withLabel("Stop after idle"));
+        .addIfNotNull(DisplayData.item("stopAfterIdle", stopAfterIdle).withLabel("Stop after idle"))
+        .addIfNotNull(DisplayData.item("endMarker", endMarker).withLabel("End marker"));
   }
 
   /**
@@ -154,16 +170,19 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
    * time, and the watermark: the first record of the earliest capture still growing, whose writer
    * will write nothing earlier, or when none grows, that of the latest complete capture. Remembers
    * sizes and first records of earlier polls in this instance: after a restart a growing capture
-   * waits one interval more, and nothing is read twice (the watch keeps what it output).
+   * waits one interval more, and nothing is read twice (the watch keeps what it output). Once the
+   * end marker exists, every capture is complete and the poll is the last.
    */
   private static final class PollCaptures
       extends Watch.Growth.PollFn<String, MatchResult.Metadata> {
     private final Duration interval;
+    private final @Nullable String endMarker;
     private transient Map<String, Long> sizeAtLastPoll;
     private transient Map<String, Instant> firstRecords;
 
-    PollCaptures(Duration interval) {
+    PollCaptures(Duration interval, @Nullable String endMarker) {
       this.interval = interval;
+      this.endMarker = endMarker;
     }
 
     @Override
@@ -176,6 +195,8 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
         sizeAtLastPoll = new HashMap<>();
         firstRecords = new HashMap<>();
       }
+      // Looked for before the match: every capture is in place before the marker.
+      boolean ended = endMarker != null && exists(endMarker);
       long now = System.currentTimeMillis();
       Map<String, Long> sizes = new HashMap<>();
       List<TimestampedValue<MatchResult.Metadata>> complete = new ArrayList<>();
@@ -190,7 +211,7 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
         boolean untouched =
             m.lastModifiedMillis() > 0 && now - m.lastModifiedMillis() >= interval.getMillis();
         Instant first = firstRecord(m);
-        if (unchanged || untouched) {
+        if (ended || unchanged || untouched) {
           complete.add(
               TimestampedValue.of(m, first == null ? new Instant(m.lastModifiedMillis()) : first));
           if (first != null && (latestComplete == null || first.isAfter(latestComplete))) {
@@ -202,11 +223,18 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
       }
       sizeAtLastPoll = sizes;
       firstRecords.keySet().retainAll(sizes.keySet());
+      if (ended) {
+        return Watch.Growth.PollResult.complete(complete);
+      }
       Watch.Growth.PollResult<MatchResult.Metadata> result =
           Watch.Growth.PollResult.incomplete(complete);
       // The watch never moves its watermark back, whatever a poll says.
       Instant watermark = earliestGrowing != null ? earliestGrowing : latestComplete;
       return watermark == null ? result : result.withWatermark(watermark);
+    }
+
+    private static boolean exists(String file) throws IOException {
+      return FileSystems.match(List.of(file)).get(0).status() == MatchResult.Status.OK;
     }
 
     /** The capture's first record's time, once it has one; null before, or if it is no capture. */

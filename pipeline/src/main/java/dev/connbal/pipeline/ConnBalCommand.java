@@ -3,6 +3,7 @@ package dev.connbal.pipeline;
 import dev.connbal.snoop.SnoopIO;
 import dev.connbal.snoop.SnoopReadError;
 import dev.connbal.snoop.StopReading;
+import dev.connbal.snoop.WatchCaptures;
 import dev.connbal.transforms.ConnBal;
 import dev.connbal.transforms.output.Documents;
 import java.io.IOException;
@@ -371,6 +372,9 @@ public final class ConnBalCommand {
     /** Read by {@link #sanitize} on other threads too (the report's, a stop's). */
     private volatile Path spool;
 
+    /** Stdin cut into parts as it arrives, for a windowed run over it; else null. */
+    private LiveStdin liveStdin;
+
     private Path localTemp;
     private Path flinkConfDir;
     private ResultReader results;
@@ -416,7 +420,14 @@ public final class ConnBalCommand {
     private ExitKind analyze() throws IOException {
       List<String> patterns = options.getInputs() == null ? List.of() : options.getInputs();
       boolean stdinInterrupted = false;
-      if (patterns.isEmpty()) {
+      WatchCaptures watch = options.getWatch() ? ConnBalPipeline.watch(options) : null;
+      if (patterns.isEmpty() && options.getWindowMillis() != null) {
+        // Windows of a live stream print as they complete: the run watches the stream's parts.
+        spool = Files.createTempDirectory("connbal-stdin-");
+        liveStdin =
+            LiveStdin.start(stdin, spool, Duration.millis(options.getWindowMillis()), interrupts);
+        watch = liveStdin.watch();
+      } else if (patterns.isEmpty()) {
         spool = Files.createTempFile("connbal-stdin-", ".snoop");
         stdinInterrupted = StdinSpool.spool(stdin, spool, interrupts).interrupted();
         if (stdinInterrupted) {
@@ -425,8 +436,8 @@ public final class ConnBalCommand {
         patterns = List.of(spool.toString());
       }
       // A watch takes the captures as they come; what matches now is only its first poll's.
-      InputFiles inputs = options.getWatch() ? InputFiles.none() : InputFiles.match(patterns);
-      if (options.getWatch()) {
+      InputFiles inputs = watch != null ? InputFiles.none() : InputFiles.match(patterns);
+      if (watch != null) {
         options.as(StreamingOptions.class).setStreaming(true);
         // The Direct runner's run() otherwise returns only at the end: windows print as they come.
         options.as(DirectOptions.class).setBlockOnRun(false);
@@ -489,12 +500,12 @@ public final class ConnBalCommand {
                   ? where.windowFiles().pattern()
                   : where.rows().toString());
       Pipeline pipeline = Pipeline.create(options);
-      results = ConnBalPipeline.build(pipeline, options, inputs.files(), where);
+      results = ConnBalPipeline.build(pipeline, options, inputs.files(), watch, where);
 
       interruptStopsReading = runsInThisJvm();
       PipelineResult run = pipeline.run();
       PipelineResult.State state;
-      if (options.getWatch()) {
+      if (watch != null) {
         state = watchUntilFinish(run, windows);
       } else {
         state =
@@ -512,6 +523,10 @@ public final class ConnBalCommand {
       if (state != PipelineResult.State.DONE) {
         error("the run ended in state " + state + " without results");
         return ExitKind.RUN_FAILED;
+      }
+      if (liveStdin != null && liveStdin.awaitEnd().interrupted()) {
+        stdinInterrupted = true;
+        summary.stdinInterrupted();
       }
 
       ResultReader.Results result = results.read();
@@ -639,6 +654,13 @@ public final class ConnBalCommand {
 
     private void cleanUp() {
       List<String> failures = new ArrayList<>();
+      if (liveStdin != null) {
+        try {
+          liveStdin.close();
+        } catch (Exception e) {
+          failures.add("stdin: " + OneLine.of(e));
+        }
+      }
       if (results != null) {
         try {
           results.deleteTemporaryFiles();

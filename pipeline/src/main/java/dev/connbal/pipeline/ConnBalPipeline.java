@@ -32,6 +32,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.PCollection;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 
 /**
@@ -48,11 +49,19 @@ final class ConnBalPipeline {
 
   private ConnBalPipeline() {}
 
+  /**
+   * Builds the run over {@code files}, or over the captures {@code watch} takes as they arrive when
+   * it is not null.
+   */
   static ResultReader build(
-      Pipeline pipeline, ConnBalOptions options, List<Metadata> files, ResultLocations where) {
+      Pipeline pipeline,
+      ConnBalOptions options,
+      List<Metadata> files,
+      @Nullable WatchCaptures watch,
+      ResultLocations where) {
     PCollection<Metadata> matched =
-        options.getWatch()
-            ? pipeline.apply("Watch captures", watch(options))
+        watch != null
+            ? pipeline.apply("Watch captures", watch)
             : pipeline.apply("Capture files", Create.of(files).withCoder(MetadataCoderV2.of()));
     PCollection<FileIO.ReadableFile> captures =
         matched.apply("Open captures", FileIO.readMatches());
@@ -98,7 +107,7 @@ final class ConnBalPipeline {
   }
 
   /** Watches the -f patterns for captures as they arrive. */
-  private static WatchCaptures watch(ConnBalOptions options) {
+  static WatchCaptures watch(ConnBalOptions options) {
     WatchCaptures watch =
         WatchCaptures.of(options.getInputs())
             .withPollInterval(Duration.millis(options.getPollIntervalMillis()));

@@ -11,6 +11,7 @@ import dev.connbal.transforms.testing.Packets;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +19,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -27,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SEMANTICS.md "Interrupting a run" on a local runner: the first interrupt stops the reading (here
  * a watch, which would otherwise go on for ever), and what was read is printed, marked partial,
- * with exit status 130; a second interrupt ends the command at once.
+ * with exit status 130; a second interrupt ends the command at once. While stdin is read, the first
+ * interrupt ends the stream instead, and the run succeeds.
  *
  * <p>The watched directory holds the real capture, complete, and a capture still being written that
  * begins a few seconds after it ends: the watch reads the first, and since the second's writer will
@@ -75,6 +81,101 @@ class InterruptTest {
     assertThat(watch.toString(), watch.exit.get(), is(130));
     assertThat(watch.err(), containsString("interrupted by SIGINT before the run finished"));
     assertThat(watch.err(), not(containsString("packets read")));
+  }
+
+  /**
+   * While stdin is read, the first interrupt ends the stream as its end would: the run analyzes
+   * what arrived and succeeds, with windows as with the whole capture in a file.
+   */
+  @Test
+  void firstInterruptEndsAWindowedStdinStreamAsItsEndWould() throws Exception {
+    CommandOutcome stopped = interruptedStdin("--window=1s");
+    assertThat(stopped.toString(), stopped.exitCode, is(0));
+    CommandOutcome batch = CommandOutcome.run("-f", REAL_CAPTURE.toString(), "--window=1s");
+    assertThat(LiveStdinTest.windows(stopped.out), equalTo(LiveStdinTest.windows(batch.out)));
+  }
+
+  @Test
+  void firstInterruptEndsStdinWithoutWindowsToo() throws Exception {
+    CommandOutcome stopped = interruptedStdin();
+    assertThat(stopped.toString(), stopped.exitCode, is(0));
+    assertThat(
+        stopped.out, equalTo(Files.readString(Path.of("../examples/real-capture/expected.tsv"))));
+  }
+
+  /**
+   * Runs the command over the real capture on a stdin that then stays open, and interrupts it once
+   * everything has arrived.
+   */
+  private static CommandOutcome interruptedStdin(String... args) throws Exception {
+    byte[] capture = Files.readAllBytes(REAL_CAPTURE);
+    CountDownLatch arrived = new CountDownLatch(1);
+    CountDownLatch released = new CountDownLatch(1);
+    InputStream stdin =
+        new InputStream() {
+          private int sent;
+
+          @Override
+          public int read() {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public int read(byte[] buffer, int offset, int length) {
+            if (sent < capture.length) {
+              int n = Math.min(length, capture.length - sent);
+              System.arraycopy(capture, sent, buffer, offset, n);
+              sent += n;
+              return n;
+            }
+            arrived.countDown();
+            try {
+              released.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return -1;
+          }
+        };
+    NestedInterrupts hook = new NestedInterrupts();
+    AtomicReference<CommandOutcome> outcome = new AtomicReference<>();
+    Thread command = new Thread(() -> outcome.set(CommandOutcome.runWith(hook, stdin, args)));
+    command.start();
+    assertThat("stdin was read", arrived.await(60, TimeUnit.SECONDS), is(true));
+    hook.interrupt();
+    command.join(120_000);
+    released.countDown();
+    return outcome.get();
+  }
+
+  /**
+   * Interrupts as {@link SignalHook} delivers them: to the latest action installed and not yet
+   * closed (stdin's while it is read), else to the run's stop action.
+   */
+  private static final class NestedInterrupts implements InterruptHook {
+    private final Deque<Runnable> actions = new ConcurrentLinkedDeque<>();
+    private volatile StopAction stop;
+
+    @Override
+    public AutoCloseable onInterrupt(Runnable action) {
+      actions.push(action);
+      return () -> actions.remove(action);
+    }
+
+    @Override
+    public AutoCloseable onStop(StopAction action) {
+      stop = action;
+      return () -> stop = null;
+    }
+
+    void interrupt() {
+      Runnable action = actions.peek();
+      if (action != null) {
+        action.run();
+      } else if (stop != null) {
+        stop.stopped("SIGINT", 130);
+      }
+    }
   }
 
   private static Running start(Path dir, String... more) {

@@ -6,11 +6,15 @@ import dev.connbal.transforms.events.DnsEventRecord;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.keys.ClientBackend;
 import dev.connbal.transforms.keys.LongKeyedMap;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -33,7 +37,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class DnsTimeline implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final OutstandingQueries queries = new OutstandingQueries();
+  private final OutstandingQueries queries;
   private final SrvLookup srvTargets;
 
   /** The (client, backend) pairs listed since {@link #drainListed}; null when nobody asks. */
@@ -98,7 +102,88 @@ public final class DnsTimeline implements Serializable {
 
   /** A timeline that takes the SRV knowledge from {@code srvTargets}. */
   DnsTimeline(SrvLookup srvTargets) {
+    this(new OutstandingQueries(), srvTargets);
+  }
+
+  private DnsTimeline(OutstandingQueries queries, SrvLookup srvTargets) {
+    this.queries = queries;
     this.srvTargets = srvTargets;
+  }
+
+  /**
+   * Writes a timeline that learns its SRV knowledge as it goes ({@link #DnsTimeline()}): its
+   * queries, knowledge, the pairs listed since {@link #drainListed} in order, and its backends by
+   * pair.
+   */
+  public void writeTo(DataOutput out) throws IOException {
+    if (!(srvTargets instanceof SrvTargets own)) {
+      throw new IllegalStateException("only a timeline that learns its SRV knowledge is written");
+    }
+    queries.writeTo(out);
+    own.writeTo(out);
+    out.writeLong(matchedResponses);
+    out.writeLong(unmatchedResponses);
+    out.writeInt(listed == null ? -1 : listed.size());
+    if (listed != null) {
+      for (long pair : listed) {
+        out.writeLong(pair);
+      }
+    }
+    List<Backend> all = new ArrayList<>(backends.values());
+    all.sort(Comparator.comparingLong(b -> ClientBackend.of(b.client, b.address)));
+    out.writeInt(all.size());
+    for (Backend b : all) {
+      out.writeInt(b.client);
+      out.writeInt(b.address);
+      out.writeLong(b.firstSeenMicros);
+      TimelineState.writeName(b.name, out);
+      out.writeLong(b.dnsCount);
+      out.writeLong(b.listedBy);
+      out.writeInt(b.ports.length);
+      for (int i = 0; i < b.ports.length; i++) {
+        out.writeInt(b.ports[i]);
+        out.writeLong(b.portDns[i]);
+        out.writeLong(b.portListedBy[i]);
+        out.writeBoolean(b.portPreference[i] != null);
+        if (b.portPreference[i] != null) {
+          TimelineState.writePreference(b.portPreference[i], out);
+        }
+      }
+    }
+  }
+
+  /** The timeline {@link #writeTo} wrote. */
+  public static DnsTimeline readFrom(DataInput in) throws IOException {
+    DnsTimeline t = new DnsTimeline(OutstandingQueries.readFrom(in), SrvTargets.readFrom(in));
+    t.matchedResponses = in.readLong();
+    t.unmatchedResponses = in.readLong();
+    int listed = in.readInt();
+    if (listed >= 0) {
+      t.listed = new LinkedHashSet<>();
+      for (int i = 0; i < listed; i++) {
+        t.listed.add(in.readLong());
+      }
+    }
+    for (int i = TimelineState.count(in); i > 0; i--) {
+      int client = in.readInt();
+      int address = in.readInt();
+      Backend b = new Backend(client, address, in.readLong(), TimelineState.readName(in));
+      b.dnsCount = in.readLong();
+      b.listedBy = in.readLong();
+      int ports = TimelineState.count(in);
+      b.ports = new int[ports];
+      b.portDns = new long[ports];
+      b.portListedBy = new long[ports];
+      b.portPreference = new SrvPreference[ports];
+      for (int p = 0; p < ports; p++) {
+        b.ports[p] = in.readInt();
+        b.portDns[p] = in.readLong();
+        b.portListedBy[p] = in.readLong();
+        b.portPreference[p] = in.readBoolean() ? TimelineState.readPreference(in) : null;
+      }
+      t.backends.computeIfAbsent(ClientBackend.of(client, address), k -> b);
+    }
+    return t;
   }
 
   /** Feeds the next event; events must come in {@link OrderKey} order. */

@@ -3,10 +3,14 @@ package dev.connbal.transforms.timeline;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.events.QueryKey;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The DNS queries that may still be answered (SEMANTICS.md "Events"): a response matches an
@@ -45,7 +49,7 @@ public final class OutstandingQueries implements Serializable {
   private final ArrayDeque<Sent> bySendTime = new ArrayDeque<>();
 
   private long now = Long.MIN_VALUE;
-  private OrderKey last;
+  private @Nullable OrderKey last;
 
   /**
    * Takes the next event of the timeline: a query is sent, a response answers; returns true when it
@@ -86,6 +90,40 @@ public final class OutstandingQueries implements Serializable {
       byKey.remove(key);
     }
     return true;
+  }
+
+  /**
+   * Writes the queries in send order, each with whether it was answered; the queries per identity
+   * are the unanswered ones among them, so they are not written apart.
+   */
+  void writeTo(DataOutput out) throws IOException {
+    out.writeLong(now);
+    out.writeBoolean(last != null);
+    if (last != null) {
+      TimelineState.writeOrder(last, out);
+    }
+    out.writeInt(bySendTime.size());
+    for (Sent sent : bySendTime) {
+      TimelineState.writeQuery(sent.key, out);
+      out.writeLong(sent.timestampMicros);
+      out.writeBoolean(sent.answered);
+    }
+  }
+
+  /** The queries {@link #writeTo} wrote. */
+  static OutstandingQueries readFrom(DataInput in) throws IOException {
+    OutstandingQueries q = new OutstandingQueries();
+    q.now = in.readLong();
+    q.last = in.readBoolean() ? TimelineState.readOrder(in) : null;
+    for (int i = TimelineState.count(in); i > 0; i--) {
+      Sent sent = new Sent(TimelineState.readQuery(in), in.readLong());
+      sent.answered = in.readBoolean();
+      q.bySendTime.addLast(sent);
+      if (!sent.answered) {
+        q.byKey.computeIfAbsent(sent.key, k -> new ArrayDeque<>(2)).addLast(sent);
+      }
+    }
+    return q;
   }
 
   /** Number of queries still waiting for an answer; for tests of the memory bound. */

@@ -4,7 +4,12 @@ import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsEventRecord;
 import dev.connbal.transforms.events.OrderKey;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,6 +74,36 @@ public final class SrvTargets implements SrvLookup, Serializable {
             .merge(r.port(), learnt, (known, now) -> now.supersedes(known) ? now : known);
       }
     }
+  }
+
+  /** Writes the targets in presentation order, each with its ports in learning order. */
+  void writeTo(DataOutput out) throws IOException {
+    List<Map.Entry<DnsName, Target>> sorted = new ArrayList<>(targets.entrySet());
+    sorted.sort(Comparator.comparing(e -> e.getKey().presentation()));
+    out.writeInt(sorted.size());
+    for (Map.Entry<DnsName, Target> e : sorted) {
+      TimelineState.writeName(e.getKey(), out);
+      TimelineState.writeName(e.getValue().firstService, out);
+      out.writeInt(e.getValue().ports.size());
+      for (Map.Entry<Integer, SrvPreference> p : e.getValue().ports.entrySet()) {
+        out.writeInt(p.getKey());
+        TimelineState.writePreference(p.getValue(), out);
+      }
+    }
+  }
+
+  /** The knowledge {@link #writeTo} wrote. */
+  static SrvTargets readFrom(DataInput in) throws IOException {
+    SrvTargets known = new SrvTargets();
+    for (int i = TimelineState.count(in); i > 0; i--) {
+      DnsName target = TimelineState.readName(in);
+      Target t = new Target(TimelineState.readName(in), new LinkedHashMap<>());
+      for (int j = TimelineState.count(in); j > 0; j--) {
+        t.ports.put(in.readInt(), TimelineState.readPreference(in));
+      }
+      known.targets.put(target, t);
+    }
+    return known;
   }
 
   /** The target's knowledge so far ({@code at} is now), or null when no SRV answer named it. */

@@ -1,6 +1,10 @@
 package dev.connbal.transforms.window;
 
 import dev.connbal.transforms.count.AttemptIds;
+import dev.connbal.transforms.timeline.TimelineState;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -50,6 +54,31 @@ final class RecentAttempts implements Serializable {
     }
     started.put(a, time);
     return true;
+  }
+
+  /** Writes the open attempts in order of their first SYN, each with its time. */
+  void writeTo(DataOutput out) throws IOException {
+    out.writeLong(latest);
+    out.writeInt(byStart.size());
+    for (Attempt a : byStart) {
+      out.writeInt(a.client());
+      out.writeInt(a.server());
+      out.writeInt(a.port());
+      out.writeLong(a.id());
+      out.writeLong(started.get(a));
+    }
+  }
+
+  /** The attempts {@link #writeTo} wrote. */
+  static RecentAttempts readFrom(DataInput in) throws IOException {
+    RecentAttempts attempts = new RecentAttempts();
+    attempts.latest = in.readLong();
+    for (int i = TimelineState.count(in); i > 0; i--) {
+      Attempt a = new Attempt(in.readInt(), in.readInt(), in.readInt(), in.readLong());
+      attempts.byStart.addLast(a);
+      attempts.started.put(a, in.readLong());
+    }
+    return attempts;
   }
 
   /** How many attempts are open; for tests of the bound. */

@@ -6,6 +6,12 @@ import dev.connbal.transforms.keys.ClientBackend;
 import dev.connbal.transforms.output.IpFormat;
 import dev.connbal.transforms.timeline.BackendFacts;
 import dev.connbal.transforms.timeline.DnsTimeline;
+import dev.connbal.transforms.timeline.TimelineState;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -52,8 +58,8 @@ public final class ShardTimeline implements Serializable {
   public record WindowRows(long startMicros, List<ConnBalRow> rows) {}
 
   private final long windowMicros;
-  private final DnsTimeline dns = new DnsTimeline();
-  private final RecentAttempts attempts = new RecentAttempts();
+  private DnsTimeline dns = new DnsTimeline();
+  private RecentAttempts attempts = new RecentAttempts();
 
   /** The events of the latest millisecond, not yet run. */
   private final List<TimedEvent> pending = new ArrayList<>();
@@ -185,6 +191,146 @@ public final class ShardTimeline implements Serializable {
       earliest = Math.min(earliest, windowOf(pendingMillis * 1000));
     }
     return earliest;
+  }
+
+  /** How the events waiting in a timeline are written and read: by the state's coder. */
+  public interface EventCodec {
+    void write(TimedEvent event, DataOutputStream out) throws IOException;
+
+    TimedEvent read(DataInputStream in) throws IOException;
+  }
+
+  /**
+   * Writes the timeline: what {@link #readFrom} needs to go on as this one would. Maps are written
+   * by pair, so that equal timelines write equal bytes.
+   */
+  public void writeTo(DataOutputStream out, EventCodec events) throws IOException {
+    out.writeLong(windowMicros);
+    out.writeLong(horizonMicros);
+    dns.writeTo(out);
+    attempts.writeTo(out);
+    out.writeInt(pending.size());
+    for (TimedEvent e : pending) {
+      events.write(e, out);
+    }
+    out.writeLong(pendingMillis);
+    out.writeLong(lastRunMicros);
+    out.writeLong(openWindow);
+    out.writeInt(touched.size());
+    for (long pair : touched) {
+      out.writeLong(pair);
+    }
+    writeByPair(conns, out, (byPort, o) -> writePortMap(byPort, o));
+    writeByPair(attemptPorts, out, (ports, o) -> writePorts(ports, o));
+    writeByPair(output, out, TimelineState::writeFacts);
+    writeByPair(creditedPorts, out, (ports, o) -> writePorts(ports, o));
+    writeByPair(
+        listings,
+        out,
+        (windows, o) -> {
+          o.writeInt(windows.size());
+          for (Listed l : windows) {
+            o.writeLong(l.window);
+            o.writeLong(l.dns);
+            o.writeBoolean(l.hadPort);
+          }
+        });
+    out.writeLong(lateSyns);
+    out.writeLong(lateDnsEvents);
+  }
+
+  /** The timeline {@link #writeTo} wrote. */
+  public static ShardTimeline readFrom(DataInputStream in, EventCodec events) throws IOException {
+    ShardTimeline t;
+    try {
+      t = new ShardTimeline(in.readLong(), in.readLong());
+    } catch (IllegalArgumentException e) {
+      throw new IOException("corrupt timeline state: " + e.getMessage(), e);
+    }
+    t.dns = DnsTimeline.readFrom(in);
+    t.attempts = RecentAttempts.readFrom(in);
+    for (int i = TimelineState.count(in); i > 0; i--) {
+      t.pending.add(events.read(in));
+    }
+    t.pendingMillis = in.readLong();
+    t.lastRunMicros = in.readLong();
+    t.openWindow = in.readLong();
+    for (int i = TimelineState.count(in); i > 0; i--) {
+      t.touched.add(in.readLong());
+    }
+    readByPair(t.conns, in, ShardTimeline::readPortMap);
+    readByPair(t.attemptPorts, in, ShardTimeline::readPorts);
+    readByPair(t.output, in, TimelineState::readFacts);
+    readByPair(t.creditedPorts, in, ShardTimeline::readPorts);
+    readByPair(
+        t.listings,
+        in,
+        i -> {
+          ArrayDeque<Listed> windows = new ArrayDeque<>();
+          for (int n = TimelineState.count(i); n > 0; n--) {
+            windows.addLast(new Listed(i.readLong(), i.readLong(), i.readBoolean()));
+          }
+          return windows;
+        });
+    t.lateSyns = in.readLong();
+    t.lateDnsEvents = in.readLong();
+    return t;
+  }
+
+  private interface Writer<V> {
+    void write(V value, DataOutput out) throws IOException;
+  }
+
+  private interface Reader<V> {
+    V read(DataInput in) throws IOException;
+  }
+
+  private static <V> void writeByPair(Map<Long, V> byPair, DataOutput out, Writer<V> values)
+      throws IOException {
+    out.writeInt(byPair.size());
+    for (Map.Entry<Long, V> e : new TreeMap<>(byPair).entrySet()) {
+      out.writeLong(e.getKey());
+      values.write(e.getValue(), out);
+    }
+  }
+
+  private static <V> void readByPair(Map<Long, ? super V> into, DataInput in, Reader<V> values)
+      throws IOException {
+    for (int i = TimelineState.count(in); i > 0; i--) {
+      long pair = in.readLong();
+      into.put(pair, values.read(in));
+    }
+  }
+
+  private static void writePortMap(Map<Integer, Long> byPort, DataOutput out) throws IOException {
+    out.writeInt(byPort.size());
+    for (Map.Entry<Integer, Long> e : new TreeMap<>(byPort).entrySet()) {
+      out.writeInt(e.getKey());
+      out.writeLong(e.getValue());
+    }
+  }
+
+  private static Map<Integer, Long> readPortMap(DataInput in) throws IOException {
+    Map<Integer, Long> byPort = new TreeMap<>();
+    for (int i = TimelineState.count(in); i > 0; i--) {
+      byPort.put(in.readInt(), in.readLong());
+    }
+    return byPort;
+  }
+
+  private static void writePorts(Set<Integer> ports, DataOutput out) throws IOException {
+    out.writeInt(ports.size());
+    for (int port : new TreeSet<>(ports)) {
+      out.writeInt(port);
+    }
+  }
+
+  private static TreeSet<Integer> readPorts(DataInput in) throws IOException {
+    TreeSet<Integer> ports = new TreeSet<>();
+    for (int i = TimelineState.count(in); i > 0; i--) {
+      ports.add(in.readInt());
+    }
+    return ports;
   }
 
   public long lateSyns() {

@@ -5,7 +5,6 @@ import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.report.RunReport;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -63,7 +62,7 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
 
   @StateId("timeline")
   private final StateSpec<ValueState<ShardTimeline>> timelineSpec =
-      StateSpecs.value(SerializableCoder.of(ShardTimeline.class));
+      StateSpecs.value(ShardTimelineCoder.of());
 
   /** When the timer is set for, in milliseconds; unset when it is not set. */
   @StateId("wakeAt")
