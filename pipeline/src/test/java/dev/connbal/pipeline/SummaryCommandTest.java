@@ -4,11 +4,18 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code --summary} and {@code --report} on the command line: where the summary goes, beside or
  * instead of the rows, on the bundled real capture (its hand-derived expected-summary.tsv,
- * examples/real-capture/DERIVATION.md section 7) and on {@link TestCaptures}.
+ * examples/real-capture/DERIVATION.md section 7) and on {@link TestCaptures}, on the Direct runner
+ * and on embedded Flink.
  */
 class SummaryCommandTest {
   /** The bundled real capture (surefire runs in the module's directory). */
@@ -90,6 +98,71 @@ class SummaryCommandTest {
     assertThat(html, containsString("\"name\":\"web.lb.test.\""));
     assertThat(html, containsString("\"c\":\"198.018.000.011\""));
     assertThat(run.err, containsString("connbal: wrote " + report + "\n"));
+  }
+
+  /**
+   * The summary and the report on embedded Flink are the Direct runner's: the summary the
+   * hand-derived one, the report byte for byte the page a Direct run writes; per window too.
+   */
+  @Test
+  void embeddedFlinkWritesTheSameSummaryAndReport() throws Exception {
+    Path direct = work.resolve("direct.html");
+    CommandOutcome onDirect =
+        CommandOutcome.run("-f", REAL_CAPTURE.toString(), "--report=" + direct);
+    assertThat(onDirect.toString(), onDirect.exitCode, is(0));
+
+    Path dir = Files.createDirectory(work.resolve("flink"));
+    Path report = work.resolve("flink.html");
+    CommandOutcome onFlink =
+        CommandOutcome.run(
+            "--runner=FlinkRunner",
+            "-f",
+            REAL_CAPTURE.toString(),
+            "--summary",
+            "--report=" + report,
+            "-o",
+            dir.toString());
+    assertThat(onFlink.toString(), onFlink.exitCode, is(0));
+    assertThat(
+        Files.readString(dir.resolve("connbal.tsv")), equalTo(Files.readString(REAL_EXPECTED)));
+    assertThat(
+        Files.readString(dir.resolve("connbal.summary.tsv")),
+        equalTo(Files.readString(REAL_EXPECTED_SUMMARY)));
+    assertThat(Files.readString(report), equalTo(Files.readString(direct)));
+  }
+
+  @Test
+  void embeddedFlinkWritesTheDirectRunnersSummaryPerWindow() throws Exception {
+    Map<String, String> direct = windowSummaries("direct");
+    Map<String, String> flink = windowSummaries("flink", "--runner=FlinkRunner");
+    assertThat(direct.size(), greaterThan(1));
+    assertThat(flink, equalTo(direct));
+  }
+
+  /** The summary files of a run with 1 s windows over the real capture, by file name. */
+  private Map<String, String> windowSummaries(String name, String... runner) throws IOException {
+    Path dir = Files.createDirectory(work.resolve(name));
+    List<String> args = new ArrayList<>(List.of(runner));
+    args.addAll(
+        List.of(
+            "-f",
+            REAL_CAPTURE.toString(),
+            "--window=1s",
+            "--summary",
+            "-o",
+            dir.resolve("balance").toString()));
+    CommandOutcome run = CommandOutcome.run(args);
+    assertThat(run.toString(), run.exitCode, is(0));
+    Map<String, String> summaries = new TreeMap<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String fileName = file.getFileName().toString();
+        if (fileName.startsWith("balance.summary-")) {
+          summaries.put(fileName, Files.readString(file));
+        }
+      }
+    }
+    return summaries;
   }
 
   @Test
