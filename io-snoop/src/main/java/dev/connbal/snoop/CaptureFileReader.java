@@ -3,7 +3,9 @@ package dev.connbal.snoop;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalLong;
 import org.apache.beam.sdk.io.range.OffsetRange;
 import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
@@ -57,7 +59,8 @@ import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
  *       that change the state (section headers, interface descriptions, the last packet's time),
  *       reporting nothing. The walk is the sequential read, so it reaches {@code H(from)} exactly
  *       and the ranges cut the path into consecutive pieces; a record belongs to the range where it
- *       starts ({@code docs/DECISIONS.md} weighs this against carrying the state).
+ *       starts. The splitting step walks a file once for all its ranges and gives each its start
+ *       and state ({@link #withGivenStarts}, {@link CaptureRange}); a range without them walks.
  * </ul>
  *
  * <p>Dynamic splitting is refused ({@link RecordOffsetTracker}): every range boundary is an initial
@@ -250,7 +253,15 @@ final class CaptureFileReader implements Closeable {
         sink.error(format.headerNotice);
       }
       long dataStart = format.dataStart();
-      long start = from <= dataStart ? dataStart : format.rangeStart(from);
+      long start;
+      if (from <= dataStart) {
+        start = dataStart;
+      } else if (range instanceof CaptureRange given) {
+        format.restoreWalkState(given.state());
+        start = given.start();
+      } else {
+        start = format.rangeStart(from);
+      }
       if (from > dataStart) {
         sink.resynced(from, start);
       }
@@ -308,6 +319,31 @@ final class CaptureFileReader implements Closeable {
       sink.end();
     }
     tracker.tryClaim(to);
+  }
+
+  /**
+   * {@code ranges} (consecutive, in order, covering a file of {@code fileSize} stored bytes) each
+   * given its start and the format's state there ({@link CaptureRange}), learnt in one walk of the
+   * file, when the format has such state (pcapng); otherwise, or when the file header cannot be
+   * read, {@code ranges} as they are, which then find their starts themselves and report what is
+   * wrong.
+   */
+  List<OffsetRange> withGivenStarts(List<OffsetRange> ranges, long fileSize) throws IOException {
+    if (readFileHeader(fileSize) != null || format.walkState() == null) {
+      return ranges;
+    }
+    List<OffsetRange> given = new ArrayList<>(ranges.size());
+    long dataStart = format.dataStart();
+    for (OffsetRange range : ranges) {
+      long from = range.getFrom();
+      if (from <= dataStart) {
+        given.add(range);
+      } else {
+        long start = format.rangeStart(from);
+        given.add(new CaptureRange(from, range.getTo(), start, format.walkState()));
+      }
+    }
+    return given;
   }
 
   /**

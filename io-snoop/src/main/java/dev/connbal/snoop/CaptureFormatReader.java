@@ -55,6 +55,20 @@ abstract class CaptureFormatReader {
   abstract long rangeStart(long x) throws IOException;
 
   /**
+   * The state {@link #rangeStart} learns besides the position, which a range that is given its
+   * start ({@link CaptureRange}) restores instead of walking; null for formats whose items mean the
+   * same wherever they stand (snoop, pcap).
+   */
+  byte[] walkState() {
+    return null;
+  }
+
+  /** Takes back a {@link #walkState()}, as {@link #rangeStart} would have left it. */
+  void restoreWalkState(byte[] state) {
+    throw new IllegalStateException(oneLine(file) + ": this format has no walk state to restore");
+  }
+
+  /**
    * Where the range ending at {@code x} (not the last) stops: it reads the items starting before
    * the returned position, and must end on it exactly when {@link #stopsExactly()}.
    */

@@ -80,8 +80,32 @@ final class ParseSnoopFn<OutputT> extends DoFn<FileIO.ReadableFile, OutputT> {
       out.output(restriction);
       return;
     }
-    for (OffsetRange piece : split(restriction, desiredSplitSize)) {
+    for (OffsetRange piece : withGivenStarts(file, split(restriction, desiredSplitSize))) {
       out.output(piece);
+    }
+  }
+
+  /**
+   * The pieces of a file of several, given their starts when its format needs a walk to learn them
+   * ({@link CaptureFileReader#withGivenStarts}): one walk here instead of one per piece. A file
+   * that cannot be opened or read here is left to its pieces, which report it.
+   */
+  private List<OffsetRange> withGivenStarts(FileIO.ReadableFile file, List<OffsetRange> pieces) {
+    if (pieces.size() < 2) {
+      return pieces;
+    }
+    MatchResult.Metadata metadata = file.getMetadata();
+    String name = metadata.resourceId().toString();
+    try (CaptureFileReader reader =
+        CaptureFileReader.open(
+            name,
+            FileSystems.open(metadata.resourceId()),
+            maxIncludedLength,
+            false,
+            Long.MAX_VALUE)) {
+      return reader.withGivenStarts(pieces, metadata.sizeBytes());
+    } catch (IOException e) {
+      return pieces;
     }
   }
 
@@ -97,7 +121,7 @@ final class ParseSnoopFn<OutputT> extends DoFn<FileIO.ReadableFile, OutputT> {
 
   @GetRestrictionCoder
   public Coder<OffsetRange> getRestrictionCoder() {
-    return OffsetRange.Coder.of();
+    return new CaptureRange.Coder();
   }
 
   @ProcessElement

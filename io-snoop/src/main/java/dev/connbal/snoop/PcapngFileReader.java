@@ -1,6 +1,11 @@
 package dev.connbal.snoop;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
@@ -10,7 +15,7 @@ import java.util.Arrays;
  * Packets come in Enhanced Packet Blocks, obsolete Packet Blocks (interface and time each) and
  * Simple Packet Blocks (interface 0, no time: it takes the time of the packet before it in the
  * file, or 0 when there is none); every other block is skipped. A range learns the state of its
- * start by walking the path from the file's start ({@link CaptureFileReader}).
+ * start by walking the path from the file's start, or is given it ({@link CaptureFileReader}).
  *
  * <pre>
  * Enhanced Packet Block (6)            Simple Packet Block (3)     Interface Description (1)
@@ -76,6 +81,9 @@ final class PcapngFileReader extends CaptureFormatReader {
 
   private int lastMicroseconds;
 
+  /** Where {@link #rangeStart} stopped walking. */
+  private long walked;
+
   PcapngFileReader(String file, SnoopInput in, int maxIncludedLength, long bytesToRead) {
     super(file, in, maxIncludedLength);
     this.bytesToRead = bytesToRead;
@@ -134,13 +142,63 @@ final class PcapngFileReader extends CaptureFormatReader {
     return 0;
   }
 
+  /** Walks on from where the last call stopped: {@code x} may only grow from call to call. */
   @Override
   long rangeStart(long x) throws IOException {
-    long pos = 0;
+    long pos = walked;
     while (pos < x && in.ensure(pos, 1) > 0) {
       pos = readItem(pos, CaptureFileReader.MUTED);
     }
+    walked = pos;
     return pos;
+  }
+
+  /**
+   * The section's byte order, its interfaces and the last packet's time: all that {@link #readItem}
+   * depends on besides the bytes, so a range restoring it at the position of the walk reads as the
+   * walk's reader would.
+   */
+  @Override
+  byte[] walkState() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(24 + 16 * interfaceCount);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(order);
+      out.writeLong(lastSeconds);
+      out.writeInt(lastMicroseconds);
+      out.writeInt(interfaceCount);
+      for (int k = 0; k < interfaceCount; k++) {
+        out.writeInt(linkTypes[k]);
+        out.writeLong(snapLengths[k]);
+        out.writeInt(resolutions[k]);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Override
+  void restoreWalkState(byte[] state) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+      order = in.readUnsignedByte();
+      lastSeconds = in.readLong();
+      lastMicroseconds = in.readInt();
+      interfaceCount = in.readInt();
+      int room = Math.max(4, interfaceCount);
+      linkTypes = new int[room];
+      snapLengths = new long[room];
+      resolutions = new int[room];
+      for (int k = 0; k < interfaceCount; k++) {
+        linkTypes[k] = in.readInt();
+        snapLengths[k] = in.readLong();
+        resolutions[k] = in.readInt();
+      }
+      if (order > 1 || in.read() != -1) {
+        throw new IOException("not a pcapng walk state");
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException(oneLine(file) + ": " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -118,6 +118,20 @@ final class ReaderHarness {
     return result;
   }
 
+  /**
+   * The ranges as the splitting step hands them out ({@link CaptureFileReader#withGivenStarts}):
+   * given their starts where the format needs them, else {@code ranges} itself.
+   */
+  static List<OffsetRange> givenStarts(Path file, int maxIncluded, List<OffsetRange> ranges) {
+    try (CaptureFileReader walk =
+        CaptureFileReader.open(
+            file.toString(), FileChannel.open(file), maxIncluded, false, Long.MAX_VALUE)) {
+      return walk.withGivenStarts(ranges, Files.size(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Ranges of {@code splitSize} bytes covering the initial restriction of a file. */
   static List<OffsetRange> ranges(long fileSize, long splitSize) {
     return ParseSnoopFn.split(new OffsetRange(0, Math.max(1, fileSize)), splitSize);
