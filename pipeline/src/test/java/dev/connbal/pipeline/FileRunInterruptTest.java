@@ -66,20 +66,7 @@ class FileRunInterruptTest {
   @ParameterizedTest
   @ValueSource(strings = {"DirectRunner", "FlinkRunner"})
   void firstInterruptPrintsWhatWasReadAsPartial(String runner) throws Exception {
-    AtomicReference<InterruptHook.StopAction> stop = new AtomicReference<>();
-    InterruptHook hook =
-        new InterruptHook() {
-          @Override
-          public AutoCloseable onInterrupt(Runnable action) {
-            return () -> {};
-          }
-
-          @Override
-          public AutoCloseable onStop(StopAction action) {
-            stop.set(action);
-            return () -> {};
-          }
-        };
+    TestInterrupts hook = new TestInterrupts();
     AtomicReference<CommandOutcome> outcome = new AtomicReference<>();
     Thread command =
         new Thread(
@@ -95,7 +82,7 @@ class FileRunInterruptTest {
                         "--runner=" + runner)));
     command.start();
     assertThat("the capture is being read", awaitReading(command), is(true));
-    stop.get().stopped("SIGINT", 130);
+    hook.interrupt();
     command.join(TimeUnit.MINUTES.toMillis(5));
 
     CommandOutcome stopped = outcome.get();
