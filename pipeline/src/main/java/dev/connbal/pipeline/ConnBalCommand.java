@@ -170,7 +170,8 @@ public final class ConnBalCommand {
         // Only closing the hook throws: restoring the JVM's signal handlers failed.
         error("cannot restore the signal handlers: " + OneLine.of(e));
       }
-      if (summary.kind() == ExitKind.INTERRUPTED) {
+      // A stop that only ended the reading lets the run finish; the run then says so itself.
+      if (summary.kind() == ExitKind.INTERRUPTED && stopSignal.get() != null) {
         error("interrupted by " + stopSignal.get() + " before the run finished");
       }
       return writeReport();

@@ -60,6 +60,7 @@ class InterruptTest {
     assertThat(
         watch.err(),
         containsString("interrupted by SIGINT: the output covers only what was read before it"));
+    assertThat(watch.err(), not(containsString("before the run finished")));
     Path batchOut = Files.createDirectories(dir.resolve("batch-out"));
     CommandOutcome batch =
         CommandOutcome.run("-f", REAL_CAPTURE.toString(), "--window=1s", "-o", batchOut + "/");
@@ -206,11 +207,10 @@ class InterruptTest {
   }
 
   /** A command running on its own thread, with an interrupt the test delivers. */
-  private static final class Running implements InterruptHook {
+  private static final class Running extends TestInterrupts {
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
     final AtomicInteger exit = new AtomicInteger(-1);
-    final AtomicReference<StopAction> stop = new AtomicReference<>();
     Thread thread;
     private volatile boolean growing = true;
     private Thread writer;
@@ -247,21 +247,6 @@ class InterruptTest {
     void stopGrowing() throws InterruptedException {
       growing = false;
       writer.join();
-    }
-
-    @Override
-    public AutoCloseable onInterrupt(Runnable action) {
-      return () -> {};
-    }
-
-    @Override
-    public AutoCloseable onStop(StopAction action) {
-      stop.set(action);
-      return () -> {};
-    }
-
-    void interrupt() {
-      stop.get().stopped("SIGINT", 130);
     }
 
     /** Waits until the watch has printed a line that starts with {@code start}. */

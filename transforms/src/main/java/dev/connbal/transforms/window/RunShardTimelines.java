@@ -40,6 +40,14 @@ public final class RunShardTimelines
   public static final TupleTag<RunReport> REPORT = ShardTimelineFn.REPORT;
 
   /**
+   * The name of the distribution (namespace {@link
+   * dev.connbal.transforms.report.ConnBalMetrics#NAMESPACE}) of the encoded size of a shard's
+   * timeline after each firing of its timer: about one a window over a stream, one at the end of
+   * captures read at once.
+   */
+  public static final String STATE_BYTES_METRIC = ShardTimelineFn.STATE_BYTES_NAME;
+
+  /**
    * How long after a window's end its document can still be made again with late rows; later ones
    * are dropped by the runner and counted in its metrics.
    */

@@ -3,10 +3,13 @@ package dev.connbal.transforms.window;
 import dev.connbal.transforms.ConnBalRow;
 import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.report.RunReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.state.OrderedListState;
 import org.apache.beam.sdk.state.StateSpec;
@@ -21,6 +24,8 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.io.ByteStreams;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.io.CountingOutputStream;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -51,6 +56,16 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
 
   static final Counter LATE_SYNS = Metrics.counter(ConnBalMetrics.NAMESPACE, "lateSyns");
   static final Counter LATE_DNS_EVENTS = Metrics.counter(ConnBalMetrics.NAMESPACE, "lateDnsEvents");
+
+  /**
+   * The size of a shard's timeline in state, encoded as its coder writes it, after each firing of
+   * the timer (over a stream, about one per window): what a long watch holds, which must not grow
+   * with the length of the watch (docs/ARCHITECTURE.md).
+   */
+  static final String STATE_BYTES_NAME = "timelineStateBytes";
+
+  static final Distribution STATE_BYTES =
+      Metrics.distribution(ConnBalMetrics.NAMESPACE, STATE_BYTES_NAME);
 
   private final long windowMicros;
   private final long horizonMicros;
@@ -147,6 +162,17 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
       setTimer(advance, wakeAt, holdAt, next, hold);
     }
     state.write(timeline);
+    STATE_BYTES.update(encodedSize(timeline));
+  }
+
+  private static long encodedSize(ShardTimeline timeline) {
+    CountingOutputStream size = new CountingOutputStream(ByteStreams.nullOutputStream());
+    try {
+      ShardTimelineCoder.of().encode(timeline, size);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode a shard timeline", e);
+    }
+    return size.getCount();
   }
 
   /** The end of a bounded input: what the timeline counted goes to the run report. */
