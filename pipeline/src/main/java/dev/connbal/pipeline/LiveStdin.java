@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -116,17 +115,7 @@ final class LiveStdin implements StreamFraming.Units, AutoCloseable {
    * whether an interrupt ended it; throws when stdin could not be read.
    */
   StdinSpool.Spooled awaitEnd() throws IOException {
-    try {
-      return ended.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while reading stdin", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      throw cause instanceof IOException io
-          ? io
-          : new IOException("cannot read stdin: " + cause, cause);
-    }
+    return StdinSpool.await(ended);
   }
 
   /** Stops taking stdin and interrupts, whether or not the stream ended. */

@@ -49,18 +49,7 @@ final class StdinSpool {
       Thread copier = new Thread(() -> copy(in, out, done), "connbal-stdin-spool");
       copier.setDaemon(true);
       copier.start();
-      boolean interrupted;
-      try {
-        interrupted = done.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while reading stdin", e);
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        throw cause instanceof IOException io
-            ? io
-            : new IOException("cannot read stdin: " + cause, cause);
-      }
+      boolean interrupted = await(done);
       synchronized (lock) {
         stopped = true;
         return new Spooled(spooled, interrupted);
@@ -69,6 +58,21 @@ final class StdinSpool {
       throw e;
     } catch (Exception e) {
       throw new IOException("cannot restore the interrupt handler: " + e.getMessage(), e);
+    }
+  }
+
+  /** What the thread reading stdin ended with; its failure to read stdin as an IOException. */
+  static <T> T await(CompletableFuture<T> end) throws IOException {
+    try {
+      return end.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while reading stdin", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof IOException io
+          ? io
+          : new IOException("cannot read stdin: " + cause, cause);
     }
   }
 
