@@ -217,4 +217,28 @@ class DnsOverTcpTest {
         windowed.report().format(),
         containsString("DNS-over-TCP segments not analysed (windowed run): 14\n"));
   }
+
+  /** The recorded capture of DNS over TCP and its rows, derived in its DERIVATION.md. */
+  private static final Path RECORDED = Path.of("../examples/tcp-dns-capture");
+
+  @Test
+  void theRecordedCaptureGivesItsHandDerivedRowsHoweverItIsSplitAndSharded() throws IOException {
+    String expected = Files.readString(RECORDED.resolve("expected.tsv"));
+    String capture = RECORDED.resolve("capture.snoop").toString();
+    for (int timelineShards : new int[] {1, ConnBal.DEFAULT_TIMELINE_SHARD_COUNT}) {
+      for (long splitSize : new long[] {64, 1 << 20}) {
+        ConnBalRun.Output out =
+            ConnBalRun.direct(
+                capture,
+                ConnBal.analyze()
+                    .withTimelineShardCount(timelineShards)
+                    .withDesiredSplitSize(splitSize),
+                tmp);
+        String context = timelineShards + " timeline shards, split size " + splitSize;
+        assertThat(context, out.tsv(), equalTo(expected));
+        assertThat(context, out.report().tcpDnsMessagesLost(), equalTo(0L));
+        assertThat(context, out.report().responsesWithoutQuery(), equalTo(0L));
+      }
+    }
+  }
 }
