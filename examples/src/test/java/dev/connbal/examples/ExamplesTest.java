@@ -25,13 +25,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Runs the connbal command on each bundled example capture and compares its standard output, byte
  * for byte, with the expected output that was derived by hand (real-capture/DERIVATION.md,
- * srv-synthetic/README.md), and checks that the run report on stderr holds the hand-counted lines
- * of expected-report.txt. A mismatch means the engine and the derivation disagree about
- * docs/SEMANTICS.md: the expected files are never regenerated from connbal's output.
+ * srv-synthetic/README.md, tcp-dns-capture/DERIVATION.md), and checks that the run report on stderr
+ * holds the hand-counted lines of expected-report.txt. A mismatch means the engine and the
+ * derivation disagree about docs/SEMANTICS.md: the expected files are never regenerated from
+ * connbal's output.
  */
 class ExamplesTest {
   private static final Path REAL = Path.of("real-capture");
   private static final Path SRV = Path.of("srv-synthetic");
+  private static final Path TCP_DNS = Path.of("tcp-dns-capture");
 
   static Stream<Arguments> examples() {
     return Stream.of(
@@ -39,6 +41,12 @@ class ExamplesTest {
         Arguments.of(REAL, "expected-all-streams.tsv", List.of("-a")),
         Arguments.of(SRV, "expected.tsv", List.of()),
         Arguments.of(SRV, "expected-all-streams.tsv", List.of("-a")),
+        // DNS over TCP (tcp-dns-capture/DERIVATION.md), also on embedded Flink.
+        Arguments.of(TCP_DNS, "expected.tsv", List.of()),
+        Arguments.of(
+            TCP_DNS,
+            "expected.tsv",
+            List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2")),
         // The balance summary instead of the rows (DERIVATION.md section 7, README).
         Arguments.of(REAL, "expected-summary.tsv", List.of("--summary")),
         Arguments.of(SRV, "expected-summary.tsv", List.of("--summary")),

@@ -234,7 +234,9 @@ final class RunSummary {
     c.put("ipv6_frames_not_analysed", r.ipv6FramesNotAnalysed());
     c.put("malformed_frames", r.malformedFrames());
     c.put("fragments_skipped", r.fragmentsSkipped());
+    c.put("tcp_dns_messages_lost", r.tcpDnsMessagesLost());
     c.put("late_packets", r.latePackets());
+    c.put("tcp_dns_segments_not_analysed", r.tcpDnsSegmentsNotAnalysed());
     return c;
   }
 

@@ -72,7 +72,10 @@ class RunReportJsonTest {
     COUNTER_NAMES.put("IPv6 frames skipped, not yet analysed", "ipv6_frames_not_analysed");
     COUNTER_NAMES.put("frames skipped as malformed", "malformed_frames");
     COUNTER_NAMES.put("IPv4 fragments skipped", "fragments_skipped");
+    COUNTER_NAMES.put("DNS-over-TCP messages lost to gaps", "tcp_dns_messages_lost");
     COUNTER_NAMES.put("late packets", "late_packets");
+    COUNTER_NAMES.put(
+        "DNS-over-TCP segments not analysed (windowed run)", "tcp_dns_segments_not_analysed");
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -141,7 +144,9 @@ class RunReportJsonTest {
     expected.put("ipv6_frames_not_analysed", 0L);
     expected.put("malformed_frames", 0L);
     expected.put("fragments_skipped", 0L);
+    expected.put("tcp_dns_messages_lost", 0L);
     expected.put("late_packets", 0L);
+    expected.put("tcp_dns_segments_not_analysed", 0L);
     assertThat(counters(json), equalTo(expected));
     assertThat("the same numbers as stderr's report", stderrCounters(run.err), equalTo(expected));
 
@@ -691,8 +696,10 @@ class RunReportJsonTest {
             COUNTER_NAMES.get(line.substring(0, colon)), Long.parseLong(line.substring(colon + 2)));
       }
     }
-    // Only windowed runs print their late packets; any other run has none.
+    // Only windowed runs print their late packets and TCP segments not analysed; any other run
+    // has none.
     values.putIfAbsent("late_packets", 0L);
+    values.putIfAbsent("tcp_dns_segments_not_analysed", 0L);
     return values;
   }
 

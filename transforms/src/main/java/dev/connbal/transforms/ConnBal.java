@@ -22,6 +22,7 @@ import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.report.ReadErrorReportFn;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.report.SumRunReportsFn;
+import dev.connbal.transforms.tcpdns.ReassembleTcpDnsFn;
 import dev.connbal.transforms.timeline.BackendFacts;
 import dev.connbal.transforms.timeline.BackendTable;
 import dev.connbal.transforms.timeline.FilterSrvEventsFn;
@@ -413,7 +414,10 @@ public final class ConnBal {
    * #SRV_NAMES}), every opening SYN with its time in batches keyed by shard of (client, server)
    * pairs ({@link #SYN_BATCHES}; empty {@link #withCollectSyns without them}), and the read errors
    * ({@link #READ_ERRORS}, and {@link #FILES_WITH_ERRORS}). What leaves a range of a capture is a
-   * few aggregates, never one element per packet.
+   * few aggregates, never one element per packet, but for the TCP segments to or from port 53:
+   * those of a stream are grouped, whichever ranges and files hold them, put back together into DNS
+   * messages ({@link ReassembleTcpDnsFn}) and join the UDP messages in {@link #DNS_EVENTS} and
+   * {@link #SRV_NAMES}.
    */
   @AutoValue
   public abstract static class ExtractEvents
@@ -488,9 +492,29 @@ public final class ConnBal {
                       collectSyns() ? new Shards(shardCount()) : null,
                       new Shards(timelineShardCount())),
                   desiredSplitSize()));
-      return PCollectionTuple.of(DNS_EVENTS, pass1.outputs())
+      PCollectionTuple tcpDns =
+          pass1
+              .output(DnsAndSynParser.TCP_DNS_SEGMENTS)
+              .apply("GroupTcpDnsByStream", GroupByKey.create())
+              .apply(
+                  "ReassembleTcpDns",
+                  ParDo.of(
+                          new ReassembleTcpDnsFn(
+                              nameFilter(), new Shards(timelineShardCount()), SRV_NAMES))
+                      .withOutputTags(ReassembleTcpDnsFn.MAIN, TupleTagList.of(SRV_NAMES)));
+      tcpDns.get(ReassembleTcpDnsFn.MAIN).setCoder(DnsAndSynParser.partialsCoder());
+      tcpDns.get(SRV_NAMES).setCoder(ListCoder.of(DnsNameCoder.of()));
+      return PCollectionTuple.of(
+              DNS_EVENTS,
+              PCollectionList.of(pass1.outputs())
+                  .and(tcpDns.get(ReassembleTcpDnsFn.MAIN))
+                  .apply("UdpAndTcpDnsEvents", Flatten.pCollections()))
           .and(SRV_EVENTS, pass1.output(SRV_EVENTS))
-          .and(SRV_NAMES, pass1.output(SRV_NAMES))
+          .and(
+              SRV_NAMES,
+              PCollectionList.of(pass1.output(SRV_NAMES))
+                  .and(tcpDns.get(SRV_NAMES))
+                  .apply("UdpAndTcpSrvNames", Flatten.pCollections()))
           .and(SYN_BATCHES, pass1.output(SYN_BATCHES))
           .and(READ_ERRORS, pass1.errors())
           .and(FILES_WITH_ERRORS, pass1.filesWithErrors());

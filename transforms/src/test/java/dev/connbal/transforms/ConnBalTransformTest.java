@@ -79,7 +79,8 @@ class ConnBalTransformTest {
                 + "frames skipped as not IP: 0\n"
                 + "IPv6 frames skipped, not yet analysed: 0\n"
                 + "frames skipped as malformed: 0\n"
-                + "IPv4 fragments skipped: 0\n"));
+                + "IPv4 fragments skipped: 0\n"
+                + "DNS-over-TCP messages lost to gaps: 0\n"));
   }
 
   @Test

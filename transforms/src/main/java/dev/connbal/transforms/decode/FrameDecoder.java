@@ -5,9 +5,10 @@ import dev.connbal.snoop.LinkTypes;
 import dev.connbal.snoop.SnoopRecordView;
 
 /**
- * Decodes captured frames down to the two events connbal needs: TCP segments and UDP DNS datagrams
- * over IPv4. The link header, chosen by the record's link type in the tcpdump.org registry's
- * numbering ({@link LinkTypes}), leads to an ethertype or an address family, and that to IP:
+ * Decodes captured frames down to the events connbal needs: TCP segments (with their payload when
+ * they carry DNS) and UDP DNS datagrams over IPv4. The link header, chosen by the record's link
+ * type in the tcpdump.org registry's numbering ({@link LinkTypes}), leads to an ethertype or an
+ * address family, and that to IP:
  *
  * <pre>
  * Ethernet (1)            | dst (6) | src (6) | [TPID (2) TCI (2)]* | type (2) | IP
@@ -297,13 +298,17 @@ public final class FrameDecoder {
       stats.malformedFrames++;
       return;
     }
-    visitor.tcp(
-        srcIp,
-        BigEndian.u16(frame, tcp),
-        dstIp,
-        BigEndian.u16(frame, tcp + 2),
-        frame[tcp + 13] & 0xff,
-        BigEndian.i32(frame, tcp + 4) & 0xffffffffL);
+    int srcPort = BigEndian.u16(frame, tcp);
+    int dstPort = BigEndian.u16(frame, tcp + 2);
+    int flags = frame[tcp + 13] & 0xff;
+    long seq = BigEndian.i32(frame, tcp + 4) & 0xffffffffL;
+    visitor.tcp(srcIp, srcPort, dstIp, dstPort, flags, seq);
+    if (srcPort == DnsMessage.PORT || dstPort == DnsMessage.PORT) {
+      // DNS over TCP: the payload as far as it was captured (a snap length leaves a hole, which
+      // the reassembly counts as a gap).
+      int payload = Math.min(tcp + headerLength, end);
+      visitor.tcpDns(srcIp, srcPort, dstIp, dstPort, flags, seq, frame, payload, end - payload);
+    }
   }
 
   private static void decodeUdp(

@@ -18,4 +18,20 @@ public interface FrameVisitor {
    * call, do not keep or modify it.
    */
   void dns(int srcIp, int srcPort, int dstIp, int dstPort, byte[] frame, int offset, int length);
+
+  /**
+   * A TCP segment with source or destination port {@value DnsMessage#PORT}, called after {@link
+   * #tcp} for the same segment: its payload as captured is {@code frame[offset, offset + length)}
+   * (shorter than sent when a snap length cut it; empty for a bare SYN). Read it during the call.
+   */
+  default void tcpDns(
+      int srcIp,
+      int srcPort,
+      int dstIp,
+      int dstPort,
+      int flags,
+      long seq,
+      byte[] frame,
+      int offset,
+      int length) {}
 }

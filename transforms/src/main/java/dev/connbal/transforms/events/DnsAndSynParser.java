@@ -8,9 +8,11 @@ import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.decode.DnsNameCoder;
 import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.tcpdns.TcpDnsSegment;
 import dev.connbal.transforms.timeline.SrvLearner;
 import dev.connbal.transforms.wire.DnsPartialCoder;
 import dev.connbal.transforms.wire.SynBatchCoder;
+import dev.connbal.transforms.wire.TcpDnsSegmentCoder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,7 +43,9 @@ import org.apache.beam.sdk.values.TupleTag;
  * to {@link #SRV_NAMES}: the SRV learning pass reads them ({@link SrvLearner}). The additional
  * output {@link #SYNS} has a {@code KV<shard, SynBatch>} per shard of (client, server) pairs the
  * range has SYNs for, output early every {@value #MAX_SYNS_PER_FLUSH} SYNs. So no element grows
- * with the split size.
+ * with the split size. The TCP segments that may carry DNS leave one each on {@link
+ * #TCP_DNS_SEGMENTS} (DNS over TCP is a small part of a capture), to be put back together per
+ * stream across ranges and files.
  */
 public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPartial>> {
   private static final long serialVersionUID = 1L;
@@ -54,6 +58,13 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
 
   /** The additional output of the query names of responses with SRV answers. */
   public static final TupleTag<List<DnsName>> SRV_NAMES = new TupleTag<>("srvNames") {};
+
+  /**
+   * The additional output of the TCP segments to or from port 53 (SYNs and those with payload), by
+   * shard of their stream: their DNS messages are put back together once every range has been read.
+   */
+  public static final TupleTag<KV<Integer, TcpDnsSegment>> TCP_DNS_SEGMENTS =
+      new TupleTag<>("tcpDnsSegments") {};
 
   static final int MAX_EVENTS_PER_PARTIAL = 10_000;
 
@@ -88,6 +99,11 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
     return KvCoder.of(VarIntCoder.of(), DnsPartialCoder.of());
   }
 
+  /** The coder of {@link #TCP_DNS_SEGMENTS}. */
+  public static Coder<KV<Integer, TcpDnsSegment>> tcpDnsSegmentsCoder() {
+    return KvCoder.of(VarIntCoder.of(), TcpDnsSegmentCoder.of());
+  }
+
   @Override
   public Coder<KV<Integer, DnsPartial>> getOutputCoder() {
     return partialsCoder();
@@ -98,7 +114,8 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
     return Map.of(
         SYNS, KvCoder.of(VarIntCoder.of(), SynBatchCoder.of()),
         SRV_EVENTS, partialsCoder(),
-        SRV_NAMES, ListCoder.of(DnsNameCoder.of()));
+        SRV_NAMES, ListCoder.of(DnsNameCoder.of()),
+        TCP_DNS_SEGMENTS, tcpDnsSegmentsCoder());
   }
 
   @Override
@@ -184,6 +201,11 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
     protected void openingSyn(
         int client, int server, int port, int clientPort, long isn, long timeMicros) {
       syns.add(client, server, port, clientPort, isn, timeMicros);
+    }
+
+    @Override
+    protected void tcpDnsSegment(TcpDnsSegment segment) {
+      context.output(TCP_DNS_SEGMENTS, KV.of(timelineShards.of(segment.stream()), segment));
     }
 
     @Override

@@ -10,7 +10,9 @@ import dev.connbal.transforms.decode.FrameVisitor;
 import dev.connbal.transforms.decode.TcpFlags;
 import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.tcpdns.TcpDnsSegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -29,6 +31,7 @@ public abstract class RangeEvents implements FrameVisitor {
   private long frameBytes;
   private long queries;
   private long responses;
+  private long tcpDnsNotAnalysed;
   private SnoopRecordView record;
 
   /**
@@ -46,6 +49,18 @@ public abstract class RangeEvents implements FrameVisitor {
   /** An opening SYN of the range, in file order. */
   protected abstract void openingSyn(
       int client, int server, int port, int clientPort, long isn, long timeMicros);
+
+  /**
+   * A TCP segment to or from port 53 that is a SYN or carries payload, in file order: the ranges'
+   * segments of a stream are put back together elsewhere ({@link
+   * dev.connbal.transforms.tcpdns.DnsStreamReassembler}). Unless a subclass does that, those with
+   * payload are counted as not analysed.
+   */
+  protected void tcpDnsSegment(TcpDnsSegment segment) {
+    if (segment.payload().length > 0) {
+      tcpDnsNotAnalysed++;
+    }
+  }
 
   /** Decodes the next record of the range. */
   protected final void decode(SnoopRecordView r) {
@@ -68,6 +83,7 @@ public abstract class RangeEvents implements FrameVisitor {
     ConnBalMetrics.FRAGMENTS_SKIPPED.inc(stats.fragments);
     ConnBalMetrics.DNS_QUERIES.inc(queries);
     ConnBalMetrics.DNS_RESPONSES.inc(responses);
+    ConnBalMetrics.TCP_DNS_SEGMENTS_NOT_ANALYSED.inc(tcpDnsNotAnalysed);
     return RunReport.builder()
         .setPackets(packets)
         .setFrameBytes(frameBytes)
@@ -77,6 +93,7 @@ public abstract class RangeEvents implements FrameVisitor {
         .setIpv6FramesNotAnalysed(stats.ipv6NotAnalysed)
         .setMalformedFrames(stats.malformedFrames)
         .setFragmentsSkipped(stats.fragments)
+        .setTcpDnsSegmentsNotAnalysed(tcpDnsNotAnalysed)
         .build();
   }
 
@@ -84,6 +101,31 @@ public abstract class RangeEvents implements FrameVisitor {
   public final void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
     if (wantsSyns && TcpFlags.isOpeningSyn(flags)) {
       openingSyn(srcIp, dstIp, dstPort, srcPort, seq, record.timestampMicros());
+    }
+  }
+
+  @Override
+  public final void tcpDns(
+      int srcIp,
+      int srcPort,
+      int dstIp,
+      int dstPort,
+      int flags,
+      long seq,
+      byte[] frame,
+      int offset,
+      int length) {
+    if (length > 0 || (flags & TcpFlags.SYN) != 0) {
+      tcpDnsSegment(
+          new TcpDnsSegment(
+              srcIp,
+              srcPort,
+              dstIp,
+              dstPort,
+              flags,
+              seq,
+              Arrays.copyOfRange(frame, offset, offset + length),
+              new OrderKey(record.timestampMicros(), record.file(), record.recordOffset())));
     }
   }
 
@@ -97,24 +139,53 @@ public abstract class RangeEvents implements FrameVisitor {
       stats.dnsMalformed++;
       return;
     }
-    DnsEvent event = toEvent(srcIp, srcPort, dstIp, dstPort, message);
+    DnsEvent event =
+        toEvent(
+            nameFilter,
+            srcIp,
+            srcPort,
+            dstIp,
+            dstPort,
+            message,
+            record.timestampMicros(),
+            record.file(),
+            record.recordOffset());
     if (event != null) {
+      if (event.isResponse()) {
+        responses++;
+      } else {
+        queries++;
+      }
       dnsEvent(event, message);
     }
   }
 
-  private @Nullable DnsEvent toEvent(int srcIp, int srcPort, int dstIp, int dstPort, DnsMessage m) {
+  /**
+   * The event a DNS message from {@code srcIp:srcPort} to {@code dstIp:dstPort} is, placed at
+   * {@code (timeMicros, file, recordOffset)}, or null when it is none (SEMANTICS.md "Events") or
+   * its name does not pass {@code nameFilter} (null for every name). Over UDP and over TCP alike.
+   */
+  public static @Nullable DnsEvent toEvent(
+      @Nullable String nameFilter,
+      int srcIp,
+      int srcPort,
+      int dstIp,
+      int dstPort,
+      DnsMessage m,
+      long timeMicros,
+      String file,
+      long recordOffset) {
     // DnsMessage.decode only accepts messages with exactly one question.
     if (nameFilter != null && !m.questionName().containsIgnoreCase(nameFilter)) {
       return null;
     }
-    OrderKey order = new OrderKey(record.timestampMicros(), record.file(), record.recordOffset());
     if (!m.isResponse() && dstPort == DnsMessage.PORT && isCountedQuery(m)) {
-      queries++;
-      return DnsEvent.query(order, new QueryKey(srcIp, srcPort, dstIp, m.id(), m.questionName()));
+      return DnsEvent.query(
+          new OrderKey(timeMicros, file, recordOffset),
+          new QueryKey(srcIp, srcPort, dstIp, m.id(), m.questionName()));
     }
     if (m.isResponse() && srcPort == DnsMessage.PORT && m.answerCount() > 0) {
-      responses++;
+      OrderKey order = new OrderKey(timeMicros, file, recordOffset);
       return DnsEvent.response(
           order,
           new QueryKey(dstIp, dstPort, srcIp, m.id(), m.questionName()),

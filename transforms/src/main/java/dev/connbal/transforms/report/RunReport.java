@@ -60,6 +60,19 @@ public abstract class RunReport {
    */
   public abstract long latePackets();
 
+  /**
+   * DNS messages over TCP lost to a gap in their stream that was never filled, or cut off by the
+   * end of the capture (SEMANTICS.md "Events", {@link
+   * dev.connbal.transforms.tcpdns.DnsStreamReassembler}).
+   */
+  public abstract long tcpDnsMessagesLost();
+
+  /**
+   * Segments with DNS payload over TCP that a windowed run read but did not analyse: only runs
+   * without windows put DNS over TCP back together yet.
+   */
+  public abstract long tcpDnsSegmentsNotAnalysed();
+
   public static Builder builder() {
     return new AutoValue_RunReport.Builder()
         .setPackets(0)
@@ -76,7 +89,9 @@ public abstract class RunReport {
         .setIpv6FramesNotAnalysed(0)
         .setMalformedFrames(0)
         .setFragmentsSkipped(0)
-        .setLatePackets(0);
+        .setLatePackets(0)
+        .setTcpDnsMessagesLost(0)
+        .setTcpDnsSegmentsNotAnalysed(0);
   }
 
   /** A report with every count zero. */
@@ -104,6 +119,8 @@ public abstract class RunReport {
         .setMalformedFrames(malformedFrames() + o.malformedFrames())
         .setFragmentsSkipped(fragmentsSkipped() + o.fragmentsSkipped())
         .setLatePackets(latePackets() + o.latePackets())
+        .setTcpDnsMessagesLost(tcpDnsMessagesLost() + o.tcpDnsMessagesLost())
+        .setTcpDnsSegmentsNotAnalysed(tcpDnsSegmentsNotAnalysed() + o.tcpDnsSegmentsNotAnalysed())
         .build();
   }
 
@@ -153,8 +170,17 @@ public abstract class RunReport {
         + "IPv4 fragments skipped: "
         + fragmentsSkipped()
         + "\n"
-        // Only windowed runs have late packets; a run without windows keeps its report as it was.
-        + (latePackets() > 0 ? "late packets: " + latePackets() + "\n" : "");
+        + "DNS-over-TCP messages lost to gaps: "
+        + tcpDnsMessagesLost()
+        + "\n"
+        // Only windowed runs have late packets and TCP segments not analysed; a run without windows
+        // keeps its report as it was.
+        + (latePackets() > 0 ? "late packets: " + latePackets() + "\n" : "")
+        + (tcpDnsSegmentsNotAnalysed() > 0
+            ? "DNS-over-TCP segments not analysed (windowed run): "
+                + tcpDnsSegmentsNotAnalysed()
+                + "\n"
+            : "");
   }
 
   /** Builder for {@link RunReport}. */
@@ -189,6 +215,10 @@ public abstract class RunReport {
     public abstract Builder setFragmentsSkipped(long v);
 
     public abstract Builder setLatePackets(long v);
+
+    public abstract Builder setTcpDnsMessagesLost(long v);
+
+    public abstract Builder setTcpDnsSegmentsNotAnalysed(long v);
 
     public abstract RunReport build();
   }

@@ -34,6 +34,8 @@ public final class RunReportCoder extends AtomicCoder<RunReport> {
     VarInt.encode(r.malformedFrames(), out);
     VarInt.encode(r.fragmentsSkipped(), out);
     VarInt.encode(r.latePackets(), out);
+    VarInt.encode(r.tcpDnsMessagesLost(), out);
+    VarInt.encode(r.tcpDnsSegmentsNotAnalysed(), out);
   }
 
   @Override
@@ -54,6 +56,8 @@ public final class RunReportCoder extends AtomicCoder<RunReport> {
         .setMalformedFrames(VarInt.decodeLong(in))
         .setFragmentsSkipped(VarInt.decodeLong(in))
         .setLatePackets(VarInt.decodeLong(in))
+        .setTcpDnsMessagesLost(VarInt.decodeLong(in))
+        .setTcpDnsSegmentsNotAnalysed(VarInt.decodeLong(in))
         .build();
   }
 

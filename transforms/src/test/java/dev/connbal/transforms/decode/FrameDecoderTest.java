@@ -68,6 +68,35 @@ class FrameDecoderTest {
   }
 
   @Test
+  void tcpToOrFromPort53HandsOverItsPayloadAfterTheSegment() {
+    byte[] payload = {0, 3, 1, 2, 3};
+    decode(Packets.tcpData(CLIENT, 40001, SERVER, 53, 7, payload));
+    decode(Packets.syn(CLIENT, 40002, SERVER, 53, 9));
+    decode(Packets.tcpData(CLIENT, 40003, SERVER, 443, 7, payload));
+
+    assertThat(
+        visitor.events,
+        contains(
+            "tcp 10.0.0.1:40001 > 192.168.1.200:53 flags=0x18 seq=7",
+            "tcpdns 10.0.0.1:40001 > 192.168.1.200:53 seq=7 len=5",
+            "tcp 10.0.0.1:40002 > 192.168.1.200:53 flags=0x2 seq=9",
+            "tcpdns 10.0.0.1:40002 > 192.168.1.200:53 seq=9 len=0",
+            "tcp 10.0.0.1:40003 > 192.168.1.200:443 flags=0x18 seq=7"));
+    // The 5 bytes, not the Ethernet padding up to 60 bytes that follows them.
+    assertThat(visitor.dnsPayloads.get(0), is(payload));
+  }
+
+  @Test
+  void tcpDnsPayloadCutBySnapLengthIsHandedOverAsCaptured() {
+    byte[] frame = Packets.tcpData(CLIENT, 40001, SERVER, 53, 7, new byte[] {0, 12, 1, 2, 3, 4});
+    // Ethernet 14 + IPv4 20 + TCP 20 = 54; keep 2 bytes of the payload.
+    FrameDecoder.decode(Arrays.copyOf(frame, 56), frame.length, LinkTypes.ETHERNET, visitor, stats);
+
+    assertThat(visitor.events.get(1), is("tcpdns 10.0.0.1:40001 > 192.168.1.200:53 seq=7 len=2"));
+    assertThat(visitor.dnsPayloads.get(0), is(new byte[] {0, 12}));
+  }
+
+  @Test
   void tcpReportsEveryFlagBitHighPortsAndUnsignedSequence() {
     decode(
         Packets.tcp(

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Records the visitor calls of {@link FrameDecoder} as readable strings and DNS payloads. */
+/**
+ * Records the visitor calls of {@link FrameDecoder} as readable strings and DNS payloads (over UDP
+ * and TCP).
+ */
 final class RecordingVisitor implements FrameVisitor {
   final List<String> events = new ArrayList<>();
   final List<byte[]> dnsPayloads = new ArrayList<>();
@@ -24,6 +27,23 @@ final class RecordingVisitor implements FrameVisitor {
             + Integer.toHexString(flags)
             + " seq="
             + seq);
+  }
+
+  @Override
+  public void tcpDns(
+      int srcIp,
+      int srcPort,
+      int dstIp,
+      int dstPort,
+      int flags,
+      long seq,
+      byte[] frame,
+      int offset,
+      int length) {
+    events.add(
+        "tcpdns " + ip(srcIp) + ":" + srcPort + " > " + ip(dstIp) + ":" + dstPort + " seq=" + seq
+            + " len=" + length);
+    dnsPayloads.add(Arrays.copyOfRange(frame, offset, offset + length));
   }
 
   @Override

@@ -365,6 +365,31 @@ public final class Packets {
         ipv4(srcIp, dstIp, IpNumber.TCP, tcpBuilder(srcIp, srcPort, dstIp, dstPort, flags, seq)));
   }
 
+  /** A TCP segment (ACK and PSH set) carrying {@code payload} verbatim, window 65535. */
+  public static byte[] tcpData(
+      String srcIp, int srcPort, String dstIp, int dstPort, long seq, byte[] payload) {
+    return ethernet(
+        ipv4(
+            srcIp,
+            dstIp,
+            IpNumber.TCP,
+            tcpBuilder(srcIp, srcPort, dstIp, dstPort, ACK | PSH, seq)
+                .payloadBuilder(new UnknownPacket.Builder().rawData(payload))));
+  }
+
+  /**
+   * DNS messages as they travel over TCP (RFC 1035 4.2.2): each behind its 2-byte big-endian
+   * length, one after the other.
+   */
+  public static byte[] tcpDnsStream(byte[]... messages) {
+    ByteBuffer stream =
+        ByteBuffer.allocate(Arrays.stream(messages).mapToInt(m -> 2 + m.length).sum());
+    for (byte[] m : messages) {
+      stream.putShort((short) m.length).put(m);
+    }
+    return stream.array();
+  }
+
   /** A connection attempt: SYN only. */
   public static byte[] syn(String srcIp, int srcPort, String dstIp, int dstPort, long seq) {
     return tcp(srcIp, srcPort, dstIp, dstPort, SYN, seq);

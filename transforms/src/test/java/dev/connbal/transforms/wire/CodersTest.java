@@ -23,6 +23,7 @@ import dev.connbal.transforms.keys.ClientBackend;
 import dev.connbal.transforms.keys.FourTuple;
 import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.tcpdns.TcpDnsSegment;
 import dev.connbal.transforms.timeline.BackendFacts;
 import dev.connbal.transforms.timeline.BackendTable;
 import dev.connbal.transforms.timeline.SrvKnowledge;
@@ -373,10 +374,24 @@ class CodersTest {
             .setMalformedFrames(11)
             .setFragmentsSkipped(Long.MAX_VALUE)
             .setLatePackets(14)
+            .setTcpDnsMessagesLost(15)
+            .setTcpDnsSegmentsNotAnalysed(16)
             .build();
     // Every field set, summed from its two parts in either order.
     roundTripsAndIsDeterministic(
         RunReportCoder.of(), reading.plus(decoding), decoding.plus(reading));
+  }
+
+  @Test
+  void tcpDnsSegmentRoundTrips() throws Exception {
+    roundTripsAndIsDeterministic(
+        TcpDnsSegmentCoder.of(),
+        new TcpDnsSegment(IP, 53, -1, 65535, 0x18, 0xFFFFFFFFL, new byte[] {0, 2, 7, 8}, KEY),
+        new TcpDnsSegment(IP, 53, -1, 65535, 0x18, 0xFFFFFFFFL, new byte[] {0, 2, 7, 8}, KEY));
+    roundTripsAndIsDeterministic(
+        TcpDnsSegmentCoder.of(),
+        new TcpDnsSegment(1, 40000, 2, 53, 0x02, 0, new byte[0], KEY),
+        new TcpDnsSegment(1, 40000, 2, 53, 0x02, 0, new byte[0], KEY));
   }
 
   @Test

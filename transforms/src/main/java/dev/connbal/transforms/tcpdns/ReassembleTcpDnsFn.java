@@ -1,0 +1,173 @@
+package dev.connbal.transforms.tcpdns;
+
+import dev.connbal.transforms.decode.DnsDecodeException;
+import dev.connbal.transforms.decode.DnsMessage;
+import dev.connbal.transforms.decode.DnsName;
+import dev.connbal.transforms.decode.TcpFlags;
+import dev.connbal.transforms.events.DnsEvent;
+import dev.connbal.transforms.events.DnsPartial;
+import dev.connbal.transforms.events.OrderKey;
+import dev.connbal.transforms.events.RangeEvents;
+import dev.connbal.transforms.keys.Shards;
+import dev.connbal.transforms.report.ConnBalMetrics;
+import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.timeline.SrvLearner;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The DNS messages over TCP of one shard of streams, from the segments every range read of them:
+ * per stream direction, the segments in timeline order are reassembled ({@link
+ * DnsStreamReassembler}) and each message becomes the event it would be over UDP, placed at the
+ * segment that completes it. They leave as {@link DnsPartial}s keyed by the shard of their client,
+ * one per client shard and file, to join pass 1's partials on their road to the timeline; the first
+ * carries the shard's malformed messages and messages lost to gaps. The query names of responses
+ * with SRV answers leave on {@link #srvNames}, as pass 1's do.
+ *
+ * <p>Several messages completed by one segment get the segment's record offset plus their ordinal:
+ * each holds at least one byte of that segment, so the offsets stay below the next record's, and
+ * every event keeps a place of its own between the records around it.
+ */
+public final class ReassembleTcpDnsFn
+    extends DoFn<KV<Integer, Iterable<TcpDnsSegment>>, KV<Integer, DnsPartial>> {
+  /** The main output's tag: the partials by client shard. */
+  public static final TupleTag<KV<Integer, DnsPartial>> MAIN = new TupleTag<>("tcpDnsEvents") {};
+
+  private final @Nullable String nameFilter;
+  private final Shards timelineShards;
+  private final TupleTag<List<DnsName>> srvNames;
+  private transient DnsStreamReassembler reassembler;
+
+  public ReassembleTcpDnsFn(
+      @Nullable String nameFilter, Shards timelineShards, TupleTag<List<DnsName>> srvNames) {
+    this.nameFilter = nameFilter;
+    this.timelineShards = timelineShards;
+    this.srvNames = srvNames;
+  }
+
+  @Setup
+  public void setup() {
+    reassembler = new DnsStreamReassembler();
+  }
+
+  @ProcessElement
+  public void process(
+      @Element KV<Integer, Iterable<TcpDnsSegment>> shard, MultiOutputReceiver out) {
+    Map<List<Integer>, List<TcpDnsSegment>> directions = new HashMap<>();
+    for (TcpDnsSegment s : shard.getValue()) {
+      directions
+          .computeIfAbsent(
+              List.of(s.srcIp(), s.srcPort(), s.dstIp(), s.dstPort()), k -> new ArrayList<>())
+          .add(s);
+    }
+    Messages messages = new Messages();
+    for (List<TcpDnsSegment> direction : directions.values()) {
+      direction.sort((a, b) -> a.order().compareTo(b.order()));
+      messages.of(direction);
+    }
+    RunReport report =
+        RunReport.builder()
+            .setDnsMalformed(messages.malformed)
+            .setTcpDnsMessagesLost(messages.lost)
+            .build();
+    ConnBalMetrics.TCP_DNS_MESSAGES.inc(messages.decoded + messages.malformed);
+    ConnBalMetrics.TCP_DNS_MESSAGES_LOST.inc(messages.lost);
+    ConnBalMetrics.DNS_MALFORMED.inc(messages.malformed);
+    for (Map.Entry<PartialKey, List<DnsEvent>> partial : messages.events.entrySet()) {
+      out.get(MAIN)
+          .output(KV.of(partial.getKey().shard(), DnsPartial.of(partial.getValue(), report)));
+      report = RunReport.empty();
+    }
+    if (!report.equals(RunReport.empty())) {
+      out.get(MAIN).output(KV.of(0, DnsPartial.of(List.of(), report)));
+    }
+    if (!messages.srvNames.isEmpty()) {
+      out.get(srvNames).output(List.copyOf(messages.srvNames));
+    }
+  }
+
+  /** A partial's client shard and file (a partial holds events of one file). */
+  private record PartialKey(int shard, String file) implements Comparable<PartialKey> {
+    @Override
+    public int compareTo(PartialKey o) {
+      return shard != o.shard ? Integer.compare(shard, o.shard) : file.compareTo(o.file);
+    }
+  }
+
+  /** What the directions of a shard yield. */
+  private final class Messages {
+    final Map<PartialKey, List<DnsEvent>> events = new TreeMap<>();
+
+    final Set<DnsName> srvNames = new HashSet<>();
+    long decoded;
+    long malformed;
+    long lost;
+
+    /** The messages of one direction, its segments in timeline order. */
+    void of(List<TcpDnsSegment> direction) {
+      List<DnsStreamReassembler.Segment> segments = new ArrayList<>(direction.size());
+      for (TcpDnsSegment s : direction) {
+        segments.add(
+            new DnsStreamReassembler.Segment(
+                s.seq(), (s.flags() & TcpFlags.SYN) != 0, s.payload()));
+      }
+      reassembler.reassemble(
+          segments,
+          new DnsStreamReassembler.Sink() {
+            @Override
+            public void message(byte[] bytes, int segment, int ordinal) {
+              event(direction.get(segment), bytes, ordinal);
+            }
+
+            @Override
+            public void lost() {
+              lost++;
+            }
+          });
+    }
+
+    private void event(TcpDnsSegment completing, byte[] bytes, int ordinal) {
+      DnsMessage message;
+      try {
+        message = DnsMessage.decode(bytes, 0, bytes.length);
+      } catch (DnsDecodeException e) {
+        malformed++;
+        return;
+      }
+      decoded++;
+      OrderKey at = completing.order();
+      DnsEvent event =
+          RangeEvents.toEvent(
+              nameFilter,
+              completing.srcIp(),
+              completing.srcPort(),
+              completing.dstIp(),
+              completing.dstPort(),
+              message,
+              at.timestampMicros(),
+              at.file(),
+              at.recordOffset() + ordinal);
+      if (event == null) {
+        return;
+      }
+      (event.isResponse() ? ConnBalMetrics.DNS_RESPONSES : ConnBalMetrics.DNS_QUERIES).inc();
+      events
+          .computeIfAbsent(
+              new PartialKey(timelineShards.ofClient(event.query().clientIp()), at.file()),
+              k -> new ArrayList<>())
+          .add(event);
+      if (SrvLearner.carriesSrv(event)) {
+        srvNames.add(event.query().name());
+      }
+    }
+  }
+}
