@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
@@ -66,6 +67,9 @@ public final class ConnBalCommand {
 
   private static final String STDIN_NAME = "<stdin>";
 
+  /** How long an interrupt waits for a cluster job to appear (its jars upload) and to end. */
+  private static final java.time.Duration CANCEL_TIMEOUT = java.time.Duration.ofMinutes(2);
+
   private final InterruptHook interrupts;
   private final boolean liveProgress;
 
@@ -80,6 +84,15 @@ public final class ConnBalCommand {
 
   /** The exit status of the interrupt that stopped the reading. */
   private volatile int readingStoppedStatus;
+
+  /** The job the run has submitted to a Flink cluster while it runs there; else null. */
+  private volatile ClusterJob clusterJob;
+
+  /** Whether an interrupt is cancelling {@link #clusterJob}: the run then fails as cancelled. */
+  private final AtomicBoolean cancellingClusterJob = new AtomicBoolean();
+
+  /** Whether the run's thread has ended: a job not submitted by then will not be. */
+  private volatile boolean runEnded;
 
   ConnBalCommand(InterruptHook interrupts, boolean liveProgress) {
     this.interrupts = interrupts;
@@ -179,7 +192,26 @@ public final class ConnBalCommand {
 
     private void stopped(String signal, int exitStatus) {
       // SEMANTICS.md: a local run's first interrupt stops the reading and the run goes on to its
-      // output; a second one, SIGTERM, or a cluster's run, ends the invocation now.
+      // output; a cluster run's first interrupt cancels its job there, and the invocation ends
+      // once the cluster says it has ended; a second one, or SIGTERM, ends the invocation now.
+      ClusterJob job = clusterJob;
+      if ("SIGINT".equals(signal)
+          && job != null
+          && cancellingClusterJob.compareAndSet(false, true)) {
+        readingStoppedStatus = exitStatus;
+        err.println(
+            "connbal: "
+                + signal
+                + ": cancelling the job "
+                + job.name()
+                + " on the cluster "
+                + job.cluster()
+                + " (interrupt again to end at once)");
+        Thread cancel = new Thread(() -> cancel(job, signal, exitStatus), "connbal-cancel");
+        cancel.setDaemon(true);
+        cancel.start();
+        return;
+      }
       if ("SIGINT".equals(signal)
           && interruptStopsReading
           && readingStoppedBy.compareAndSet(null, signal)) {
@@ -191,6 +223,26 @@ public final class ConnBalCommand {
                 + ": reading stops here; what was read is analyzed and printed (interrupt again to"
                 + " end at once)");
         return;
+      }
+      stopSignal.compareAndSet(null, signal);
+      summary.finish(ExitKind.INTERRUPTED, exitStatus, Instant.now());
+    }
+
+    /** Cancels the cluster's job, says how that went, and ends the invocation as interrupted. */
+    private void cancel(ClusterJob job, String signal, int exitStatus) {
+      try {
+        ClusterJob.Cancelled cancelled = job.cancel(CANCEL_TIMEOUT, () -> runEnded);
+        err.println(
+            "connbal: the job "
+                + cancelled.jobId()
+                + " on the cluster "
+                + job.cluster()
+                + " is "
+                + cancelled.state());
+      } catch (IOException e) {
+        error("cannot cancel the job " + job.name() + ", it may still run: " + OneLine.of(e));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
       stopSignal.compareAndSet(null, signal);
       summary.finish(ExitKind.INTERRUPTED, exitStatus, Instant.now());
@@ -239,7 +291,10 @@ public final class ConnBalCommand {
           new Thread(
               () -> {
                 ExitKind kind = run.execute();
-                summary.finish(kind, exitStatus(kind), Instant.now());
+                if (!cancellingClusterJob.get()) {
+                  // Else the interrupt's cancellation ends the invocation, once the job has ended.
+                  summary.finish(kind, exitStatus(kind), Instant.now());
+                }
               },
               "connbal-run");
       worker.setDaemon(true);
@@ -406,13 +461,19 @@ public final class ConnBalCommand {
      */
     ExitKind execute() {
       StopReading.reset();
+      runEnded = false;
       try {
         return analyze();
       } catch (IOException | RuntimeException | Error e) {
+        if (cancellingClusterJob.get()) {
+          return ExitKind.INTERRUPTED; // the job failed as it was cancelled
+        }
         error("the run failed: " + OneLine.of(e));
         return ExitKind.RUN_FAILED;
       } finally {
         interruptStopsReading = false;
+        clusterJob = null;
+        runEnded = true;
         StopReading.reset();
         cleanUp();
       }
@@ -504,7 +565,9 @@ public final class ConnBalCommand {
       results = ConnBalPipeline.build(pipeline, options, inputs.files(), watch, where);
 
       interruptStopsReading = runsInThisJvm();
+      clusterJob = interruptStopsReading ? null : clusterJob();
       PipelineResult run = pipeline.run();
+      clusterJob = null;
       PipelineResult.State state;
       if (watch != null) {
         state = watchUntilFinish(run, windows);
@@ -581,6 +644,18 @@ public final class ConnBalCommand {
         return ExitKind.INTERRUPTED;
       }
       return inputFailed ? ExitKind.INPUT_ERROR : ExitKind.OK;
+    }
+
+    /**
+     * The job this run submits to a Flink cluster, by the name Beam gives it there ({@code
+     * --jobName}, by default one unique to the run); null on other runners.
+     */
+    private ClusterJob clusterJob() {
+      if (!FlinkRunner.class.equals(options.getRunner())) {
+        return null;
+      }
+      return ClusterJob.of(
+          options.as(FlinkPipelineOptions.class).getFlinkMaster(), options.getJobName());
     }
 
     /** Whether the pipeline runs in this JVM: the Direct runner or an embedded Flink. */

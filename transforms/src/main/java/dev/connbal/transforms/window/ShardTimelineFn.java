@@ -5,13 +5,14 @@ import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.report.RunReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.state.OrderedListState;
+import org.apache.beam.sdk.state.BagState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -23,6 +24,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TimestampedValue;
+import org.apache.beam.sdk.values.TimestampedValue.TimestampedValueCoder;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.io.ByteStreams;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.io.CountingOutputStream;
@@ -30,19 +32,21 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * Runs one client shard's {@link ShardTimeline} in keyed state. Events wait, ordered by their
- * capture time, in an ordered list until an event-time timer says that time has passed them; then
- * they go to the timeline in that order, and the timeline tells when it next needs to hear that
- * time has passed (the end of its open window). Each window's rows leave stamped with the window's
- * start; the timer holds the output watermark at the start of the earliest window the shard may
- * still output, so that a window is complete downstream only once every shard has output it.
+ * Runs one client shard's {@link ShardTimeline} in keyed state. Events wait in a bag until an
+ * event-time timer says that time has passed them; then they go to the timeline in their order
+ * ({@link TimedEvent#ORDER}), and the timeline tells when it next needs to hear that time has
+ * passed (the end of its open window). Each window's rows leave stamped with the window's start;
+ * the timer holds the output watermark at the start of the earliest window the shard may still
+ * output, so that a window is complete downstream only once every shard has output it.
  *
  * <p>When time has passed an event is only known up to the timer's own time: over a stream the
  * timer is set for the end of the earliest waiting event's window, when that window can be output
  * (one firing per window, however many events it has); over captures read at once, time passes
  * everything at the end, and the timer is set just after the latest event, so that one firing takes
  * all. (Beam's time-sorted input would do the waiting, but it waits the whole allowed lateness
- * before it hands anything over.)
+ * before it hands anything over. Beam's {@code OrderedListState} would do the sorting, but Beam
+ * 2.62's Flink runner keeps one element per millisecond in it, and a shard has many events in one
+ * millisecond: apache/beam#39782. A bag keeps every event on every runner.)
  *
  * <p>An event that arrives after time has passed it is late: it still goes to the timeline, which
  * counts it and, for a SYN, outputs the rows of its window again. Such rows, and the rows of a
@@ -67,13 +71,19 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
   static final Distribution STATE_BYTES =
       Metrics.distribution(ConnBalMetrics.NAMESPACE, STATE_BYTES_NAME);
 
+  /** Events as the timeline takes them: by time, then in {@link TimedEvent#ORDER}. */
+  private static final Comparator<TimestampedValue<TimedEvent>> IN_ORDER =
+      Comparator.<TimestampedValue<TimedEvent>, Instant>comparing(TimestampedValue::getTimestamp)
+          .thenComparing(TimestampedValue::getValue, TimedEvent.ORDER);
+
   private final long windowMicros;
   private final long horizonMicros;
   private final boolean boundedInput;
 
+  /** Events, each with its time, that time has not passed yet. */
   @StateId("waiting")
-  private final StateSpec<OrderedListState<TimedEvent>> waitingSpec =
-      StateSpecs.orderedList(TimedEventCoder.of());
+  private final StateSpec<BagState<TimestampedValue<TimedEvent>>> waitingSpec =
+      StateSpecs.bag(TimestampedValueCoder.of(TimedEventCoder.of()));
 
   @StateId("timeline")
   private final StateSpec<ValueState<ShardTimeline>> timelineSpec =
@@ -104,7 +114,7 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
   public void process(
       @Element KV<Integer, TimedEvent> event,
       @Timestamp Instant timestamp,
-      @StateId("waiting") OrderedListState<TimedEvent> waiting,
+      @StateId("waiting") BagState<TimestampedValue<TimedEvent>> waiting,
       @StateId("timeline") ValueState<ShardTimeline> state,
       @StateId("wakeAt") ValueState<Long> wakeAt,
       @StateId("holdAt") ValueState<Long> holdAt,
@@ -124,7 +134,7 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
   @OnTimer("advance")
   public void onAdvance(
       OnTimerContext context,
-      @StateId("waiting") OrderedListState<TimedEvent> waiting,
+      @StateId("waiting") BagState<TimestampedValue<TimedEvent>> waiting,
       @StateId("timeline") ValueState<ShardTimeline> state,
       @StateId("wakeAt") ValueState<Long> wakeAt,
       @StateId("holdAt") ValueState<Long> holdAt,
@@ -134,21 +144,30 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
     ShardTimeline timeline = read(state);
     long lateSyns = timeline.lateSyns();
     long lateDnsEvents = timeline.lateDnsEvents();
-    for (TimestampedValue<TimedEvent> e :
-        waiting.readRange(BoundedWindow.TIMESTAMP_MIN_VALUE, now)) {
+    List<TimestampedValue<TimedEvent>> passed = new ArrayList<>();
+    List<TimestampedValue<TimedEvent>> later = new ArrayList<>();
+    for (TimestampedValue<TimedEvent> e : waiting.read()) {
+      (e.getTimestamp().isBefore(now) ? passed : later).add(e);
+    }
+    passed.sort(IN_ORDER);
+    for (TimestampedValue<TimedEvent> e : passed) {
       emit(timeline.accept(e.getValue()), out);
     }
-    waiting.clearRange(BoundedWindow.TIMESTAMP_MIN_VALUE, now);
+    if (!passed.isEmpty()) {
+      waiting.clear();
+      later.forEach(waiting::add);
+    }
     emit(timeline.advanceTo(now.getMillis() * 1000), out);
     LATE_SYNS.inc(timeline.lateSyns() - lateSyns);
     LATE_DNS_EVENTS.inc(timeline.lateDnsEvents() - lateDnsEvents);
 
-    Iterator<TimestampedValue<TimedEvent>> later =
-        waiting.readRange(now, BoundedWindow.TIMESTAMP_MAX_VALUE).iterator();
     long next = Long.MAX_VALUE;
     long hold = timeline.earliestOpenWindowMicros() / 1000;
-    if (later.hasNext()) {
-      Instant first = later.next().getTimestamp();
+    if (!later.isEmpty()) {
+      Instant first = later.get(0).getTimestamp();
+      for (TimestampedValue<TimedEvent> e : later) {
+        first = e.getTimestamp().isBefore(first) ? e.getTimestamp() : first;
+      }
       next = wakeFor(first);
       hold = Math.min(hold, windowStartMillis(first));
     }

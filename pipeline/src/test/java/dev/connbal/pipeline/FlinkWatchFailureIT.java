@@ -1,0 +1,208 @@
+package dev.connbal.pipeline;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A watch with checkpointing on a session cluster of two task managers with one slot each, at
+ * parallelism 2, while rotated captures arrive: one task manager is killed (SIGKILL, by pid) after
+ * a checkpoint has completed and windows were written, a replacement is started, and the job is
+ * restored from the checkpoint. Every window file is then the one a Direct batch run over the same
+ * captures writes: none missing, none extra, nothing counted twice. With checkpointing, Beam's
+ * Flink runner keeps the job's sources running until the job is cancelled (docs/DECISIONS.md, "A
+ * watch on Flink"), so the run ends with Ctrl-C, which cancels the job.
+ *
+ * <p>The captures are the real capture moved in time by 20 s each (its 10.4 s of traffic in windows
+ * of 5 s), put in place whole (written under another name, then renamed).
+ */
+class FlinkWatchFailureIT {
+  private static final Path REAL_CAPTURE = Path.of("../examples/real-capture/capture.snoop");
+  private static final int CAPTURES = 8;
+  private static final int SHIFT_SECONDS = 20;
+
+  @TempDir Path work;
+
+  @Test
+  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  void aWatchSurvivesAKilledTaskManager() throws Exception {
+    Path root = Path.of(System.getProperty("connbal.root")).toRealPath();
+    String jar = Path.of(System.getProperty("connbal.jar")).toRealPath().toString();
+    Path watched = Files.createDirectories(work.resolve("watched"));
+    Path out = Files.createDirectories(work.resolve("out"));
+    byte[] capture = Files.readAllBytes(REAL_CAPTURE);
+    putInPlace(watched, 0, capture);
+    // In target/, not a temporary directory: the cluster's logs stay there for a failed run.
+    Path state = Files.createDirectories(root.resolve("pipeline/target/flink-watch-failure"));
+    Process connbal = null;
+    try (FlinkSessionCluster cluster =
+        FlinkSessionCluster.start(root, state, 2, 1, List.of("--restart-attempts=6"))) {
+      ProcessBuilder builder =
+          new ProcessBuilder(
+              root.resolve("connbal").toString(),
+              "--watch",
+              "-f",
+              watched.resolve("*.snoop").toString(),
+              "--window=5s",
+              "-o",
+              out + "/",
+              "--poll-interval=1s",
+              "--watch-until=15s",
+              "--runner=FlinkRunner",
+              "--flinkMaster=" + cluster.flinkMaster(),
+              "--parallelism=2",
+              "--filesToStage=" + jar,
+              "--checkpointingInterval=2000");
+      builder
+          .environment()
+          .put(
+              "CONNBAL_JAVA_OPTS",
+              "-Xmx1g -Djava.io.tmpdir=" + Files.createDirectories(work.resolve("tmp")));
+      connbal = builder.start();
+      connbal.getOutputStream().close();
+      CompletableFuture<String> stdout = readAsync(connbal.getInputStream());
+      CompletableFuture<String> stderr = readAsync(connbal.getErrorStream());
+
+      String jobId = null;
+      boolean killed = false;
+      int next = 1;
+      long lastPut = System.nanoTime();
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+      while (next < CAPTURES || !killed) {
+        assertThat("the watch runs", connbal.isAlive(), is(true));
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("captures not all put in place, or no kill: " + next);
+        }
+        Thread.sleep(500);
+        if (jobId == null) {
+          jobId = runningJob(cluster);
+        }
+        if (jobId != null && next < CAPTURES && System.nanoTime() - lastPut > seconds(4)) {
+          putInPlace(watched, next++, capture);
+          lastPut = System.nanoTime();
+        }
+        if (jobId != null && !killed && checkpoints(cluster, jobId).path("completed").asInt() > 0) {
+          try (var files = Files.list(out)) {
+            if (files.findAny().isPresent()) {
+              List<Long> taskManagers = cluster.taskManagerPids();
+              assertThat(taskManagers, hasSize(2));
+              ProcessHandle victim = ProcessHandle.of(taskManagers.get(0)).orElseThrow();
+              victim.destroyForcibly();
+              victim.onExit().get(30, TimeUnit.SECONDS);
+              cluster.addTaskManager();
+              killed = true;
+            }
+          }
+        }
+      }
+
+      Path batchOut = Files.createDirectories(work.resolve("batch-out"));
+      CommandOutcome batch =
+          CommandOutcome.run(
+              "-f",
+              watched.resolve("*.snoop").toString(),
+              "--window=5s",
+              "--runner=DirectRunner",
+              "-o",
+              batchOut + "/");
+      assertThat(batch.toString(), batch.exitCode, is(0));
+      Map<String, String> expected = WindowedCommandTest.contents(batchOut);
+      // The watch ends 15 s after the last capture, and then its last windows are written.
+      long until = lastPut + seconds(15 + 90);
+      while (!WindowedCommandTest.contents(out).equals(expected) && System.nanoTime() < until) {
+        Thread.sleep(1000);
+      }
+      assertThat(WindowedCommandTest.contents(out), equalTo(expected));
+      JsonNode checkpoints = checkpoints(cluster, jobId);
+      JsonNode failures = cluster.rest("/jobs/" + jobId + "/exceptions");
+      assertThat(
+          "restored from a checkpoint: " + checkpoints + failures,
+          checkpoints.path("restored").asInt(),
+          greaterThan(0));
+      assertThat(failures.path("exceptionHistory").path("entries").size(), greaterThan(0));
+
+      run("kill", "-INT", Long.toString(connbal.pid()));
+      assertThat("connbal ended", connbal.waitFor(150, TimeUnit.SECONDS), is(true));
+      String err = stderr.get(30, TimeUnit.SECONDS);
+      assertThat(err, connbal.exitValue(), is(130));
+      assertThat(err, containsString(" is CANCELED\n"));
+      assertThat("-o: windows go to files", stdout.get(30, TimeUnit.SECONDS), equalTo(""));
+      assertThat(WindowedCommandTest.contents(out), equalTo(expected));
+    } finally {
+      if (connbal != null && connbal.isAlive()) {
+        connbal.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /**
+   * Writes the capture moved {@code n} times {@link #SHIFT_SECONDS} later as {@code n.snoop},
+   * whole: under a name the pattern does not match, then renamed.
+   */
+  private static void putInPlace(Path dir, int n, byte[] capture) throws IOException {
+    byte[] moved = capture.clone();
+    ByteBuffer records = ByteBuffer.wrap(moved);
+    // RFC 1761: a 16-byte file header, then records of a 24-byte header (original length,
+    // included length, record length, drops, seconds, microseconds), all big-endian.
+    for (int at = 16; at + 24 <= moved.length; at += records.getInt(at + 8)) {
+      records.putInt(at + 16, records.getInt(at + 16) + n * SHIFT_SECONDS);
+    }
+    Path partial = dir.resolve(n + ".partial");
+    Files.write(partial, moved);
+    Files.move(partial, dir.resolve(n + ".snoop"), StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static String runningJob(FlinkSessionCluster cluster)
+      throws IOException, InterruptedException {
+    for (JsonNode job : cluster.rest("/jobs/overview").path("jobs")) {
+      if (job.path("state").asText().equals("RUNNING")) {
+        return job.path("jid").asText();
+      }
+    }
+    return null;
+  }
+
+  private static JsonNode checkpoints(FlinkSessionCluster cluster, String jobId)
+      throws IOException, InterruptedException {
+    return cluster.rest("/jobs/" + jobId + "/checkpoints").path("counts");
+  }
+
+  private static long seconds(long s) {
+    return TimeUnit.SECONDS.toNanos(s);
+  }
+
+  private static CompletableFuture<String> readAsync(InputStream stream) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (InputStream in = stream) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  private static void run(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).inheritIO().start();
+    assertThat(String.join(" ", command), process.waitFor(), is(0));
+  }
+}
