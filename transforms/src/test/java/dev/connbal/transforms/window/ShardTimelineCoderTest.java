@@ -7,11 +7,7 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 
 import dev.connbal.transforms.ConnBalRow;
-import dev.connbal.transforms.decode.DnsName;
-import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsEventRecord;
-import dev.connbal.transforms.events.OrderKey;
-import dev.connbal.transforms.events.QueryKey;
 import dev.connbal.transforms.events.SynBatch;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -27,35 +23,39 @@ import org.junit.jupiter.api.Test;
  */
 class ShardTimelineCoderTest {
   private static final long S = 1_000_000L;
-  private static final int CLIENT = ip(10, 0, 0, 1);
-  private static final int OTHER_CLIENT = ip(10, 0, 0, 2);
-  private static final int DNS = ip(10, 0, 0, 53);
-  private static final int B1 = ip(192, 168, 1, 1);
-  private static final int B2 = ip(192, 168, 1, 2);
-  private static final int B3 = ip(192, 168, 1, 3);
+  private static final int CLIENT = TimelineEvents.ip(10, 0, 0, 1);
+  private static final int OTHER_CLIENT = TimelineEvents.ip(10, 0, 0, 2);
+  private static final int B1 = TimelineEvents.ip(192, 168, 1, 1);
+  private static final int B2 = TimelineEvents.ip(192, 168, 1, 2);
+  private static final int B3 = TimelineEvents.ip(192, 168, 1, 3);
 
   private final ShardTimelineCoder coder = ShardTimelineCoder.of();
   private final ShardTimeline plain = new ShardTimeline(S, 60 * S);
   private ShardTimeline copied = new ShardTimeline(S, 60 * S);
   private final List<String> plainRows = new ArrayList<>();
   private final List<String> copiedRows = new ArrayList<>();
-  private long offset;
+  private final TimelineEvents events = new TimelineEvents();
 
   @Test
   void aTimelineCopiedThroughItsCoderAfterEveryEventGoesOnAsTheOriginal() throws IOException {
     // Another shard's SRV lookup teaches t1.test. on 8080; this client's lookups, attempts on
     // ports that come later, a retransmission, two events of one millisecond, late ones.
-    both(TimedEvent.dns(query(0, OTHER_CLIENT, 5, "_web._tcp.test."), true));
+    both(TimedEvent.dns(events.query(0, OTHER_CLIENT, 5, "_web._tcp.test."), true));
     both(
         TimedEvent.dns(
-            response(
+            events.response(
                 1000,
                 OTHER_CLIENT,
                 5,
                 "_web._tcp.test.",
                 1,
                 List.of(
-                    DnsEventRecord.srv(name("_web._tcp.test."), name("t1.test."), 8080, 1, 10))),
+                    DnsEventRecord.srv(
+                        TimelineEvents.name("_web._tcp.test."),
+                        TimelineEvents.name("t1.test."),
+                        8080,
+                        1,
+                        10))),
             true));
     lookup(500_000, 6, "t1.test.", B3);
     lookup(1_000_000, 1, "web.test.", B1, B2);
@@ -64,10 +64,10 @@ class ShardTimelineCoderTest {
     syn(1_500_000, B1, 80, 1); // a retransmission
     syn(2_500_000, B2, 443, 3); // B2's port comes a window after its listing
     both(TimedEvent.syn(1_100_000, CLIENT, B1, 80, SynBatch.attempt(40009, 9))); // late
-    both(TimedEvent.dns(query(1_000_000, CLIENT, 77, "late.test."), false)); // late DNS
+    both(TimedEvent.dns(events.query(1_000_000, CLIENT, 77, "late.test."), false)); // late DNS
     lookup(3 * S, 2, "web.test.", B1, B2);
     // An unanswered query, outstanding for 10 s.
-    both(TimedEvent.dns(query(3 * S + 5000, CLIENT, 99, "lost.test."), false));
+    both(TimedEvent.dns(events.query(3 * S + 5000, CLIENT, 99, "lost.test."), false));
     advance(4 * S);
     int busy = bytes(copied).length;
 
@@ -95,16 +95,13 @@ class ShardTimelineCoderTest {
   }
 
   private void lookup(long t, int id, String name, int... addresses) throws IOException {
-    List<DnsEventRecord> answers = new ArrayList<>();
-    for (int address : addresses) {
-      answers.add(DnsEventRecord.a(DnsEventRecord.Section.ANSWER, name(name), address));
+    for (TimedEvent e : events.lookup(t, CLIENT, id, name, addresses)) {
+      both(e);
     }
-    both(TimedEvent.dns(query(t, CLIENT, id, name), false));
-    both(TimedEvent.dns(response(t + 1000, CLIENT, id, name, answers.size(), answers), false));
   }
 
   private void syn(long t, int server, int port, long isn) throws IOException {
-    both(TimedEvent.syn(t, CLIENT, server, port, SynBatch.attempt(40000 + (int) isn, isn)));
+    both(TimelineEvents.syn(t, CLIENT, server, port, isn));
   }
 
   private void both(TimedEvent e) throws IOException {
@@ -134,27 +131,5 @@ class ShardTimelineCoderTest {
         into.add(w.startMicros() + " " + r);
       }
     }
-  }
-
-  private DnsEvent query(long t, int client, int id, String name) {
-    return DnsEvent.query(at(t), new QueryKey(client, 40000, DNS, id, name(name)));
-  }
-
-  private DnsEvent response(
-      long t, int client, int id, String name, int answerCount, List<DnsEventRecord> records) {
-    return DnsEvent.response(
-        at(t), new QueryKey(client, 40000, DNS, id, name(name)), answerCount, records);
-  }
-
-  private OrderKey at(long micros) {
-    return new OrderKey(micros, "capture.snoop", offset += 100);
-  }
-
-  private static DnsName name(String s) {
-    return DnsName.fromPresentation(s);
-  }
-
-  private static int ip(int a, int b, int c, int d) {
-    return (a << 24) | (b << 16) | (c << 8) | d;
   }
 }

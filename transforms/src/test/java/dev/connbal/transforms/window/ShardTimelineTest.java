@@ -8,12 +8,8 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import dev.connbal.transforms.ConnBalRow;
-import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsEventRecord;
-import dev.connbal.transforms.events.OrderKey;
-import dev.connbal.transforms.events.QueryKey;
-import dev.connbal.transforms.events.SynBatch;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,15 +22,14 @@ class ShardTimelineTest {
   private static final long S = 1_000_000L;
   private static final long WINDOW = S;
   private static final long HOUR = 3600 * S;
-  private static final int CLIENT = ip(10, 0, 0, 1);
-  private static final int OTHER_CLIENT = ip(10, 0, 0, 2);
-  private static final int DNS = ip(10, 0, 0, 53);
-  private static final int B1 = ip(192, 168, 1, 1);
-  private static final int B2 = ip(192, 168, 1, 2);
+  private static final int CLIENT = TimelineEvents.ip(10, 0, 0, 1);
+  private static final int OTHER_CLIENT = TimelineEvents.ip(10, 0, 0, 2);
+  private static final int B1 = TimelineEvents.ip(192, 168, 1, 1);
+  private static final int B2 = TimelineEvents.ip(192, 168, 1, 2);
 
   private final ShardTimeline timeline = new ShardTimeline(WINDOW, HOUR);
   private final List<String> out = new ArrayList<>();
-  private long offset;
+  private final TimelineEvents events = new TimelineEvents();
 
   @Test
   void rowsPerWindowAndThePortThatCameLater() {
@@ -71,15 +66,21 @@ class ShardTimelineTest {
   @Test
   void anotherShardsSrvAnswerTeachesTheTargetsPort() {
     // t=0: another client's SRV lookup names t1.test. on port 8080; this shard learns only.
-    DnsEvent query = query(0, OTHER_CLIENT, 5, "_web._tcp.test.");
+    DnsEvent query = events.query(0, OTHER_CLIENT, 5, "_web._tcp.test.");
     DnsEvent answer =
-        response(
+        events.response(
             1000,
             OTHER_CLIENT,
             5,
             "_web._tcp.test.",
             1,
-            List.of(DnsEventRecord.srv(name("_web._tcp.test."), name("t1.test."), 8080, 1, 10)));
+            List.of(
+                DnsEventRecord.srv(
+                    TimelineEvents.name("_web._tcp.test."),
+                    TimelineEvents.name("t1.test."),
+                    8080,
+                    1,
+                    10)));
     timeline.accept(TimedEvent.dns(query, true));
     timeline.accept(TimedEvent.dns(answer, true));
     // t=0.5: this shard's client resolves t1.test. (one A record): a backend of the SRV service.
@@ -112,16 +113,16 @@ class ShardTimelineTest {
     // The response and an attempt in the same microsecond: the attempt counts (>= first seen);
     // the runner hands them over in any order within their millisecond.
     syn(100_500, CLIENT, B1, 80, 1);
-    timeline.accept(TimedEvent.dns(query(100_000, CLIENT, 1, "web.test."), false));
+    timeline.accept(TimedEvent.dns(events.query(100_000, CLIENT, 1, "web.test."), false));
     timeline.accept(
         TimedEvent.dns(
-            response(
+            events.response(
                 100_500,
                 CLIENT,
                 1,
                 "web.test.",
                 2,
-                List.of(a("web.test.", B1), a("web.test.", B2))),
+                List.of(TimelineEvents.a("web.test.", B1), TimelineEvents.a("web.test.", B2))),
             false));
     advance(S);
     assertThat(conns(out, "192.168.1.1:80"), equalTo(List.of("0 1")));
@@ -139,20 +140,13 @@ class ShardTimelineTest {
   }
 
   private void lookup(long t, int id, String name, int... addresses) {
-    List<DnsEventRecord> answers = new ArrayList<>();
-    for (int address : addresses) {
-      answers.add(a(name, address));
+    for (TimedEvent e : events.lookup(t, CLIENT, id, name, addresses)) {
+      collect(timeline.accept(e));
     }
-    collect(timeline.accept(TimedEvent.dns(query(t, CLIENT, id, name), false)));
-    collect(
-        timeline.accept(
-            TimedEvent.dns(response(t + 1000, CLIENT, id, name, answers.size(), answers), false)));
   }
 
   private void syn(long t, int client, int server, int port, long isn) {
-    collect(
-        timeline.accept(
-            TimedEvent.syn(t, client, server, port, SynBatch.attempt(40000 + (int) isn, isn))));
+    collect(timeline.accept(TimelineEvents.syn(t, client, server, port, isn)));
   }
 
   private void advance(long t) {
@@ -190,31 +184,5 @@ class ShardTimelineTest {
       }
     }
     return found;
-  }
-
-  private DnsEvent query(long t, int client, int id, String name) {
-    return DnsEvent.query(at(t), new QueryKey(client, 40000, DNS, id, name(name)));
-  }
-
-  private DnsEvent response(
-      long t, int client, int id, String name, int answerCount, List<DnsEventRecord> records) {
-    return DnsEvent.response(
-        at(t), new QueryKey(client, 40000, DNS, id, name(name)), answerCount, records);
-  }
-
-  private OrderKey at(long micros) {
-    return new OrderKey(micros, "capture.snoop", offset += 100);
-  }
-
-  private static DnsEventRecord a(String owner, int address) {
-    return DnsEventRecord.a(DnsEventRecord.Section.ANSWER, name(owner), address);
-  }
-
-  private static DnsName name(String s) {
-    return DnsName.fromPresentation(s);
-  }
-
-  private static int ip(int a, int b, int c, int d) {
-    return (a << 24) | (b << 16) | (c << 8) | d;
   }
 }
