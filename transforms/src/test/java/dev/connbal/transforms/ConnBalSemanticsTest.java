@@ -89,6 +89,9 @@ class ConnBalSemanticsTest {
   static final int CPORT = 40000;
   static final long T = 1_700_000_000L;
 
+  /** Where the DNS message starts in an Ethernet frame of IPv4 (no options) and UDP. */
+  static final int UDP_DNS_AT = 14 + 20 + 8;
+
   @TempDir Path tmp;
 
   // ---------------------------------------------------------------- helpers
@@ -168,6 +171,26 @@ class ConnBalSemanticsTest {
   }
 
   // ---------------------------------------------------------------- input
+
+  /**
+   * A truncated response (TC) answers its query but names no backend: the SYN to an address it
+   * carries is not counted, and the same answer without TC, which a confused server sends after it,
+   * finds no query left to answer.
+   */
+  @Test
+  void truncatedResponseAnswersItsQueryButNamesNoBackend() throws IOException {
+    byte[] truncated =
+        r(C, 1, "www.example.com", TYPE_A, a("www.example.com", B1), a("www.example.com", B2));
+    truncated[UDP_DNS_AT + 2] |= 0x02; // TC, in the high byte of the flags
+    Capture c =
+        Capture.at(T, 0, q(C, 1, "www.example.com", TYPE_A))
+            .then(T + 1, 0, truncated)
+            .then(T + 1, 1, r(C, 1, "www.example.com", TYPE_A, a("www.example.com", B1)))
+            .then(T + 2, 0, syn(C, 50001, B1, 443, 100));
+    ConnBalRun.Output out = run(c, ConnBal.analyze());
+    assertThat(out.tsv(), equalTo(""));
+    assertThat(out.report().responsesWithoutQuery(), is(1L));
+  }
 
   @Test
   void ethernetSnoopCaptureGivesRowsAndReport() throws IOException {

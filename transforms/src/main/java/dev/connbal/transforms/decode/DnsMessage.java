@@ -67,6 +67,11 @@ public final class DnsMessage {
     return (flags & 0x8000) != 0;
   }
 
+  /** TC bit: the message was cut to fit a UDP datagram; the client asks again over TCP. */
+  public boolean isTruncated() {
+    return (flags & 0x0200) != 0;
+  }
+
   /** OPCODE (0 = standard query). */
   public int opcode() {
     return (flags >>> 11) & 0xf;

@@ -190,7 +190,9 @@ public abstract class RangeEvents implements FrameVisitor {
           order,
           new QueryKey(dstIp, dstPort, srcIp, m.id(), m.questionName()),
           m.answerCount(),
-          usableRecords(m));
+          // SEMANTICS.md: a truncated response answers its query but names no backend; the
+          // client throws it away and asks again over TCP.
+          m.isTruncated() ? List.of() : usableRecords(m));
     }
     return null;
   }
