@@ -53,12 +53,11 @@ public final class DnsPartial {
     events.sort((a, b) -> a.order().compareTo(b.order()));
     DnsNameTable names = new DnsNameTable();
     BytesOutput body = new BytesOutput(events.size() * 32);
-    BytesOutput all;
+    for (DnsEvent e : events) {
+      DnsEventWire.write(e, names, body);
+    }
+    BytesOutput all = new BytesOutput(body.size() + 32 * names.size() + 8);
     try {
-      for (DnsEvent e : events) {
-        DnsEventWire.write(e, names, body);
-      }
-      all = new BytesOutput(body.size() + 32 * names.size() + 8);
       names.writeTo(all);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot happen: writing to memory", e);

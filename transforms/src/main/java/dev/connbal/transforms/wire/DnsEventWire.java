@@ -10,7 +10,6 @@ import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.events.QueryKey;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.CoderException;
@@ -30,34 +29,36 @@ public final class DnsEventWire {
 
   private static final int SECTION_ADDITIONAL = 1;
 
-  public static void write(DnsEvent e, DnsNameTable names, OutputStream out) throws IOException {
-    VarInt.encode(e.order().timestampMicros(), out);
-    VarInt.encode(e.order().recordOffset(), out);
+  public static void write(DnsEvent e, DnsNameTable names, BytesOutput out) {
+    out.writeVarLong(e.order().timestampMicros());
+    out.writeVarLong(e.order().recordOffset());
     out.write(e.isResponse() ? 1 : 0);
     QueryKey q = e.query();
-    VarInt.encode(q.clientIp(), out);
-    VarInt.encode(q.clientPort(), out);
-    VarInt.encode(q.serverIp(), out);
-    VarInt.encode(q.id(), out);
-    VarInt.encode(names.indexOf(q.name()), out);
-    VarInt.encode(e.answerCount(), out);
-    VarInt.encode(e.records().size(), out);
-    for (DnsEventRecord r : e.records()) {
+    out.writeVarInt(q.clientIp());
+    out.writeVarInt(q.clientPort());
+    out.writeVarInt(q.serverIp());
+    out.writeVarInt(q.id());
+    out.writeVarInt(names.indexOf(q.name()));
+    out.writeVarInt(e.answerCount());
+    List<DnsEventRecord> records = e.records();
+    out.writeVarInt(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      DnsEventRecord r = records.get(i);
       out.write(
           switch (r.section()) {
             case ANSWER -> SECTION_ANSWER;
             case ADDITIONAL -> SECTION_ADDITIONAL;
           });
-      VarInt.encode(r.type(), out);
-      VarInt.encode(names.indexOf(r.owner()), out);
+      out.writeVarInt(r.type());
+      out.writeVarInt(names.indexOf(r.owner()));
       if (r.isA()) {
-        VarInt.encode(r.address(), out);
+        out.writeVarInt(r.address());
       } else {
-        VarInt.encode(r.port(), out);
-        VarInt.encode(names.indexOf(r.target()), out);
+        out.writeVarInt(r.port());
+        out.writeVarInt(names.indexOf(r.target()));
         if (r.isSrv()) {
-          VarInt.encode(r.priority(), out);
-          VarInt.encode(r.weight(), out);
+          out.writeVarInt(r.priority());
+          out.writeVarInt(r.weight());
         }
       }
     }
