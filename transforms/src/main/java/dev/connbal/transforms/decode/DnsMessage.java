@@ -54,7 +54,7 @@ public final class DnsMessage {
    * @throws IndexOutOfBoundsException if the range is not inside {@code buf} (a caller bug)
    */
   public static DnsMessage decode(byte[] buf, int offset, int length) throws DnsDecodeException {
-    return new DnsMessageReader(buf, offset, length).read();
+    return new DnsMessageReader(null).decode(buf, offset, length);
   }
 
   /** Message ID. */

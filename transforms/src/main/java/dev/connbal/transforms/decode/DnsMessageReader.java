@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Decodes one DNS message (RFC 1035 4.1) for {@link DnsMessage#decode}: a cursor over the bytes
@@ -30,6 +31,10 @@ import java.util.Objects;
  * pointer or its root byte. Each name remembers the suffix that starts at each of those offsets, so
  * following a pointer is one lookup and a copy of at most 255 bytes, never a walk: decoding is
  * linear in the message length whatever the pointers say, and loops cannot be expressed.
+ *
+ * <p>A reader decodes messages in turn ({@link #decode}), reusing its arrays; with a {@link
+ * DnsNameCache} it takes each name from the cache instead of making a new one, so that a reading
+ * loop makes no name it has already made recently.
  */
 public final class DnsMessageReader {
   static final int HEADER_LENGTH = 12;
@@ -72,32 +77,51 @@ public final class DnsMessageReader {
   /** SRV rdata before the target: PRIORITY, WEIGHT, PORT. */
   private static final int SRV_FIXED_LENGTH = 6;
 
-  private final byte[] buf;
-  private final int base;
-  private final int length;
+  private final @Nullable DnsNameCache names;
+  private byte[] buf;
+  private int base;
+  private int length;
 
   /**
    * For each message offset where a decoded name had a label, pointer or root byte: that name and
-   * (in {@link #suffixWireOffset}) where the suffix starting there begins in its wire form.
+   * (in {@link #suffixWireOffset}) where the suffix starting there begins in its wire form. Only
+   * the first {@link #length} entries belong to the message at hand.
    */
-  private final DnsName[] suffixName;
+  private DnsName[] suffixName = new DnsName[0];
 
-  private final int[] suffixWireOffset;
+  private int[] suffixWireOffset = new int[0];
   private final byte[] nameScratch = new byte[DnsName.MAX_WIRE_LENGTH];
   private final int[] partOffsets = new int[MAX_NAME_PARTS];
   private final int[] partWireOffsets = new int[MAX_NAME_PARTS];
   private int pos;
 
-  DnsMessageReader(byte[] buf, int offset, int length) {
+  /**
+   * A reader of messages in turn whose names come from {@code names}, or are made anew when it is
+   * null.
+   */
+  public DnsMessageReader(@Nullable DnsNameCache names) {
+    this.names = names;
+  }
+
+  /**
+   * Decodes the DNS message in {@code buf[offset, offset + length)}, as {@link DnsMessage#decode}
+   * does.
+   */
+  public DnsMessage decode(byte[] buf, int offset, int length) throws DnsDecodeException {
     Objects.checkFromIndexSize(offset, length, buf.length);
     this.buf = buf;
     this.base = offset;
     this.length = length;
-    this.suffixName = new DnsName[length];
-    this.suffixWireOffset = new int[length];
+    if (suffixName.length < length) {
+      suffixName = new DnsName[length];
+      suffixWireOffset = new int[length];
+    } else {
+      Arrays.fill(suffixName, 0, length, null);
+    }
+    return read();
   }
 
-  DnsMessage read() throws DnsDecodeException {
+  private DnsMessage read() throws DnsDecodeException {
     if (length < HEADER_LENGTH) {
       throw fail(SHORTER_THAN_HEADER, 0, length + " bytes");
     }
@@ -344,7 +368,10 @@ public final class DnsMessageReader {
         break;
       }
     }
-    DnsName name = DnsName.ofValidatedWire(Arrays.copyOf(nameScratch, wireLength));
+    DnsName name =
+        names != null
+            ? names.name(nameScratch, wireLength)
+            : DnsName.ofValidatedWire(Arrays.copyOf(nameScratch, wireLength));
     for (int i = 0; i < parts; i++) {
       suffixName[partOffsets[i]] = name;
       suffixWireOffset[partOffsets[i]] = partWireOffsets[i];

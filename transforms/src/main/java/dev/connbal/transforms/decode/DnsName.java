@@ -94,6 +94,29 @@ public final class DnsName implements Comparable<DnsName>, Serializable {
     return this == other || Arrays.equals(wire, other.wire);
   }
 
+  /** Whether this name's wire form is exactly {@code wire[0, length)}: same bytes, same case. */
+  boolean isSpelled(byte[] wire, int length) {
+    return Arrays.equals(this.wire, 0, this.wire.length, wire, 0, length);
+  }
+
+  /**
+   * A hash of the exact bytes {@code wire[0, length)}, eight at a time; case-sensitive, unlike
+   * {@link #hashCode}, for {@link DnsNameCache}, which tells spellings apart.
+   */
+  static int spellingHash(byte[] wire, int length) {
+    long x = length;
+    int i = 0;
+    for (; i + Long.BYTES <= length; i += Long.BYTES) {
+      x = (x ^ (long) LONGS.get(wire, i)) * HASH_MULTIPLIER;
+    }
+    long tail = 0;
+    for (int shift = 0; i < length; i++, shift += Byte.SIZE) {
+      tail |= (wire[i] & 0xFFL) << shift;
+    }
+    x = (x ^ tail) * HASH_MULTIPLIER;
+    return (int) (x ^ (x >>> 32));
+  }
+
   /** The uncompressed wire form, shared: callers must not modify it. */
   byte[] wire() {
     return wire;

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * What pass 1 makes of one range of a capture for one shard of clients: their DNS events in
@@ -53,12 +54,13 @@ public final class DnsPartial {
     events.sort((a, b) -> a.order().compareTo(b.order()));
     DnsNameTable names = new DnsNameTable();
     BytesOutput body = new BytesOutput(events.size() * 32);
-    BytesOutput all;
+    OrderKey previous = null;
+    for (DnsEvent e : events) {
+      DnsEventWire.write(e, previous, names, body);
+      previous = e.order();
+    }
+    BytesOutput all = new BytesOutput(body.size() + 32 * names.size() + 8);
     try {
-      for (DnsEvent e : events) {
-        DnsEventWire.write(e, names, body);
-      }
-      all = new BytesOutput(body.size() + 32 * names.size() + 8);
       names.writeTo(all);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot happen: writing to memory", e);
@@ -122,6 +124,7 @@ public final class DnsPartial {
     }
     return new Iterator<>() {
       private int left = eventCount;
+      private @Nullable OrderKey previous;
 
       @Override
       public boolean hasNext() {
@@ -135,7 +138,9 @@ public final class DnsPartial {
         }
         left--;
         try {
-          return DnsEventWire.read(file, table, in);
+          DnsEvent e = DnsEventWire.read(file, table, previous, in);
+          previous = e.order();
+          return e;
         } catch (IOException e) {
           throw new UncheckedIOException("corrupt DNS partial of " + file, e);
         }

@@ -4,6 +4,8 @@ import dev.connbal.snoop.SnoopRecordView;
 import dev.connbal.transforms.decode.DecodeStats;
 import dev.connbal.transforms.decode.DnsDecodeException;
 import dev.connbal.transforms.decode.DnsMessage;
+import dev.connbal.transforms.decode.DnsMessageReader;
+import dev.connbal.transforms.decode.DnsNameCache;
 import dev.connbal.transforms.decode.DnsRecord;
 import dev.connbal.transforms.decode.FrameDecoder;
 import dev.connbal.transforms.decode.FrameVisitor;
@@ -27,6 +29,10 @@ public abstract class RangeEvents implements FrameVisitor {
   private final @Nullable String nameFilter;
   private final boolean wantsSyns;
   private final DecodeStats stats = new DecodeStats();
+
+  /** One reader and name cache for the range: its messages repeat a few names many times. */
+  private final DnsMessageReader dnsReader = new DnsMessageReader(new DnsNameCache());
+
   private long packets;
   private long frameBytes;
   private long queries;
@@ -134,7 +140,7 @@ public abstract class RangeEvents implements FrameVisitor {
       int srcIp, int srcPort, int dstIp, int dstPort, byte[] frame, int offset, int length) {
     DnsMessage message;
     try {
-      message = DnsMessage.decode(frame, offset, length);
+      message = dnsReader.decode(frame, offset, length);
     } catch (DnsDecodeException e) {
       stats.dnsMalformed++;
       return;

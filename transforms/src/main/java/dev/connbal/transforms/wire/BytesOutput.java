@@ -9,6 +9,9 @@ import java.util.Objects;
  * which encoders writing varints one byte at a time would otherwise pay on every byte.
  */
 public final class BytesOutput extends OutputStream {
+  /** The longest varint of a long: 64 bits, 7 a byte. */
+  private static final int MAX_VARLONG_BYTES = 10;
+
   private byte[] bytes;
   private int size;
 
@@ -32,6 +35,31 @@ public final class BytesOutput extends OutputStream {
     }
     System.arraycopy(b, off, bytes, size, len);
     size += len;
+  }
+
+  /**
+   * Writes {@code value} as Beam's {@link org.apache.beam.sdk.util.VarInt#encode(int,
+   * java.io.OutputStream)} does (the int's 32 bits unsigned, 7 bits a byte, low first), without a
+   * call per byte.
+   */
+  public void writeVarInt(int value) {
+    writeVarLong(value & 0xFFFFFFFFL);
+  }
+
+  /**
+   * Writes {@code value} as {@link org.apache.beam.sdk.util.VarInt#encode(long,
+   * java.io.OutputStream)} does.
+   */
+  public void writeVarLong(long value) {
+    if (bytes.length - size < MAX_VARLONG_BYTES) {
+      grow(MAX_VARLONG_BYTES);
+    }
+    long v = value;
+    while ((v & ~0x7FL) != 0) {
+      bytes[size++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    bytes[size++] = (byte) v;
   }
 
   public int size() {

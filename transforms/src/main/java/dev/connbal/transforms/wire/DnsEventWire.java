@@ -10,17 +10,20 @@ import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.events.QueryKey;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.util.VarInt;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The wire form of a {@link DnsEvent} inside a {@link DnsPartial}: deterministic, without the
  * event's file, which all events of a partial share and the partial holds once, and with names as
- * indexes into the partial's {@link DnsNameTable}. Each record is its section, type and owner, then
- * an A record's address, a CNAME's target, or an SRV record's port, target, priority and weight.
+ * indexes into the partial's {@link DnsNameTable}. An event's timestamp and record offset are
+ * written as differences to the event before it in the partial (zigzag varints): a partial's events
+ * are sorted and close together, so a few bytes each instead of the eight a timestamp takes. Each
+ * record is its section, type and owner, then an A record's address, a CNAME's target, or an SRV
+ * record's port, target, priority and weight.
  */
 public final class DnsEventWire {
   private DnsEventWire() {}
@@ -30,34 +33,43 @@ public final class DnsEventWire {
 
   private static final int SECTION_ADDITIONAL = 1;
 
-  public static void write(DnsEvent e, DnsNameTable names, OutputStream out) throws IOException {
-    VarInt.encode(e.order().timestampMicros(), out);
-    VarInt.encode(e.order().recordOffset(), out);
+  /**
+   * Writes {@code e}, which follows the event of order {@code previous} in its partial (null for
+   * the partial's first event).
+   */
+  public static void write(
+      DnsEvent e, @Nullable OrderKey previous, DnsNameTable names, BytesOutput out) {
+    out.writeVarLong(
+        zigzag(e.order().timestampMicros() - (previous == null ? 0 : previous.timestampMicros())));
+    out.writeVarLong(
+        zigzag(e.order().recordOffset() - (previous == null ? 0 : previous.recordOffset())));
     out.write(e.isResponse() ? 1 : 0);
     QueryKey q = e.query();
-    VarInt.encode(q.clientIp(), out);
-    VarInt.encode(q.clientPort(), out);
-    VarInt.encode(q.serverIp(), out);
-    VarInt.encode(q.id(), out);
-    VarInt.encode(names.indexOf(q.name()), out);
-    VarInt.encode(e.answerCount(), out);
-    VarInt.encode(e.records().size(), out);
-    for (DnsEventRecord r : e.records()) {
+    out.writeVarInt(q.clientIp());
+    out.writeVarInt(q.clientPort());
+    out.writeVarInt(q.serverIp());
+    out.writeVarInt(q.id());
+    out.writeVarInt(names.indexOf(q.name()));
+    out.writeVarInt(e.answerCount());
+    List<DnsEventRecord> records = e.records();
+    out.writeVarInt(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      DnsEventRecord r = records.get(i);
       out.write(
           switch (r.section()) {
             case ANSWER -> SECTION_ANSWER;
             case ADDITIONAL -> SECTION_ADDITIONAL;
           });
-      VarInt.encode(r.type(), out);
-      VarInt.encode(names.indexOf(r.owner()), out);
+      out.writeVarInt(r.type());
+      out.writeVarInt(names.indexOf(r.owner()));
       if (r.isA()) {
-        VarInt.encode(r.address(), out);
+        out.writeVarInt(r.address());
       } else {
-        VarInt.encode(r.port(), out);
-        VarInt.encode(names.indexOf(r.target()), out);
+        out.writeVarInt(r.port());
+        out.writeVarInt(names.indexOf(r.target()));
         if (r.isSrv()) {
-          VarInt.encode(r.priority(), out);
-          VarInt.encode(r.weight(), out);
+          out.writeVarInt(r.priority());
+          out.writeVarInt(r.weight());
         }
       }
     }
@@ -65,10 +77,18 @@ public final class DnsEventWire {
 
   /**
    * Reads an event written by {@link #write} for a packet of {@code file}, with the partial's name
-   * table.
+   * table, after the event of order {@code previous} (null for the partial's first event).
    */
-  public static DnsEvent read(String file, DnsName[] names, InputStream in) throws IOException {
-    OrderKey order = new OrderKey(VarInt.decodeLong(in), file, VarInt.decodeLong(in));
+  public static DnsEvent read(
+      String file, DnsName[] names, @Nullable OrderKey previous, InputStream in)
+      throws IOException {
+    long time = unzigzag(VarInt.decodeLong(in));
+    long offset = unzigzag(VarInt.decodeLong(in));
+    OrderKey order =
+        previous == null
+            ? new OrderKey(time, file, offset)
+            : new OrderKey(
+                previous.timestampMicros() + time, file, previous.recordOffset() + offset);
     boolean isResponse = readByte(in) == 1;
     QueryKey query =
         new QueryKey(
@@ -116,6 +136,15 @@ public final class DnsEventWire {
     } catch (IllegalArgumentException e) {
       throw new CoderException("bad DNS event: " + e.getMessage());
     }
+  }
+
+  /** A signed difference as an unsigned number that is small when the difference is near 0. */
+  private static long zigzag(long difference) {
+    return (difference << 1) ^ (difference >> 63);
+  }
+
+  private static long unzigzag(long zigzag) {
+    return (zigzag >>> 1) ^ -(zigzag & 1);
   }
 
   private static int readByte(InputStream in) throws IOException {

@@ -122,6 +122,37 @@ class MutationRobustnessTest {
     assertThat(seen.size(), greaterThanOrEqualTo(10));
   }
 
+  /**
+   * A reader that decodes messages in turn, with a name cache (as a range's reading loop does),
+   * reuses arrays and names that earlier messages filled: every mutated message must still decode
+   * to what a fresh reader makes of it, name spellings included, or fail for the same reason.
+   */
+  @Test
+  void aReusedReaderWithANameCacheDecodesAsAFreshOne() {
+    DnsMessageReader reused = new DnsMessageReader(new DnsNameCache());
+    Random random = new Random(20261203L);
+    int decoded = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+      byte[] message = MESSAGES.get(random.nextInt(MESSAGES.size()));
+      byte[] input = random.nextBoolean() ? message : mutate(message, random);
+      String fresh;
+      try {
+        fresh = DnsMessage.decode(input, 0, input.length).toString();
+      } catch (DnsDecodeException e) {
+        fresh = "failed: " + e.reason();
+      }
+      String again;
+      try {
+        again = reused.decode(input, 0, input.length).toString();
+        decoded++;
+      } catch (DnsDecodeException e) {
+        again = "failed: " + e.reason();
+      }
+      assertThat(HexFormat.of().formatHex(input), again, is(fresh));
+    }
+    assertThat(decoded, greaterThan(ROUNDS / 4));
+  }
+
   @Test
   void mutatedFramesDecodeOrAreCounted() {
     byte[] srvResponse =

@@ -165,6 +165,44 @@ class CodersTest {
     roundTripsAndIsDeterministic(SynBatchCoder.of(), fourSyns(), fourSyns());
   }
 
+  /** The layout, by hand: block length, SYN count, then pair, port and attempt, time. */
+  @Test
+  void synBatchBytesAreTheBlockOfFixedWidthFields() throws CoderException {
+    SynBatch one =
+        new SynBatch(
+            new long[] {0x0A00000100000002L}, new long[] {0x01BB_9C40_0000_0005L}, new long[] {-2});
+    byte[] expected = {
+      25,
+      1, // block of 25 bytes, 1 SYN
+      0x0A,
+      0,
+      0,
+      1,
+      0,
+      0,
+      0,
+      2, // client 10.0.0.1, server 0.0.0.2
+      0x01,
+      (byte) 0xBB,
+      (byte) 0x9C,
+      0x40,
+      0,
+      0,
+      0,
+      5, // port 443, client port 40000, ISN 5
+      -1,
+      -1,
+      -1,
+      -1,
+      -1,
+      -1,
+      -1,
+      -2 // time -2 µs
+    };
+    assertThat(CoderUtils.encodeToByteArray(SynBatchCoder.of(), one), equalTo(expected));
+    assertThat(CoderUtils.decodeFromByteArray(SynBatchCoder.of(), expected), equalTo(one));
+  }
+
   /** A map of {@code keys} to {@code values}, filled in the order given. */
   private static <K, V> Map<K, V> inOrder(List<K> keys, List<V> values) {
     Map<K, V> map = new LinkedHashMap<>();
@@ -413,20 +451,17 @@ class CodersTest {
     assertThrows(
         CoderException.class,
         () -> BackendPortCoder.of().decode(new ByteArrayInputStream(leftOver)));
-    // a block of 2 bytes claiming 127 SYNs; one SYN whose time varint never ends; one SYN and a
-    // byte more
+    // a block of 2 bytes claiming 127 SYNs; one SYN of 23 bytes; one SYN and a byte more
     byte[] hugeCount = {2, 127, 0};
     assertThrows(
         CoderException.class, () -> SynBatchCoder.of().decode(new ByteArrayInputStream(hugeCount)));
-    byte[] endlessTime = new byte[19];
-    endlessTime[0] = 18;
-    endlessTime[1] = 1;
-    endlessTime[18] = (byte) 0x80;
+    byte[] shortSyn = new byte[25];
+    shortSyn[0] = 24;
+    shortSyn[1] = 1;
     assertThrows(
-        CoderException.class,
-        () -> SynBatchCoder.of().decode(new ByteArrayInputStream(endlessTime)));
-    byte[] leftOverByte = new byte[20];
-    leftOverByte[0] = 19;
+        CoderException.class, () -> SynBatchCoder.of().decode(new ByteArrayInputStream(shortSyn)));
+    byte[] leftOverByte = new byte[27];
+    leftOverByte[0] = 26;
     leftOverByte[1] = 1;
     assertThrows(
         CoderException.class,
