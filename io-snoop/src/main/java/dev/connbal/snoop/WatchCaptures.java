@@ -173,11 +173,18 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
    * waits one interval more, and nothing is read twice (the watch keeps what it output). Once the
    * end marker exists, every capture is complete and the poll is the last.
    */
-  private static final class PollCaptures
-      extends Watch.Growth.PollFn<String, MatchResult.Metadata> {
+  static final class PollCaptures extends Watch.Growth.PollFn<String, MatchResult.Metadata> {
     private final Duration interval;
     private final @Nullable String endMarker;
-    private transient Map<String, Long> sizeAtLastPoll;
+
+    /**
+     * Per capture, its size and since when (wall clock, ms) polls have seen it: a size counts as
+     * unchanged for an interval by the clock, not by a count of polls, since a runner may poll
+     * again at once (Beam's Flink runner fires the watch's timers without waiting while it finishes
+     * a job without checkpoints).
+     */
+    private transient Map<String, long[]> sizeSince;
+
     private transient Map<String, Instant> firstRecords;
 
     PollCaptures(Duration interval, @Nullable String endMarker) {
@@ -188,26 +195,34 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
     @Override
     public Watch.Growth.PollResult<MatchResult.Metadata> apply(String pattern, Context c)
         throws IOException {
+      return poll(pattern, System.currentTimeMillis());
+    }
+
+    /** One poll of {@code pattern} at {@code now} (ms since the epoch, the wall clock's). */
+    Watch.Growth.PollResult<MatchResult.Metadata> poll(String pattern, long now)
+        throws IOException {
       if (StopReading.requested()) {
         return Watch.Growth.PollResult.complete(List.<TimestampedValue<MatchResult.Metadata>>of());
       }
-      if (sizeAtLastPoll == null) {
-        sizeAtLastPoll = new HashMap<>();
+      if (sizeSince == null) {
+        sizeSince = new HashMap<>();
         firstRecords = new HashMap<>();
       }
       // Looked for before the match: every capture is in place before the marker.
       boolean ended = endMarker != null && exists(endMarker);
-      long now = System.currentTimeMillis();
-      Map<String, Long> sizes = new HashMap<>();
+      Map<String, long[]> sizes = new HashMap<>();
       List<TimestampedValue<MatchResult.Metadata>> complete = new ArrayList<>();
       Instant earliestGrowing = null;
       Instant latestComplete = null;
       for (MatchResult.Metadata m :
           FileSystems.match(pattern, EmptyMatchTreatment.ALLOW).metadata()) {
         String name = m.resourceId().toString();
-        sizes.put(name, m.sizeBytes());
-        Long before = sizeAtLastPoll.get(name);
-        boolean unchanged = before != null && before == m.sizeBytes();
+        long[] seen = sizeSince.get(name);
+        if (seen == null || seen[0] != m.sizeBytes()) {
+          seen = new long[] {m.sizeBytes(), now};
+        }
+        sizes.put(name, seen);
+        boolean unchanged = now - seen[1] >= interval.getMillis();
         boolean untouched =
             m.lastModifiedMillis() > 0 && now - m.lastModifiedMillis() >= interval.getMillis();
         Instant first = firstRecord(m);
@@ -221,7 +236,7 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
           earliestGrowing = first;
         }
       }
-      sizeAtLastPoll = sizes;
+      sizeSince = sizes;
       firstRecords.keySet().retainAll(sizes.keySet());
       if (ended) {
         return Watch.Growth.PollResult.complete(complete);
