@@ -195,14 +195,28 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
     @Override
     public Watch.Growth.PollResult<MatchResult.Metadata> apply(String pattern, Context c)
         throws IOException {
-      return poll(pattern, System.currentTimeMillis());
+      Polled polled = poll(pattern, System.currentTimeMillis());
+      if (polled.last()) {
+        return Watch.Growth.PollResult.complete(polled.taken());
+      }
+      Watch.Growth.PollResult<MatchResult.Metadata> result =
+          Watch.Growth.PollResult.incomplete(polled.taken());
+      return polled.watermark() == null ? result : result.withWatermark(polled.watermark());
     }
 
+    /**
+     * What one poll found: the captures it takes, whether it is the watch's last, and the watermark
+     * it sets (null: none).
+     */
+    record Polled(
+        List<TimestampedValue<MatchResult.Metadata>> taken,
+        boolean last,
+        @Nullable Instant watermark) {}
+
     /** One poll of {@code pattern} at {@code now} (ms since the epoch, the wall clock's). */
-    Watch.Growth.PollResult<MatchResult.Metadata> poll(String pattern, long now)
-        throws IOException {
+    Polled poll(String pattern, long now) throws IOException {
       if (StopReading.requested()) {
-        return Watch.Growth.PollResult.complete(List.<TimestampedValue<MatchResult.Metadata>>of());
+        return new Polled(List.of(), true, null);
       }
       if (sizeSince == null) {
         sizeSince = new HashMap<>();
@@ -238,14 +252,11 @@ public final class WatchCaptures extends PTransform<PBegin, PCollection<MatchRes
       }
       sizeSince = sizes;
       firstRecords.keySet().retainAll(sizes.keySet());
-      if (ended) {
-        return Watch.Growth.PollResult.complete(complete);
-      }
-      Watch.Growth.PollResult<MatchResult.Metadata> result =
-          Watch.Growth.PollResult.incomplete(complete);
       // The watch never moves its watermark back, whatever a poll says.
-      Instant watermark = earliestGrowing != null ? earliestGrowing : latestComplete;
-      return watermark == null ? result : result.withWatermark(watermark);
+      return new Polled(
+          complete,
+          ended,
+          ended ? null : earliestGrowing != null ? earliestGrowing : latestComplete);
     }
 
     private static boolean exists(String file) throws IOException {

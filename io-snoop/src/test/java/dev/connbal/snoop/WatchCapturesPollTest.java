@@ -12,8 +12,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.transforms.Watch;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -62,8 +60,8 @@ class WatchCapturesPollTest {
         taken(poll.poll(dir.resolve("*.snoop").toString(), t)), contains(capture.toString()));
   }
 
-  private static List<String> taken(Watch.Growth.PollResult<MatchResult.Metadata> result) {
-    return result.getOutputs().stream()
+  private static List<String> taken(WatchCaptures.PollCaptures.Polled polled) {
+    return polled.taken().stream()
         .map(TimestampedValue::getValue)
         .map(m -> m.resourceId().toString())
         .collect(Collectors.toList());

@@ -6,12 +6,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -57,12 +53,12 @@ class ClusterInterruptIT {
               "-Xmx1g -Djava.io.tmpdir=" + Files.createDirectories(work.resolve("tmp")));
       connbal = builder.start();
       connbal.getOutputStream().close();
-      CompletableFuture<String> stdout = readAsync(connbal.getInputStream());
-      CompletableFuture<String> stderr = readAsync(connbal.getErrorStream());
+      CompletableFuture<String> stdout = ChildProcesses.readAsync(connbal.getInputStream());
+      CompletableFuture<String> stderr = ChildProcesses.readAsync(connbal.getErrorStream());
 
       JsonNode job = awaitRunningJob(cluster, connbal, stderr);
       String jobId = job.path("jid").asText();
-      run("kill", "-INT", Long.toString(connbal.pid()));
+      ChildProcesses.run("kill", "-INT", Long.toString(connbal.pid()));
 
       assertThat("connbal ended", connbal.waitFor(150, TimeUnit.SECONDS), is(true));
       String err = stderr.get(30, TimeUnit.SECONDS);
@@ -116,21 +112,5 @@ class ClusterInterruptIT {
       Thread.sleep(250);
     }
     throw new AssertionError("no job ran on the cluster within three minutes");
-  }
-
-  private static CompletableFuture<String> readAsync(InputStream stream) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (InputStream in = stream) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
-          }
-        });
-  }
-
-  private static void run(String... command) throws Exception {
-    Process process = new ProcessBuilder(command).inheritIO().start();
-    assertThat(String.join(" ", List.of(command)), process.waitFor(), is(0));
   }
 }

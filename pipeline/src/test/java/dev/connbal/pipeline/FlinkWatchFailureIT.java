@@ -9,9 +9,7 @@ import static org.hamcrest.Matchers.is;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -79,8 +77,8 @@ class FlinkWatchFailureIT {
               "-Xmx1g -Djava.io.tmpdir=" + Files.createDirectories(work.resolve("tmp")));
       connbal = builder.start();
       connbal.getOutputStream().close();
-      CompletableFuture<String> stdout = readAsync(connbal.getInputStream());
-      CompletableFuture<String> stderr = readAsync(connbal.getErrorStream());
+      CompletableFuture<String> stdout = ChildProcesses.readAsync(connbal.getInputStream());
+      CompletableFuture<String> stderr = ChildProcesses.readAsync(connbal.getErrorStream());
 
       String jobId = null;
       boolean killed = false;
@@ -140,7 +138,7 @@ class FlinkWatchFailureIT {
           greaterThan(0));
       assertThat(failures.path("exceptionHistory").path("entries").size(), greaterThan(0));
 
-      run("kill", "-INT", Long.toString(connbal.pid()));
+      ChildProcesses.run("kill", "-INT", Long.toString(connbal.pid()));
       assertThat("connbal ended", connbal.waitFor(150, TimeUnit.SECONDS), is(true));
       String err = stderr.get(30, TimeUnit.SECONDS);
       assertThat(err, connbal.exitValue(), is(130));
@@ -188,21 +186,5 @@ class FlinkWatchFailureIT {
 
   private static long seconds(long s) {
     return TimeUnit.SECONDS.toNanos(s);
-  }
-
-  private static CompletableFuture<String> readAsync(InputStream stream) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (InputStream in = stream) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
-          }
-        });
-  }
-
-  private static void run(String... command) throws Exception {
-    Process process = new ProcessBuilder(command).inheritIO().start();
-    assertThat(String.join(" ", command), process.waitFor(), is(0));
   }
 }
