@@ -53,52 +53,12 @@ ttl=3
 work=$(mktemp -d /tmp/connbal-record.XXXXXX)
 background_pids=()
 
-cleanup() {
-  local pid ns
-  for pid in "${background_pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${background_pids[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  remove_namespaces
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# Ends what still runs inside this script's namespaces, then deletes them.
-remove_namespaces() {
-  local ns pid
-  for ns in "${namespaces[@]}"; do
-    if [[ -e /run/netns/$ns ]]; then
-      for pid in $(ip netns pids "$ns"); do
-        kill "$pid" 2>/dev/null || true
-      done
-      ip netns del "$ns" 2>/dev/null || true
-    fi
-  done
-}
-
-in_ns() {
-  local ns=$1
-  shift
-  ip netns exec "$ns" "$@"
-}
-
-log() {
-  echo "record-capture: $*" >&2
-}
+log_name=record-capture
+source "$script_dir/netns.bash"
 
 # --- namespaces and links -------------------------------------------------------------------
 
-remove_namespaces  # leftovers of an interrupted run
-for ns in "${namespaces[@]}"; do
-  ip netns add "$ns"
-  # No IPv6: router solicitations and MLD reports would only add noise to the capture.
-  in_ns "$ns" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-  in_ns "$ns" ip link set lo up
-done
+add_namespaces
 in_ns cb-backend sysctl -q -w net.ipv4.ip_forward=0
 
 in_ns cb-switch ip link add br0 type bridge
@@ -157,16 +117,6 @@ for port in 80 8081 8082; do
   background_pids+=($!)
 done
 
-wait_until() {  # wait_until DESCRIPTION COMMAND...: poll for up to 10 s
-  local what=$1 i
-  shift
-  for i in $(seq 1 100); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    sleep 0.1
-  done
-  log "timed out waiting for $what"
-  exit 1
-}
 listening() {  # listening NS PROTO PORT
   in_ns "$1" ss -Hln"$2" "sport = :$3" | grep -q .
 }

@@ -36,54 +36,10 @@ client=198.18.2.10
 work=$(mktemp -d /tmp/connbal-record-tcp.XXXXXX)
 background_pids=()
 
-remove_namespaces() {
-  local ns pid
-  for ns in "${namespaces[@]}"; do
-    if [[ -e /run/netns/$ns ]]; then
-      for pid in $(ip netns pids "$ns"); do
-        kill "$pid" 2>/dev/null || true
-      done
-      ip netns del "$ns" 2>/dev/null || true
-    fi
-  done
-}
-cleanup() {
-  local pid
-  for pid in "${background_pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  remove_namespaces
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+log_name=record-tcp-dns-capture
+source "$script_dir/netns.bash"
 
-in_ns() {
-  local ns=$1
-  shift
-  ip netns exec "$ns" "$@"
-}
-log() {
-  echo "record-tcp-dns-capture: $*" >&2
-}
-wait_until() {  # wait_until DESCRIPTION COMMAND...: poll for up to 10 s
-  local what=$1 i
-  shift
-  for i in $(seq 1 100); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    sleep 0.1
-  done
-  log "timed out waiting for $what"
-  exit 1
-}
-
-remove_namespaces
-for ns in "${namespaces[@]}"; do
-  ip netns add "$ns"
-  in_ns "$ns" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-  in_ns "$ns" ip link set lo up
-done
+add_namespaces
 in_ns cb-tcp-dns sysctl -q -w net.ipv4.ip_forward=0
 ip link add veth-tc netns cb-tcp-client type veth peer name veth-td netns cb-tcp-dns
 in_ns cb-tcp-client ip link set veth-tc up
