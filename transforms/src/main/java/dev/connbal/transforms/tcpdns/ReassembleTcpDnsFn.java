@@ -3,7 +3,6 @@ package dev.connbal.transforms.tcpdns;
 import dev.connbal.transforms.decode.DnsDecodeException;
 import dev.connbal.transforms.decode.DnsMessage;
 import dev.connbal.transforms.decode.DnsName;
-import dev.connbal.transforms.decode.TcpFlags;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsPartial;
 import dev.connbal.transforms.events.OrderKey;
@@ -95,6 +94,27 @@ public final class ReassembleTcpDnsFn
     }
   }
 
+  /**
+   * The event {@code message} is, the {@code ordinal}-th message {@code completing} completes
+   * ({@link DnsStreamReassembler.Sink#message}), or null when it is none: placed at the segment's
+   * time and file, at its record offset plus the ordinal, so that every message keeps a place of
+   * its own below the next record's. The windowed road places its messages the same way.
+   */
+  public static @Nullable DnsEvent toEvent(
+      @Nullable String nameFilter, TcpDnsSegment completing, DnsMessage message, int ordinal) {
+    OrderKey at = completing.order();
+    return RangeEvents.toEvent(
+        nameFilter,
+        completing.srcIp(),
+        completing.srcPort(),
+        completing.dstIp(),
+        completing.dstPort(),
+        message,
+        at.timestampMicros(),
+        at.file(),
+        at.recordOffset() + ordinal);
+  }
+
   /** A partial's client shard and file (a partial holds events of one file). */
   private record PartialKey(int shard, String file) implements Comparable<PartialKey> {
     @Override
@@ -116,9 +136,7 @@ public final class ReassembleTcpDnsFn
     void of(List<TcpDnsSegment> direction) {
       List<DnsStreamReassembler.Segment> segments = new ArrayList<>(direction.size());
       for (TcpDnsSegment s : direction) {
-        segments.add(
-            new DnsStreamReassembler.Segment(
-                s.seq(), (s.flags() & TcpFlags.SYN) != 0, s.payload()));
+        segments.add(s.forReassembly());
       }
       reassembler.reassemble(
           segments,
@@ -144,25 +162,15 @@ public final class ReassembleTcpDnsFn
         return;
       }
       decoded++;
-      OrderKey at = completing.order();
-      DnsEvent event =
-          RangeEvents.toEvent(
-              nameFilter,
-              completing.srcIp(),
-              completing.srcPort(),
-              completing.dstIp(),
-              completing.dstPort(),
-              message,
-              at.timestampMicros(),
-              at.file(),
-              at.recordOffset() + ordinal);
+      DnsEvent event = toEvent(nameFilter, completing, message, ordinal);
       if (event == null) {
         return;
       }
       (event.isResponse() ? ConnBalMetrics.DNS_RESPONSES : ConnBalMetrics.DNS_QUERIES).inc();
       events
           .computeIfAbsent(
-              new PartialKey(timelineShards.ofClient(event.query().clientIp()), at.file()),
+              new PartialKey(
+                  timelineShards.ofClient(event.query().clientIp()), completing.order().file()),
               k -> new ArrayList<>())
           .add(event);
       if (SrvLearner.carriesSrv(event)) {
