@@ -1,6 +1,5 @@
 package dev.connbal.transforms.tcpdns;
 
-import dev.connbal.transforms.decode.DnsDecodeException;
 import dev.connbal.transforms.decode.DnsMessage;
 import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.events.DnsEvent;
@@ -75,12 +74,12 @@ public final class ReassembleTcpDnsFn
     }
     RunReport report =
         RunReport.builder()
-            .setDnsMalformed(messages.malformed)
-            .setTcpDnsMessagesLost(messages.lost)
+            .setDnsMalformed(messages.malformedCount())
+            .setTcpDnsMessagesLost(messages.lostCount())
             .build();
-    ConnBalMetrics.TCP_DNS_MESSAGES.inc(messages.decoded + messages.malformed);
-    ConnBalMetrics.TCP_DNS_MESSAGES_LOST.inc(messages.lost);
-    ConnBalMetrics.DNS_MALFORMED.inc(messages.malformed);
+    ConnBalMetrics.TCP_DNS_MESSAGES.inc(messages.decodedCount() + messages.malformedCount());
+    ConnBalMetrics.TCP_DNS_MESSAGES_LOST.inc(messages.lostCount());
+    ConnBalMetrics.DNS_MALFORMED.inc(messages.malformedCount());
     for (Map.Entry<PartialKey, List<DnsEvent>> partial : messages.events.entrySet()) {
       out.get(MAIN)
           .output(KV.of(partial.getKey().shard(), DnsPartial.of(partial.getValue(), report)));
@@ -124,53 +123,26 @@ public final class ReassembleTcpDnsFn
   }
 
   /** What the directions of a shard yield. */
-  private final class Messages {
+  private final class Messages extends DirectionMessages {
     final Map<PartialKey, List<DnsEvent>> events = new TreeMap<>();
 
     final Set<DnsName> srvNames = new HashSet<>();
-    long decoded;
-    long malformed;
-    long lost;
+
+    Messages() {
+      super(nameFilter);
+    }
 
     /** The messages of one direction, its segments in timeline order. */
     void of(List<TcpDnsSegment> direction) {
-      List<DnsStreamReassembler.Segment> segments = new ArrayList<>(direction.size());
-      for (TcpDnsSegment s : direction) {
-        segments.add(s.forReassembly());
-      }
-      reassembler.reassemble(
-          segments,
-          new DnsStreamReassembler.Sink() {
-            @Override
-            public void message(byte[] bytes, int segment, int ordinal) {
-              event(direction.get(segment), bytes, ordinal);
-            }
-
-            @Override
-            public void lost() {
-              lost++;
-            }
-          });
+      reassemble(reassembler, direction, 0, true);
     }
 
-    private void event(TcpDnsSegment completing, byte[] bytes, int ordinal) {
-      DnsMessage message;
-      try {
-        message = DnsMessage.decode(bytes, 0, bytes.length);
-      } catch (DnsDecodeException e) {
-        malformed++;
-        return;
-      }
-      decoded++;
-      DnsEvent event = toEvent(nameFilter, completing, message, ordinal);
-      if (event == null) {
-        return;
-      }
-      (event.isResponse() ? ConnBalMetrics.DNS_RESPONSES : ConnBalMetrics.DNS_QUERIES).inc();
+    @Override
+    protected void event(DnsEvent event, DnsMessage message) {
       events
           .computeIfAbsent(
               new PartialKey(
-                  timelineShards.ofClient(event.query().clientIp()), completing.order().file()),
+                  timelineShards.ofClient(event.query().clientIp()), event.order().file()),
               k -> new ArrayList<>())
           .add(event);
       if (SrvLearner.carriesSrv(event)) {

@@ -1,12 +1,12 @@
 package dev.connbal.transforms.window;
 
-import dev.connbal.transforms.decode.DnsDecodeException;
 import dev.connbal.transforms.decode.DnsMessage;
 import dev.connbal.transforms.decode.TcpFlags;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.tcpdns.DirectionMessages;
 import dev.connbal.transforms.tcpdns.DnsStreamReassembler;
 import dev.connbal.transforms.tcpdns.ReassembleTcpDnsFn;
 import dev.connbal.transforms.tcpdns.TcpDnsSegment;
@@ -166,12 +166,13 @@ public final class ReassembleTcpDnsInTimeFn
       (millis(s) < nowMillis ? passed : later).add(s);
     }
     passed.sort(CAPTURE_ORDER);
-    Integer sent = yielded.read();
-    Yield yield = new Yield(sent == null ? 0 : sent, out);
+    Integer read = yielded.read();
+    int sent = read == null ? 0 : read;
+    Yield yield = new Yield(out);
     long late = 0;
     // Only once messages were sent does a lower start matter: a reassembly from the first would
     // no longer begin with them.
-    Long start = sent == null || sent == 0 ? null : startWithoutSyn(given);
+    Long start = sent == 0 ? null : startWithoutSyn(given);
     for (TcpDnsSegment s : passed) {
       if (!given.isEmpty() && s.order().compareTo(last(given).order()) < 0) {
         late++;
@@ -187,20 +188,19 @@ public final class ReassembleTcpDnsInTimeFn
         continue;
       }
       if (!given.isEmpty() && millis(s) >= millis(last(given)) + IDLE.getMillis()) {
-        yield.reassemble(given, true);
+        yield.reassemble(reassembler, given, sent, true);
         given.clear();
-        yield = yield.next(0);
+        sent = 0;
         start = null;
       }
       given.add(s);
     }
     boolean bytesBehindAHole = false;
     if (!given.isEmpty() && nowMillis >= millis(last(given)) + IDLE.getMillis()) {
-      yield.reassemble(given, true);
+      yield.reassemble(reassembler, given, sent, true);
       given.clear();
-      yield = yield.next(0);
     } else if (!given.isEmpty()) {
-      bytesBehindAHole = yield.reassemble(given, false);
+      bytesBehindAHole = yield.reassemble(reassembler, given, sent, false);
     }
     yield.report(late);
 
@@ -213,7 +213,7 @@ public final class ReassembleTcpDnsInTimeFn
       lastFed.clear();
       holeFrom.clear();
     } else {
-      yielded.write(yield.count);
+      yielded.write(yield.yielded());
       lastFed.write(millis(last(given)));
       if (bytesBehindAHole) {
         holeFrom.write(millis(given.get(0)));
@@ -287,62 +287,25 @@ public final class ReassembleTcpDnsInTimeFn
 
   /**
    * What the reassemblies of one firing yield past the messages already sent: the messages sent on
-   * as events, the counts for the run report.
+   * as events at their completing segment's time, the counts for the run report.
    */
-  private final class Yield implements DnsStreamReassembler.Sink {
-    private final int sent;
+  private final class Yield extends DirectionMessages {
     private final MultiOutputReceiver out;
-    private List<TcpDnsSegment> segments = List.of();
-    int count;
-    long decoded;
-    long malformed;
-    long lost;
 
-    Yield(int sent, MultiOutputReceiver out) {
-      this.sent = sent;
+    Yield(MultiOutputReceiver out) {
+      super(nameFilter);
       this.out = out;
-    }
-
-    /**
-     * The counts so far, for a direction that starts again with {@code sent} messages sent (0: its
-     * segments were forgotten).
-     */
-    Yield next(int sent) {
-      Yield next = new Yield(sent, out);
-      next.decoded = decoded;
-      next.malformed = malformed;
-      next.lost = lost;
-      return next;
-    }
-
-    /**
-     * Reassembles the direction's segments {@code given} (in capture order), to its end when {@code
-     * ends}; returns whether bytes are left behind a hole.
-     */
-    boolean reassemble(List<TcpDnsSegment> given, boolean ends) {
-      segments = given;
-      List<DnsStreamReassembler.Segment> in = new ArrayList<>(given.size());
-      for (TcpDnsSegment s : given) {
-        in.add(s.forReassembly());
-      }
-      long lostBefore = lost;
-      boolean bytesBehindAHole = reassembler.reassemble(in, this, ends);
-      if (!ends) {
-        // A loss is known only at the end: it is counted then, from the start again.
-        lost = lostBefore;
-      }
-      return bytesBehindAHole;
     }
 
     /** The run report's part of this firing, with {@code late} segments left out. */
     void report(long late) {
-      ConnBalMetrics.TCP_DNS_MESSAGES.inc(decoded + malformed);
-      ConnBalMetrics.DNS_MALFORMED.inc(malformed);
-      ConnBalMetrics.TCP_DNS_MESSAGES_LOST.inc(lost);
+      ConnBalMetrics.TCP_DNS_MESSAGES.inc(decodedCount() + malformedCount());
+      ConnBalMetrics.DNS_MALFORMED.inc(malformedCount());
+      ConnBalMetrics.TCP_DNS_MESSAGES_LOST.inc(lostCount());
       RunReport report =
           RunReport.builder()
-              .setDnsMalformed(malformed)
-              .setTcpDnsMessagesLost(lost)
+              .setDnsMalformed(malformedCount())
+              .setTcpDnsMessagesLost(lostCount())
               .setLatePackets(late)
               .build();
       if (!report.equals(RunReport.empty())) {
@@ -351,32 +314,10 @@ public final class ReassembleTcpDnsInTimeFn
     }
 
     @Override
-    public void message(byte[] bytes, int segment, int ordinal) {
-      if (count++ < sent) {
-        return;
-      }
-      DnsMessage message;
-      try {
-        message = DnsMessage.decode(bytes, 0, bytes.length);
-      } catch (DnsDecodeException e) {
-        malformed++;
-        return;
-      }
-      decoded++;
-      TcpDnsSegment completing = segments.get(segment);
-      DnsEvent event = ReassembleTcpDnsFn.toEvent(nameFilter, completing, message, ordinal);
-      if (event == null) {
-        return;
-      }
-      (event.isResponse() ? ConnBalMetrics.DNS_RESPONSES : ConnBalMetrics.DNS_QUERIES).inc();
-      Instant at = Instant.ofEpochMilli(millis(completing));
+    protected void event(DnsEvent event, DnsMessage message) {
+      Instant at = Instant.ofEpochMilli(Math.floorDiv(event.order().timestampMicros(), 1000));
       TimedEventsParser.route(
           event, message, shards, e -> out.get(EVENTS).outputWithTimestamp(e, at));
-    }
-
-    @Override
-    public void lost() {
-      lost++;
     }
   }
 }
