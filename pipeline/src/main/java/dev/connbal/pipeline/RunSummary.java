@@ -236,7 +236,6 @@ final class RunSummary {
     c.put("fragments_skipped", r.fragmentsSkipped());
     c.put("tcp_dns_messages_lost", r.tcpDnsMessagesLost());
     c.put("late_packets", r.latePackets());
-    c.put("tcp_dns_segments_not_analysed", r.tcpDnsSegmentsNotAnalysed());
     return c;
   }
 

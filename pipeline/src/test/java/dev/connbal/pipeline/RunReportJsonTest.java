@@ -74,8 +74,6 @@ class RunReportJsonTest {
     COUNTER_NAMES.put("IPv4 fragments skipped", "fragments_skipped");
     COUNTER_NAMES.put("DNS-over-TCP messages lost to gaps", "tcp_dns_messages_lost");
     COUNTER_NAMES.put("late packets", "late_packets");
-    COUNTER_NAMES.put(
-        "DNS-over-TCP segments not analysed (windowed run)", "tcp_dns_segments_not_analysed");
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -146,7 +144,6 @@ class RunReportJsonTest {
     expected.put("fragments_skipped", 0L);
     expected.put("tcp_dns_messages_lost", 0L);
     expected.put("late_packets", 0L);
-    expected.put("tcp_dns_segments_not_analysed", 0L);
     assertThat(counters(json), equalTo(expected));
     assertThat("the same numbers as stderr's report", stderrCounters(run.err), equalTo(expected));
 
@@ -696,10 +693,8 @@ class RunReportJsonTest {
             COUNTER_NAMES.get(line.substring(0, colon)), Long.parseLong(line.substring(colon + 2)));
       }
     }
-    // Only windowed runs print their late packets and TCP segments not analysed; any other run
-    // has none.
+    // Only windowed runs print their late packets; any other run has none.
     values.putIfAbsent("late_packets", 0L);
-    values.putIfAbsent("tcp_dns_segments_not_analysed", 0L);
     return values;
   }
 

@@ -23,12 +23,14 @@ import dev.connbal.transforms.report.ReadErrorReportFn;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.report.SumRunReportsFn;
 import dev.connbal.transforms.tcpdns.ReassembleTcpDnsFn;
+import dev.connbal.transforms.tcpdns.TcpDnsSegment;
 import dev.connbal.transforms.timeline.BackendFacts;
 import dev.connbal.transforms.timeline.BackendTable;
 import dev.connbal.transforms.timeline.FilterSrvEventsFn;
 import dev.connbal.transforms.timeline.LearnSrvFn;
 import dev.connbal.transforms.timeline.RunDnsTimelineFn;
 import dev.connbal.transforms.timeline.SrvKnowledge;
+import dev.connbal.transforms.window.ReassembleTcpDnsInTimeFn;
 import dev.connbal.transforms.window.RunShardTimelines;
 import dev.connbal.transforms.window.TimedEvent;
 import dev.connbal.transforms.window.TimedEventsParser;
@@ -349,11 +351,30 @@ public final class ConnBal {
               parse(
                   new TimedEventsParser(nameFilter(), new Shards(timelineShardCount())),
                   desiredSplitSize()));
+      PCollection<KV<String, TcpDnsSegment>> segments =
+          pass1.output(TimedEventsParser.TCP_DNS_SEGMENTS);
+      PCollectionTuple tcpDns =
+          segments.apply(
+              "ReassembleTcpDnsInTime",
+              ParDo.of(
+                      new ReassembleTcpDnsInTimeFn(
+                          nameFilter(),
+                          new Shards(timelineShardCount()),
+                          segments.isBounded() == PCollection.IsBounded.BOUNDED))
+                  .withOutputTags(
+                      ReassembleTcpDnsInTimeFn.EVENTS,
+                      TupleTagList.of(ReassembleTcpDnsInTimeFn.REPORT)));
+      tcpDns.get(ReassembleTcpDnsInTimeFn.EVENTS).setCoder(pass1.outputs().getCoder());
+      tcpDns.get(ReassembleTcpDnsInTimeFn.REPORT).setCoder(RunReportCoder.of());
       PCollectionTuple timelines =
-          pass1.outputs().apply("RunShardTimelines", RunShardTimelines.of(window()));
+          PCollectionList.of(pass1.outputs())
+              .and(tcpDns.get(ReassembleTcpDnsInTimeFn.EVENTS))
+              .apply("UdpAndTcpTimedEvents", Flatten.pCollections())
+              .apply("RunShardTimelines", RunShardTimelines.of(window()));
       PCollection<RunReport> parts =
           PCollectionList.of(timelines.get(RunShardTimelines.REPORT))
               .and(pass1.output(TimedEventsParser.REPORT))
+              .and(tcpDns.get(ReassembleTcpDnsInTimeFn.REPORT))
               .apply("TimelineAndRangeReports", Flatten.pCollections());
       PCollection<RunReport> report = report(parts, pass1.errors(), pass1.filesWithErrors());
       return new ConnBalResult(

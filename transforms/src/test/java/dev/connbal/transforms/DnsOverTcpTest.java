@@ -9,6 +9,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.connbal.snoop.WatchCaptures;
 import dev.connbal.transforms.testing.Capture;
 import dev.connbal.transforms.testing.Packets;
 import java.io.IOException;
@@ -16,8 +17,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.options.StreamingOptions;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -207,15 +221,106 @@ class DnsOverTcpTest {
     }
   }
 
+  /**
+   * SEMANTICS.md "Windows": the rules run over the whole stream unchanged, so a windowed run's rows
+   * summed over its windows are the hand-derived rows, and its report counts what the batch run's
+   * does. Windows of 1 ms put the segments of a message, and a message and the SYN it names a
+   * backend for, in windows of their own; the cuts put a stream's segments in two files.
+   */
   @Test
-  void aWindowedRunCountsTheSegmentsItDoesNotAnalyse() throws IOException {
-    ConnBalRun.Output windowed =
-        run(List.of(capture()), ConnBal.analyze().withWindow(Duration.standardSeconds(5)));
-    // Segments with payload: 5 of the first stream (with the retransmission), 3 of each other.
-    assertThat(windowed.report().tcpDnsSegmentsNotAnalysed(), equalTo(14L));
-    assertThat(
-        windowed.report().format(),
-        containsString("DNS-over-TCP segments not analysed (windowed run): 14\n"));
+  void aWindowedRunPutsTheStreamsBackTogetherAsTheBatchRunDoes() throws IOException {
+    List<Packet> packets = capture();
+    ConnBalRun.Output whole = run(List.of(packets), ConnBal.analyze());
+    assertThat(whole.tsv(), equalTo(EXPECTED));
+    for (Duration window : new Duration[] {Duration.millis(1), Duration.standardSeconds(5)}) {
+      for (int cut : new int[] {packets.size(), 4, 13, 28}) {
+        for (int timelineShards : new int[] {1, ConnBal.DEFAULT_TIMELINE_SHARD_COUNT}) {
+          List<List<Packet>> files =
+              cut == packets.size()
+                  ? List.of(packets)
+                  : List.of(packets.subList(0, cut), packets.subList(cut, packets.size()));
+          ConnBalRun.Output windowed =
+              run(
+                  files,
+                  ConnBal.analyze()
+                      .withWindow(window)
+                      .withTimelineShardCount(timelineShards)
+                      .withDesiredSplitSize(128));
+          String context = window + " windows, cut before " + cut + ", " + timelineShards;
+          assertThat(
+              context,
+              WindowedRunTest.sums(windowed.rows()),
+              equalTo(WindowedRunTest.sums(whole.rows())));
+          assertThat(context, windowed.report().tcpDnsMessagesLost(), equalTo(1L));
+          assertThat(context, windowed.report().dnsMalformed(), equalTo(0L));
+          assertThat(context, windowed.report().responsesWithoutQuery(), equalTo(0L));
+          assertThat(context, windowed.report().latePackets(), equalTo(0L));
+          assertThat(context, windowed.report().packets(), equalTo(whole.report().packets()));
+          // Q1, R1, Q2, Q3, R2, R3, Q4, R4, Q5, each once however often its stream was fed.
+          assertThat(context, windowed.connbalCounters().get("tcpDnsMessages"), equalTo(9L));
+        }
+      }
+    }
+  }
+
+  /**
+   * The same over a watch, where time passes the captures one after another: each direction is fed
+   * as the watermark passes its segments, in several firings (the cuts put a stream's segments in
+   * two captures), and its messages must reach the timelines in time. The rows of each window's
+   * last pane (panes accumulate) summed over the windows are the hand-derived rows.
+   */
+  @Test
+  void aWatchPutsTheStreamsBackTogetherAsTheyArrive() throws IOException {
+    List<Packet> packets = capture();
+    Path in = Files.createTempDirectory(tmp, "watched");
+    int[] cuts = {0, 4, 13, 22, 28, packets.size()};
+    for (int i = 0; i + 1 < cuts.length; i++) {
+      of(packets.subList(cuts[i], cuts[i + 1])).writeTo(in.resolve("part-" + i + ".snoop"));
+    }
+    ConnBalRun.Output whole = run(List.of(packets), ConnBal.analyze());
+    assertThat(whole.tsv(), equalTo(EXPECTED));
+
+    DirectOptions options = ConnBalRun.fastDirectOptions().as(DirectOptions.class);
+    options.as(StreamingOptions.class).setStreaming(true);
+    Pipeline p = Pipeline.create(options);
+    String run = "watch-" + System.nanoTime();
+    p.apply(
+            WatchCaptures.of(List.of(in.resolve("*.snoop").toString()))
+                .withPollInterval(Duration.millis(200))
+                .withStopAfterIdle(Duration.standardSeconds(2)))
+        .apply(FileIO.readMatches())
+        .apply(ConnBal.analyze().withWindow(Duration.standardSeconds(1)))
+        .rows()
+        .apply(ParDo.of(new KeepPanes(run)));
+    PipelineResult result = p.run();
+    assertThat(result.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+
+    List<ConnBalRow> lastPanes = new ArrayList<>();
+    for (Map<Long, List<ConnBalRow>> panes : KeepPanes.PANES.remove(run).values()) {
+      lastPanes.addAll(panes.get(Collections.max(panes.keySet())));
+    }
+    assertThat(WindowedRunTest.sums(lastPanes), equalTo(WindowedRunTest.sums(whole.rows())));
+  }
+
+  /** Keeps each pane's rows, by run, window start and pane index, for the test to read. */
+  private static final class KeepPanes extends DoFn<ConnBalRow, Void> {
+    static final Map<String, Map<Instant, Map<Long, List<ConnBalRow>>>> PANES =
+        new ConcurrentHashMap<>();
+
+    private final String run;
+
+    KeepPanes(String run) {
+      this.run = run;
+    }
+
+    @ProcessElement
+    public void process(@Element ConnBalRow row, BoundedWindow window, PaneInfo pane) {
+      PANES
+          .computeIfAbsent(run, k -> new ConcurrentHashMap<>())
+          .computeIfAbsent(window.maxTimestamp(), k -> new ConcurrentHashMap<>())
+          .computeIfAbsent(pane.getIndex(), k -> Collections.synchronizedList(new ArrayList<>()))
+          .add(row);
+    }
   }
 
   /** The recorded capture of DNS over TCP and its rows, derived in its DERIVATION.md. */
@@ -239,6 +344,26 @@ class DnsOverTcpTest {
         assertThat(context, out.report().tcpDnsMessagesLost(), equalTo(0L));
         assertThat(context, out.report().responsesWithoutQuery(), equalTo(0L));
       }
+    }
+  }
+
+  @Test
+  void theRecordedCaptureSummedOverWindowsGivesItsHandDerivedRows() throws IOException {
+    String expected = Files.readString(RECORDED.resolve("expected.tsv"));
+    String capture = RECORDED.resolve("capture.snoop").toString();
+    ConnBalRun.Output whole = ConnBalRun.direct(capture, ConnBal.analyze(), tmp);
+    assertThat(whole.tsv(), equalTo(expected));
+    for (Duration window : new Duration[] {Duration.millis(1), Duration.standardSeconds(1)}) {
+      ConnBalRun.Output windowed =
+          ConnBalRun.direct(
+              capture, ConnBal.analyze().withWindow(window).withDesiredSplitSize(64), tmp);
+      assertThat(
+          window.toString(),
+          WindowedRunTest.sums(windowed.rows()),
+          equalTo(WindowedRunTest.sums(whole.rows())));
+      assertThat(window.toString(), windowed.report().tcpDnsMessagesLost(), equalTo(0L));
+      assertThat(window.toString(), windowed.report().responsesWithoutQuery(), equalTo(0L));
+      assertThat(window.toString(), windowed.report().latePackets(), equalTo(0L));
     }
   }
 }

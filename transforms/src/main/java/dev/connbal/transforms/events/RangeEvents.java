@@ -37,7 +37,6 @@ public abstract class RangeEvents implements FrameVisitor {
   private long frameBytes;
   private long queries;
   private long responses;
-  private long tcpDnsNotAnalysed;
   private SnoopRecordView record;
 
   /**
@@ -59,14 +58,9 @@ public abstract class RangeEvents implements FrameVisitor {
   /**
    * A TCP segment to or from port 53 that is a SYN or carries payload, in file order: the ranges'
    * segments of a stream are put back together elsewhere ({@link
-   * dev.connbal.transforms.tcpdns.DnsStreamReassembler}). Unless a subclass does that, those with
-   * payload are counted as not analysed.
+   * dev.connbal.transforms.tcpdns.DnsStreamReassembler}).
    */
-  protected void tcpDnsSegment(TcpDnsSegment segment) {
-    if (segment.payload().length > 0) {
-      tcpDnsNotAnalysed++;
-    }
-  }
+  protected abstract void tcpDnsSegment(TcpDnsSegment segment);
 
   /** Decodes the next record of the range. */
   protected final void decode(SnoopRecordView r) {
@@ -89,7 +83,6 @@ public abstract class RangeEvents implements FrameVisitor {
     ConnBalMetrics.FRAGMENTS_SKIPPED.inc(stats.fragments);
     ConnBalMetrics.DNS_QUERIES.inc(queries);
     ConnBalMetrics.DNS_RESPONSES.inc(responses);
-    ConnBalMetrics.TCP_DNS_SEGMENTS_NOT_ANALYSED.inc(tcpDnsNotAnalysed);
     return RunReport.builder()
         .setPackets(packets)
         .setFrameBytes(frameBytes)
@@ -99,7 +92,6 @@ public abstract class RangeEvents implements FrameVisitor {
         .setIpv6FramesNotAnalysed(stats.ipv6NotAnalysed)
         .setMalformedFrames(stats.malformedFrames)
         .setFragmentsSkipped(stats.fragments)
-        .setTcpDnsSegmentsNotAnalysed(tcpDnsNotAnalysed)
         .build();
   }
 

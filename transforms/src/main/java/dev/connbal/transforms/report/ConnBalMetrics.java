@@ -29,8 +29,6 @@ public final class ConnBalMetrics {
   public static final Counter TCP_DNS_MESSAGES = Metrics.counter(NAMESPACE, "tcpDnsMessages");
   public static final Counter TCP_DNS_MESSAGES_LOST =
       Metrics.counter(NAMESPACE, "tcpDnsMessagesLost");
-  public static final Counter TCP_DNS_SEGMENTS_NOT_ANALYSED =
-      Metrics.counter(NAMESPACE, "tcpDnsSegmentsNotAnalysed");
   public static final Counter BACKENDS = Metrics.counter(NAMESPACE, "backends");
 
   public static final Counter CONNECTIONS = Metrics.counter(NAMESPACE, "connectionsCounted");

@@ -55,8 +55,8 @@ public abstract class RunReport {
 
   /**
    * Packets of a windowed run that came after time had passed them (SEMANTICS.md "Windows"): a late
-   * SYN is counted in its window, which is then written again; a late DNS message is only counted
-   * here, as the rules need DNS in time order.
+   * SYN is counted in its window, which is then written again; a late DNS message, or segment of
+   * DNS over TCP, is only counted here, as the rules need DNS in time order.
    */
   public abstract long latePackets();
 
@@ -66,12 +66,6 @@ public abstract class RunReport {
    * dev.connbal.transforms.tcpdns.DnsStreamReassembler}).
    */
   public abstract long tcpDnsMessagesLost();
-
-  /**
-   * Segments with DNS payload over TCP that a windowed run read but did not analyse: only runs
-   * without windows put DNS over TCP back together yet.
-   */
-  public abstract long tcpDnsSegmentsNotAnalysed();
 
   public static Builder builder() {
     return new AutoValue_RunReport.Builder()
@@ -90,8 +84,7 @@ public abstract class RunReport {
         .setMalformedFrames(0)
         .setFragmentsSkipped(0)
         .setLatePackets(0)
-        .setTcpDnsMessagesLost(0)
-        .setTcpDnsSegmentsNotAnalysed(0);
+        .setTcpDnsMessagesLost(0);
   }
 
   /** A report with every count zero. */
@@ -120,7 +113,6 @@ public abstract class RunReport {
         .setFragmentsSkipped(fragmentsSkipped() + o.fragmentsSkipped())
         .setLatePackets(latePackets() + o.latePackets())
         .setTcpDnsMessagesLost(tcpDnsMessagesLost() + o.tcpDnsMessagesLost())
-        .setTcpDnsSegmentsNotAnalysed(tcpDnsSegmentsNotAnalysed() + o.tcpDnsSegmentsNotAnalysed())
         .build();
   }
 
@@ -173,14 +165,8 @@ public abstract class RunReport {
         + "DNS-over-TCP messages lost to gaps: "
         + tcpDnsMessagesLost()
         + "\n"
-        // Only windowed runs have late packets and TCP segments not analysed; a run without windows
-        // keeps its report as it was.
-        + (latePackets() > 0 ? "late packets: " + latePackets() + "\n" : "")
-        + (tcpDnsSegmentsNotAnalysed() > 0
-            ? "DNS-over-TCP segments not analysed (windowed run): "
-                + tcpDnsSegmentsNotAnalysed()
-                + "\n"
-            : "");
+        // Only windowed runs have late packets; a run without windows keeps its report as it was.
+        + (latePackets() > 0 ? "late packets: " + latePackets() + "\n" : "");
   }
 
   /** Builder for {@link RunReport}. */
@@ -217,8 +203,6 @@ public abstract class RunReport {
     public abstract Builder setLatePackets(long v);
 
     public abstract Builder setTcpDnsMessagesLost(long v);
-
-    public abstract Builder setTcpDnsSegmentsNotAnalysed(long v);
 
     public abstract RunReport build();
   }

@@ -118,14 +118,45 @@ public final class DnsStreamReassembler {
 
   /** Reassembles one direction from its segments in capture order. */
   public void reassemble(List<Segment> inCaptureOrder, Sink sink) {
+    reassemble(inCaptureOrder, sink, true);
+  }
+
+  /**
+   * Reassembles one direction from its segments in capture order so far: with {@code ends} false,
+   * more segments may follow, so the holes left stay open and a message begun is not lost; what
+   * {@link #reassemble(List, Sink)} would add at the end is not given. What the segments yield
+   * never depends on the segments after them (but for the start of a direction seen without its
+   * SYN, taken from the lowest sequence number of the segments at hand), so the same segments with
+   * more after them yield the same messages first, the same losses, and then what the more yield.
+   *
+   * @return whether bytes are left behind a hole: only then can the end, or a later segment that
+   *     reaches past the window, yield messages completed by segments already given
+   */
+  public boolean reassemble(List<Segment> inCaptureOrder, Sink sink, boolean ends) {
     this.sink = sink;
     this.completed = new int[inCaptureOrder.size()];
     for (int i = 0; i < inCaptureOrder.size(); i++) {
       segment(inCaptureOrder, i);
     }
-    end();
+    boolean bytesBehindAHole = started && present > 0;
+    if (ends) {
+      end();
+    } else {
+      forget();
+    }
     this.sink = null;
     this.completed = null;
+    return bytesBehindAHole;
+  }
+
+  /** Leaves the instance clean for the next direction without ending this one. */
+  private void forget() {
+    Arrays.fill(source, -1);
+    Arrays.fill(segmentStart, false);
+    present = 0;
+    message = null;
+    lengthRead = 0;
+    started = false;
   }
 
   private void segment(List<Segment> segments, int index) {

@@ -1,9 +1,7 @@
 package dev.connbal.transforms.tcpdns;
 
-import dev.connbal.transforms.decode.DnsDecodeException;
 import dev.connbal.transforms.decode.DnsMessage;
 import dev.connbal.transforms.decode.DnsName;
-import dev.connbal.transforms.decode.TcpFlags;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsPartial;
 import dev.connbal.transforms.events.OrderKey;
@@ -76,12 +74,12 @@ public final class ReassembleTcpDnsFn
     }
     RunReport report =
         RunReport.builder()
-            .setDnsMalformed(messages.malformed)
-            .setTcpDnsMessagesLost(messages.lost)
+            .setDnsMalformed(messages.malformedCount())
+            .setTcpDnsMessagesLost(messages.lostCount())
             .build();
-    ConnBalMetrics.TCP_DNS_MESSAGES.inc(messages.decoded + messages.malformed);
-    ConnBalMetrics.TCP_DNS_MESSAGES_LOST.inc(messages.lost);
-    ConnBalMetrics.DNS_MALFORMED.inc(messages.malformed);
+    ConnBalMetrics.TCP_DNS_MESSAGES.inc(messages.decodedCount() + messages.malformedCount());
+    ConnBalMetrics.TCP_DNS_MESSAGES_LOST.inc(messages.lostCount());
+    ConnBalMetrics.DNS_MALFORMED.inc(messages.malformedCount());
     for (Map.Entry<PartialKey, List<DnsEvent>> partial : messages.events.entrySet()) {
       out.get(MAIN)
           .output(KV.of(partial.getKey().shard(), DnsPartial.of(partial.getValue(), report)));
@@ -95,6 +93,27 @@ public final class ReassembleTcpDnsFn
     }
   }
 
+  /**
+   * The event {@code message} is, the {@code ordinal}-th message {@code completing} completes
+   * ({@link DnsStreamReassembler.Sink#message}), or null when it is none: placed at the segment's
+   * time and file, at its record offset plus the ordinal, so that every message keeps a place of
+   * its own below the next record's. The windowed road places its messages the same way.
+   */
+  public static @Nullable DnsEvent toEvent(
+      @Nullable String nameFilter, TcpDnsSegment completing, DnsMessage message, int ordinal) {
+    OrderKey at = completing.order();
+    return RangeEvents.toEvent(
+        nameFilter,
+        completing.srcIp(),
+        completing.srcPort(),
+        completing.dstIp(),
+        completing.dstPort(),
+        message,
+        at.timestampMicros(),
+        at.file(),
+        at.recordOffset() + ordinal);
+  }
+
   /** A partial's client shard and file (a partial holds events of one file). */
   private record PartialKey(int shard, String file) implements Comparable<PartialKey> {
     @Override
@@ -104,65 +123,26 @@ public final class ReassembleTcpDnsFn
   }
 
   /** What the directions of a shard yield. */
-  private final class Messages {
+  private final class Messages extends DirectionMessages {
     final Map<PartialKey, List<DnsEvent>> events = new TreeMap<>();
 
     final Set<DnsName> srvNames = new HashSet<>();
-    long decoded;
-    long malformed;
-    long lost;
+
+    Messages() {
+      super(nameFilter);
+    }
 
     /** The messages of one direction, its segments in timeline order. */
     void of(List<TcpDnsSegment> direction) {
-      List<DnsStreamReassembler.Segment> segments = new ArrayList<>(direction.size());
-      for (TcpDnsSegment s : direction) {
-        segments.add(
-            new DnsStreamReassembler.Segment(
-                s.seq(), (s.flags() & TcpFlags.SYN) != 0, s.payload()));
-      }
-      reassembler.reassemble(
-          segments,
-          new DnsStreamReassembler.Sink() {
-            @Override
-            public void message(byte[] bytes, int segment, int ordinal) {
-              event(direction.get(segment), bytes, ordinal);
-            }
-
-            @Override
-            public void lost() {
-              lost++;
-            }
-          });
+      reassemble(reassembler, direction, 0, true);
     }
 
-    private void event(TcpDnsSegment completing, byte[] bytes, int ordinal) {
-      DnsMessage message;
-      try {
-        message = DnsMessage.decode(bytes, 0, bytes.length);
-      } catch (DnsDecodeException e) {
-        malformed++;
-        return;
-      }
-      decoded++;
-      OrderKey at = completing.order();
-      DnsEvent event =
-          RangeEvents.toEvent(
-              nameFilter,
-              completing.srcIp(),
-              completing.srcPort(),
-              completing.dstIp(),
-              completing.dstPort(),
-              message,
-              at.timestampMicros(),
-              at.file(),
-              at.recordOffset() + ordinal);
-      if (event == null) {
-        return;
-      }
-      (event.isResponse() ? ConnBalMetrics.DNS_RESPONSES : ConnBalMetrics.DNS_QUERIES).inc();
+    @Override
+    protected void event(DnsEvent event, DnsMessage message) {
       events
           .computeIfAbsent(
-              new PartialKey(timelineShards.ofClient(event.query().clientIp()), at.file()),
+              new PartialKey(
+                  timelineShards.ofClient(event.query().clientIp()), event.order().file()),
               k -> new ArrayList<>())
           .add(event);
       if (SrvLearner.carriesSrv(event)) {

@@ -1,5 +1,6 @@
 package dev.connbal.transforms.tcpdns;
 
+import dev.connbal.transforms.decode.TcpFlags;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.keys.FourTuple;
 import java.util.Arrays;
@@ -73,6 +74,24 @@ public final class TcpDnsSegment {
   /** The segment's place on the timeline: its record's time, file and offset. */
   public OrderKey order() {
     return order;
+  }
+
+  /** What the reassembler reads of it: sequence number, SYN flag and payload. */
+  public DnsStreamReassembler.Segment forReassembly() {
+    return new DnsStreamReassembler.Segment(seq, (flags & TcpFlags.SYN) != 0, payload);
+  }
+
+  /**
+   * Its direction as a key: the segments of one direction of one stream, and only they, share it.
+   */
+  public String directionKey() {
+    return Integer.toUnsignedString(srcIp)
+        + ":"
+        + srcPort
+        + ">"
+        + Integer.toUnsignedString(dstIp)
+        + ":"
+        + dstPort;
   }
 
   /** The stream, the same for both directions. */

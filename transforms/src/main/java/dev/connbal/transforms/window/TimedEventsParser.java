@@ -9,12 +9,15 @@ import dev.connbal.transforms.events.RangeEvents;
 import dev.connbal.transforms.events.SynBatch;
 import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.tcpdns.TcpDnsSegment;
 import dev.connbal.transforms.timeline.SrvLearner;
 import dev.connbal.transforms.wire.RunReportCoder;
+import dev.connbal.transforms.wire.TcpDnsSegmentCoder;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
@@ -30,13 +33,22 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * one timeline of a run without windows does. (A response with SRV answers to an A query, which a
  * conforming server never sends, teaches only its own client's shard: its query was not sent on.)
  *
- * <p>The range's part of the run report leaves on {@link #REPORT}.
+ * <p>The TCP segments that may carry DNS leave one each on {@link #TCP_DNS_SEGMENTS}, to be put
+ * back together per direction. The range's part of the run report leaves on {@link #REPORT}.
  */
 public final class TimedEventsParser extends SnoopRecordParser<KV<Integer, TimedEvent>> {
   private static final long serialVersionUID = 1L;
 
   /** The additional output of each range's part of the run report. */
   public static final TupleTag<RunReport> REPORT = new TupleTag<>("rangeReports") {};
+
+  /**
+   * The additional output of the TCP segments to or from port 53 (SYNs and those with payload),
+   * keyed by their direction ({@link TcpDnsSegment#directionKey}): {@link ReassembleTcpDnsInTimeFn}
+   * puts their messages back together as time passes them.
+   */
+  public static final TupleTag<KV<String, TcpDnsSegment>> TCP_DNS_SEGMENTS =
+      new TupleTag<>("windowTcpDnsSegments") {};
 
   private final @Nullable String nameFilter;
   private final Shards shards;
@@ -53,12 +65,37 @@ public final class TimedEventsParser extends SnoopRecordParser<KV<Integer, Timed
 
   @Override
   public Map<TupleTag<?>, Coder<?>> getAdditionalOutputs() {
-    return Map.of(REPORT, RunReportCoder.of());
+    return Map.of(
+        REPORT,
+        RunReportCoder.of(),
+        TCP_DNS_SEGMENTS,
+        KvCoder.of(StringUtf8Coder.of(), TcpDnsSegmentCoder.of()));
   }
 
   @Override
   public RangeParser startRange(RangeContext context, Consumer<KV<Integer, TimedEvent>> output) {
     return new Collector(context, output);
+  }
+
+  /**
+   * Sends {@code event}, made of {@code message}, to its client's shard, and when it is an SRV
+   * query or a response with SRV answers to every other shard as well, to learn from (the class
+   * comment). UDP and TCP messages alike.
+   */
+  static void route(
+      DnsEvent event, DnsMessage message, Shards shards, Consumer<KV<Integer, TimedEvent>> output) {
+    int own = shards.ofClient(event.query().clientIp());
+    output.accept(KV.of(own, TimedEvent.dns(event, false)));
+    boolean srv =
+        event.isResponse() ? SrvLearner.carriesSrv(event) : message.questionType() == DnsRecord.SRV;
+    if (srv) {
+      TimedEvent learning = TimedEvent.dns(event, true);
+      for (int shard = 0; shard < shards.count(); shard++) {
+        if (shard != own) {
+          output.accept(KV.of(shard, learning));
+        }
+      }
+    }
   }
 
   /** The parse of one range. */
@@ -84,20 +121,12 @@ public final class TimedEventsParser extends SnoopRecordParser<KV<Integer, Timed
 
     @Override
     protected void dnsEvent(DnsEvent event, DnsMessage message) {
-      int own = shards.ofClient(event.query().clientIp());
-      output.accept(KV.of(own, TimedEvent.dns(event, false)));
-      boolean srv =
-          event.isResponse()
-              ? SrvLearner.carriesSrv(event)
-              : message.questionType() == DnsRecord.SRV;
-      if (srv) {
-        TimedEvent learning = TimedEvent.dns(event, true);
-        for (int shard = 0; shard < shards.count(); shard++) {
-          if (shard != own) {
-            output.accept(KV.of(shard, learning));
-          }
-        }
-      }
+      route(event, message, shards, output);
+    }
+
+    @Override
+    protected void tcpDnsSegment(TcpDnsSegment segment) {
+      context.output(TCP_DNS_SEGMENTS, KV.of(segment.directionKey(), segment));
     }
 
     @Override

@@ -35,7 +35,6 @@ public final class RunReportCoder extends AtomicCoder<RunReport> {
     VarInt.encode(r.fragmentsSkipped(), out);
     VarInt.encode(r.latePackets(), out);
     VarInt.encode(r.tcpDnsMessagesLost(), out);
-    VarInt.encode(r.tcpDnsSegmentsNotAnalysed(), out);
   }
 
   @Override
@@ -57,7 +56,6 @@ public final class RunReportCoder extends AtomicCoder<RunReport> {
         .setFragmentsSkipped(VarInt.decodeLong(in))
         .setLatePackets(VarInt.decodeLong(in))
         .setTcpDnsMessagesLost(VarInt.decodeLong(in))
-        .setTcpDnsSegmentsNotAnalysed(VarInt.decodeLong(in))
         .build();
   }
 

@@ -119,6 +119,47 @@ class DnsStreamReassemblerTest {
     assertThat(y.lost, equalTo(1));
   }
 
+  /**
+   * The windowed road feeds a direction's segments as time passes them, from the first each time:
+   * what a reassembly that does not end yields is the beginning of what more segments yield, and it
+   * tells when bytes wait behind a hole (only then can the end yield more). Stream: M1, then M2
+   * whose length sits in the first segment and whose rest comes after a hole, M3 in one segment.
+   */
+  @Test
+  void aReassemblyThatDoesNotEndYieldsTheBeginningOfWhatMoreSegmentsYield() {
+    String stream = framed(M1) + framed(M2) + framed(M3);
+    List<Segment> segments =
+        List.of(
+            syn(ISN),
+            at(0, stream.substring(0, 32)), // M1 and M2's first two bytes
+            at(20, stream.substring(40, 56)), // after a hole of 4 bytes in M2: waits behind it
+            at(16, stream.substring(32, 40)), // fills the hole: completes M2
+            at(28, stream.substring(56))); // M3
+    List<String> yields = new ArrayList<>();
+    List<Boolean> behindAHole = new ArrayList<>();
+    for (int n = 1; n <= segments.size(); n++) {
+      Yield y = new Yield();
+      behindAHole.add(new DnsStreamReassembler().reassemble(segments.subList(0, n), y, false));
+      assertThat(y.lost, equalTo(0));
+      yields.add(String.join(" ", y.messages));
+    }
+    assertThat(
+        yields,
+        contains(
+            "",
+            "1.0:" + M1,
+            "1.0:" + M1,
+            "1.0:" + M1 + " 3.0:" + M2,
+            yields.get(3) + " 4.0:" + M3));
+    assertThat(behindAHole, contains(false, false, true, false, false));
+    // Ended where bytes wait behind the hole: M2 is lost, and no message comes from behind it, as
+    // its bytes are all M2's.
+    Yield ended = new Yield();
+    new DnsStreamReassembler().reassemble(segments.subList(0, 3), ended, true);
+    assertThat(ended.messages, contains("1.0:" + M1));
+    assertThat(ended.lost, equalTo(1));
+  }
+
   @Test
   void aGapThatHidesWhereAMessageBeginsResumesAtASegmentStartWithAPlausibleLength() {
     // The gap takes M1's end and M2's length: M1 is lost; the segment after the gap starts in M2

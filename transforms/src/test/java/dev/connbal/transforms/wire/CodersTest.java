@@ -413,7 +413,6 @@ class CodersTest {
             .setFragmentsSkipped(Long.MAX_VALUE)
             .setLatePackets(14)
             .setTcpDnsMessagesLost(15)
-            .setTcpDnsSegmentsNotAnalysed(16)
             .build();
     // Every field set, summed from its two parts in either order.
     roundTripsAndIsDeterministic(
