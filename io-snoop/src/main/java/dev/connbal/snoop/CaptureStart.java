@@ -1,11 +1,9 @@
 package dev.connbal.snoop;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.util.OptionalLong;
-import java.util.zip.GZIPInputStream;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
 
@@ -15,8 +13,6 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  * arriving captures uses it to tell how far capture time has come before the files are read.
  */
 public final class CaptureStart {
-  private static final int GZIP_MAGIC = 0x1f8b;
-
   private CaptureStart() {}
 
   /**
@@ -24,12 +20,8 @@ public final class CaptureStart {
    * or holds no complete record yet.
    */
   public static OptionalLong firstRecordMicros(ResourceId file) throws IOException {
-    try (InputStream raw = Channels.newInputStream(FileSystems.open(file));
-        BufferedInputStream buffered = new BufferedInputStream(raw)) {
-      buffered.mark(2);
-      int magic = (buffered.read() << 8) | buffered.read();
-      buffered.reset();
-      InputStream in = magic == GZIP_MAGIC ? new GZIPInputStream(buffered) : buffered;
+    try (InputStream in =
+        GzipMagic.decompressedIfGzip(Channels.newInputStream(FileSystems.open(file)))) {
       try (CaptureFileReader reader =
           CaptureFileReader.open(
               file.toString(),

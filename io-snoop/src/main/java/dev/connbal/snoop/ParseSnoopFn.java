@@ -2,6 +2,7 @@ package dev.connbal.snoop;
 
 import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
@@ -96,14 +97,16 @@ final class ParseSnoopFn<OutputT> extends DoFn<FileIO.ReadableFile, OutputT> {
     }
     MatchResult.Metadata metadata = file.getMetadata();
     String name = metadata.resourceId().toString();
-    try (CaptureFileReader reader =
-        CaptureFileReader.open(
-            name,
-            FileSystems.open(metadata.resourceId()),
-            maxIncludedLength,
-            false,
-            Long.MAX_VALUE)) {
-      return reader.withGivenStarts(pieces, metadata.sizeBytes());
+    try (ReadableByteChannel channel = FileSystems.open(metadata.resourceId())) {
+      if (checksMagic(file)
+          && channel instanceof SeekableByteChannel seekable
+          && GzipMagic.startsWithGzip(seekable)) {
+        return List.of(new OffsetRange(0, pieces.get(pieces.size() - 1).getTo()));
+      }
+      try (CaptureFileReader reader =
+          CaptureFileReader.open(name, channel, maxIncludedLength, false, Long.MAX_VALUE)) {
+        return reader.withGivenStarts(pieces, metadata.sizeBytes());
+      }
     } catch (IOException e) {
       return pieces;
     }
@@ -136,9 +139,18 @@ final class ParseSnoopFn<OutputT> extends DoFn<FileIO.ReadableFile, OutputT> {
     CaptureFileReader reader;
     try {
       ReadableByteChannel raw = FileSystems.open(metadata.resourceId());
+      OffsetRange range = tracker.currentRestriction();
+      if (checksMagic(file) && range.getFrom() == 0) {
+        // Only a first range can be a whole gzip file: splitting looked at the magic too.
+        if (!(raw instanceof SeekableByteChannel seekable)) {
+          raw = GzipMagic.decompressedIfGzip(raw);
+        } else if (GzipMagic.startsWithGzip(seekable)) {
+          effective = Compression.GZIP;
+          splittable = false;
+        }
+      }
       ReadableByteChannel channel =
           effective == Compression.UNCOMPRESSED ? raw : effective.readDecompressed(raw);
-      OffsetRange range = tracker.currentRestriction();
       long span = splittable ? range.getTo() - range.getFrom() : Long.MAX_VALUE;
       reader = CaptureFileReader.open(name, channel, maxIncludedLength, !splittable, span);
     } catch (IOException | RuntimeException e) {
@@ -183,6 +195,15 @@ final class ParseSnoopFn<OutputT> extends DoFn<FileIO.ReadableFile, OutputT> {
       c = Compression.detect(file.getMetadata().resourceId().getFilename());
     }
     return c;
+  }
+
+  /**
+   * Whether a file's magic decides if it is gzip: when neither the configuration nor its name says
+   * it is compressed. A compression set explicitly is obeyed.
+   */
+  private boolean checksMagic(FileIO.ReadableFile file) {
+    return compression == Compression.AUTO
+        && effectiveCompression(file) == Compression.UNCOMPRESSED;
   }
 
   private boolean isSplittable(FileIO.ReadableFile file) {

@@ -51,7 +51,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * <p>Uncompressed files are split into byte ranges of {@link Read#withDesiredSplitSize} (default 64
  * MiB) read in parallel; how range boundaries are found inside the stream of records, and why no
  * record is lost or read twice, is explained on {@code CaptureFileReader}. Compressed files ({@code
- * .gz} and others, by default detected from the file name) are read whole by one worker.
+ * .gz} and others, by default detected from the file name, and gzip also from its magic) are read
+ * whole by one worker.
  *
  * <p>Nothing is dropped silently: bad file headers (empty file, truncated header, no known magic,
  * unsupported version, a snoop datalink other than Ethernet 4 or 0), corrupt regions, truncated
@@ -169,7 +170,11 @@ public final class SnoopIO {
       return toBuilder().setDesiredSplitSize(bytes).build();
     }
 
-    /** Compression of the files; {@link Compression#AUTO} (default) detects it from the name. */
+    /**
+     * Compression of the files. {@link Compression#AUTO} (default) detects it from the name, and a
+     * file whose name does not say it is compressed is still read as gzip when it begins with
+     * gzip's magic; anything else is obeyed.
+     */
     public Read withCompression(Compression compression) {
       checkNotNull(compression, "compression");
       return toBuilder().setCompression(compression).build();
@@ -192,7 +197,11 @@ public final class SnoopIO {
                   .filepattern(getFilepattern())
                   .withEmptyMatchTreatment(getEmptyMatchTreatment()))
           .apply("ReadMatches", FileIO.readMatches().withCompression(getCompression()))
-          .apply("ReadFiles", readFiles().withDesiredSplitSize(getDesiredSplitSize()));
+          .apply(
+              "ReadFiles",
+              readFiles()
+                  .withDesiredSplitSize(getDesiredSplitSize())
+                  .withCompression(getCompression()));
     }
 
     @Override
@@ -241,7 +250,8 @@ public final class SnoopIO {
 
     /**
      * Compression of the files. {@link Compression#AUTO} (default) keeps each file's own, as {@link
-     * FileIO#readMatches()} set it; anything else overrides it.
+     * FileIO#readMatches()} set it, and reads a file it calls uncompressed as gzip when it begins
+     * with gzip's magic; anything else overrides it.
      */
     public ReadFiles withCompression(Compression compression) {
       checkNotNull(compression, "compression");

@@ -125,19 +125,57 @@ class SnoopIOPipelineTest {
   }
 
   @Test
-  void compressionOverrideReadsAGzipFileWithoutItsSuffix() throws IOException {
+  void aGzipFileIsToldByItsMagicWhateverItsName() throws IOException {
     byte[] bytes = TestCaptures.realistic(61, 200, 1514);
-    Path plain = write("plain.snoop", bytes);
-    ByteArrayOutputStream gz = new ByteArrayOutputStream();
-    try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
-      z.write(bytes);
-    }
-    Path disguised = write("disguised.bin", gz.toByteArray());
-    List<SnoopRecord> expected = new ArrayList<>();
+    Path disguised = write("disguised.bin", gzip(bytes));
+    List<SnoopRecord> expected = recordsOf(write("plain.snoop", bytes), disguised);
+    Pipeline p = Pipeline.create(directOptions());
+    // Split size 64: a plain file of this size would be read in hundreds of ranges.
+    SnoopReadResult result =
+        p.apply(SnoopIO.read().from(disguised.toString()).withDesiredSplitSize(64));
+    PAssert.that(result.records()).containsInAnyOrder(expected);
+    PAssert.that(result.errors()).empty();
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void compressionOverrideIsObeyedWhateverTheMagic() throws IOException {
+    byte[] bytes = TestCaptures.realistic(61, 200, 1514);
+    Path disguised = write("disguised.bin", gzip(bytes));
+    List<SnoopRecord> expected = recordsOf(write("plain.snoop", bytes), disguised);
+    Pipeline p = Pipeline.create(directOptions());
+    SnoopReadResult gzip =
+        p.apply(
+            "AsGzip",
+            SnoopIO.read()
+                .from(disguised.toString())
+                .withCompression(Compression.GZIP)
+                .withDesiredSplitSize(64));
+    PAssert.that(gzip.records()).containsInAnyOrder(expected);
+    PAssert.that(gzip.errors()).empty();
+    SnoopReadResult plain =
+        p.apply(
+            "AsPlain",
+            SnoopIO.read().from(disguised.toString()).withCompression(Compression.UNCOMPRESSED));
+    PAssert.that(plain.records()).empty();
+    PAssert.that(plain.errors())
+        .satisfies(
+            errors -> {
+              List<SnoopReadError.Kind> kinds = new ArrayList<>();
+              errors.forEach(e -> kinds.add(e.kind()));
+              assertThat(kinds, is(List.of(SnoopReadError.Kind.BAD_MAGIC)));
+              return null;
+            });
+    p.run().waitUntilFinish();
+  }
+
+  /** The records of {@code plain}, as a read of the same bytes named {@code as} gives them. */
+  private static List<SnoopRecord> recordsOf(Path plain, Path as) throws IOException {
+    List<SnoopRecord> records = new ArrayList<>();
     for (SnoopRecord r : ReaderHarness.readSequential(plain, LIMIT).records) {
-      expected.add(
+      records.add(
           SnoopRecord.of(
-              disguised.toString(),
+              as.toString(),
               r.recordOffset(),
               r.seconds(),
               r.microseconds(),
@@ -146,18 +184,21 @@ class SnoopIOPipelineTest {
               r.datalinkType(),
               r.frame()));
     }
+    return records;
+  }
+
+  private static byte[] gzip(byte[] bytes) throws IOException {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+      z.write(bytes);
+    }
+    return gz.toByteArray();
+  }
+
+  private static PipelineOptions directOptions() {
     PipelineOptions options = PipelineOptionsFactory.create();
     options.setRunner(DirectRunner.class);
-    Pipeline p = Pipeline.create(options);
-    SnoopReadResult result =
-        p.apply(
-            SnoopIO.read()
-                .from(disguised.toString())
-                .withCompression(Compression.GZIP)
-                .withDesiredSplitSize(64));
-    PAssert.that(result.records()).containsInAnyOrder(expected);
-    PAssert.that(result.errors()).empty();
-    p.run().waitUntilFinish();
+    return options;
   }
 
   @Test

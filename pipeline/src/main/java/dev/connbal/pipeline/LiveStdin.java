@@ -1,12 +1,12 @@
 package dev.connbal.pipeline;
 
+import dev.connbal.snoop.GzipMagic;
 import dev.connbal.snoop.StreamFraming;
 import dev.connbal.snoop.WatchCaptures;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.zip.GZIPInputStream;
 import org.joda.time.Duration;
 
 /**
@@ -53,8 +52,6 @@ final class LiveStdin implements StreamFraming.Units, AutoCloseable {
 
   private static final String PART = "part-";
   private static final String END = "end";
-  private static final int GZIP_MAGIC_0 = 0x1f;
-  private static final int GZIP_MAGIC_1 = 0x8b;
 
   private static final long NO_WINDOW = Long.MIN_VALUE;
 
@@ -155,7 +152,7 @@ final class LiveStdin implements StreamFraming.Units, AutoCloseable {
 
   private void copy(InputStream in) {
     try {
-      InputStream stream = decompressed(in);
+      InputStream stream = GzipMagic.decompressedIfGzip(in);
       byte[] buffer = new byte[1 << 16];
       int n;
       while ((n = stream.read(buffer)) >= 0) {
@@ -171,16 +168,6 @@ final class LiveStdin implements StreamFraming.Units, AutoCloseable {
     } catch (IOException | UncheckedIOException e) {
       end(false, e instanceof UncheckedIOException u ? u.getCause() : (IOException) e);
     }
-  }
-
-  /** {@code in}, decompressed when it starts with gzip's magic. */
-  private static InputStream decompressed(InputStream in) throws IOException {
-    PushbackInputStream peek = new PushbackInputStream(in, 2);
-    byte[] magic = peek.readNBytes(2);
-    peek.unread(magic);
-    boolean gzip =
-        magic.length == 2 && (magic[0] & 0xff) == GZIP_MAGIC_0 && (magic[1] & 0xff) == GZIP_MAGIC_1;
-    return gzip ? new GZIPInputStream(peek) : peek;
   }
 
   private synchronized void putPartInPlace() {

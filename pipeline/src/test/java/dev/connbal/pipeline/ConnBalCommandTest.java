@@ -10,12 +10,14 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +110,18 @@ class ConnBalCommandTest {
   void readsASnoopStreamFromStdinWithoutFiles() throws Exception {
     byte[] bytes = Files.readAllBytes(api);
     CommandOutcome run = CommandOutcome.runWithStdin(new ByteArrayInputStream(bytes));
+    assertThat(run.toString(), run.exitCode, is(0));
+    assertThat(run.out, equalTo(TestCaptures.API_TSV));
+    assertThat(run.err, containsString("packets read: 9"));
+  }
+
+  @Test
+  void readsAGzipStreamFromStdinToldByItsMagic() throws Exception {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+      z.write(Files.readAllBytes(api));
+    }
+    CommandOutcome run = CommandOutcome.runWithStdin(new ByteArrayInputStream(gz.toByteArray()));
     assertThat(run.toString(), run.exitCode, is(0));
     assertThat(run.out, equalTo(TestCaptures.API_TSV));
     assertThat(run.err, containsString("packets read: 9"));
