@@ -31,14 +31,22 @@ remove_namespaces() {
   done
 }
 
-# Creates the namespaces anew (leftovers of an interrupted run removed first), loopback up and
-# without IPv6, whose router solicitations and MLD reports would only add noise to a capture.
+# Creates the namespaces anew (leftovers of an interrupted run removed first), loopback up.
+# IPv6 is off unless the script set dual_stack=1: its router solicitations and MLD reports only
+# add noise to a capture. With it on, no router solicitations are sent and addresses are usable at
+# once (no duplicate address detection).
 add_namespaces() {
   local ns
   remove_namespaces
   for ns in "${namespaces[@]}"; do
     ip netns add "$ns"
-    in_ns "$ns" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    if [[ ${dual_stack:-0} == 1 ]]; then
+      in_ns "$ns" sysctl -q -w net.ipv6.conf.default.router_solicitations=0 \
+        net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0
+    else
+      in_ns "$ns" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 \
+        net.ipv6.conf.default.disable_ipv6=1
+    fi
     in_ns "$ns" ip link set lo up
   done
 }
