@@ -44,17 +44,11 @@ class FlinkWatchTest {
     assertThat(watch.toString(), watch.exitCode, is(0));
     // examples/real-capture/expected-report.txt: every response of the capture has its query.
     assertThat(watch.err, containsString("DNS responses without a matching query: 0\n"));
-    Path batchOut = Files.createDirectories(dir.resolve("batch-out"));
-    CommandOutcome batch =
-        CommandOutcome.run(
-            "-f",
-            REAL_CAPTURE.toString(),
-            "--window=1s",
-            "--runner=DirectRunner",
-            "-o",
-            batchOut + "/");
-    assertThat(batch.toString(), batch.exitCode, is(0));
-    assertThat(WindowedCommandTest.contents(out), equalTo(WindowedCommandTest.contents(batchOut)));
+    assertThat(
+        WindowedCommandTest.contents(out),
+        equalTo(
+            WindowedCommandTest.batchWindows(
+                REAL_CAPTURE.toString(), "1s", dir.resolve("batch-out"))));
   }
 
   /**
@@ -87,17 +81,11 @@ class FlinkWatchTest {
     assertThat(watch.toString(), watch.exitCode, is(0));
     assertThat(watch.err, containsString("the watch has ended: stopping the job "));
     assertThat(watch.err, containsString("packets read: 209\n"));
-    Path batchOut = Files.createDirectories(dir.resolve("batch-out"));
-    CommandOutcome batch =
-        CommandOutcome.run(
-            "-f",
-            REAL_CAPTURE.toString(),
-            "--window=1s",
-            "--runner=DirectRunner",
-            "-o",
-            batchOut + "/");
-    assertThat(batch.toString(), batch.exitCode, is(0));
-    assertThat(WindowedCommandTest.contents(out), equalTo(WindowedCommandTest.contents(batchOut)));
+    assertThat(
+        WindowedCommandTest.contents(out),
+        equalTo(
+            WindowedCommandTest.batchWindows(
+                REAL_CAPTURE.toString(), "1s", dir.resolve("batch-out"))));
     try (var left = Files.list(temp)) {
       assertThat("the savepoint and the results are deleted", left.toList(), empty());
     }
