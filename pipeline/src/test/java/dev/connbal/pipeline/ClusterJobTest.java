@@ -9,81 +9,40 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * ClusterJob against a small fake of Flink's REST API: the answers are those Flink 1.19 gives
- * (shapes taken from a session cluster's answers to a watch's job), each given per method and path
- * in order, the last one repeated.
+ * ClusterJob against a small fake of Flink's REST API ({@link FakeFlinkRest}): the answers are
+ * those Flink 1.19 gives (shapes taken from a session cluster's answers to a watch's job).
  */
 class ClusterJobTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String JOB = "1c81ede6b0453ddec423569d8a19d679";
   private static final String MAX = "9223372036854775807";
 
-  private HttpServer server;
-  private final Map<String, Deque<String[]>> answers = new HashMap<>();
-  private final List<String> requests = new ArrayList<>();
-  private final List<String> bodies = new ArrayList<>();
+  private FakeFlinkRest rest;
 
   @BeforeEach
   void startServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          String key =
-              exchange.getRequestMethod() + " " + exchange.getRequestURI().toString().substring(1);
-          String body =
-              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-          String[] answer;
-          synchronized (this) {
-            requests.add(key);
-            bodies.add(body);
-            Deque<String[]> queue = answers.get(key);
-            answer =
-                queue == null
-                    ? new String[] {"404", "{\"errors\":[\"Not found: /" + key + "\"]}"}
-                    : queue.size() > 1 ? queue.poll() : queue.peek();
-          }
-          byte[] bytes = answer[1].getBytes(StandardCharsets.UTF_8);
-          exchange.sendResponseHeaders(Integer.parseInt(answer[0]), bytes.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-          }
-        });
-    server.start();
+    rest = new FakeFlinkRest();
   }
 
   @AfterEach
   void stopServer() {
-    server.stop(0);
+    rest.close();
   }
 
-  /**
-   * Answers {@code key} ("GET jobs/...") with {@code status} and {@code body}, after earlier ones.
-   */
-  private synchronized void answer(String key, int status, String body) {
-    answers.computeIfAbsent(key, k -> new ArrayDeque<>()).add(new String[] {"" + status, body});
+  private void answer(String key, int status, String body) {
+    rest.answer(key, status, body);
   }
 
   private ClusterJob job() {
-    return ClusterJob.of("localhost:" + server.getAddress().getPort(), "connbal-run-1");
+    return rest.job("connbal-run-1");
   }
 
   private static String state(String state) {
@@ -122,9 +81,10 @@ class ClusterJobTest {
     String location = job().stopWithDrain(JOB, "/tmp/run/savepoint/", Duration.ofSeconds(20));
 
     assertThat(location, equalTo("file:/tmp/run/savepoint/savepoint-1c81ed-5e0d"));
-    JsonNode request = JSON.readTree(bodies.get(requests.indexOf("POST jobs/" + JOB + "/stop")));
+    JsonNode request = JSON.readTree(rest.body("POST jobs/" + JOB + "/stop"));
     assertThat(request.path("drain").asBoolean(), is(true));
     assertThat(request.path("targetDirectory").asText(), equalTo("/tmp/run/savepoint/"));
+    List<String> requests = rest.requests();
     assertThat(requests.get(requests.size() - 1), equalTo("GET jobs/" + JOB));
   }
 
@@ -231,7 +191,7 @@ class ClusterJobTest {
     answer("GET jobs/" + JOB + "/vertices/v1/watermarks", 200, watermarks(MAX, "9223372036854775"));
 
     assertThat(job().runsAtEndOfTime(JOB), is(true));
-    assertThat(requests.contains("GET jobs/" + JOB + "/vertices/src/watermarks"), is(false));
+    assertThat(rest.requests().contains("GET jobs/" + JOB + "/vertices/src/watermarks"), is(false));
   }
 
   @Test
@@ -258,6 +218,6 @@ class ClusterJobTest {
 
     assertThat(job().runsAtEndOfTime(JOB), is(false));
     assertThat(job().runsAtEndOfTime(JOB), is(false));
-    assertThat(requests.contains("GET jobs/" + JOB + "/vertices/v1/watermarks"), is(false));
+    assertThat(rest.requests().contains("GET jobs/" + JOB + "/vertices/v1/watermarks"), is(false));
   }
 }
