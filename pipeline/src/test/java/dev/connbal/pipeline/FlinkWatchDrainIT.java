@@ -133,8 +133,12 @@ class FlinkWatchDrainIT {
     }
   }
 
-  private static List<String> watchArgs(
-      Path root, FlinkSessionCluster cluster, Path watched, Path out) throws IOException {
+  /**
+   * The command line of a watch of {@code watched} with checkpointing on {@code cluster}, windows
+   * of 5 s into {@code out}, as a list that takes more.
+   */
+  static List<String> watchArgs(Path root, FlinkSessionCluster cluster, Path watched, Path out)
+      throws IOException {
     String jar = Path.of(System.getProperty("connbal.jar")).toRealPath().toString();
     return new ArrayList<>(
         List.of(

@@ -40,7 +40,6 @@ class FlinkWatchFailureIT {
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
   void aWatchSurvivesAKilledTaskManager() throws Exception {
     Path root = Path.of(System.getProperty("connbal.root")).toRealPath();
-    String jar = Path.of(System.getProperty("connbal.jar")).toRealPath().toString();
     Path watched = Files.createDirectories(work.resolve("watched"));
     Path out = Files.createDirectories(work.resolve("out"));
     RotatedCaptures.putInPlace(watched, 0);
@@ -49,22 +48,9 @@ class FlinkWatchFailureIT {
     Process connbal = null;
     try (FlinkSessionCluster cluster =
         FlinkSessionCluster.start(root, state, 2, 1, List.of("--restart-attempts=6"))) {
-      ProcessBuilder builder =
-          new ProcessBuilder(
-              root.resolve("connbal").toString(),
-              "--watch",
-              "-f",
-              watched.resolve("*.snoop").toString(),
-              "--window=5s",
-              "-o",
-              out + "/",
-              "--poll-interval=1s",
-              "--watch-until=15s",
-              "--runner=FlinkRunner",
-              "--flinkMaster=" + cluster.flinkMaster(),
-              "--parallelism=2",
-              "--filesToStage=" + jar,
-              "--checkpointingInterval=2000");
+      List<String> args = FlinkWatchDrainIT.watchArgs(root, cluster, watched, out);
+      args.add("--watch-until=15s");
+      ProcessBuilder builder = new ProcessBuilder(args);
       builder
           .environment()
           .put(

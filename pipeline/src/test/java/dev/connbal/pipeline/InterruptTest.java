@@ -46,26 +46,38 @@ class InterruptTest {
 
   @Test
   void firstInterruptEndsAWatchWithWhatWasRead() throws Exception {
+    Running watch = interruptedAfterTheRealCapture();
+    assertThat(watch.err(), containsString("SIGINT: reading stops here"));
+    assertThat(watch.err(), not(containsString("before the run finished")));
+  }
+
+  /**
+   * Watches the real capture and a capture still being written, writing the windows into {@code
+   * watch-out}, and interrupts once the real capture's last window is written (so every window of
+   * it is); asserts that the run ends as interrupted, with the windows of a batch run over the real
+   * capture.
+   */
+  private Running interruptedAfterTheRealCapture(String... runner) throws Exception {
     Files.copy(REAL_CAPTURE, dir.resolve("a.snoop"));
     Path watchOut = Files.createDirectories(dir.resolve("watch-out"));
-    Running watch = start(dir, "-o", watchOut + "/");
+    List<String> args = new ArrayList<>(List.of("-o", watchOut + "/"));
+    args.addAll(List.of(runner));
+    Running watch = start(dir, args.toArray(new String[0]));
     watch.grow(dir.resolve("b.snoop"));
-    // The real capture's last window: every window of it is written before the interrupt.
     watch.awaitFile(watchOut.resolve("connbal-2026-11-26T22:40:37Z.tsv"));
     watch.interrupt();
     watch.thread.join(120_000);
     watch.stopGrowing();
     assertThat(watch.toString(), watch.exit.get(), is(130));
-    assertThat(watch.err(), containsString("SIGINT: reading stops here"));
     assertThat(
         watch.err(),
         containsString("interrupted by SIGINT: the output covers only what was read before it"));
-    assertThat(watch.err(), not(containsString("before the run finished")));
     assertThat(
         WindowedCommandTest.contents(watchOut),
         equalTo(
             WindowedCommandTest.batchWindows(
                 REAL_CAPTURE.toString(), "1s", dir.resolve("batch-out"))));
+    return watch;
   }
 
   /**
@@ -75,32 +87,11 @@ class InterruptTest {
    */
   @Test
   void firstInterruptEndsACheckpointedWatchOnFlinkWithWhatWasRead() throws Exception {
-    Files.copy(REAL_CAPTURE, dir.resolve("a.snoop"));
-    Path watchOut = Files.createDirectories(dir.resolve("watch-out"));
     Running watch =
-        start(
-            dir,
-            "-o",
-            watchOut + "/",
-            "--runner=FlinkRunner",
-            "--parallelism=2",
-            "--checkpointingInterval=1000");
-    watch.grow(dir.resolve("b.snoop"));
-    watch.awaitFile(watchOut.resolve("connbal-2026-11-26T22:40:37Z.tsv"));
-    watch.interrupt();
-    watch.thread.join(120_000);
-    watch.stopGrowing();
-    assertThat(watch.toString(), watch.exit.get(), is(130));
+        interruptedAfterTheRealCapture(
+            "--runner=FlinkRunner", "--parallelism=2", "--checkpointingInterval=1000");
     assertThat(watch.err(), containsString("the watch has ended: stopping the job "));
-    assertThat(
-        watch.err(),
-        containsString("interrupted by SIGINT: the output covers only what was read before it"));
     assertThat(watch.err(), containsString("packets read: 209\n"));
-    assertThat(
-        WindowedCommandTest.contents(watchOut),
-        equalTo(
-            WindowedCommandTest.batchWindows(
-                REAL_CAPTURE.toString(), "1s", dir.resolve("batch-out"))));
   }
 
   @Test
