@@ -46,52 +46,26 @@ class InterruptTest {
 
   @Test
   void firstInterruptEndsAWatchWithWhatWasRead() throws Exception {
-    Running watch = interruptedAfterTheRealCapture();
-    assertThat(watch.err(), containsString("SIGINT: reading stops here"));
-    assertThat(watch.err(), not(containsString("before the run finished")));
-  }
-
-  /**
-   * Watches the real capture and a capture still being written, writing the windows into {@code
-   * watch-out}, and interrupts once the real capture's last window is written (so every window of
-   * it is); asserts that the run ends as interrupted, with the windows of a batch run over the real
-   * capture.
-   */
-  private Running interruptedAfterTheRealCapture(String... runner) throws Exception {
     Files.copy(REAL_CAPTURE, dir.resolve("a.snoop"));
     Path watchOut = Files.createDirectories(dir.resolve("watch-out"));
-    List<String> args = new ArrayList<>(List.of("-o", watchOut + "/"));
-    args.addAll(List.of(runner));
-    Running watch = start(dir, args.toArray(new String[0]));
+    Running watch = start(dir, "-o", watchOut + "/");
     watch.grow(dir.resolve("b.snoop"));
+    // The real capture's last window: every window of it is written before the interrupt.
     watch.awaitFile(watchOut.resolve("connbal-2026-11-26T22:40:37Z.tsv"));
     watch.interrupt();
     watch.thread.join(120_000);
     watch.stopGrowing();
     assertThat(watch.toString(), watch.exit.get(), is(130));
+    assertThat(watch.err(), containsString("SIGINT: reading stops here"));
     assertThat(
         watch.err(),
         containsString("interrupted by SIGINT: the output covers only what was read before it"));
+    assertThat(watch.err(), not(containsString("before the run finished")));
     assertThat(
         WindowedCommandTest.contents(watchOut),
         equalTo(
             WindowedCommandTest.batchWindows(
                 REAL_CAPTURE.toString(), "1s", dir.resolve("batch-out"))));
-    return watch;
-  }
-
-  /**
-   * On an embedded Flink with checkpointing, whose job Beam keeps running until it is stopped: the
-   * first interrupt ends the watch, connbal then stops the job with drain, and the run ends as on
-   * the Direct runner.
-   */
-  @Test
-  void firstInterruptEndsACheckpointedWatchOnFlinkWithWhatWasRead() throws Exception {
-    Running watch =
-        interruptedAfterTheRealCapture(
-            "--runner=FlinkRunner", "--parallelism=2", "--checkpointingInterval=1000");
-    assertThat(watch.err(), containsString("the watch has ended: stopping the job "));
-    assertThat(watch.err(), containsString("packets read: 209\n"));
   }
 
   @Test
@@ -213,11 +187,9 @@ class InterruptTest {
                 "-f",
                 dir.resolve("*.snoop").toString(),
                 "--window=1s",
-                "--poll-interval=200ms"));
+                "--poll-interval=200ms",
+                "--runner=DirectRunner"));
     argList.addAll(List.of(more));
-    if (argList.stream().noneMatch(arg -> arg.startsWith("--runner="))) {
-      argList.add("--runner=DirectRunner");
-    }
     String[] args = argList.toArray(new String[0]);
     running.thread =
         new Thread(
