@@ -435,6 +435,12 @@ public final class ConnBalCommand {
     private Path flinkConfDir;
     private ResultReader results;
 
+    /** An embedded Flink's REST port, when connbal gave it one; else 0. */
+    private int embeddedRestPort;
+
+    /** Ends a watch's job on Flink with checkpointing once the watch has ended; else null. */
+    private WatchDrain drain;
+
     Run(
         ConnBalOptions options,
         CommandLine commandLine,
@@ -467,6 +473,9 @@ public final class ConnBalCommand {
       } catch (IOException | RuntimeException | Error e) {
         if (cancellingClusterJob.get()) {
           return ExitKind.INTERRUPTED; // the job failed as it was cancelled
+        }
+        if (notDrained()) {
+          return ExitKind.NOT_DRAINED; // the drain said why, and cancelled the job
         }
         error("the run failed: " + OneLine.of(e));
         return ExitKind.RUN_FAILED;
@@ -528,7 +537,10 @@ public final class ConnBalCommand {
       }
       if (EmbeddedFlinkConfig.appliesTo(options, commandLine.pipelineArgs(), System.getenv())) {
         flinkConfDir = Files.createTempDirectory("connbal-flink-conf-");
-        EmbeddedFlinkConfig.apply(options, flinkConfDir);
+        if (watch != null && WatchDrain.needed(options)) {
+          embeddedRestPort = EmbeddedFlinkConfig.freeLoopbackPort();
+        }
+        EmbeddedFlinkConfig.apply(options, flinkConfDir, embeddedRestPort);
       }
 
       ResourceId resultDirectory = resultDirectory();
@@ -566,6 +578,9 @@ public final class ConnBalCommand {
 
       interruptStopsReading = runsInThisJvm();
       clusterJob = interruptStopsReading ? null : clusterJob();
+      if (watch != null) {
+        drain = watchDrain(where);
+      }
       PipelineResult run = pipeline.run();
       clusterJob = null;
       PipelineResult.State state;
@@ -585,6 +600,9 @@ public final class ConnBalCommand {
         windows.printNew();
       }
       if (state != PipelineResult.State.DONE) {
+        if (notDrained()) {
+          return ExitKind.NOT_DRAINED;
+        }
         error("the run ended in state " + state + " without results");
         return ExitKind.RUN_FAILED;
       }
@@ -644,6 +662,39 @@ public final class ConnBalCommand {
         return ExitKind.INTERRUPTED;
       }
       return inputFailed ? ExitKind.INPUT_ERROR : ExitKind.OK;
+    }
+
+    /**
+     * Stops a watch's job with drain once the watch has ended, where Beam's Flink runner keeps it
+     * running (checkpointing): on a cluster through {@code --flinkMaster}, on an embedded Flink
+     * through the REST port connbal gave it. Null when the job ends by itself, or when an embedded
+     * Flink has the user's configuration, whose REST port connbal does not know.
+     */
+    private WatchDrain watchDrain(ResultLocations where) {
+      if (!WatchDrain.needed(options)) {
+        return null;
+      }
+      FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+      String rest;
+      if (!EmbeddedFlinkConfig.isEmbedded(flink)) {
+        rest = flink.getFlinkMaster();
+      } else if (embeddedRestPort > 0) {
+        rest = "127.0.0.1:" + embeddedRestPort;
+      } else {
+        return null;
+      }
+      return WatchDrain.start(
+          ClusterJob.of(rest, options.getJobName()),
+          where.directory().resolve("savepoint", StandardResolveOptions.RESOLVE_DIRECTORY),
+          err,
+          this::error,
+          cancellingClusterJob::get);
+    }
+
+    /** Whether a drain failed: it has said why and cancelled the job. */
+    private boolean notDrained() {
+      WatchDrain watchDrain = drain;
+      return watchDrain != null && watchDrain.failed();
     }
 
     /**
@@ -730,6 +781,13 @@ public final class ConnBalCommand {
 
     private void cleanUp() {
       List<String> failures = new ArrayList<>();
+      if (drain != null) {
+        try {
+          drain.close(); // deletes its savepoint before the result directory goes
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       if (liveStdin != null) {
         try {
           liveStdin.close();
@@ -780,7 +838,8 @@ public final class ConnBalCommand {
     return OutputPrefix.resolve(prefix, format.isDocument() ? "." + format.extension() : "");
   }
 
-  private static void deleteRecursively(Path root) throws IOException {
+  /** Deletes {@code root} and everything in it, if it exists. */
+  static void deleteRecursively(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

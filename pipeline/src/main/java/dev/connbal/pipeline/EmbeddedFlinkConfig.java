@@ -1,6 +1,8 @@
 package dev.connbal.pipeline;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +99,15 @@ final class EmbeddedFlinkConfig {
 
   /** The configuration for a job of {@code parallelism} tasks per step. */
   static String yaml(int parallelism) {
+    return yaml(parallelism, 0);
+  }
+
+  /**
+   * The configuration for a job of {@code parallelism} tasks per step whose REST API listens on
+   * {@code restPort} of the loopback address (0: on a port Flink chooses, which connbal cannot
+   * learn).
+   */
+  static String yaml(int parallelism, int restPort) {
     StringBuilder yaml =
         new StringBuilder()
             .append("# Written by connbal for an embedded Flink (EmbeddedFlinkConfig).\n")
@@ -113,6 +124,18 @@ final class EmbeddedFlinkConfig {
       String network = networkMib(parallelism) + "mb";
       yaml.append("taskmanager.memory.network.min: ").append(network).append('\n');
       yaml.append("taskmanager.memory.network.max: ").append(network).append('\n');
+    }
+    if (restPort > 0) {
+      yaml.append("rest.address: 127.0.0.1\n")
+          .append("rest.bind-address: 127.0.0.1\n")
+          .append("rest.port: ")
+          .append(restPort)
+          .append('\n')
+          .append("rest.bind-port: ")
+          .append(restPort)
+          .append('\n')
+          // The REST API's watermarks come from metrics it fetches this often (Flink: 10 s).
+          .append("metrics.fetcher.update-interval: 1000\n");
     }
     return yaml.toString();
   }
@@ -131,9 +154,24 @@ final class EmbeddedFlinkConfig {
    * given, as Flink's local default) into {@code directory} and makes {@code options} use it.
    */
   static void apply(ConnBalOptions options, Path directory) throws IOException {
+    apply(options, directory, 0);
+  }
+
+  /**
+   * Like {@link #apply(ConnBalOptions, Path)}, with the REST API on {@code restPort} of the
+   * loopback address: how connbal reaches its embedded Flink's job ({@link WatchDrain}).
+   */
+  static void apply(ConnBalOptions options, Path directory, int restPort) throws IOException {
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     Files.writeString(
-        directory.resolve(FILE_NAME), yaml(parallelism(flink)), StandardCharsets.UTF_8);
+        directory.resolve(FILE_NAME), yaml(parallelism(flink), restPort), StandardCharsets.UTF_8);
     flink.setFlinkConfDir(directory.toString());
+  }
+
+  /** A TCP port of the loopback address that nothing listens on now. */
+  static int freeLoopbackPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 }

@@ -14,6 +14,10 @@ enum ExitKind {
       ConnBalCommand.EXIT_INPUT_ERROR,
       "an input could not be read; the results of everything that could be read were written"),
   RUN_FAILED(ConnBalCommand.EXIT_INPUT_ERROR, "the run failed and wrote no results"),
+  NOT_DRAINED(
+      ConnBalCommand.EXIT_INPUT_ERROR,
+      "the watch ended, but its Flink job could not be stopped with drain and was cancelled: the"
+          + " window files written are whole, the last ones and the counters may be missing"),
   INTERRUPTED(
       ConnBalCommand.EXIT_SIGNAL_BASE,
       "stopped by a signal (SIGINT or SIGTERM) before the run finished"),

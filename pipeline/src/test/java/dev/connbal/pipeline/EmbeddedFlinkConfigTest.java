@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.NettyShuffleEnvironmentOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,5 +110,22 @@ class EmbeddedFlinkConfigTest {
             : MemorySize.ofMebiBytes(EmbeddedFlinkConfig.networkMib(cores));
     assertThat(config.get(TaskManagerOptions.NETWORK_MEMORY_MIN), is(network));
     assertThat(config.contains(TaskManagerOptions.MANAGED_MEMORY_SIZE), is(!fewCores));
+  }
+
+  @Test
+  void aRestPortIsOnTheLoopbackAddressAndOnlyWhenAsked() throws Exception {
+    Configuration config =
+        GlobalConfiguration.loadConfiguration(
+            Files.writeString(
+                    directory.resolve(EmbeddedFlinkConfig.FILE_NAME),
+                    EmbeddedFlinkConfig.yaml(2, 34567))
+                .getParent()
+                .toString());
+
+    assertThat(config.get(RestOptions.BIND_PORT), equalTo("34567"));
+    assertThat(config.get(RestOptions.PORT), is(34567));
+    assertThat(config.get(RestOptions.BIND_ADDRESS), equalTo("127.0.0.1"));
+    assertThat(config.get(RestOptions.ADDRESS), equalTo("127.0.0.1"));
+    assertThat(EmbeddedFlinkConfig.yaml(2).contains("rest."), is(false));
   }
 }

@@ -9,10 +9,8 @@ import static org.hamcrest.Matchers.is;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,17 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
  * parallelism 2, while rotated captures arrive: one task manager is killed (SIGKILL, by pid) after
  * a checkpoint has completed and windows were written, a replacement is started, and the job is
  * restored from the checkpoint. Every window file is then the one a Direct batch run over the same
- * captures writes: none missing, none extra, nothing counted twice. With checkpointing, Beam's
- * Flink runner keeps the job's sources running until the job is cancelled (docs/DECISIONS.md, "A
- * watch on Flink"), so the run ends with Ctrl-C, which cancels the job.
+ * captures writes: none missing, none extra, nothing counted twice. Once the watch has ended,
+ * connbal stops the job with drain (docs/DECISIONS.md, "A watch on Flink") and ends by itself, as a
+ * run without checkpointing does: exit 0, the run report of every capture.
  *
- * <p>The captures are the real capture moved in time by 20 s each (its 10.4 s of traffic in windows
- * of 5 s), put in place whole (written under another name, then renamed).
+ * <p>The captures are {@link RotatedCaptures}: the real capture moved in time by 20 s each (its
+ * 10.4 s of traffic in windows of 5 s).
  */
 class FlinkWatchFailureIT {
-  private static final Path REAL_CAPTURE = Path.of("../examples/real-capture/capture.snoop");
   private static final int CAPTURES = 8;
-  private static final int SHIFT_SECONDS = 20;
 
   @TempDir Path work;
 
@@ -44,32 +40,17 @@ class FlinkWatchFailureIT {
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
   void aWatchSurvivesAKilledTaskManager() throws Exception {
     Path root = Path.of(System.getProperty("connbal.root")).toRealPath();
-    String jar = Path.of(System.getProperty("connbal.jar")).toRealPath().toString();
     Path watched = Files.createDirectories(work.resolve("watched"));
     Path out = Files.createDirectories(work.resolve("out"));
-    byte[] capture = Files.readAllBytes(REAL_CAPTURE);
-    putInPlace(watched, 0, capture);
+    RotatedCaptures.putInPlace(watched, 0);
     // In target/, not a temporary directory: the cluster's logs stay there for a failed run.
     Path state = Files.createDirectories(root.resolve("pipeline/target/flink-watch-failure"));
     Process connbal = null;
     try (FlinkSessionCluster cluster =
         FlinkSessionCluster.start(root, state, 2, 1, List.of("--restart-attempts=6"))) {
-      ProcessBuilder builder =
-          new ProcessBuilder(
-              root.resolve("connbal").toString(),
-              "--watch",
-              "-f",
-              watched.resolve("*.snoop").toString(),
-              "--window=5s",
-              "-o",
-              out + "/",
-              "--poll-interval=1s",
-              "--watch-until=15s",
-              "--runner=FlinkRunner",
-              "--flinkMaster=" + cluster.flinkMaster(),
-              "--parallelism=2",
-              "--filesToStage=" + jar,
-              "--checkpointingInterval=2000");
+      List<String> args = FlinkWatchDrainIT.watchArgs(root, cluster, watched, out);
+      args.add("--watch-until=15s");
+      ProcessBuilder builder = new ProcessBuilder(args);
       builder
           .environment()
           .put(
@@ -95,7 +76,7 @@ class FlinkWatchFailureIT {
           jobId = runningJob(cluster);
         }
         if (jobId != null && next < CAPTURES && System.nanoTime() - lastPut > seconds(4)) {
-          putInPlace(watched, next++, capture);
+          RotatedCaptures.putInPlace(watched, next++);
           lastPut = System.nanoTime();
         }
         if (jobId != null && !killed && checkpoints(cluster, jobId).path("completed").asInt() > 0) {
@@ -113,17 +94,9 @@ class FlinkWatchFailureIT {
         }
       }
 
-      Path batchOut = Files.createDirectories(work.resolve("batch-out"));
-      CommandOutcome batch =
-          CommandOutcome.run(
-              "-f",
-              watched.resolve("*.snoop").toString(),
-              "--window=5s",
-              "--runner=DirectRunner",
-              "-o",
-              batchOut + "/");
-      assertThat(batch.toString(), batch.exitCode, is(0));
-      Map<String, String> expected = WindowedCommandTest.contents(batchOut);
+      Map<String, String> expected =
+          WindowedCommandTest.batchWindows(
+              watched.resolve("*.snoop").toString(), "5s", work.resolve("batch-out"));
       // The watch ends 15 s after the last capture, and then its last windows are written.
       long until = lastPut + seconds(15 + 90);
       while (!WindowedCommandTest.contents(out).equals(expected) && System.nanoTime() < until) {
@@ -138,11 +111,12 @@ class FlinkWatchFailureIT {
           greaterThan(0));
       assertThat(failures.path("exceptionHistory").path("entries").size(), greaterThan(0));
 
-      ChildProcesses.run("kill", "-INT", Long.toString(connbal.pid()));
-      assertThat("connbal ended", connbal.waitFor(150, TimeUnit.SECONDS), is(true));
+      assertThat("connbal ended by itself", connbal.waitFor(150, TimeUnit.SECONDS), is(true));
       String err = stderr.get(30, TimeUnit.SECONDS);
-      assertThat(err, connbal.exitValue(), is(130));
-      assertThat(err, containsString(" is CANCELED\n"));
+      assertThat(err, connbal.exitValue(), is(0));
+      assertThat(err, containsString("connbal: the watch has ended: stopping the job " + jobId));
+      assertThat(err, containsString("packets read: " + CAPTURES * 209 + "\n"));
+      assertThat(cluster.rest("/jobs/" + jobId).path("state").asText(), equalTo("FINISHED"));
       assertThat("-o: windows go to files", stdout.get(30, TimeUnit.SECONDS), equalTo(""));
       assertThat(WindowedCommandTest.contents(out), equalTo(expected));
     } finally {
@@ -150,23 +124,6 @@ class FlinkWatchFailureIT {
         connbal.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       }
     }
-  }
-
-  /**
-   * Writes the capture moved {@code n} times {@link #SHIFT_SECONDS} later as {@code n.snoop},
-   * whole: under a name the pattern does not match, then renamed.
-   */
-  private static void putInPlace(Path dir, int n, byte[] capture) throws IOException {
-    byte[] moved = capture.clone();
-    ByteBuffer records = ByteBuffer.wrap(moved);
-    // RFC 1761: a 16-byte file header, then records of a 24-byte header (original length,
-    // included length, record length, drops, seconds, microseconds), all big-endian.
-    for (int at = 16; at + 24 <= moved.length; at += records.getInt(at + 8)) {
-      records.putInt(at + 16, records.getInt(at + 16) + n * SHIFT_SECONDS);
-    }
-    Path partial = dir.resolve(n + ".partial");
-    Files.write(partial, moved);
-    Files.move(partial, dir.resolve(n + ".snoop"), StandardCopyOption.ATOMIC_MOVE);
   }
 
   private static String runningJob(FlinkSessionCluster cluster)

@@ -165,6 +165,20 @@ class WindowedCommandTest {
     assertThat(contents(out), equalTo(contents(batchOut)));
   }
 
+  /**
+   * The window files, by name with their contents, that a batch run on the Direct runner over
+   * {@code pattern} in windows of {@code window} writes into the new directory {@code out}.
+   */
+  static Map<String, String> batchWindows(String pattern, String window, Path out)
+      throws IOException {
+    Files.createDirectories(out);
+    CommandOutcome batch =
+        CommandOutcome.run(
+            "-f", pattern, "--window=" + window, "--runner=DirectRunner", "-o", out + "/");
+    assertThat(batch.toString(), batch.exitCode, is(0));
+    return contents(out);
+  }
+
   /** The files of {@code directory}, by name, with their contents. */
   static Map<String, String> contents(Path directory) throws IOException {
     Map<String, String> files = new TreeMap<>();
