@@ -460,6 +460,7 @@ public final class ShardTimeline implements Serializable {
     for (ClientBackend pair : touched) {
       BackendFacts now = dns.facts(pair);
       takeBackNewSrvPorts(now);
+      takeBackUnknownPortRows(now);
       BackendFacts added = minus(now, output.get(pair));
       rows.addAll(rowsOf(added, conns, pair));
       output.put(pair, now);
@@ -498,6 +499,24 @@ public final class ShardTimeline implements Serializable {
         rows.add(correction(now, port, -l.dns));
       }
       made.add(new WindowRows(l.window, rows));
+    }
+  }
+
+  /**
+   * Once {@code now}'s pair has an SRV port, it has no {@code ?} row (its SRV ports' rows count
+   * only the responses that listed it for them): takes back the {@code ?} rows of the windows of
+   * {@link #listings} that had no port for it, as a connection on a new port does ({@link
+   * #corrections}).
+   */
+  private void takeBackUnknownPortRows(BackendFacts now) {
+    if (now.srvPortDns().isEmpty()) {
+      return;
+    }
+    for (Listed l : listings.getOrDefault(now.pair(), new ArrayDeque<>())) {
+      if (!l.hadPort) {
+        made.add(new WindowRows(l.window, List.of(correction(now, null, -l.dns))));
+        l.hadPort = true;
+      }
     }
   }
 
