@@ -23,9 +23,6 @@ public record BackendPort(IpAddress client, IpAddress backend, int port) {
 
   @Override
   public int hashCode() {
-    return (int)
-        Shards.mix(
-            ClientBackend.hash(client.high(), client.low(), backend.high(), backend.low())
-                ^ ((long) port << 16));
+    return (int) Shards.mix((31L * client.hashCode() + backend.hashCode()) ^ ((long) port << 48));
   }
 }

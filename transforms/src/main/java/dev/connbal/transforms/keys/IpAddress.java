@@ -129,9 +129,13 @@ public final class IpAddress implements Comparable<IpAddress>, Serializable {
     return o instanceof IpAddress a && high == a.high && low == a.low;
   }
 
+  /**
+   * Cheap, for hash maps of addresses and of keys that hold them (queries): an IPv4 address hashes
+   * as its int does, up to a constant. Shards and open-addressing tables use {@link #hash}.
+   */
   @Override
   public int hashCode() {
-    return (int) hash(high, low);
+    return 31 * Long.hashCode(high) + Long.hashCode(low);
   }
 
   /** Writes the family's length (4 or 16) and the address' bytes. */
@@ -174,36 +178,49 @@ public final class IpAddress implements Comparable<IpAddress>, Serializable {
     }
   }
 
-  /** Reads what {@link #writeTo} wrote. */
+  /** Reads what {@link #writeTo} wrote; allocates nothing but the address. */
   public static IpAddress readFrom(InputStream in) throws IOException {
     int length = in.read();
-    byte[] b = new byte[Math.max(length, 0)];
-    if (length != 4 && length != 16 || in.readNBytes(b, 0, length) != length) {
+    if (length == 4) {
+      return ofV4((int) readBytes(in, 4));
+    }
+    if (length != 16) {
       throw new CoderException("no address of " + length + " bytes");
     }
-    return decode(b);
+    return v6(readBytes(in, 8), readBytes(in, 8));
+  }
+
+  /** The next {@code count} bytes of {@code in}, big-endian. */
+  private static long readBytes(InputStream in, int count) throws IOException {
+    long v = 0;
+    for (int i = 0; i < count; i++) {
+      int b = in.read();
+      if (b < 0) {
+        throw new CoderException("address cut short");
+      }
+      v = (v << 8) | b;
+    }
+    return v;
+  }
+
+  /** The IPv6 address of the halves, which must not be an IPv4 address' form. */
+  private static IpAddress v6(long high, long low) throws CoderException {
+    if (isV4(high, low)) {
+      throw new CoderException("an IPv4 address written as IPv6: " + of(high, low));
+    }
+    return of(high, low);
   }
 
   /** Reads what {@link #writeTo} wrote, from a {@link DataInput}. */
   public static IpAddress readData(DataInput in) throws IOException {
     int length = in.readUnsignedByte();
-    if (length != 4 && length != 16) {
+    if (length == 4) {
+      return ofV4(in.readInt());
+    }
+    if (length != 16) {
       throw new CoderException("no address of " + length + " bytes");
     }
-    byte[] b = new byte[length];
-    in.readFully(b);
-    return decode(b);
-  }
-
-  private static IpAddress decode(byte[] b) throws IOException {
-    if (b.length == 4) {
-      return ofV4(v4At(b));
-    }
-    IpAddress a = ofV6Bytes(b, 0);
-    if (a.isV4()) {
-      throw new CoderException("an IPv4 address written as IPv6: " + a);
-    }
-    return a;
+    return v6(in.readLong(), in.readLong());
   }
 
   /**
