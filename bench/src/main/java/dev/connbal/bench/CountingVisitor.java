@@ -14,13 +14,29 @@ final class CountingVisitor implements FrameVisitor {
   long dnsMalformed;
 
   @Override
-  public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
+  public void tcp(
+      long srcHigh,
+      long srcLow,
+      int srcPort,
+      long dstHigh,
+      long dstLow,
+      int dstPort,
+      int flags,
+      long seq) {
     tcpSegments++;
   }
 
   @Override
   public void dns(
-      int srcIp, int srcPort, int dstIp, int dstPort, byte[] frame, int offset, int length) {
+      long srcHigh,
+      long srcLow,
+      int srcPort,
+      long dstHigh,
+      long dstLow,
+      int dstPort,
+      byte[] frame,
+      int offset,
+      int length) {
     try {
       DnsMessage.decode(frame, offset, length);
       dnsMessages++;

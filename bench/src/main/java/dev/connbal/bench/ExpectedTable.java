@@ -34,10 +34,26 @@ final class ExpectedTable {
   }
 
   /**
-   * By (client, backend) pair, in output order. Not a HashMap: {@code Long.hashCode} of a pair is
-   * client XOR backend, which collides for thousands of clients in a few networks.
+   * A (client, backend) pair; {@code v6} for a backend of an AAAA record, whose address is {@link
+   * DnsWire#aaaa}'s {@code fd00::backend}. Ordered as connbal prints: by client, then IPv4 before
+   * IPv6, then address.
    */
-  private final TreeMap<Long, Backend> backends = new TreeMap<>(Long::compareUnsigned);
+  private record Pair(int client, boolean v6, int backend) implements Comparable<Pair> {
+    @Override
+    public int compareTo(Pair o) {
+      int byClient = Integer.compareUnsigned(client, o.client);
+      if (byClient != 0) {
+        return byClient;
+      }
+      return v6 != o.v6 ? (v6 ? 1 : -1) : Integer.compareUnsigned(backend, o.backend);
+    }
+  }
+
+  /**
+   * By (client, backend) pair, in output order. Not a HashMap: a pair's hash would be client XOR
+   * backend, which collides for thousands of clients in a few networks.
+   */
+  private final TreeMap<Pair, Backend> backends = new TreeMap<>();
 
   private long countedAttempts;
   private long uncountedAttempts;
@@ -48,16 +64,27 @@ final class ExpectedTable {
    * Called at most once per response and backend.
    */
   void listed(int client, int backend, String name, int srvPort, long micros) {
-    Backend b = backends.computeIfAbsent(pair(client, backend), p -> new Backend(micros, name));
+    Backend b =
+        backends.computeIfAbsent(new Pair(client, false, backend), p -> new Backend(micros, name));
     b.dnsCount++;
     if (srvPort != NO_SRV_PORT) {
       b.srvPortDns.merge(srvPort, 1L, Long::sum);
     }
   }
 
+  /**
+   * A matched response at {@code micros} listed the IPv6 backend {@code fd00::host} ({@link
+   * DnsWire#aaaa}) for {@code client}, as a backend named {@code name} (an AAAA record of a
+   * multi-record answer). Called at most once per response and backend.
+   */
+  void listedV6(int client, int host, String name, long micros) {
+    backends.computeIfAbsent(new Pair(client, true, host), p -> new Backend(micros, name))
+        .dnsCount++;
+  }
+
   /** A connection attempt (its first SYN) from {@code client} to {@code backend:port}. */
   void attempt(int client, int backend, int port, long micros) {
-    Backend b = backends.get(pair(client, backend));
+    Backend b = backends.get(new Pair(client, false, backend));
     if (b != null && micros >= b.firstSeenMicros) {
       b.conns.merge(port, 1L, Long::sum);
       countedAttempts++;
@@ -84,11 +111,11 @@ final class ExpectedTable {
   /** The TSV document: one line per (client, backend, port), sorted, each ending in \n. */
   String tsv() {
     StringBuilder out = new StringBuilder();
-    for (Map.Entry<Long, Backend> e : backends.entrySet()) {
-      long pair = e.getKey();
+    for (Map.Entry<Pair, Backend> e : backends.entrySet()) {
+      Pair pair = e.getKey();
       Backend b = e.getValue();
-      String client = padded((int) (pair >>> 32));
-      String backend = padded((int) pair);
+      String client = padded(pair.client());
+      String backend = pair.v6() ? "[" + paddedV6(pair.backend()) + "]" : padded(pair.backend());
       TreeSet<Integer> ports = new TreeSet<>(b.srvPortDns.keySet());
       ports.addAll(b.conns.keySet());
       if (ports.isEmpty()) {
@@ -121,9 +148,9 @@ final class ExpectedTable {
         .append('\n');
   }
 
-  /** Client in the high 32 bits: unsigned order of pairs is client order, then backend order. */
-  private static long pair(int client, int backend) {
-    return ((long) client << 32) | (backend & 0xffffffffL);
+  /** {@code fd00::host} as eight groups of four hex digits, as connbal prints by default. */
+  static String paddedV6(int host) {
+    return String.format("fd00:0000:0000:0000:0000:0000:%04x:%04x", host >>> 16, host & 0xffff);
   }
 
   /** Four zero-padded 3-digit octets, as connbal prints by default. */

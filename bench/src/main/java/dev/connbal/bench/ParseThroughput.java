@@ -46,8 +46,8 @@ import org.apache.beam.sdk.transforms.ParDo;
  * <pre>ParseThroughput FILE</pre>
  *
  * prints one line of {@code key=value} fields for scripts: bytes, packets, tcpSegments,
- * dnsMessages, dnsMalformed, notIp, ipv6, readErrors, wallSeconds, cpuSeconds, mbPerSecond,
- * packetsPerSecond, stageSeconds, stageMbPerSecond.
+ * dnsMessages, dnsMalformed, notIp, noTransportHeader, readErrors, wallSeconds, cpuSeconds,
+ * mbPerSecond, packetsPerSecond, stageSeconds, stageMbPerSecond.
  */
 public final class ParseThroughput {
   private static final String NAMESPACE = "connbal.bench.parse";
@@ -89,7 +89,7 @@ public final class ParseThroughput {
     long packets = counter(result, "packets");
     double stage = counter(result, "rangeNanos") / 1e9;
     out.printf(
-        "bytes=%d packets=%d tcpSegments=%d dnsMessages=%d dnsMalformed=%d notIp=%d ipv6=%d"
+        "bytes=%d packets=%d tcpSegments=%d dnsMessages=%d dnsMalformed=%d notIp=%d noTransportHeader=%d"
             + " readErrors=%d wallSeconds=%.3f cpuSeconds=%.3f mbPerSecond=%.1f"
             + " packetsPerSecond=%.0f stageSeconds=%.3f stageMbPerSecond=%.1f%n",
         fileBytes,
@@ -98,7 +98,7 @@ public final class ParseThroughput {
         counter(result, "dnsMessages"),
         counter(result, "dnsMalformed"),
         counter(result, "notIp"),
-        counter(result, "ipv6"),
+        counter(result, "noTransportHeader"),
         counter(result, "readErrors"),
         wall,
         cpu,
@@ -132,7 +132,8 @@ public final class ParseThroughput {
     private static final Counter DNS = Metrics.counter(NAMESPACE, "dnsMessages");
     private static final Counter DNS_MALFORMED = Metrics.counter(NAMESPACE, "dnsMalformed");
     private static final Counter NOT_IP = Metrics.counter(NAMESPACE, "notIp");
-    private static final Counter IPV6 = Metrics.counter(NAMESPACE, "ipv6");
+    private static final Counter NO_TRANSPORT_HEADER =
+        Metrics.counter(NAMESPACE, "noTransportHeader");
     private static final Counter RANGE_NANOS = Metrics.counter(NAMESPACE, "rangeNanos");
 
     @Override
@@ -158,7 +159,7 @@ public final class ParseThroughput {
           DNS.inc(visitor.dnsMessages);
           DNS_MALFORMED.inc(visitor.dnsMalformed);
           NOT_IP.inc(stats.notIp);
-          IPV6.inc(stats.ipv6NotAnalysed);
+          NO_TRANSPORT_HEADER.inc(stats.noTransportHeader);
           RANGE_NANOS.inc(System.nanoTime() - start);
         }
       };

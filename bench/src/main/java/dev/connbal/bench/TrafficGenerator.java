@@ -39,18 +39,19 @@ import java.util.SplittableRandom;
  *
  * Each client either resolves before every connection and takes the first address, or caches an
  * answer for 30 s and takes the first or a random cached address (the imbalance connbal exists to
- * show). Dual-stack clients also send AAAA queries (their answers match no counted query). One
- * query in a hundred is lost and repeated identically after 1 s. Each connection is a SYN (three in
- * ten with ECN bits), then: 2 % backend down (the same SYN retransmitted after 1 s and 3 s), 2 %
- * refused (RST), otherwise a handshake, request/response exchanges (1 to 3 for four connections in
- * five, 4 to 12 or 20 to 50 for the rest: 4 on average), and a FIN exchange, interleaved with the
- * other open connections. An exchange is a small request, in three of ten a separate server ACK,
- * the answer, and in seven of ten the client's delayed ACK. Requests and answers carry 1 to 200
- * bytes, most of them small (half up to 20 bytes, about 37 on average); two answers in a thousand
- * are bulk transfers of 1 to 16 full 1460-byte segments (the client ACKs every second one) and a
- * partial last one. Streams already open when the capture starts, caches filled before it (so a few
- * connections go to an address before any DNS answer in the capture names it), ARP requests, IPv6
- * DNS and NXDOMAIN lookups complete the picture.
+ * show). Dual-stack clients also send AAAA queries (their answers of two AAAA records make two IPv6
+ * backends that are never connected to). One query in a hundred is lost and repeated identically
+ * after 1 s. Each connection is a SYN (three in ten with ECN bits), then: 2 % backend down (the
+ * same SYN retransmitted after 1 s and 3 s), 2 % refused (RST), otherwise a handshake,
+ * request/response exchanges (1 to 3 for four connections in five, 4 to 12 or 20 to 50 for the
+ * rest: 4 on average), and a FIN exchange, interleaved with the other open connections. An exchange
+ * is a small request, in three of ten a separate server ACK, the answer, and in seven of ten the
+ * client's delayed ACK. Requests and answers carry 1 to 200 bytes, most of them small (half up to
+ * 20 bytes, about 37 on average); two answers in a thousand are bulk transfers of 1 to 16 full
+ * 1460-byte segments (the client ACKs every second one) and a partial last one. Streams already
+ * open when the capture starts, caches filled before it (so a few connections go to an address
+ * before any DNS answer in the capture names it), ARP requests, IPv6 DNS and NXDOMAIN lookups
+ * complete the picture.
  *
  * <h2>Density</h2>
  *
@@ -135,8 +136,9 @@ import java.util.SplittableRandom;
 public final class TrafficGenerator {
   /**
    * What a generation wrote: sizes, the expected TSV, and the run report figures connbal must print
-   * for it besides (packets, frames skipped as not IP (ARP) and as IPv6, DNS responses without a
-   * matching query; nothing in the capture is corrupt or malformed).
+   * for it besides (packets, frames skipped as not IP (ARP), DNS responses without a matching
+   * query; nothing in the capture is corrupt or malformed). {@code ipv6Frames} are the IPv6 frames
+   * written, which connbal decodes.
    */
   public record Result(
       long bytes,
@@ -200,16 +202,13 @@ public final class TrafficGenerator {
     }
     ExpectedTable expected = new ExpectedTable();
     try (FrameWriter frames = new FrameWriter(SnoopWriter.ethernet(out), fill)) {
-      long unmatchedResponses;
       if (profile == Profile.DNS_HEAVY) {
-        DnsHeavySimulation simulation = new DnsHeavySimulation(rnd, frames, expected);
-        simulation.run(targetBytes);
-        unmatchedResponses = simulation.aaaaResponses();
+        new DnsHeavySimulation(rnd, frames, expected).run(targetBytes);
       } else {
-        TrafficSimulation simulation = new TrafficSimulation(rnd, frames, expected);
-        simulation.run(targetBytes);
-        unmatchedResponses = simulation.unmatchedResponses();
+        new TrafficSimulation(rnd, frames, expected).run(targetBytes);
       }
+      // Every response answers a query connbal tracks (A, AAAA or SRV), sent just before it.
+      long unmatchedResponses = 0;
       return new Result(
           frames.bytesWritten(),
           frames.packets(),

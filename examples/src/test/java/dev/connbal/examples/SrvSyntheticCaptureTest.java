@@ -93,7 +93,7 @@ class SrvSyntheticCaptureTest {
   static byte[] scenario() throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (SnoopWriter w = SnoopWriter.ethernet(bytes)) {
-      // 1. Noise a capture always has: an ARP request and a DNS query over IPv6 (both skipped).
+      // 1. Noise a capture always has: an ARP request (skipped) and an unanswered query over IPv6.
       w.write(T0, 0, arpRequest(C1, DNS));
       w.write(
           T0,

@@ -231,7 +231,7 @@ final class RunSummary {
     c.put("responses_without_query", r.responsesWithoutQuery());
     c.put("unsupported_link_type_frames", r.unsupportedLinkTypeFrames());
     c.put("not_ip_frames", r.notIpFrames());
-    c.put("ipv6_frames_not_analysed", r.ipv6FramesNotAnalysed());
+    c.put("no_transport_header_frames", r.noTransportHeaderFrames());
     c.put("malformed_frames", r.malformedFrames());
     c.put("fragments_skipped", r.fragmentsSkipped());
     c.put("tcp_dns_messages_lost", r.tcpDnsMessagesLost());

@@ -69,9 +69,11 @@ class RunReportJsonTest {
     COUNTER_NAMES.put(
         "frames skipped for an unsupported link type", "unsupported_link_type_frames");
     COUNTER_NAMES.put("frames skipped as not IP", "not_ip_frames");
-    COUNTER_NAMES.put("IPv6 frames skipped, not yet analysed", "ipv6_frames_not_analysed");
+    COUNTER_NAMES.put(
+        "frames skipped without a readable transport header (ESP, No Next Header)",
+        "no_transport_header_frames");
     COUNTER_NAMES.put("frames skipped as malformed", "malformed_frames");
-    COUNTER_NAMES.put("IPv4 fragments skipped", "fragments_skipped");
+    COUNTER_NAMES.put("IP fragments skipped", "fragments_skipped");
     COUNTER_NAMES.put("DNS-over-TCP messages lost to gaps", "tcp_dns_messages_lost");
     COUNTER_NAMES.put("late packets", "late_packets");
   }
@@ -139,7 +141,7 @@ class RunReportJsonTest {
     expected.put("responses_without_query", 0L);
     expected.put("unsupported_link_type_frames", 0L);
     expected.put("not_ip_frames", 10L);
-    expected.put("ipv6_frames_not_analysed", 0L);
+    expected.put("no_transport_header_frames", 0L);
     expected.put("malformed_frames", 0L);
     expected.put("fragments_skipped", 0L);
     expected.put("tcp_dns_messages_lost", 0L);

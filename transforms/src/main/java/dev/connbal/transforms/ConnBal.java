@@ -18,6 +18,7 @@ import dev.connbal.transforms.events.DnsAndSynParser;
 import dev.connbal.transforms.events.DnsPartial;
 import dev.connbal.transforms.events.StreamFragmentsParser;
 import dev.connbal.transforms.events.SynBatch;
+import dev.connbal.transforms.keys.ClientBackend;
 import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.report.ReadErrorReportFn;
 import dev.connbal.transforms.report.RunReport;
@@ -37,6 +38,7 @@ import dev.connbal.transforms.window.TimedEventsParser;
 import dev.connbal.transforms.wire.BackendFactsCoder;
 import dev.connbal.transforms.wire.BackendPortCoder;
 import dev.connbal.transforms.wire.BackendTableCoder;
+import dev.connbal.transforms.wire.ClientBackendCoder;
 import dev.connbal.transforms.wire.RunReportCoder;
 import dev.connbal.transforms.wire.SrvKnowledgeCoder;
 import java.util.ArrayList;
@@ -585,7 +587,7 @@ public final class ConnBal {
   public abstract static class RunDnsTimeline
       extends PTransform<PCollectionTuple, PCollectionTuple> {
     /** Per (client, backend) pair, what DNS taught about it. */
-    public static final TupleTag<KV<Long, BackendFacts>> FACTS = RunDnsTimelineFn.FACTS;
+    public static final TupleTag<KV<ClientBackend, BackendFacts>> FACTS = RunDnsTimelineFn.FACTS;
 
     /** Parts of the backend table, whose union the all-streams mode reads TCP against. */
     public static final TupleTag<BackendTable> BACKEND_TABLE = RunDnsTimelineFn.TABLE;
@@ -637,7 +639,7 @@ public final class ConnBal {
                               ? List.<PCollectionView<?>>of()
                               : List.<PCollectionView<?>>of(srvKnowledge))
                       .withOutputTags(FACTS, TupleTagList.of(REPORT).and(BACKEND_TABLE)));
-      timeline.get(FACTS).setCoder(KvCoder.of(VarLongCoder.of(), BackendFactsCoder.of()));
+      timeline.get(FACTS).setCoder(KvCoder.of(ClientBackendCoder.of(), BackendFactsCoder.of()));
       timeline.get(BACKEND_TABLE).setCoder(BackendTableCoder.of());
       timeline.get(REPORT).setCoder(RunReportCoder.of());
       return timeline;

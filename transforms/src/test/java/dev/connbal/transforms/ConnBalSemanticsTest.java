@@ -45,10 +45,19 @@ import org.pcap4j.packet.namednumber.IpNumber;
  * Input: snoop v2, Ethernet                                    ethernetSnoopCaptureGivesRowsAndReport
  * Input: 802.1Q / 802.1ad tags                                 vlanTaggedFramesAreDecoded
  * Input: IPv4 options via IHL; fragments skipped, counted      ipv4OptionsAreHonouredAndFragmentsSkipped
- * Input: IPv6 (for now) and not-IP frames skipped, by reason   ipv6AndNotIpFramesAreSkippedAndCounted
+ * Input: not-IP frames skipped, by reason                      notIpFramesAreSkippedAndCounted
+ * Input: IPv6, extension headers walked; fragments, truncated  ipv6ExtensionHeadersAreWalkedAndBroken...
+ * Input: DNS over UDP and TCP, SYNs, over IPv6                 ipv6ClientOverUdpWithItsSynsAndRetransmits,
+ *                                                              dnsOverTcpOnIpv6
+ * Events: an IPv6 SYN retransmitted 120 s later is another     ipv6ClientOverUdpWithItsSynsAndRetransmits
+ * Backends: AAAA is an address record: multi-record answer     aaaaMultiRecordAnswerMakesBackends
+ * Backends: AAAA of an SRV target (additional section)         srvTargetAnsweredByAaaaInTheAdditional...
+ * Backends: A and AAAA in one answer count together            mixedAAndAaaaInOneAnswerCountTogether
+ * Output: IPv6 padded and plain, bracketed in the backend      ipv6ClientOverUdpWithItsSynsAndRetransmits
+ * Output: IPv4 before IPv6, numeric                            linesSortIpv4BeforeIpv6NumericallyByFamily
  * Input: many files form one timeline                          manyFilesFormOneTimeline
  * Input: ties keep file order (files by name)                  sameTimestampKeepsFileOrder
- * Events: query = UDP to 53, QDCOUNT 1, class IN, A or SRV     onlyInQueriesForAOrSrvAreQueries
+ * Events: query = to 53, QDCOUNT 1, class IN, A, AAAA or SRV  onlyInQueriesForAAaaaOrSrvAreQueries
  * Events: name filter (substring)                              nameFilterIsACaseInsensitiveSubstring
  * Events: response matches (client, port, server, id, name)    responseMustComeFromTheQueriedServer
  * Events: query sent less than 10 s before                     responseMustFollowTheQueryWithinTenSeconds
@@ -88,6 +97,15 @@ class ConnBalSemanticsTest {
   static final String B3 = "192.168.1.3";
   static final int CPORT = 40000;
   static final long T = 1_700_000_000L;
+  static final int TYPE_MX = 15;
+
+  static final String C6 = "2001:db8::c1";
+  static final String NS6 = "2001:db8::53";
+  static final String B6_1 = "2001:db8:1::1";
+  static final String B6_2 = "2001:db8:1::2";
+  static final String C6_PADDED = "2001:0db8:0000:0000:0000:0000:0000:00c1";
+  static final String B6_1_PADDED = "2001:0db8:0001:0000:0000:0000:0000:0001";
+  static final String B6_2_PADDED = "2001:0db8:0001:0000:0000:0000:0000:0002";
 
   /** Where the DNS message starts in an Ethernet frame of IPv4 (no options) and UDP. */
   static final int UDP_DNS_AT = 14 + 20 + 8;
@@ -285,7 +303,7 @@ class ConnBalSemanticsTest {
   }
 
   @Test
-  void ipv6AndNotIpFramesAreSkippedAndCounted() throws IOException {
+  void notIpFramesAreSkippedAndCounted() throws IOException {
     Capture c =
         lookup()
             .then(
@@ -300,7 +318,7 @@ class ConnBalSemanticsTest {
             .then(T + 2, 1, Packets.arpRequest(C, NS))
             .then(T + 3, 0, syn(C, 50001, B1, 443, 1));
     ConnBalRun.Output out = run(c, ConnBal.analyze());
-    assertThat(out.report().ipv6FramesNotAnalysed(), is(1L));
+    assertThat(out.report().noTransportHeaderFrames(), is(0L));
     assertThat(out.report().notIpFrames(), is(1L));
     assertThat(out.report().packets(), is(5L));
     assertThat(
@@ -352,7 +370,7 @@ class ConnBalSemanticsTest {
   // ---------------------------------------------------------------- events
 
   @Test
-  void onlyInQueriesForAOrSrvAreQueries() throws IOException {
+  void onlyInQueriesForAAaaaOrSrvAreQueries() throws IOException {
     byte[] chaosQuery =
         Packets.udpFrame(
             C,
@@ -365,7 +383,7 @@ class ConnBalSemanticsTest {
                 .u16(3)
                 .build());
     Capture c =
-        Capture.at(T, 0, q(C, 1, "www.example.com", TYPE_AAAA))
+        Capture.at(T, 0, q(C, 1, "www.example.com", TYPE_MX))
             .then(
                 T,
                 1,
@@ -373,7 +391,7 @@ class ConnBalSemanticsTest {
                     C,
                     1,
                     "www.example.com",
-                    TYPE_AAAA,
+                    TYPE_MX,
                     a("www.example.com", B1),
                     a("www.example.com", B2)))
             .then(T, 2, chaosQuery)
@@ -766,7 +784,15 @@ class ConnBalSemanticsTest {
                     Packets.aaaa("two.example.com", "fd00::2")))
             .then(T + 1, 0, syn(C, 50001, B1, 80, 1));
     assertThat(
-        tsv(c), equalTo(line("010.000.000.001", "192.168.001.002:?", 0, 1, "two.example.com.")));
+        tsv(c),
+        equalTo(
+            line("010.000.000.001", "192.168.001.002:?", 0, 1, "two.example.com.")
+                + line(
+                    "010.000.000.001",
+                    "[fd00:0000:0000:0000:0000:0000:0000:0002]:?",
+                    0,
+                    1,
+                    "two.example.com.")));
   }
 
   @Test
@@ -1212,5 +1238,269 @@ class ConnBalSemanticsTest {
         List.of("corruptRegions", "corruptBytes", "truncatedRecords", "truncatedBytes")) {
       assertThat(out.connbalCounters(), not(hasKey(name)));
     }
+  }
+
+  // ---------------------------------------------------------------- IPv6 and AAAA
+
+  static byte[] q6(String client, int id, String name, int qtype) {
+    return Packets.dnsQuery(client, CPORT, NS6, id, name, qtype);
+  }
+
+  static byte[] r6(String client, int id, String name, int qtype, Packets.Rr... answers) {
+    return Packets.dnsResponse(client, CPORT, NS6, id, name, qtype, answers);
+  }
+
+  /** C6 resolving www.example.com. over IPv6 to B6_1 and B6_2 (AAAA) at T+1. */
+  static Capture lookup6() {
+    return Capture.at(T, 0, q6(C6, 1, "www.example.com", TYPE_AAAA))
+        .then(
+            T + 1,
+            0,
+            r6(
+                C6,
+                1,
+                "www.example.com",
+                TYPE_AAAA,
+                Packets.aaaa("www.example.com", B6_1),
+                Packets.aaaa("www.example.com", B6_2)));
+  }
+
+  /**
+   * An IPv4 client's AAAA lookup: two AAAA records make two backends (never connected to from its
+   * IPv4 address); a single AAAA record, like a single A record, makes none.
+   */
+  @Test
+  void aaaaMultiRecordAnswerMakesBackends() throws IOException {
+    Capture c =
+        Capture.at(T, 0, q(C, 1, "www.example.com", TYPE_AAAA))
+            .then(
+                T + 1,
+                0,
+                r(
+                    C,
+                    1,
+                    "www.example.com",
+                    TYPE_AAAA,
+                    Packets.aaaa("www.example.com", B6_2),
+                    Packets.aaaa("www.example.com", B6_1)))
+            .then(T + 2, 0, q(C, 2, "one.example.com", TYPE_AAAA))
+            .then(
+                T + 2,
+                1,
+                r(C, 2, "one.example.com", TYPE_AAAA, Packets.aaaa("one.example.com", B6_1)));
+    ConnBalRun.Output out = run(c, ConnBal.analyze());
+    assertThat(out.report().responsesWithoutQuery(), is(0L));
+    assertThat(
+        out.tsv(),
+        equalTo(
+            line("010.000.000.001", "[" + B6_1_PADDED + "]:?", 0, 1, "www.example.com.")
+                + line("010.000.000.001", "[" + B6_2_PADDED + "]:?", 0, 1, "www.example.com.")));
+  }
+
+  /**
+   * An IPv6 client over UDP: its SYN before the answer does not count; after it, the SYN and its
+   * retransmission (same ISN) 3 s later are one attempt, the same SYN 120 s after the first is
+   * another. Padded, then plain (RFC 5952), the backend in brackets.
+   */
+  @Test
+  void ipv6ClientOverUdpWithItsSynsAndRetransmits() throws IOException {
+    Capture c =
+        lookup6()
+            .then(T, 500_000, syn(C6, 50000, B6_1, 443, 50)) // before the answer
+            .then(T + 2, 0, syn(C6, 50001, B6_1, 443, 100))
+            .then(T + 5, 0, syn(C6, 50001, B6_1, 443, 100)) // retransmits: same attempt
+            .then(T + 122, 0, syn(C6, 50001, B6_1, 443, 100)); // 120 s later: another
+    assertThat(
+        tsv(c),
+        equalTo(
+            line(C6_PADDED, "[" + B6_1_PADDED + "]:443", 2, 1, "www.example.com.")
+                + line(C6_PADDED, "[" + B6_2_PADDED + "]:?", 0, 1, "www.example.com.")));
+    assertThat(
+        run(c, ConnBal.analyze(), IpFormat.PLAIN).tsv(),
+        equalTo(
+            line("2001:db8::c1", "[2001:db8:1::1]:443", 2, 1, "www.example.com.")
+                + line("2001:db8::c1", "[2001:db8:1::2]:?", 0, 1, "www.example.com.")));
+  }
+
+  /**
+   * Hop-by-hop and destination options before TCP are walked to the SYN; a non-first fragment is
+   * skipped and counted; an extension header cut short is a malformed frame.
+   */
+  @Test
+  void ipv6ExtensionHeadersAreWalkedAndBrokenOnesCounted() throws IOException {
+    byte[] synBehindOptions =
+        Packets.ipv6Frame(
+            C6,
+            B6_1,
+            0, // hop-by-hop
+            Packets.concat(
+                Packets.extensionHeader(60, 0), // destination options
+                Packets.extensionHeader(6, 1), // then TCP
+                Packets.bytes(Packets.tcpBuilder(C6, 50001, B6_1, 443, SYN, 100))));
+    byte[] laterFragment =
+        Packets.ipv6Frame(
+            C6,
+            B6_2,
+            44,
+            Packets.concat(
+                Packets.fragmentHeader(6, 185, false),
+                Packets.bytes(Packets.tcpBuilder(C6, 50002, B6_2, 443, SYN, 200))));
+    byte[] cutOptions =
+        Packets.ipv6Frame(C6, B6_2, 60, java.util.Arrays.copyOf(Packets.extensionHeader(6, 1), 8));
+    Capture c =
+        lookup6()
+            .then(T + 2, 0, synBehindOptions)
+            .then(T + 2, 1, laterFragment)
+            .then(T + 2, 2, cutOptions);
+    ConnBalRun.Output out = run(c, ConnBal.analyze());
+    assertThat(out.report().fragmentsSkipped(), is(1L));
+    assertThat(out.report().malformedFrames(), is(1L));
+    assertThat(out.report().packets(), is(5L));
+    assertThat(
+        out.tsv(),
+        equalTo(
+            line(C6_PADDED, "[" + B6_1_PADDED + "]:443", 1, 1, "www.example.com.")
+                + line(C6_PADDED, "[" + B6_2_PADDED + "]:?", 0, 1, "www.example.com.")));
+  }
+
+  /**
+   * An SRV target answered in the additional section by an AAAA and an A record: both addresses are
+   * backends of the service on the target's port; an IPv4 backend of the IPv6 client sorts first.
+   */
+  @Test
+  void srvTargetAnsweredByAaaaInTheAdditionalSection() throws IOException {
+    Capture c =
+        Capture.at(T, 0, q6(C6, 4, "_sip._tcp.example.com", TYPE_SRV))
+            .then(
+                T + 1,
+                0,
+                Packets.dnsResponse(
+                    C6,
+                    CPORT,
+                    NS6,
+                    4,
+                    "_sip._tcp.example.com",
+                    TYPE_SRV,
+                    List.of(srv("_sip._tcp.example.com", "sip.example.com", 5060)),
+                    List.of(),
+                    List.of(Packets.aaaa("sip.example.com", B6_1), a("sip.example.com", B1))))
+            .then(T + 2, 0, syn(C6, 50001, B6_1, 5060, 1));
+    assertThat(
+        tsv(c),
+        equalTo(
+            line(C6_PADDED, "192.168.001.001:5060", 0, 1, "_sip._tcp.example.com.")
+                + line(C6_PADDED, "[" + B6_1_PADDED + "]:5060", 1, 1, "_sip._tcp.example.com.")));
+  }
+
+  /** One A and one AAAA record are two records of the answer: a multi-backend answer. */
+  @Test
+  void mixedAAndAaaaInOneAnswerCountTogether() throws IOException {
+    Capture c =
+        Capture.at(T, 0, q(C, 1, "www.example.com", TYPE_A))
+            .then(
+                T + 1,
+                0,
+                r(
+                    C,
+                    1,
+                    "www.example.com",
+                    TYPE_A,
+                    Packets.aaaa("www.example.com", B6_1),
+                    a("www.example.com", B1)))
+            .then(T + 2, 0, syn(C, 50001, B1, 443, 1));
+    assertThat(
+        tsv(c),
+        equalTo(
+            line("010.000.000.001", "192.168.001.001:443", 1, 1, "www.example.com.")
+                + line("010.000.000.001", "[" + B6_1_PADDED + "]:?", 0, 1, "www.example.com.")));
+  }
+
+  /** A DNS exchange over TCP between IPv6 addresses, its answer in two segments. */
+  @Test
+  void dnsOverTcpOnIpv6() throws IOException {
+    byte[] query = Packets.tcpDnsStream(Packets.dnsQueryMessage(7, "www.example.com", TYPE_AAAA));
+    byte[] answer =
+        Packets.tcpDnsStream(
+            Packets.dnsResponseMessage(
+                7,
+                "www.example.com",
+                TYPE_AAAA,
+                Packets.aaaa("www.example.com", B6_1),
+                Packets.aaaa("www.example.com", B6_2)));
+    int half = answer.length / 2;
+    Capture c =
+        Capture.at(T, 0, Packets.tcp(C6, 40001, NS6, 53, SYN, 1000))
+            .then(T, 100, Packets.tcp(NS6, 53, C6, 40001, SYN | ACK, 5000))
+            .then(T, 200, Packets.tcpData(C6, 40001, NS6, 53, 1001, query))
+            .then(
+                T,
+                300,
+                Packets.tcpData(
+                    NS6, 53, C6, 40001, 5001, java.util.Arrays.copyOfRange(answer, 0, half)))
+            .then(T, 350, syn(C6, 50000, B6_2, 443, 1)) // before the answer is complete
+            .then(
+                T,
+                400,
+                Packets.tcpData(
+                    NS6,
+                    53,
+                    C6,
+                    40001,
+                    5001 + half,
+                    java.util.Arrays.copyOfRange(answer, half, answer.length)))
+            .then(T, 500, syn(C6, 50001, B6_2, 443, 2));
+    assertThat(
+        tsv(c),
+        equalTo(
+            line(C6_PADDED, "[" + B6_1_PADDED + "]:?", 0, 1, "www.example.com.")
+                + line(C6_PADDED, "[" + B6_2_PADDED + "]:443", 1, 1, "www.example.com.")));
+  }
+
+  /**
+   * Clients and backends of both families: IPv4 before IPv6 in both columns, each family numeric
+   * (2001:db8::2 before 2001:db8::10, whose text sorts first).
+   */
+  @Test
+  void linesSortIpv4BeforeIpv6NumericallyByFamily() throws IOException {
+    String c10 = "2001:db8::10";
+    String c2 = "2001:db8::2";
+    Capture c = Capture.at(T, 0, q6(c10, 1, "s.example.com", TYPE_A));
+    int k = 1;
+    for (String client : List.of(c10, c2, C)) {
+      boolean v6 = client.contains(":");
+      if (!client.equals(c10)) {
+        c =
+            c.then(
+                T,
+                k++,
+                v6
+                    ? q6(client, 1, "s.example.com", TYPE_A)
+                    : q(client, 1, "s.example.com", TYPE_A));
+      }
+      Packets.Rr[] answers = {
+        Packets.aaaa("s.example.com", B6_2),
+        a("s.example.com", B2),
+        Packets.aaaa("s.example.com", B6_1),
+        a("s.example.com", B1)
+      };
+      c =
+          c.then(
+              T,
+              k++,
+              v6
+                  ? r6(client, 1, "s.example.com", TYPE_A, answers)
+                  : r(client, 1, "s.example.com", TYPE_A, answers));
+    }
+    String pad10 = "2001:0db8:0000:0000:0000:0000:0000:0010";
+    String pad2 = "2001:0db8:0000:0000:0000:0000:0000:0002";
+    StringBuilder expected = new StringBuilder();
+    for (String client : List.of("010.000.000.001", pad2, pad10)) {
+      expected
+          .append(line(client, "192.168.001.001:?", 0, 1, "s.example.com."))
+          .append(line(client, "192.168.001.002:?", 0, 1, "s.example.com."))
+          .append(line(client, "[" + B6_1_PADDED + "]:?", 0, 1, "s.example.com."))
+          .append(line(client, "[" + B6_2_PADDED + "]:?", 0, 1, "s.example.com."));
+    }
+    assertThat(tsv(c), equalTo(expected.toString()));
   }
 }

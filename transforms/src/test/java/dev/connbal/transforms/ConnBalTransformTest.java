@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.output.IpFormat;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.testing.Packets;
@@ -47,11 +48,11 @@ class ConnBalTransformTest {
 
   @Test
   void ipFormats() {
-    int ip = Packets.ip("192.0.2.7");
+    IpAddress ip = Packets.ip("192.0.2.7");
     assertThat(IpFormat.PADDED.format(ip), equalTo("192.000.002.007"));
     assertThat(IpFormat.PLAIN.format(ip), equalTo("192.0.2.7"));
-    assertThat(IpFormat.PADDED.format(0), equalTo("000.000.000.000"));
-    assertThat(IpFormat.PLAIN.format(-1), equalTo("255.255.255.255"));
+    assertThat(IpFormat.PADDED.format(IpAddress.ofV4(0)), equalTo("000.000.000.000"));
+    assertThat(IpFormat.PLAIN.format(IpAddress.ofV4(-1)), equalTo("255.255.255.255"));
   }
 
   @Test
@@ -77,9 +78,9 @@ class ConnBalTransformTest {
                 + "DNS responses without a matching query: 3\n"
                 + "frames skipped for an unsupported link type: 0\n"
                 + "frames skipped as not IP: 0\n"
-                + "IPv6 frames skipped, not yet analysed: 0\n"
+                + "frames skipped without a readable transport header (ESP, No Next Header): 0\n"
                 + "frames skipped as malformed: 0\n"
-                + "IPv4 fragments skipped: 0\n"
+                + "IP fragments skipped: 0\n"
                 + "DNS-over-TCP messages lost to gaps: 0\n"));
   }
 
@@ -89,7 +90,7 @@ class ConnBalTransformTest {
         RunReport.builder()
             .setUnsupportedLinkTypeFrames(1)
             .setNotIpFrames(2)
-            .setIpv6FramesNotAnalysed(3)
+            .setNoTransportHeaderFrames(3)
             .setMalformedFrames(4)
             .setFragmentsSkipped(5)
             .build();
@@ -98,8 +99,8 @@ class ConnBalTransformTest {
         containsString(
             "frames skipped for an unsupported link type: 1\n"
                 + "frames skipped as not IP: 2\n"
-                + "IPv6 frames skipped, not yet analysed: 3\n"
+                + "frames skipped without a readable transport header (ESP, No Next Header): 3\n"
                 + "frames skipped as malformed: 4\n"
-                + "IPv4 fragments skipped: 5\n"));
+                + "IP fragments skipped: 5\n"));
   }
 }

@@ -1,7 +1,6 @@
 package dev.connbal.transforms.count;
 
 import dev.connbal.transforms.events.SynBatch;
-import dev.connbal.transforms.keys.ClientBackend;
 import dev.connbal.transforms.timeline.BackendTable;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,12 +23,12 @@ public final class AttemptCounts {
     Map<BackendPort, AttemptIds> attempts = new HashMap<>();
     for (SynBatch batch : batches) {
       for (int i = 0; i < batch.size(); i++) {
-        long pair = batch.pair(i);
-        if (firstSeen.firstSeenOrAbsent(pair) == BackendTable.ABSENT) {
+        if (firstSeen.firstSeenOrAbsent(
+                batch.clientHigh(i), batch.clientLow(i), batch.serverHigh(i), batch.serverLow(i))
+            == BackendTable.ABSENT) {
           continue; // not from a client to one of its DNS backends
         }
-        BackendPort destination =
-            new BackendPort(ClientBackend.client(pair), ClientBackend.backend(pair), batch.port(i));
+        BackendPort destination = new BackendPort(batch.client(i), batch.server(i), batch.port(i));
         attempts
             .computeIfAbsent(destination, d -> new AttemptIds())
             .add(batch.attempt(i), batch.time(i));

@@ -1,27 +1,28 @@
 package dev.connbal.transforms.count;
 
 import dev.connbal.transforms.keys.ClientBackend;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.keys.Shards;
 
 /** A (client, backend, port): what one TSV row counts connections for. */
-public record BackendPort(int client, int backend, int port) {
-  public long pair() {
+public record BackendPort(IpAddress client, IpAddress backend, int port) {
+  public ClientBackend pair() {
     return ClientBackend.of(client, backend);
   }
 
-  // Pass 1 looks one up per opening SYN: a record's generated equals and hashCode go through a
-  // method-handle bootstrap that the JIT compiles late.
+  // Looked up per counted SYN: a record's generated equals and hashCode go through a method-handle
+  // bootstrap that the JIT compiles late.
 
   @Override
   public boolean equals(Object o) {
     return o instanceof BackendPort k
-        && client == k.client
-        && backend == k.backend
-        && port == k.port;
+        && port == k.port
+        && client.equals(k.client)
+        && backend.equals(k.backend);
   }
 
   @Override
   public int hashCode() {
-    return (int) Shards.mix(pair() ^ ((long) port << 16));
+    return (int) Shards.mix((31L * client.hashCode() + backend.hashCode()) ^ ((long) port << 48));
   }
 }

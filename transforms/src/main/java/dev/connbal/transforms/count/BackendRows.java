@@ -1,7 +1,6 @@
 package dev.connbal.transforms.count;
 
 import dev.connbal.transforms.ConnBalRow;
-import dev.connbal.transforms.output.IpFormat;
 import dev.connbal.transforms.timeline.BackendFacts;
 import dev.connbal.transforms.timeline.SrvPriorityWeight;
 import java.util.ArrayList;
@@ -29,8 +28,8 @@ public final class BackendRows {
       BackendFacts facts, Map<Integer, Long> conns, Set<Integer> morePorts) {
     ConnBalRow.Builder row =
         ConnBalRow.builder()
-            .setClient(IpFormat.PLAIN.format(facts.client()))
-            .setBackend(IpFormat.PLAIN.format(facts.backend()))
+            .setClient(facts.client().toString())
+            .setBackend(facts.backend().toString())
             .setName(facts.name().presentation());
     TreeSet<Integer> ports = new TreeSet<>(facts.srvPortDns().keySet());
     ports.addAll(conns.keySet());

@@ -2,6 +2,7 @@ package dev.connbal.transforms.count;
 
 import dev.connbal.transforms.ConnBalRow;
 import dev.connbal.transforms.events.SynBatch;
+import dev.connbal.transforms.keys.ClientBackend;
 import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.timeline.BackendFacts;
 import dev.connbal.transforms.timeline.BackendTable;
@@ -55,7 +56,7 @@ public final class JoinRowsFn extends DoFn<KV<Integer, CoGbkResult>, ConnBalRow>
   public void process(@Element KV<Integer, CoGbkResult> shard, OutputReceiver<ConnBalRow> out) {
     List<BackendFacts> facts = new ArrayList<>();
     shard.getValue().getAll(FACTS).forEach(facts::add);
-    Map<Long, SortedMap<Integer, Long>> connsByPair = new HashMap<>();
+    Map<ClientBackend, SortedMap<Integer, Long>> connsByPair = new HashMap<>();
     if (countsAttempts) {
       Map<BackendPort, Long> attempts =
           AttemptCounts.count(shard.getValue().getAll(SYNS), BackendTable.ofFacts(facts));
@@ -77,7 +78,7 @@ public final class JoinRowsFn extends DoFn<KV<Integer, CoGbkResult>, ConnBalRow>
   }
 
   private static void add(
-      Map<Long, SortedMap<Integer, Long>> connsByPair, BackendPort destination, long n) {
+      Map<ClientBackend, SortedMap<Integer, Long>> connsByPair, BackendPort destination, long n) {
     connsByPair
         .computeIfAbsent(destination.pair(), p -> new TreeMap<>())
         .merge(destination.port(), n, Long::sum);

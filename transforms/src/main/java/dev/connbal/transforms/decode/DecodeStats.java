@@ -20,19 +20,23 @@ public final class DecodeStats {
    */
   public long notIp;
 
-  /** Well-formed IPv6 packets, skipped because the analysis does not read IPv6 yet. */
-  public long ipv6NotAnalysed;
+  /**
+   * IP packets whose transport header cannot be read: ESP (50) encrypts it, No Next Header (59)
+   * says there is none.
+   */
+  public long noTransportHeader;
 
   /**
    * Frames too short or inconsistent to decode: truncated link headers or VLAN tags, raw IP of
    * another version, IPv4 with a bad version, IHL or total length, IPv6 shorter than its header,
-   * truncated or inconsistent TCP and UDP headers.
+   * with a payload length past the frame or an IPv4-mapped address, truncated IPv6 extension
+   * headers, truncated or inconsistent TCP and UDP headers.
    */
   public long malformedFrames;
 
   /**
-   * IPv4 fragments skipped because their transport payload is incomplete: every non-first fragment,
-   * and first fragments of UDP (a DNS message cut in pieces cannot be decoded).
+   * IPv4 and IPv6 fragments skipped because their transport payload is incomplete: every non-first
+   * fragment, and first fragments of UDP (a DNS message cut in pieces cannot be decoded).
    */
   public long fragments;
 
@@ -47,7 +51,7 @@ public final class DecodeStats {
     frames += other.frames;
     unsupportedLinkType += other.unsupportedLinkType;
     notIp += other.notIp;
-    ipv6NotAnalysed += other.ipv6NotAnalysed;
+    noTransportHeader += other.noTransportHeader;
     malformedFrames += other.malformedFrames;
     fragments += other.fragments;
     dnsMalformed += other.dnsMalformed;
@@ -61,8 +65,8 @@ public final class DecodeStats {
         + unsupportedLinkType
         + ", notIp="
         + notIp
-        + ", ipv6NotAnalysed="
-        + ipv6NotAnalysed
+        + ", noTransportHeader="
+        + noTransportHeader
         + ", malformedFrames="
         + malformedFrames
         + ", fragments="

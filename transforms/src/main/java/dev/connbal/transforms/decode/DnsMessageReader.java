@@ -16,6 +16,7 @@ import static dev.connbal.transforms.decode.DnsDecodeException.Reason.TRUNCATED_
 
 import dev.connbal.snoop.BigEndian;
 import dev.connbal.transforms.decode.DnsDecodeException.Reason;
+import dev.connbal.transforms.keys.IpAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -196,7 +197,19 @@ public final class DnsMessageReader {
         if (rdataLength != 4) {
           throw fail(BAD_RDATA, rdataStart, "A rdata of " + rdataLength + " bytes");
         }
-        record = DnsRecord.address(name, dnsClass, ttl, i32(rdataStart));
+        record = DnsRecord.address(name, type, dnsClass, ttl, IpAddress.ofV4(i32(rdataStart)));
+      }
+      case DnsRecord.AAAA -> {
+        if (rdataLength != 16) {
+          throw fail(BAD_RDATA, rdataStart, "AAAA rdata of " + rdataLength + " bytes");
+        }
+        record =
+            DnsRecord.address(
+                name,
+                type,
+                dnsClass,
+                ttl,
+                IpAddress.of(longAt(rdataStart), longAt(rdataStart + Long.BYTES)));
       }
       case DnsRecord.SRV -> {
         // The fixed fields and at least the target's root byte: one check covers all three reads.
@@ -393,6 +406,10 @@ public final class DnsMessageReader {
 
   private int i32(int at) {
     return BigEndian.i32(buf, base + at);
+  }
+
+  private long longAt(int at) {
+    return IpAddress.longAt(buf, base + at);
   }
 
   private long u32(int at) {

@@ -1,11 +1,12 @@
 package dev.connbal.transforms.decode;
 
+import dev.connbal.transforms.keys.IpAddress;
 import java.util.Objects;
 
 /**
  * One resource record of a decoded {@link DnsMessage}: owner name, type, class, TTL, and the rdata
- * connbal uses (A address, SRV priority, weight, port and target, CNAME target). Types are an open
- * set of ints; records of other types keep only the common fields.
+ * connbal uses (A or AAAA address, SRV priority, weight, port and target, CNAME target). Types are
+ * an open set of ints; records of other types keep only the common fields.
  */
 public final class DnsRecord {
   public static final int A = 1;
@@ -20,8 +21,11 @@ public final class DnsRecord {
   private final int dnsClass;
   private final long ttl;
 
-  /** A: the address; SRV: the port; otherwise 0. */
+  /** SRV: the port; otherwise 0. */
   private final int value;
+
+  /** A and AAAA: the address; otherwise null. */
+  private final IpAddress address;
 
   /** SRV: PRIORITY and WEIGHT (RFC 2782), each an unsigned 16-bit field; otherwise 0. */
   private final int srvPriority;
@@ -39,8 +43,10 @@ public final class DnsRecord {
       int value,
       int srvPriority,
       int srvWeight,
-      DnsName target) {
+      DnsName target,
+      IpAddress address) {
     this.name = Objects.requireNonNull(name, "name");
+    this.address = address;
     this.type = type;
     this.dnsClass = dnsClass;
     this.ttl = ttl;
@@ -50,26 +56,30 @@ public final class DnsRecord {
     this.target = target;
   }
 
-  static DnsRecord address(DnsName name, int dnsClass, long ttl, int address) {
-    return new DnsRecord(name, A, dnsClass, ttl, address, 0, 0, null);
+  /** An A record ({@code address} IPv4) or an AAAA record (IPv6; an IPv4-mapped one is IPv4). */
+  static DnsRecord address(DnsName name, int type, int dnsClass, long ttl, IpAddress address) {
+    if (type != A && type != AAAA) {
+      throw new IllegalArgumentException("type " + type + " has no address");
+    }
+    return new DnsRecord(name, type, dnsClass, ttl, 0, 0, 0, null, Objects.requireNonNull(address));
   }
 
   static DnsRecord srv(
       DnsName name, int dnsClass, long ttl, int priority, int weight, int port, DnsName target) {
     return new DnsRecord(
-        name, SRV, dnsClass, ttl, port, priority, weight, Objects.requireNonNull(target));
+        name, SRV, dnsClass, ttl, port, priority, weight, Objects.requireNonNull(target), null);
   }
 
   static DnsRecord cname(DnsName name, int dnsClass, long ttl, DnsName target) {
-    return new DnsRecord(name, CNAME, dnsClass, ttl, 0, 0, 0, Objects.requireNonNull(target));
+    return new DnsRecord(name, CNAME, dnsClass, ttl, 0, 0, 0, Objects.requireNonNull(target), null);
   }
 
   /** A record whose rdata connbal does not interpret. */
   static DnsRecord other(DnsName name, int type, int dnsClass, long ttl) {
-    if (type == A || type == SRV || type == CNAME) {
+    if (type == A || type == AAAA || type == SRV || type == CNAME) {
       throw new IllegalArgumentException("type " + type + " has typed rdata");
     }
-    return new DnsRecord(name, type, dnsClass, ttl, 0, 0, 0, null);
+    return new DnsRecord(name, type, dnsClass, ttl, 0, 0, 0, null, null);
   }
 
   /** Owner name. */
@@ -92,15 +102,22 @@ public final class DnsRecord {
     return ttl;
   }
 
+  /** Whether this is an address record (A or AAAA), which has an {@link #address}. */
+  public boolean isAddress() {
+    return address != null;
+  }
+
   /**
-   * The IPv4 address of an A record (network order, first octet in the high byte). Every record of
-   * type {@link #A} has one: A rdata of another length fails decoding.
+   * The address of an A or AAAA record. Every record of those types has one: rdata of another
+   * length (4, 16) fails decoding.
    *
-   * @throws IllegalStateException if this is not an A record
+   * @throws IllegalStateException if this is not an A or AAAA record
    */
-  public int aAddress() {
-    requireType(A);
-    return value;
+  public IpAddress address() {
+    if (address == null) {
+      throw new IllegalStateException("record of type " + type + " is not an address record");
+    }
+    return address;
   }
 
   /** Port of an SRV record. @throws IllegalStateException if this is not an SRV record */
@@ -163,12 +180,13 @@ public final class DnsRecord {
         && srvPriority == r.srvPriority
         && srvWeight == r.srvWeight
         && name.equals(r.name)
-        && Objects.equals(target, r.target);
+        && Objects.equals(target, r.target)
+        && Objects.equals(address, r.address);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, type, dnsClass, ttl, value, srvPriority, srvWeight, target);
+    return Objects.hash(name, type, dnsClass, ttl, value, srvPriority, srvWeight, target, address);
   }
 
   @Override
@@ -182,15 +200,8 @@ public final class DnsRecord {
             .append(dnsClass)
             .append(" type ")
             .append(type);
-    if (type == A) {
-      sb.append(' ')
-          .append(value >>> 24)
-          .append('.')
-          .append((value >>> 16) & 0xff)
-          .append('.')
-          .append((value >>> 8) & 0xff)
-          .append('.')
-          .append(value & 0xff);
+    if (address != null) {
+      sb.append(' ').append(address);
     } else if (type == SRV) {
       sb.append(' ')
           .append(srvPriority)

@@ -3,12 +3,13 @@ package dev.connbal.transforms.decode;
 import dev.connbal.snoop.BigEndian;
 import dev.connbal.snoop.LinkTypes;
 import dev.connbal.snoop.SnoopRecordView;
+import dev.connbal.transforms.keys.IpAddress;
 
 /**
  * Decodes captured frames down to the events connbal needs: TCP segments (with their payload when
- * they carry DNS) and UDP DNS datagrams over IPv4. The link header, chosen by the record's link
- * type in the tcpdump.org registry's numbering ({@link LinkTypes}), leads to an ethertype or an
- * address family, and that to IP:
+ * they carry DNS) and UDP DNS datagrams over IPv4 and IPv6. The link header, chosen by the record's
+ * link type in the tcpdump.org registry's numbering ({@link LinkTypes}), leads to an ethertype or
+ * an address family, and that to IP:
  *
  * <pre>
  * Ethernet (1)            | dst (6) | src (6) | [TPID (2) TCI (2)]* | type (2) | IP
@@ -20,6 +21,20 @@ import dev.connbal.snoop.SnoopRecordView;
  * BSD loopback NULL (0)   | family (4, the capturing host's byte order) | IP
  * OpenBSD LOOP (108)      | family (4, big-endian) | IP
  * </pre>
+ *
+ * <p>IPv6 extension headers are walked to the transport header (RFC 8200 4):
+ *
+ * <pre>
+ * hop-by-hop (0), routing (43),      | next (1) | length in 8 octets, not counting the first (1) | ...
+ * destination options (60)
+ * fragment (44)                      | next (1) | reserved (1) | offset (13 bits) res (2) M (1) | id (4)
+ * AH (51)                            | next (1) | length in 4 octets, minus 2 (1) | ...
+ * </pre>
+ *
+ * <p>A non-first fragment is skipped and counted as IPv4's are; ESP (50) and No Next Header (59)
+ * hide the transport header and are counted as such. An IPv6 header with an IPv4-mapped address
+ * ({@code ::ffff:a.b.c.d}, which must not appear on the wire, RFC 4942 2.1.1) is malformed: connbal
+ * holds IPv4 addresses in that form ({@link IpAddress}), so it would otherwise pass for IPv4.
  *
  * <p>Every field is read by direct array indexing after a bounds check against what the headers
  * themselves claim, so hostile or truncated frames are counted in {@link DecodeStats} by reason,
@@ -54,6 +69,16 @@ public final class FrameDecoder {
   private static final int IPV6_HEADER = 40;
   private static final int IP_PROTO_TCP = 6;
   private static final int IP_PROTO_UDP = 17;
+  private static final int IP_PROTO_ESP = 50;
+  private static final int IPV6_HOP_BY_HOP = 0;
+  private static final int IPV6_ROUTING = 43;
+  private static final int IPV6_FRAGMENT = 44;
+  private static final int IPV6_AH = 51;
+  private static final int IPV6_NO_NEXT_HEADER = 59;
+  private static final int IPV6_DESTINATION_OPTIONS = 60;
+  private static final int IPV6_EXTENSION_MIN = 8;
+  private static final int IPV6_FRAGMENT_OFFSET = 0xfff8;
+  private static final int IPV6_MORE_FRAGMENTS = 0x0001;
   private static final int IP_MORE_FRAGMENTS = 0x2000;
   private static final int IP_FRAGMENT_OFFSET = 0x1fff;
 
@@ -120,7 +145,7 @@ public final class FrameDecoder {
       case LinkTypes.LINUX_SLL2 -> cookedV2(buffer, offset, end, originalEnd, visitor, stats);
       case LinkTypes.RAW -> rawIp(buffer, offset, end, originalEnd, visitor, stats);
       case LinkTypes.IPV4 -> decodeIpv4(buffer, offset, end, originalEnd, visitor, stats);
-      case LinkTypes.IPV6 -> ipv6(buffer, offset, end, stats);
+      case LinkTypes.IPV6 -> decodeIpv6(buffer, offset, end, originalEnd, visitor, stats);
       case LinkTypes.NULL -> loopback(buffer, offset, end, originalEnd, false, visitor, stats);
       case LinkTypes.LOOP -> loopback(buffer, offset, end, originalEnd, true, visitor, stats);
       default -> stats.unsupportedLinkType++;
@@ -180,7 +205,7 @@ public final class FrameDecoder {
       DecodeStats stats) {
     switch (etherType) {
       case ETHERTYPE_IPV4 -> decodeIpv4(buffer, ip, end, originalEnd, visitor, stats);
-      case ETHERTYPE_IPV6 -> ipv6(buffer, ip, end, stats);
+      case ETHERTYPE_IPV6 -> decodeIpv6(buffer, ip, end, originalEnd, visitor, stats);
       default -> stats.notIp++;
     }
   }
@@ -193,7 +218,7 @@ public final class FrameDecoder {
     }
     switch ((buffer[ip] & 0xf0) >>> 4) {
       case 4 -> decodeIpv4(buffer, ip, end, originalEnd, visitor, stats);
-      case 6 -> ipv6(buffer, ip, end, stats);
+      case 6 -> decodeIpv6(buffer, ip, end, originalEnd, visitor, stats);
       default -> stats.malformedFrames++;
     }
   }
@@ -222,18 +247,10 @@ public final class FrameDecoder {
     int ip = offset + LOOPBACK_HEADER;
     switch (family) {
       case AF_INET -> decodeIpv4(buffer, ip, end, originalEnd, visitor, stats);
-      case AF_INET6_BSD, AF_INET6_FREEBSD, AF_INET6_DARWIN -> ipv6(buffer, ip, end, stats);
+      case AF_INET6_BSD, AF_INET6_FREEBSD, AF_INET6_DARWIN ->
+          decodeIpv6(buffer, ip, end, originalEnd, visitor, stats);
       default -> stats.notIp++;
     }
-  }
-
-  /** An IPv6 packet: counted under its own reason until the analysis reads IPv6. */
-  private static void ipv6(byte[] buffer, int ip, int end, DecodeStats stats) {
-    if (end - ip < IPV6_HEADER || (buffer[ip] & 0xf0) != 0x60) {
-      stats.malformedFrames++;
-      return;
-    }
-    stats.ipv6NotAnalysed++;
   }
 
   private static void decodeIpv4(
@@ -258,35 +275,124 @@ public final class FrameDecoder {
       stats.fragments++;
       return;
     }
-    int srcIp = BigEndian.i32(frame, ip + 12);
-    int dstIp = BigEndian.i32(frame, ip + 16);
+    long srcLow = IpAddress.v4Low(BigEndian.i32(frame, ip + 12));
+    long dstLow = IpAddress.v4Low(BigEndian.i32(frame, ip + 16));
     int transport = ip + headerLength;
     // Trailing Ethernet padding lies beyond the IP total length: never part of the payload; bytes
     // the snap length cut off were never captured.
     int transportEnd = Math.min(ip + totalLength, end);
     if (protocol == IP_PROTO_TCP) {
-      decodeTcp(frame, transport, transportEnd, ip + totalLength, srcIp, dstIp, visitor, stats);
+      decodeTcp(
+          frame, transport, transportEnd, ip + totalLength, 0, srcLow, 0, dstLow, visitor, stats);
     } else if (protocol == IP_PROTO_UDP) {
       if ((fragment & IP_MORE_FRAGMENTS) != 0) {
         stats.fragments++;
         return;
       }
-      decodeUdp(frame, transport, transportEnd, srcIp, dstIp, visitor, stats);
+      decodeUdp(frame, transport, transportEnd, 0, srcLow, 0, dstLow, visitor, stats);
+    } else if (protocol == IP_PROTO_ESP) {
+      stats.noTransportHeader++;
     }
   }
 
   /**
-   * {@code end} is where the captured bytes of the segment end, {@code declaredEnd} where the IPv4
-   * total length says it ends: only the first 20 bytes of the header are read, so options cut off
-   * by a snap length do not matter, but a data offset past the segment does.
+   * An IPv6 packet: the fixed header, then extension headers to the transport header. Each
+   * extension header is at least 8 bytes and is length-checked before it is read, so the walk ends
+   * within the captured bytes. As for IPv4, a packet cut by a snap length is decoded as far as it
+   * was captured, and its payload length must fit the original length.
+   */
+  private static void decodeIpv6(
+      byte[] frame, int ip, int end, int originalEnd, FrameVisitor visitor, DecodeStats stats) {
+    if (end - ip < IPV6_HEADER || (frame[ip] & 0xf0) != 0x60) {
+      stats.malformedFrames++;
+      return;
+    }
+    int declaredEnd = ip + IPV6_HEADER + BigEndian.u16(frame, ip + 4);
+    long srcHigh = IpAddress.longAt(frame, ip + 8);
+    long srcLow = IpAddress.longAt(frame, ip + 16);
+    long dstHigh = IpAddress.longAt(frame, ip + 24);
+    long dstLow = IpAddress.longAt(frame, ip + 32);
+    if (declaredEnd > originalEnd
+        || IpAddress.isV4(srcHigh, srcLow)
+        || IpAddress.isV4(dstHigh, dstLow)) {
+      stats.malformedFrames++;
+      return;
+    }
+    int capturedEnd = Math.min(declaredEnd, end);
+    int next = frame[ip + 6] & 0xff;
+    int at = ip + IPV6_HEADER;
+    boolean moreFragments = false;
+    while (true) {
+      switch (next) {
+        case IP_PROTO_TCP -> {
+          decodeTcp(
+              frame,
+              at,
+              capturedEnd,
+              declaredEnd,
+              srcHigh,
+              srcLow,
+              dstHigh,
+              dstLow,
+              visitor,
+              stats);
+          return;
+        }
+        case IP_PROTO_UDP -> {
+          if (moreFragments) {
+            stats.fragments++;
+            return;
+          }
+          decodeUdp(frame, at, capturedEnd, srcHigh, srcLow, dstHigh, dstLow, visitor, stats);
+          return;
+        }
+        case IPV6_HOP_BY_HOP, IPV6_ROUTING, IPV6_DESTINATION_OPTIONS, IPV6_FRAGMENT, IPV6_AH -> {
+          if (capturedEnd - at < IPV6_EXTENSION_MIN) {
+            stats.malformedFrames++; // Truncated extension header.
+            return;
+          }
+          int length;
+          if (next == IPV6_FRAGMENT) {
+            int offsetFlags = BigEndian.u16(frame, at + 2);
+            if ((offsetFlags & IPV6_FRAGMENT_OFFSET) != 0) {
+              stats.fragments++;
+              return;
+            }
+            moreFragments = (offsetFlags & IPV6_MORE_FRAGMENTS) != 0;
+            length = IPV6_EXTENSION_MIN;
+          } else if (next == IPV6_AH) {
+            length = ((frame[at + 1] & 0xff) + 2) * 4;
+          } else {
+            length = ((frame[at + 1] & 0xff) + 1) * 8;
+          }
+          next = frame[at] & 0xff;
+          at += length;
+        }
+        case IP_PROTO_ESP, IPV6_NO_NEXT_HEADER -> {
+          stats.noTransportHeader++;
+          return;
+        }
+        default -> {
+          return; // Another protocol (ICMPv6, ...): nothing of connbal's, as for IPv4.
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code end} is where the captured bytes of the segment end, {@code declaredEnd} where the IP
+   * header's length says it ends: only the first 20 bytes of the header are read, so options cut
+   * off by a snap length do not matter, but a data offset past the segment does.
    */
   private static void decodeTcp(
       byte[] frame,
       int tcp,
       int end,
       int declaredEnd,
-      int srcIp,
-      int dstIp,
+      long srcHigh,
+      long srcLow,
+      long dstHigh,
+      long dstLow,
       FrameVisitor visitor,
       DecodeStats stats) {
     if (end - tcp < TCP_MIN_HEADER) {
@@ -302,12 +408,23 @@ public final class FrameDecoder {
     int dstPort = BigEndian.u16(frame, tcp + 2);
     int flags = frame[tcp + 13] & 0xff;
     long seq = BigEndian.i32(frame, tcp + 4) & 0xffffffffL;
-    visitor.tcp(srcIp, srcPort, dstIp, dstPort, flags, seq);
+    visitor.tcp(srcHigh, srcLow, srcPort, dstHigh, dstLow, dstPort, flags, seq);
     if (srcPort == DnsMessage.PORT || dstPort == DnsMessage.PORT) {
       // DNS over TCP: the payload as far as it was captured (a snap length leaves a hole, which
       // the reassembly counts as a gap).
       int payload = Math.min(tcp + headerLength, end);
-      visitor.tcpDns(srcIp, srcPort, dstIp, dstPort, flags, seq, frame, payload, end - payload);
+      visitor.tcpDns(
+          srcHigh,
+          srcLow,
+          srcPort,
+          dstHigh,
+          dstLow,
+          dstPort,
+          flags,
+          seq,
+          frame,
+          payload,
+          end - payload);
     }
   }
 
@@ -315,8 +432,10 @@ public final class FrameDecoder {
       byte[] frame,
       int udp,
       int end,
-      int srcIp,
-      int dstIp,
+      long srcHigh,
+      long srcLow,
+      long dstHigh,
+      long dstLow,
       FrameVisitor visitor,
       DecodeStats stats) {
     if (end - udp < UDP_HEADER) {
@@ -331,7 +450,16 @@ public final class FrameDecoder {
     int srcPort = BigEndian.u16(frame, udp);
     int dstPort = BigEndian.u16(frame, udp + 2);
     if (srcPort == DnsMessage.PORT || dstPort == DnsMessage.PORT) {
-      visitor.dns(srcIp, srcPort, dstIp, dstPort, frame, udp + UDP_HEADER, udpLength - UDP_HEADER);
+      visitor.dns(
+          srcHigh,
+          srcLow,
+          srcPort,
+          dstHigh,
+          dstLow,
+          dstPort,
+          frame,
+          udp + UDP_HEADER,
+          udpLength - UDP_HEADER);
     }
   }
 }

@@ -1,23 +1,42 @@
 package dev.connbal.transforms.decode;
 
+import dev.connbal.transforms.keys.IpAddress;
+
 /**
  * Receives the events {@link FrameDecoder} extracts from a frame. Primitive arguments only, so the
- * per-frame path allocates nothing.
+ * per-frame path allocates nothing: each address is its two halves ({@link IpAddress}: {@code
+ * high}, {@code low}; an IPv4 address has {@code high} 0 and {@code low} {@link IpAddress#v4Low}).
  */
 public interface FrameVisitor {
   /**
    * A TCP segment. {@code flags} = TCP flags byte (FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK
-   * 0x10, URG 0x20, ECE 0x40, CWR 0x80); {@code seq} is the unsigned 32-bit sequence number. IPs
-   * are IPv4 as int (network order, first octet in the high byte).
+   * 0x10, URG 0x20, ECE 0x40, CWR 0x80); {@code seq} is the unsigned 32-bit sequence number.
    */
-  void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq);
+  void tcp(
+      long srcHigh,
+      long srcLow,
+      int srcPort,
+      long dstHigh,
+      long dstLow,
+      int dstPort,
+      int flags,
+      long seq);
 
   /**
    * A UDP datagram with source or destination port {@value DnsMessage#PORT}; the DNS message is
    * {@code frame[offset, offset + length)}. The array is the caller's frame: read it during the
    * call, do not keep or modify it.
    */
-  void dns(int srcIp, int srcPort, int dstIp, int dstPort, byte[] frame, int offset, int length);
+  void dns(
+      long srcHigh,
+      long srcLow,
+      int srcPort,
+      long dstHigh,
+      long dstLow,
+      int dstPort,
+      byte[] frame,
+      int offset,
+      int length);
 
   /**
    * A TCP segment with source or destination port {@value DnsMessage#PORT}, called after {@link
@@ -25,9 +44,11 @@ public interface FrameVisitor {
    * (shorter than sent when a snap length cut it; empty for a bare SYN). Read it during the call.
    */
   default void tcpDns(
-      int srcIp,
+      long srcHigh,
+      long srcLow,
       int srcPort,
-      int dstIp,
+      long dstHigh,
+      long dstLow,
       int dstPort,
       int flags,
       long seq,

@@ -199,8 +199,15 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
 
     @Override
     protected void openingSyn(
-        int client, int server, int port, int clientPort, long isn, long timeMicros) {
-      syns.add(client, server, port, clientPort, isn, timeMicros);
+        long clientHigh,
+        long clientLow,
+        long serverHigh,
+        long serverLow,
+        int port,
+        int clientPort,
+        long isn,
+        long timeMicros) {
+      syns.add(clientHigh, clientLow, serverHigh, serverLow, port, clientPort, isn, timeMicros);
     }
 
     @Override

@@ -1,17 +1,18 @@
 package dev.connbal.transforms.events;
 
 import dev.connbal.transforms.decode.DnsName;
+import dev.connbal.transforms.keys.IpAddress;
 import java.io.Serializable;
 
 /**
  * What identifies a DNS query and the response that answers it (SEMANTICS.md "Events"): client IP,
  * client port, server IP, DNS id and query name (compared case-insensitively, as DNS does).
  */
-public record QueryKey(int clientIp, int clientPort, int serverIp, int id, DnsName name)
+public record QueryKey(IpAddress clientIp, int clientPort, IpAddress serverIp, int id, DnsName name)
     implements Serializable {
   public QueryKey {
-    if (name == null) {
-      throw new NullPointerException("name");
+    if (clientIp == null || serverIp == null || name == null) {
+      throw new NullPointerException("clientIp, serverIp and name are required");
     }
   }
 
@@ -21,18 +22,18 @@ public record QueryKey(int clientIp, int clientPort, int serverIp, int id, DnsNa
   @Override
   public boolean equals(Object o) {
     return o instanceof QueryKey k
-        && clientIp == k.clientIp
         && clientPort == k.clientPort
-        && serverIp == k.serverIp
+        && clientIp.equals(k.clientIp)
+        && serverIp.equals(k.serverIp)
         && id == k.id
         && name.equals(k.name);
   }
 
   @Override
   public int hashCode() {
-    int h = clientIp;
+    int h = clientIp.hashCode();
     h = 31 * h + clientPort;
-    h = 31 * h + serverIp;
+    h = 31 * h + serverIp.hashCode();
     h = 31 * h + id;
     return 31 * h + name.hashCode();
   }

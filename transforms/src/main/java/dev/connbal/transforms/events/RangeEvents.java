@@ -10,6 +10,7 @@ import dev.connbal.transforms.decode.DnsRecord;
 import dev.connbal.transforms.decode.FrameDecoder;
 import dev.connbal.transforms.decode.FrameVisitor;
 import dev.connbal.transforms.decode.TcpFlags;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.tcpdns.TcpDnsSegment;
@@ -53,7 +54,14 @@ public abstract class RangeEvents implements FrameVisitor {
 
   /** An opening SYN of the range, in file order. */
   protected abstract void openingSyn(
-      int client, int server, int port, int clientPort, long isn, long timeMicros);
+      long clientHigh,
+      long clientLow,
+      long serverHigh,
+      long serverLow,
+      int port,
+      int clientPort,
+      long isn,
+      long timeMicros);
 
   /**
    * A TCP segment to or from port 53 that is a SYN or carries payload, in file order: the ranges'
@@ -78,7 +86,7 @@ public abstract class RangeEvents implements FrameVisitor {
     ConnBalMetrics.DNS_MALFORMED.inc(stats.dnsMalformed);
     ConnBalMetrics.UNSUPPORTED_LINK_TYPE_FRAMES.inc(stats.unsupportedLinkType);
     ConnBalMetrics.NOT_IP_FRAMES.inc(stats.notIp);
-    ConnBalMetrics.IPV6_FRAMES_NOT_ANALYSED.inc(stats.ipv6NotAnalysed);
+    ConnBalMetrics.NO_TRANSPORT_HEADER_FRAMES.inc(stats.noTransportHeader);
     ConnBalMetrics.MALFORMED_FRAMES.inc(stats.malformedFrames);
     ConnBalMetrics.FRAGMENTS_SKIPPED.inc(stats.fragments);
     ConnBalMetrics.DNS_QUERIES.inc(queries);
@@ -89,24 +97,34 @@ public abstract class RangeEvents implements FrameVisitor {
         .setDnsMalformed(stats.dnsMalformed)
         .setUnsupportedLinkTypeFrames(stats.unsupportedLinkType)
         .setNotIpFrames(stats.notIp)
-        .setIpv6FramesNotAnalysed(stats.ipv6NotAnalysed)
+        .setNoTransportHeaderFrames(stats.noTransportHeader)
         .setMalformedFrames(stats.malformedFrames)
         .setFragmentsSkipped(stats.fragments)
         .build();
   }
 
   @Override
-  public final void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
+  public final void tcp(
+      long srcHigh,
+      long srcLow,
+      int srcPort,
+      long dstHigh,
+      long dstLow,
+      int dstPort,
+      int flags,
+      long seq) {
     if (wantsSyns && TcpFlags.isOpeningSyn(flags)) {
-      openingSyn(srcIp, dstIp, dstPort, srcPort, seq, record.timestampMicros());
+      openingSyn(srcHigh, srcLow, dstHigh, dstLow, dstPort, srcPort, seq, record.timestampMicros());
     }
   }
 
   @Override
   public final void tcpDns(
-      int srcIp,
+      long srcHigh,
+      long srcLow,
       int srcPort,
-      int dstIp,
+      long dstHigh,
+      long dstLow,
       int dstPort,
       int flags,
       long seq,
@@ -116,9 +134,9 @@ public abstract class RangeEvents implements FrameVisitor {
     if (length > 0 || (flags & TcpFlags.SYN) != 0) {
       tcpDnsSegment(
           new TcpDnsSegment(
-              srcIp,
+              IpAddress.of(srcHigh, srcLow),
               srcPort,
-              dstIp,
+              IpAddress.of(dstHigh, dstLow),
               dstPort,
               flags,
               seq,
@@ -129,7 +147,15 @@ public abstract class RangeEvents implements FrameVisitor {
 
   @Override
   public final void dns(
-      int srcIp, int srcPort, int dstIp, int dstPort, byte[] frame, int offset, int length) {
+      long srcHigh,
+      long srcLow,
+      int srcPort,
+      long dstHigh,
+      long dstLow,
+      int dstPort,
+      byte[] frame,
+      int offset,
+      int length) {
     DnsMessage message;
     try {
       message = dnsReader.decode(frame, offset, length);
@@ -140,9 +166,9 @@ public abstract class RangeEvents implements FrameVisitor {
     DnsEvent event =
         toEvent(
             nameFilter,
-            srcIp,
+            IpAddress.of(srcHigh, srcLow),
             srcPort,
-            dstIp,
+            IpAddress.of(dstHigh, dstLow),
             dstPort,
             message,
             record.timestampMicros(),
@@ -165,9 +191,9 @@ public abstract class RangeEvents implements FrameVisitor {
    */
   public static @Nullable DnsEvent toEvent(
       @Nullable String nameFilter,
-      int srcIp,
+      IpAddress srcIp,
       int srcPort,
-      int dstIp,
+      IpAddress dstIp,
       int dstPort,
       DnsMessage m,
       long timeMicros,
@@ -197,7 +223,9 @@ public abstract class RangeEvents implements FrameVisitor {
 
   private static boolean isCountedQuery(DnsMessage m) {
     return m.questionClass() == DnsRecord.CLASS_IN
-        && (m.questionType() == DnsRecord.A || m.questionType() == DnsRecord.SRV);
+        && (m.questionType() == DnsRecord.A
+            || m.questionType() == DnsRecord.AAAA
+            || m.questionType() == DnsRecord.SRV);
   }
 
   /** The records the backend rules read, in section order; authority records and OPT never are. */
@@ -208,8 +236,9 @@ public abstract class RangeEvents implements FrameVisitor {
         continue;
       }
       switch (r.type()) {
-        case DnsRecord.A ->
-            records.add(DnsEventRecord.a(DnsEventRecord.Section.ANSWER, r.name(), r.aAddress()));
+        case DnsRecord.A, DnsRecord.AAAA ->
+            records.add(
+                DnsEventRecord.address(DnsEventRecord.Section.ANSWER, r.name(), r.address()));
         case DnsRecord.SRV ->
             records.add(
                 DnsEventRecord.srv(
@@ -221,8 +250,9 @@ public abstract class RangeEvents implements FrameVisitor {
       }
     }
     for (DnsRecord r : m.additionals()) {
-      if (r.type() == DnsRecord.A && r.dnsClass() == DnsRecord.CLASS_IN) {
-        records.add(DnsEventRecord.a(DnsEventRecord.Section.ADDITIONAL, r.name(), r.aAddress()));
+      if (r.isAddress() && r.dnsClass() == DnsRecord.CLASS_IN) {
+        records.add(
+            DnsEventRecord.address(DnsEventRecord.Section.ADDITIONAL, r.name(), r.address()));
       }
     }
     return records;

@@ -4,8 +4,8 @@ import dev.connbal.snoop.SnoopRecordView;
 import dev.connbal.transforms.decode.DecodeStats;
 import dev.connbal.transforms.decode.FrameDecoder;
 import dev.connbal.transforms.decode.FrameVisitor;
-import dev.connbal.transforms.keys.ClientBackend;
 import dev.connbal.transforms.keys.FourTuple;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.timeline.BackendTable;
 import dev.connbal.transforms.wire.FourTupleCoder;
@@ -89,12 +89,22 @@ public final class StreamFragmentsParser
     }
 
     @Override
-    public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
-      long srcClient = table.firstSeenOrAbsent(ClientBackend.of(srcIp, dstIp));
-      long dstClient = table.firstSeenOrAbsent(ClientBackend.of(dstIp, srcIp));
+    public void tcp(
+        long srcHigh,
+        long srcLow,
+        int srcPort,
+        long dstHigh,
+        long dstLow,
+        int dstPort,
+        int flags,
+        long seq) {
+      long srcClient = table.firstSeenOrAbsent(srcHigh, srcLow, dstHigh, dstLow);
+      long dstClient = table.firstSeenOrAbsent(dstHigh, dstLow, srcHigh, srcLow);
       if (srcClient == BackendTable.ABSENT && dstClient == BackendTable.ABSENT) {
         return; // not between a client and one of its DNS backends
       }
+      IpAddress srcIp = IpAddress.of(srcHigh, srcLow);
+      IpAddress dstIp = IpAddress.of(dstHigh, dstLow);
       FourTuple tuple = FourTuple.of(srcIp, srcPort, dstIp, dstPort);
       boolean srcIsLow = FourTuple.isLow(srcIp, srcPort, dstIp, dstPort);
       StreamFragment.Builder builder =
@@ -118,7 +128,15 @@ public final class StreamFragmentsParser
 
     @Override
     public void dns(
-        int srcIp, int srcPort, int dstIp, int dstPort, byte[] frame, int offset, int length) {
+        long srcHigh,
+        long srcLow,
+        int srcPort,
+        long dstHigh,
+        long dstLow,
+        int dstPort,
+        byte[] frame,
+        int offset,
+        int length) {
       // DNS was handled by pass 1.
     }
   }

@@ -47,16 +47,21 @@ public final class Shards implements Serializable {
   }
 
   /**
-   * The shard of a (client, backend) pair ({@link ClientBackend}), whatever the port: where its DNS
-   * facts, its SYNs and its connection counts meet for the join.
+   * The shard of a (client, backend) pair, whatever the port: where its DNS facts, its SYNs and its
+   * connection counts meet for the join.
    */
-  public int ofPair(long pair) {
-    return of(pair, 0);
+  public int ofPair(ClientBackend pair) {
+    return of(pair.hash(), 0);
+  }
+
+  /** {@link #ofPair} of the pair given by its addresses' halves ({@link IpAddress}). */
+  public int ofPair(long clientHigh, long clientLow, long backendHigh, long backendLow) {
+    return of(ClientBackend.hash(clientHigh, clientLow, backendHigh, backendLow), 0);
   }
 
   /** The shard of a client: where its DNS events meet for its timeline. */
-  public int ofClient(int clientIp) {
-    return of(clientIp & 0xFFFFFFFFL, 0);
+  public int ofClient(IpAddress clientIp) {
+    return of(IpAddress.hash(clientIp.high(), clientIp.low()), 0);
   }
 
   /**
@@ -68,7 +73,9 @@ public final class Shards implements Serializable {
   }
 
   public int of(FourTuple t) {
-    return of(ClientBackend.of(t.lowIp(), t.highIp()), ((long) t.lowPort() << 16) | t.highPort());
+    return of(
+        ClientBackend.hash(t.lowIp().high(), t.lowIp().low(), t.highIp().high(), t.highIp().low()),
+        ((long) t.lowPort() << 16) | t.highPort());
   }
 
   /** The finalizer of MurmurHash3's 64-bit hash: every input bit affects every output bit. */

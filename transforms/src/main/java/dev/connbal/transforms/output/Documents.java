@@ -1,6 +1,7 @@
 package dev.connbal.transforms.output;
 
 import dev.connbal.transforms.ConnBalRow;
+import dev.connbal.transforms.keys.IpAddress;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -204,7 +205,7 @@ public final class Documents {
     List<Keyed> keyed = new ArrayList<>(rows.size());
     for (ConnBalRow row : rows) {
       keyed.add(
-          new Keyed(AddressOrder.key(row.getClient()), AddressOrder.key(row.getBackend()), row));
+          new Keyed(IpAddress.parse(row.getClient()), IpAddress.parse(row.getBackend()), row));
     }
     keyed.sort(Keyed.ORDER);
     List<ConnBalRow> sorted = new ArrayList<>(keyed.size());
@@ -212,20 +213,18 @@ public final class Documents {
     return sorted;
   }
 
-  /** A row with its addresses' sort keys. */
-  // Only sorted by ORDER, which compares the arrays' contents; never compared with equals.
-  @SuppressWarnings("ArrayRecordComponent")
-  private record Keyed(byte[] client, byte[] backend, ConnBalRow row) {
+  /** A row with its addresses, parsed once for sorting. */
+  private record Keyed(IpAddress client, IpAddress backend, ConnBalRow row) {
     static final Comparator<Keyed> ORDER =
-        Comparator.comparing(Keyed::client, AddressOrder.KEYS)
-            .thenComparing(Keyed::backend, AddressOrder.KEYS)
+        Comparator.comparing(Keyed::client)
+            .thenComparing(Keyed::backend)
             .thenComparingInt(k -> k.row().getPort() == null ? -1 : k.row().getPort());
   }
 
   static String tsvLine(ConnBalRow row, IpFormat ips) {
     return ips.format(row.getClient())
         + '\t'
-        + ips.format(row.getBackend())
+        + ips.endpoint(row.getBackend())
         + ':'
         + (row.getPort() == null ? "?" : row.getPort().toString())
         + '\t'

@@ -1,47 +1,43 @@
 package dev.connbal.transforms.output;
 
-import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.net.InetAddresses;
+import dev.connbal.transforms.keys.IpAddress;
 
-/** How IPv4 addresses print in the TSV (and in the summary and report made from the rows). */
+/**
+ * How addresses print in the TSV (and in the summary and report made from the rows); the forms
+ * themselves are {@link IpAddress}'s.
+ */
 public enum IpFormat {
   /**
-   * Four zero-padded 3-digit octets ({@code 010.000.001.002}), so that {@code sort -n} orders them.
+   * IPv4 as four zero-padded 3-digit octets ({@code 010.000.001.002}), IPv6 as eight groups of four
+   * lowercase hex digits, so that {@code sort -n} orders them.
    */
   PADDED {
     @Override
-    public String format(int ip) {
-      return String.format(
-          "%03d.%03d.%03d.%03d", ip >>> 24, (ip >>> 16) & 0xFF, (ip >>> 8) & 0xFF, ip & 0xFF);
+    public String format(IpAddress address) {
+      return address.padded();
     }
   },
-  /** Dotted decimal without padding ({@code 10.0.1.2}). */
+  /** IPv4 dotted decimal without padding ({@code 10.0.1.2}), IPv6 in RFC 5952 form. */
   PLAIN {
     @Override
-    public String format(int ip) {
-      return (ip >>> 24)
-          + "."
-          + ((ip >>> 16) & 0xFF)
-          + "."
-          + ((ip >>> 8) & 0xFF)
-          + "."
-          + (ip & 0xFF);
+    public String format(IpAddress address) {
+      return address.toString();
     }
   };
 
-  /** Formats an IPv4 address given as an int with the first octet in the high byte. */
-  public abstract String format(int ip);
+  public abstract String format(IpAddress address);
 
-  /** Formats an IPv4 address given in its plain text form, as the rows hold it. */
+  /** Formats an address given in its plain text form, as the rows hold it. */
   public String format(String address) {
-    return format(ipv4(address));
+    return format(IpAddress.parse(address));
   }
 
-  /** An IPv4 address' int form, the first octet in the high byte. */
-  static int ipv4(String address) {
-    byte[] b = InetAddresses.forString(address).getAddress();
-    if (b.length != 4) {
-      throw new IllegalArgumentException("not an IPv4 address: " + address);
-    }
-    return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+  /**
+   * An address as the backend column prints it before {@code :port}: IPv6 in brackets ({@code
+   * [2001:db8::1]:443}), so that the port cannot be read as a group.
+   */
+  public String endpoint(String address) {
+    IpAddress a = IpAddress.parse(address);
+    return a.isV4() ? format(a) : "[" + format(a) + "]";
   }
 }

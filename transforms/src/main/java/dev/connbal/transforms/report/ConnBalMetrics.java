@@ -17,8 +17,8 @@ public final class ConnBalMetrics {
   public static final Counter UNSUPPORTED_LINK_TYPE_FRAMES =
       Metrics.counter(NAMESPACE, "unsupportedLinkTypeFrames");
   public static final Counter NOT_IP_FRAMES = Metrics.counter(NAMESPACE, "notIpFrames");
-  public static final Counter IPV6_FRAMES_NOT_ANALYSED =
-      Metrics.counter(NAMESPACE, "ipv6FramesNotAnalysed");
+  public static final Counter NO_TRANSPORT_HEADER_FRAMES =
+      Metrics.counter(NAMESPACE, "noTransportHeaderFrames");
   public static final Counter MALFORMED_FRAMES = Metrics.counter(NAMESPACE, "malformedFrames");
   public static final Counter FRAGMENTS_SKIPPED = Metrics.counter(NAMESPACE, "fragmentsSkipped");
   public static final Counter DNS_QUERIES = Metrics.counter(NAMESPACE, "dnsQueries");

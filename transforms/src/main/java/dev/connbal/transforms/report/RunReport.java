@@ -44,13 +44,13 @@ public abstract class RunReport {
   /** Frames whose link header names something other than IP (ARP, other ethertypes, ...). */
   public abstract long notIpFrames();
 
-  /** IPv6 packets, skipped until the analysis reads IPv6. */
-  public abstract long ipv6FramesNotAnalysed();
+  /** IP packets whose transport header is hidden (ESP) or absent (No Next Header), skipped. */
+  public abstract long noTransportHeaderFrames();
 
   /** Frames whose link, IP, UDP or TCP headers are broken. */
   public abstract long malformedFrames();
 
-  /** Non-first IPv4 fragments, skipped. */
+  /** Non-first IPv4 and IPv6 fragments (and first ones of UDP), skipped. */
   public abstract long fragmentsSkipped();
 
   /**
@@ -80,7 +80,7 @@ public abstract class RunReport {
         .setResponsesWithoutQuery(0)
         .setUnsupportedLinkTypeFrames(0)
         .setNotIpFrames(0)
-        .setIpv6FramesNotAnalysed(0)
+        .setNoTransportHeaderFrames(0)
         .setMalformedFrames(0)
         .setFragmentsSkipped(0)
         .setLatePackets(0)
@@ -108,7 +108,7 @@ public abstract class RunReport {
         .setResponsesWithoutQuery(responsesWithoutQuery() + o.responsesWithoutQuery())
         .setUnsupportedLinkTypeFrames(unsupportedLinkTypeFrames() + o.unsupportedLinkTypeFrames())
         .setNotIpFrames(notIpFrames() + o.notIpFrames())
-        .setIpv6FramesNotAnalysed(ipv6FramesNotAnalysed() + o.ipv6FramesNotAnalysed())
+        .setNoTransportHeaderFrames(noTransportHeaderFrames() + o.noTransportHeaderFrames())
         .setMalformedFrames(malformedFrames() + o.malformedFrames())
         .setFragmentsSkipped(fragmentsSkipped() + o.fragmentsSkipped())
         .setLatePackets(latePackets() + o.latePackets())
@@ -153,13 +153,13 @@ public abstract class RunReport {
         + "frames skipped as not IP: "
         + notIpFrames()
         + "\n"
-        + "IPv6 frames skipped, not yet analysed: "
-        + ipv6FramesNotAnalysed()
+        + "frames skipped without a readable transport header (ESP, No Next Header): "
+        + noTransportHeaderFrames()
         + "\n"
         + "frames skipped as malformed: "
         + malformedFrames()
         + "\n"
-        + "IPv4 fragments skipped: "
+        + "IP fragments skipped: "
         + fragmentsSkipped()
         + "\n"
         + "DNS-over-TCP messages lost to gaps: "
@@ -194,7 +194,7 @@ public abstract class RunReport {
 
     public abstract Builder setNotIpFrames(long v);
 
-    public abstract Builder setIpv6FramesNotAnalysed(long v);
+    public abstract Builder setNoTransportHeaderFrames(long v);
 
     public abstract Builder setMalformedFrames(long v);
 

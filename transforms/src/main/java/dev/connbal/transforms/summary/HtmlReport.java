@@ -145,7 +145,7 @@ public final class HtmlReport {
         backend.getPorts().isEmpty()
             ? "?"
             : backend.getPorts().stream().map(String::valueOf).collect(Collectors.joining(","));
-    return ips.format(backend.getBackend()) + ":" + ports;
+    return ips.endpoint(backend.getBackend()) + ":" + ports;
   }
 
   private static String srvNote(SummaryBackend backend) {

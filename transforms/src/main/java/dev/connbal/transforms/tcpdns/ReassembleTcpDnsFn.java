@@ -60,12 +60,9 @@ public final class ReassembleTcpDnsFn
   @ProcessElement
   public void process(
       @Element KV<Integer, Iterable<TcpDnsSegment>> shard, MultiOutputReceiver out) {
-    Map<List<Integer>, List<TcpDnsSegment>> directions = new HashMap<>();
+    Map<String, List<TcpDnsSegment>> directions = new HashMap<>();
     for (TcpDnsSegment s : shard.getValue()) {
-      directions
-          .computeIfAbsent(
-              List.of(s.srcIp(), s.srcPort(), s.dstIp(), s.dstPort()), k -> new ArrayList<>())
-          .add(s);
+      directions.computeIfAbsent(s.directionKey(), k -> new ArrayList<>()).add(s);
     }
     Messages messages = new Messages();
     for (List<TcpDnsSegment> direction : directions.values()) {

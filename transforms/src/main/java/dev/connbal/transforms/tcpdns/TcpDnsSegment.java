@@ -3,6 +3,7 @@ package dev.connbal.transforms.tcpdns;
 import dev.connbal.transforms.decode.TcpFlags;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.keys.FourTuple;
+import dev.connbal.transforms.keys.IpAddress;
 import java.util.Arrays;
 
 /**
@@ -12,9 +13,9 @@ import java.util.Arrays;
  * stream meet whichever ranges and files they were read in.
  */
 public final class TcpDnsSegment {
-  private final int srcIp;
+  private final IpAddress srcIp;
   private final int srcPort;
-  private final int dstIp;
+  private final IpAddress dstIp;
   private final int dstPort;
   private final int flags;
   private final long seq;
@@ -23,9 +24,9 @@ public final class TcpDnsSegment {
 
   /** {@code payload} is kept, not copied. */
   public TcpDnsSegment(
-      int srcIp,
+      IpAddress srcIp,
       int srcPort,
-      int dstIp,
+      IpAddress dstIp,
       int dstPort,
       int flags,
       long seq,
@@ -41,7 +42,7 @@ public final class TcpDnsSegment {
     this.order = order;
   }
 
-  public int srcIp() {
+  public IpAddress srcIp() {
     return srcIp;
   }
 
@@ -49,7 +50,7 @@ public final class TcpDnsSegment {
     return srcPort;
   }
 
-  public int dstIp() {
+  public IpAddress dstIp() {
     return dstIp;
   }
 
@@ -85,13 +86,7 @@ public final class TcpDnsSegment {
    * Its direction as a key: the segments of one direction of one stream, and only they, share it.
    */
   public String directionKey() {
-    return Integer.toUnsignedString(srcIp)
-        + ":"
-        + srcPort
-        + ">"
-        + Integer.toUnsignedString(dstIp)
-        + ":"
-        + dstPort;
+    return srcIp + "|" + srcPort + ">" + dstIp + "|" + dstPort;
   }
 
   /** The stream, the same for both directions. */
@@ -101,7 +96,10 @@ public final class TcpDnsSegment {
 
   /** Whether {@code o} travels the same direction of the same stream. */
   public boolean sameDirection(TcpDnsSegment o) {
-    return srcIp == o.srcIp && srcPort == o.srcPort && dstIp == o.dstIp && dstPort == o.dstPort;
+    return srcPort == o.srcPort
+        && dstPort == o.dstPort
+        && srcIp.equals(o.srcIp)
+        && dstIp.equals(o.dstIp);
   }
 
   @Override

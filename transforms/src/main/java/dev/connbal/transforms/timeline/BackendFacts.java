@@ -2,6 +2,7 @@ package dev.connbal.transforms.timeline;
 
 import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.keys.ClientBackend;
+import dev.connbal.transforms.keys.IpAddress;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.SortedMap;
@@ -29,8 +30,8 @@ import java.util.TreeMap;
  *     backend of address records only.
  */
 public record BackendFacts(
-    int client,
-    int backend,
+    IpAddress client,
+    IpAddress backend,
     long firstSeenMicros,
     DnsName name,
     long dnsCount,
@@ -38,8 +39,8 @@ public record BackendFacts(
     SortedMap<Integer, SrvPriorityWeight> srvPortPriorityWeight)
     implements Serializable {
   public BackendFacts {
-    if (name == null) {
-      throw new NullPointerException("name");
+    if (client == null || backend == null || name == null) {
+      throw new NullPointerException("client, backend and name are required");
     }
     srvPortDns = Collections.unmodifiableSortedMap(new TreeMap<>(srvPortDns));
     srvPortPriorityWeight = Collections.unmodifiableSortedMap(new TreeMap<>(srvPortPriorityWeight));
@@ -52,7 +53,7 @@ public record BackendFacts(
     }
   }
 
-  public long pair() {
+  public ClientBackend pair() {
     return ClientBackend.of(client, backend);
   }
 }

@@ -1,10 +1,12 @@
 package dev.connbal.transforms.timeline;
 
 import dev.connbal.transforms.keys.ClientBackend;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.keys.Shards;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -14,65 +16,86 @@ import java.util.TreeMap;
  * every runner (a map view would be rebuilt from its entries on every access by the Direct runner).
  *
  * <p>Pairs are looked up for every SYN (every TCP segment with -a), so lookups go through an
- * open-addressing index of primitive longs with a well-mixed hash: a boxed map hashes a pair by
- * XOR-ing its two addresses, which for clients and backends of the same subnets collides heavily.
+ * open-addressing index of primitive longs (each pair's four address halves) with a well-mixed
+ * hash, and make no key object.
  */
 public final class BackendTable {
   /** What {@link #firstSeenOrAbsent} returns for a pair that is not in the table. */
   public static final long ABSENT = Long.MIN_VALUE;
 
-  private final Map<Long, Long> firstSeenByPair;
+  private final SortedMap<ClientBackend, Long> firstSeenByPair;
+
+  /** Per slot, the pair's four address halves (client high, low, backend high, low). */
   private final long[] slotPairs;
+
   private final long[] slotFirstSeen;
   private final boolean[] slotUsed;
   private final int mask;
 
-  private BackendTable(Map<Long, Long> firstSeenByPair) {
+  private BackendTable(SortedMap<ClientBackend, Long> firstSeenByPair) {
     this.firstSeenByPair = firstSeenByPair;
     // At most half full, so that a probe ends after a few slots.
     int capacity = Integer.highestOneBit(Math.max(1, firstSeenByPair.size()) * 2) * 2;
-    slotPairs = new long[capacity];
+    slotPairs = new long[4 * capacity];
     slotFirstSeen = new long[capacity];
     slotUsed = new boolean[capacity];
     mask = capacity - 1;
     firstSeenByPair.forEach(
         (pair, firstSeen) -> {
-          int i = slot(pair);
+          IpAddress c = pair.client();
+          IpAddress b = pair.backend();
+          int i = slot(c.high(), c.low(), b.high(), b.low());
           while (slotUsed[i]) {
             i = (i + 1) & mask;
           }
           slotUsed[i] = true;
-          slotPairs[i] = pair;
+          slotPairs[4 * i] = c.high();
+          slotPairs[4 * i + 1] = c.low();
+          slotPairs[4 * i + 2] = b.high();
+          slotPairs[4 * i + 3] = b.low();
           slotFirstSeen[i] = firstSeen;
         });
   }
 
-  private int slot(long pair) {
-    return (int) Shards.mix(pair) & mask;
+  private int slot(long clientHigh, long clientLow, long backendHigh, long backendLow) {
+    return (int) Shards.mix(ClientBackend.hash(clientHigh, clientLow, backendHigh, backendLow))
+        & mask;
   }
 
-  /** First DNS appearance of the backend of the pair, or {@link #ABSENT}. */
-  public long firstSeenOrAbsent(long pair) {
-    for (int i = slot(pair); slotUsed[i]; i = (i + 1) & mask) {
-      if (slotPairs[i] == pair) {
+  /**
+   * First DNS appearance of the backend of the pair given by its addresses' halves ({@link
+   * IpAddress}), or {@link #ABSENT}. Allocation-free: called for every SYN, with -a for every TCP
+   * segment.
+   */
+  public long firstSeenOrAbsent(
+      long clientHigh, long clientLow, long backendHigh, long backendLow) {
+    for (int i = slot(clientHigh, clientLow, backendHigh, backendLow);
+        slotUsed[i];
+        i = (i + 1) & mask) {
+      if (slotPairs[4 * i + 1] == clientLow
+          && slotPairs[4 * i + 3] == backendLow
+          && slotPairs[4 * i] == clientHigh
+          && slotPairs[4 * i + 2] == backendHigh) {
         return slotFirstSeen[i];
       }
     }
     return ABSENT;
   }
 
-  /**
-   * A table of the given (client, backend) pairs ({@link ClientBackend}) and first appearances.
-   * Held in a tree: a hash map of boxed pairs collides as the index's comment says, and {@code
-   * Map.copyOf}'s linear probing then turns quadratic.
-   */
-  public static BackendTable of(Map<Long, Long> firstSeenByPair) {
-    return new BackendTable(Collections.unmodifiableMap(new TreeMap<>(firstSeenByPair)));
+  /** First DNS appearance of the backend of {@code pair}, or {@link #ABSENT}. */
+  public long firstSeenOrAbsent(ClientBackend pair) {
+    return firstSeenOrAbsent(
+        pair.client().high(), pair.client().low(), pair.backend().high(), pair.backend().low());
+  }
+
+  /** A table of the given (client, backend) pairs and first appearances. */
+  public static BackendTable of(Map<ClientBackend, Long> firstSeenByPair) {
+    return new BackendTable(Collections.unmodifiableSortedMap(new TreeMap<>(firstSeenByPair)));
   }
 
   /** The table of the backends' first appearances that {@code facts} hold. */
   public static BackendTable ofFacts(Iterable<BackendFacts> facts) {
-    Map<Long, Long> firstSeenByPair = new TreeMap<>();
+    Map<ClientBackend, Long> firstSeenByPair = new TreeMap<>();
     for (BackendFacts f : facts) {
       firstSeenByPair.put(f.pair(), f.firstSeenMicros());
     }
@@ -81,7 +104,7 @@ public final class BackendTable {
 
   /** The table of every entry of {@code tables}, which hold different pairs. */
   public static BackendTable union(Iterable<BackendTable> tables) {
-    Map<Long, Long> firstSeenByPair = new TreeMap<>();
+    Map<ClientBackend, Long> firstSeenByPair = new TreeMap<>();
     for (BackendTable t : tables) {
       firstSeenByPair.putAll(t.firstSeenByPair);
     }
@@ -92,8 +115,8 @@ public final class BackendTable {
     return firstSeenByPair.isEmpty();
   }
 
-  /** The entries, for the coder. */
-  public Map<Long, Long> entries() {
+  /** The entries, in pair order; for the coder. */
+  public SortedMap<ClientBackend, Long> entries() {
     return firstSeenByPair;
   }
 

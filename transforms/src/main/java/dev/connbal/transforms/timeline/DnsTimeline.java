@@ -5,7 +5,7 @@ import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsEventRecord;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.keys.ClientBackend;
-import dev.connbal.transforms.keys.LongKeyedMap;
+import dev.connbal.transforms.keys.IpAddress;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -41,10 +41,9 @@ public final class DnsTimeline implements Serializable {
   private final SrvLookup srvTargets;
 
   /** The (client, backend) pairs listed since {@link #drainListed}; null when nobody asks. */
-  private @Nullable Set<Long> listed;
+  private @Nullable Set<ClientBackend> listed;
 
-  /** Keyed by the (client, backend) pair ({@link ClientBackend}). */
-  private final LongKeyedMap<Backend> backends = new LongKeyedMap<>();
+  private final Map<ClientBackend, Backend> backends = new HashMap<>();
 
   private long matchedResponses;
   private long unmatchedResponses;
@@ -57,8 +56,8 @@ public final class DnsTimeline implements Serializable {
   private static final class Backend implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    final int client;
-    final int address;
+    final IpAddress client;
+    final IpAddress address;
     final long firstSeenMicros;
     final DnsName name;
     long dnsCount;
@@ -77,7 +76,7 @@ public final class DnsTimeline implements Serializable {
     long[] portListedBy = NO_COUNTS;
     SrvPreference[] portPreference = NO_PREFERENCES;
 
-    Backend(int client, int address, long firstSeenMicros, DnsName name) {
+    Backend(IpAddress client, IpAddress address, long firstSeenMicros, DnsName name) {
       this.client = client;
       this.address = address;
       this.firstSeenMicros = firstSeenMicros;
@@ -125,16 +124,17 @@ public final class DnsTimeline implements Serializable {
     out.writeLong(unmatchedResponses);
     out.writeInt(listed == null ? -1 : listed.size());
     if (listed != null) {
-      for (long pair : listed) {
-        out.writeLong(pair);
+      for (ClientBackend pair : listed) {
+        pair.client().writeData(out);
+        pair.backend().writeData(out);
       }
     }
     List<Backend> all = new ArrayList<>(backends.values());
-    all.sort(Comparator.comparingLong(b -> ClientBackend.of(b.client, b.address)));
+    all.sort(Comparator.comparing(b -> ClientBackend.of(b.client, b.address)));
     out.writeInt(all.size());
     for (Backend b : all) {
-      out.writeInt(b.client);
-      out.writeInt(b.address);
+      b.client.writeData(out);
+      b.address.writeData(out);
       out.writeLong(b.firstSeenMicros);
       TimelineState.writeName(b.name, out);
       out.writeLong(b.dnsCount);
@@ -161,12 +161,12 @@ public final class DnsTimeline implements Serializable {
     if (listed >= 0) {
       t.listed = new LinkedHashSet<>();
       for (int i = 0; i < listed; i++) {
-        t.listed.add(in.readLong());
+        t.listed.add(ClientBackend.of(IpAddress.readData(in), IpAddress.readData(in)));
       }
     }
     for (int i = TimelineState.count(in); i > 0; i--) {
-      int client = in.readInt();
-      int address = in.readInt();
+      IpAddress client = IpAddress.readData(in);
+      IpAddress address = IpAddress.readData(in);
       Backend b = new Backend(client, address, in.readLong(), TimelineState.readName(in));
       b.dnsCount = in.readLong();
       b.listedBy = in.readLong();
@@ -212,14 +212,14 @@ public final class DnsTimeline implements Serializable {
    * The (client, backend) pairs that responses listed since the last call, in the order they were
    * first listed; the timeline keeps track of them from the first call on.
    */
-  public Set<Long> drainListed() {
-    Set<Long> drained = listed == null ? Set.of() : listed;
+  public Set<ClientBackend> drainListed() {
+    Set<ClientBackend> drained = listed == null ? Set.of() : listed;
     listed = new LinkedHashSet<>();
     return drained;
   }
 
   /** What DNS said so far about the (client, backend) {@code pair}, or null when nothing. */
-  public @Nullable BackendFacts facts(long pair) {
+  public @Nullable BackendFacts facts(ClientBackend pair) {
     Backend b = backends.get(pair);
     return b == null ? null : factsOf(b);
   }
@@ -281,12 +281,12 @@ public final class DnsTimeline implements Serializable {
       }
     }
 
-    // The known SRV target each A record (by position) belongs to, if any.
+    // The known SRV target each address record (by position) belongs to, if any.
     DnsName[] targetOf = new DnsName[records.size()];
     boolean aboutKnownTarget = srvTargets.knows(response.query().name(), at);
     for (int i = 0; i < records.size(); i++) {
       DnsEventRecord r = records.get(i);
-      if (r.isA()) {
+      if (r.isAddress()) {
         targetOf[i] = knownTarget(r.owner(), aliasesOf, at);
         aboutKnownTarget |= targetOf[i] != null;
       }
@@ -295,11 +295,11 @@ public final class DnsTimeline implements Serializable {
       return; // one backend behind an alias
     }
 
-    int client = response.query().clientIp();
+    IpAddress client = response.query().clientIp();
     long timestamp = response.order().timestampMicros();
     for (int i = 0; i < records.size(); i++) {
       DnsEventRecord r = records.get(i);
-      if (!r.isA()) {
+      if (!r.isAddress()) {
         continue;
       }
       DnsName target = targetOf[i];
@@ -323,20 +323,19 @@ public final class DnsTimeline implements Serializable {
    * responses knew ({@code target}: the SRV target as known now; null when {@code ports} is empty).
    */
   private void list(
-      int client,
-      int address,
+      IpAddress client,
+      IpAddress address,
       DnsName name,
       Collection<Integer> ports,
       SrvTargets.Target target,
       long timestamp) {
-    Backend b =
-        backends.computeIfAbsent(
-            ClientBackend.of(client, address), k -> new Backend(client, address, timestamp, name));
+    ClientBackend pair = ClientBackend.of(client, address);
+    Backend b = backends.computeIfAbsent(pair, k -> new Backend(client, address, timestamp, name));
     if (b.listedBy != matchedResponses) {
       b.listedBy = matchedResponses;
       b.dnsCount++;
       if (listed != null) {
-        listed.add(ClientBackend.of(client, address));
+        listed.add(pair);
       }
     }
     for (int port : ports) {

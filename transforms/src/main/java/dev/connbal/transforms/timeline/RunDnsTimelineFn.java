@@ -2,6 +2,7 @@ package dev.connbal.transforms.timeline;
 
 import dev.connbal.transforms.events.DnsNameTable;
 import dev.connbal.transforms.events.DnsPartial;
+import dev.connbal.transforms.keys.ClientBackend;
 import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.report.RunReport;
 import java.io.IOException;
@@ -22,8 +23,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * with one, the timeline learns it as it goes.
  */
 public final class RunDnsTimelineFn
-    extends DoFn<KV<Integer, Iterable<DnsPartial>>, KV<Long, BackendFacts>> {
-  public static final TupleTag<KV<Long, BackendFacts>> FACTS = new TupleTag<>() {};
+    extends DoFn<KV<Integer, Iterable<DnsPartial>>, KV<ClientBackend, BackendFacts>> {
+  public static final TupleTag<KV<ClientBackend, BackendFacts>> FACTS = new TupleTag<>() {};
   public static final TupleTag<RunReport> REPORT = new TupleTag<>() {};
   public static final TupleTag<BackendTable> TABLE = new TupleTag<>() {};
 

@@ -3,6 +3,7 @@ package dev.connbal.transforms.timeline;
 import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.events.QueryKey;
+import dev.connbal.transforms.keys.IpAddress;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -40,15 +41,16 @@ public final class TimelineState {
   }
 
   static void writeQuery(QueryKey key, DataOutput out) throws IOException {
-    out.writeInt(key.clientIp());
+    key.clientIp().writeData(out);
     out.writeInt(key.clientPort());
-    out.writeInt(key.serverIp());
+    key.serverIp().writeData(out);
     out.writeInt(key.id());
     writeName(key.name(), out);
   }
 
   static QueryKey readQuery(DataInput in) throws IOException {
-    return new QueryKey(in.readInt(), in.readInt(), in.readInt(), in.readInt(), readName(in));
+    return new QueryKey(
+        IpAddress.readData(in), in.readInt(), IpAddress.readData(in), in.readInt(), readName(in));
   }
 
   static void writePreference(SrvPreference p, DataOutput out) throws IOException {
@@ -64,8 +66,8 @@ public final class TimelineState {
   }
 
   public static void writeFacts(BackendFacts f, DataOutput out) throws IOException {
-    out.writeInt(f.client());
-    out.writeInt(f.backend());
+    f.client().writeData(out);
+    f.backend().writeData(out);
     out.writeLong(f.firstSeenMicros());
     writeName(f.name(), out);
     out.writeLong(f.dnsCount());
@@ -80,8 +82,8 @@ public final class TimelineState {
   }
 
   public static BackendFacts readFacts(DataInput in) throws IOException {
-    int client = in.readInt();
-    int backend = in.readInt();
+    IpAddress client = IpAddress.readData(in);
+    IpAddress backend = IpAddress.readData(in);
     long firstSeen = in.readLong();
     DnsName name = readName(in);
     long dns = in.readLong();

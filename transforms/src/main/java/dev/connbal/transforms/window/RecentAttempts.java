@@ -1,6 +1,7 @@
 package dev.connbal.transforms.window;
 
 import dev.connbal.transforms.count.AttemptIds;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.timeline.TimelineState;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -20,7 +21,8 @@ final class RecentAttempts implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** An attempt: its destination (client, server, port) and id. */
-  private record Attempt(int client, int server, int port, long id) implements Serializable {}
+  private record Attempt(IpAddress client, IpAddress server, int port, long id)
+      implements Serializable {}
 
   /** First-SYN time of each open attempt. */
   private final Map<Attempt, Long> started = new HashMap<>();
@@ -61,8 +63,8 @@ final class RecentAttempts implements Serializable {
     out.writeLong(latest);
     out.writeInt(byStart.size());
     for (Attempt a : byStart) {
-      out.writeInt(a.client());
-      out.writeInt(a.server());
+      a.client().writeData(out);
+      a.server().writeData(out);
       out.writeInt(a.port());
       out.writeLong(a.id());
       out.writeLong(started.get(a));
@@ -74,7 +76,8 @@ final class RecentAttempts implements Serializable {
     RecentAttempts attempts = new RecentAttempts();
     attempts.latest = in.readLong();
     for (int i = TimelineState.count(in); i > 0; i--) {
-      Attempt a = new Attempt(in.readInt(), in.readInt(), in.readInt(), in.readLong());
+      Attempt a =
+          new Attempt(IpAddress.readData(in), IpAddress.readData(in), in.readInt(), in.readLong());
       attempts.byStart.addLast(a);
       attempts.started.put(a, in.readLong());
     }

@@ -3,7 +3,7 @@ package dev.connbal.transforms.window;
 import dev.connbal.transforms.ConnBalRow;
 import dev.connbal.transforms.count.BackendRows;
 import dev.connbal.transforms.keys.ClientBackend;
-import dev.connbal.transforms.output.IpFormat;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.timeline.BackendFacts;
 import dev.connbal.transforms.timeline.DnsTimeline;
 import dev.connbal.transforms.timeline.TimelineState;
@@ -73,16 +73,16 @@ public final class ShardTimeline implements Serializable {
   private long openWindow = NONE;
 
   /** Pairs with attempts counted in the open window (those DNS listed: {@link DnsTimeline}). */
-  private final Set<Long> touched = new LinkedHashSet<>();
+  private final Set<ClientBackend> touched = new LinkedHashSet<>();
 
   /** Attempts counted in the open window, per pair and port. */
-  private final Map<Long, Map<Integer, Long>> conns = new HashMap<>();
+  private final Map<ClientBackend, Map<Integer, Long>> conns = new HashMap<>();
 
   /** Ports with counted attempts so far, per pair. */
-  private final Map<Long, TreeSet<Integer>> attemptPorts = new HashMap<>();
+  private final Map<ClientBackend, TreeSet<Integer>> attemptPorts = new HashMap<>();
 
   /** Per pair, its #dns (whole and per SRV port) as the last output window left it. */
-  private final Map<Long, BackendFacts> output = new HashMap<>();
+  private final Map<ClientBackend, BackendFacts> output = new HashMap<>();
 
   /** A closed window in which responses listed a pair: how many, and if it had a port then. */
   private static final class Listed implements Serializable {
@@ -104,10 +104,10 @@ public final class ShardTimeline implements Serializable {
    * window in {@link #listings}: should an SRV answer make one an SRV port, whose row counts only
    * the responses that listed it for that port, those are taken back.
    */
-  private final Map<Long, Set<Integer>> creditedPorts = new HashMap<>();
+  private final Map<ClientBackend, Set<Integer>> creditedPorts = new HashMap<>();
 
   /** Per pair, the closed windows of the last {@link #horizonMicros} that listed it. */
-  private final Map<Long, ArrayDeque<Listed>> listings = new HashMap<>();
+  private final Map<ClientBackend, ArrayDeque<Listed>> listings = new HashMap<>();
 
   private final long horizonMicros;
 
@@ -217,8 +217,8 @@ public final class ShardTimeline implements Serializable {
     out.writeLong(lastRunMicros);
     out.writeLong(openWindow);
     out.writeInt(touched.size());
-    for (long pair : touched) {
-      out.writeLong(pair);
+    for (ClientBackend pair : touched) {
+      writePair(pair, out);
     }
     writeByPair(conns, out, (byPort, o) -> writePortMap(byPort, o));
     writeByPair(attemptPorts, out, (ports, o) -> writePorts(ports, o));
@@ -256,7 +256,7 @@ public final class ShardTimeline implements Serializable {
     t.lastRunMicros = in.readLong();
     t.openWindow = in.readLong();
     for (int i = TimelineState.count(in); i > 0; i--) {
-      t.touched.add(in.readLong());
+      t.touched.add(readPair(in));
     }
     readByPair(t.conns, in, ShardTimeline::readPortMap);
     readByPair(t.attemptPorts, in, ShardTimeline::readPorts);
@@ -285,19 +285,28 @@ public final class ShardTimeline implements Serializable {
     V read(DataInput in) throws IOException;
   }
 
-  private static <V> void writeByPair(Map<Long, V> byPair, DataOutput out, Writer<V> values)
-      throws IOException {
+  private static void writePair(ClientBackend pair, DataOutput out) throws IOException {
+    pair.client().writeData(out);
+    pair.backend().writeData(out);
+  }
+
+  private static ClientBackend readPair(DataInput in) throws IOException {
+    return ClientBackend.of(IpAddress.readData(in), IpAddress.readData(in));
+  }
+
+  private static <V> void writeByPair(
+      Map<ClientBackend, V> byPair, DataOutput out, Writer<V> values) throws IOException {
     out.writeInt(byPair.size());
-    for (Map.Entry<Long, V> e : new TreeMap<>(byPair).entrySet()) {
-      out.writeLong(e.getKey());
+    for (Map.Entry<ClientBackend, V> e : new TreeMap<>(byPair).entrySet()) {
+      writePair(e.getKey(), out);
       values.write(e.getValue(), out);
     }
   }
 
-  private static <V> void readByPair(Map<Long, ? super V> into, DataInput in, Reader<V> values)
-      throws IOException {
+  private static <V> void readByPair(
+      Map<ClientBackend, ? super V> into, DataInput in, Reader<V> values) throws IOException {
     for (int i = TimelineState.count(in); i > 0; i--) {
-      long pair = in.readLong();
+      ClientBackend pair = readPair(in);
       into.put(pair, values.read(in));
     }
   }
@@ -382,8 +391,9 @@ public final class ShardTimeline implements Serializable {
   }
 
   /** Counts the attempt {@code syn} begins when its backend is known by then. */
-  private void count(TimedEvent syn, Map<Long, Map<Integer, Long>> into, Set<Long> changed) {
-    long pair = ClientBackend.of(syn.client(), syn.server());
+  private void count(
+      TimedEvent syn, Map<ClientBackend, Map<Integer, Long>> into, Set<ClientBackend> changed) {
+    ClientBackend pair = ClientBackend.of(syn.client(), syn.server());
     BackendFacts known = dns.facts(pair);
     if (known == null || known.firstSeenMicros() > syn.timeMicros()) {
       return;
@@ -431,11 +441,11 @@ public final class ShardTimeline implements Serializable {
       }
       return;
     }
-    Map<Long, Map<Integer, Long>> lateConns = new HashMap<>();
-    Set<Long> changed = new LinkedHashSet<>();
+    Map<ClientBackend, Map<Integer, Long>> lateConns = new HashMap<>();
+    Set<ClientBackend> changed = new LinkedHashSet<>();
     count(event, lateConns, changed);
     List<ConnBalRow> rows = new ArrayList<>();
-    for (long pair : changed) {
+    for (ClientBackend pair : changed) {
       BackendFacts facts = dns.facts(pair);
       rows.addAll(rowsOf(withoutDns(facts), lateConns, pair));
     }
@@ -447,9 +457,10 @@ public final class ShardTimeline implements Serializable {
   private void closeOpenWindow() {
     touched.addAll(dns.drainListed());
     List<ConnBalRow> rows = new ArrayList<>();
-    for (long pair : touched) {
+    for (ClientBackend pair : touched) {
       BackendFacts now = dns.facts(pair);
       takeBackNewSrvPorts(now);
+      takeBackUnknownPortRows(now);
       BackendFacts added = minus(now, output.get(pair));
       rows.addAll(rowsOf(added, conns, pair));
       output.put(pair, now);
@@ -491,11 +502,29 @@ public final class ShardTimeline implements Serializable {
     }
   }
 
+  /**
+   * Once {@code now}'s pair has an SRV port, it has no {@code ?} row (its SRV ports' rows count
+   * only the responses that listed it for them): takes back the {@code ?} rows of the windows of
+   * {@link #listings} that had no port for it, as a connection on a new port does ({@link
+   * #corrections}).
+   */
+  private void takeBackUnknownPortRows(BackendFacts now) {
+    if (now.srvPortDns().isEmpty()) {
+      return;
+    }
+    for (Listed l : listings.getOrDefault(now.pair(), new ArrayDeque<>())) {
+      if (!l.hadPort) {
+        made.add(new WindowRows(l.window, List.of(correction(now, null, -l.dns))));
+        l.hadPort = true;
+      }
+    }
+  }
+
   /** A row of {@code facts}' pair that adds {@code dns} to a port (null: its {@code ?} row). */
   private static ConnBalRow correction(BackendFacts facts, Integer port, long dns) {
     return ConnBalRow.builder()
-        .setClient(IpFormat.PLAIN.format(facts.client()))
-        .setBackend(IpFormat.PLAIN.format(facts.backend()))
+        .setClient(facts.client().toString())
+        .setBackend(facts.backend().toString())
         .setPort(port)
         .setConns(0)
         .setDns(dns)
@@ -520,7 +549,7 @@ public final class ShardTimeline implements Serializable {
 
   /** The rows of {@code added} with the pair's attempts of {@code connsByPair}, those not 0. */
   private List<ConnBalRow> rowsOf(
-      BackendFacts added, Map<Long, Map<Integer, Long>> connsByPair, long pair) {
+      BackendFacts added, Map<ClientBackend, Map<Integer, Long>> connsByPair, ClientBackend pair) {
     Map<Integer, Long> byPort = connsByPair.getOrDefault(pair, Map.of());
     Set<Integer> ports = attemptPorts.getOrDefault(pair, new TreeSet<>());
     List<ConnBalRow> rows = new ArrayList<>();

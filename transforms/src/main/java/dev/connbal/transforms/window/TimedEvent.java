@@ -1,6 +1,7 @@
 package dev.connbal.transforms.window;
 
 import dev.connbal.transforms.events.DnsEvent;
+import dev.connbal.transforms.keys.IpAddress;
 import java.io.Serializable;
 import java.util.Comparator;
 import java.util.Objects;
@@ -50,8 +51,8 @@ public final class TimedEvent implements Serializable {
   private final Kind kind;
   private final @Nullable DnsEvent dns;
   private final long timeMicros;
-  private final int client;
-  private final int server;
+  private final IpAddress client;
+  private final IpAddress server;
   private final int port;
   private final long attempt;
 
@@ -59,8 +60,8 @@ public final class TimedEvent implements Serializable {
       Kind kind,
       @Nullable DnsEvent dns,
       long timeMicros,
-      int client,
-      int server,
+      IpAddress client,
+      IpAddress server,
       int port,
       long attempt) {
     this.kind = kind;
@@ -88,7 +89,8 @@ public final class TimedEvent implements Serializable {
    * An opening SYN from {@code client} to {@code server}:{@code port}, of the connection attempt
    * {@code attempt} ({@link dev.connbal.transforms.events.SynBatch#attempt}).
    */
-  public static TimedEvent syn(long timeMicros, int client, int server, int port, long attempt) {
+  public static TimedEvent syn(
+      long timeMicros, IpAddress client, IpAddress server, int port, long attempt) {
     return new TimedEvent(Kind.SYN, null, timeMicros, client, server, port, attempt);
   }
 
@@ -106,12 +108,12 @@ public final class TimedEvent implements Serializable {
   }
 
   /** The client: the querying host, or the SYN's sender. */
-  public int client() {
+  public IpAddress client() {
     return client;
   }
 
   /** The DNS server, or the SYN's destination. */
-  public int server() {
+  public IpAddress server() {
     return server;
   }
 
@@ -131,8 +133,8 @@ public final class TimedEvent implements Serializable {
         && kind == e.kind
         && Objects.equals(dns, e.dns)
         && timeMicros == e.timeMicros
-        && client == e.client
-        && server == e.server
+        && client.equals(e.client)
+        && server.equals(e.server)
         && port == e.port
         && attempt == e.attempt;
   }

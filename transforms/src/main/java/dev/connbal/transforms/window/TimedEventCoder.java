@@ -3,6 +3,7 @@ package dev.connbal.transforms.window;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsNameTable;
 import dev.connbal.transforms.events.DnsPartial;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.wire.DnsPartialCoder;
 import java.io.IOException;
@@ -35,8 +36,8 @@ public final class TimedEventCoder extends AtomicCoder<TimedEvent> {
     INT.encode(e.kind().code, out);
     if (e.kind() == TimedEvent.Kind.SYN) {
       LONG.encode(e.timeMicros(), out);
-      INT.encode(e.client(), out);
-      INT.encode(e.server(), out);
+      e.client().writeTo(out);
+      e.server().writeTo(out);
       INT.encode(e.port(), out);
       LONG.encode(e.attempt(), out);
     } else {
@@ -54,7 +55,11 @@ public final class TimedEventCoder extends AtomicCoder<TimedEvent> {
     }
     if (kind == TimedEvent.Kind.SYN) {
       return TimedEvent.syn(
-          LONG.decode(in), INT.decode(in), INT.decode(in), INT.decode(in), LONG.decode(in));
+          LONG.decode(in),
+          IpAddress.readFrom(in),
+          IpAddress.readFrom(in),
+          INT.decode(in),
+          LONG.decode(in));
     }
     Iterator<DnsEvent> events = DnsPartialCoder.of().decode(in).events(new DnsNameTable.Interner());
     if (!events.hasNext()) {

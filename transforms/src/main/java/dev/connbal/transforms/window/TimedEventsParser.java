@@ -7,6 +7,7 @@ import dev.connbal.transforms.decode.DnsRecord;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.RangeEvents;
 import dev.connbal.transforms.events.SynBatch;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.tcpdns.TcpDnsSegment;
@@ -131,11 +132,24 @@ public final class TimedEventsParser extends SnoopRecordParser<KV<Integer, Timed
 
     @Override
     protected void openingSyn(
-        int client, int server, int port, int clientPort, long isn, long timeMicros) {
+        long clientHigh,
+        long clientLow,
+        long serverHigh,
+        long serverLow,
+        int port,
+        int clientPort,
+        long isn,
+        long timeMicros) {
+      IpAddress client = IpAddress.of(clientHigh, clientLow);
       output.accept(
           KV.of(
               shards.ofClient(client),
-              TimedEvent.syn(timeMicros, client, server, port, SynBatch.attempt(clientPort, isn))));
+              TimedEvent.syn(
+                  timeMicros,
+                  client,
+                  IpAddress.of(serverHigh, serverLow),
+                  port,
+                  SynBatch.attempt(clientPort, isn))));
     }
   }
 }

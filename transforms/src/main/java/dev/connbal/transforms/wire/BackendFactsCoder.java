@@ -1,6 +1,7 @@
 package dev.connbal.transforms.wire;
 
 import dev.connbal.transforms.decode.DnsNameCoder;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.timeline.BackendFacts;
 import dev.connbal.transforms.timeline.SrvPriorityWeight;
 import java.io.IOException;
@@ -25,8 +26,8 @@ public final class BackendFactsCoder extends AtomicCoder<BackendFacts> {
 
   @Override
   public void encode(BackendFacts f, OutputStream out) throws IOException {
-    VarInt.encode(f.client(), out);
-    VarInt.encode(f.backend(), out);
+    f.client().writeTo(out);
+    f.backend().writeTo(out);
     VarInt.encode(f.firstSeenMicros(), out);
     DnsNameCoder.of().encode(f.name(), out);
     VarInt.encode(f.dnsCount(), out);
@@ -42,8 +43,8 @@ public final class BackendFactsCoder extends AtomicCoder<BackendFacts> {
 
   @Override
   public BackendFacts decode(InputStream in) throws IOException {
-    int client = VarInt.decodeInt(in);
-    int backend = VarInt.decodeInt(in);
+    IpAddress client = IpAddress.readFrom(in);
+    IpAddress backend = IpAddress.readFrom(in);
     long firstSeen = VarInt.decodeLong(in);
     var name = DnsNameCoder.of().decode(in);
     long dns = VarInt.decodeLong(in);

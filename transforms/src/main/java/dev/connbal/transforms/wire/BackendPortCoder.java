@@ -1,6 +1,7 @@
 package dev.connbal.transforms.wire;
 
 import dev.connbal.transforms.count.BackendPort;
+import dev.connbal.transforms.keys.IpAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,14 +17,14 @@ public final class BackendPortCoder extends BlockCoder<BackendPort> {
 
   @Override
   protected void encodeBlock(BackendPort k, OutputStream out) throws IOException {
-    VarInt.encode(k.client(), out);
-    VarInt.encode(k.backend(), out);
+    k.client().writeTo(out);
+    k.backend().writeTo(out);
     VarInt.encode(k.port(), out);
   }
 
   @Override
   protected BackendPort decodeBlock(InputStream in) throws IOException {
-    return new BackendPort(VarInt.decodeInt(in), VarInt.decodeInt(in), VarInt.decodeInt(in));
+    return new BackendPort(IpAddress.readFrom(in), IpAddress.readFrom(in), VarInt.decodeInt(in));
   }
 
   @Override

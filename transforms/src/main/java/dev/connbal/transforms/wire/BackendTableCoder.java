@@ -1,5 +1,7 @@
 package dev.connbal.transforms.wire;
 
+import dev.connbal.transforms.keys.ClientBackend;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.timeline.BackendTable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,10 +25,11 @@ public final class BackendTableCoder extends AtomicCoder<BackendTable> {
 
   @Override
   public void encode(BackendTable table, OutputStream out) throws IOException {
-    Map<Long, Long> sorted = table.entries();
+    Map<ClientBackend, Long> sorted = table.entries();
     VarInt.encode(sorted.size(), out);
-    for (Map.Entry<Long, Long> e : sorted.entrySet()) {
-      VarInt.encode(e.getKey(), out);
+    for (Map.Entry<ClientBackend, Long> e : sorted.entrySet()) {
+      e.getKey().client().writeTo(out);
+      e.getKey().backend().writeTo(out);
       VarInt.encode(e.getValue(), out);
     }
   }
@@ -37,9 +40,10 @@ public final class BackendTableCoder extends AtomicCoder<BackendTable> {
     if (n < 0) {
       throw new CoderException("negative backend table size " + n);
     }
-    Map<Long, Long> entries = new TreeMap<>();
+    Map<ClientBackend, Long> entries = new TreeMap<>();
     for (int i = 0; i < n; i++) {
-      entries.put(VarInt.decodeLong(in), VarInt.decodeLong(in));
+      ClientBackend pair = ClientBackend.of(IpAddress.readFrom(in), IpAddress.readFrom(in));
+      entries.put(pair, VarInt.decodeLong(in));
     }
     return BackendTable.of(entries);
   }

@@ -1,5 +1,6 @@
 package dev.connbal.transforms.wire;
 
+import dev.connbal.transforms.keys.IpAddress;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Objects;
@@ -35,6 +36,14 @@ public final class BytesOutput extends OutputStream {
     }
     System.arraycopy(b, off, bytes, size, len);
     size += len;
+  }
+
+  /** Writes {@code address} as {@link IpAddress#writeTo} does. */
+  public void writeAddress(IpAddress address) {
+    if (bytes.length - size < IpAddress.MAX_ENCODED_BYTES) {
+      grow(IpAddress.MAX_ENCODED_BYTES);
+    }
+    size += IpAddress.encode(address.high(), address.low(), bytes, size);
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.connbal.transforms.events.DnsNameTable;
 import dev.connbal.transforms.events.DnsPartial;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.events.QueryKey;
+import dev.connbal.transforms.keys.IpAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -22,8 +23,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * indexes into the partial's {@link DnsNameTable}. An event's timestamp and record offset are
  * written as differences to the event before it in the partial (zigzag varints): a partial's events
  * are sorted and close together, so a few bytes each instead of the eight a timestamp takes. Each
- * record is its section, type and owner, then an A record's address, a CNAME's target, or an SRV
- * record's port, target, priority and weight.
+ * record is its section, type and owner, then an address record's address ({@link
+ * IpAddress#writeTo}), a CNAME's target, or an SRV record's port, target, priority and weight.
  */
 public final class DnsEventWire {
   private DnsEventWire() {}
@@ -45,9 +46,9 @@ public final class DnsEventWire {
         zigzag(e.order().recordOffset() - (previous == null ? 0 : previous.recordOffset())));
     out.write(e.isResponse() ? 1 : 0);
     QueryKey q = e.query();
-    out.writeVarInt(q.clientIp());
+    out.writeAddress(q.clientIp());
     out.writeVarInt(q.clientPort());
-    out.writeVarInt(q.serverIp());
+    out.writeAddress(q.serverIp());
     out.writeVarInt(q.id());
     out.writeVarInt(names.indexOf(q.name()));
     out.writeVarInt(e.answerCount());
@@ -62,8 +63,8 @@ public final class DnsEventWire {
           });
       out.writeVarInt(r.type());
       out.writeVarInt(names.indexOf(r.owner()));
-      if (r.isA()) {
-        out.writeVarInt(r.address());
+      if (r.isAddress()) {
+        out.writeAddress(r.address());
       } else {
         out.writeVarInt(r.port());
         out.writeVarInt(names.indexOf(r.target()));
@@ -92,9 +93,9 @@ public final class DnsEventWire {
     boolean isResponse = readByte(in) == 1;
     QueryKey query =
         new QueryKey(
+            IpAddress.readFrom(in),
             VarInt.decodeInt(in),
-            VarInt.decodeInt(in),
-            VarInt.decodeInt(in),
+            IpAddress.readFrom(in),
             VarInt.decodeInt(in),
             DnsNameTable.name(names, VarInt.decodeInt(in)));
     int answerCount = VarInt.decodeInt(in);
@@ -113,8 +114,8 @@ public final class DnsEventWire {
           };
       int type = VarInt.decodeInt(in);
       DnsName owner = DnsNameTable.name(names, VarInt.decodeInt(in));
-      if (type == DnsRecord.A) {
-        records.add(DnsEventRecord.a(section, owner, VarInt.decodeInt(in)));
+      if (type == DnsEventRecord.ADDRESS) {
+        records.add(DnsEventRecord.address(section, owner, IpAddress.readFrom(in)));
       } else {
         int port = VarInt.decodeInt(in);
         DnsName target = DnsNameTable.name(names, VarInt.decodeInt(in));
@@ -125,7 +126,8 @@ public final class DnsEventWire {
           weight = VarInt.decodeInt(in);
         }
         try {
-          records.add(new DnsEventRecord(section, type, owner, 0, port, priority, weight, target));
+          records.add(
+              new DnsEventRecord(section, type, owner, null, port, priority, weight, target));
         } catch (IllegalArgumentException e) {
           throw new CoderException("bad DNS event record: " + e.getMessage());
         }

@@ -1,6 +1,7 @@
 package dev.connbal.transforms.wire;
 
 import dev.connbal.transforms.keys.FourTuple;
+import dev.connbal.transforms.keys.IpAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,16 +17,16 @@ public final class FourTupleCoder extends BlockCoder<FourTuple> {
 
   @Override
   protected void encodeBlock(FourTuple t, OutputStream out) throws IOException {
-    VarInt.encode(t.lowIp(), out);
+    t.lowIp().writeTo(out);
     VarInt.encode(t.lowPort(), out);
-    VarInt.encode(t.highIp(), out);
+    t.highIp().writeTo(out);
     VarInt.encode(t.highPort(), out);
   }
 
   @Override
   protected FourTuple decodeBlock(InputStream in) throws IOException {
     return new FourTuple(
-        VarInt.decodeInt(in), VarInt.decodeInt(in), VarInt.decodeInt(in), VarInt.decodeInt(in));
+        IpAddress.readFrom(in), VarInt.decodeInt(in), IpAddress.readFrom(in), VarInt.decodeInt(in));
   }
 
   @Override

@@ -30,7 +30,7 @@ public final class RunReportCoder extends AtomicCoder<RunReport> {
     VarInt.encode(r.responsesWithoutQuery(), out);
     VarInt.encode(r.unsupportedLinkTypeFrames(), out);
     VarInt.encode(r.notIpFrames(), out);
-    VarInt.encode(r.ipv6FramesNotAnalysed(), out);
+    VarInt.encode(r.noTransportHeaderFrames(), out);
     VarInt.encode(r.malformedFrames(), out);
     VarInt.encode(r.fragmentsSkipped(), out);
     VarInt.encode(r.latePackets(), out);
@@ -51,7 +51,7 @@ public final class RunReportCoder extends AtomicCoder<RunReport> {
         .setResponsesWithoutQuery(VarInt.decodeLong(in))
         .setUnsupportedLinkTypeFrames(VarInt.decodeLong(in))
         .setNotIpFrames(VarInt.decodeLong(in))
-        .setIpv6FramesNotAnalysed(VarInt.decodeLong(in))
+        .setNoTransportHeaderFrames(VarInt.decodeLong(in))
         .setMalformedFrames(VarInt.decodeLong(in))
         .setFragmentsSkipped(VarInt.decodeLong(in))
         .setLatePackets(VarInt.decodeLong(in))

@@ -1,6 +1,7 @@
 package dev.connbal.transforms.wire;
 
 import dev.connbal.transforms.events.OrderKey;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.tcpdns.TcpDnsSegment;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -25,8 +26,8 @@ public final class TcpDnsSegmentCoder extends BlockCoder<TcpDnsSegment> {
   @Override
   protected void encodeBlock(TcpDnsSegment s, OutputStream out) throws IOException {
     DataOutputStream data = new DataOutputStream(out);
-    data.writeInt(s.srcIp());
-    data.writeInt(s.dstIp());
+    s.srcIp().writeTo(out);
+    s.dstIp().writeTo(out);
     VarInt.encode(s.srcPort(), out);
     VarInt.encode(s.dstPort(), out);
     VarInt.encode(s.flags(), out);
@@ -41,8 +42,8 @@ public final class TcpDnsSegmentCoder extends BlockCoder<TcpDnsSegment> {
   @Override
   protected TcpDnsSegment decodeBlock(InputStream in) throws IOException {
     DataInputStream data = new DataInputStream(in);
-    int srcIp = data.readInt();
-    int dstIp = data.readInt();
+    IpAddress srcIp = IpAddress.readFrom(in);
+    IpAddress dstIp = IpAddress.readFrom(in);
     int srcPort = VarInt.decodeInt(in);
     int dstPort = VarInt.decodeInt(in);
     int flags = VarInt.decodeInt(in);

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.connbal.transforms.events.SynBatch;
 import dev.connbal.transforms.keys.ClientBackend;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.timeline.BackendTable;
 import java.util.ArrayList;
@@ -14,10 +15,10 @@ import org.junit.jupiter.api.Test;
 
 /** How a shard's SYN batches, from ranges read in any order, become attempts per destination. */
 class AttemptCountsTest {
-  private static final int C = 1;
-  private static final int B1 = 11;
-  private static final int B2 = 12;
-  private static final int OTHER = 13;
+  private static final IpAddress C = IpAddress.ofV4(1);
+  private static final IpAddress B1 = IpAddress.ofV4(11);
+  private static final IpAddress B2 = IpAddress.ofV4(12);
+  private static final IpAddress OTHER = IpAddress.ofV4(13);
   private static final long S = 1_000_000L;
   private static final long T = 1_700_000_000L * S;
 
@@ -33,14 +34,25 @@ class AttemptCountsTest {
     return batches;
   }
 
+  private static void add(
+      SynBatch.Collector c,
+      IpAddress client,
+      IpAddress server,
+      int port,
+      int clientPort,
+      long isn,
+      long time) {
+    c.add(client.high(), client.low(), server.high(), server.low(), port, clientPort, isn, time);
+  }
+
   @Test
   void theSameIdToAnotherPortOrBackendIsAnotherAttempt() {
     SynBatch.Collector range = new SynBatch.Collector();
-    range.add(C, B1, 443, 40000, 7, T + 60 * S);
-    range.add(C, B1, 8443, 40000, 7, T + 61 * S);
-    range.add(C, B2, 443, 40000, 7, T + 62 * S);
-    range.add(C, B1, 443, 40000, 7, T + 63 * S); // retransmits the first
-    range.add(C, OTHER, 443, 40000, 7, T + 64 * S); // not a DNS backend of C
+    add(range, C, B1, 443, 40000, 7, T + 60 * S);
+    add(range, C, B1, 8443, 40000, 7, T + 61 * S);
+    add(range, C, B2, 443, 40000, 7, T + 62 * S);
+    add(range, C, B1, 443, 40000, 7, T + 63 * S); // retransmits the first
+    add(range, C, OTHER, 443, 40000, 7, T + 64 * S); // not a DNS backend of C
     assertThat(
         AttemptCounts.count(batches(range), FIRST_SEEN),
         equalTo(
@@ -54,10 +66,10 @@ class AttemptCountsTest {
   void synsOfOneAttemptReadByTwoRangesInEitherOrderCountOnce() {
     // The range that read the later SYNs comes first.
     SynBatch.Collector later = new SynBatch.Collector();
-    later.add(C, B1, 443, 40000, 7, T + 100 * S); // retransmits the attempt of T + 10 s
-    later.add(C, B1, 443, 40000, 7, T + 130 * S); // 120 s after T + 10 s: begins another
+    add(later, C, B1, 443, 40000, 7, T + 100 * S); // retransmits the attempt of T + 10 s
+    add(later, C, B1, 443, 40000, 7, T + 130 * S); // 120 s after T + 10 s: begins another
     SynBatch.Collector earlier = new SynBatch.Collector();
-    earlier.add(C, B1, 443, 40000, 7, T + 10 * S);
+    add(earlier, C, B1, 443, 40000, 7, T + 10 * S);
     assertThat(
         AttemptCounts.count(batches(later, earlier), FIRST_SEEN),
         equalTo(Map.of(new BackendPort(C, B1, 443), 2L)));
@@ -68,11 +80,11 @@ class AttemptCountsTest {
     // B2 first appears at T + 50 s: its attempt of T + 40 s is early, retransmits and all; the
     // same id to B1, known from T, counts.
     SynBatch.Collector range = new SynBatch.Collector();
-    range.add(C, B2, 443, 40000, 7, T + 40 * S);
-    range.add(C, B1, 443, 40000, 7, T + 40 * S);
-    range.add(C, B2, 443, 40000, 7, T + 55 * S);
-    range.add(C, B2, 443, 40000, 8, T + 55 * S); // another ISN: another attempt, on time
-    range.add(C, B2, 443, 40000, 7, T + 160 * S); // 120 s after the early one: counts
+    add(range, C, B2, 443, 40000, 7, T + 40 * S);
+    add(range, C, B1, 443, 40000, 7, T + 40 * S);
+    add(range, C, B2, 443, 40000, 7, T + 55 * S);
+    add(range, C, B2, 443, 40000, 8, T + 55 * S); // another ISN: another attempt, on time
+    add(range, C, B2, 443, 40000, 7, T + 160 * S); // 120 s after the early one: counts
     assertThat(
         AttemptCounts.count(batches(range), FIRST_SEEN),
         equalTo(Map.of(new BackendPort(C, B1, 443), 1L, new BackendPort(C, B2, 443), 2L)));

@@ -10,6 +10,7 @@ import dev.connbal.transforms.decode.TcpFlags;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.events.StreamFragment;
 import dev.connbal.transforms.keys.FourTuple;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.testing.Packets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * that fragments merged in any grouping give the same result as a direct replay of every packet.
  */
 class StreamTrackerTest {
-  private static final int CLIENT = Packets.ip("10.0.0.1");
-  private static final int BACKEND = Packets.ip("192.168.1.1");
+  private static final IpAddress CLIENT = Packets.ip("10.0.0.1");
+  private static final IpAddress BACKEND = Packets.ip("192.168.1.1");
   private static final int CLIENT_PORT = 40000;
   private static final int PORT = 443;
   private static final FourTuple TUPLE = FourTuple.of(CLIENT, CLIENT_PORT, BACKEND, PORT);

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.connbal.snoop.LinkTypes;
 import dev.connbal.transforms.decode.DnsDecodeException.Reason;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.testing.Packets;
 import dev.connbal.transforms.testing.RawDns;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ class DnsMessageTest {
     assertThat(r.type(), is(DnsRecord.A));
     assertThat(r.dnsClass(), is(DnsRecord.CLASS_IN));
     assertThat(r.ttl(), is(60L));
-    assertThat(r.aAddress(), is(Packets.ip("10.1.2.3")));
+    assertThat(r.address(), is(Packets.ip("10.1.2.3")));
   }
 
   @Test
@@ -167,7 +168,7 @@ class DnsMessageTest {
     assertThat(m.answers().get(0).cnameTarget(), is(name("edge.cdn.example.")));
     assertThat(m.answers().get(1).name(), is(name("edge.cdn.example.")));
     assertThat(m.answers().get(1).cnameTarget(), is(name("pop7.cdn.example.")));
-    assertThat(m.answers().get(2).aAddress(), is(Packets.ip("10.3.0.7")));
+    assertThat(m.answers().get(2).address(), is(Packets.ip("10.3.0.7")));
   }
 
   @Test
@@ -190,7 +191,7 @@ class DnsMessageTest {
     assertThat(optRecord.name(), is(DnsName.root()));
     assertThat(optRecord.dnsClass(), is(1232));
     assertThat(optRecord.ttl(), is(0L));
-    assertThat(m.additionals().get(0).aAddress(), is(Packets.ip("10.0.0.53")));
+    assertThat(m.additionals().get(0).address(), is(Packets.ip("10.0.0.53")));
   }
 
   @Test
@@ -206,7 +207,7 @@ class DnsMessageTest {
     DnsRecord r = m.answers().get(0);
     assertThat(r.type(), is(DnsRecord.AAAA));
     assertThat(r.ttl(), is(4294967295L));
-    assertThrows(IllegalStateException.class, r::aAddress);
+    assertThat(r.address(), is(IpAddress.parse("2001:db8::1")));
     assertThrows(IllegalStateException.class, r::srvTarget);
     assertThrows(IllegalStateException.class, r::srvPriority);
     assertThrows(IllegalStateException.class, r::srvWeight);
@@ -331,10 +332,20 @@ class DnsMessageTest {
         LinkTypes.ETHERNET,
         new FrameVisitor() {
           @Override
-          public void tcp(int s, int sp, int d, int dp, int flags, long seq) {}
+          public void tcp(
+              long sh, long sl, int sp, long dh, long dl, int dp, int flags, long seq) {}
 
           @Override
-          public void dns(int s, int sp, int d, int dp, byte[] f, int offset, int length) {
+          public void dns(
+              long sh,
+              long sl,
+              int sp,
+              long dh,
+              long dl,
+              int dp,
+              byte[] f,
+              int offset,
+              int length) {
             range[0] = offset;
             range[1] = length;
           }
@@ -345,7 +356,7 @@ class DnsMessageTest {
 
     assertThat(range[0], is(14 + 20 + 8));
     assertThat(m.id(), is(5));
-    assertThat(m.answers().get(0).aAddress(), is(Packets.ip("10.0.0.9")));
+    assertThat(m.answers().get(0).address(), is(Packets.ip("10.0.0.9")));
   }
 
   @Test
@@ -363,7 +374,7 @@ class DnsMessageTest {
 
     assertThat(d.answerCount(), is(1000));
     assertThat(d.answers().get(999).name(), is(name("a.example")));
-    assertThat(d.answers().get(999).aAddress(), is(Packets.ip("10.0.3.231")));
+    assertThat(d.answers().get(999).address(), is(Packets.ip("10.0.3.231")));
   }
 
   @Test

@@ -23,8 +23,9 @@ import org.pcap4j.packet.namednumber.IpNumber;
 
 /**
  * Every link type SEMANTICS.md names, with its header built byte by byte in front of the same IPv4
- * packets: each leads to the TCP SYN and the DNS datagram inside, a header cut short is malformed,
- * and IPv6 and other link types are counted by their own reasons.
+ * packets: each leads to the TCP SYN and the DNS datagram inside (IPv6 too: ethertype 0x86dd, the
+ * version nibble, the BSD address families 24, 28 and 30), a header cut short is malformed, and
+ * other link types are counted by their own reason.
  */
 class FrameDecoderLinkTypesTest {
   private static final String CLIENT = "10.0.0.1";
@@ -156,11 +157,11 @@ class FrameDecoderLinkTypesTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("ipv6Links")
-  void ipv6IsCountedAsNotYetAnalysed(Link link) {
+  void ipv6DnsQueryReachesTheVisitor(Link link) {
     decode(link, link.ipv6(ipv6Packet()));
 
-    assertThat(visitor.events, is(empty()));
-    assertThat(counters(stats), is(List.of(1L, 0L, 0L, 1L, 0L, 0L, 0L)));
+    assertThat(visitor.events, contains("dns 2001:db8::1:5353 > 2001:db8::53:53 len=27"));
+    assertThat(counters(stats), is(List.of(1L, 0L, 0L, 0L, 0L, 0L, 0L)));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -41,7 +41,8 @@ class FrameDecoderTest {
   }
 
   /**
-   * frames, unsupportedLinkType, notIp, ipv6NotAnalysed, malformedFrames, fragments, dnsMalformed.
+   * frames, unsupportedLinkType, notIp, noTransportHeader, malformedFrames, fragments,
+   * dnsMalformed.
    */
   private List<Long> counters() {
     return counters(stats);
@@ -52,7 +53,7 @@ class FrameDecoderTest {
         stats.frames,
         stats.unsupportedLinkType,
         stats.notIp,
-        stats.ipv6NotAnalysed,
+        stats.noTransportHeader,
         stats.malformedFrames,
         stats.fragments,
         stats.dnsMalformed);
@@ -120,18 +121,27 @@ class FrameDecoderTest {
         LinkTypes.ETHERNET,
         new FrameVisitor() {
           @Override
-          public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
-            seen[0] = srcIp;
-            seen[1] = dstIp;
+          public void tcp(
+              long srcHigh,
+              long srcLow,
+              int srcPort,
+              long dstHigh,
+              long dstLow,
+              int dstPort,
+              int flags,
+              long seq) {
+            seen[0] = (int) srcLow;
+            seen[1] = (int) dstLow;
           }
 
           @Override
-          public void dns(int s, int sp, int d, int dp, byte[] f, int o, int l) {}
+          public void dns(
+              long sh, long sl, int sp, long dh, long dl, int dp, byte[] f, int o, int l) {}
         },
         stats);
 
     assertThat(seen[0], is(0xFF010203));
-    assertThat(seen[1], is(Packets.ip("1.2.3.254")));
+    assertThat(seen[1], is(Packets.v4("1.2.3.254")));
   }
 
   @Test
@@ -243,25 +253,190 @@ class FrameDecoderTest {
     assertThat(visitor.events, contains("tcp 10.0.0.1:40001 > 192.168.1.200:443 flags=0x2 seq=99"));
   }
 
-  @Test
-  void ipv6IsCountedAsNotYetAnalysed() {
-    decode(
-        Packets.ipv6Udp(
-            "2001:db8::1", 5353, "2001:db8::53", 53, Packets.dnsQueryMessage(1, "a.example", 1)));
+  private static final String V6_CLIENT = "2001:db8::1";
+  private static final String V6_SERVER = "2001:db8:1::443";
+  private static final int HOP_BY_HOP = 0;
+  private static final int TCP = 6;
+  private static final int UDP = 17;
+  private static final int ROUTING = 43;
+  private static final int FRAGMENT = 44;
+  private static final int ESP = 50;
+  private static final int AH = 51;
+  private static final int NO_NEXT_HEADER = 59;
+  private static final int DESTINATION_OPTIONS = 60;
 
-    assertThat(visitor.events, is(empty()));
-    assertThat(counters(), is(List.of(1L, 0L, 0L, 1L, 0L, 0L, 0L)));
+  /** A SYN from V6_CLIENT:40000 to V6_SERVER:443, ISN 7: transport header bytes only. */
+  private static byte[] v6Syn() {
+    return Packets.bytes(Packets.tcpBuilder(V6_CLIENT, 40000, V6_SERVER, 443, SYN, 7));
+  }
+
+  private static final String V6_SYN_EVENT =
+      "tcp 2001:db8::1:40000 > 2001:db8:1::443:443 flags=0x2 seq=7";
+
+  @Test
+  void ipv6DnsQueryOverUdp() {
+    byte[] query = Packets.dnsQueryMessage(1, "a.example", 28);
+    decode(Packets.ipv6Udp(V6_CLIENT, 5353, "2001:db8::53", 53, query));
+
+    assertThat(
+        visitor.events, contains("dns 2001:db8::1:5353 > 2001:db8::53:53 len=" + query.length));
+    assertThat(visitor.dnsPayloads.get(0), is(query));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 0L, 0L, 0L)));
   }
 
   @Test
-  void ipv6BehindVlanTagIsCountedAsNotYetAnalysed() {
-    decode(
-        Packets.vlan(
-            Packets.ipv6Udp("2001:db8::1", 1, "2001:db8::2", 2, new byte[8]),
-            Packets.TPID_8021Q,
-            5));
+  void ipv6SynBehindVlanTag() {
+    decode(Packets.vlan(Packets.syn(V6_CLIENT, 40000, V6_SERVER, 443, 7), Packets.TPID_8021Q, 5));
 
-    assertThat(counters(), is(List.of(1L, 0L, 0L, 1L, 0L, 0L, 0L)));
+    assertThat(visitor.events, contains(V6_SYN_EVENT));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 0L, 0L, 0L)));
+  }
+
+  @Test
+  void hopByHopAndDestinationOptionsBeforeTcpAreWalked() {
+    byte[] payload =
+        Packets.concat(
+            Packets.extensionHeader(DESTINATION_OPTIONS, 0), // 8 bytes
+            Packets.extensionHeader(TCP, 2), // 24 bytes
+            v6Syn());
+    decode(Packets.ipv6Frame(V6_CLIENT, V6_SERVER, HOP_BY_HOP, payload));
+
+    assertThat(visitor.events, contains(V6_SYN_EVENT));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 0L, 0L, 0L)));
+  }
+
+  @Test
+  void routingAndAuthenticationHeadersAreWalked() {
+    // AH: next header, payload length in 4-octet units minus 2 (4: 24 bytes), then the rest.
+    byte[] ah = new byte[24];
+    ah[0] = UDP;
+    ah[1] = 4;
+    byte[] query = Packets.dnsQueryMessage(2, "b.example", 1);
+    byte[] udp =
+        Packets.bytes(
+            Packets.udpBuilder(V6_CLIENT, 5353, "2001:db8::53", 53)
+                .payloadBuilder(new org.pcap4j.packet.UnknownPacket.Builder().rawData(query)));
+    decode(
+        Packets.ipv6Frame(
+            V6_CLIENT,
+            "2001:db8::53",
+            ROUTING,
+            Packets.concat(Packets.extensionHeader(AH, 1), ah, udp)));
+
+    assertThat(
+        visitor.events, contains("dns 2001:db8::1:5353 > 2001:db8::53:53 len=" + query.length));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 0L, 0L, 0L)));
+  }
+
+  @Test
+  void ipv6FirstFragmentOfTcpIsDecodedAndOfUdpIsSkipped() {
+    decode(
+        Packets.ipv6Frame(
+            V6_CLIENT,
+            V6_SERVER,
+            FRAGMENT,
+            Packets.concat(Packets.fragmentHeader(TCP, 0, true), v6Syn())));
+    byte[] udp = Packets.bytes(Packets.udpBuilder(V6_CLIENT, 5353, "2001:db8::53", 53));
+    decode(
+        Packets.ipv6Frame(
+            V6_CLIENT,
+            "2001:db8::53",
+            FRAGMENT,
+            Packets.concat(Packets.fragmentHeader(UDP, 0, true), udp)));
+
+    assertThat(visitor.events, contains(V6_SYN_EVENT));
+    assertThat(counters(), is(List.of(2L, 0L, 0L, 0L, 0L, 1L, 0L)));
+  }
+
+  @Test
+  void ipv6NonFirstFragmentIsCountedAndSkipped() {
+    // Offset 1 (8 bytes), last fragment: what follows is the middle of the datagram, not a header.
+    byte[] looksLikeASyn = v6Syn();
+    decode(
+        Packets.ipv6Frame(
+            V6_CLIENT,
+            V6_SERVER,
+            HOP_BY_HOP,
+            Packets.concat(
+                Packets.extensionHeader(FRAGMENT, 0),
+                Packets.fragmentHeader(TCP, 1, false),
+                looksLikeASyn)));
+
+    assertThat(visitor.events, is(empty()));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 0L, 1L, 0L)));
+  }
+
+  @Test
+  void truncatedExtensionHeaderIsMalformed() {
+    // The destination options header claims 24 bytes; the packet ends after 16.
+    byte[] cut = Arrays.copyOf(Packets.extensionHeader(TCP, 2), 16);
+    decode(Packets.ipv6Frame(V6_CLIENT, V6_SERVER, DESTINATION_OPTIONS, cut));
+    // A hop-by-hop header of 4 bytes: shorter than any extension header.
+    decode(Packets.ipv6Frame(V6_CLIENT, V6_SERVER, HOP_BY_HOP, new byte[4]));
+    // Captured up to the middle of the hop-by-hop header (a snap length).
+    byte[] whole =
+        Packets.ipv6Frame(
+            V6_CLIENT,
+            V6_SERVER,
+            HOP_BY_HOP,
+            Packets.concat(Packets.extensionHeader(TCP, 0), v6Syn()));
+    FrameDecoder.decode(
+        Arrays.copyOf(whole, 14 + 40 + 4), whole.length, LinkTypes.ETHERNET, visitor, stats);
+
+    assertThat(visitor.events, is(empty()));
+    assertThat(counters(), is(List.of(3L, 0L, 0L, 0L, 3L, 0L, 0L)));
+  }
+
+  @Test
+  void espAndNoNextHeaderHideTheTransportHeader() {
+    decode(Packets.ipv6Frame(V6_CLIENT, V6_SERVER, ESP, new byte[32]));
+    decode(
+        Packets.ipv6Frame(
+            V6_CLIENT, V6_SERVER, HOP_BY_HOP, Packets.extensionHeader(NO_NEXT_HEADER, 0)));
+    decode(
+        Packets.ethernet(
+            Packets.ipv4(
+                CLIENT,
+                SERVER,
+                org.pcap4j.packet.namednumber.IpNumber.getInstance((byte) ESP),
+                new org.pcap4j.packet.UnknownPacket.Builder().rawData(new byte[32]))));
+
+    assertThat(visitor.events, is(empty()));
+    assertThat(counters(), is(List.of(3L, 0L, 0L, 3L, 0L, 0L, 0L)));
+  }
+
+  @Test
+  void otherIpv6ProtocolsAreNoEventAndNotCounted() {
+    decode(Packets.ipv6Frame(V6_CLIENT, V6_SERVER, 58, new byte[8])); // ICMPv6
+
+    assertThat(visitor.events, is(empty()));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 0L, 0L, 0L)));
+  }
+
+  @Test
+  void ipv6PayloadLengthPastTheFrameIsMalformed() {
+    byte[] frame = Packets.syn(V6_CLIENT, 40000, V6_SERVER, 443, 7);
+    frame[14 + 4] = 0x10; // payload length 4096 + 20
+
+    decode(frame);
+
+    assertThat(visitor.events, is(empty()));
+    assertThat(counters(), is(List.of(1L, 0L, 0L, 0L, 1L, 0L, 0L)));
+  }
+
+  /**
+   * An IPv4-mapped address must not appear in an IPv6 header (RFC 4942 2.1.1); connbal holds IPv4
+   * addresses in that form, so such a packet would pass for IPv4 traffic: it is malformed.
+   */
+  @Test
+  void ipv4MappedAddressInAnIpv6HeaderIsMalformed() {
+    decode(Packets.syn("::ffff:10.0.0.1", 40000, V6_SERVER, 443, 7));
+    decode(Packets.syn(V6_CLIENT, 40000, "::ffff:192.168.1.200", 443, 7));
+    // The deprecated IPv4-compatible form is an ordinary IPv6 address.
+    decode(Packets.syn("::10.0.0.1", 40000, V6_SERVER, 443, 7));
+
+    assertThat(visitor.events, contains("tcp ::a00:1:40000 > 2001:db8:1::443:443 flags=0x2 seq=7"));
+    assertThat(counters(), is(List.of(3L, 0L, 0L, 0L, 2L, 0L, 0L)));
   }
 
   @Test
@@ -558,7 +733,7 @@ class FrameDecoderTest {
     a.frames = 10;
     a.unsupportedLinkType = 1;
     a.notIp = 2;
-    a.ipv6NotAnalysed = 3;
+    a.noTransportHeader = 3;
     a.malformedFrames = 4;
     a.fragments = 5;
     a.dnsMalformed = 6;
@@ -566,7 +741,7 @@ class FrameDecoderTest {
     b.frames = 100;
     b.unsupportedLinkType = 10;
     b.notIp = 20;
-    b.ipv6NotAnalysed = 30;
+    b.noTransportHeader = 30;
     b.malformedFrames = 40;
     b.fragments = 50;
     b.dnsMalformed = 60;
@@ -585,6 +760,15 @@ class FrameDecoderTest {
       Packets.arpRequest(CLIENT, SERVER),
       Packets.udpFrame(CLIENT, 1, SERVER, 123, new byte[48]),
       new byte[3],
+      Packets.ipv6Frame(
+          V6_CLIENT,
+          V6_SERVER,
+          HOP_BY_HOP,
+          Packets.concat(
+              Packets.extensionHeader(FRAGMENT, 0),
+              Packets.fragmentHeader(TCP, 0, false),
+              v6Syn())),
+      Packets.ipv6Frame(V6_CLIENT, V6_SERVER, ESP, new byte[32]),
     };
     int[] linkTypes = new int[frames.length];
     Arrays.fill(linkTypes, LinkTypes.ETHERNET);
@@ -602,10 +786,12 @@ class FrameDecoderTest {
     FrameVisitor ignoring =
         new FrameVisitor() {
           @Override
-          public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {}
+          public void tcp(
+              long sh, long sl, int srcPort, long dh, long dl, int dstPort, int flags, long seq) {}
 
           @Override
-          public void dns(int s, int sp, int d, int dp, byte[] f, int o, int l) {}
+          public void dns(
+              long sh, long sl, int sp, long dh, long dl, int dp, byte[] f, int o, int l) {}
         };
     DecodeStats s = new DecodeStats();
     long threadId = Thread.currentThread().getId();

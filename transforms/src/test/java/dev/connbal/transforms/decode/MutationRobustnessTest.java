@@ -178,20 +178,50 @@ class MutationRobustnessTest {
             Packets.vlan(Packets.vlan(srvResponse, Packets.TPID_8021Q, 1), Packets.TPID_8021AD, 2),
             Packets.udpFrame("10.0.0.53", 53, "10.0.0.1", 5353, compressedResponse()),
             Packets.arpRequest("10.0.0.1", "10.0.0.2"),
-            Packets.ipv6Udp("2001:db8::1", 1, "2001:db8::53", 53, new byte[20]));
+            Packets.ipv6Udp("2001:db8::1", 1, "2001:db8::53", 53, new byte[20]),
+            Packets.dnsResponse(
+                "2001:db8::1",
+                5353,
+                "2001:db8::53",
+                4,
+                "v6.example",
+                28,
+                Packets.aaaa("v6.example", "2001:db8:1::1"),
+                Packets.aaaa("v6.example", "2001:db8:1::2")),
+            // Hop-by-hop, then a first fragment, then TCP: every extension header to mutate.
+            Packets.ipv6Frame(
+                "2001:db8::1",
+                "2001:db8:1::1",
+                0,
+                Packets.concat(
+                    Packets.extensionHeader(44, 0),
+                    Packets.fragmentHeader(6, 0, true),
+                    Packets.bytes(
+                        Packets.tcpBuilder(
+                            "2001:db8::1", 40000, "2001:db8:1::1", 443, Packets.SYN, 1)))));
     Random random = new Random(42L);
     DecodeStats stats = new DecodeStats();
     int[] events = new int[1];
     FrameVisitor visitor =
         new FrameVisitor() {
           @Override
-          public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
+          public void tcp(
+              long sh, long sl, int srcPort, long dh, long dl, int dstPort, int flags, long seq) {
             events[0]++;
             assertThat(flags >= 0 && flags <= 0xff && seq >= 0 && seq <= 0xffffffffL, is(true));
           }
 
           @Override
-          public void dns(int s, int sp, int d, int dp, byte[] frame, int offset, int length) {
+          public void dns(
+              long sh,
+              long sl,
+              int sp,
+              long dh,
+              long dl,
+              int dp,
+              byte[] frame,
+              int offset,
+              int length) {
             events[0]++;
             assertThat(sp == 53 || dp == 53, is(true));
             try {
@@ -218,7 +248,7 @@ class MutationRobustnessTest {
     assertThat(stats.frames, is((long) ROUNDS));
     // Every frame is an event, a skip, or silently irrelevant (UDP elsewhere, ICMP ...).
     assertThat(
-        stats.notIp + stats.ipv6NotAnalysed + stats.malformedFrames + stats.fragments + events[0]
+        stats.notIp + stats.noTransportHeader + stats.malformedFrames + stats.fragments + events[0]
             <= stats.frames,
         is(true));
     assertThat(otherLinks.frames, is((long) ROUNDS * OTHER_LINK_TYPES.length));

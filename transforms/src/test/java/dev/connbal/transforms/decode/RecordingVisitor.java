@@ -1,5 +1,6 @@
 package dev.connbal.transforms.decode;
 
+import dev.connbal.transforms.keys.IpAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,14 +14,22 @@ final class RecordingVisitor implements FrameVisitor {
   final List<byte[]> dnsPayloads = new ArrayList<>();
 
   @Override
-  public void tcp(int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
+  public void tcp(
+      long srcHigh,
+      long srcLow,
+      int srcPort,
+      long dstHigh,
+      long dstLow,
+      int dstPort,
+      int flags,
+      long seq) {
     events.add(
         "tcp "
-            + ip(srcIp)
+            + ip(srcHigh, srcLow)
             + ":"
             + srcPort
             + " > "
-            + ip(dstIp)
+            + ip(dstHigh, dstLow)
             + ":"
             + dstPort
             + " flags=0x"
@@ -31,9 +40,11 @@ final class RecordingVisitor implements FrameVisitor {
 
   @Override
   public void tcpDns(
-      int srcIp,
+      long srcHigh,
+      long srcLow,
       int srcPort,
-      int dstIp,
+      long dstHigh,
+      long dstLow,
       int dstPort,
       int flags,
       long seq,
@@ -41,20 +52,48 @@ final class RecordingVisitor implements FrameVisitor {
       int offset,
       int length) {
     events.add(
-        "tcpdns " + ip(srcIp) + ":" + srcPort + " > " + ip(dstIp) + ":" + dstPort + " seq=" + seq
-            + " len=" + length);
+        "tcpdns "
+            + ip(srcHigh, srcLow)
+            + ":"
+            + srcPort
+            + " > "
+            + ip(dstHigh, dstLow)
+            + ":"
+            + dstPort
+            + " seq="
+            + seq
+            + " len="
+            + length);
     dnsPayloads.add(Arrays.copyOfRange(frame, offset, offset + length));
   }
 
   @Override
   public void dns(
-      int srcIp, int srcPort, int dstIp, int dstPort, byte[] frame, int offset, int length) {
+      long srcHigh,
+      long srcLow,
+      int srcPort,
+      long dstHigh,
+      long dstLow,
+      int dstPort,
+      byte[] frame,
+      int offset,
+      int length) {
     events.add(
-        "dns " + ip(srcIp) + ":" + srcPort + " > " + ip(dstIp) + ":" + dstPort + " len=" + length);
+        "dns "
+            + ip(srcHigh, srcLow)
+            + ":"
+            + srcPort
+            + " > "
+            + ip(dstHigh, dstLow)
+            + ":"
+            + dstPort
+            + " len="
+            + length);
     dnsPayloads.add(Arrays.copyOfRange(frame, offset, offset + length));
   }
 
-  static String ip(int ip) {
-    return (ip >>> 24) + "." + ((ip >>> 16) & 0xff) + "." + ((ip >>> 8) & 0xff) + "." + (ip & 0xff);
+  /** An address in its plain form: dotted decimal, or RFC 5952 for IPv6. */
+  static String ip(long high, long low) {
+    return IpAddress.of(high, low).toString();
   }
 }

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 
 import dev.connbal.transforms.keys.ClientBackend;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.keys.Shards;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,6 +25,12 @@ class SynBatchTest {
     return s;
   }
 
+  /** Adds a SYN between the IPv4 addresses {@code client} and {@code server} (as ints). */
+  private static void addV4(
+      SynBatch.Collector c, int client, int server, int port, int clientPort, long isn, long t) {
+    c.add(0, IpAddress.v4Low(client), 0, IpAddress.v4Low(server), port, clientPort, isn, t);
+  }
+
   @Test
   void drainsOneBatchPerShardWithEverySynInReadOrder() {
     Shards shards = new Shards(4);
@@ -35,7 +42,7 @@ class SynBatchTest {
       for (int d = 0; d < 20; d++) {
         int clientPort = 40000 + d + (round == 2 ? 1 : 0);
         long time = 1_000_000L * round + d;
-        collector.add(7, 100 + d, 443 + d, clientPort, 99, time);
+        addV4(collector, 7, 100 + d, 443 + d, clientPort, 99, time);
         added.add(syn(7, 100 + d, 443 + d, SynBatch.attempt(clientPort, 99), time));
       }
     }
@@ -49,11 +56,13 @@ class SynBatchTest {
       assertThat("one batch per shard", shardsSeen.add(kv.getKey()), is(true));
       SynBatch batch = kv.getValue();
       for (int i = 0; i < batch.size(); i++) {
-        assertThat(kv.getKey(), equalTo(shards.ofPair(batch.pair(i))));
+        assertThat(
+            kv.getKey(),
+            equalTo(shards.ofPair(ClientBackend.of(batch.client(i), batch.server(i)))));
         drained.add(
             syn(
-                ClientBackend.client(batch.pair(i)),
-                ClientBackend.backend(batch.pair(i)),
+                batch.client(i).v4(),
+                batch.server(i).v4(),
                 batch.port(i),
                 batch.attempt(i),
                 batch.time(i)));
@@ -78,14 +87,14 @@ class SynBatchTest {
   @Test
   void keepsTheHighestPortsAndTheWholeUnsignedIsn() {
     SynBatch.Collector collector = new SynBatch.Collector();
-    collector.add(-1, -2, 65535, 65535, 0xFFFFFFFFL, Long.MIN_VALUE);
+    addV4(collector, -1, -2, 65535, 65535, 0xFFFFFFFFL, Long.MIN_VALUE);
     // An ISN above 2^31 (negative as an int) and ports with their top bit set.
-    collector.add(1, 2, 0x8000, 0xABCD, 0x89ABCDEFL, 0);
+    addV4(collector, 1, 2, 0x8000, 0xABCD, 0x89ABCDEFL, 0);
     List<SynBatch> batches = new ArrayList<>();
     collector.drainTo(new Shards(1), kv -> batches.add(kv.getValue()));
     SynBatch batch = batches.get(0);
-    assertThat(ClientBackend.client(batch.pair(0)), equalTo(-1));
-    assertThat(ClientBackend.backend(batch.pair(0)), equalTo(-2));
+    assertThat(batch.client(0).v4(), equalTo(-1));
+    assertThat(batch.server(0).v4(), equalTo(-2));
     assertThat(batch.port(0), equalTo(65535));
     // The attempt: the client port in the 16 bits above the ISN's 32.
     assertThat(batch.attempt(0), equalTo(0xFFFF_FFFF_FFFFL));

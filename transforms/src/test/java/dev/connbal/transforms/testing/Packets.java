@@ -1,5 +1,6 @@
 package dev.connbal.transforms.testing;
 
+import dev.connbal.transforms.keys.IpAddress;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -361,20 +362,19 @@ public final class Packets {
    */
   public static byte[] tcp(
       String srcIp, int srcPort, String dstIp, int dstPort, int flags, long seq) {
-    return ethernet(
-        ipv4(srcIp, dstIp, IpNumber.TCP, tcpBuilder(srcIp, srcPort, dstIp, dstPort, flags, seq)));
+    return ipFrame(
+        srcIp, dstIp, IpNumber.TCP, tcpBuilder(srcIp, srcPort, dstIp, dstPort, flags, seq));
   }
 
   /** A TCP segment (ACK and PSH set) carrying {@code payload} verbatim, window 65535. */
   public static byte[] tcpData(
       String srcIp, int srcPort, String dstIp, int dstPort, long seq, byte[] payload) {
-    return ethernet(
-        ipv4(
-            srcIp,
-            dstIp,
-            IpNumber.TCP,
-            tcpBuilder(srcIp, srcPort, dstIp, dstPort, ACK | PSH, seq)
-                .payloadBuilder(new UnknownPacket.Builder().rawData(payload))));
+    return ipFrame(
+        srcIp,
+        dstIp,
+        IpNumber.TCP,
+        tcpBuilder(srcIp, srcPort, dstIp, dstPort, ACK | PSH, seq)
+            .payloadBuilder(new UnknownPacket.Builder().rawData(payload)));
   }
 
   /**
@@ -402,8 +402,8 @@ public final class Packets {
   public static TcpPacket.Builder tcpBuilder(
       String srcIp, int srcPort, String dstIp, int dstPort, int flags, long seq) {
     return new TcpPacket.Builder()
-        .srcAddr(inet4(srcIp))
-        .dstAddr(inet4(dstIp))
+        .srcAddr(inet(srcIp))
+        .dstAddr(inet(dstIp))
         .srcPort(TcpPort.getInstance((short) srcPort))
         .dstPort(TcpPort.getInstance((short) dstPort))
         .sequenceNumber((int) seq)
@@ -429,19 +429,99 @@ public final class Packets {
 
   private static byte[] udp(
       String srcIp, int srcPort, String dstIp, int dstPort, Packet.Builder payload) {
+    return ipFrame(
+        srcIp,
+        dstIp,
+        IpNumber.UDP,
+        udpBuilder(srcIp, srcPort, dstIp, dstPort).payloadBuilder(payload));
+  }
+
+  /**
+   * An Ethernet frame of an IPv4 packet ({@link #ipv4}) or, when the addresses are IPv6 ones, of an
+   * IPv6 packet without extension headers ({@link #ipv6}).
+   */
+  private static byte[] ipFrame(
+      String srcIp, String dstIp, IpNumber protocol, Packet.Builder payload) {
+    return srcIp.contains(":")
+        ? ethernet(EtherType.IPV6, ipv6(srcIp, dstIp, protocol, payload))
+        : ethernet(ipv4(srcIp, dstIp, protocol, payload));
+  }
+
+  /** An IPv6 builder (hop limit 64, correct payload length) around {@code payload}. */
+  public static IpV6Packet.Builder ipv6(
+      String srcIp, String dstIp, IpNumber nextHeader, Packet.Builder payload) {
+    return new IpV6Packet.Builder()
+        .version(IpVersion.IPV6)
+        .trafficClass(IpV6SimpleTrafficClass.newInstance((byte) 0))
+        .flowLabel(IpV6SimpleFlowLabel.newInstance(0))
+        .nextHeader(nextHeader)
+        .hopLimit((byte) 64)
+        .srcAddr(inet6(srcIp))
+        .dstAddr(inet6(dstIp))
+        .payloadBuilder(payload)
+        .correctLengthAtBuild(true);
+  }
+
+  /**
+   * An Ethernet frame of an IPv6 packet whose first next header is {@code nextHeader} and whose
+   * payload, extension headers and all, is {@code payload} verbatim.
+   */
+  public static byte[] ipv6Frame(String srcIp, String dstIp, int nextHeader, byte[] payload) {
     return ethernet(
-        ipv4(
+        EtherType.IPV6,
+        ipv6(
             srcIp,
             dstIp,
-            IpNumber.UDP,
-            udpBuilder(srcIp, srcPort, dstIp, dstPort).payloadBuilder(payload)));
+            IpNumber.getInstance((byte) nextHeader),
+            new UnknownPacket.Builder().rawData(payload)));
+  }
+
+  /**
+   * An IPv6 extension header of the hop-by-hop, routing or destination options layout (RFC 8200
+   * 4.3): next header, length in 8-octet units not counting the first, then padding (PadN) to
+   * {@code 8 * (units + 1)} bytes.
+   */
+  public static byte[] extensionHeader(int nextHeader, int units) {
+    byte[] h = new byte[8 * (units + 1)];
+    h[0] = (byte) nextHeader;
+    h[1] = (byte) units;
+    h[2] = 1; // PadN
+    h[3] = (byte) (h.length - 4);
+    return h;
+  }
+
+  /**
+   * An IPv6 fragment header (RFC 8200 4.5): next header, reserved, offset in 8-octet units with the
+   * M flag, identification.
+   */
+  public static byte[] fragmentHeader(int nextHeader, int offsetUnits, boolean more) {
+    return ByteBuffer.allocate(8)
+        .put((byte) nextHeader)
+        .put((byte) 0)
+        .putShort((short) ((offsetUnits << 3) | (more ? 1 : 0)))
+        .putInt(0x12345678)
+        .array();
+  }
+
+  /** The bytes of a transport header and payload built by pcap4j ({@link #tcpBuilder}, ...). */
+  public static byte[] bytes(Packet.Builder transport) {
+    return transport.build().getRawData();
+  }
+
+  /** {@code parts} one after the other. */
+  public static byte[] concat(byte[]... parts) {
+    ByteBuffer all = ByteBuffer.allocate(Arrays.stream(parts).mapToInt(p -> p.length).sum());
+    for (byte[] p : parts) {
+      all.put(p);
+    }
+    return all.array();
   }
 
   /** A UDP builder with correct length and checksum, for tests that adjust it. */
   public static UdpPacket.Builder udpBuilder(String srcIp, int srcPort, String dstIp, int dstPort) {
     return new UdpPacket.Builder()
-        .srcAddr(inet4(srcIp))
-        .dstAddr(inet4(dstIp))
+        .srcAddr(inet(srcIp))
+        .dstAddr(inet(dstIp))
         .srcPort(UdpPort.getInstance((short) srcPort))
         .dstPort(UdpPort.getInstance((short) dstPort))
         .correctLengthAtBuild(true)
@@ -564,8 +644,13 @@ public final class Packets {
 
   // ---------------------------------------------------------------- addresses
 
-  /** An IPv4 address as the decoder reports it: network order, first octet in the high byte. */
-  public static int ip(String dottedQuad) {
+  /** An IPv4 address as the analysis holds it. */
+  public static IpAddress ip(String dottedQuad) {
+    return IpAddress.ofV4(v4(dottedQuad));
+  }
+
+  /** An IPv4 address as an int: network order, first octet in the high byte. */
+  public static int v4(String dottedQuad) {
     return ByteBuffer.wrap(inet4(dottedQuad).getAddress()).getInt();
   }
 
@@ -588,13 +673,30 @@ public final class Packets {
     return (Inet4Address) byAddress(bytes);
   }
 
-  private static Inet6Address inet6(String literal) {
+  /** A literal IPv4 or IPv6 address (never resolved): IPv6 when it contains ':'. */
+  public static InetAddress inet(String literal) {
+    return literal.contains(":") ? inet6(literal) : inet4(literal);
+  }
+
+  /**
+   * A literal IPv6 address (never resolved); an IPv4-mapped one ({@code ::ffff:a.b.c.d}) stays an
+   * IPv6 address, as it would be on the wire.
+   */
+  public static Inet6Address inet6(String literal) {
     if (!literal.contains(":")) {
       throw new IllegalArgumentException("not an IPv6 literal: " + literal);
     }
     try {
       // A literal containing ':' is parsed, never looked up.
-      return (Inet6Address) InetAddress.getByName(literal);
+      InetAddress parsed = InetAddress.getByName(literal);
+      if (parsed instanceof Inet6Address v6) {
+        return v6;
+      }
+      byte[] mapped = new byte[16];
+      mapped[10] = (byte) 0xff;
+      mapped[11] = (byte) 0xff;
+      System.arraycopy(parsed.getAddress(), 0, mapped, 12, 4);
+      return Inet6Address.getByAddress(null, mapped, -1);
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("not an IPv6 literal: " + literal, e);
     }

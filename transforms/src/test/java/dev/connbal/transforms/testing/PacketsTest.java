@@ -106,8 +106,8 @@ class PacketsTest {
 
   @Test
   void ipHasFirstOctetInHighByte() {
-    assertThat(Packets.ip("10.0.0.1"), is(0x0A000001));
-    assertThat(Packets.ip("255.1.2.3"), is(0xFF010203));
+    assertThat(Packets.v4("10.0.0.1"), is(0x0A000001));
+    assertThat(Packets.v4("255.1.2.3"), is(0xFF010203));
   }
 
   @Test

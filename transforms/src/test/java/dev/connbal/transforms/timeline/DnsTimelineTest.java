@@ -12,6 +12,7 @@ import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsEventRecord;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.events.QueryKey;
+import dev.connbal.transforms.keys.IpAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,12 +24,12 @@ import org.junit.jupiter.api.Test;
  * rules run end to end (packets, snoop files, Beam) in {@link ConnBalSemanticsTest}.
  */
 class DnsTimelineTest {
-  private static final int CLIENT = ip(10, 0, 0, 1);
-  private static final int OTHER_CLIENT = ip(10, 0, 0, 2);
-  private static final int SERVER = ip(10, 0, 0, 53);
-  private static final int B1 = ip(192, 168, 1, 1);
-  private static final int B2 = ip(192, 168, 1, 2);
-  private static final int B3 = ip(192, 168, 1, 3);
+  private static final IpAddress CLIENT = ip(10, 0, 0, 1);
+  private static final IpAddress OTHER_CLIENT = ip(10, 0, 0, 2);
+  private static final IpAddress SERVER = ip(10, 0, 0, 53);
+  private static final IpAddress B1 = ip(192, 168, 1, 1);
+  private static final IpAddress B2 = ip(192, 168, 1, 2);
+  private static final IpAddress B3 = ip(192, 168, 1, 3);
 
   /** Priority and weight of the SRV records of {@link #srv(String, String, int)}. */
   private static final int PRIORITY = 10;
@@ -42,8 +43,8 @@ class DnsTimelineTest {
 
   private long offset;
 
-  static int ip(int a, int b, int c, int d) {
-    return (a << 24) | (b << 16) | (c << 8) | d;
+  static IpAddress ip(int a, int b, int c, int d) {
+    return IpAddress.ofV4((a << 24) | (b << 16) | (c << 8) | d);
   }
 
   private static DnsName name(String s) {
@@ -54,18 +55,18 @@ class DnsTimelineTest {
     return new OrderKey(micros, "capture.snoop", offset += 100);
   }
 
-  private void query(long t, int client, int id, String name) {
+  private void query(long t, IpAddress client, int id, String name) {
     timeline.accept(DnsEvent.query(at(t), new QueryKey(client, PORT, SERVER, id, name(name))));
   }
 
-  private void response(long t, int client, int id, String name, DnsEventRecord... records) {
+  private void response(long t, IpAddress client, int id, String name, DnsEventRecord... records) {
     long answers =
         List.of(records).stream().filter(r -> r.section() == DnsEventRecord.Section.ANSWER).count();
     response(t, client, id, name, (int) answers, records);
   }
 
   private void response(
-      long t, int client, int id, String name, int answerCount, DnsEventRecord... records) {
+      long t, IpAddress client, int id, String name, int answerCount, DnsEventRecord... records) {
     timeline.accept(
         DnsEvent.response(
             at(t),
@@ -74,12 +75,12 @@ class DnsTimelineTest {
             List.of(records)));
   }
 
-  private static DnsEventRecord a(String owner, int address) {
-    return DnsEventRecord.a(DnsEventRecord.Section.ANSWER, name(owner), address);
+  private static DnsEventRecord a(String owner, IpAddress address) {
+    return DnsEventRecord.address(DnsEventRecord.Section.ANSWER, name(owner), address);
   }
 
-  private static DnsEventRecord additionalA(String owner, int address) {
-    return DnsEventRecord.a(DnsEventRecord.Section.ADDITIONAL, name(owner), address);
+  private static DnsEventRecord additionalA(String owner, IpAddress address) {
+    return DnsEventRecord.address(DnsEventRecord.Section.ADDITIONAL, name(owner), address);
   }
 
   private static DnsEventRecord srv(String service, String target, int port) {
@@ -103,15 +104,20 @@ class DnsTimelineTest {
    * Facts whose SRV ports all have the priority and weight of {@link #srv(String, String, int)}.
    */
   private static BackendFacts facts(
-      int client, int backend, long firstSeen, String name, long dns, Map<Integer, Long> ports) {
+      IpAddress client,
+      IpAddress backend,
+      long firstSeen,
+      String name,
+      long dns,
+      Map<Integer, Long> ports) {
     Map<Integer, SrvPriorityWeight> priorityWeight = new TreeMap<>();
     ports.keySet().forEach(port -> priorityWeight.put(port, pw(PRIORITY, WEIGHT)));
     return facts(client, backend, firstSeen, name, dns, ports, priorityWeight);
   }
 
   private static BackendFacts facts(
-      int client,
-      int backend,
+      IpAddress client,
+      IpAddress backend,
       long firstSeen,
       String name,
       long dns,
@@ -164,7 +170,7 @@ class DnsTimelineTest {
     timeline.accept(
         DnsEvent.response(
             at(S),
-            new QueryKey(CLIENT, PORT, SERVER + 1, 7, name("www.example.com.")),
+            new QueryKey(CLIENT, PORT, ip(10, 0, 0, 54), 7, name("www.example.com.")),
             2,
             List.of(two)));
     assertThat(timeline.unmatchedResponses(), is(5L));

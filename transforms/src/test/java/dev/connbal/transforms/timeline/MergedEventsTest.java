@@ -10,6 +10,7 @@ import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.events.QueryKey;
+import dev.connbal.transforms.keys.IpAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ class MergedEventsTest {
 
   private static DnsEvent event(long micros, String file, long offset) {
     return DnsEvent.query(
-        new OrderKey(micros, file, offset), new QueryKey(0x0A000001, 1024, 0x0A000035, 7, NAME));
+        new OrderKey(micros, file, offset),
+        new QueryKey(IpAddress.ofV4(0x0A000001), 1024, IpAddress.ofV4(0x0A000035), 7, NAME));
   }
 
   private static List<DnsEvent> drain(MergedEvents events) {

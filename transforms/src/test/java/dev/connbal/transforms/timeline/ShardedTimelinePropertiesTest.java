@@ -10,6 +10,7 @@ import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsEventRecord;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.events.QueryKey;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.keys.Shards;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,7 +32,7 @@ import net.jqwik.api.statistics.Statistics;
  * lower and higher priorities, between one client's listings of a backend.
  */
 class ShardedTimelinePropertiesTest {
-  private static final int SERVER = DnsTimelineTest.ip(10, 0, 0, 53);
+  private static final IpAddress SERVER = DnsTimelineTest.ip(10, 0, 0, 53);
   private static final long S = 1_000_000L;
   private static final String[] SERVICES = {"_a._tcp.lb.test.", "_b._tcp.lb.test."};
   private static final String[] TARGETS = {"t1.lb.test.", "t2.lb.test.", "T1.LB.test."};
@@ -63,9 +64,9 @@ class ShardedTimelinePropertiesTest {
    */
   @Example
   void anotherShardsSrvLookupTeachesTheTarget() {
-    int teacher = DnsTimelineTest.ip(10, 0, 1, 1);
-    int learner = clientInAnotherShard(teacher, new Shards(2));
-    int backend = DnsTimelineTest.ip(192, 168, 7, 1);
+    IpAddress teacher = DnsTimelineTest.ip(10, 0, 1, 1);
+    IpAddress learner = clientInAnotherShard(teacher, new Shards(2));
+    IpAddress backend = DnsTimelineTest.ip(192, 168, 7, 1);
     TimelineEquivalence timeline = new TimelineEquivalence();
     // The learner resolves the target before anyone's SRV answer named it: one A record.
     timeline.accept(query(0, learner, 1, "t1.lb.test."));
@@ -96,9 +97,9 @@ class ShardedTimelinePropertiesTest {
                 new TreeMap<>(Map.of(8443, new SrvPriorityWeight(3, 70))))));
   }
 
-  private static int clientInAnotherShard(int client, Shards shards) {
+  private static IpAddress clientInAnotherShard(IpAddress client, Shards shards) {
     for (int i = 2; ; i++) {
-      int other = DnsTimelineTest.ip(10, 0, 2, i);
+      IpAddress other = IpAddress.parse("2001:db8::" + Integer.toHexString(i));
       if (shards.ofClient(other) != shards.ofClient(client)) {
         assertThat(shards.ofClient(other), not(is(shards.ofClient(client))));
         return other;
@@ -114,7 +115,12 @@ class ShardedTimelinePropertiesTest {
     int lookups = 5 + rnd.nextInt(40);
     for (int i = 0; i < lookups; i++) {
       t += rnd.nextInt(4) == 0 ? 11 * S : rnd.nextInt(3 * (int) S);
-      int client = DnsTimelineTest.ip(10, 0, rnd.nextInt(3), 1 + rnd.nextInt(clients));
+      // A client of either family: the rules do not look at the family.
+      int host = 1 + rnd.nextInt(clients);
+      IpAddress client =
+          host % 3 == 0
+              ? IpAddress.parse("2001:db8::" + host)
+              : DnsTimelineTest.ip(10, 0, rnd.nextInt(3), host);
       int port = 1000 + rnd.nextInt(2);
       int id = rnd.nextInt(3);
       boolean srv = rnd.nextInt(3) == 0;
@@ -152,7 +158,7 @@ class ShardedTimelinePropertiesTest {
       }
       for (int i = 0; i < rnd.nextInt(3); i++) {
         records.add(
-            DnsEventRecord.a(
+            DnsEventRecord.address(
                 DnsEventRecord.Section.ADDITIONAL, name(pick(rnd, TARGETS)), backend(rnd)));
       }
     } else if (name.equals("alias.lb.test.")) {
@@ -177,13 +183,17 @@ class ShardedTimelinePropertiesTest {
                 events.stream()
                     .noneMatch(
                         e ->
-                            e.query().clientIp() == f.client()
+                            e.query().clientIp().equals(f.client())
                                 && e.records().stream().anyMatch(DnsEventRecord::isSrv)))
         .count();
   }
 
-  private static int backend(Random rnd) {
-    return DnsTimelineTest.ip(192, 168, 1, 1 + rnd.nextInt(6));
+  /** An A or an AAAA record's address: SEMANTICS.md treats both as address records. */
+  private static IpAddress backend(Random rnd) {
+    int host = 1 + rnd.nextInt(6);
+    return host > 4
+        ? IpAddress.parse("2001:db8:1::" + host)
+        : DnsTimelineTest.ip(192, 168, 1, host);
   }
 
   private static String pick(Random rnd, String[] names) {
@@ -197,22 +207,22 @@ class ShardedTimelinePropertiesTest {
     return new OrderKey(micros, rnd.nextBoolean() ? "a.snoop" : "b.snoop", offset += 100);
   }
 
-  private static QueryKey key(int client, int port, int id, String name) {
+  private static QueryKey key(IpAddress client, int port, int id, String name) {
     return new QueryKey(client, port, SERVER, id, name(name));
   }
 
-  private static DnsEvent query(long t, int client, int id, String name) {
+  private static DnsEvent query(long t, IpAddress client, int id, String name) {
     return DnsEvent.query(new OrderKey(t, "a.snoop", t), key(client, 1000, id, name));
   }
 
   private static DnsEvent response(
-      long t, int client, int id, String name, int answers, DnsEventRecord... records) {
+      long t, IpAddress client, int id, String name, int answers, DnsEventRecord... records) {
     return DnsEvent.response(
         new OrderKey(t, "a.snoop", t), key(client, 1000, id, name), answers, List.of(records));
   }
 
-  private static DnsEventRecord a(String owner, int address) {
-    return DnsEventRecord.a(DnsEventRecord.Section.ANSWER, name(owner), address);
+  private static DnsEventRecord a(String owner, IpAddress address) {
+    return DnsEventRecord.address(DnsEventRecord.Section.ANSWER, name(owner), address);
   }
 
   private static DnsName name(String s) {

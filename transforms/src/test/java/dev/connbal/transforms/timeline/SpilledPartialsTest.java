@@ -12,6 +12,7 @@ import dev.connbal.transforms.events.DnsNameTable;
 import dev.connbal.transforms.events.DnsPartial;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.events.QueryKey;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.report.RunReport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +33,12 @@ class SpilledPartialsTest {
       list.add(
           DnsEvent.query(
               new OrderKey(1_700_000_000_000_000L + 1_000L * i, file, 64L * i),
-              new QueryKey(0x0A000001 + i, 1024 + i % 60000, 0x0A000035, i & 0xFFFF, name)));
+              new QueryKey(
+                  IpAddress.ofV4(0x0A000001 + i),
+                  1024 + i % 60000,
+                  IpAddress.ofV4(0x0A000035),
+                  i & 0xFFFF,
+                  name)));
     }
     return DnsPartial.of(list, RunReport.empty());
   }

@@ -124,9 +124,7 @@ final class TimelineEquivalence {
 
   private static List<BackendFacts> sorted(List<BackendFacts> facts) {
     List<BackendFacts> all = new ArrayList<>(facts);
-    all.sort(
-        Comparator.comparing(BackendFacts::client, Integer::compareUnsigned)
-            .thenComparing(BackendFacts::backend, Integer::compareUnsigned));
+    all.sort(Comparator.comparing(BackendFacts::client).thenComparing(BackendFacts::backend));
     return all;
   }
 

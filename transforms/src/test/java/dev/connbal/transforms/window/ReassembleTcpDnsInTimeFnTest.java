@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.connbal.transforms.decode.TcpFlags;
 import dev.connbal.transforms.events.OrderKey;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.tcpdns.TcpDnsSegment;
@@ -39,8 +40,8 @@ import org.junit.jupiter.api.Test;
  * and a direction silent for {@link ReassembleTcpDnsInTimeFn#IDLE} is forgotten.
  */
 class ReassembleTcpDnsInTimeFnTest {
-  private static final int CLIENT = Packets.ip("10.0.0.1");
-  private static final int NS = Packets.ip("10.0.0.53");
+  private static final IpAddress CLIENT = Packets.ip("10.0.0.1");
+  private static final IpAddress NS = Packets.ip("10.0.0.53");
   private static final long T = 1_700_000_000_000_000L;
   private static final long ISN = 1000;
 

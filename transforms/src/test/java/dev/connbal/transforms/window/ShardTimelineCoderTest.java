@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.lessThan;
 import dev.connbal.transforms.ConnBalRow;
 import dev.connbal.transforms.events.DnsEventRecord;
 import dev.connbal.transforms.events.SynBatch;
+import dev.connbal.transforms.keys.IpAddress;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +24,11 @@ import org.junit.jupiter.api.Test;
  */
 class ShardTimelineCoderTest {
   private static final long S = 1_000_000L;
-  private static final int CLIENT = TimelineEvents.ip(10, 0, 0, 1);
-  private static final int OTHER_CLIENT = TimelineEvents.ip(10, 0, 0, 2);
-  private static final int B1 = TimelineEvents.ip(192, 168, 1, 1);
-  private static final int B2 = TimelineEvents.ip(192, 168, 1, 2);
-  private static final int B3 = TimelineEvents.ip(192, 168, 1, 3);
+  private static final IpAddress CLIENT = TimelineEvents.ip(10, 0, 0, 1);
+  private static final IpAddress OTHER_CLIENT = TimelineEvents.ip(10, 0, 0, 2);
+  private static final IpAddress B1 = TimelineEvents.ip(192, 168, 1, 1);
+  private static final IpAddress B2 = TimelineEvents.ip(192, 168, 1, 2);
+  private static final IpAddress B3 = TimelineEvents.ip(192, 168, 1, 3);
 
   private final ShardTimelineCoder coder = ShardTimelineCoder.of();
   private final ShardTimeline plain = new ShardTimeline(S, 60 * S);
@@ -94,13 +95,13 @@ class ShardTimelineCoderTest {
     assertThat(bytes(again), equalTo(bytes(plain)));
   }
 
-  private void lookup(long t, int id, String name, int... addresses) throws IOException {
+  private void lookup(long t, int id, String name, IpAddress... addresses) throws IOException {
     for (TimedEvent e : events.lookup(t, CLIENT, id, name, addresses)) {
       both(e);
     }
   }
 
-  private void syn(long t, int server, int port, long isn) throws IOException {
+  private void syn(long t, IpAddress server, int port, long isn) throws IOException {
     both(TimelineEvents.syn(t, CLIENT, server, port, isn));
   }
 

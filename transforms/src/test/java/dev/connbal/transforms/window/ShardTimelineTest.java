@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import dev.connbal.transforms.ConnBalRow;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsEventRecord;
+import dev.connbal.transforms.keys.IpAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,10 +23,10 @@ class ShardTimelineTest {
   private static final long S = 1_000_000L;
   private static final long WINDOW = S;
   private static final long HOUR = 3600 * S;
-  private static final int CLIENT = TimelineEvents.ip(10, 0, 0, 1);
-  private static final int OTHER_CLIENT = TimelineEvents.ip(10, 0, 0, 2);
-  private static final int B1 = TimelineEvents.ip(192, 168, 1, 1);
-  private static final int B2 = TimelineEvents.ip(192, 168, 1, 2);
+  private static final IpAddress CLIENT = TimelineEvents.ip(10, 0, 0, 1);
+  private static final IpAddress OTHER_CLIENT = TimelineEvents.ip(10, 0, 0, 2);
+  private static final IpAddress B1 = TimelineEvents.ip(192, 168, 1, 1);
+  private static final IpAddress B2 = TimelineEvents.ip(192, 168, 1, 2);
 
   private final ShardTimeline timeline = new ShardTimeline(WINDOW, HOUR);
   private final List<String> out = new ArrayList<>();
@@ -139,13 +140,13 @@ class ShardTimelineTest {
     }
   }
 
-  private void lookup(long t, int id, String name, int... addresses) {
+  private void lookup(long t, int id, String name, IpAddress... addresses) {
     for (TimedEvent e : events.lookup(t, CLIENT, id, name, addresses)) {
       collect(timeline.accept(e));
     }
   }
 
-  private void syn(long t, int client, int server, int port, long isn) {
+  private void syn(long t, IpAddress client, IpAddress server, int port, long isn) {
     collect(timeline.accept(TimelineEvents.syn(t, client, server, port, isn)));
   }
 

@@ -21,6 +21,7 @@ import dev.connbal.transforms.events.StreamFragment;
 import dev.connbal.transforms.events.SynBatch;
 import dev.connbal.transforms.keys.ClientBackend;
 import dev.connbal.transforms.keys.FourTuple;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.tcpdns.TcpDnsSegment;
@@ -49,7 +50,11 @@ import org.junit.jupiter.api.Test;
  * value is made from one) encode to the same bytes, as a shuffle key or a combined value needs.
  */
 class CodersTest {
-  private static final int IP = 0xC0A80101; // 192.168.1.1: negative as an int
+  private static final IpAddress IP = IpAddress.ofV4(0xC0A80101); // 192.168.1.1
+  private static final IpAddress V4_LAST = IpAddress.ofV4(-1); // 255.255.255.255
+  private static final IpAddress V6 = IpAddress.parse("2001:db8::1");
+  private static final IpAddress V6_LAST = IpAddress.of(-1L, -1L); // ffff:...:ffff
+  private static final IpAddress V4_2 = IpAddress.ofV4(2);
   private static final String FILE = "file:///a b/ü.snoop";
   private static final OrderKey KEY = new OrderKey(1_700_000_000_123_456L, FILE, 4096);
 
@@ -78,19 +83,24 @@ class CodersTest {
   /** A response, a query before it, and a query at its time earlier in the file, in that order. */
   private static List<DnsEvent> threeEvents() {
     QueryKey q =
-        new QueryKey(IP, 65535, 0x0A000035, 0xFFFF, DnsName.fromPresentation("a\\009b.example."));
+        new QueryKey(
+            V6,
+            65535,
+            IpAddress.ofV4(0x0A000035),
+            0xFFFF,
+            DnsName.fromPresentation("a\\009b.example."));
     DnsEvent response =
         DnsEvent.response(
             KEY,
             q,
             5,
             List.of(
-                DnsEventRecord.a(DnsEventRecord.Section.ANSWER, q.name(), IP),
+                DnsEventRecord.address(DnsEventRecord.Section.ANSWER, q.name(), IP),
                 DnsEventRecord.srv(q.name(), DnsName.fromPresentation("t.example."), 443, 0, 60),
                 DnsEventRecord.srv(
                     q.name(), DnsName.fromPresentation("u.example."), 443, 65535, 65535),
                 DnsEventRecord.cname(q.name(), DnsName.fromPresentation("c.example.")),
-                DnsEventRecord.a(DnsEventRecord.Section.ADDITIONAL, q.name(), -1)));
+                DnsEventRecord.address(DnsEventRecord.Section.ADDITIONAL, q.name(), V6_LAST)));
     DnsEvent earlierQuery =
         DnsEvent.query(new OrderKey(KEY.timestampMicros() - 1, KEY.file(), 8192), q);
     DnsEvent sameTimeEarlierInFile =
@@ -126,12 +136,12 @@ class CodersTest {
     DnsPartial first =
         DnsPartial.of(
             List.of(
-                DnsEvent.query(KEY, new QueryKey(IP, 1, 2, 3, lower)),
-                DnsEvent.query(later, new QueryKey(IP, 1, 2, 4, upper))),
+                DnsEvent.query(KEY, new QueryKey(IP, 1, V4_2, 3, lower)),
+                DnsEvent.query(later, new QueryKey(IP, 1, V4_2, 4, upper))),
             RunReport.empty());
     DnsPartial second =
         DnsPartial.of(
-            List.of(DnsEvent.query(KEY, new QueryKey(IP, 5, 2, 3, lower))), RunReport.empty());
+            List.of(DnsEvent.query(KEY, new QueryKey(IP, 5, V4_2, 3, lower))), RunReport.empty());
     DnsNameTable.Interner names = new DnsNameTable.Interner();
     List<DnsEvent> fromFirst = new ArrayList<>();
     first.events(names).forEachRemaining(fromFirst::add);
@@ -145,35 +155,69 @@ class CodersTest {
   /** A batch of four SYNs, made anew at every call. */
   private static SynBatch fourSyns() {
     SynBatch.Collector collector = new SynBatch.Collector();
-    collector.add(IP, 0x0A000001, 443, 65535, 0xFFFFFFFFL, 1_700_000_000_123_456L);
-    collector.add(IP, 0x0A000001, 443, 0, 0, 1_700_000_000_000_000L);
+    IpAddress server = IpAddress.ofV4(0x0A000001);
+    add(collector, IP, server, 443, 65535, 0xFFFFFFFFL, 1_700_000_000_123_456L);
+    add(collector, IP, server, 443, 0, 0, 1_700_000_000_000_000L);
     // the highest port and client IP; times before the SYN before, and before the epoch
-    collector.add(-1, IP, 65535, 40000, 12345, -5);
-    collector.add(-1, IP, 65535, 40000, 12345, 0);
+    add(collector, V4_LAST, IP, 65535, 40000, 12345, -5);
+    add(collector, V4_LAST, IP, 65535, 40000, 12345, 0);
     List<SynBatch> batches = new ArrayList<>();
     collector.drainTo(new Shards(1), kv -> batches.add(kv.getValue()));
     return batches.get(0);
+  }
+
+  /** The batch of {@link #fourSyns}, with an IPv6 SYN after the first: four longs a pair. */
+  private static SynBatch fiveSynsWithIpv6() {
+    SynBatch.Collector collector = new SynBatch.Collector();
+    IpAddress server = IpAddress.ofV4(0x0A000001);
+    add(collector, IP, server, 443, 65535, 0xFFFFFFFFL, 1_700_000_000_123_456L);
+    add(collector, V6, V6_LAST, 443, 1, 2, 3);
+    add(collector, IP, server, 443, 0, 0, 1_700_000_000_000_000L);
+    add(collector, V4_LAST, IP, 65535, 40000, 12345, -5);
+    add(collector, V4_LAST, IP, 65535, 40000, 12345, 0);
+    List<SynBatch> batches = new ArrayList<>();
+    collector.drainTo(new Shards(1), kv -> batches.add(kv.getValue()));
+    return batches.get(0);
+  }
+
+  private static void add(
+      SynBatch.Collector c,
+      IpAddress client,
+      IpAddress server,
+      int port,
+      int clientPort,
+      long isn,
+      long time) {
+    c.add(client.high(), client.low(), server.high(), server.low(), port, clientPort, isn, time);
   }
 
   @Test
   void synBatchesKeepEverySynInOrder() throws CoderException {
     roundTripsAndIsDeterministic(
         SynBatchCoder.of(),
-        new SynBatch(new long[0], new long[0], new long[0]),
-        new SynBatch(new long[0], new long[0], new long[0]));
+        SynBatch.ofV4(new long[0], new long[0], new long[0]),
+        SynBatch.ofV4(new long[0], new long[0], new long[0]));
     assertThat(fourSyns().size(), equalTo(4));
+    assertThat(fourSyns().isV4(), equalTo(true));
     roundTripsAndIsDeterministic(SynBatchCoder.of(), fourSyns(), fourSyns());
+    SynBatch wide = fiveSynsWithIpv6();
+    assertThat(wide.isV4(), equalTo(false));
+    assertThat(wide.client(1), equalTo(V6));
+    assertThat(wide.server(1), equalTo(V6_LAST));
+    assertThat(wide.client(3), equalTo(V4_LAST));
+    assertThat(wide.server(3), equalTo(IP));
+    roundTripsAndIsDeterministic(SynBatchCoder.of(), wide, fiveSynsWithIpv6());
   }
 
   /** The layout, by hand: block length, SYN count, then pair, port and attempt, time. */
   @Test
   void synBatchBytesAreTheBlockOfFixedWidthFields() throws CoderException {
     SynBatch one =
-        new SynBatch(
+        SynBatch.ofV4(
             new long[] {0x0A00000100000002L}, new long[] {0x01BB_9C40_0000_0005L}, new long[] {-2});
     byte[] expected = {
       25,
-      1, // block of 25 bytes, 1 SYN
+      2, // block of 25 bytes, 1 SYN (twice the count, the low bit 0: all IPv4)
       0x0A,
       0,
       0,
@@ -218,7 +262,7 @@ class CodersTest {
         BackendFactsCoder.of(),
         new BackendFacts(
             IP,
-            -1,
+            V6_LAST,
             5,
             DnsName.fromPresentation("_s._tcp.x."),
             7,
@@ -229,7 +273,7 @@ class CodersTest {
                     List.of(new SrvPriorityWeight(0, 65535), new SrvPriorityWeight(65535, 0))))),
         new BackendFacts(
             IP,
-            -1,
+            V6_LAST,
             5,
             DnsName.fromPresentation("_s._tcp.x."),
             7,
@@ -241,17 +285,17 @@ class CodersTest {
     roundTripsAndIsDeterministic(
         BackendFactsCoder.of(),
         new BackendFacts(
-            IP, 1, 5, DnsName.fromPresentation("web.x."), 2, new TreeMap<>(), new TreeMap<>()),
+            IP, V4_2, 5, DnsName.fromPresentation("web.x."), 2, new TreeMap<>(), new TreeMap<>()),
         new BackendFacts(
-            IP, 1, 5, DnsName.fromPresentation("web.x."), 2, new TreeMap<>(), new TreeMap<>()));
+            IP, V4_2, 5, DnsName.fromPresentation("web.x."), 2, new TreeMap<>(), new TreeMap<>()));
   }
 
   @Test
   void backendFactsWithAPriorityOutOfRangeFailToDecode() throws CoderException {
     BackendFacts facts =
         new BackendFacts(
-            1,
-            2,
+            IpAddress.ofV4(1),
+            V4_2,
             3,
             DnsName.fromPresentation("_s._tcp.x."),
             1,
@@ -270,21 +314,27 @@ class CodersTest {
   @Test
   void keys() throws CoderException {
     roundTripsAndIsDeterministic(
-        BackendPortCoder.of(), new BackendPort(IP, -1, 0), new BackendPort(IP, -1, 0));
+        BackendPortCoder.of(), new BackendPort(IP, V6, 0), new BackendPort(IP, V6, 0));
     roundTripsAndIsDeterministic(
-        FourTupleCoder.of(),
-        FourTuple.of(IP, 1, 0x0A000001, 2),
-        FourTuple.of(0x0A000001, 2, IP, 1));
+        ClientBackendCoder.of(), ClientBackend.of(V6, IP), ClientBackend.of(V6, IP));
+    IpAddress other = IpAddress.ofV4(0x0A000001);
+    roundTripsAndIsDeterministic(
+        FourTupleCoder.of(), FourTuple.of(IP, 1, other, 2), FourTuple.of(other, 2, IP, 1));
+    roundTripsAndIsDeterministic(
+        FourTupleCoder.of(), FourTuple.of(V6, 1, V6_LAST, 2), FourTuple.of(V6_LAST, 2, V6, 1));
   }
 
   @Test
   void backendTable() throws CoderException {
     roundTripsAndIsDeterministic(
         BackendTableCoder.of(), BackendTable.of(Map.of()), BackendTable.of(new HashMap<>()));
-    List<Long> pairs = new ArrayList<>();
+    List<ClientBackend> pairs = new ArrayList<>();
     List<Long> firstSeen = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      pairs.add(ClientBackend.of(IP + i, -1 - i));
+      pairs.add(
+          ClientBackend.of(
+              IpAddress.ofV4(IP.v4() + i),
+              i % 2 == 0 ? IpAddress.ofV4(-1 - i) : IpAddress.of(-1L, -1L - i)));
       firstSeen.add(5L * i);
     }
     BackendTable table = BackendTable.of(inOrder(pairs, firstSeen));
@@ -292,8 +342,12 @@ class CodersTest {
     Collections.reverse(firstSeen);
     roundTripsAndIsDeterministic(
         BackendTableCoder.of(), table, BackendTable.of(inOrder(pairs, firstSeen)));
-    assertThat(table.firstSeenOrAbsent(ClientBackend.of(IP + 1, -2)), equalTo(5L));
-    assertThat(table.firstSeenOrAbsent(ClientBackend.of(-1, IP)), equalTo(BackendTable.ABSENT));
+    assertThat(
+        table.firstSeenOrAbsent(
+            ClientBackend.of(IpAddress.ofV4(IP.v4() + 1), IpAddress.of(-1L, -2L))),
+        equalTo(5L));
+    assertThat(
+        table.firstSeenOrAbsent(ClientBackend.of(V4_LAST, IP)), equalTo(BackendTable.ABSENT));
   }
 
   @Test
@@ -408,7 +462,7 @@ class CodersTest {
             .setResponsesWithoutQuery(9)
             .setUnsupportedLinkTypeFrames(10)
             .setNotIpFrames(12)
-            .setIpv6FramesNotAnalysed(13)
+            .setNoTransportHeaderFrames(13)
             .setMalformedFrames(11)
             .setFragmentsSkipped(Long.MAX_VALUE)
             .setLatePackets(14)
@@ -423,12 +477,12 @@ class CodersTest {
   void tcpDnsSegmentRoundTrips() throws Exception {
     roundTripsAndIsDeterministic(
         TcpDnsSegmentCoder.of(),
-        new TcpDnsSegment(IP, 53, -1, 65535, 0x18, 0xFFFFFFFFL, new byte[] {0, 2, 7, 8}, KEY),
-        new TcpDnsSegment(IP, 53, -1, 65535, 0x18, 0xFFFFFFFFL, new byte[] {0, 2, 7, 8}, KEY));
+        new TcpDnsSegment(IP, 53, V4_LAST, 65535, 0x18, 0xFFFFFFFFL, new byte[] {0, 2, 7, 8}, KEY),
+        new TcpDnsSegment(IP, 53, V4_LAST, 65535, 0x18, 0xFFFFFFFFL, new byte[] {0, 2, 7, 8}, KEY));
     roundTripsAndIsDeterministic(
         TcpDnsSegmentCoder.of(),
-        new TcpDnsSegment(1, 40000, 2, 53, 0x02, 0, new byte[0], KEY),
-        new TcpDnsSegment(1, 40000, 2, 53, 0x02, 0, new byte[0], KEY));
+        new TcpDnsSegment(V6, 40000, V6_LAST, 53, 0x02, 0, new byte[0], KEY),
+        new TcpDnsSegment(V6, 40000, V6_LAST, 53, 0x02, 0, new byte[0], KEY));
   }
 
   @Test
@@ -445,8 +499,8 @@ class CodersTest {
     assertThrows(
         CoderException.class,
         () -> StreamFragmentCoder.of().decode(new ByteArrayInputStream(badMarkerKind)));
-    // a block of 4 bytes of which a (client, backend, port) takes 3
-    byte[] leftOver = {4, 1, 2, 3, 4};
+    // a block of 12 bytes of which a (client, backend, port) takes 11
+    byte[] leftOver = {12, 4, 10, 0, 0, 1, 4, 10, 0, 0, 2, 80, 7};
     assertThrows(
         CoderException.class,
         () -> BackendPortCoder.of().decode(new ByteArrayInputStream(leftOver)));
