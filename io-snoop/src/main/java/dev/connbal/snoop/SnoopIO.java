@@ -354,28 +354,29 @@ public final class SnoopIO {
     Map<TupleTag<?>, Coder<?>> coders = new LinkedHashMap<>(parser.getAdditionalOutputs());
     coders.put(outputsTag, parser.getOutputCoder());
     coders.put(errorsTag, SnoopReadErrorCoder.of());
-    PCollectionTuple read;
-    if (files.isBounded() == PCollection.IsBounded.UNBOUNDED) {
-      // A watch: files come one by one, and a grouping in the global window would wait forever.
-      read =
-          readStep(
-              files,
-              "ReadRecords",
-              new ParseSnoopFn<>(reading, desiredSplitSize),
-              parser,
-              outputsTag,
-              tags,
-              coders);
-    } else {
-      PCollectionList<FileIO.ReadableFile> bySize =
-          files.apply(
-              "SmallOrLarge",
-              Partition.of(
-                  2,
-                  (file, n) ->
-                      FileBatches.isBatched(file.getMetadata().sizeBytes(), desiredSplitSize)
-                          ? 0
-                          : 1));
+    // A watch reads each file as it comes: a grouping of all files would wait for its end.
+    boolean batched = files.isBounded() == PCollection.IsBounded.BOUNDED;
+    PCollectionList<FileIO.ReadableFile> bySize =
+        batched
+            ? files.apply(
+                "SmallOrLarge",
+                Partition.of(
+                    2,
+                    (file, n) ->
+                        FileBatches.isBatched(file.getMetadata().sizeBytes(), desiredSplitSize)
+                            ? 0
+                            : 1))
+            : PCollectionList.of(files);
+    PCollectionTuple read =
+        readStep(
+            bySize.get(bySize.size() - 1),
+            "ReadRecords",
+            new ParseSnoopFn<>(reading, desiredSplitSize),
+            parser,
+            outputsTag,
+            tags,
+            coders);
+    if (batched) {
       PCollectionTuple small =
           readStep(
               bySize.get(0).apply("BatchSmallFiles", FileBatches.batch(desiredSplitSize)),
@@ -385,20 +386,12 @@ public final class SnoopIO {
               outputsTag,
               tags,
               coders);
-      PCollectionTuple large =
-          readStep(
-              bySize.get(1),
-              "ReadRecords",
-              new ParseSnoopFn<>(reading, desiredSplitSize),
-              parser,
-              outputsTag,
-              tags,
-              coders);
-      read = PCollectionTuple.empty(files.getPipeline());
+      PCollectionTuple both = PCollectionTuple.empty(files.getPipeline());
       int output = 0;
       for (Map.Entry<TupleTag<?>, Coder<?>> tagged : coders.entrySet()) {
-        read = withBoth(read, small, large, tagged.getKey(), tagged.getValue(), output++);
+        both = withBoth(both, small, read, tagged.getKey(), tagged.getValue(), output++);
       }
+      read = both;
     }
     PCollection<String> filesWithErrors =
         read.get(errorsTag)
