@@ -5,6 +5,8 @@ import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Pr
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkState;
 
 import com.google.auto.value.AutoValue;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -18,12 +20,15 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Partition;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -350,24 +355,54 @@ public final class SnoopIO {
       TupleTag<SnoopReadError> errorsTag) {
     checkDesiredSplitSize(desiredSplitSize);
     checkState(compression != null, "compression must be set");
-    Map<TupleTag<?>, Coder<?>> additionalOutputs = parser.getAdditionalOutputs();
+    RangeReading<OutputT> reading =
+        new RangeReading<>(
+            parser, errorsTag, compression, CaptureFileReader.DEFAULT_MAX_INCLUDED_LENGTH);
+    List<TupleTag<?>> tags = new ArrayList<>();
+    tags.add(errorsTag);
+    tags.addAll(parser.getAdditionalOutputs().keySet());
+    Map<TupleTag<?>, Coder<?>> coders = new LinkedHashMap<>(parser.getAdditionalOutputs());
+    coders.put(outputsTag, parser.getOutputCoder());
+    coders.put(errorsTag, SnoopReadErrorCoder.of());
+    // A watch reads each file as it comes: a grouping of all files would wait for its end.
+    boolean batched = files.isBounded() == PCollection.IsBounded.BOUNDED;
+    PCollectionList<FileIO.ReadableFile> bySize =
+        batched
+            ? files.apply(
+                "SmallOrLarge",
+                Partition.of(
+                    2,
+                    (file, n) ->
+                        FileBatches.isBatched(file.getMetadata().sizeBytes(), desiredSplitSize)
+                            ? 0
+                            : 1))
+            : PCollectionList.of(files);
     PCollectionTuple read =
-        files.apply(
+        readStep(
+            bySize.get(bySize.size() - 1),
             "ReadRecords",
-            ParDo.of(
-                    new ParseSnoopFn<>(
-                        parser,
-                        errorsTag,
-                        desiredSplitSize,
-                        compression,
-                        CaptureFileReader.DEFAULT_MAX_INCLUDED_LENGTH))
-                .withSideInputs(parser.getSideInputs())
-                .withOutputTags(
-                    outputsTag,
-                    TupleTagList.of(errorsTag).and(List.copyOf(additionalOutputs.keySet()))));
-    read.get(outputsTag).setCoder(parser.getOutputCoder());
-    read.get(errorsTag).setCoder(SnoopReadErrorCoder.of());
-    additionalOutputs.forEach((tag, coder) -> setCoder(read, tag, coder));
+            new ParseSnoopFn<>(reading, desiredSplitSize),
+            parser,
+            outputsTag,
+            tags,
+            coders);
+    if (batched) {
+      PCollectionTuple small =
+          readStep(
+              bySize.get(0).apply("BatchSmallFiles", FileBatches.batch(desiredSplitSize)),
+              "ReadSmallFiles",
+              new ReadFileBatchFn<>(reading),
+              parser,
+              outputsTag,
+              tags,
+              coders);
+      PCollectionTuple both = PCollectionTuple.empty(files.getPipeline());
+      int output = 0;
+      for (Map.Entry<TupleTag<?>, Coder<?>> tagged : coders.entrySet()) {
+        both = withBoth(both, small, read, tagged.getKey(), tagged.getValue(), output++);
+      }
+      read = both;
+    }
     PCollection<String> filesWithErrors =
         read.get(errorsTag)
             .apply(
@@ -383,6 +418,42 @@ public final class SnoopIO {
   @SuppressWarnings("unchecked") // the parser gives each additional output's tag and coder together
   private static <T> void setCoder(PCollectionTuple read, TupleTag<T> tag, Coder<?> coder) {
     read.get(tag).setCoder((Coder<T>) coder);
+  }
+
+  /** One reading step over {@code input}: {@code fn} with the parser's side inputs and outputs. */
+  private static <InputT, OutputT> PCollectionTuple readStep(
+      PCollection<InputT> input,
+      String name,
+      DoFn<InputT, OutputT> fn,
+      SnoopRecordParser<OutputT> parser,
+      TupleTag<OutputT> outputsTag,
+      List<TupleTag<?>> tags,
+      Map<TupleTag<?>, Coder<?>> coders) {
+    PCollectionTuple read =
+        input.apply(
+            name,
+            ParDo.of(fn)
+                .withSideInputs(parser.getSideInputs())
+                .withOutputTags(outputsTag, TupleTagList.of(tags)));
+    coders.forEach((tag, coder) -> setCoder(read, tag, coder));
+    return read;
+  }
+
+  /** {@code read} and, under {@code tag}, its elements of both reading steps as one collection. */
+  @SuppressWarnings("unchecked") // the parser gives each output's tag and coder together
+  private static <T> PCollectionTuple withBoth(
+      PCollectionTuple read,
+      PCollectionTuple small,
+      PCollectionTuple large,
+      TupleTag<T> tag,
+      Coder<?> coder,
+      int output) {
+    PCollection<T> both =
+        PCollectionList.of(small.get(tag))
+            .and(large.get(tag))
+            .apply("BothReads" + output, Flatten.pCollections())
+            .setCoder((Coder<T>) coder);
+    return read.and(tag, both);
   }
 
   private static void populateReadDisplayData(

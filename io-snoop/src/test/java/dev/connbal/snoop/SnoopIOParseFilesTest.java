@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Keys;
 import org.apache.beam.sdk.transforms.Sum;
@@ -122,6 +124,20 @@ class SnoopIOParseFilesTest {
   }
 
   @Test
+  void smallFilesReadInBatchesAreEachARangeOfTheirOwn() throws IOException {
+    List<Path> files = smallCaptures();
+    PipelineOptions direct = PipelineOptionsFactory.create();
+    direct.setRunner(DirectRunner.class);
+    runSmall(Pipeline.create(direct), files);
+
+    FlinkPipelineOptions flink = PipelineOptionsFactory.as(FlinkPipelineOptions.class);
+    flink.setRunner(FlinkRunner.class);
+    flink.setFlinkMaster("[local]");
+    flink.setParallelism(2);
+    runSmall(Pipeline.create(flink), files);
+  }
+
+  @Test
   void askingForAnOutputTheParserDoesNotHaveFails() {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
     PCollectionView<Long> factor = p.apply("Factor", Create.of(3L)).apply(View.asSingleton());
@@ -157,6 +173,53 @@ class SnoopIOParseFilesTest {
     p.run().waitUntilFinish();
   }
 
+  /**
+   * Reads {@code files} (all smaller than the split size, so read in batches of about its size):
+   * every file's records once, one output per file, each file's own errors.
+   */
+  private void runSmall(Pipeline p, List<Path> files) {
+    long[] expected = expectedTotals(files, 3);
+    PCollectionView<Long> factor = p.apply("Factor", Create.of(3L)).apply(View.asSingleton());
+    SnoopParseResult<KV<Long, Long>> parsed =
+        p.apply(FileIO.match().filepattern(tmp.resolve("small-*").toString()))
+            .apply(FileIO.readMatches())
+            .apply(SnoopIO.parseFiles(new FingerprintParser(factor)).withDesiredSplitSize(20_000));
+    PCollection<KV<Long, Long>> ranges = parsed.outputs();
+    PAssert.that(ranges.apply("Records", Keys.create()).apply("SumRecords", Sum.longsGlobally()))
+        .containsInAnyOrder(expected[0]);
+    PAssert.that(
+            ranges
+                .apply("Fingerprints", Values.create())
+                .apply("SumFingerprints", Sum.longsGlobally()))
+        .containsInAnyOrder(expected[1]);
+    PAssert.that(
+            parsed.output(FingerprintParser.RECORDS_PER_RANGE).apply("Ranges", Count.globally()))
+        .containsInAnyOrder((long) files.size());
+    List<SnoopReadError> errors = sequentialErrors(files);
+    assertThat(errors.size(), greaterThan(2));
+    PAssert.that(parsed.errors()).containsInAnyOrder(errors);
+    p.run().waitUntilFinish();
+  }
+
+  /**
+   * Thirty captures of a few KiB, the last three an empty file, one that is not a capture and one
+   * with a corrupt region.
+   */
+  private List<Path> smallCaptures() throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; i < 27; i++) {
+      files.add(write(String.format("small-%02d.snoop", i), TestCaptures.realistic(i, 30, 600)));
+    }
+    files.add(write("small-27.snoop", new byte[0]));
+    files.add(write("small-28.snoop", "not a capture at all".getBytes(StandardCharsets.UTF_8)));
+    byte[] damaged = TestCaptures.realistic(99, 40, 600);
+    for (int i = 0; i < 200; i++) {
+      damaged[damaged.length / 2 + i] = (byte) (i * 17);
+    }
+    files.add(write("small-29.snoop", damaged));
+    return files;
+  }
+
   private List<Path> captures() throws IOException {
     byte[] damaged = TestCaptures.realistic(42, 300, 1514);
     for (int i = 0; i < 2000; i++) {
@@ -181,11 +244,16 @@ class SnoopIOParseFilesTest {
   }
 
   private static List<SnoopReadError> expectedErrors(List<Path> files) {
+    List<SnoopReadError> errors = sequentialErrors(files);
+    assertThat(errors.size(), equalTo(1));
+    return errors;
+  }
+
+  private static List<SnoopReadError> sequentialErrors(List<Path> files) {
     List<SnoopReadError> errors = new ArrayList<>();
     for (Path f : files) {
       errors.addAll(ReaderHarness.readSequential(f, LIMIT).errors);
     }
-    assertThat(errors.size(), equalTo(1));
     return errors;
   }
 

@@ -1,6 +1,7 @@
 package dev.connbal.pipeline;
 
 import com.google.auto.value.AutoValue;
+import dev.connbal.snoop.FileBatches;
 import dev.connbal.snoop.SnoopWriter;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -73,17 +74,27 @@ abstract class InputFiles {
   }
 
   /**
-   * The byte ranges the files are read in at a desired split size of {@code splitBytes}: one per
-   * compressed file (it cannot be split), about one per {@code splitBytes} of any other.
+   * The byte ranges the files are read in at a desired split size of {@code splitBytes}, as SnoopIO
+   * reads them: files of at most {@code splitBytes} in batches of about that many bytes ({@link
+   * FileBatches}, in name order, as here), one range per batch; one per larger compressed file (it
+   * cannot be split), about one per {@code splitBytes} of any other.
    */
   long ranges(long splitBytes) {
-    return files().stream()
-        .mapToLong(
-            m ->
-                Compression.detect(m.resourceId().getFilename()) != Compression.UNCOMPRESSED
-                    ? 1
-                    : Math.max(1, (m.sizeBytes() + splitBytes - 1) / splitBytes))
-        .sum();
+    long[] batched =
+        files().stream()
+            .mapToLong(Metadata::sizeBytes)
+            .filter(size -> FileBatches.isBatched(size, splitBytes))
+            .toArray();
+    long larger =
+        files().stream()
+            .filter(m -> !FileBatches.isBatched(m.sizeBytes(), splitBytes))
+            .mapToLong(
+                m ->
+                    Compression.detect(m.resourceId().getFilename()) != Compression.UNCOMPRESSED
+                        ? 1
+                        : (m.sizeBytes() + splitBytes - 1) / splitBytes)
+            .sum();
+    return FileBatches.count(batched, splitBytes) + larger;
   }
 
   /** No inputs yet: what a watch starts from, whose captures come as they arrive. */

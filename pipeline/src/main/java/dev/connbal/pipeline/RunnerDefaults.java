@@ -9,18 +9,19 @@ import org.apache.beam.runners.flink.FlinkRunner;
 /**
  * connbal's runner defaults. Which runner: the Direct runner, unless the input is larger than
  * {@link #DIRECT_RUNNER_MAX_INPUT_BYTES} or is read in more than {@link #DIRECT_RUNNER_MAX_RANGES}
- * byte ranges (many small files, or a small split size), then embedded Flink. The Direct runner
- * starts faster and reports progress while it runs, but its memory grows with the input, and its
- * grouping copies a key's values through their coder whenever another bundle of them arrives: every
- * range adds a bundle to each timeline and join shard, so its cost grows with the square of the
- * ranges (bench/RESULTS.md has the figures). Its immutability and encodability checks copy every
- * element and are for testing DoFns, not for analysing captures, so they are off, and it runs one
- * worker thread per core; it pays per shuffle key and step, so it gets {@value
- * #DIRECT_RUNNER_SHARDS_PER_THREAD} shards per thread instead of 256, and one DNS timeline (it
- * already runs on two threads, and a split adds the SRV learning pass's steps). Flink: connbal's
- * DoFns never modify their inputs, so Flink need not copy elements between operators ({@code
- * fasterCopy}); {@value #FLINK_TIMELINE_SHARDS_PER_SLOT} DNS timeline shards per slot when the
- * parallelism is known. Options given on the command line win.
+ * byte ranges (large files at a small split size), then embedded Flink. The Direct runner starts
+ * faster and reports progress while it runs, but its memory grows with the input, and its grouping
+ * copies a key's values through their coder whenever another bundle of them arrives: every range
+ * adds a bundle to each timeline and join shard, so its cost grows with the square of the ranges
+ * (bench/RESULTS.md has the figures). Small files are read in batches of about the split size, a
+ * range each ({@code InputFiles#ranges}), so many small captures stay on the Direct runner. Its
+ * immutability and encodability checks copy every element and are for testing DoFns, not for
+ * analysing captures, so they are off, and it runs one worker thread per core; it pays per shuffle
+ * key and step, so it gets {@value #DIRECT_RUNNER_SHARDS_PER_THREAD} shards per thread instead of
+ * 256, and one DNS timeline (it already runs on two threads, and a split adds the SRV learning
+ * pass's steps). Flink: connbal's DoFns never modify their inputs, so Flink need not copy elements
+ * between operators ({@code fasterCopy}); {@value #FLINK_TIMELINE_SHARDS_PER_SLOT} DNS timeline
+ * shards per slot when the parallelism is known. Options given on the command line win.
  */
 final class RunnerDefaults {
   private RunnerDefaults() {}

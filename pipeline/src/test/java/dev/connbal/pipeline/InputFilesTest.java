@@ -23,7 +23,22 @@ class InputFilesTest {
 
     InputFiles inputs = InputFiles.match(List.of(dir.resolve("*").toString()));
 
+    // a fills a batch of small files, b is two ranges, c one, d a second batch.
     assertThat(inputs.ranges(64), is(1L + 2L + 1L + 1L));
-    assertThat(inputs.ranges(1 << 20), is(4L));
+    // Every file is small: one batch.
+    assertThat(inputs.ranges(1 << 20), is(1L));
+  }
+
+  @Test
+  void smallFilesAreOneRangePerBatchOfAboutTheSplitSize() throws IOException {
+    for (int i = 0; i < 10; i++) {
+      Files.write(dir.resolve("part-" + i + ".snoop"), new byte[30]);
+    }
+
+    InputFiles inputs = InputFiles.match(List.of(dir.resolve("*").toString()));
+
+    assertThat("two files of 30 bytes to a batch of 64", inputs.ranges(64), is(5L));
+    assertThat(inputs.ranges(30), is(10L));
+    assertThat(inputs.ranges(300), is(1L));
   }
 }

@@ -4,6 +4,10 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 
+import dev.connbal.snoop.SnoopIO;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
 import java.util.List;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
@@ -11,6 +15,7 @@ import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RunnerDefaultsTest {
   private static final long LARGE = RunnerDefaults.DIRECT_RUNNER_MAX_INPUT_BYTES + 1;
@@ -81,6 +86,28 @@ class RunnerDefaultsTest {
 
     assertThat(chosen, is(true));
     assertThat(options.getRunner(), equalTo(FlinkRunner.class));
+  }
+
+  @Test
+  void thousandsOfSmallCapturesRunOnTheDirectRunner(@TempDir Path dir) throws IOException {
+    // 2,000 captures of 57 KB (sparse files: only their sizes matter), 114 MB in all.
+    for (int i = 0; i < 2000; i++) {
+      try (RandomAccessFile part =
+          new RandomAccessFile(dir.resolve(String.format("part-%05d.snoop", i)).toFile(), "rw")) {
+        part.setLength(57_000);
+      }
+    }
+    InputFiles inputs = InputFiles.match(List.of(dir.resolve("*.snoop").toString()));
+    long split = SnoopIO.DEFAULT_DESIRED_SPLIT_SIZE;
+    ConnBalOptions options = options();
+
+    boolean chosen =
+        RunnerDefaults.apply(
+            options, List.of(), false, inputs.recordRegionBytes(), inputs.ranges(split));
+
+    assertThat("batches of about 64 MiB", inputs.ranges(split), is(2L));
+    assertThat(chosen, is(false));
+    assertThat(options.getRunner(), equalTo(DirectRunner.class));
   }
 
   @Test
