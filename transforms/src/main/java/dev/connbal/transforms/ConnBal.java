@@ -616,7 +616,7 @@ public final class ConnBal {
     public PCollectionTuple expand(PCollectionTuple events) {
       PCollection<KV<Integer, DnsPartial>> dnsPartials = events.get(ExtractEvents.DNS_EVENTS);
       PCollection<KV<Integer, DnsPartial>> srvPartials = events.get(ExtractEvents.SRV_EVENTS);
-      PCollectionView<SrvKnowledge> srvKnowledge =
+      PCollectionView<Iterable<SrvKnowledge>> srvKnowledge =
           timelineShardCount() == 1
               ? null
               : learnSrv(events.get(ExtractEvents.SRV_NAMES), dnsPartials, srvPartials);
@@ -648,9 +648,10 @@ public final class ConnBal {
     /**
      * The learning pass of a timeline split by client: the events of the run's SRV names (those
      * pass 1 set apart, and those it could not know to, found by the run's list of SRV names),
-     * matched per client shard, teach the SRV knowledge that every shard's timeline consults.
+     * matched per client shard, teach the SRV knowledge that every shard's timeline consults, in
+     * pieces ({@link LearnSrvFn}).
      */
-    private static PCollectionView<SrvKnowledge> learnSrv(
+    private static PCollectionView<Iterable<SrvKnowledge>> learnSrv(
         PCollection<List<DnsName>> srvNameLists,
         PCollection<KV<Integer, DnsPartial>> dnsPartials,
         PCollection<KV<Integer, DnsPartial>> srvPartials) {
@@ -673,11 +674,9 @@ public final class ConnBal {
               .apply("GroupSrvEventsByClient", GroupByKey.create())
               .apply("LearnSrv", ParDo.of(new LearnSrvFn()))
               .setCoder(SrvKnowledgeCoder.of());
-      return learnt
-          .apply("NoSrvKnowledge", WithOneMore.element(new SrvKnowledge()))
-          .apply("SrvKnowledge", Combine.globally(SrvKnowledge::mergeAll).withoutDefaults())
-          .setCoder(SrvKnowledgeCoder.of())
-          .apply("SrvKnowledgeView", View.asSingleton());
+      // Pieces, merged by each timeline: as one element, the knowledge would pass a sort (a
+      // singleton view combines), and outgrow Flink's sort buffers on DNS-heavy runs.
+      return learnt.apply("SrvKnowledgeView", View.asIterable());
     }
 
     /** The distinct names of {@code lists}. */

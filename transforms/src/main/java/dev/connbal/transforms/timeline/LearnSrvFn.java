@@ -11,9 +11,13 @@ import org.apache.beam.sdk.values.KV;
 
 /**
  * Runs the {@link SrvLearner} over one client shard's events of SRV names, merged into timeline
- * order, and outputs what they teach. Those events are few, so they are merged from memory.
+ * order, and outputs what they teach, in {@link SrvKnowledge#pieces pieces} of at most {@link
+ * #RECORDS_PER_PIECE} SRV records. Those events are few, so they are merged from memory.
  */
 public final class LearnSrvFn extends DoFn<KV<Integer, Iterable<DnsPartial>>, SrvKnowledge> {
+  /** A few hundred kB encoded: small beside a runner's buffers, few beside the records. */
+  static final int RECORDS_PER_PIECE = 10_000;
+
   @ProcessElement
   public void process(
       @Element KV<Integer, Iterable<DnsPartial>> shard, OutputReceiver<SrvKnowledge> out)
@@ -29,6 +33,6 @@ public final class LearnSrvFn extends DoFn<KV<Integer, Iterable<DnsPartial>>, Sr
         learner.accept(events.next());
       }
     }
-    out.output(learner.knowledge());
+    learner.knowledge().pieces(RECORDS_PER_PIECE).forEach(out::output);
   }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
@@ -20,7 +21,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * facts of every backend keyed by (client, backend), the shard's backend table (when asked for),
  * and its part of the {@link RunReport}: the ranges' decoding counts plus the responses without a
  * matching query. With more than one shard the SRV knowledge is the whole run's, learnt beforehand;
- * with one, the timeline learns it as it goes.
+ * with one, the timeline learns it as it goes. That knowledge comes as pieces ({@link LearnSrvFn}),
+ * merged once per instance and window: no runner has to move it as one record.
  */
 public final class RunDnsTimelineFn
     extends DoFn<KV<Integer, Iterable<DnsPartial>>, KV<ClientBackend, BackendFacts>> {
@@ -28,20 +30,25 @@ public final class RunDnsTimelineFn
   public static final TupleTag<RunReport> REPORT = new TupleTag<>() {};
   public static final TupleTag<BackendTable> TABLE = new TupleTag<>() {};
 
-  /** The run's SRV knowledge, or null when this is the one timeline of every client. */
-  private final @Nullable PCollectionView<SrvKnowledge> srvKnowledge;
+  /** The run's SRV knowledge in pieces, or null when this is the one timeline of every client. */
+  private final @Nullable PCollectionView<Iterable<SrvKnowledge>> srvKnowledge;
+
+  /** The merge of {@link #srvKnowledge}'s pieces in {@link #mergedFor}. */
+  private transient @Nullable SrvKnowledge merged;
+
+  private transient @Nullable BoundedWindow mergedFor;
 
   /** Whether {@link #TABLE} is wanted (it is read by the all-streams mode only). */
   private final boolean outputsTable;
 
   public RunDnsTimelineFn(
-      @Nullable PCollectionView<SrvKnowledge> srvKnowledge, boolean outputsTable) {
+      @Nullable PCollectionView<Iterable<SrvKnowledge>> srvKnowledge, boolean outputsTable) {
     this.srvKnowledge = srvKnowledge;
     this.outputsTable = outputsTable;
   }
 
   @ProcessElement
-  public void process(ProcessContext c, MultiOutputReceiver out)
+  public void process(ProcessContext c, BoundedWindow window, MultiOutputReceiver out)
       throws IOException, InterruptedException {
     KV<Integer, Iterable<DnsPartial>> partials = c.element();
     // Each partial is sorted: merging them one event at a time keeps one decoded event and one
@@ -49,7 +56,7 @@ public final class RunDnsTimelineFn
     // the run has; the encoded partials wait in a spill file.
     RunReport decoding = RunReport.empty();
     DnsTimeline timeline =
-        srvKnowledge == null ? new DnsTimeline() : new DnsTimeline(c.sideInput(srvKnowledge));
+        srvKnowledge == null ? new DnsTimeline() : new DnsTimeline(knowledge(c, window));
     try (SpilledPartials spilled =
         SpilledPartials.create(Path.of(System.getProperty("java.io.tmpdir")))) {
       for (DnsPartial partial : partials.getValue()) {
@@ -78,5 +85,13 @@ public final class RunDnsTimelineFn
     ConnBalMetrics.RESPONSES_MATCHED.inc(timeline.matchedResponses());
     ConnBalMetrics.RESPONSES_WITHOUT_QUERY.inc(timeline.unmatchedResponses());
     ConnBalMetrics.BACKENDS.inc(backends.size());
+  }
+
+  private SrvKnowledge knowledge(ProcessContext c, BoundedWindow window) {
+    if (merged == null || !window.equals(mergedFor)) {
+      merged = SrvKnowledge.mergeAll(c.sideInput(srvKnowledge));
+      mergedFor = window;
+    }
+    return merged;
   }
 }

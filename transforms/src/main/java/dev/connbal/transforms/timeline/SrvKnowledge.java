@@ -169,6 +169,55 @@ public final class SrvKnowledge implements SrvLookup {
     return Collections.unmodifiableMap(targets);
   }
 
+  /**
+   * This knowledge cut into pieces of at most {@code maxRecords} SRV records each, whose {@link
+   * #mergeAll merge} is this knowledge again (a target's records may be spread over pieces, each
+   * with the target's first learning). A piece is one element on its way to every timeline: the
+   * knowledge grows with the SRV answers of the run, and a runner must not have to hold it, or sort
+   * it, as one record (Flink's sort buffers take a few MB).
+   */
+  public List<SrvKnowledge> pieces(int maxRecords) {
+    if (maxRecords < 1) {
+      throw new IllegalArgumentException("a piece holds at least one record, not " + maxRecords);
+    }
+    List<SrvKnowledge> pieces = new ArrayList<>();
+    SrvKnowledge piece = new SrvKnowledge();
+    int records = 0;
+    for (Map.Entry<DnsName, Learnt> e : targets.entrySet()) {
+      Learnt t = e.getValue();
+      Learnt inPiece = null;
+      for (Map.Entry<Integer, NavigableMap<Position, SrvPreference>> port : t.ports.entrySet()) {
+        for (SrvPreference kept : port.getValue().values()) {
+          if (records == maxRecords) {
+            pieces.add(piece);
+            piece = new SrvKnowledge();
+            records = 0;
+            inPiece = null;
+          }
+          if (inPiece == null) {
+            inPiece = piece.learntFrom(e.getKey(), t);
+          }
+          // A subset of a port's kept records is kept whole: priorities never increase along them.
+          inPiece.ports.computeIfAbsent(port.getKey(), p -> new TreeMap<>()).put(kept.at(), kept);
+          records++;
+        }
+      }
+    }
+    if (records > 0 || pieces.isEmpty()) {
+      pieces.add(piece);
+    }
+    return pieces;
+  }
+
+  /** A target of this knowledge with {@code from}'s first learning and no records yet. */
+  private Learnt learntFrom(DnsName target, Learnt from) {
+    Learnt t = new Learnt();
+    t.first = from.first;
+    t.service = from.service;
+    targets.put(target, t);
+    return t;
+  }
+
   /** The merge of {@code parts}. */
   public static SrvKnowledge mergeAll(Iterable<SrvKnowledge> parts) {
     SrvKnowledge all = new SrvKnowledge();

@@ -22,10 +22,10 @@ import org.apache.beam.sdk.util.CoderUtils;
 /**
  * A {@link DnsTimeline} over every client, fed in timeline order, that checks each of its answers
  * against the timeline split by client, as the pipeline runs it: the events of SRV names go through
- * a {@link SrvLearner} per client shard, the shards' knowledge is merged and crosses its coder (it
- * is a side input), and each shard's timeline consults it. Every answer must be the same for every
- * shard count tried: the backends' facts whole (SRV ports with their #dns, priority and weight
- * included) and byte for byte in their wire form.
+ * a {@link SrvLearner} per client shard, the shards' knowledge is cut into pieces that cross their
+ * coder (a side input) and are merged, and each shard's timeline consults it. Every answer must be
+ * the same for every shard count tried: the backends' facts whole (SRV ports with their #dns,
+ * priority and weight included) and byte for byte in their wire form.
  */
 final class TimelineEquivalence {
   private static final int[] SHARD_COUNTS = {2, 3, 16};
@@ -111,15 +111,37 @@ final class TimelineEquivalence {
                 SrvKnowledge.mergeAll(reversed.subList(0, half)),
                 SrvKnowledge.mergeAll(reversed.subList(half, reversed.size())))),
         equalTo(merged));
-    SrvKnowledge knowledge = throughCoder(merged);
-    assertThat(knowledge, equalTo(merged));
+    // As the pipeline moves it: each shard's knowledge in pieces, each piece through the coder.
+    SrvKnowledge knowledge = null;
+    for (int size : new int[] {1, 3, LearnSrvFn.RECORDS_PER_PIECE}) {
+      List<SrvKnowledge> pieces = new ArrayList<>();
+      for (SrvKnowledge part : parts) {
+        for (SrvKnowledge piece : part.pieces(size)) {
+          assertThat("records in a piece of " + size, records(piece) <= size, equalTo(true));
+          pieces.add(throughCoder(piece));
+        }
+      }
+      knowledge = SrvKnowledge.mergeAll(pieces);
+      assertThat("knowledge from pieces of " + size, knowledge, equalTo(merged));
+    }
+    SrvKnowledge fromPieces = knowledge;
     Map<Integer, DnsTimeline> timelines = new TreeMap<>();
     for (DnsEvent e : events) {
       timelines
-          .computeIfAbsent(shards.ofClient(e.query().clientIp()), s -> new DnsTimeline(knowledge))
+          .computeIfAbsent(shards.ofClient(e.query().clientIp()), s -> new DnsTimeline(fromPieces))
           .accept(e);
     }
     return new ArrayList<>(timelines.values());
+  }
+
+  private static int records(SrvKnowledge knowledge) {
+    int records = 0;
+    for (SrvKnowledge.Learnt t : knowledge.targets().values()) {
+      for (Map<?, ?> kept : t.preferences().values()) {
+        records += kept.size();
+      }
+    }
+    return records;
   }
 
   private static List<BackendFacts> sorted(List<BackendFacts> facts) {
