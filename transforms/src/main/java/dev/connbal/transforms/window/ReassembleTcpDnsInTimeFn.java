@@ -136,6 +136,7 @@ public final class ReassembleTcpDnsInTimeFn
   @ProcessElement
   public void process(
       @Element KV<String, TcpDnsSegment> segment,
+      BoundedWindow window,
       @StateId("pending") BagState<TcpDnsSegment> pending,
       @StateId("lastFed") ValueState<Long> lastFed,
       @StateId("holeFrom") ValueState<Long> holeFrom,
@@ -143,12 +144,13 @@ public final class ReassembleTcpDnsInTimeFn
     pending.add(segment.getValue());
     List<TcpDnsSegment> waiting = new ArrayList<>();
     pending.read().forEach(waiting::add);
-    setTimer(feed, waiting, lastFed.read(), holeFrom.read());
+    setTimer(feed, window, waiting, lastFed.read(), holeFrom.read());
   }
 
   @OnTimer("feed")
   public void onFeed(
       OnTimerContext context,
+      BoundedWindow window,
       @StateId("pending") BagState<TcpDnsSegment> pending,
       @StateId("fed") BagState<TcpDnsSegment> fed,
       @StateId("yielded") ValueState<Integer> yielded,
@@ -221,29 +223,36 @@ public final class ReassembleTcpDnsInTimeFn
         holeFrom.clear();
       }
     }
-    setTimer(feed, later, lastFed.read(), holeFrom.read());
+    setTimer(feed, window, later, lastFed.read(), holeFrom.read());
   }
 
   /**
-   * Sets the timer for when time has passed the earliest waiting segment (over captures read at
-   * once, the latest: time passes all at the end, and one firing feeds them all), or the direction
-   * is to be forgotten ({@code lastFed}, when segments are fed, plus {@link #IDLE}), whichever
-   * comes first. It holds the output at the earliest waiting segment, and at {@code holeFrom} while
-   * bytes wait behind a hole.
+   * Sets the timer for when time has passed the earliest waiting segment, or the direction is to be
+   * forgotten ({@code lastFed}, when segments are fed, plus {@link #IDLE}), whichever comes first.
+   * It holds the output at the earliest waiting segment, and at {@code holeFrom} while bytes wait
+   * behind a hole.
+   *
+   * <p>Over captures read at once, for the end of the window: one firing, once every segment is in,
+   * feeds them all. Capture time says nothing of reading order there: a runner may move the
+   * watermark past a direction's first segments before a later file holds the rest (the Direct
+   * runner did, about one run in a hundred), and a firing at their time would read the message
+   * without them.
    */
   private void setTimer(
-      Timer feed, List<TcpDnsSegment> waiting, @Nullable Long lastFed, @Nullable Long holeFrom) {
+      Timer feed,
+      BoundedWindow window,
+      List<TcpDnsSegment> waiting,
+      @Nullable Long lastFed,
+      @Nullable Long holeFrom) {
     long hold = holeFrom == null ? Long.MAX_VALUE : holeFrom;
     long at = lastFed == null ? Long.MAX_VALUE : lastFed + IDLE.getMillis();
     long earliest = Long.MAX_VALUE;
-    long latest = Long.MIN_VALUE;
     for (TcpDnsSegment s : waiting) {
       earliest = Math.min(earliest, millis(s));
-      latest = Math.max(latest, millis(s));
     }
     if (!waiting.isEmpty()) {
       hold = Math.min(hold, earliest);
-      at = boundedInput ? latest + 1 : Math.min(at, earliest + 1);
+      at = boundedInput ? window.maxTimestamp().getMillis() : Math.min(at, earliest + 1);
     }
     if (at == Long.MAX_VALUE) {
       return;
