@@ -163,7 +163,7 @@ public final class ConnBal {
   }
 
   /** The all-streams mode's second pass over the captures: see {@link CountStreams}. */
-  public static CountStreams countStreams(PCollectionView<BackendTable> backendTable) {
+  public static CountStreams countStreams(PCollectionView<Iterable<BackendTable>> backendTable) {
     checkArgument(backendTable != null, "backend table must not be null");
     return new AutoValue_ConnBal_CountStreams.Builder()
         .setBackendTable(backendTable)
@@ -319,11 +319,10 @@ public final class ConnBal {
       PCollectionTuple factsAndConns =
           PCollectionTuple.of(RunDnsTimeline.FACTS, dns.get(RunDnsTimeline.FACTS));
       if (allStreams()) {
-        PCollectionView<BackendTable> backendTable =
-            dns.get(RunDnsTimeline.BACKEND_TABLE)
-                .apply("BackendTable", Combine.globally(BackendTable::union).withoutDefaults())
-                .setCoder(BackendTableCoder.of())
-                .apply("BackendTableView", View.asSingleton());
+        // In pieces: as one element, the table would pass a sort (a singleton view combines) and
+        // outgrow Flink's sort buffers on DNS-heavy runs. Never empty: shard 0 always outputs one.
+        PCollectionView<Iterable<BackendTable>> backendTable =
+            dns.get(RunDnsTimeline.BACKEND_TABLE).apply("BackendTableView", View.asIterable());
         CountStreams streams = countStreams(backendTable).withShardCount(shardCount());
         if (desiredSplitSize() != null) {
           streams = streams.withDesiredSplitSize(desiredSplitSize());
@@ -589,7 +588,10 @@ public final class ConnBal {
     /** Per (client, backend) pair, what DNS taught about it. */
     public static final TupleTag<KV<ClientBackend, BackendFacts>> FACTS = RunDnsTimelineFn.FACTS;
 
-    /** Parts of the backend table, whose union the all-streams mode reads TCP against. */
+    /**
+     * Pieces of the backend table ({@link BackendTable#piecesOfFacts}), whose union the all-streams
+     * mode reads TCP against; shard 0 outputs at least one.
+     */
     public static final TupleTag<BackendTable> BACKEND_TABLE = RunDnsTimelineFn.TABLE;
 
     /** The timelines' counts for the run report. */
@@ -726,7 +728,7 @@ public final class ConnBal {
     public static final TupleTag<KV<Integer, KV<BackendPort, Long>>> STREAM_COUNTS =
         new TupleTag<>("streamCounts") {};
 
-    abstract PCollectionView<BackendTable> backendTable();
+    abstract PCollectionView<Iterable<BackendTable>> backendTable();
 
     abstract int shardCount();
 
@@ -786,7 +788,7 @@ public final class ConnBal {
     /** Builder for {@link CountStreams}. */
     @AutoValue.Builder
     abstract static class Builder {
-      abstract Builder setBackendTable(PCollectionView<BackendTable> table);
+      abstract Builder setBackendTable(PCollectionView<Iterable<BackendTable>> table);
 
       abstract Builder setShardCount(int count);
 

@@ -11,16 +11,20 @@ import org.apache.beam.sdk.values.PCollectionView;
  * table as a side input themselves, so no runner starts reading before the timeline is done.)
  */
 public final class WaitForBackendTableFn extends DoFn<FileIO.ReadableFile, FileIO.ReadableFile> {
-  private final PCollectionView<BackendTable> backendTable;
+  private final PCollectionView<Iterable<BackendTable>> backendTable;
 
-  public WaitForBackendTableFn(PCollectionView<BackendTable> backendTable) {
+  /** The table in pieces, as {@link dev.connbal.transforms.ConnBal.CountStreams} takes it. */
+  public WaitForBackendTableFn(PCollectionView<Iterable<BackendTable>> backendTable) {
     this.backendTable = backendTable;
   }
 
   @ProcessElement
   public void process(ProcessContext c) {
-    if (!c.sideInput(backendTable).isEmpty()) {
-      c.output(c.element());
+    for (BackendTable piece : c.sideInput(backendTable)) {
+      if (!piece.isEmpty()) {
+        c.output(c.element());
+        return;
+      }
     }
   }
 }

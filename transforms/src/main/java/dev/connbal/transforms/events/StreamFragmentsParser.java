@@ -31,7 +31,8 @@ public final class StreamFragmentsParser
   /** Streams held per range before they are output early. */
   static final int MAX_STREAMS_PER_FLUSH = 50_000;
 
-  public StreamFragmentsParser(PCollectionView<BackendTable> backendTable, Shards shards) {
+  public StreamFragmentsParser(
+      PCollectionView<Iterable<BackendTable>> backendTable, Shards shards) {
     super(backendTable, shards);
   }
 

@@ -3,7 +3,9 @@ package dev.connbal.transforms.timeline;
 import dev.connbal.transforms.keys.ClientBackend;
 import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.keys.Shards;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -12,8 +14,9 @@ import java.util.TreeMap;
 /**
  * The backend table that connections are counted against: for every DNS (client, backend) pair, the
  * backend's first DNS appearance. Small (one entry per pair DNS produced) and immutable; the SYN
- * count (and with -a, pass 2) takes it as one singleton side input, so a lookup is a hash lookup on
- * every runner (a map view would be rebuilt from its entries on every access by the Direct runner).
+ * count takes it whole; with -a, pass 2 takes it as a side input in pieces ({@link #piecesOfFacts})
+ * and {@link #union}s them once, so that a lookup is a hash lookup on every runner (a map view
+ * would be rebuilt from its entries on every access by the Direct runner).
  *
  * <p>Pairs are looked up for every SYN (every TCP segment with -a), so lookups go through an
  * open-addressing index of primitive longs (each pair's four address halves) with a well-mixed
@@ -100,6 +103,31 @@ public final class BackendTable {
       firstSeenByPair.put(f.pair(), f.firstSeenMicros());
     }
     return of(firstSeenByPair);
+  }
+
+  /**
+   * The table of the backends' first appearances that {@code facts} hold, in tables of at most
+   * {@code maxPairs} pairs each (at least one table), whose {@link #union} is that table: the
+   * pieces of a side input that grows with the run ({@link dev.connbal.transforms.MergedPieces}).
+   */
+  public static List<BackendTable> piecesOfFacts(Iterable<BackendFacts> facts, int maxPairs) {
+    if (maxPairs < 1) {
+      throw new IllegalArgumentException("a piece holds at least one pair, not " + maxPairs);
+    }
+    SortedMap<ClientBackend, Long> all = ofFacts(facts).firstSeenByPair;
+    List<BackendTable> pieces = new ArrayList<>();
+    Map<ClientBackend, Long> piece = new TreeMap<>();
+    for (Map.Entry<ClientBackend, Long> e : all.entrySet()) {
+      if (piece.size() == maxPairs) {
+        pieces.add(of(piece));
+        piece = new TreeMap<>();
+      }
+      piece.put(e.getKey(), e.getValue());
+    }
+    if (!piece.isEmpty() || pieces.isEmpty()) {
+      pieces.add(of(piece));
+    }
+    return pieces;
   }
 
   /** The table of every entry of {@code tables}, which hold different pairs. */

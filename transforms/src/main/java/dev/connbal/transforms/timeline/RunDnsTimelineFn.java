@@ -1,5 +1,6 @@
 package dev.connbal.transforms.timeline;
 
+import dev.connbal.transforms.MergedPieces;
 import dev.connbal.transforms.events.DnsNameTable;
 import dev.connbal.transforms.events.DnsPartial;
 import dev.connbal.transforms.keys.ClientBackend;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
@@ -21,8 +21,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * facts of every backend keyed by (client, backend), the shard's backend table (when asked for),
  * and its part of the {@link RunReport}: the ranges' decoding counts plus the responses without a
  * matching query. With more than one shard the SRV knowledge is the whole run's, learnt beforehand;
- * with one, the timeline learns it as it goes. That knowledge comes as pieces ({@link LearnSrvFn}),
- * merged once per instance and window: no runner has to move it as one record.
+ * with one, the timeline learns it as it goes. That knowledge, and the backend table, travel in
+ * pieces ({@link LearnSrvFn}, {@link MergedPieces}).
  */
 public final class RunDnsTimelineFn
     extends DoFn<KV<Integer, Iterable<DnsPartial>>, KV<ClientBackend, BackendFacts>> {
@@ -30,15 +30,15 @@ public final class RunDnsTimelineFn
   public static final TupleTag<RunReport> REPORT = new TupleTag<>() {};
   public static final TupleTag<BackendTable> TABLE = new TupleTag<>() {};
 
+  /** Pairs in a piece of {@link #TABLE}: under a MB encoded, small beside a runner's buffers. */
+  static final int PAIRS_PER_PIECE = 20_000;
+
   /** The run's SRV knowledge in pieces, or null when this is the one timeline of every client. */
   private final @Nullable PCollectionView<Iterable<SrvKnowledge>> srvKnowledge;
 
-  /** The merge of {@link #srvKnowledge}'s pieces in {@link #mergedFor}. */
-  private transient @Nullable SrvKnowledge merged;
+  private transient @Nullable MergedPieces<SrvKnowledge, SrvKnowledge> knowledge;
 
-  private transient @Nullable BoundedWindow mergedFor;
-
-  /** Whether {@link #TABLE} is wanted (it is read by the all-streams mode only). */
+  /** Whether {@link #TABLE} is wanted (it is read by the all-streams mode only), in pieces. */
   private final boolean outputsTable;
 
   public RunDnsTimelineFn(
@@ -48,15 +48,14 @@ public final class RunDnsTimelineFn
   }
 
   @ProcessElement
-  public void process(ProcessContext c, BoundedWindow window, MultiOutputReceiver out)
+  public void process(ProcessContext c, MultiOutputReceiver out)
       throws IOException, InterruptedException {
     KV<Integer, Iterable<DnsPartial>> partials = c.element();
     // Each partial is sorted: merging them one event at a time keeps one decoded event and one
     // read buffer per partial in memory (and a few batches of merged events), however many events
     // the run has; the encoded partials wait in a spill file.
     RunReport decoding = RunReport.empty();
-    DnsTimeline timeline =
-        srvKnowledge == null ? new DnsTimeline() : new DnsTimeline(knowledge(c, window));
+    DnsTimeline timeline = srvKnowledge == null ? new DnsTimeline() : new DnsTimeline(knowledge(c));
     try (SpilledPartials spilled =
         SpilledPartials.create(Path.of(System.getProperty("java.io.tmpdir")))) {
       for (DnsPartial partial : partials.getValue()) {
@@ -74,7 +73,7 @@ public final class RunDnsTimelineFn
       out.get(FACTS).output(KV.of(f.pair(), f));
     }
     if (outputsTable) {
-      out.get(TABLE).output(BackendTable.ofFacts(backends));
+      BackendTable.piecesOfFacts(backends, PAIRS_PER_PIECE).forEach(out.get(TABLE)::output);
     }
     out.get(REPORT)
         .output(
@@ -87,11 +86,10 @@ public final class RunDnsTimelineFn
     ConnBalMetrics.BACKENDS.inc(backends.size());
   }
 
-  private SrvKnowledge knowledge(ProcessContext c, BoundedWindow window) {
-    if (merged == null || !window.equals(mergedFor)) {
-      merged = SrvKnowledge.mergeAll(c.sideInput(srvKnowledge));
-      mergedFor = window;
+  private SrvKnowledge knowledge(ProcessContext c) {
+    if (knowledge == null) {
+      knowledge = new MergedPieces<>(SrvKnowledge::mergeAll);
     }
-    return merged;
+    return knowledge.of(c.sideInput(srvKnowledge));
   }
 }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.keys.ClientBackend;
 import dev.connbal.transforms.keys.IpAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,5 +80,32 @@ class BackendTableTest {
     assertThat(table.firstSeenOrAbsent(ClientBackend.of(a1, a3)), equalTo(0L));
     assertThat(table.firstSeenOrAbsent(ClientBackend.of(a2, a1)), equalTo(BackendTable.ABSENT));
     assertThat(BackendTable.ofFacts(List.of()).isEmpty(), equalTo(true));
+  }
+
+  @Test
+  void piecesHoldAtMostTheirShareAndTheirUnionIsTheTable() {
+    DnsName name = DnsName.fromPresentation("api.example.");
+    for (int pairs : new int[] {0, 1, 5, 6, 7, 100}) {
+      List<BackendFacts> facts = new ArrayList<>();
+      for (int i = 0; i < pairs; i++) {
+        facts.add(
+            new BackendFacts(
+                IpAddress.ofV4(i / 3),
+                IpAddress.ofV4(100 + i),
+                i * 10L,
+                name,
+                1,
+                new TreeMap<>(),
+                new TreeMap<>()));
+      }
+      BackendTable whole = BackendTable.ofFacts(facts);
+      for (int max : new int[] {1, 3, 5, 1000}) {
+        List<BackendTable> pieces = BackendTable.piecesOfFacts(facts, max);
+        // Ceiling of pairs / max, and one empty piece for no pairs.
+        assertThat(pieces.size(), equalTo(Math.max(1, (pairs + max - 1) / max)));
+        pieces.forEach(p -> assertThat(p.entries().size() <= max, equalTo(true)));
+        assertThat(BackendTable.union(pieces), equalTo(whole));
+      }
+    }
   }
 }
