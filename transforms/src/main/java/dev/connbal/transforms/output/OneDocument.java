@@ -5,18 +5,17 @@ import dev.connbal.transforms.keys.EncodedBatches;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
-import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
@@ -26,8 +25,9 @@ import org.apache.beam.sdk.values.PCollection;
  * packet, so one place holds them all.
  *
  * <p>Each bundle's elements travel as one batch encoded into a byte array ({@link EncodedBatches}),
- * cheap for a runner to copy. In the global window an empty batch more stands in for Combine's
- * default value, which a runner reads back through a side input (see {@link WithOneMore}).
+ * cheap for a runner to copy. In the global window an empty batch more makes the document of no
+ * elements (where a combine's default value would be read back through a side input: see {@link
+ * WithOneMore}).
  */
 public final class OneDocument<T> extends PTransform<PCollection<T>, PCollection<String>> {
   /** Renders all elements (in no particular order) as the document's text. */
@@ -61,16 +61,16 @@ public final class OneDocument<T> extends PTransform<PCollection<T>, PCollection
     } catch (CoderException e) {
       throw new IllegalStateException("cannot encode an empty batch", e);
     }
-    PCollection<byte[]> batches =
-        elements
-            .apply("Batches", EncodedBatches.byShard(element -> 0))
-            .apply("WithoutKeys", Values.create())
-            .setCoder(ByteArrayCoder.of());
+    PCollection<KV<Integer, byte[]>> batches =
+        elements.apply("Batches", EncodedBatches.byShard(element -> 0));
     if (elements.getWindowingStrategy().getWindowFn() instanceof GlobalWindows) {
-      batches = batches.apply("NoElements", WithOneMore.element(noElements));
+      batches = batches.apply("NoElements", WithOneMore.element(KV.of(0, noElements)));
     }
+    // Grouped, not combined: a combine's partial results are single records of all the rows a task
+    // saw, and Flink fails a record larger than its sort buffer (a few MB); the batches are small.
     return batches
-        .apply("Document", Combine.globally(new GatherFn<>(batchCoder, renderer)).withoutDefaults())
+        .apply("Gather", GroupByKey.create())
+        .apply("Document", ParDo.of(new RenderFn<>(batchCoder, renderer)))
         .setCoder(StringUtf8Coder.of());
   }
 
@@ -80,43 +80,22 @@ public final class OneDocument<T> extends PTransform<PCollection<T>, PCollection
     builder.add(DisplayData.item("format", format).withLabel("Document format"));
   }
 
-  /** Gathers the encoded batches, and decodes and renders them once, at the end. */
-  private static final class GatherFn<T> extends Combine.CombineFn<byte[], List<byte[]>, String> {
+  /** Decodes the gathered batches and renders them, once per window and pane. */
+  private static final class RenderFn<T> extends DoFn<KV<Integer, Iterable<byte[]>>, String> {
     private final Coder<List<T>> batchCoder;
     private final Renderer<T> renderer;
 
-    GatherFn(Coder<List<T>> batchCoder, Renderer<T> renderer) {
+    RenderFn(Coder<List<T>> batchCoder, Renderer<T> renderer) {
       this.batchCoder = batchCoder;
       this.renderer = renderer;
     }
 
-    @Override
-    public List<byte[]> createAccumulator() {
-      return new ArrayList<>();
-    }
-
-    @Override
-    public List<byte[]> addInput(List<byte[]> all, byte[] batch) {
-      all.add(batch);
-      return all;
-    }
-
-    @Override
-    public List<byte[]> mergeAccumulators(Iterable<List<byte[]>> accumulators) {
-      List<byte[]> all = new ArrayList<>();
-      accumulators.forEach(all::addAll);
-      return all;
-    }
-
-    @Override
-    public String extractOutput(List<byte[]> batches) {
-      return renderer.render(EncodedBatches.decodeAll(batchCoder, batches));
-    }
-
-    @Override
-    public Coder<List<byte[]>> getAccumulatorCoder(
-        CoderRegistry registry, Coder<byte[]> inputCoder) {
-      return ListCoder.of(ByteArrayCoder.of());
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, Iterable<byte[]>> gathered, OutputReceiver<String> out) {
+      List<byte[]> batches = new ArrayList<>();
+      gathered.getValue().forEach(batches::add);
+      out.output(renderer.render(EncodedBatches.decodeAll(batchCoder, batches)));
     }
   }
 }
