@@ -1,8 +1,10 @@
 package dev.connbal.transforms.window;
 
 import dev.connbal.transforms.ConnBalRow;
+import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.timeline.BackendFacts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ import org.apache.beam.sdk.values.TimestampedValue.TimestampedValueCoder;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.io.ByteStreams;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.io.CountingOutputStream;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -58,6 +61,12 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
   static final TupleTag<ConnBalRow> ROWS = new TupleTag<>("windowRows") {};
   static final TupleTag<RunReport> REPORT = new TupleTag<>("timelineReports") {};
 
+  /**
+   * Each (client, backend) pair when DNS first lists it, keyed by its stream shard and stamped with
+   * that time: what an all-streams run tracks streams against ({@link TrackStreamsFn}).
+   */
+  static final TupleTag<KV<Integer, StreamEvent>> PAIRS = new TupleTag<>("newPairs") {};
+
   static final Counter LATE_SYNS = Metrics.counter(ConnBalMetrics.NAMESPACE, "lateSyns");
   static final Counter LATE_DNS_EVENTS = Metrics.counter(ConnBalMetrics.NAMESPACE, "lateDnsEvents");
 
@@ -79,6 +88,7 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
   private final long windowMicros;
   private final long horizonMicros;
   private final boolean boundedInput;
+  private final @Nullable Shards streamShards;
 
   /** Events, each with its time, that time has not passed yet. */
   @StateId("waiting")
@@ -105,9 +115,16 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
    * stream ({@code boundedInput} false) or captures read at once.
    */
   ShardTimelineFn(Duration window, Duration lateness, boolean boundedInput) {
+    this(window, lateness, boundedInput, null);
+  }
+
+  /** As above, and each new pair to {@link #PAIRS}, by its shard of {@code streamShards}. */
+  ShardTimelineFn(
+      Duration window, Duration lateness, boolean boundedInput, @Nullable Shards streamShards) {
     this.windowMicros = window.getMillis() * 1000;
     this.horizonMicros = lateness.getMillis() * 1000;
     this.boundedInput = boundedInput;
+    this.streamShards = streamShards;
   }
 
   @ProcessElement
@@ -152,12 +169,14 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
     passed.sort(IN_ORDER);
     for (TimestampedValue<TimedEvent> e : passed) {
       emit(timeline.accept(e.getValue()), out);
+      emitNewPairs(timeline, out);
     }
     if (!passed.isEmpty()) {
       waiting.clear();
       later.forEach(waiting::add);
     }
     emit(timeline.advanceTo(now.getMillis() * 1000), out);
+    emitNewPairs(timeline, out);
     LATE_SYNS.inc(timeline.lateSyns() - lateSyns);
     LATE_DNS_EVENTS.inc(timeline.lateDnsEvents() - lateDnsEvents);
 
@@ -243,6 +262,19 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
     advance.withOutputTimestamp(Instant.ofEpochMilli(held)).set(Instant.ofEpochMilli(at));
     wakeAt.write(at);
     holdAt.write(held);
+  }
+
+  private void emitNewPairs(ShardTimeline timeline, MultiOutputReceiver out) {
+    for (BackendFacts pair : timeline.drainNewPairs()) {
+      if (streamShards != null) {
+        out.get(PAIRS)
+            .outputWithTimestamp(
+                KV.of(
+                    StreamEvent.shardOf(streamShards, pair.client(), pair.backend()),
+                    StreamEvent.pairKnown(pair.client(), pair.backend(), pair.firstSeenMicros())),
+                Instant.ofEpochMilli(Math.floorDiv(pair.firstSeenMicros(), 1000)));
+      }
+    }
   }
 
   private static void emit(List<ShardTimeline.WindowRows> windows, MultiOutputReceiver out) {
