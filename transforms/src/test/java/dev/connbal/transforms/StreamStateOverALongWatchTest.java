@@ -46,10 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Every {@value #ROUND_SECONDS} seconds each of {@value #CLIENTS} clients looks a name up (three
  * backends), opens a connection from a new port and closes it, and sends a packet on a connection
  * that lives through the whole watch. The closed 4-tuples are forgotten two minutes after their
- * close, so what a tracker holds is constant once the first two minutes have passed: the pairs,
- * the long-lived connections and the connections closed in the last two minutes. Were closed
- * 4-tuples kept, the second half would add one per client and round, about two hundred, tens of
- * bytes apiece: far more than the margin.
+ * close, so what a tracker holds is constant once the first two minutes have passed: the pairs, the
+ * long-lived connections and the connections closed in the last two minutes. Were closed 4-tuples
+ * kept, the second half would add one per client and round, about two hundred, tens of bytes
+ * apiece: far more than the margin.
  */
 class StreamStateOverALongWatchTest {
   private static final int CLIENTS = 2;

@@ -33,8 +33,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * as the same connection. Forgetting depends on capture time only, so every firing pattern gives
  * the same connections.
  *
- * <p>Packets older than the latest one seen are late: they are applied to their 4-tuple as it is
- * when they arrive, and counted ({@link #latePackets}).
+ * <p>Packets older than the latest one seen, or than the time {@link #advanceTo} said has passed,
+ * are late: they are applied to their 4-tuple as it is when they arrive, and counted ({@link
+ * #latePackets}).
  */
 public final class IncrementalStreamTracker {
   /** Twice the maximum segment lifetime (2 x 60 s, RFC 9293's TIME-WAIT). */
@@ -120,12 +121,16 @@ public final class IncrementalStreamTracker {
     return counts(key, tuple, timeMicros);
   }
 
-  /** Forgets the 4-tuples that no packet at or after {@code nowMicros} can find again. */
-  public void forgetBefore(long nowMicros) {
+  /**
+   * Time has passed {@code nowMicros}: a packet before it is late from now on, and the 4-tuples
+   * that no packet at or after it can find again are forgotten.
+   */
+  public void advanceTo(long nowMicros) {
+    latestMicros = Math.max(latestMicros, nowMicros);
     tuples.values().removeIf(t -> expired(t, nowMicros));
   }
 
-  /** Packets that came after a later one. */
+  /** Packets that came after a later one, or after time had passed them. */
   public long latePackets() {
     return latePackets;
   }

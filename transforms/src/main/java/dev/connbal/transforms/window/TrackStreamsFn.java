@@ -133,7 +133,7 @@ final class TrackStreamsFn extends DoFn<KV<Integer, StreamEvent>, KV<Integer, Ti
       waiting.clear();
       later.forEach(waiting::add);
     }
-    tracker.forgetBefore(now.getMillis() * 1000);
+    tracker.advanceTo(now.getMillis() * 1000);
     LATE_PACKETS.inc(tracker.latePackets() - late);
 
     wakeAt.clear();

@@ -168,9 +168,9 @@ class IncrementalStreamTrackerTest {
     assertThat(c(2000, SYN, 1), equalTo(2000L));
     assertThat(c(close, FIN | ACK), nullValue());
     assertThat(s(close + IncrementalStreamTracker.CLOSED_MICROS - 1, ACK), nullValue());
-    tracker.forgetBefore(close + IncrementalStreamTracker.CLOSED_MICROS - 1);
+    tracker.advanceTo(close + IncrementalStreamTracker.CLOSED_MICROS - 1);
     assertThat(tracker.tupleCount(), equalTo(1));
-    tracker.forgetBefore(close + IncrementalStreamTracker.CLOSED_MICROS);
+    tracker.advanceTo(close + IncrementalStreamTracker.CLOSED_MICROS);
     assertThat(tracker.tupleCount(), equalTo(0));
     // Seen again: a new connection (a run without windows would take this ACK as trailing).
     assertThat(
@@ -196,6 +196,12 @@ class IncrementalStreamTrackerTest {
     assertThat(
         tracker.packet(4000, CLIENT, other, BACKEND, PORT, ACK, 0).timeMicros(), equalTo(4000L));
     assertThat(tracker.latePackets(), equalTo(1L));
+    // Time has passed 10000: a packet before it is late, though no packet after it came yet.
+    tracker.advanceTo(10_000);
+    assertThat(
+        tracker.packet(6000, CLIENT, other + 1, BACKEND, PORT, ACK, 0).timeMicros(),
+        equalTo(6000L));
+    assertThat(tracker.latePackets(), equalTo(2L));
   }
 
   @Test
