@@ -8,7 +8,6 @@ import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.wire.RunReportCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -20,7 +19,6 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.Duration;
-import org.joda.time.Instant;
 
 /**
  * The windowed analysis of the all-streams mode (-a) after pass 1 ({@link
@@ -90,7 +88,9 @@ public final class RunAllStreamsInTime extends PTransform<PCollectionTuple, PCol
         PCollectionList.of(pairs.get(RunShardTimelines.NEW_PAIRS))
             .and(
                 packets
-                    .apply("PacketCaptureTime", ParDo.of(new CaptureTimeFn()))
+                    .apply(
+                        "PacketCaptureTime",
+                        ParDo.of(new CaptureTimeFn<Integer, StreamEvent>(StreamEvent::timeMicros)))
                     .setCoder(KvCoder.of(VarIntCoder.of(), StreamEventCoder.of())))
             .apply("PairsAndPackets", Flatten.pCollections());
     boolean bounded = packets.isBounded() == PCollection.IsBounded.BOUNDED;
@@ -120,22 +120,5 @@ public final class RunAllStreamsInTime extends PTransform<PCollectionTuple, PCol
     builder
         .add(DisplayData.item("window", window).withLabel("Window of capture time"))
         .add(DisplayData.item("shardCount", shards.count()).withLabel("Client and stream shards"));
-  }
-
-  /** Stamps each packet with its capture time, which is earlier than the file it comes from. */
-  private static final class CaptureTimeFn
-      extends DoFn<KV<Integer, StreamEvent>, KV<Integer, StreamEvent>> {
-    @ProcessElement
-    public void process(
-        @Element KV<Integer, StreamEvent> e, OutputReceiver<KV<Integer, StreamEvent>> out) {
-      out.outputWithTimestamp(
-          e, Instant.ofEpochMilli(Math.floorDiv(e.getValue().timeMicros(), 1000)));
-    }
-
-    @Override
-    @SuppressWarnings("deprecation") // the documented way to output earlier than the input
-    public Duration getAllowedTimestampSkew() {
-      return Duration.millis(Long.MAX_VALUE);
-    }
   }
 }

@@ -9,7 +9,6 @@ import dev.connbal.transforms.wire.RunReportCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
@@ -24,7 +23,6 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
-import org.joda.time.Instant;
 
 /**
  * The windowed analysis after pass 1 ({@link TimedEventsParser}): each event stamped with its
@@ -105,7 +103,9 @@ public final class RunShardTimelines
     Duration lateness = bounded ? ANY_LATENESS : allowedLateness;
     PCollectionTuple out =
         events
-            .apply("CaptureTime", ParDo.of(new CaptureTimeFn()))
+            .apply(
+                "CaptureTime",
+                ParDo.of(new CaptureTimeFn<Integer, TimedEvent>(TimedEvent::timeMicros)))
             .setCoder(KvCoder.of(VarIntCoder.of(), TimedEventCoder.of()))
             .apply(
                 "ShardTimelines",
@@ -139,22 +139,5 @@ public final class RunShardTimelines
     builder
         .add(DisplayData.item("window", window).withLabel("Window of capture time"))
         .add(DisplayData.item("allowedLateness", allowedLateness).withLabel("Allowed lateness"));
-  }
-
-  /** Stamps each event with its capture time, which is earlier than the file it comes from. */
-  private static final class CaptureTimeFn
-      extends DoFn<KV<Integer, TimedEvent>, KV<Integer, TimedEvent>> {
-    @ProcessElement
-    public void process(
-        @Element KV<Integer, TimedEvent> e, OutputReceiver<KV<Integer, TimedEvent>> out) {
-      out.outputWithTimestamp(
-          e, Instant.ofEpochMilli(Math.floorDiv(e.getValue().timeMicros(), 1000)));
-    }
-
-    @Override
-    @SuppressWarnings("deprecation") // the documented way to output earlier than the input
-    public Duration getAllowedTimestampSkew() {
-      return Duration.millis(Long.MAX_VALUE);
-    }
   }
 }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * SEMANTICS.md over one shard of clients, event by event in capture-time order, with its rows per
@@ -115,7 +116,7 @@ public final class ShardTimeline implements Serializable {
   private transient List<WindowRows> made;
 
   /** The pairs that DNS listed for the first time since {@link #drainNewPairs}. */
-  private transient List<BackendFacts> newPairs = new ArrayList<>();
+  private transient @Nullable List<BackendFacts> newPairs;
 
   private long lateSyns;
   private long lateDnsEvents;
@@ -376,7 +377,9 @@ public final class ShardTimeline implements Serializable {
     switch (e.kind()) {
       case DNS -> {
         dns.accept(e.dns());
-        noteNewPairs();
+        if (e.dns().isResponse()) {
+          noteNewPairs();
+        }
       }
       case SRV_LEARNING -> dns.learnFrom(e.dns());
       case SYN -> {

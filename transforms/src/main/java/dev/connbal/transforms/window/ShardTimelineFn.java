@@ -7,8 +7,6 @@ import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.timeline.BackendFacts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -80,11 +78,6 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
   static final Distribution STATE_BYTES =
       Metrics.distribution(ConnBalMetrics.NAMESPACE, STATE_BYTES_NAME);
 
-  /** Events as the timeline takes them: by time, then in {@link TimedEvent#ORDER}. */
-  private static final Comparator<TimestampedValue<TimedEvent>> IN_ORDER =
-      Comparator.<TimestampedValue<TimedEvent>, Instant>comparing(TimestampedValue::getTimestamp)
-          .thenComparing(TimestampedValue::getValue, TimedEvent.ORDER);
-
   private final long windowMicros;
   private final long horizonMicros;
   private final boolean boundedInput;
@@ -144,7 +137,7 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
     long hold = Math.min(held == null ? Long.MAX_VALUE : held, windowStartMillis(timestamp));
     if (set == null || at != set || held == null || hold != held) {
       hold = Math.min(hold, read(state).earliestOpenWindowMicros() / 1000);
-      setTimer(advance, wakeAt, holdAt, at, hold);
+      WaitingEvents.setTimer(advance, wakeAt, holdAt, at, hold);
     }
   }
 
@@ -161,19 +154,11 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
     ShardTimeline timeline = read(state);
     long lateSyns = timeline.lateSyns();
     long lateDnsEvents = timeline.lateDnsEvents();
-    List<TimestampedValue<TimedEvent>> passed = new ArrayList<>();
-    List<TimestampedValue<TimedEvent>> later = new ArrayList<>();
-    for (TimestampedValue<TimedEvent> e : waiting.read()) {
-      (e.getTimestamp().isBefore(now) ? passed : later).add(e);
-    }
-    passed.sort(IN_ORDER);
-    for (TimestampedValue<TimedEvent> e : passed) {
+    WaitingEvents.Passed<TimedEvent> time =
+        WaitingEvents.takePassed(waiting, now, TimedEvent.ORDER);
+    for (TimestampedValue<TimedEvent> e : time.passed()) {
       emit(timeline.accept(e.getValue()), out);
       emitNewPairs(timeline, out);
-    }
-    if (!passed.isEmpty()) {
-      waiting.clear();
-      later.forEach(waiting::add);
     }
     emit(timeline.advanceTo(now.getMillis() * 1000), out);
     emitNewPairs(timeline, out);
@@ -182,11 +167,8 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
 
     long next = Long.MAX_VALUE;
     long hold = timeline.earliestOpenWindowMicros() / 1000;
-    if (!later.isEmpty()) {
-      Instant first = later.get(0).getTimestamp();
-      for (TimestampedValue<TimedEvent> e : later) {
-        first = e.getTimestamp().isBefore(first) ? e.getTimestamp() : first;
-      }
+    Instant first = time.earliestLeft();
+    if (first != null) {
       next = wakeFor(first);
       hold = Math.min(hold, windowStartMillis(first));
     }
@@ -197,7 +179,7 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
     wakeAt.clear();
     holdAt.clear();
     if (next != Long.MAX_VALUE) {
-      setTimer(advance, wakeAt, holdAt, next, hold);
+      WaitingEvents.setTimer(advance, wakeAt, holdAt, next, hold);
     }
     state.write(timeline);
     STATE_BYTES.update(encodedSize(timeline));
@@ -254,14 +236,6 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
   private long windowStartMillis(Instant t) {
     long windowMillis = windowMicros / 1000;
     return Math.floorDiv(t.getMillis(), windowMillis) * windowMillis;
-  }
-
-  private static void setTimer(
-      Timer advance, ValueState<Long> wakeAt, ValueState<Long> holdAt, long at, long hold) {
-    long held = Math.min(hold, at);
-    advance.withOutputTimestamp(Instant.ofEpochMilli(held)).set(Instant.ofEpochMilli(at));
-    wakeAt.write(at);
-    holdAt.write(held);
   }
 
   private void emitNewPairs(ShardTimeline timeline, MultiOutputReceiver out) {

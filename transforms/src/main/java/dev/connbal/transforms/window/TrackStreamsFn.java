@@ -6,9 +6,6 @@ import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.report.RunReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
@@ -56,9 +53,6 @@ final class TrackStreamsFn extends DoFn<KV<Integer, StreamEvent>, KV<Integer, Ti
   static final Distribution STATE_BYTES =
       Metrics.distribution(ConnBalMetrics.NAMESPACE, STATE_BYTES_NAME);
 
-  private static final Comparator<TimestampedValue<StreamEvent>> IN_ORDER =
-      Comparator.comparing(TimestampedValue::getValue, StreamEvent.ORDER);
-
   private final long windowMillis;
   private final boolean boundedInput;
   private final Shards clientShards;
@@ -104,7 +98,7 @@ final class TrackStreamsFn extends DoFn<KV<Integer, StreamEvent>, KV<Integer, Ti
     Long held = holdAt.read();
     long hold = Math.min(held == null ? Long.MAX_VALUE : held, timestamp.getMillis());
     if (set == null || at != set || held == null || hold != held) {
-      setTimer(advance, wakeAt, holdAt, at, hold);
+      WaitingEvents.setTimer(advance, wakeAt, holdAt, at, hold);
     }
   }
 
@@ -120,36 +114,20 @@ final class TrackStreamsFn extends DoFn<KV<Integer, StreamEvent>, KV<Integer, Ti
     Instant now = context.fireTimestamp();
     IncrementalStreamTracker tracker = read(state);
     long late = tracker.latePackets();
-    List<TimestampedValue<StreamEvent>> passed = new ArrayList<>();
-    List<TimestampedValue<StreamEvent>> later = new ArrayList<>();
-    for (TimestampedValue<StreamEvent> e : waiting.read()) {
-      (e.getTimestamp().isBefore(now) ? passed : later).add(e);
-    }
-    passed.sort(IN_ORDER);
-    for (TimestampedValue<StreamEvent> e : passed) {
+    WaitingEvents.Passed<StreamEvent> time =
+        WaitingEvents.takePassed(waiting, now, StreamEvent.ORDER);
+    for (TimestampedValue<StreamEvent> e : time.passed()) {
       run(tracker, e.getValue(), out);
-    }
-    if (!passed.isEmpty()) {
-      waiting.clear();
-      later.forEach(waiting::add);
     }
     tracker.advanceTo(now.getMillis() * 1000);
     LATE_PACKETS.inc(tracker.latePackets() - late);
 
     wakeAt.clear();
     holdAt.clear();
-    if (!later.isEmpty()) {
-      Instant first = later.get(0).getTimestamp();
-      for (TimestampedValue<StreamEvent> e : later) {
-        first = e.getTimestamp().isBefore(first) ? e.getTimestamp() : first;
-      }
-      long next = wakeFor(first);
-      if (boundedInput) {
-        for (TimestampedValue<StreamEvent> e : later) {
-          next = Math.max(next, wakeFor(e.getTimestamp()));
-        }
-      }
-      setTimer(advance, wakeAt, holdAt, next, first.getMillis());
+    Instant first = time.earliestLeft();
+    if (first != null) {
+      long next = boundedInput ? wakeFor(time.latestLeft()) : wakeFor(first);
+      WaitingEvents.setTimer(advance, wakeAt, holdAt, next, first.getMillis());
     }
     state.write(tracker);
     STATE_BYTES.update(encodedSize(tracker));
@@ -216,13 +194,5 @@ final class TrackStreamsFn extends DoFn<KV<Integer, StreamEvent>, KV<Integer, Ti
     return boundedInput
         ? t.getMillis() + 1
         : Math.floorDiv(t.getMillis(), windowMillis) * windowMillis + windowMillis;
-  }
-
-  private static void setTimer(
-      Timer advance, ValueState<Long> wakeAt, ValueState<Long> holdAt, long at, long hold) {
-    long held = Math.min(hold, at);
-    advance.withOutputTimestamp(Instant.ofEpochMilli(held)).set(Instant.ofEpochMilli(at));
-    wakeAt.write(at);
-    holdAt.write(held);
   }
 }
