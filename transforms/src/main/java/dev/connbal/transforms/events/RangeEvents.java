@@ -116,7 +116,12 @@ public abstract class RangeEvents implements FrameVisitor {
     if (wantsSyns && TcpFlags.isOpeningSyn(flags)) {
       openingSyn(srcHigh, srcLow, dstHigh, dstLow, dstPort, srcPort, seq, record.timestampMicros());
     }
+    tcpPacket(srcIp, srcPort, dstIp, dstPort, flags, seq, record);
   }
+
+  /** Every TCP packet of the range, in file order, with its record; nothing by default. */
+  protected void tcpPacket(
+      int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq, SnoopRecordView r) {}
 
   @Override
   public final void tcpDns(
