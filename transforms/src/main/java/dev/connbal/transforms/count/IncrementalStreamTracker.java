@@ -3,10 +3,12 @@ package dev.connbal.transforms.count;
 import dev.connbal.transforms.decode.TcpFlags;
 import dev.connbal.transforms.keys.ClientBackend;
 import dev.connbal.transforms.keys.FourTuple;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.timeline.TimelineState;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -51,7 +53,7 @@ public final class IncrementalStreamTracker {
    * A counted connection: {@code client} to {@code backend}:{@code port}, whose first counted
    * packet was at {@code timeMicros}; {@code id} is unique among the connections of this tracker.
    */
-  public record Counted(int client, int backend, int port, long timeMicros, long id) {}
+  public record Counted(IpAddress client, IpAddress backend, int port, long timeMicros, long id) {}
 
   /** What is known of one 4-tuple. */
   private static final class Tuple {
@@ -64,8 +66,15 @@ public final class IncrementalStreamTracker {
     long closedMicros;
   }
 
-  /** First appearance of each DNS pair ({@link ClientBackend}). */
-  private final Map<Long, Long> pairs = new HashMap<>();
+  /** The order {@link #writeTo} writes 4-tuples in: by low endpoint, then high. */
+  private static final Comparator<FourTuple> TUPLE_ORDER =
+      Comparator.comparing(FourTuple::lowIp)
+          .thenComparingInt(FourTuple::lowPort)
+          .thenComparing(FourTuple::highIp)
+          .thenComparingInt(FourTuple::highPort);
+
+  /** First appearance of each DNS pair. */
+  private final Map<ClientBackend, Long> pairs = new HashMap<>();
 
   private final Map<FourTuple, Tuple> tuples = new HashMap<>();
 
@@ -74,7 +83,7 @@ public final class IncrementalStreamTracker {
   private long latePackets;
 
   /** DNS named {@code backend} to {@code client} first at {@code fromMicros}. */
-  public void pairKnown(int client, int backend, long fromMicros) {
+  public void pairKnown(IpAddress client, IpAddress backend, long fromMicros) {
     pairs.merge(ClientBackend.of(client, backend), fromMicros, Math::min);
   }
 
@@ -84,7 +93,13 @@ public final class IncrementalStreamTracker {
    * of, or null.
    */
   public @Nullable Counted packet(
-      long timeMicros, int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq) {
+      long timeMicros,
+      IpAddress srcIp,
+      int srcPort,
+      IpAddress dstIp,
+      int dstPort,
+      int flags,
+      long seq) {
     if (timeMicros < latestMicros) {
       latePackets++;
     } else {
@@ -188,20 +203,21 @@ public final class IncrementalStreamTracker {
     out.writeLong(connections);
     out.writeLong(latePackets);
     out.writeInt(pairs.size());
-    for (Map.Entry<Long, Long> e : new TreeMap<>(pairs).entrySet()) {
-      out.writeLong(e.getKey());
+    for (Map.Entry<ClientBackend, Long> e : new TreeMap<>(pairs).entrySet()) {
+      e.getKey().client().writeData(out);
+      e.getKey().backend().writeData(out);
       out.writeLong(e.getValue());
     }
     out.writeInt(tuples.size());
-    TreeMap<FourTuple, Tuple> sorted = new TreeMap<>(IncrementalStreamTracker::compareTuples);
+    TreeMap<FourTuple, Tuple> sorted = new TreeMap<>(TUPLE_ORDER);
     sorted.putAll(tuples);
     for (Map.Entry<FourTuple, Tuple> e : sorted.entrySet()) {
       FourTuple k = e.getKey();
       Tuple t = e.getValue();
-      out.writeInt(k.lowIp());
-      out.writeInt(k.lowPort());
-      out.writeInt(k.highIp());
-      out.writeInt(k.highPort());
+      k.lowIp().writeData(out);
+      out.writeShort(k.lowPort());
+      k.highIp().writeData(out);
+      out.writeShort(k.highPort());
       out.writeByte(
           (t.closed ? 1 : 0) | (t.openerIsLow ? 2 : 0) | (t.hasIsn ? 4 : 0) | (t.counted ? 8 : 0));
       out.writeLong(t.isn);
@@ -217,10 +233,16 @@ public final class IncrementalStreamTracker {
     tracker.connections = in.readLong();
     tracker.latePackets = in.readLong();
     for (int i = TimelineState.count(in); i > 0; i--) {
-      tracker.pairs.put(in.readLong(), in.readLong());
+      tracker.pairs.put(
+          ClientBackend.of(IpAddress.readData(in), IpAddress.readData(in)), in.readLong());
     }
     for (int i = TimelineState.count(in); i > 0; i--) {
-      FourTuple k = new FourTuple(in.readInt(), in.readInt(), in.readInt(), in.readInt());
+      FourTuple k =
+          new FourTuple(
+              IpAddress.readData(in),
+              in.readUnsignedShort(),
+              IpAddress.readData(in),
+              in.readUnsignedShort());
       Tuple t = new Tuple();
       int bits = in.readByte();
       t.closed = (bits & 1) != 0;
@@ -233,12 +255,5 @@ public final class IncrementalStreamTracker {
       tracker.tuples.put(k, t);
     }
     return tracker;
-  }
-
-  private static int compareTuples(FourTuple a, FourTuple b) {
-    int c = Integer.compare(a.lowIp(), b.lowIp());
-    c = c != 0 ? c : Integer.compare(a.lowPort(), b.lowPort());
-    c = c != 0 ? c : Integer.compare(a.highIp(), b.highIp());
-    return c != 0 ? c : Integer.compare(a.highPort(), b.highPort());
   }
 }

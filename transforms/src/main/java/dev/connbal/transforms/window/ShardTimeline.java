@@ -412,7 +412,7 @@ public final class ShardTimeline implements Serializable {
 
   /** Takes the pairs listed so far into the open window, and notes those listed the first time. */
   private void noteNewPairs() {
-    for (long pair : dns.drainListed()) {
+    for (ClientBackend pair : dns.drainListed()) {
       touched.add(pair);
       BackendFacts facts = dns.facts(pair);
       if (facts.dnsCount() == 1) {

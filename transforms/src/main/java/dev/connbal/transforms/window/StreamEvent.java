@@ -1,6 +1,6 @@
 package dev.connbal.transforms.window;
 
-import dev.connbal.transforms.keys.ClientBackend;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.keys.Shards;
 import java.util.Comparator;
 
@@ -24,9 +24,9 @@ import java.util.Comparator;
 public record StreamEvent(
     boolean pair,
     long timeMicros,
-    int srcIp,
+    IpAddress srcIp,
     int srcPort,
-    int dstIp,
+    IpAddress dstIp,
     int dstPort,
     int flags,
     long seq,
@@ -40,16 +40,16 @@ public record StreamEvent(
           .thenComparingLong(StreamEvent::recordOffset);
 
   /** DNS named {@code backend} to {@code client} first at {@code fromMicros}. */
-  public static StreamEvent pairKnown(int client, int backend, long fromMicros) {
+  public static StreamEvent pairKnown(IpAddress client, IpAddress backend, long fromMicros) {
     return new StreamEvent(true, fromMicros, client, 0, backend, 0, 0, 0, "", 0);
   }
 
   /** A TCP packet, placed at ({@code timeMicros}, {@code file}, {@code recordOffset}). */
   public static StreamEvent packet(
       long timeMicros,
-      int srcIp,
+      IpAddress srcIp,
       int srcPort,
-      int dstIp,
+      IpAddress dstIp,
       int dstPort,
       int flags,
       long seq,
@@ -60,9 +60,14 @@ public record StreamEvent(
   }
 
   /** The stream shard of the unordered pair of addresses {@code a} and {@code b}. */
-  public static int shardOf(Shards shards, int a, int b) {
-    return Integer.compareUnsigned(a, b) <= 0
-        ? shards.ofPair(ClientBackend.of(a, b))
-        : shards.ofPair(ClientBackend.of(b, a));
+  public static int shardOf(Shards shards, IpAddress a, IpAddress b) {
+    return shardOf(shards, a.high(), a.low(), b.high(), b.low());
+  }
+
+  /** {@link #shardOf} of two addresses given by their halves ({@link IpAddress}). */
+  public static int shardOf(Shards shards, long aHigh, long aLow, long bHigh, long bLow) {
+    return IpAddress.compare(aHigh, aLow, bHigh, bLow) <= 0
+        ? shards.ofPair(aHigh, aLow, bHigh, bLow)
+        : shards.ofPair(bHigh, bLow, aHigh, aLow);
   }
 }

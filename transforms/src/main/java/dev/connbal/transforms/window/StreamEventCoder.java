@@ -1,5 +1,6 @@
 package dev.connbal.transforms.window;
 
+import dev.connbal.transforms.keys.IpAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,7 +9,10 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
-/** The coder of {@link StreamEvent}: a pair's three fields, or a packet's. */
+/**
+ * The coder of {@link StreamEvent}: a pair's three fields, or a packet's; addresses as {@link
+ * IpAddress#writeTo} writes them.
+ */
 public final class StreamEventCoder extends AtomicCoder<StreamEvent> {
   private static final StreamEventCoder INSTANCE = new StreamEventCoder();
   private static final VarIntCoder INT = VarIntCoder.of();
@@ -25,8 +29,8 @@ public final class StreamEventCoder extends AtomicCoder<StreamEvent> {
   public void encode(StreamEvent e, OutputStream out) throws IOException {
     out.write(e.pair() ? 1 : 0);
     LONG.encode(e.timeMicros(), out);
-    INT.encode(e.srcIp(), out);
-    INT.encode(e.dstIp(), out);
+    e.srcIp().writeTo(out);
+    e.dstIp().writeTo(out);
     if (!e.pair()) {
       INT.encode(e.srcPort(), out);
       INT.encode(e.dstPort(), out);
@@ -41,8 +45,8 @@ public final class StreamEventCoder extends AtomicCoder<StreamEvent> {
   public StreamEvent decode(InputStream in) throws IOException {
     boolean pair = in.read() == 1;
     long time = LONG.decode(in);
-    int src = INT.decode(in);
-    int dst = INT.decode(in);
+    IpAddress src = IpAddress.readFrom(in);
+    IpAddress dst = IpAddress.readFrom(in);
     if (pair) {
       return StreamEvent.pairKnown(src, dst, time);
     }

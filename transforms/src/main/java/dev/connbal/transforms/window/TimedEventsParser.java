@@ -156,17 +156,25 @@ public final class TimedEventsParser extends SnoopRecordParser<KV<Integer, Timed
 
     @Override
     protected void tcpPacket(
-        int srcIp, int srcPort, int dstIp, int dstPort, int flags, long seq, SnoopRecordView r) {
+        long srcHigh,
+        long srcLow,
+        int srcPort,
+        long dstHigh,
+        long dstLow,
+        int dstPort,
+        int flags,
+        long seq,
+        SnoopRecordView r) {
       if (allStreams) {
         context.output(
             STREAM_PACKETS,
             KV.of(
-                StreamEvent.shardOf(shards, srcIp, dstIp),
+                StreamEvent.shardOf(shards, srcHigh, srcLow, dstHigh, dstLow),
                 StreamEvent.packet(
                     r.timestampMicros(),
-                    srcIp,
+                    IpAddress.of(srcHigh, srcLow),
                     srcPort,
-                    dstIp,
+                    IpAddress.of(dstHigh, dstLow),
                     dstPort,
                     flags,
                     seq,

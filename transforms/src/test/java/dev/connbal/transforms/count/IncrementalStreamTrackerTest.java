@@ -8,6 +8,7 @@ import dev.connbal.transforms.decode.TcpFlags;
 import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.events.StreamFragment;
 import dev.connbal.transforms.keys.FourTuple;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.testing.Packets;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.Test;
  * windows ({@link StreamTracker}).
  */
 class IncrementalStreamTrackerTest {
-  private static final int CLIENT = Packets.ip("10.0.0.1");
-  private static final int BACKEND = Packets.ip("192.168.1.1");
+  private static final IpAddress CLIENT = Packets.ip("10.0.0.1");
+  private static final IpAddress BACKEND = Packets.ip("192.168.1.1");
   private static final int CLIENT_PORT = 40000;
   private static final int PORT = 443;
   private static final long DNS = 1_000;

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.connbal.transforms.decode.TcpFlags;
+import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.testing.Packets;
@@ -36,8 +37,8 @@ import org.junit.jupiter.api.Test;
  * late, still tracked, and counted in the report.
  */
 class TrackStreamsFnTest {
-  private static final int CLIENT = Packets.ip("10.0.0.1");
-  private static final int BACKEND = Packets.ip("192.168.1.1");
+  private static final IpAddress CLIENT = Packets.ip("10.0.0.1");
+  private static final IpAddress BACKEND = Packets.ip("192.168.1.1");
   private static final long T = 1_700_000_000_000_000L;
 
   private static TimestampedValue<KV<Integer, StreamEvent>> packet(
