@@ -39,7 +39,9 @@ import org.joda.time.Duration;
  * <p>The DNS rules run twice because the rows need the connections' ports and the connections need
  * the pairs: a timeline that gave both would feed itself. The report's timeline counts (responses
  * without a query, late DNS packets) are the first run's, and its late packets also the tracker's
- * late TCP packets.
+ * late TCP packets; so are the late-packet metrics ({@link RunShardTimelines#withoutLateMetrics}
+ * for the second run, whose late DNS events the first counted and whose late attempts come from the
+ * trackers' late packets).
  */
 public final class RunAllStreamsInTime extends PTransform<PCollectionTuple, PCollectionTuple> {
   /** The input's DNS events, keyed by client shard, as {@link RunShardTimelines} takes them. */
@@ -106,7 +108,7 @@ public final class RunAllStreamsInTime extends PTransform<PCollectionTuple, PCol
         PCollectionList.of(dnsEvents)
             .and(tracked.get(TrackStreamsFn.CONNECTIONS))
             .apply("DnsAndConnections", Flatten.pCollections())
-            .apply("ShardTimelines", RunShardTimelines.of(window));
+            .apply("ShardTimelines", RunShardTimelines.of(window).withoutLateMetrics());
     PCollection<RunReport> report =
         PCollectionList.of(pairs.get(RunShardTimelines.REPORT))
             .and(tracked.get(TrackStreamsFn.REPORT))

@@ -65,19 +65,24 @@ public final class RunShardTimelines
   private final Duration window;
   private final Duration allowedLateness;
   private final @Nullable Shards streamShards;
+  private final boolean countsLate;
 
   private RunShardTimelines(
-      Duration window, Duration allowedLateness, @Nullable Shards streamShards) {
+      Duration window,
+      Duration allowedLateness,
+      @Nullable Shards streamShards,
+      boolean countsLate) {
     this.window = window;
     this.allowedLateness = allowedLateness;
     this.streamShards = streamShards;
+    this.countsLate = countsLate;
   }
 
   /** Windows of {@code window} (a whole number of milliseconds, at least one). */
   public static RunShardTimelines of(Duration window) {
     checkArgument(
         window != null && window.getMillis() > 0, "window must be positive, got %s", window);
-    return new RunShardTimelines(window, DEFAULT_ALLOWED_LATENESS, null);
+    return new RunShardTimelines(window, DEFAULT_ALLOWED_LATENESS, null, true);
   }
 
   /** How long after a window's end late rows still make its document again. */
@@ -86,7 +91,7 @@ public final class RunShardTimelines
         lateness != null && !lateness.isShorterThan(Duration.ZERO),
         "allowed lateness must not be negative, got %s",
         lateness);
-    return new RunShardTimelines(window, lateness, streamShards);
+    return new RunShardTimelines(window, lateness, streamShards, countsLate);
   }
 
   /**
@@ -94,7 +99,16 @@ public final class RunShardTimelines
    */
   public RunShardTimelines withNewPairs(Shards shards) {
     checkArgument(shards != null, "shards must not be null");
-    return new RunShardTimelines(window, allowedLateness, shards);
+    return new RunShardTimelines(window, allowedLateness, shards, countsLate);
+  }
+
+  /**
+   * Late events are left out of the metrics: for a run over events that another stage counts
+   * already (the all-streams road's second run, {@link RunAllStreamsInTime}), whose report is not
+   * the run's either. Its late events would be counted twice.
+   */
+  public RunShardTimelines withoutLateMetrics() {
+    return new RunShardTimelines(window, allowedLateness, streamShards, false);
   }
 
   @Override
@@ -109,7 +123,7 @@ public final class RunShardTimelines
             .setCoder(KvCoder.of(VarIntCoder.of(), TimedEventCoder.of()))
             .apply(
                 "ShardTimelines",
-                ParDo.of(new ShardTimelineFn(window, lateness, bounded, streamShards))
+                ParDo.of(new ShardTimelineFn(window, lateness, bounded, streamShards, countsLate))
                     .withOutputTags(ROWS, TupleTagList.of(REPORT).and(NEW_PAIRS)));
     PCollection<ConnBalRow> rows = out.get(ROWS);
     try {

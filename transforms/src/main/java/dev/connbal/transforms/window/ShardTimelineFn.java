@@ -82,6 +82,7 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
   private final long horizonMicros;
   private final boolean boundedInput;
   private final @Nullable Shards streamShards;
+  private final boolean countsLate;
 
   /** Events, each with its time, that time has not passed yet. */
   @StateId("waiting")
@@ -105,19 +106,22 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
 
   /**
    * Windows of {@code window}, whose rows may change until {@code lateness} after their end, over a
-   * stream ({@code boundedInput} false) or captures read at once.
+   * stream ({@code boundedInput} false) or captures read at once; each new pair to {@link #PAIRS},
+   * by its shard of {@code streamShards} (when not null); late events to the metrics {@link
+   * #LATE_SYNS} and {@link #LATE_DNS_EVENTS} only when {@code countsLate} (false where another
+   * stage counts them, {@link RunShardTimelines#withoutLateMetrics}).
    */
-  ShardTimelineFn(Duration window, Duration lateness, boolean boundedInput) {
-    this(window, lateness, boundedInput, null);
-  }
-
-  /** As above, and each new pair to {@link #PAIRS}, by its shard of {@code streamShards}. */
   ShardTimelineFn(
-      Duration window, Duration lateness, boolean boundedInput, @Nullable Shards streamShards) {
+      Duration window,
+      Duration lateness,
+      boolean boundedInput,
+      @Nullable Shards streamShards,
+      boolean countsLate) {
     this.windowMicros = window.getMillis() * 1000;
     this.horizonMicros = lateness.getMillis() * 1000;
     this.boundedInput = boundedInput;
     this.streamShards = streamShards;
+    this.countsLate = countsLate;
   }
 
   @ProcessElement
@@ -162,8 +166,10 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
     }
     emit(timeline.advanceTo(now.getMillis() * 1000), out);
     emitNewPairs(timeline, out);
-    LATE_SYNS.inc(timeline.lateSyns() - lateSyns);
-    LATE_DNS_EVENTS.inc(timeline.lateDnsEvents() - lateDnsEvents);
+    if (countsLate) {
+      LATE_SYNS.inc(timeline.lateSyns() - lateSyns);
+      LATE_DNS_EVENTS.inc(timeline.lateDnsEvents() - lateDnsEvents);
+    }
 
     long next = Long.MAX_VALUE;
     long hold = timeline.earliestOpenWindowMicros() / 1000;
