@@ -162,6 +162,49 @@ class IncrementalStreamTrackerTest {
         equalTo(BACKEND));
   }
 
+  /**
+   * IPv6, by hand from SEMANTICS.md "All-streams mode": DNS names 2001:db8:1::1 to 2001:db8:ffff::7
+   * at 1000. The backend's address sorts first, so the client is the 4-tuple's high endpoint.
+   *
+   * <ul>
+   *   <li>500, backend to client, ACK: the 4-tuple's first packet opens a connection; the backend
+   *       is not known yet: nothing.
+   *   <li>1500, client to backend, ACK: known now, so the connection counts here, for (client,
+   *       backend) on the backend's port 443: connection 0.
+   *   <li>1600, FIN from the backend closes it; 1700, the client's ACK after the close opens
+   *       nothing.
+   *   <li>1800, the client's SYN without ACK opens the next connection, known: connection 1.
+   *   <li>1900, 10.0.0.1 to 192.168.1.1:443, SYN: another 4-tuple, of IPv4 addresses DNS never
+   *       paired: nothing.
+   * </ul>
+   *
+   * A copy written and read at that point goes on as the original: its next SYN is connection 2.
+   */
+  @Test
+  void ipv6StreamsFollowTheSameRules() throws IOException {
+    IpAddress client = IpAddress.parse("2001:db8:ffff::7");
+    IpAddress backend = IpAddress.parse("2001:db8:1::1");
+    tracker.pairKnown(client, backend, DNS);
+    assertThat(tracker.packet(500, backend, PORT, client, CLIENT_PORT, ACK, 0), nullValue());
+    assertThat(
+        tracker.packet(1500, client, CLIENT_PORT, backend, PORT, ACK, 0),
+        equalTo(new IncrementalStreamTracker.Counted(client, backend, PORT, 1500, 0)));
+    assertThat(tracker.packet(1600, backend, PORT, client, CLIENT_PORT, FIN | ACK, 0), nullValue());
+    assertThat(tracker.packet(1700, client, CLIENT_PORT, backend, PORT, ACK, 0), nullValue());
+    assertThat(
+        tracker.packet(1800, client, CLIENT_PORT, backend, PORT, SYN, 9),
+        equalTo(new IncrementalStreamTracker.Counted(client, backend, PORT, 1800, 1)));
+    assertThat(tracker.packet(1900, CLIENT, CLIENT_PORT, BACKEND, PORT, SYN, 4), nullValue());
+
+    IncrementalStreamTracker copy = copy(tracker);
+    assertThat(bytes(copy), equalTo(bytes(tracker)));
+    for (IncrementalStreamTracker t : List.of(tracker, copy)) {
+      assertThat(
+          t.packet(2000, client, CLIENT_PORT, backend, PORT, SYN, 10),
+          equalTo(new IncrementalStreamTracker.Counted(client, backend, PORT, 2000, 2)));
+    }
+  }
+
   @Test
   void aClosedTupleIsForgottenTwoMslAfterItsClose() {
     tracker.pairKnown(CLIENT, BACKEND, DNS);
