@@ -63,6 +63,19 @@ class WindowsOnGeneratedTrafficTest {
     assertThat(sums(windows, 1), equalTo(sums(GENERATED.get(profile).expectedTsv(), 0)));
   }
 
+  /**
+   * With -a, each stream counts in the window of its first counted packet: the sums over windows
+   * are the rows of the -a run without windows.
+   */
+  @ParameterizedTest
+  @EnumSource(Profile.class)
+  void allStreamsSumsOverWindowsAreTheBatchRows(Profile profile) {
+    String capture = CAPTURES.get(profile).toString();
+    String windows = connbal("-a", "-f", capture, WINDOW, "--timelineShards=4");
+    assertThat(windowCount(windows), greaterThan(5L));
+    assertThat(sums(windows, 1), equalTo(sums(connbal("-a", "-f", capture), 0)));
+  }
+
   @Test
   void timelineInShardsGivesTheSameWindows() {
     String capture = CAPTURES.get(Profile.DNS_HEAVY).toString();

@@ -394,9 +394,6 @@ abstract class CommandLine {
         return new UsageException(
             "--summary with --window writes a summary file per window: give -o PREFIX");
       }
-      if (window != null && allStreams) {
-        return new UsageException("--window does not go with -a yet: windows count SYNs");
-      }
       if (window != null && format == OutputFormat.PARQUET) {
         return new UsageException(
             "--window writes documents per window: not with --format=parquet");

@@ -27,6 +27,13 @@ class CommandLineTest {
   }
 
   @Test
+  void allStreamsGoesWithWindows() throws Exception {
+    CommandLine cl = CommandLine.parse("-a", "-f", "a.snoop", "--window=1m");
+    assertThat(cl.allStreams(), is(true));
+    assertThat(cl.window(), equalTo(Optional.of(java.time.Duration.ofMinutes(1))));
+  }
+
+  @Test
   void shortFlagsBundleAndTakeAttachedValuesLikeGetopt() throws Exception {
     CommandLine cl = CommandLine.parse("-afx.snoop", "-Fsvc", "-o", "out/res");
     assertThat(cl.allStreams(), is(true));

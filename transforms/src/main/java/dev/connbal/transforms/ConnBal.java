@@ -32,6 +32,7 @@ import dev.connbal.transforms.timeline.LearnSrvFn;
 import dev.connbal.transforms.timeline.RunDnsTimelineFn;
 import dev.connbal.transforms.timeline.SrvKnowledge;
 import dev.connbal.transforms.window.ReassembleTcpDnsInTimeFn;
+import dev.connbal.transforms.window.RunAllStreamsInTime;
 import dev.connbal.transforms.window.RunShardTimelines;
 import dev.connbal.transforms.window.TimedEvent;
 import dev.connbal.transforms.window.TimedEventsParser;
@@ -242,7 +243,8 @@ public final class ConnBal {
      * SEMANTICS.md "Windows"), for captures read at once or as they arrive: {@link
      * ConnBalResult#rows()} are then in fixed windows, each window's rows written when every
      * capture that can still hold packets of it is read, and again with late ones ({@link
-     * RunShardTimelines}). Not with the all-streams mode yet.
+     * RunShardTimelines}); with the all-streams mode, each stream counts in the window of its first
+     * counted packet ({@link RunAllStreamsInTime}).
      */
     public Analyze withWindow(Duration window) {
       checkArgument(
@@ -345,12 +347,14 @@ public final class ConnBal {
 
     /** The analysis with windows: pass 1 as timed events, then the shards' timelines. */
     private ConnBalResult expandWindowed(PCollection<FileIO.ReadableFile> files) {
-      checkArgument(!allStreams(), "windows are not supported with the all-streams mode (-a)");
+      Shards shards = new Shards(timelineShardCount());
       SnoopParseResult<KV<Integer, TimedEvent>> pass1 =
           files.apply(
               "ReadCaptures",
               parse(
-                  new TimedEventsParser(nameFilter(), new Shards(timelineShardCount())),
+                  allStreams()
+                      ? TimedEventsParser.allStreams(nameFilter(), shards)
+                      : new TimedEventsParser(nameFilter(), shards),
                   desiredSplitSize()));
       PCollection<KV<String, TcpDnsSegment>> segments =
           pass1.output(TimedEventsParser.TCP_DNS_SEGMENTS);
@@ -367,11 +371,18 @@ public final class ConnBal {
                       TupleTagList.of(ReassembleTcpDnsInTimeFn.REPORT)));
       tcpDns.get(ReassembleTcpDnsInTimeFn.EVENTS).setCoder(pass1.outputs().getCoder());
       tcpDns.get(ReassembleTcpDnsInTimeFn.REPORT).setCoder(RunReportCoder.of());
-      PCollectionTuple timelines =
+      PCollection<KV<Integer, TimedEvent>> events =
           PCollectionList.of(pass1.outputs())
               .and(tcpDns.get(ReassembleTcpDnsInTimeFn.EVENTS))
-              .apply("UdpAndTcpTimedEvents", Flatten.pCollections())
-              .apply("RunShardTimelines", RunShardTimelines.of(window()));
+              .apply("UdpAndTcpTimedEvents", Flatten.pCollections());
+      PCollectionTuple timelines =
+          allStreams()
+              ? PCollectionTuple.of(RunAllStreamsInTime.DNS_EVENTS, events)
+                  .and(
+                      RunAllStreamsInTime.STREAM_PACKETS,
+                      pass1.output(TimedEventsParser.STREAM_PACKETS))
+                  .apply("RunAllStreamsInTime", RunAllStreamsInTime.of(window(), shards))
+              : events.apply("RunShardTimelines", RunShardTimelines.of(window()));
       PCollection<RunReport> parts =
           PCollectionList.of(timelines.get(RunShardTimelines.REPORT))
               .and(pass1.output(TimedEventsParser.REPORT))

@@ -9,10 +9,13 @@ import static org.hamcrest.Matchers.not;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Splitter;
+import org.joda.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,5 +84,29 @@ class RunnerEquivalenceTest {
     assertSame(reference, direct(analyze.withShardCount(3).withDesiredSplitSize(1024)));
     assertSame(reference, direct(analyze.withTimelineShardCount(1).withDesiredSplitSize(64)));
     assertSame(reference, flink(2, analyze.withDesiredSplitSize(64)));
+  }
+
+  /**
+   * The all-streams mode with windows: every window holds the same rows on the Direct runner, with
+   * one timeline shard or several, and on embedded Flink, whose keyed state and timers run the
+   * stream trackers; their sums are the rows of the run without windows.
+   */
+  @Test
+  void allStreamsWindowsAreIdenticalEverywhere() {
+    ConnBal.Analyze analyze =
+        ConnBal.analyze().withAllStreams(true).withWindow(Duration.standardSeconds(5));
+    ConnBalRun.Output reference = direct(analyze);
+    assertThat(reference.tsvDocuments().size(), greaterThan(1));
+    assertThat(
+        WindowedRunTest.sums(reference.rows()),
+        equalTo(WindowedRunTest.sums(direct(ConnBal.analyze().withAllStreams(true)).rows())));
+    for (ConnBalRun.Output other :
+        List.of(
+            direct(analyze.withTimelineShardCount(1).withDesiredSplitSize(64)),
+            flink(2, analyze.withDesiredSplitSize(64)))) {
+      assertThat(
+          new TreeSet<>(other.tsvDocuments()), equalTo(new TreeSet<>(reference.tsvDocuments())));
+      assertThat(other.report(), equalTo(reference.report()));
+    }
   }
 }

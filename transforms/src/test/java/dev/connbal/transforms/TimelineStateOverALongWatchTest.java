@@ -8,29 +8,16 @@ import static dev.connbal.transforms.testing.Packets.syn;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
-import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
 import dev.connbal.snoop.SnoopWriter;
-import dev.connbal.snoop.WatchCaptures;
-import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.window.RunShardTimelines;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.metrics.DistributionResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
-import org.apache.beam.sdk.options.StreamingOptions;
 import org.joda.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,20 +63,11 @@ class TimelineStateOverALongWatchTest {
       writeCapture(dir.resolve(name), T0 + (long) i * CAPTURE_SECONDS);
     }
 
-    DirectOptions options = ConnBalRun.fastDirectOptions().as(DirectOptions.class);
-    options.as(StreamingOptions.class).setStreaming(true);
-    options.setBlockOnRun(false);
-    Pipeline p = Pipeline.create(options);
-    watch(p, "FirstHalf", dir.resolve("first-*.snoop"));
-    watch(p, "Whole", dir.resolve("*.snoop"));
-    PipelineResult run = p.run();
-    PipelineResult.State state = run.waitUntilFinish(Duration.standardMinutes(4));
-    if (state == null || !state.isTerminal()) {
-      run.cancel();
-    }
-    assertThat("the watches ended", state, is(PipelineResult.State.DONE));
-
-    Map<String, DistributionResult> sizes = stateBytesByWatch(run);
+    Map<String, DistributionResult> sizes =
+        LongWatches.run(
+            dir,
+            ConnBal.analyze().withWindow(WINDOW).withTimelineShardCount(1),
+            RunShardTimelines.STATE_BYTES_METRIC);
     DistributionResult firstHalf = sizes.get("FirstHalf");
     DistributionResult whole = sizes.get("Whole");
     assertThat(
@@ -103,42 +81,6 @@ class TimelineStateOverALongWatchTest {
         "largest state over the whole watch " + whole + " against its first half " + firstHalf,
         (double) whole.getMax(),
         lessThanOrEqualTo(firstHalf.getMax() * 1.05));
-  }
-
-  private static void watch(Pipeline p, String name, Path pattern) {
-    p.apply(
-            "Watch" + name,
-            WatchCaptures.of(List.of(pattern.toString()))
-                .withPollInterval(Duration.millis(200))
-                .withStopAfterIdle(Duration.standardSeconds(2)))
-        .apply("Open" + name, FileIO.readMatches())
-        .apply(name, ConnBal.analyze().withWindow(WINDOW).withTimelineShardCount(1));
-  }
-
-  /** The timeline state metric of each watch, by the name of its analysis step. */
-  private static Map<String, DistributionResult> stateBytesByWatch(PipelineResult run) {
-    Map<String, DistributionResult> byWatch = new HashMap<>();
-    for (MetricResult<DistributionResult> d :
-        run.metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(
-                        MetricNameFilter.named(
-                            ConnBalMetrics.NAMESPACE, RunShardTimelines.STATE_BYTES_METRIC))
-                    .build())
-            .getDistributions()) {
-      String step = d.getKey().stepName();
-      byWatch.merge(
-          step.substring(0, step.indexOf('/')),
-          d.getAttempted(),
-          (x, y) ->
-              DistributionResult.create(
-                  x.getSum() + y.getSum(),
-                  x.getCount() + y.getCount(),
-                  Math.min(x.getMin(), y.getMin()),
-                  Math.max(x.getMax(), y.getMax())));
-    }
-    return byWatch;
   }
 
   /** {@value #CAPTURE_SECONDS} seconds of the steady traffic from {@code start}. */

@@ -38,6 +38,44 @@ class WindowedRunTest {
     assertThat(windowed.report().packets(), equalTo(whole.report().packets()));
   }
 
+  /**
+   * All-streams mode (-a): each stream counts in the window of its first counted packet, and the
+   * sums equal the -a run without windows; with one timeline shard and with several (the pairs of
+   * both orientations of a 4-tuple then come from different client shards); IPv6 streams among
+   * them.
+   */
+  @Test
+  void allStreamsSumsOverWindowsEqualTheRunWithoutWindows() throws Exception {
+    Path dir = Files.createDirectory(scratch.resolve("captures"));
+    // Seed 5: captures in which the IPv6 client's streams count.
+    MixedCaptures.write(dir, 3, 5);
+    String pattern = dir + "/*";
+    ConnBalRun.Output whole =
+        ConnBalRun.direct(pattern, ConnBal.analyze().withAllStreams(true), scratch);
+    assertThat(whole.rows().stream().mapToLong(ConnBalRow::getConns).sum(), greaterThan(0L));
+    assertThat(
+        "IPv6 streams counted",
+        whole.rows().stream()
+            .filter(r -> r.getClient().contains(":"))
+            .mapToLong(ConnBalRow::getConns)
+            .sum(),
+        greaterThan(0L));
+    for (int shards : new int[] {1, 3}) {
+      ConnBalRun.Output windowed =
+          ConnBalRun.direct(
+              pattern,
+              ConnBal.analyze()
+                  .withAllStreams(true)
+                  .withWindow(Duration.standardSeconds(5))
+                  .withTimelineShardCount(shards),
+              scratch);
+      assertThat(windowed.tsvDocuments().size(), greaterThan(1));
+      assertThat(sums(windowed.rows()), equalTo(sums(whole.rows())));
+      assertThat(windowed.report().packets(), equalTo(whole.report().packets()));
+      assertThat(windowed.report().latePackets(), equalTo(0L));
+    }
+  }
+
   /** Per (client, backend, port): [conns, dns], keys whose sums are both 0 left out. */
   static Map<String, List<Long>> sums(List<ConnBalRow> rows) {
     Map<String, List<Long>> sums = new TreeMap<>();

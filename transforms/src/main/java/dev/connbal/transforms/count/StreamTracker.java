@@ -11,7 +11,8 @@ import java.util.List;
  * {@link StreamFragment} in timeline order: the first packet opens a connection, FIN or RST closes
  * it, after a close only a SYN without ACK opens the next one, and a SYN with a new ISN while a
  * connection is open starts a new connection. A connection counts once, for the DNS pair it belongs
- * to, if the backend was known at the time of any of its packets other than FIN/RST.
+ * to, if the backend was known at the time of any of its packets other than FIN/RST; the first such
+ * packet decides which side is the client ({@link Side#atPacket}).
  *
  * <p>Pure Java, so the rules can be tested without Beam.
  */
@@ -23,19 +24,56 @@ public final class StreamTracker {
 
   /** The connection being replayed. */
   private static final class Connection {
-    final boolean lowIsClient;
-    final long firstSeen;
+    final StreamFragment fragment;
+    final boolean openerIsLow;
     final Long isn;
     boolean counts;
+    boolean lowIsClient;
 
-    Connection(boolean lowIsClient, long firstSeen, Long isn) {
-      this.lowIsClient = lowIsClient;
-      this.firstSeen = firstSeen;
+    Connection(StreamFragment fragment, boolean openerIsLow, Long isn) {
+      this.fragment = fragment;
+      this.openerIsLow = openerIsLow;
       this.isn = isn;
     }
 
+    /** A packet other than FIN/RST at {@code timestampMicros}: the first one counted decides. */
     void sawPacketAt(long timestampMicros) {
-      counts |= timestampMicros >= firstSeen;
+      if (counts) {
+        return;
+      }
+      Side side =
+          Side.atPacket(
+              fragment.lowClientFirstSeen(),
+              fragment.highClientFirstSeen(),
+              openerIsLow,
+              timestampMicros);
+      if (side != Side.NONE) {
+        counts = true;
+        lowIsClient = side == Side.LOW;
+      }
+    }
+  }
+
+  /** Which endpoint of a 4-tuple is the client of a connection at one of its packets. */
+  public enum Side {
+    LOW,
+    HIGH,
+    NONE;
+
+    /**
+     * The client of a connection at a packet of it at {@code timeMicros} (not FIN/RST), given the
+     * first DNS appearance of the backend for each orientation (null: not a DNS pair): the side
+     * whose backend is known then; when both are, the side that opened the connection; {@link
+     * #NONE} when neither is yet, and the packet does not count.
+     */
+    public static Side atPacket(
+        Long lowClientFirstSeen, Long highClientFirstSeen, boolean openerIsLow, long timeMicros) {
+      boolean lowKnown = lowClientFirstSeen != null && timeMicros >= lowClientFirstSeen;
+      boolean highKnown = highClientFirstSeen != null && timeMicros >= highClientFirstSeen;
+      if (lowKnown && highKnown) {
+        return openerIsLow ? LOW : HIGH;
+      }
+      return lowKnown ? LOW : highKnown ? HIGH : NONE;
     }
   }
 
@@ -73,34 +111,19 @@ public final class StreamTracker {
       } else if (s.marker() == StreamFragment.MarkerKind.SYN) {
         if (open == null || open.isn == null || open.isn != s.isn()) {
           finish(tuple, open, counted);
-          open = open(fragment, s.packet().fromLow(), s.isn());
+          open = new Connection(fragment, s.packet().fromLow(), s.isn());
         }
         open.sawPacketAt(t);
       } else if (open != null) {
         open.sawPacketAt(t);
       } else if (first) {
-        open = open(fragment, s.packet().fromLow(), null);
+        open = new Connection(fragment, s.packet().fromLow(), null);
         open.sawPacketAt(t);
       }
       // An ordinary packet after a close is a trailing packet of the closed stream: ignored.
     }
     finish(tuple, open, counted);
     return counted;
-  }
-
-  /**
-   * Opens a connection. Its client is the side whose (client, backend) pair DNS produced; when both
-   * orientations are DNS pairs, the side that sent the opening packet.
-   */
-  private static Connection open(StreamFragment f, boolean openerIsLow, Long isn) {
-    boolean lowIsClient;
-    if (f.lowClientFirstSeen() != null && f.highClientFirstSeen() != null) {
-      lowIsClient = openerIsLow;
-    } else {
-      lowIsClient = f.lowClientFirstSeen() != null;
-    }
-    return new Connection(
-        lowIsClient, lowIsClient ? f.lowClientFirstSeen() : f.highClientFirstSeen(), isn);
   }
 
   private static void finish(FourTuple tuple, Connection c, List<BackendPort> counted) {

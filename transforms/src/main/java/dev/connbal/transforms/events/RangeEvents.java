@@ -116,7 +116,23 @@ public abstract class RangeEvents implements FrameVisitor {
     if (wantsSyns && TcpFlags.isOpeningSyn(flags)) {
       openingSyn(srcHigh, srcLow, dstHigh, dstLow, dstPort, srcPort, seq, record.timestampMicros());
     }
+    tcpPacket(srcHigh, srcLow, srcPort, dstHigh, dstLow, dstPort, flags, seq, record);
   }
+
+  /**
+   * Every TCP packet of the range, in file order, with its record (addresses as {@link #tcp} has
+   * them); nothing by default.
+   */
+  protected void tcpPacket(
+      long srcHigh,
+      long srcLow,
+      int srcPort,
+      long dstHigh,
+      long dstLow,
+      int dstPort,
+      int flags,
+      long seq,
+      SnoopRecordView r) {}
 
   @Override
   public final void tcpDns(

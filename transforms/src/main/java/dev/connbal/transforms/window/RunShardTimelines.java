@@ -3,12 +3,12 @@ package dev.connbal.transforms.window;
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
 import dev.connbal.transforms.ConnBalRow;
+import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.report.RunReport;
 import dev.connbal.transforms.wire.RunReportCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.schemas.NoSuchSchemaException;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
@@ -21,8 +21,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
-import org.joda.time.Instant;
 
 /**
  * The windowed analysis after pass 1 ({@link TimedEventsParser}): each event stamped with its
@@ -38,6 +38,12 @@ public final class RunShardTimelines
 
   /** The timelines' counts for the run report (responses without a query, late packets). */
   public static final TupleTag<RunReport> REPORT = ShardTimelineFn.REPORT;
+
+  /**
+   * With {@link #withNewPairs}: each (client, backend) pair when DNS first lists it, keyed by its
+   * stream shard, stamped with that time.
+   */
+  public static final TupleTag<KV<Integer, StreamEvent>> NEW_PAIRS = ShardTimelineFn.PAIRS;
 
   /**
    * The name of the distribution (namespace {@link
@@ -58,17 +64,25 @@ public final class RunShardTimelines
 
   private final Duration window;
   private final Duration allowedLateness;
+  private final @Nullable Shards streamShards;
+  private final boolean countsLate;
 
-  private RunShardTimelines(Duration window, Duration allowedLateness) {
+  private RunShardTimelines(
+      Duration window,
+      Duration allowedLateness,
+      @Nullable Shards streamShards,
+      boolean countsLate) {
     this.window = window;
     this.allowedLateness = allowedLateness;
+    this.streamShards = streamShards;
+    this.countsLate = countsLate;
   }
 
   /** Windows of {@code window} (a whole number of milliseconds, at least one). */
   public static RunShardTimelines of(Duration window) {
     checkArgument(
         window != null && window.getMillis() > 0, "window must be positive, got %s", window);
-    return new RunShardTimelines(window, DEFAULT_ALLOWED_LATENESS);
+    return new RunShardTimelines(window, DEFAULT_ALLOWED_LATENESS, null, true);
   }
 
   /** How long after a window's end late rows still make its document again. */
@@ -77,7 +91,24 @@ public final class RunShardTimelines
         lateness != null && !lateness.isShorterThan(Duration.ZERO),
         "allowed lateness must not be negative, got %s",
         lateness);
-    return new RunShardTimelines(window, lateness);
+    return new RunShardTimelines(window, lateness, streamShards, countsLate);
+  }
+
+  /**
+   * Also each pair when DNS first lists it, on {@link #NEW_PAIRS}, by its shard of {@code shards}.
+   */
+  public RunShardTimelines withNewPairs(Shards shards) {
+    checkArgument(shards != null, "shards must not be null");
+    return new RunShardTimelines(window, allowedLateness, shards, countsLate);
+  }
+
+  /**
+   * Late events are left out of the metrics: for a run over events that another stage counts
+   * already (the all-streams road's second run, {@link RunAllStreamsInTime}), whose report is not
+   * the run's either. Its late events would be counted twice.
+   */
+  public RunShardTimelines withoutLateMetrics() {
+    return new RunShardTimelines(window, allowedLateness, streamShards, false);
   }
 
   @Override
@@ -86,12 +117,14 @@ public final class RunShardTimelines
     Duration lateness = bounded ? ANY_LATENESS : allowedLateness;
     PCollectionTuple out =
         events
-            .apply("CaptureTime", ParDo.of(new CaptureTimeFn()))
+            .apply(
+                "CaptureTime",
+                ParDo.of(new CaptureTimeFn<Integer, TimedEvent>(TimedEvent::timeMicros)))
             .setCoder(KvCoder.of(VarIntCoder.of(), TimedEventCoder.of()))
             .apply(
                 "ShardTimelines",
-                ParDo.of(new ShardTimelineFn(window, lateness, bounded))
-                    .withOutputTags(ROWS, TupleTagList.of(REPORT)));
+                ParDo.of(new ShardTimelineFn(window, lateness, bounded, streamShards, countsLate))
+                    .withOutputTags(ROWS, TupleTagList.of(REPORT).and(NEW_PAIRS)));
     PCollection<ConnBalRow> rows = out.get(ROWS);
     try {
       rows.setCoder(rows.getPipeline().getSchemaRegistry().getSchemaCoder(ConnBalRow.class));
@@ -99,6 +132,7 @@ public final class RunShardTimelines
       throw new IllegalStateException("ConnBalRow has a @DefaultSchema", e);
     }
     out.get(REPORT).setCoder(RunReportCoder.of());
+    out.get(NEW_PAIRS).setCoder(KvCoder.of(VarIntCoder.of(), StreamEventCoder.of()));
     PCollection<ConnBalRow> windowed =
         rows.apply(
             "Windows",
@@ -108,7 +142,9 @@ public final class RunShardTimelines
                         .withLateFirings(AfterPane.elementCountAtLeast(1)))
                 .withAllowedLateness(lateness)
                 .accumulatingFiredPanes());
-    return PCollectionTuple.of(ROWS, windowed).and(REPORT, out.get(REPORT));
+    return PCollectionTuple.of(ROWS, windowed)
+        .and(REPORT, out.get(REPORT))
+        .and(NEW_PAIRS, out.get(NEW_PAIRS));
   }
 
   @Override
@@ -117,22 +153,5 @@ public final class RunShardTimelines
     builder
         .add(DisplayData.item("window", window).withLabel("Window of capture time"))
         .add(DisplayData.item("allowedLateness", allowedLateness).withLabel("Allowed lateness"));
-  }
-
-  /** Stamps each event with its capture time, which is earlier than the file it comes from. */
-  private static final class CaptureTimeFn
-      extends DoFn<KV<Integer, TimedEvent>, KV<Integer, TimedEvent>> {
-    @ProcessElement
-    public void process(
-        @Element KV<Integer, TimedEvent> e, OutputReceiver<KV<Integer, TimedEvent>> out) {
-      out.outputWithTimestamp(
-          e, Instant.ofEpochMilli(Math.floorDiv(e.getValue().timeMicros(), 1000)));
-    }
-
-    @Override
-    @SuppressWarnings("deprecation") // the documented way to output earlier than the input
-    public Duration getAllowedTimestampSkew() {
-      return Duration.millis(Long.MAX_VALUE);
-    }
   }
 }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * SEMANTICS.md over one shard of clients, event by event in capture-time order, with its rows per
@@ -113,6 +114,9 @@ public final class ShardTimeline implements Serializable {
 
   /** Rows made by the call at hand, by window; see {@link #accept}. */
   private transient List<WindowRows> made;
+
+  /** The pairs that DNS listed for the first time since {@link #drainNewPairs}. */
+  private transient @Nullable List<BackendFacts> newPairs;
 
   private long lateSyns;
   private long lateDnsEvents;
@@ -380,12 +384,42 @@ public final class ShardTimeline implements Serializable {
 
   private void run(TimedEvent e) {
     switch (e.kind()) {
-      case DNS -> dns.accept(e.dns());
+      case DNS -> {
+        dns.accept(e.dns());
+        if (e.dns().isResponse()) {
+          noteNewPairs();
+        }
+      }
       case SRV_LEARNING -> dns.learnFrom(e.dns());
       case SYN -> {
         if (attempts.begins(e)) {
           count(e, conns, touched);
         }
+      }
+    }
+  }
+
+  /**
+   * The (client, backend) pairs that responses listed for the first time since the last call, each
+   * with its first appearance: what an all-streams run tracks streams against ({@link
+   * dev.connbal.transforms.count.IncrementalStreamTracker}).
+   */
+  public List<BackendFacts> drainNewPairs() {
+    List<BackendFacts> drained = newPairs == null ? List.of() : newPairs;
+    newPairs = new ArrayList<>();
+    return drained;
+  }
+
+  /** Takes the pairs listed so far into the open window, and notes those listed the first time. */
+  private void noteNewPairs() {
+    for (ClientBackend pair : dns.drainListed()) {
+      touched.add(pair);
+      BackendFacts facts = dns.facts(pair);
+      if (facts.dnsCount() == 1) {
+        if (newPairs == null) {
+          newPairs = new ArrayList<>();
+        }
+        newPairs.add(facts);
       }
     }
   }

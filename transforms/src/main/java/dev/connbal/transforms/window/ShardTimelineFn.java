@@ -1,12 +1,12 @@
 package dev.connbal.transforms.window;
 
 import dev.connbal.transforms.ConnBalRow;
+import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.report.ConnBalMetrics;
 import dev.connbal.transforms.report.RunReport;
+import dev.connbal.transforms.timeline.BackendFacts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -28,6 +28,7 @@ import org.apache.beam.sdk.values.TimestampedValue.TimestampedValueCoder;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.io.ByteStreams;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.io.CountingOutputStream;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -60,6 +61,12 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
   static final TupleTag<ConnBalRow> ROWS = new TupleTag<>("windowRows") {};
   static final TupleTag<RunReport> REPORT = new TupleTag<>("timelineReports") {};
 
+  /**
+   * Each (client, backend) pair when DNS first lists it, keyed by its stream shard and stamped with
+   * that time: what an all-streams run tracks streams against ({@link TrackStreamsFn}).
+   */
+  static final TupleTag<KV<Integer, StreamEvent>> PAIRS = new TupleTag<>("newPairs") {};
+
   static final Counter LATE_SYNS = Metrics.counter(ConnBalMetrics.NAMESPACE, "lateSyns");
   static final Counter LATE_DNS_EVENTS = Metrics.counter(ConnBalMetrics.NAMESPACE, "lateDnsEvents");
 
@@ -73,14 +80,11 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
   static final Distribution STATE_BYTES =
       Metrics.distribution(ConnBalMetrics.NAMESPACE, STATE_BYTES_NAME);
 
-  /** Events as the timeline takes them: by time, then in {@link TimedEvent#ORDER}. */
-  private static final Comparator<TimestampedValue<TimedEvent>> IN_ORDER =
-      Comparator.<TimestampedValue<TimedEvent>, Instant>comparing(TimestampedValue::getTimestamp)
-          .thenComparing(TimestampedValue::getValue, TimedEvent.ORDER);
-
   private final long windowMicros;
   private final long horizonMicros;
   private final boolean boundedInput;
+  private final @Nullable Shards streamShards;
+  private final boolean countsLate;
 
   /** Events, each with its time, that time has not passed yet. */
   @StateId("waiting")
@@ -104,12 +108,22 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
 
   /**
    * Windows of {@code window}, whose rows may change until {@code lateness} after their end, over a
-   * stream ({@code boundedInput} false) or captures read at once.
+   * stream ({@code boundedInput} false) or captures read at once; each new pair to {@link #PAIRS},
+   * by its shard of {@code streamShards} (when not null); late events to the metrics {@link
+   * #LATE_SYNS} and {@link #LATE_DNS_EVENTS} only when {@code countsLate} (false where another
+   * stage counts them, {@link RunShardTimelines#withoutLateMetrics}).
    */
-  ShardTimelineFn(Duration window, Duration lateness, boolean boundedInput) {
+  ShardTimelineFn(
+      Duration window,
+      Duration lateness,
+      boolean boundedInput,
+      @Nullable Shards streamShards,
+      boolean countsLate) {
     this.windowMicros = window.getMillis() * 1000;
     this.horizonMicros = lateness.getMillis() * 1000;
     this.boundedInput = boundedInput;
+    this.streamShards = streamShards;
+    this.countsLate = countsLate;
   }
 
   @ProcessElement
@@ -130,7 +144,7 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
     long hold = Math.min(held == null ? Long.MAX_VALUE : held, windowStartMillis(timestamp));
     if (set == null || at != set || held == null || hold != held) {
       hold = Math.min(hold, read(state).earliestOpenWindowMicros() / 1000);
-      setTimer(advance, wakeAt, holdAt, at, hold);
+      WaitingEvents.setTimer(advance, wakeAt, holdAt, at, hold);
     }
   }
 
@@ -148,30 +162,23 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
     ShardTimeline timeline = read(state);
     long lateSyns = timeline.lateSyns();
     long lateDnsEvents = timeline.lateDnsEvents();
-    List<TimestampedValue<TimedEvent>> passed = new ArrayList<>();
-    List<TimestampedValue<TimedEvent>> later = new ArrayList<>();
-    for (TimestampedValue<TimedEvent> e : waiting.read()) {
-      (e.getTimestamp().isBefore(now) ? passed : later).add(e);
-    }
-    passed.sort(IN_ORDER);
-    for (TimestampedValue<TimedEvent> e : passed) {
+    WaitingEvents.Passed<TimedEvent> time =
+        WaitingEvents.takePassed(waiting, now, TimedEvent.ORDER);
+    for (TimestampedValue<TimedEvent> e : time.passed()) {
       emit(timeline.accept(e.getValue()), out);
-    }
-    if (!passed.isEmpty()) {
-      waiting.clear();
-      later.forEach(waiting::add);
+      emitNewPairs(timeline, out);
     }
     emit(timeline.advanceTo(now.getMillis() * 1000), out);
-    LATE_SYNS.inc(timeline.lateSyns() - lateSyns);
-    LATE_DNS_EVENTS.inc(timeline.lateDnsEvents() - lateDnsEvents);
+    emitNewPairs(timeline, out);
+    if (countsLate) {
+      LATE_SYNS.inc(timeline.lateSyns() - lateSyns);
+      LATE_DNS_EVENTS.inc(timeline.lateDnsEvents() - lateDnsEvents);
+    }
 
     long next = Long.MAX_VALUE;
     long hold = timeline.earliestOpenWindowMicros() / 1000;
-    if (!later.isEmpty()) {
-      Instant first = later.get(0).getTimestamp();
-      for (TimestampedValue<TimedEvent> e : later) {
-        first = e.getTimestamp().isBefore(first) ? e.getTimestamp() : first;
-      }
+    Instant first = time.earliestLeft();
+    if (first != null) {
       next = wakeFor(first, window);
       hold = Math.min(hold, windowStartMillis(first));
     }
@@ -182,7 +189,7 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
     wakeAt.clear();
     holdAt.clear();
     if (next != Long.MAX_VALUE) {
-      setTimer(advance, wakeAt, holdAt, next, hold);
+      WaitingEvents.setTimer(advance, wakeAt, holdAt, next, hold);
     }
     state.write(timeline);
     STATE_BYTES.update(encodedSize(timeline));
@@ -243,12 +250,17 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
     return Math.floorDiv(t.getMillis(), windowMillis) * windowMillis;
   }
 
-  private static void setTimer(
-      Timer advance, ValueState<Long> wakeAt, ValueState<Long> holdAt, long at, long hold) {
-    long held = Math.min(hold, at);
-    advance.withOutputTimestamp(Instant.ofEpochMilli(held)).set(Instant.ofEpochMilli(at));
-    wakeAt.write(at);
-    holdAt.write(held);
+  private void emitNewPairs(ShardTimeline timeline, MultiOutputReceiver out) {
+    for (BackendFacts pair : timeline.drainNewPairs()) {
+      if (streamShards != null) {
+        out.get(PAIRS)
+            .outputWithTimestamp(
+                KV.of(
+                    StreamEvent.shardOf(streamShards, pair.client(), pair.backend()),
+                    StreamEvent.pairKnown(pair.client(), pair.backend(), pair.firstSeenMicros())),
+                Instant.ofEpochMilli(Math.floorDiv(pair.firstSeenMicros(), 1000)));
+      }
+    }
   }
 
   private static void emit(List<ShardTimeline.WindowRows> windows, MultiOutputReceiver out) {

@@ -36,6 +36,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>The TCP segments that may carry DNS leave one each on {@link #TCP_DNS_SEGMENTS}, to be put
  * back together per direction. The range's part of the run report leaves on {@link #REPORT}.
+ *
+ * <p>In the all-streams mode (-a, {@link #allStreams}) opening SYNs are not sent to the timelines:
+ * every TCP packet leaves instead on {@link #STREAM_PACKETS}, keyed by the stream shard of its two
+ * addresses, for the streams to be tracked ({@link TrackStreamsFn}).
  */
 public final class TimedEventsParser extends SnoopRecordParser<KV<Integer, TimedEvent>> {
   private static final long serialVersionUID = 1L;
@@ -51,12 +55,30 @@ public final class TimedEventsParser extends SnoopRecordParser<KV<Integer, Timed
   public static final TupleTag<KV<String, TcpDnsSegment>> TCP_DNS_SEGMENTS =
       new TupleTag<>("windowTcpDnsSegments") {};
 
+  /** The additional output of every TCP packet in the all-streams mode. */
+  public static final TupleTag<KV<Integer, StreamEvent>> STREAM_PACKETS =
+      new TupleTag<>("windowStreamPackets") {};
+
   private final @Nullable String nameFilter;
   private final Shards shards;
+  private final boolean allStreams;
 
   public TimedEventsParser(@Nullable String nameFilter, Shards shards) {
+    this(nameFilter, shards, false);
+  }
+
+  private TimedEventsParser(@Nullable String nameFilter, Shards shards, boolean allStreams) {
     this.nameFilter = nameFilter;
     this.shards = shards;
+    this.allStreams = allStreams;
+  }
+
+  /**
+   * The parser of the all-streams mode: every TCP packet to {@link #STREAM_PACKETS} (keyed by
+   * {@link StreamEvent#shardOf} of {@code shards}), no SYN to the timelines.
+   */
+  public static TimedEventsParser allStreams(@Nullable String nameFilter, Shards shards) {
+    return new TimedEventsParser(nameFilter, shards, true);
   }
 
   @Override
@@ -70,7 +92,9 @@ public final class TimedEventsParser extends SnoopRecordParser<KV<Integer, Timed
         REPORT,
         RunReportCoder.of(),
         TCP_DNS_SEGMENTS,
-        KvCoder.of(StringUtf8Coder.of(), TcpDnsSegmentCoder.of()));
+        KvCoder.of(StringUtf8Coder.of(), TcpDnsSegmentCoder.of()),
+        STREAM_PACKETS,
+        KvCoder.of(VarIntCoder.of(), StreamEventCoder.of()));
   }
 
   @Override
@@ -105,7 +129,7 @@ public final class TimedEventsParser extends SnoopRecordParser<KV<Integer, Timed
     private final Consumer<KV<Integer, TimedEvent>> output;
 
     Collector(RangeContext context, Consumer<KV<Integer, TimedEvent>> output) {
-      super(nameFilter, true);
+      super(nameFilter, !allStreams);
       this.context = context;
       this.output = output;
     }
@@ -128,6 +152,35 @@ public final class TimedEventsParser extends SnoopRecordParser<KV<Integer, Timed
     @Override
     protected void tcpDnsSegment(TcpDnsSegment segment) {
       context.output(TCP_DNS_SEGMENTS, KV.of(segment.directionKey(), segment));
+    }
+
+    @Override
+    protected void tcpPacket(
+        long srcHigh,
+        long srcLow,
+        int srcPort,
+        long dstHigh,
+        long dstLow,
+        int dstPort,
+        int flags,
+        long seq,
+        SnoopRecordView r) {
+      if (allStreams) {
+        context.output(
+            STREAM_PACKETS,
+            KV.of(
+                StreamEvent.shardOf(shards, srcHigh, srcLow, dstHigh, dstLow),
+                StreamEvent.packet(
+                    r.timestampMicros(),
+                    IpAddress.of(srcHigh, srcLow),
+                    srcPort,
+                    IpAddress.of(dstHigh, dstLow),
+                    dstPort,
+                    flags,
+                    seq,
+                    r.file(),
+                    r.recordOffset())));
+      }
     }
 
     @Override

@@ -155,6 +155,19 @@ class StreamTrackerTest {
   }
 
   @Test
+  void bothOrientationsAPairTheSideKnownAtTheFirstCountedPacketIsTheClient() {
+    // The client opens at 500, when only the reverse pair (the backend resolved the client at 100)
+    // is known; its own lookup (at DNS = 1000) comes while the stream is still used. The packet at
+    // 500 is the first counted one, and only the reverse orientation is known then.
+    c(500, SYN).s(501, SYN | ACK).c(502, ACK).c(1500, ACK).c(1600, FIN | ACK);
+    List<BackendPort> counted =
+        StreamTracker.countedConnections(TUPLE, fragment(packets, DNS, 100L));
+    assertThat(
+        counted,
+        contains(new BackendPort(/* client= */ BACKEND, /* backend= */ CLIENT, CLIENT_PORT)));
+  }
+
+  @Test
   void fragmentsMergeToTheSameResultAsADirectReplayOfEveryPacket() {
     Random random = new Random(42);
     int[] flagChoices = {
@@ -206,6 +219,7 @@ class StreamTrackerTest {
     boolean seen = false;
     boolean open = false;
     boolean clientIsLow = true;
+    boolean openerIsLow = true;
     Long isn = null;
     boolean counts = false;
     for (Pkt p : sorted) {
@@ -230,14 +244,15 @@ class StreamTrackerTest {
         open = true;
         counts = false;
         isn = TcpFlags.isOpeningSyn(p.flags()) ? p.seq() : null;
-        clientIsLow =
-            (clientFirstSeen != null && reverseFirstSeen != null)
-                ? p.fromClient()
-                : clientFirstSeen != null;
+        openerIsLow = p.fromClient();
       }
-      if (open) {
-        long firstSeen = clientIsLow ? clientFirstSeen : reverseFirstSeen;
-        counts |= p.t() >= firstSeen;
+      if (open && !counts) {
+        // The first packet at which some orientation's backend is known decides the client: that
+        // orientation, or the opener when both are known by then.
+        boolean lowKnown = clientFirstSeen != null && p.t() >= clientFirstSeen;
+        boolean highKnown = reverseFirstSeen != null && p.t() >= reverseFirstSeen;
+        counts = lowKnown || highKnown;
+        clientIsLow = lowKnown && highKnown ? openerIsLow : lowKnown;
       }
     }
     if (open && counts) {
