@@ -26,6 +26,10 @@ import org.apache.beam.sdk.values.PCollection;
  * arrives, so grouping N elements that arrive in B bundles costs about B x N / 2 element copies; as
  * byte arrays, those copies are plain array copies, where each element with nested schema rows is a
  * conversion. {@link #decode} reads a batch back.
+ *
+ * <p>A batch holds at most {@link #MAX_ELEMENTS}: a runner's bundle may be a whole task's input
+ * (Flink's batch mode), and a grouping that sorts (Flink's) fails a record larger than its sort
+ * buffer, which may be a few hundred kB.
  */
 public final class EncodedBatches<T>
     extends PTransform<PCollection<T>, PCollection<KV<Integer, byte[]>>> {
@@ -34,6 +38,9 @@ public final class EncodedBatches<T>
   public interface ShardOf<T> extends Serializable {
     int shard(T element);
   }
+
+  /** Elements in a batch at the most: rows and summaries, tens of kB encoded. */
+  static final int MAX_ELEMENTS = 500;
 
   private final ShardOf<T> shardOf;
 
@@ -94,10 +101,19 @@ public final class EncodedBatches<T>
     }
 
     @ProcessElement
-    public void process(@Element T element, BoundedWindow window) {
-      batches
-          .computeIfAbsent(KV.of(window, shardOf.shard(element)), k -> new ArrayList<>())
-          .add(element);
+    public void process(
+        @Element T element, BoundedWindow window, OutputReceiver<KV<Integer, byte[]>> out)
+        throws CoderException {
+      int shard = shardOf.shard(element);
+      KV<BoundedWindow, Integer> key = KV.of(window, shard);
+      List<T> batch = batches.computeIfAbsent(key, k -> new ArrayList<>());
+      batch.add(element);
+      if (batch.size() == MAX_ELEMENTS) {
+        // Later than the element: a batch leaves at its window's end, as at the bundle's end.
+        out.outputWithTimestamp(
+            KV.of(shard, CoderUtils.encodeToByteArray(batchCoder, batch)), window.maxTimestamp());
+        batches.remove(key);
+      }
     }
 
     @FinishBundle
