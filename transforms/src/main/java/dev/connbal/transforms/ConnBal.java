@@ -675,8 +675,12 @@ public final class ConnBal {
               .apply("LearnSrv", ParDo.of(new LearnSrvFn()))
               .setCoder(SrvKnowledgeCoder.of());
       // Pieces, merged by each timeline: as one element, the knowledge would pass a sort (a
-      // singleton view combines), and outgrow Flink's sort buffers on DNS-heavy runs.
-      return learnt.apply("SrvKnowledgeView", View.asIterable());
+      // singleton view combines), and outgrow Flink's sort buffers on DNS-heavy runs. One empty
+      // piece more, so that the view is never empty (see the class comment).
+      return learnt
+          .apply("NoSrvKnowledge", WithOneMore.element(new SrvKnowledge()))
+          .setCoder(SrvKnowledgeCoder.of())
+          .apply("SrvKnowledgeView", View.asIterable());
     }
 
     /** The distinct names of {@code lists}. */
