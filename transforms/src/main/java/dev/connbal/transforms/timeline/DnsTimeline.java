@@ -43,7 +43,7 @@ public final class DnsTimeline implements Serializable {
   /** The (client, backend) pairs listed since {@link #drainListed}; null when nobody asks. */
   private @Nullable Set<ClientBackend> listed;
 
-  private final Map<ClientBackend, Backend> backends = new HashMap<>();
+  private final PairTable<Backend> backends = new PairTable<>();
 
   private long matchedResponses;
   private long unmatchedResponses;
@@ -129,7 +129,7 @@ public final class DnsTimeline implements Serializable {
         pair.backend().writeData(out);
       }
     }
-    List<Backend> all = new ArrayList<>(backends.values());
+    List<Backend> all = backends.values();
     all.sort(Comparator.comparing(b -> ClientBackend.of(b.client, b.address)));
     out.writeInt(all.size());
     for (Backend b : all) {
@@ -181,7 +181,9 @@ public final class DnsTimeline implements Serializable {
         b.portListedBy[p] = in.readLong();
         b.portPreference[p] = in.readBoolean() ? TimelineState.readPreference(in) : null;
       }
-      t.backends.computeIfAbsent(ClientBackend.of(client, address), k -> b);
+      if (t.backends.get(client, address) == null) {
+        t.backends.put(client, address, b);
+      }
     }
     return t;
   }
@@ -220,7 +222,7 @@ public final class DnsTimeline implements Serializable {
 
   /** What DNS said so far about the (client, backend) {@code pair}, or null when nothing. */
   public @Nullable BackendFacts facts(ClientBackend pair) {
-    Backend b = backends.get(pair);
+    Backend b = backends.get(pair.client(), pair.backend());
     return b == null ? null : factsOf(b);
   }
 
@@ -329,13 +331,16 @@ public final class DnsTimeline implements Serializable {
       Collection<Integer> ports,
       SrvTargets.Target target,
       long timestamp) {
-    ClientBackend pair = ClientBackend.of(client, address);
-    Backend b = backends.computeIfAbsent(pair, k -> new Backend(client, address, timestamp, name));
+    Backend b = backends.get(client, address);
+    if (b == null) {
+      b = new Backend(client, address, timestamp, name);
+      backends.put(client, address, b);
+    }
     if (b.listedBy != matchedResponses) {
       b.listedBy = matchedResponses;
       b.dnsCount++;
       if (listed != null) {
-        listed.add(pair);
+        listed.add(ClientBackend.of(client, address));
       }
     }
     for (int port : ports) {
