@@ -42,14 +42,12 @@ import org.joda.time.Instant;
  *
  * <p>When time has passed an event is only known up to the timer's own time: over a stream the
  * timer is set for the end of the earliest waiting event's window, when that window can be output
- * (one firing per window, however many events it has); over captures read at once, for the end of
- * the global window, so that one firing takes all once every event is in (capture time says nothing
- * of reading order there: a runner may move the watermark past an event before a later file, or the
- * TCP reassembly, yields an earlier one). (Beam's time-sorted input would do the waiting, but it
- * waits the whole allowed lateness before it hands anything over. Beam's {@code OrderedListState}
- * would do the sorting, but Beam 2.62's Flink runner keeps one element per millisecond in it, and a
- * shard has many events in one millisecond: apache/beam#39782. A bag keeps every event on every
- * runner.)
+ * (one firing per window, however many events it has); over captures read at once, one firing at
+ * the end takes all ({@link WaitingEvents#wakeFor}). (Beam's time-sorted input would do the
+ * waiting, but it waits the whole allowed lateness before it hands anything over. Beam's {@code
+ * OrderedListState} would do the sorting, but Beam 2.62's Flink runner keeps one element per
+ * millisecond in it, and a shard has many events in one millisecond: apache/beam#39782. A bag keeps
+ * every event on every runner.)
  *
  * <p>An event that arrives after time has passed it is late: it still goes to the timeline, which
  * counts it and, for a SYN, outputs the rows of its window again. Such rows, and the rows of a
@@ -234,14 +232,8 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
     return timeline != null ? timeline : new ShardTimeline(windowMicros, horizonMicros);
   }
 
-  /**
-   * When the timer must fire for an event at {@code t} in {@code window}: at the end of that (the
-   * global) window for captures read at once, at the end of its own window over a stream.
-   */
   private long wakeFor(Instant t, BoundedWindow window) {
-    return boundedInput
-        ? window.maxTimestamp().getMillis()
-        : windowStartMillis(t) + windowMicros / 1000;
+    return WaitingEvents.wakeFor(t, window, boundedInput, windowMicros / 1000);
   }
 
   /** The start of the window of {@code t}, in milliseconds. */

@@ -188,14 +188,7 @@ final class TrackStreamsFn extends DoFn<KV<Integer, StreamEvent>, KV<Integer, Ti
     return size.getCount();
   }
 
-  /**
-   * When the timer must fire for an event at {@code t} in {@code window}: at the end of that (the
-   * global) window for captures read at once, once every event is in (as {@link ShardTimelineFn}),
-   * at the end of its own window over a stream.
-   */
   private long wakeFor(Instant t, BoundedWindow window) {
-    return boundedInput
-        ? window.maxTimestamp().getMillis()
-        : Math.floorDiv(t.getMillis(), windowMillis) * windowMillis + windowMillis;
+    return WaitingEvents.wakeFor(t, window, boundedInput, windowMillis);
   }
 }

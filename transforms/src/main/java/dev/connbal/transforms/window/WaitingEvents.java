@@ -6,6 +6,7 @@ import java.util.List;
 import org.apache.beam.sdk.state.BagState;
 import org.apache.beam.sdk.state.Timer;
 import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
@@ -50,6 +51,19 @@ final class WaitingEvents {
       later.forEach(waiting::add);
     }
     return new Passed<>(passed, earliest);
+  }
+
+  /**
+   * When the timer must fire for an event at {@code t} in {@code window} (the element's): over a
+   * stream at the end of the event's own window of {@code windowMillis}; over captures read at once
+   * ({@code boundedInput}) at the end of {@code window}, once every event is in, in one firing.
+   * Capture time says nothing of reading order there: a runner may move the watermark past an event
+   * before a later file, or the TCP reassembly, yields an earlier one.
+   */
+  static long wakeFor(Instant t, BoundedWindow window, boolean boundedInput, long windowMillis) {
+    return boundedInput
+        ? window.maxTimestamp().getMillis()
+        : Math.floorDiv(t.getMillis(), windowMillis) * windowMillis + windowMillis;
   }
 
   /**
