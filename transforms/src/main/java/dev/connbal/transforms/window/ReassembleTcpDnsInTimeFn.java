@@ -233,10 +233,8 @@ public final class ReassembleTcpDnsInTimeFn
    * behind a hole.
    *
    * <p>Over captures read at once, for the end of the window: one firing, once every segment is in,
-   * feeds them all. Capture time says nothing of reading order there: a runner may move the
-   * watermark past a direction's first segments before a later file holds the rest (the Direct
-   * runner did, about one run in a hundred), and a firing at their time would read the message
-   * without them.
+   * feeds them all ({@link WaitingEvents#wakeFor} says why); a firing at the first segments' time
+   * could read a message without the rest of its segments, still in a later file.
    */
   private void setTimer(
       Timer feed,
