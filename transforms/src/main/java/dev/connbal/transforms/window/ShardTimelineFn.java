@@ -137,7 +137,7 @@ final class ShardTimelineFn extends DoFn<KV<Integer, TimedEvent>, ConnBalRow> {
     waiting.add(TimestampedValue.of(event.getValue(), timestamp));
     long wake = wakeFor(timestamp, window);
     Long set = wakeAt.read();
-    long at = set == null ? wake : boundedInput ? Math.max(set, wake) : Math.min(set, wake);
+    long at = set == null ? wake : Math.min(set, wake);
     Long held = holdAt.read();
     long hold = Math.min(held == null ? Long.MAX_VALUE : held, windowStartMillis(timestamp));
     if (set == null || at != set || held == null || hold != held) {

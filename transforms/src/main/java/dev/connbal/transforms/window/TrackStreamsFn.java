@@ -95,7 +95,7 @@ final class TrackStreamsFn extends DoFn<KV<Integer, StreamEvent>, KV<Integer, Ti
     Long set = wakeAt.read();
     waiting.add(TimestampedValue.of(event.getValue(), timestamp));
     long wake = wakeFor(timestamp, window);
-    long at = set == null ? wake : boundedInput ? Math.max(set, wake) : Math.min(set, wake);
+    long at = set == null ? wake : Math.min(set, wake);
     Long held = holdAt.read();
     long hold = Math.min(held == null ? Long.MAX_VALUE : held, timestamp.getMillis());
     if (set == null || at != set || held == null || hold != held) {
