@@ -16,17 +16,24 @@ import org.apache.beam.runners.flink.FlinkRunner;
  * (bench/RESULTS.md has the figures). Small files are read in batches of about the split size, a
  * range each ({@code InputFiles#ranges}), so many small captures stay on the Direct runner. Its
  * immutability and encodability checks copy every element and are for testing DoFns, not for
- * analysing captures, so they are off, and it runs one worker thread per core; it pays per shuffle
- * key and step, so it gets {@value #DIRECT_RUNNER_SHARDS_PER_THREAD} shards per thread instead of
- * 256, and one DNS timeline (it already runs on two threads, and a split adds the SRV learning
- * pass's steps). Flink: connbal's DoFns never modify their inputs, so Flink need not copy elements
- * between operators ({@code fasterCopy}); {@value #FLINK_TIMELINE_SHARDS_PER_SLOT} DNS timeline
- * shards per slot when the parallelism is known. Options given on the command line win.
+ * analysing captures, so they are off. It runs {@value #DIRECT_RUNNER_WORKER_THREADS} worker
+ * thread: its driver loop runs on the same thread pool as the work and polls for more without pause
+ * whenever a thread of the pool has none, so with two threads it spun on one core for as long as a
+ * single long bundle (a DNS timeline) ran on the other, taking that core from the timeline's own
+ * reading thread; with one it runs between bundles. It pays per shuffle key and step, so it gets
+ * {@value #DIRECT_RUNNER_SHARDS_PER_THREAD} shards per worker thread instead of 256, and one DNS
+ * timeline (which already runs on two threads; a split adds the SRV learning pass's steps). Flink:
+ * connbal's DoFns never modify their inputs, so Flink need not copy elements between operators
+ * ({@code fasterCopy}); {@value #FLINK_TIMELINE_SHARDS_PER_SLOT} DNS timeline shards per slot when
+ * the parallelism is known. Options given on the command line win.
  */
 final class RunnerDefaults {
   private RunnerDefaults() {}
 
   static final int DIRECT_RUNNER_SHARDS_PER_THREAD = 4;
+
+  /** The Direct runner's worker threads ({@code --targetParallelism}) unless given. */
+  static final int DIRECT_RUNNER_WORKER_THREADS = 1;
 
   /**
    * DNS timeline shards per Flink slot when the parallelism is known: enough for Flink's key groups
@@ -81,7 +88,7 @@ final class RunnerDefaults {
       direct.setEnforceEncodability(false);
     }
     if (!given(pipelineArgs, "targetParallelism")) {
-      direct.setTargetParallelism(Runtime.getRuntime().availableProcessors());
+      direct.setTargetParallelism(DIRECT_RUNNER_WORKER_THREADS);
     }
     if (!given(pipelineArgs, "shardCount")) {
       options.setShardCount(DIRECT_RUNNER_SHARDS_PER_THREAD * direct.getTargetParallelism());

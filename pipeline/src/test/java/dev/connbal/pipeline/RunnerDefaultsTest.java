@@ -42,10 +42,8 @@ class RunnerDefaultsTest {
     DirectOptions direct = options.as(DirectOptions.class);
     assertThat(direct.isEnforceImmutability(), is(false));
     assertThat(direct.isEnforceEncodability(), is(false));
-    assertThat(direct.getTargetParallelism(), is(Runtime.getRuntime().availableProcessors()));
-    assertThat(
-        options.getShardCount(),
-        is(RunnerDefaults.DIRECT_RUNNER_SHARDS_PER_THREAD * direct.getTargetParallelism()));
+    assertThat(direct.getTargetParallelism(), is(1));
+    assertThat(options.getShardCount(), is(RunnerDefaults.DIRECT_RUNNER_SHARDS_PER_THREAD));
     assertThat(options.getTimelineShards(), is(1));
   }
 
