@@ -72,6 +72,16 @@ public final class BackendTable {
    */
   public long firstSeenOrAbsent(
       long clientHigh, long clientLow, long backendHigh, long backendLow) {
+    int slot = slotOf(clientHigh, clientLow, backendHigh, backendLow);
+    return slot < 0 ? ABSENT : slotFirstSeen[slot];
+  }
+
+  /**
+   * The slot of the pair given by its addresses' halves, or -1 when it is not in the table: a
+   * number below {@link #slots()} that names the pair for {@link #firstSeenAt} and {@link #pairAt},
+   * so that a count per pair needs no key object per lookup. Allocation-free.
+   */
+  public int slotOf(long clientHigh, long clientLow, long backendHigh, long backendLow) {
     for (int i = slot(clientHigh, clientLow, backendHigh, backendLow);
         slotUsed[i];
         i = (i + 1) & mask) {
@@ -79,10 +89,27 @@ public final class BackendTable {
           && slotPairs[4 * i + 3] == backendLow
           && slotPairs[4 * i] == clientHigh
           && slotPairs[4 * i + 2] == backendHigh) {
-        return slotFirstSeen[i];
+        return i;
       }
     }
-    return ABSENT;
+    return -1;
+  }
+
+  /** How many slots there are: every {@link #slotOf} is below it. */
+  public int slots() {
+    return slotFirstSeen.length;
+  }
+
+  /** First DNS appearance of the backend of the pair in {@code slot}, from {@link #slotOf}. */
+  public long firstSeenAt(int slot) {
+    return slotFirstSeen[slot];
+  }
+
+  /** The pair in {@code slot}, from {@link #slotOf}. */
+  public ClientBackend pairAt(int slot) {
+    return ClientBackend.of(
+        IpAddress.of(slotPairs[4 * slot], slotPairs[4 * slot + 1]),
+        IpAddress.of(slotPairs[4 * slot + 2], slotPairs[4 * slot + 3]));
   }
 
   /** First DNS appearance of the backend of {@code pair}, or {@link #ABSENT}. */

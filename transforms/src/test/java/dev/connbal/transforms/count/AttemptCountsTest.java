@@ -9,6 +9,7 @@ import dev.connbal.transforms.keys.IpAddress;
 import dev.connbal.transforms.keys.Shards;
 import dev.connbal.transforms.timeline.BackendTable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -88,5 +89,37 @@ class AttemptCountsTest {
     assertThat(
         AttemptCounts.count(batches(range), FIRST_SEEN),
         equalTo(Map.of(new BackendPort(C, B1, 443), 1L, new BackendPort(C, B2, 443), 2L)));
+  }
+
+  @Test
+  void everyOneOfManyDestinationsCountsItsOwnAttempts() {
+    // 300 backends of C, IPv4 and IPv6, first seen at T, 8 ports each: 2,400 destinations. To
+    // each, one attempt at T + 1 s retransmitted at T + 2 s (one attempt), and an attempt of
+    // another id at T - 1 s (before the backend was seen: not counted). The destinations of the
+    // backends 0 to 99 get a second attempt at T + 3 s.
+    Map<ClientBackend, Long> firstSeen = new HashMap<>();
+    List<IpAddress> backends = new ArrayList<>();
+    for (int b = 0; b < 300; b++) {
+      IpAddress backend =
+          b % 3 == 0 ? IpAddress.of(0x20010db8_00000000L, b) : IpAddress.ofV4(0x0A000000 | b);
+      backends.add(backend);
+      firstSeen.put(ClientBackend.of(C, backend), T);
+    }
+    SynBatch.Collector range = new SynBatch.Collector();
+    Map<BackendPort, Long> expected = new HashMap<>();
+    for (int b = 0; b < backends.size(); b++) {
+      for (int port = 0; port < 8; port++) {
+        IpAddress backend = backends.get(b);
+        add(range, C, backend, port, 40000, 7, T + S);
+        add(range, C, backend, port, 40000, 7, T + 2 * S);
+        add(range, C, backend, port, 40001, 9, T - S);
+        if (b < 100) {
+          add(range, C, backend, port, 40002, 7, T + 3 * S);
+        }
+        expected.put(new BackendPort(C, backend, port), b < 100 ? 2L : 1L);
+      }
+    }
+    add(range, C, OTHER, 443, 40000, 7, T + S); // not a DNS backend of C
+    assertThat(AttemptCounts.count(batches(range), BackendTable.of(firstSeen)), equalTo(expected));
   }
 }

@@ -35,12 +35,27 @@ class BackendTableTest {
       }
       BackendTable table = BackendTable.of(entries);
       entries.forEach(
-          (pair, firstSeen) -> assertThat(table.firstSeenOrAbsent(pair), equalTo(firstSeen)));
+          (pair, firstSeen) -> {
+            assertThat(table.firstSeenOrAbsent(pair), equalTo(firstSeen));
+            IpAddress c = pair.client();
+            IpAddress b = pair.backend();
+            int slot = table.slotOf(c.high(), c.low(), b.high(), b.low());
+            assertThat(slot >= 0 && slot < table.slots(), equalTo(true));
+            assertThat(table.pairAt(slot), equalTo(pair));
+            assertThat(table.firstSeenAt(slot), equalTo(firstSeen));
+          });
       for (int i = 0; i < 10_000; i++) {
         ClientBackend other =
             ClientBackend.of(IpAddress.ofV4(random.nextInt()), IpAddress.ofV4(random.nextInt()));
         if (!entries.containsKey(other)) {
           assertThat(table.firstSeenOrAbsent(other), equalTo(BackendTable.ABSENT));
+          assertThat(
+              table.slotOf(
+                  other.client().high(),
+                  other.client().low(),
+                  other.backend().high(),
+                  other.backend().low()),
+              equalTo(-1));
         }
       }
       assertThat(table.isEmpty(), equalTo(size == 0));
