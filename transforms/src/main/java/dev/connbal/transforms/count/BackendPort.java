@@ -10,8 +10,8 @@ public record BackendPort(IpAddress client, IpAddress backend, int port) {
     return ClientBackend.of(client, backend);
   }
 
-  // Looked up per counted SYN: a record's generated equals and hashCode go through a method-handle
-  // bootstrap that the JIT compiles late.
+  // Hashed per row and, with -a, per counted connection: a record's generated equals and hashCode
+  // go through a method-handle bootstrap that the JIT compiles late.
 
   @Override
   public boolean equals(Object o) {
