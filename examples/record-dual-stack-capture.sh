@@ -3,7 +3,9 @@
 # captured at once by tcpdump on "any" (Linux cooked capture v2) and on the client's veth
 # (Ethernet, nanosecond timestamps), and written as pcap, pcapng and snoop:
 #   any.pcapng      tcpdump -i any, converted to pcapng by editcap
+#   any.pcap        tcpdump -i any as tcpdump wrote it (microsecond pcap)
 #   eth-nano.pcap   tcpdump -i veth-dc --time-stamp-precision=nano
+#   eth.pcapng      the same, converted to pcapng by editcap
 #   eth.snoop       the same, converted to snoop by editcap
 # The traffic: dig over UDP and over TCP, on IPv4 and IPv6; curl resolving through glibc forced
 # onto TCP (resolv.conf "options use-vc", a nameserver reached over IPv6) and trying IPv6 and
@@ -126,6 +128,8 @@ for pid in "${tcpdump_pids[@]}"; do
 done
 mkdir -p "$output"
 editcap -F pcapng "$work/any.pcap" "$output/any.pcapng"
+cp "$work/any.pcap" "$output/any.pcap"
 cp "$work/eth-nano.pcap" "$output/eth-nano.pcap"
+editcap -F pcapng "$work/eth-nano.pcap" "$output/eth.pcapng"
 editcap -F snoop "$work/eth-nano.pcap" "$output/eth.snoop"
-log "wrote $output/any.pcapng, $output/eth-nano.pcap and $output/eth.snoop"
+log "wrote $output/any.pcapng, any.pcap, eth-nano.pcap, eth.pcapng and eth.snoop"

@@ -5,7 +5,7 @@
 # fresh run); nothing in them comes from connbal.
 set -euo pipefail
 cd "$(dirname "$0")"
-for f in *.pcap *.pcapng; do
+for f in *.snoop *.pcap *.pcapng; do
   tshark -r "$f" -T fields -e frame.number -e frame.interface_id -e frame.time_epoch \
     -e frame.cap_len -e frame.len -e frame.encap_type 2>/dev/null > "$f.tshark.tsv"
 done

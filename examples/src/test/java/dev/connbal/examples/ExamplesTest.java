@@ -64,17 +64,19 @@ class ExamplesTest {
   }
 
   /**
-   * The dual-stack recording in its three files (dual-stack-capture/DERIVATION.md): Linux cooked
-   * capture v2 in pcapng, Ethernet in nanosecond pcap and in snoop. Each gives the same
-   * hand-derived rows, also on embedded Flink; the report lines that differ (packets and bytes) are
-   * the capinfos and tshark figures of that derivation.
+   * The dual-stack recording in its five files (dual-stack-capture/DERIVATION.md): Linux cooked
+   * capture v2 in pcapng and in microsecond pcap, Ethernet in nanosecond pcap, in pcapng and in
+   * snoop. Each gives the same hand-derived rows, also on embedded Flink; the report lines that
+   * differ (packets and bytes) are the capinfos and tshark figures of that derivation.
    */
   static Stream<Arguments> dualStackCaptures() {
     List<String> flink =
         List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2");
     return Stream.of(
         Arguments.of("any.pcapng", 56, 5950, List.of()),
+        Arguments.of("any.pcap", 56, 5950, List.of()),
         Arguments.of("eth-nano.pcap", 55, 5504, List.of()),
+        Arguments.of("eth.pcapng", 55, 5504, List.of()),
         Arguments.of("eth.snoop", 55, 5504, List.of()),
         Arguments.of("any.pcapng", 56, 5950, flink));
   }

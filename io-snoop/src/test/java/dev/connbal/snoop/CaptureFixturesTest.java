@@ -15,19 +15,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Real captures (under {@code src/test/resources/captures}, made as its README says) read as tshark
  * reads them: the same packets, captured and original lengths, link types and times to the
  * microsecond. The expectations are tshark's own listings, committed beside the captures; when
- * tshark is installed, a fresh run must still give them. Every fixture also reads the same whole,
- * split at many sizes, and gzip-compressed.
+ * tshark is installed, a fresh run must still give them, and capinfos must count the packets the
+ * readers read and give their earliest and latest times. Every format is here: snoop, pcap of both
+ * byte orders at micro- and nanoseconds, pcapng of one section and of several (of both byte orders
+ * in {@code crafted.pcapng}). Every fixture also reads the same whole, split at many sizes, and
+ * gzip-compressed.
  */
 class CaptureFixturesTest {
   private static final int LIMIT = CaptureFileReader.DEFAULT_MAX_INCLUDED_LENGTH;
@@ -40,10 +45,13 @@ class CaptureFixturesTest {
 
   static List<String> fixtures() {
     return List.of(
+        "capture.snoop",
         "capture.pcap",
         "capture-ns.pcap",
         "lo.pcap",
         "lo-ns.pcap",
+        "lo-big-endian.pcap",
+        "lo-ns-big-endian.pcap",
         "any.pcap",
         "capture.pcapng",
         "multi-interface.pcapng",
@@ -103,10 +111,41 @@ class CaptureFixturesTest {
             "-e",
             "frame.encap_type");
     assertThat(fresh, equalTo(listing(name)));
-    // capinfos -c -M -T -r: "name<TAB>count"; it counts packets, the custom block not among them.
-    String counted = CaptureTools.lines("capinfos", "-c", "-M", "-T", "-r", file.toString()).get(0);
-    long packets = ReaderHarness.readSequential(file, LIMIT).records.size();
-    assertThat(Long.parseLong(counted.split("\t")[1]), is(packets));
+    // capinfos -c -a -e -S -M -T -r: "name<TAB>count<TAB>earliest<TAB>latest", times in epoch
+    // seconds. It counts packets, the custom block not among them; it gives no times ("n/a") for
+    // a file with Simple Packet Blocks, which carry none.
+    String[] info =
+        CaptureTools.lines("capinfos", "-c", "-a", "-e", "-S", "-M", "-T", "-r", file.toString())
+            .get(0)
+            .split("\t");
+    List<SnoopRecord> records = ReaderHarness.readSequential(file, LIMIT).records;
+    assertThat(Long.parseLong(info[1]), is((long) records.size()));
+    if (name.equals("crafted.pcapng")) {
+      assertThat(List.of(info[2], info[3]), equalTo(List.of("n/a", "n/a")));
+    } else {
+      LongSummaryStatistics times =
+          records.stream().mapToLong(SnoopRecord::timestampMicros).summaryStatistics();
+      assertThat(
+          List.of(micros(info[2]), micros(info[3])),
+          equalTo(List.of(times.getMin(), times.getMax())));
+    }
+  }
+
+  /**
+   * A pcap in the other byte order holds the same records: the big-endian twins were written from
+   * tcpdump's little-endian files by swapping every header field (swap-pcap-byte-order.py).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"lo", "lo-ns"})
+  void bigEndianPcapReadsAsItsLittleEndianTwin(String name) throws IOException {
+    List<SnoopRecord> little = ReaderHarness.readSequential(fixture(name + ".pcap"), LIMIT).records;
+    List<SnoopRecord> big =
+        ReaderHarness.readSequential(fixture(name + "-big-endian.pcap"), LIMIT).records;
+    assertThat(big.size(), is(39));
+    assertThat(packets(big), equalTo(packets(little)));
+    for (int k = 0; k < little.size(); k++) {
+      assertThat(big.get(k).frame(), equalTo(little.get(k).frame()));
+    }
   }
 
   /** The crafted capture, checked by hand against how it was made (craft-pcapng.py). */
@@ -162,13 +201,7 @@ class CaptureFixturesTest {
       if (encapsulation.isEmpty()) {
         continue;
       }
-      long micros = previous;
-      if (!time.isEmpty()) {
-        int dot = time.indexOf('.');
-        micros =
-            Long.parseLong(time.substring(0, dot)) * 1_000_000L
-                + Long.parseLong(time.substring(dot + 1, dot + 7));
-      }
+      long micros = time.isEmpty() ? previous : micros(time);
       previous = micros;
       Integer linkType = LINK_TYPE_OF_ENCAPSULATION.get(Integer.parseInt(encapsulation));
       if (linkType == null) {
@@ -178,6 +211,13 @@ class CaptureFixturesTest {
           new Packet(micros, Integer.parseInt(f[3]), Integer.parseInt(f[4]), linkType.intValue()));
     }
     return out;
+  }
+
+  /** An epoch time as the tools print it (6 or 9 decimals), truncated to the microsecond. */
+  private static long micros(String time) {
+    int dot = time.indexOf('.');
+    return Long.parseLong(time.substring(0, dot)) * 1_000_000L
+        + Long.parseLong(time.substring(dot + 1, dot + 7));
   }
 
   private static Path fixture(String name) {

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.connbal.snoop.TestCaptures.Format;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +34,8 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** SnoopIO through real runners: Direct and embedded Flink, splitting, errors, metrics. */
 class SnoopIOPipelineTest {
@@ -124,11 +127,17 @@ class SnoopIOPipelineTest {
     assertThat(counter(run, "fileLevelErrors"), is(5L));
   }
 
-  @Test
-  void aGzipFileIsToldByItsMagicWhateverItsName() throws IOException {
-    byte[] bytes = TestCaptures.realistic(61, 200, 1514);
-    Path disguised = write("disguised.bin", gzip(bytes));
-    List<SnoopRecord> expected = recordsOf(write("plain.snoop", bytes), disguised);
+  /**
+   * Every format, gzip-compressed and named as neither: gzip is told by its magic, then the format
+   * by the magic inside.
+   */
+  @ParameterizedTest
+  @EnumSource(Format.class)
+  void aGzipFileIsToldByItsMagicWhateverItsName(Format format) throws IOException {
+    byte[] bytes = TestCaptures.realistic(format, 61, 200, 1514);
+    Path disguised = write("disguised-" + format + ".bin", gzip(bytes));
+    List<SnoopRecord> expected = recordsOf(write("plain-" + format, bytes), disguised);
+    assertThat(expected.size(), is(200));
     Pipeline p = Pipeline.create(directOptions());
     // Split size 64: a plain file of this size would be read in hundreds of ranges.
     SnoopReadResult result =
@@ -174,14 +183,14 @@ class SnoopIOPipelineTest {
     List<SnoopRecord> records = new ArrayList<>();
     for (SnoopRecord r : ReaderHarness.readSequential(plain, LIMIT).records) {
       records.add(
-          SnoopRecord.of(
+          SnoopRecord.ofLinkType(
               as.toString(),
               r.recordOffset(),
               r.seconds(),
               r.microseconds(),
               r.originalLength(),
               r.cumulativeDrops(),
-              r.datalinkType(),
+              r.linkType(),
               r.frame()));
     }
     return records;

@@ -63,6 +63,13 @@ import org.pcap4j.packet.namednumber.IpNumber;
  * Events: query sent less than 10 s before                     responseMustFollowTheQueryWithinTenSeconds
  * Events: answered once, latest identical query wins           latestIdenticalQueryIsAnsweredOnce
  * Events: QDCOUNT > 1, ANCOUNT > 1000, short = malformed       malformedDnsMessagesAreCounted
+ * Events: DNS over TCP put back in sequence order: a message   DnsOverTcpTest.messagesOverTcpAre...
+ *   over several segments, pipelined messages, a retransmitted   (hand-derived rows), with each
+ *   and out-of-order segments, a gap's message lost, counted;    rule alone in
+ *   a message at the time of the segment completing it          DnsStreamReassemblerTest
+ * Events: DNS over TCP whatever the split or the files         DnsOverTcpTest.everySplitSize...,
+ *                                                              DnsOverTcpTest.streamsCutAcross...
+ * Events: a truncated response (TC) names no backend           truncatedResponseAnswersItsQuery...
  * Events: attempt = SYN w/o ACK/FIN/RST, ECN ignored, retx     onlyOpeningSynsAreAttemptsAndRetransmitsCountOnce
  * Events: a retransmit is less than 120 s after the first SYN SynRetransmitWindowTest
  * Backends: authority and OPT records skipped                  authorityAndOptRecordsAreSkipped
