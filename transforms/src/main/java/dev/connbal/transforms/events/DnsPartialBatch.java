@@ -13,6 +13,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The DNS events of a range collected since its last batch was output, written into a partial per
@@ -22,10 +24,11 @@ import java.util.Set;
  *
  * <p>Which events are of SRV names is known only at the batch's end: a name's query usually comes
  * before the response that shows it to be one. So an event goes to its shard's SRV partial when its
- * name is known to be an SRV name when it comes, and to the shard's other partial otherwise; at the
- * end, a shard's other partial that holds events of names found to be SRV names since (a few per
- * batch: the first lookup of each SRV name) is decoded and its events of those names moved to the
- * shard's SRV partial, both made again by {@link DnsPartial#of}.
+ * name is an SRV name of the batch so far or of an earlier batch of the range (an SRV name is
+ * looked up again and again), and to the shard's other partial otherwise. At the end, a shard whose
+ * partials hold an event on the wrong side (a name's first SRV answer in the range, or an SRV name
+ * of earlier batches that this batch never answered with SRV records) has its events decoded, split
+ * anew and both partials made again by {@link DnsPartial#of}: a few shards in a range.
  */
 public final class DnsPartialBatch {
   /** Receives a batch's partials and SRV names, in the order {@link #output} gives them. */
@@ -47,8 +50,17 @@ public final class DnsPartialBatch {
 
   private final DnsPartialEncoder[] srvs;
 
+  /**
+   * Earlier batches of the range need not remember more SRV names than this to guess nearly every
+   * event's side: a capture has a few SRV services. A guess decides no output, only its cost.
+   */
+  static final int MAX_EARLIER_SRV_NAMES = 1024;
+
   /** The query names of the batch's responses with SRV answers. */
   private final Set<DnsName> srvNames = new HashSet<>();
+
+  /** The SRV names of the range's earlier batches, as many as {@link #MAX_EARLIER_SRV_NAMES}. */
+  private final Set<DnsName> earlierSrvNames = new HashSet<>();
 
   private final RecordCounter counter = new RecordCounter();
   private final BytesOutput scratch = new BytesOutput(1024);
@@ -89,7 +101,7 @@ public final class DnsPartialBatch {
     if (counter.srvRecords > 0) {
       srvNames.add(name);
     }
-    boolean srv = !srvNames.isEmpty() && srvNames.contains(name);
+    boolean srv = isSrvName(srvNames, name) || isSrvName(earlierSrvNames, name);
     int shard = shards.ofClient(clientHigh, clientLow);
     DnsPartialEncoder[] encoders = srv ? srvs : others;
     if (encoders[shard] == null) {
@@ -120,16 +132,27 @@ public final class DnsPartialBatch {
    * events in shard 0 when there are no events), then the SRV names if there are any.
    */
   public void output(RunReport report, Output out) {
-    Map<Integer, List<DnsEvent>> moved = movedToSrv();
+    Map<Integer, Resorted> resorted = resorted();
     unsentReport = report;
     partialsOutput = 0;
-    outputOthers(moved, out);
-    outputSrvs(moved, out);
+    for (int shard = 0; shard < others.length; shard++) {
+      Resorted r = resorted.get(shard);
+      output(others[shard], r == null ? null : r.others, shard, out::partial);
+    }
+    for (int shard = 0; shard < srvs.length; shard++) {
+      Resorted r = resorted.get(shard);
+      output(srvs[shard], r == null ? null : r.srvs, shard, out::srvPartial);
+    }
     if (partialsOutput == 0) {
       out.partial(0, DnsPartial.of(List.of(), report));
     }
     if (!srvNames.isEmpty()) {
       out.srvNames(List.copyOf(srvNames));
+      for (DnsName name : srvNames) {
+        if (earlierSrvNames.size() < MAX_EARLIER_SRV_NAMES) {
+          earlierSrvNames.add(name);
+        }
+      }
       srvNames.clear();
     }
     reset(others);
@@ -137,46 +160,53 @@ public final class DnsPartialBatch {
     eventCount = 0;
   }
 
-  /** Outputs the shards' partials of other names; moves events of SRV names to {@code moved}. */
-  private void outputOthers(Map<Integer, List<DnsEvent>> moved, Output out) {
-    for (int shard = 0; shard < others.length; shard++) {
-      DnsPartialEncoder e = others[shard];
-      if (e == null || e.isEmpty()) {
-        continue;
+  /**
+   * Outputs the partial of the events {@code e} wrote, or when the shard was sorted anew ({@code
+   * resorted} not null) of those events, if there are any.
+   */
+  private void output(
+      @Nullable DnsPartialEncoder e,
+      @Nullable List<DnsEvent> resorted,
+      int shard,
+      BiConsumer<Integer, DnsPartial> out) {
+    if (resorted != null) {
+      if (!resorted.isEmpty()) {
+        out.accept(shard, DnsPartial.of(resorted, takeReport()));
       }
-      List<DnsEvent> toSrv = moved.get(shard);
-      if (toSrv == null) {
-        out.partial(shard, e.toPartial(takeReport(), scratch));
-        continue;
-      }
-      List<DnsEvent> kept = new ArrayList<>();
-      for (DnsEvent event : e.events(scratch)) {
-        (srvNames.contains(event.query().name()) ? toSrv : kept).add(event);
-      }
-      if (!kept.isEmpty()) {
-        out.partial(shard, DnsPartial.of(kept, takeReport()));
-      }
+    } else if (e != null && !e.isEmpty()) {
+      out.accept(shard, e.toPartial(takeReport(), scratch));
     }
   }
 
-  /** Outputs the shards' partials of SRV names, with the events {@code moved} to them. */
-  private void outputSrvs(Map<Integer, List<DnsEvent>> moved, Output out) {
-    for (int shard = 0; shard < srvs.length; shard++) {
-      DnsPartialEncoder e = srvs[shard];
-      boolean written = e != null && !e.isEmpty();
-      List<DnsEvent> events = moved.get(shard);
-      if (events == null) {
-        if (written) {
-          out.srvPartial(shard, e.toPartial(takeReport(), scratch));
-        }
+  /** A shard's events split anew between its two partials. */
+  private record Resorted(List<DnsEvent> others, List<DnsEvent> srvs) {}
+
+  /** The shards whose partials hold an event on the wrong side, their events split anew. */
+  private Map<Integer, Resorted> resorted() {
+    Map<Integer, Resorted> resorted = new HashMap<>();
+    for (int shard = 0; shard < others.length; shard++) {
+      DnsPartialEncoder other = others[shard];
+      DnsPartialEncoder srv = srvs[shard];
+      boolean wrongSide =
+          (other != null && !srvNames.isEmpty() && other.hasQueryNameIn(srvNames))
+              || (srv != null && !srv.isEmpty() && srv.hasQueryNameNotIn(srvNames));
+      if (!wrongSide) {
         continue;
       }
-      if (written) {
-        // No two events of a range share an order, so the sort puts these in one order only.
-        events.addAll(e.events(scratch));
+      List<DnsEvent> events = new ArrayList<>();
+      for (DnsPartialEncoder e : new DnsPartialEncoder[] {other, srv}) {
+        if (e != null && !e.isEmpty()) {
+          // No two events of a range share an order, so DnsPartial.of sorts them in one way only.
+          events.addAll(e.events(scratch));
+        }
       }
-      out.srvPartial(shard, DnsPartial.of(events, takeReport()));
+      Resorted r = new Resorted(new ArrayList<>(), new ArrayList<>());
+      for (DnsEvent event : events) {
+        (srvNames.contains(event.query().name()) ? r.srvs : r.others).add(event);
+      }
+      resorted.put(shard, r);
     }
+    return resorted;
   }
 
   /** The report for the next partial output: the batch's for the first, empty after. */
@@ -187,20 +217,8 @@ public final class DnsPartialBatch {
     return report;
   }
 
-  /**
-   * An empty list to move events of SRV names to, by shard, for the shards whose other partial
-   * holds some.
-   */
-  private Map<Integer, List<DnsEvent>> movedToSrv() {
-    Map<Integer, List<DnsEvent>> moved = new HashMap<>();
-    if (!srvNames.isEmpty()) {
-      for (int shard = 0; shard < others.length; shard++) {
-        if (others[shard] != null && others[shard].hasQueryNameIn(srvNames)) {
-          moved.put(shard, new ArrayList<>());
-        }
-      }
-    }
-    return moved;
+  private static boolean isSrvName(Set<DnsName> names, DnsName name) {
+    return !names.isEmpty() && names.contains(name);
   }
 
   private static void reset(DnsPartialEncoder[] encoders) {

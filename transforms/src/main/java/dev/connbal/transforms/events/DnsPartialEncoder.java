@@ -103,6 +103,16 @@ final class DnsPartialEncoder {
     return false;
   }
 
+  /** Whether the query name of an event written is none of {@code names} (DNS's equality). */
+  boolean hasQueryNameNotIn(Set<DnsName> names) {
+    for (int i = queryNames.nextSetBit(0); i >= 0; i = queryNames.nextSetBit(i + 1)) {
+      if (!names.contains(this.names.nameAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * The partial of the events written, with {@code report}: {@link DnsPartial#of} of them. {@code
    * scratch} is a buffer to use meanwhile.

@@ -152,6 +152,40 @@ class DnsPartialBatchTest {
     assertThat(written.get(written.size() - 1), equalTo(List.of("_a._tcp.lb.test.")));
   }
 
+  /**
+   * An SRV name of an earlier batch that this batch answers with no SRV record is no SRV name of
+   * this batch: its events go to the other partial. Also past the SRV names a batch remembers.
+   */
+  @Example
+  void anSrvNameOfAnEarlierBatchOnlyIsNoSrvNameOfThisOne() {
+    for (int names : new int[] {1, DnsPartialBatch.MAX_EARLIER_SRV_NAMES + 5}) {
+      Shards shards = new Shards(4);
+      List<Packet> first = new ArrayList<>();
+      for (int i = 0; i < names; i++) {
+        String service = "_s" + i + "._tcp.lb.test";
+        first.add(query(i * S, 100 + 2 * i, service, i));
+        first.add(response(i * S + 1, 101 + 2 * i, service, i, srv(service, "t1.lb.test")));
+      }
+      List<Packet> second =
+          List.of(
+              query(names * S, 10_000_000, "_s0._tcp.lb.test", 1),
+              response(
+                  names * S + 1,
+                  10_000_100,
+                  "_s0._tcp.lb.test",
+                  1,
+                  a("_s0._tcp.lb.test", 1),
+                  a("_s0._tcp.lb.test", 2)));
+      DnsPartialBatch batch = batchOf(shards, first);
+      List<Object> expectedFirst = referenceOf(shards, first);
+      assertThat(outputOf(batch, RunReport.empty()), equalTo(expectedFirst));
+      second.forEach(p -> add(batch, null, p));
+      List<Object> written = outputOf(batch, RunReport.empty());
+      assertThat(written, equalTo(referenceOf(shards, second)));
+      assertThat(written.stream().filter(o -> o instanceof Srv).count(), is(0L));
+    }
+  }
+
   /** A batch without events is one empty partial in shard 0 with the report. */
   @Example
   void noEventsIsOneEmptyPartialWithTheReport() {
