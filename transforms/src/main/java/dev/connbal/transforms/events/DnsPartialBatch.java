@@ -43,18 +43,18 @@ public final class DnsPartialBatch {
     void srvNames(List<DnsName> names);
   }
 
+  /**
+   * Earlier batches of the range need not remember more SRV names than this to guess nearly every
+   * event's side: a capture has a few SRV services. A guess decides no output, only its cost.
+   */
+  static final int MAX_EARLIER_SRV_NAMES = 1024;
+
   private final Shards shards;
 
   /** By shard, made when the shard has its first event. */
   private final DnsPartialEncoder[] others;
 
   private final DnsPartialEncoder[] srvs;
-
-  /**
-   * Earlier batches of the range need not remember more SRV names than this to guess nearly every
-   * event's side: a capture has a few SRV services. A guess decides no output, only its cost.
-   */
-  static final int MAX_EARLIER_SRV_NAMES = 1024;
 
   /** The query names of the batch's responses with SRV answers. */
   private final Set<DnsName> srvNames = new HashSet<>();
