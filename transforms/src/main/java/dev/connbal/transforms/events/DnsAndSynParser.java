@@ -13,12 +13,8 @@ import dev.connbal.transforms.timeline.SrvLearner;
 import dev.connbal.transforms.wire.DnsPartialCoder;
 import dev.connbal.transforms.wire.SynBatchCoder;
 import dev.connbal.transforms.wire.TcpDnsSegmentCoder;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -36,16 +32,16 @@ import org.apache.beam.sdk.values.TupleTag;
  * than SYNs, reads TCP in a second pass against the finished backend table.
  *
  * <p>The events leave as {@link DnsPartial}s keyed by the shard of their client (the timeline runs
- * per client shard), one per shard the range has events of, or more when it holds more than {@value
- * #MAX_EVENTS_PER_PARTIAL} events; the first carries the range's part of the {@link RunReport}
- * (packets, bytes, skipped frames, malformed DNS). The events of query names that a response with
- * SRV answers carries (few) go to {@link #SRV_EVENTS} instead of the main output, and those names
- * to {@link #SRV_NAMES}: the SRV learning pass reads them ({@link SrvLearner}). The additional
- * output {@link #SYNS} has a {@code KV<shard, SynBatch>} per shard of (client, server) pairs the
- * range has SYNs for, output early every {@value #MAX_SYNS_PER_FLUSH} SYNs. So no element grows
- * with the split size. The TCP segments that may carry DNS leave one each on {@link
- * #TCP_DNS_SEGMENTS} (DNS over TCP is a small part of a capture), to be put back together per
- * stream across ranges and files.
+ * per client shard), written as they are decoded ({@link DnsPartialBatch}), one per shard the range
+ * has events of, or more when it holds more than {@value #MAX_EVENTS_PER_PARTIAL} events; the first
+ * carries the range's part of the {@link RunReport} (packets, bytes, skipped frames, malformed
+ * DNS). The events of query names that a response with SRV answers carries (few) go to {@link
+ * #SRV_EVENTS} instead of the main output, and those names to {@link #SRV_NAMES}: the SRV learning
+ * pass reads them ({@link SrvLearner}). The additional output {@link #SYNS} has a {@code KV<shard,
+ * SynBatch>} per shard of (client, server) pairs the range has SYNs for, output early every {@value
+ * #MAX_SYNS_PER_FLUSH} SYNs. So no element grows with the split size. The TCP segments that may
+ * carry DNS leave one each on {@link #TCP_DNS_SEGMENTS} (DNS over TCP is a small part of a
+ * capture), to be put back together per stream across ranges and files.
  */
 public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPartial>> {
   private static final long serialVersionUID = 1L;
@@ -127,14 +123,11 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
    * The parser of one range: turns the DNS datagrams of its records into events and collects its
    * opening SYNs, and outputs both in batches.
    */
-  private final class DnsEventAndSynCollector extends RangeEvents implements RangeParser {
+  private final class DnsEventAndSynCollector extends RangeEvents
+      implements RangeParser, DnsPartialBatch.Output {
     private final RangeContext context;
     private final Consumer<KV<Integer, DnsPartial>> output;
-    private final List<DnsEvent> events = new ArrayList<>();
-
-    /** The query names of the collected responses with SRV answers. */
-    private final Set<DnsName> srvNames = new HashSet<>();
-
+    private final DnsPartialBatch events = new DnsPartialBatch(timelineShards);
     private final SynBatch.Collector syns = new SynBatch.Collector();
 
     DnsEventAndSynCollector(RangeContext context, Consumer<KV<Integer, DnsPartial>> output) {
@@ -146,43 +139,27 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
     @Override
     public void record(SnoopRecordView r) {
       decode(r);
-      if (events.size() >= MAX_EVENTS_PER_PARTIAL) {
-        outputEvents(RunReport.empty());
+      if (events.eventCount() >= MAX_EVENTS_PER_PARTIAL) {
+        events.output(RunReport.empty(), this);
       }
       if (syns.count() >= MAX_SYNS_PER_FLUSH) {
         outputSyns();
       }
     }
 
-    /**
-     * Outputs the events collected so far as partials by client shard, those of names with SRV
-     * answers apart, the first with {@code report} (an empty partial when there are no events).
-     */
-    private void outputEvents(RunReport report) {
-      Map<Integer, List<DnsEvent>> other = new TreeMap<>();
-      Map<Integer, List<DnsEvent>> srv = new TreeMap<>();
-      for (DnsEvent e : events) {
-        (!srvNames.isEmpty() && srvNames.contains(e.query().name()) ? srv : other)
-            .computeIfAbsent(timelineShards.ofClient(e.query().clientIp()), k -> new ArrayList<>())
-            .add(e);
-      }
-      events.clear();
-      RunReport left = report;
-      for (Map.Entry<Integer, List<DnsEvent>> shard : other.entrySet()) {
-        output.accept(KV.of(shard.getKey(), DnsPartial.of(shard.getValue(), left)));
-        left = RunReport.empty();
-      }
-      for (Map.Entry<Integer, List<DnsEvent>> shard : srv.entrySet()) {
-        context.output(SRV_EVENTS, KV.of(shard.getKey(), DnsPartial.of(shard.getValue(), left)));
-        left = RunReport.empty();
-      }
-      if (left == report && other.isEmpty() && srv.isEmpty()) {
-        output.accept(KV.of(0, DnsPartial.of(List.of(), report)));
-      }
-      if (!srvNames.isEmpty()) {
-        context.output(SRV_NAMES, List.copyOf(srvNames));
-        srvNames.clear();
-      }
+    @Override
+    public void partial(int shard, DnsPartial partial) {
+      output.accept(KV.of(shard, partial));
+    }
+
+    @Override
+    public void srvPartial(int shard, DnsPartial partial) {
+      context.output(SRV_EVENTS, KV.of(shard, partial));
+    }
+
+    @Override
+    public void srvNames(List<DnsName> names) {
+      context.output(SRV_NAMES, names);
     }
 
     private void outputSyns() {
@@ -191,7 +168,7 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
 
     @Override
     public void finish() {
-      outputEvents(finishReport());
+      events.output(finishReport(), this);
       if (syns.count() > 0) {
         outputSyns();
       }
@@ -216,11 +193,26 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
     }
 
     @Override
-    protected void dnsEvent(DnsEvent event, DnsMessage message) {
-      events.add(event);
-      if (SrvLearner.carriesSrv(event)) {
-        srvNames.add(event.query().name());
-      }
+    protected void dnsEvent(
+        DnsMessage message,
+        long clientHigh,
+        long clientLow,
+        int clientPort,
+        long serverHigh,
+        long serverLow,
+        long timeMicros,
+        String file,
+        long recordOffset) {
+      events.add(
+          message,
+          clientHigh,
+          clientLow,
+          clientPort,
+          serverHigh,
+          serverLow,
+          timeMicros,
+          file,
+          recordOffset);
     }
   }
 }

@@ -35,6 +35,21 @@ public record DnsEventRecord(
     ADDITIONAL
   }
 
+  /**
+   * Receives the usable records of a response one at a time ({@link RangeEvents#usableRecords}), so
+   * that they can be written where they are wanted without a record object each.
+   */
+  public interface Visitor {
+    /** An address record (A or AAAA) of {@code section}. */
+    void address(Section section, DnsName owner, IpAddress address);
+
+    /** An SRV answer {@code service -> target:port} of the given priority and weight. */
+    void srv(DnsName service, DnsName target, int port, int priority, int weight);
+
+    /** A CNAME answer {@code alias -> target}. */
+    void cname(DnsName alias, DnsName target);
+  }
+
   /** The type of an address record, A or AAAA alike. */
   public static final int ADDRESS = DnsRecord.A;
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,21 +26,55 @@ import org.apache.beam.sdk.util.VarInt;
 public final class DnsNameTable {
   private static final DnsNameCoder NAME = DnsNameCoder.of();
 
+  /** Slots of {@link #recent}; a power of two. */
+  private static final int RECENT_SLOTS = 64;
+
   private final Map<Spelling, Integer> indexBySpelling = new HashMap<>();
   private final List<DnsName> names = new ArrayList<>();
 
+  /**
+   * The instances last looked up, by their hash, and their indexes: a range's decoder hands out one
+   * instance per spelling ({@link dev.connbal.transforms.decode.DnsNameCache}), so most lookups
+   * find theirs here without a key object or a comparison of bytes.
+   */
+  private final DnsName[] recent = new DnsName[RECENT_SLOTS];
+
+  private final int[] recentIndexes = new int[RECENT_SLOTS];
+
   /** The index of {@code name}, adding it when it is new. */
+  // The == only finds the same instance again, whose index is the one its spelling has.
+  @SuppressWarnings("ReferenceEquality")
   public int indexOf(DnsName name) {
-    return indexBySpelling.computeIfAbsent(
-        new Spelling(name),
-        k -> {
-          names.add(name);
-          return names.size() - 1;
-        });
+    int slot = name.hashCode() & (RECENT_SLOTS - 1);
+    if (recent[slot] == name) {
+      return recentIndexes[slot];
+    }
+    int index =
+        indexBySpelling.computeIfAbsent(
+            new Spelling(name),
+            k -> {
+              names.add(name);
+              return names.size() - 1;
+            });
+    recent[slot] = name;
+    recentIndexes[slot] = index;
+    return index;
+  }
+
+  /** The name of index {@code index}, as {@link #indexOf} gave it. */
+  DnsName nameAt(int index) {
+    return names.get(index);
   }
 
   int size() {
     return names.size();
+  }
+
+  /** Forgets every name, for the next partial. */
+  void clear() {
+    indexBySpelling.clear();
+    names.clear();
+    Arrays.fill(recent, null);
   }
 
   void writeTo(OutputStream out) throws IOException {

@@ -59,14 +59,30 @@ public final class DnsPartial {
       DnsEventWire.write(e, previous, names, body);
       previous = e.order();
     }
-    BytesOutput all = new BytesOutput(body.size() + 32 * names.size() + 8);
+    return assemble(file, names, body, events.size(), report, new BytesOutput(0));
+  }
+
+  /**
+   * The partial of {@code eventCount} events of {@code file} written to {@code body} ({@link
+   * DnsEventWire}) with the name table {@code names}: the table, then the events. {@code scratch}
+   * is a buffer to write the table to, reset first.
+   */
+  static DnsPartial assemble(
+      String file,
+      DnsNameTable names,
+      BytesOutput body,
+      int eventCount,
+      RunReport report,
+      BytesOutput scratch) {
+    scratch.reset();
     try {
-      names.writeTo(all);
+      names.writeTo(scratch);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot happen: writing to memory", e);
     }
-    all.write(body.buffer(), 0, body.size());
-    return new DnsPartial(file, all.toByteArray(), events.size(), report);
+    byte[] all = Arrays.copyOf(scratch.buffer(), scratch.size() + body.size());
+    System.arraycopy(body.buffer(), 0, all, scratch.size(), body.size());
+    return new DnsPartial(file, all, eventCount, report);
   }
 
   /** The file all events come from; empty when there are none. */

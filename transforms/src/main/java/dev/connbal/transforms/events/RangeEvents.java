@@ -5,6 +5,7 @@ import dev.connbal.transforms.decode.DecodeStats;
 import dev.connbal.transforms.decode.DnsDecodeException;
 import dev.connbal.transforms.decode.DnsMessage;
 import dev.connbal.transforms.decode.DnsMessageReader;
+import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.decode.DnsNameCache;
 import dev.connbal.transforms.decode.DnsRecord;
 import dev.connbal.transforms.decode.FrameDecoder;
@@ -40,6 +41,20 @@ public abstract class RangeEvents implements FrameVisitor {
   private long responses;
   private SnoopRecordView record;
 
+  /** Hands the event a message is to {@link #dnsEvent}, with the record it came in. */
+  private final EventSink sink =
+      (m, clientHigh, clientLow, clientPort, serverHigh, serverLow) ->
+          dnsEvent(
+              m,
+              clientHigh,
+              clientLow,
+              clientPort,
+              serverHigh,
+              serverLow,
+              record.timestampMicros(),
+              record.file(),
+              record.recordOffset());
+
   /**
    * @param nameFilter substring the query name must contain, or null for every name
    * @param wantsSyns whether {@link #openingSyn} is called
@@ -49,8 +64,21 @@ public abstract class RangeEvents implements FrameVisitor {
     this.wantsSyns = wantsSyns;
   }
 
-  /** A DNS query or response of the range, in file order, with the message it was made of. */
-  protected abstract void dnsEvent(DnsEvent event, DnsMessage message);
+  /**
+   * A DNS query or response of the range, in file order: the message ({@link #placeEvent}), its
+   * client and server, and its place on the timeline. {@link #event} makes a {@link DnsEvent} of
+   * it; what a response names is {@link #usableRecords}.
+   */
+  protected abstract void dnsEvent(
+      DnsMessage message,
+      long clientHigh,
+      long clientLow,
+      int clientPort,
+      long serverHigh,
+      long serverLow,
+      long timeMicros,
+      String file,
+      long recordOffset);
 
   /** An opening SYN of the range, in file order. */
   protected abstract void openingSyn(
@@ -179,31 +207,62 @@ public abstract class RangeEvents implements FrameVisitor {
       stats.dnsMalformed++;
       return;
     }
-    DnsEvent event =
-        toEvent(
-            nameFilter,
-            IpAddress.of(srcHigh, srcLow),
-            srcPort,
-            IpAddress.of(dstHigh, dstLow),
-            dstPort,
-            message,
-            record.timestampMicros(),
-            record.file(),
-            record.recordOffset());
-    if (event != null) {
-      if (event.isResponse()) {
+    if (placeEvent(nameFilter, srcHigh, srcLow, srcPort, dstHigh, dstLow, dstPort, message, sink)) {
+      if (message.isResponse()) {
         responses++;
       } else {
         queries++;
       }
-      dnsEvent(event, message);
     }
+  }
+
+  /** Receives the event a DNS message is: the message, its client and its server. */
+  @FunctionalInterface
+  public interface EventSink {
+    void event(
+        DnsMessage m,
+        long clientHigh,
+        long clientLow,
+        int clientPort,
+        long serverHigh,
+        long serverLow);
+  }
+
+  /**
+   * Whether a DNS message from {@code src} to {@code dst} is an event (SEMANTICS.md "Events") whose
+   * name passes {@code nameFilter} (null for every name); if so, hands it to {@code sink} with its
+   * client (the sender of a query, the receiver of a response) and server. The one definition of
+   * which messages are events, over UDP and over TCP alike; {@link #usableRecords} gives a
+   * response's records.
+   */
+  public static boolean placeEvent(
+      @Nullable String nameFilter,
+      long srcHigh,
+      long srcLow,
+      int srcPort,
+      long dstHigh,
+      long dstLow,
+      int dstPort,
+      DnsMessage m,
+      EventSink sink) {
+    // DnsMessage.decode only accepts messages with exactly one question.
+    if (nameFilter != null && !m.questionName().containsIgnoreCase(nameFilter)) {
+      return false;
+    }
+    if (!m.isResponse() && dstPort == DnsMessage.PORT && isCountedQuery(m)) {
+      sink.event(m, srcHigh, srcLow, srcPort, dstHigh, dstLow);
+      return true;
+    }
+    if (m.isResponse() && srcPort == DnsMessage.PORT && m.answerCount() > 0) {
+      sink.event(m, dstHigh, dstLow, dstPort, srcHigh, srcLow);
+      return true;
+    }
+    return false;
   }
 
   /**
    * The event a DNS message from {@code srcIp:srcPort} to {@code dstIp:dstPort} is, placed at
-   * {@code (timeMicros, file, recordOffset)}, or null when it is none (SEMANTICS.md "Events") or
-   * its name does not pass {@code nameFilter} (null for every name). Over UDP and over TCP alike.
+   * {@code (timeMicros, file, recordOffset)}, or null when it is none ({@link #placeEvent}).
    */
   public static @Nullable DnsEvent toEvent(
       @Nullable String nameFilter,
@@ -215,26 +274,59 @@ public abstract class RangeEvents implements FrameVisitor {
       long timeMicros,
       String file,
       long recordOffset) {
-    // DnsMessage.decode only accepts messages with exactly one question.
-    if (nameFilter != null && !m.questionName().containsIgnoreCase(nameFilter)) {
-      return null;
+    DnsEvent[] event = new DnsEvent[1];
+    placeEvent(
+        nameFilter,
+        srcIp.high(),
+        srcIp.low(),
+        srcPort,
+        dstIp.high(),
+        dstIp.low(),
+        dstPort,
+        m,
+        (message, clientHigh, clientLow, clientPort, serverHigh, serverLow) ->
+            event[0] =
+                event(
+                    message,
+                    clientHigh,
+                    clientLow,
+                    clientPort,
+                    serverHigh,
+                    serverLow,
+                    timeMicros,
+                    file,
+                    recordOffset));
+    return event[0];
+  }
+
+  /**
+   * The event {@code m} is, as {@link #placeEvent} found it, with its client and server, placed at
+   * {@code (timeMicros, file, recordOffset)}.
+   */
+  public static DnsEvent event(
+      DnsMessage m,
+      long clientHigh,
+      long clientLow,
+      int clientPort,
+      long serverHigh,
+      long serverLow,
+      long timeMicros,
+      String file,
+      long recordOffset) {
+    OrderKey order = new OrderKey(timeMicros, file, recordOffset);
+    QueryKey query =
+        new QueryKey(
+            IpAddress.of(clientHigh, clientLow),
+            clientPort,
+            IpAddress.of(serverHigh, serverLow),
+            m.id(),
+            m.questionName());
+    if (!m.isResponse()) {
+      return DnsEvent.query(order, query);
     }
-    if (!m.isResponse() && dstPort == DnsMessage.PORT && isCountedQuery(m)) {
-      return DnsEvent.query(
-          new OrderKey(timeMicros, file, recordOffset),
-          new QueryKey(srcIp, srcPort, dstIp, m.id(), m.questionName()));
-    }
-    if (m.isResponse() && srcPort == DnsMessage.PORT && m.answerCount() > 0) {
-      OrderKey order = new OrderKey(timeMicros, file, recordOffset);
-      return DnsEvent.response(
-          order,
-          new QueryKey(dstIp, dstPort, srcIp, m.id(), m.questionName()),
-          m.answerCount(),
-          // SEMANTICS.md: a truncated response answers its query but names no backend; the
-          // client throws it away and asks again over TCP.
-          m.isTruncated() ? List.of() : usableRecords(m));
-    }
-    return null;
+    List<DnsEventRecord> records = new ArrayList<>();
+    usableRecords(m, new RecordList(records));
+    return DnsEvent.response(order, query, m.answerCount(), records);
   }
 
   private static boolean isCountedQuery(DnsMessage m) {
@@ -244,33 +336,57 @@ public abstract class RangeEvents implements FrameVisitor {
             || m.questionType() == DnsRecord.SRV);
   }
 
-  /** The records the backend rules read, in section order; authority records and OPT never are. */
-  private static List<DnsEventRecord> usableRecords(DnsMessage m) {
-    List<DnsEventRecord> records = new ArrayList<>();
-    for (DnsRecord r : m.answers()) {
+  /**
+   * Hands {@code visitor} the records of the response {@code m} that the backend rules read, in
+   * section order; authority records and OPT never are.
+   */
+  public static void usableRecords(DnsMessage m, DnsEventRecord.Visitor visitor) {
+    // SEMANTICS.md: a truncated response answers its query but names no backend; the client
+    // throws it away and asks again over TCP.
+    if (m.isTruncated()) {
+      return;
+    }
+    List<DnsRecord> answers = m.answers();
+    for (int i = 0; i < answers.size(); i++) {
+      DnsRecord r = answers.get(i);
       if (r.dnsClass() != DnsRecord.CLASS_IN) {
         continue;
       }
       switch (r.type()) {
         case DnsRecord.A, DnsRecord.AAAA ->
-            records.add(
-                DnsEventRecord.address(DnsEventRecord.Section.ANSWER, r.name(), r.address()));
+            visitor.address(DnsEventRecord.Section.ANSWER, r.name(), r.address());
         case DnsRecord.SRV ->
-            records.add(
-                DnsEventRecord.srv(
-                    r.name(), r.srvTarget(), r.srvPort(), r.srvPriority(), r.srvWeight()));
-        case DnsRecord.CNAME -> records.add(DnsEventRecord.cname(r.name(), r.cnameTarget()));
+            visitor.srv(r.name(), r.srvTarget(), r.srvPort(), r.srvPriority(), r.srvWeight());
+        case DnsRecord.CNAME -> visitor.cname(r.name(), r.cnameTarget());
         default -> {
           // Other types only count towards the size of the answer section.
         }
       }
     }
-    for (DnsRecord r : m.additionals()) {
+    List<DnsRecord> additionals = m.additionals();
+    for (int i = 0; i < additionals.size(); i++) {
+      DnsRecord r = additionals.get(i);
       if (r.isAddress() && r.dnsClass() == DnsRecord.CLASS_IN) {
-        records.add(
-            DnsEventRecord.address(DnsEventRecord.Section.ADDITIONAL, r.name(), r.address()));
+        visitor.address(DnsEventRecord.Section.ADDITIONAL, r.name(), r.address());
       }
     }
-    return records;
+  }
+
+  /** The usable records as {@link DnsEventRecord}s, for the events that are kept as objects. */
+  private record RecordList(List<DnsEventRecord> records) implements DnsEventRecord.Visitor {
+    @Override
+    public void address(DnsEventRecord.Section section, DnsName owner, IpAddress address) {
+      records.add(DnsEventRecord.address(section, owner, address));
+    }
+
+    @Override
+    public void srv(DnsName service, DnsName target, int port, int priority, int weight) {
+      records.add(DnsEventRecord.srv(service, target, port, priority, weight));
+    }
+
+    @Override
+    public void cname(DnsName alias, DnsName target) {
+      records.add(DnsEventRecord.cname(alias, target));
+    }
   }
 }

@@ -61,7 +61,12 @@ public final class Shards implements Serializable {
 
   /** The shard of a client: where its DNS events meet for its timeline. */
   public int ofClient(IpAddress clientIp) {
-    return of(IpAddress.hash(clientIp.high(), clientIp.low()), 0);
+    return ofClient(clientIp.high(), clientIp.low());
+  }
+
+  /** {@link #ofClient} of the client given by its address' halves ({@link IpAddress}). */
+  public int ofClient(long clientHigh, long clientLow) {
+    return of(IpAddress.hash(clientHigh, clientLow), 0);
   }
 
   /**

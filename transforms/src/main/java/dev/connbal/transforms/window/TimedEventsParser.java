@@ -145,7 +145,27 @@ public final class TimedEventsParser extends SnoopRecordParser<KV<Integer, Timed
     }
 
     @Override
-    protected void dnsEvent(DnsEvent event, DnsMessage message) {
+    protected void dnsEvent(
+        DnsMessage message,
+        long clientHigh,
+        long clientLow,
+        int clientPort,
+        long serverHigh,
+        long serverLow,
+        long timeMicros,
+        String file,
+        long recordOffset) {
+      DnsEvent event =
+          RangeEvents.event(
+              message,
+              clientHigh,
+              clientLow,
+              clientPort,
+              serverHigh,
+              serverLow,
+              timeMicros,
+              file,
+              recordOffset);
       route(event, message, shards, output);
     }
 

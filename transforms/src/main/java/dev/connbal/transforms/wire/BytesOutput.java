@@ -40,10 +40,20 @@ public final class BytesOutput extends OutputStream {
 
   /** Writes {@code address} as {@link IpAddress#writeTo} does. */
   public void writeAddress(IpAddress address) {
+    writeAddress(address.high(), address.low());
+  }
+
+  /** Writes the address of the two halves ({@link IpAddress#of}) as {@link IpAddress#writeTo}. */
+  public void writeAddress(long high, long low) {
     if (bytes.length - size < IpAddress.MAX_ENCODED_BYTES) {
       grow(IpAddress.MAX_ENCODED_BYTES);
     }
-    size += IpAddress.encode(address.high(), address.low(), bytes, size);
+    size += IpAddress.encode(high, low, bytes, size);
+  }
+
+  /** Forgets what was written, keeping the buffer for the next bytes. */
+  public void reset() {
+    size = 0;
   }
 
   /**

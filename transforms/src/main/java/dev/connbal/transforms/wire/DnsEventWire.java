@@ -40,40 +40,136 @@ public final class DnsEventWire {
    */
   public static void write(
       DnsEvent e, @Nullable OrderKey previous, DnsNameTable names, BytesOutput out) {
-    out.writeVarLong(
-        zigzag(e.order().timestampMicros() - (previous == null ? 0 : previous.timestampMicros())));
-    out.writeVarLong(
-        zigzag(e.order().recordOffset() - (previous == null ? 0 : previous.recordOffset())));
-    out.write(e.isResponse() ? 1 : 0);
     QueryKey q = e.query();
-    out.writeAddress(q.clientIp());
-    out.writeVarInt(q.clientPort());
-    out.writeAddress(q.serverIp());
-    out.writeVarInt(q.id());
-    out.writeVarInt(names.indexOf(q.name()));
-    out.writeVarInt(e.answerCount());
     List<DnsEventRecord> records = e.records();
-    out.writeVarInt(records.size());
+    writeEventStart(
+        e.order().timestampMicros(),
+        e.order().recordOffset(),
+        previous == null ? 0 : previous.timestampMicros(),
+        previous == null ? 0 : previous.recordOffset(),
+        e.isResponse(),
+        q.clientIp().high(),
+        q.clientIp().low(),
+        q.clientPort(),
+        q.serverIp().high(),
+        q.serverIp().low(),
+        q.id(),
+        q.name(),
+        e.answerCount(),
+        records.size(),
+        names,
+        out);
     for (int i = 0; i < records.size(); i++) {
       DnsEventRecord r = records.get(i);
-      out.write(
-          switch (r.section()) {
-            case ANSWER -> SECTION_ANSWER;
-            case ADDITIONAL -> SECTION_ADDITIONAL;
-          });
-      out.writeVarInt(r.type());
-      out.writeVarInt(names.indexOf(r.owner()));
       if (r.isAddress()) {
-        out.writeAddress(r.address());
+        writeAddress(r.section(), r.owner(), r.address(), names, out);
       } else {
-        out.writeVarInt(r.port());
-        out.writeVarInt(names.indexOf(r.target()));
+        writeWithTarget(r.section(), r.type(), r.owner(), r.port(), r.target(), names, out);
         if (r.isSrv()) {
-          out.writeVarInt(r.priority());
-          out.writeVarInt(r.weight());
+          writePriorityWeight(r.priority(), r.weight(), out);
         }
       }
     }
+  }
+
+  /**
+   * Writes an event up to its records, which follow, {@code recordCount} of them, each written by
+   * {@link #writeAddress}, {@link #writeSrv} or {@link #writeCname}: the event of time {@code
+   * timeMicros} at {@code recordOffset} after the one of {@code previousTimeMicros} at {@code
+   * previousRecordOffset} in its partial (both 0 for the partial's first event). Returns the index
+   * of the query name {@code name} in {@code names}.
+   */
+  public static int writeEventStart(
+      long timeMicros,
+      long recordOffset,
+      long previousTimeMicros,
+      long previousRecordOffset,
+      boolean isResponse,
+      long clientHigh,
+      long clientLow,
+      int clientPort,
+      long serverHigh,
+      long serverLow,
+      int id,
+      DnsName name,
+      int answerCount,
+      int recordCount,
+      DnsNameTable names,
+      BytesOutput out) {
+    out.writeVarLong(zigzag(timeMicros - previousTimeMicros));
+    out.writeVarLong(zigzag(recordOffset - previousRecordOffset));
+    out.write(isResponse ? 1 : 0);
+    out.writeAddress(clientHigh, clientLow);
+    out.writeVarInt(clientPort);
+    out.writeAddress(serverHigh, serverLow);
+    out.writeVarInt(id);
+    int nameIndex = names.indexOf(name);
+    out.writeVarInt(nameIndex);
+    out.writeVarInt(answerCount);
+    out.writeVarInt(recordCount);
+    return nameIndex;
+  }
+
+  /** Writes an address record of {@code section}: {@link DnsEventRecord#address}. */
+  public static void writeAddress(
+      DnsEventRecord.Section section,
+      DnsName owner,
+      IpAddress address,
+      DnsNameTable names,
+      BytesOutput out) {
+    out.write(sectionCode(section));
+    out.writeVarInt(DnsEventRecord.ADDRESS);
+    out.writeVarInt(names.indexOf(owner));
+    out.writeAddress(address);
+  }
+
+  /** Writes an SRV answer: {@link DnsEventRecord#srv}. */
+  public static void writeSrv(
+      DnsName service,
+      DnsName target,
+      int port,
+      int priority,
+      int weight,
+      DnsNameTable names,
+      BytesOutput out) {
+    writeWithTarget(
+        DnsEventRecord.Section.ANSWER, DnsRecord.SRV, service, port, target, names, out);
+    writePriorityWeight(priority, weight, out);
+  }
+
+  /** Writes a CNAME answer: {@link DnsEventRecord#cname}. */
+  public static void writeCname(
+      DnsName alias, DnsName target, DnsNameTable names, BytesOutput out) {
+    writeWithTarget(DnsEventRecord.Section.ANSWER, DnsRecord.CNAME, alias, 0, target, names, out);
+  }
+
+  /** A record's section, type and owner, then a port (0 but for SRV) and the target. */
+  private static void writeWithTarget(
+      DnsEventRecord.Section section,
+      int type,
+      DnsName owner,
+      int port,
+      DnsName target,
+      DnsNameTable names,
+      BytesOutput out) {
+    out.write(sectionCode(section));
+    out.writeVarInt(type);
+    out.writeVarInt(names.indexOf(owner));
+    out.writeVarInt(port);
+    out.writeVarInt(names.indexOf(target));
+  }
+
+  /** What follows an SRV record's target. */
+  private static void writePriorityWeight(int priority, int weight, BytesOutput out) {
+    out.writeVarInt(priority);
+    out.writeVarInt(weight);
+  }
+
+  private static int sectionCode(DnsEventRecord.Section section) {
+    return switch (section) {
+      case ANSWER -> SECTION_ANSWER;
+      case ADDITIONAL -> SECTION_ADDITIONAL;
+    };
   }
 
   /**
