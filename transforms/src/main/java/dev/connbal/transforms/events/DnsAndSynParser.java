@@ -3,7 +3,6 @@ package dev.connbal.transforms.events;
 import dev.connbal.snoop.SnoopRecordParser;
 import dev.connbal.snoop.SnoopRecordView;
 import dev.connbal.transforms.count.AttemptCounts;
-import dev.connbal.transforms.decode.DnsMessage;
 import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.decode.DnsNameCoder;
 import dev.connbal.transforms.keys.Shards;
@@ -193,26 +192,8 @@ public final class DnsAndSynParser extends SnoopRecordParser<KV<Integer, DnsPart
     }
 
     @Override
-    protected void dnsEvent(
-        DnsMessage message,
-        long clientHigh,
-        long clientLow,
-        int clientPort,
-        long serverHigh,
-        long serverLow,
-        long timeMicros,
-        String file,
-        long recordOffset) {
-      events.add(
-          message,
-          clientHigh,
-          clientLow,
-          clientPort,
-          serverHigh,
-          serverLow,
-          timeMicros,
-          file,
-          recordOffset);
+    protected void dnsEvent(PlacedDnsEvent event) {
+      events.add(event);
     }
   }
 }

@@ -77,21 +77,9 @@ public final class DnsPartialBatch {
     this.srvs = new DnsPartialEncoder[shards.count()];
   }
 
-  /**
-   * Adds the event {@code m} is ({@link RangeEvents#placeEvent}), of the client and server given by
-   * their addresses' halves ({@link IpAddress}), at {@code (timeMicros, file, recordOffset)}; the
-   * events of a batch are all of one file.
-   */
-  public void add(
-      DnsMessage m,
-      long clientHigh,
-      long clientLow,
-      int clientPort,
-      long serverHigh,
-      long serverLow,
-      long timeMicros,
-      String file,
-      long recordOffset) {
+  /** Adds {@code e}; the events of a batch are all of one file. */
+  public void add(PlacedDnsEvent e) {
+    DnsMessage m = e.message();
     counter.reset();
     if (m.isResponse()) {
       RangeEvents.usableRecords(m, counter);
@@ -102,22 +90,12 @@ public final class DnsPartialBatch {
       srvNames.add(name);
     }
     boolean srv = isSrvName(srvNames, name) || isSrvName(earlierSrvNames, name);
-    int shard = shards.ofClient(clientHigh, clientLow);
+    int shard = shards.ofClient(e.clientHigh(), e.clientLow());
     DnsPartialEncoder[] encoders = srv ? srvs : others;
     if (encoders[shard] == null) {
       encoders[shard] = new DnsPartialEncoder();
     }
-    encoders[shard].add(
-        m,
-        clientHigh,
-        clientLow,
-        clientPort,
-        serverHigh,
-        serverLow,
-        timeMicros,
-        file,
-        recordOffset,
-        counter.records);
+    encoders[shard].add(e, counter.records);
     eventCount++;
   }
 

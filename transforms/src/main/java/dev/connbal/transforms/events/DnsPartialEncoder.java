@@ -37,20 +37,13 @@ final class DnsPartialEncoder {
   private boolean inOrder = true;
 
   /**
-   * Writes the event {@code m} is ({@link RangeEvents#placeEvent}), with {@code recordCount} usable
-   * records ({@link RangeEvents#usableRecords}), at {@code (timeMicros, file, recordOffset)}.
+   * Writes {@code e}, with {@code recordCount} usable records ({@link RangeEvents#usableRecords}).
    */
-  void add(
-      DnsMessage m,
-      long clientHigh,
-      long clientLow,
-      int clientPort,
-      long serverHigh,
-      long serverLow,
-      long timeMicros,
-      String file,
-      long recordOffset,
-      int recordCount) {
+  void add(PlacedDnsEvent e, int recordCount) {
+    DnsMessage m = e.message();
+    String file = e.file();
+    long timeMicros = e.timeMicros();
+    long recordOffset = e.recordOffset();
     if (eventCount == 0) {
       this.file = file;
     } else if (!this.file.equals(file)) {
@@ -68,11 +61,11 @@ final class DnsPartialEncoder {
             lastTimeMicros,
             lastRecordOffset,
             isResponse,
-            clientHigh,
-            clientLow,
-            clientPort,
-            serverHigh,
-            serverLow,
+            e.clientHigh(),
+            e.clientLow(),
+            e.clientPort(),
+            e.serverHigh(),
+            e.serverLow(),
             m.id(),
             m.questionName(),
             // A query carries no answers (DnsEvent.query).

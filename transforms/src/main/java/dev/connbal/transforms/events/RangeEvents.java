@@ -41,19 +41,8 @@ public abstract class RangeEvents implements FrameVisitor {
   private long responses;
   private SnoopRecordView record;
 
-  /** Hands the event a message is to {@link #dnsEvent}, with the record it came in. */
-  private final EventSink sink =
-      (m, clientHigh, clientLow, clientPort, serverHigh, serverLow) ->
-          dnsEvent(
-              m,
-              clientHigh,
-              clientLow,
-              clientPort,
-              serverHigh,
-              serverLow,
-              record.timestampMicros(),
-              record.file(),
-              record.recordOffset());
+  /** The event being handed to {@link #dnsEvent}: one for the range, filled again each time. */
+  private final PlacedDnsEvent placed = new PlacedDnsEvent();
 
   /**
    * @param nameFilter substring the query name must contain, or null for every name
@@ -65,20 +54,11 @@ public abstract class RangeEvents implements FrameVisitor {
   }
 
   /**
-   * A DNS query or response of the range, in file order: the message ({@link #placeEvent}), its
-   * client and server, and its place on the timeline. {@link #event} makes a {@link DnsEvent} of
-   * it; what a response names is {@link #usableRecords}.
+   * A DNS query or response of the range, in file order ({@link #placeEvent}); {@link #event} makes
+   * a {@link DnsEvent} of it, and what a response names is {@link #usableRecords}. {@code event} is
+   * filled again for the next one.
    */
-  protected abstract void dnsEvent(
-      DnsMessage message,
-      long clientHigh,
-      long clientLow,
-      int clientPort,
-      long serverHigh,
-      long serverLow,
-      long timeMicros,
-      String file,
-      long recordOffset);
+  protected abstract void dnsEvent(PlacedDnsEvent event);
 
   /** An opening SYN of the range, in file order. */
   protected abstract void openingSyn(
@@ -207,7 +187,10 @@ public abstract class RangeEvents implements FrameVisitor {
       stats.dnsMalformed++;
       return;
     }
-    if (placeEvent(nameFilter, srcHigh, srcLow, srcPort, dstHigh, dstLow, dstPort, message, sink)) {
+    placed.place(record.timestampMicros(), record.file(), record.recordOffset());
+    if (placeEvent(
+        nameFilter, srcHigh, srcLow, srcPort, dstHigh, dstLow, dstPort, message, placed)) {
+      dnsEvent(placed);
       if (message.isResponse()) {
         responses++;
       } else {
@@ -216,24 +199,12 @@ public abstract class RangeEvents implements FrameVisitor {
     }
   }
 
-  /** Receives the event a DNS message is: the message, its client and its server. */
-  @FunctionalInterface
-  public interface EventSink {
-    void event(
-        DnsMessage m,
-        long clientHigh,
-        long clientLow,
-        int clientPort,
-        long serverHigh,
-        long serverLow);
-  }
-
   /**
    * Whether a DNS message from {@code src} to {@code dst} is an event (SEMANTICS.md "Events") whose
-   * name passes {@code nameFilter} (null for every name); if so, hands it to {@code sink} with its
-   * client (the sender of a query, the receiver of a response) and server. The one definition of
-   * which messages are events, over UDP and over TCP alike; {@link #usableRecords} gives a
-   * response's records.
+   * name passes {@code nameFilter} (null for every name); if so, sets it in {@code into} with its
+   * client (the sender of a query, the receiver of a response) and server, beside the place {@code
+   * into} has. The one definition of which messages are events, over UDP and over TCP alike; {@link
+   * #usableRecords} gives a response's records.
    */
   public static boolean placeEvent(
       @Nullable String nameFilter,
@@ -244,17 +215,17 @@ public abstract class RangeEvents implements FrameVisitor {
       long dstLow,
       int dstPort,
       DnsMessage m,
-      EventSink sink) {
+      PlacedDnsEvent into) {
     // DnsMessage.decode only accepts messages with exactly one question.
     if (nameFilter != null && !m.questionName().containsIgnoreCase(nameFilter)) {
       return false;
     }
     if (!m.isResponse() && dstPort == DnsMessage.PORT && isCountedQuery(m)) {
-      sink.event(m, srcHigh, srcLow, srcPort, dstHigh, dstLow);
+      into.set(m, srcHigh, srcLow, srcPort, dstHigh, dstLow);
       return true;
     }
     if (m.isResponse() && srcPort == DnsMessage.PORT && m.answerCount() > 0) {
-      sink.event(m, dstHigh, dstLow, dstPort, srcHigh, srcLow);
+      into.set(m, dstHigh, dstLow, dstPort, srcHigh, srcLow);
       return true;
     }
     return false;
@@ -274,51 +245,31 @@ public abstract class RangeEvents implements FrameVisitor {
       long timeMicros,
       String file,
       long recordOffset) {
-    DnsEvent[] event = new DnsEvent[1];
-    placeEvent(
-        nameFilter,
-        srcIp.high(),
-        srcIp.low(),
-        srcPort,
-        dstIp.high(),
-        dstIp.low(),
-        dstPort,
-        m,
-        (message, clientHigh, clientLow, clientPort, serverHigh, serverLow) ->
-            event[0] =
-                event(
-                    message,
-                    clientHigh,
-                    clientLow,
-                    clientPort,
-                    serverHigh,
-                    serverLow,
-                    timeMicros,
-                    file,
-                    recordOffset));
-    return event[0];
+    PlacedDnsEvent placed = new PlacedDnsEvent();
+    placed.place(timeMicros, file, recordOffset);
+    boolean isEvent =
+        placeEvent(
+            nameFilter,
+            srcIp.high(),
+            srcIp.low(),
+            srcPort,
+            dstIp.high(),
+            dstIp.low(),
+            dstPort,
+            m,
+            placed);
+    return isEvent ? event(placed) : null;
   }
 
-  /**
-   * The event {@code m} is, as {@link #placeEvent} found it, with its client and server, placed at
-   * {@code (timeMicros, file, recordOffset)}.
-   */
-  public static DnsEvent event(
-      DnsMessage m,
-      long clientHigh,
-      long clientLow,
-      int clientPort,
-      long serverHigh,
-      long serverLow,
-      long timeMicros,
-      String file,
-      long recordOffset) {
-    OrderKey order = new OrderKey(timeMicros, file, recordOffset);
+  /** The {@link DnsEvent} of {@code e}. */
+  public static DnsEvent event(PlacedDnsEvent e) {
+    DnsMessage m = e.message();
+    OrderKey order = new OrderKey(e.timeMicros(), e.file(), e.recordOffset());
     QueryKey query =
         new QueryKey(
-            IpAddress.of(clientHigh, clientLow),
-            clientPort,
-            IpAddress.of(serverHigh, serverLow),
+            IpAddress.of(e.clientHigh(), e.clientLow()),
+            e.clientPort(),
+            IpAddress.of(e.serverHigh(), e.serverLow()),
             m.id(),
             m.questionName());
     if (!m.isResponse()) {

@@ -5,6 +5,7 @@ import dev.connbal.snoop.SnoopRecordView;
 import dev.connbal.transforms.decode.DnsMessage;
 import dev.connbal.transforms.decode.DnsRecord;
 import dev.connbal.transforms.events.DnsEvent;
+import dev.connbal.transforms.events.PlacedDnsEvent;
 import dev.connbal.transforms.events.RangeEvents;
 import dev.connbal.transforms.events.SynBatch;
 import dev.connbal.transforms.keys.IpAddress;
@@ -145,27 +146,9 @@ public final class TimedEventsParser extends SnoopRecordParser<KV<Integer, Timed
     }
 
     @Override
-    protected void dnsEvent(
-        DnsMessage message,
-        long clientHigh,
-        long clientLow,
-        int clientPort,
-        long serverHigh,
-        long serverLow,
-        long timeMicros,
-        String file,
-        long recordOffset) {
-      DnsEvent event =
-          RangeEvents.event(
-              message,
-              clientHigh,
-              clientLow,
-              clientPort,
-              serverHigh,
-              serverLow,
-              timeMicros,
-              file,
-              recordOffset);
+    protected void dnsEvent(PlacedDnsEvent placed) {
+      DnsEvent event = RangeEvents.event(placed);
+      DnsMessage message = placed.message();
       route(event, message, shards, output);
     }
 

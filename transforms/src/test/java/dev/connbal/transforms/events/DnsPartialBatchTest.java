@@ -286,7 +286,9 @@ class DnsPartialBatchTest {
 
   /** Adds the event of {@code p} to {@code batch}; whether there is one. */
   private static boolean add(DnsPartialBatch batch, @Nullable String nameFilter, Packet p) {
-    return RangeEvents.placeEvent(
+    PlacedDnsEvent e = new PlacedDnsEvent();
+    e.place(p.time, FILE, p.offset);
+    if (!RangeEvents.placeEvent(
         nameFilter,
         p.src.high(),
         p.src.low(),
@@ -295,7 +297,11 @@ class DnsPartialBatchTest {
         p.dst.low(),
         p.dstPort,
         p.message,
-        (m, ch, cl, cp, sh, sl) -> batch.add(m, ch, cl, cp, sh, sl, p.time, FILE, p.offset));
+        e)) {
+      return false;
+    }
+    batch.add(e);
+    return true;
   }
 
   private static DnsPartialBatch batchOf(Shards shards, List<Packet> packets) {
