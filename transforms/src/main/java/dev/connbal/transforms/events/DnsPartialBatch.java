@@ -80,12 +80,15 @@ public final class DnsPartialBatch {
   /** Adds {@code e}; the events of a batch are all of one file. */
   public void add(PlacedDnsEvent e) {
     DnsMessage m = e.message();
+    // The wire form gives the record count before the records, so a response's usable records are
+    // walked twice: counted here, written by the encoder (a few records; the writing is the cost).
     counter.reset();
     if (m.isResponse()) {
       RangeEvents.usableRecords(m, counter);
     }
     DnsName name = m.questionName();
-    // SrvLearner.carriesSrv: a response with an SRV record among its usable ones.
+    // SrvLearner.carriesSrv on the message: a response with an SRV record among its usable ones
+    // (the two are held equal by DnsPartialBatchTest's property).
     if (counter.srvRecords > 0) {
       srvNames.add(name);
     }
