@@ -27,6 +27,7 @@ import dev.connbal.transforms.tcpdns.ReassembleTcpDnsFn;
 import dev.connbal.transforms.tcpdns.TcpDnsSegment;
 import dev.connbal.transforms.timeline.BackendFacts;
 import dev.connbal.transforms.timeline.BackendTable;
+import dev.connbal.transforms.timeline.CompleteSrvKnowledgeFn;
 import dev.connbal.transforms.timeline.FilterSrvEventsFn;
 import dev.connbal.transforms.timeline.LearnSrvFn;
 import dev.connbal.transforms.timeline.RunDnsTimelineFn;
@@ -632,7 +633,11 @@ public final class ConnBal {
       PCollectionView<Iterable<SrvKnowledge>> srvKnowledge =
           timelineShardCount() == 1
               ? null
-              : learnSrv(events.get(ExtractEvents.SRV_NAMES), dnsPartials, srvPartials);
+              : learnSrv(
+                  events.get(ExtractEvents.SRV_NAMES),
+                  dnsPartials,
+                  srvPartials,
+                  new Shards(timelineShardCount()));
       RunDnsTimelineFn runTimeline = new RunDnsTimelineFn(srvKnowledge, backendTable());
       // One empty partial more, so that shard 0's timeline runs and the backend table has an
       // element even when no range was read: see the class comment.
@@ -661,13 +666,15 @@ public final class ConnBal {
     /**
      * The learning pass of a timeline split by client: the events of the run's SRV names (those
      * pass 1 set apart, and those it could not know to, found by the run's list of SRV names),
-     * matched per client shard, teach the SRV knowledge that every shard's timeline consults, in
-     * pieces ({@link LearnSrvFn}).
+     * matched per client shard, teach the SRV knowledge ({@link LearnSrvFn}); each target's records
+     * from every client shard meet in its target shard ({@link CompleteSrvKnowledgeFn}), and what
+     * every shard's timeline consults comes out in pieces.
      */
     private static PCollectionView<Iterable<SrvKnowledge>> learnSrv(
         PCollection<List<DnsName>> srvNameLists,
         PCollection<KV<Integer, DnsPartial>> dnsPartials,
-        PCollection<KV<Integer, DnsPartial>> srvPartials) {
+        PCollection<KV<Integer, DnsPartial>> srvPartials,
+        Shards targetShards) {
       PCollectionView<List<DnsName>> srvNames =
           srvNameLists
               .apply("NoSrvNames", WithOneMore.element(List.<DnsName>of()))
@@ -685,7 +692,10 @@ public final class ConnBal {
               .and(moreSrvPartials)
               .apply("AllSrvEvents", Flatten.pCollections())
               .apply("GroupSrvEventsByClient", GroupByKey.create())
-              .apply("LearnSrv", ParDo.of(new LearnSrvFn()))
+              .apply("LearnSrv", ParDo.of(new LearnSrvFn(targetShards)))
+              .setCoder(KvCoder.of(VarIntCoder.of(), SrvKnowledgeCoder.of()))
+              .apply("GroupSrvKnowledgeByTarget", GroupByKey.create())
+              .apply("CompleteSrvKnowledge", ParDo.of(new CompleteSrvKnowledgeFn()))
               .setCoder(SrvKnowledgeCoder.of());
       // Pieces, merged by each timeline: as one element, the knowledge would pass a sort (a
       // singleton view combines), and outgrow Flink's sort buffers on DNS-heavy runs. One empty

@@ -1,6 +1,7 @@
 package dev.connbal.transforms.keys;
 
 import dev.connbal.transforms.ConnBal;
+import dev.connbal.transforms.decode.DnsName;
 import java.io.Serializable;
 
 /**
@@ -75,6 +76,14 @@ public final class Shards implements Serializable {
    */
   public int ofClientAddress(String address) {
     return of(address.hashCode() & 0xFFFFFFFFL, 1);
+  }
+
+  /**
+   * The shard of a DNS name (an SRV target): where every client shard's knowledge of it meets.
+   * {@link DnsName#hashCode} is computed from the name's bytes, so every JVM agrees.
+   */
+  public int ofName(DnsName name) {
+    return of(name.hashCode() & 0xFFFFFFFFL, 2);
   }
 
   public int of(FourTuple t) {

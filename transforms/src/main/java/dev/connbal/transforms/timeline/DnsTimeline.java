@@ -50,7 +50,7 @@ public final class DnsTimeline implements Serializable {
 
   private static final int[] NO_PORTS = {};
   private static final long[] NO_COUNTS = {};
-  private static final SrvPreference[] NO_PREFERENCES = {};
+  private static final SrvPriorityWeight[] NO_PRIORITY_WEIGHTS = {};
 
   /** Mutable per-backend state while the timeline runs. */
   private static final class Backend implements Serializable {
@@ -67,14 +67,14 @@ public final class DnsTimeline implements Serializable {
 
     /**
      * SRV ports in order of appearance, each with its count of listing responses, the last response
-     * that listed it, and the SRV record that decides its priority and weight among those the
-     * listing responses knew: a backend has a port or two, so arrays beat a map and a set.
+     * that listed it, and its priority and weight ({@link #list}): a backend has a port or two, so
+     * arrays beat a map and a set.
      */
     int[] ports = NO_PORTS;
 
     long[] portDns = NO_COUNTS;
     long[] portListedBy = NO_COUNTS;
-    SrvPreference[] portPreference = NO_PREFERENCES;
+    SrvPriorityWeight[] portPriorityWeight = NO_PRIORITY_WEIGHTS;
 
     Backend(IpAddress client, IpAddress address, long firstSeenMicros, DnsName name) {
       this.client = client;
@@ -144,9 +144,10 @@ public final class DnsTimeline implements Serializable {
         out.writeInt(b.ports[i]);
         out.writeLong(b.portDns[i]);
         out.writeLong(b.portListedBy[i]);
-        out.writeBoolean(b.portPreference[i] != null);
-        if (b.portPreference[i] != null) {
-          TimelineState.writePreference(b.portPreference[i], out);
+        out.writeBoolean(b.portPriorityWeight[i] != null);
+        if (b.portPriorityWeight[i] != null) {
+          out.writeShort(b.portPriorityWeight[i].priority());
+          out.writeShort(b.portPriorityWeight[i].weight());
         }
       }
     }
@@ -174,12 +175,15 @@ public final class DnsTimeline implements Serializable {
       b.ports = new int[ports];
       b.portDns = new long[ports];
       b.portListedBy = new long[ports];
-      b.portPreference = new SrvPreference[ports];
+      b.portPriorityWeight = new SrvPriorityWeight[ports];
       for (int p = 0; p < ports; p++) {
         b.ports[p] = in.readInt();
         b.portDns[p] = in.readLong();
         b.portListedBy[p] = in.readLong();
-        b.portPreference[p] = in.readBoolean() ? TimelineState.readPreference(in) : null;
+        b.portPriorityWeight[p] =
+            in.readBoolean()
+                ? new SrvPriorityWeight(in.readUnsignedShort(), in.readUnsignedShort())
+                : null;
       }
       if (t.backends.get(client, address) == null) {
         t.backends.put(client, address, b);
@@ -248,7 +252,7 @@ public final class DnsTimeline implements Serializable {
     TreeMap<Integer, SrvPriorityWeight> srvPortPriorityWeight = new TreeMap<>();
     for (int i = 0; i < b.ports.length; i++) {
       srvPortDns.put(b.ports[i], b.portDns[i]);
-      srvPortPriorityWeight.put(b.ports[i], b.portPreference[i].priorityWeight());
+      srvPortPriorityWeight.put(b.ports[i], b.portPriorityWeight[i]);
     }
     return new BackendFacts(
         b.client,
@@ -320,9 +324,14 @@ public final class DnsTimeline implements Serializable {
 
   /**
    * Counts the current response (the {@code matchedResponses}-th) for the backend once, and once
-   * per port, however many of its records list the backend; per port, the record that decides the
-   * priority and weight becomes the one that supersedes among those this and the earlier listing
-   * responses knew ({@code target}: the SRV target as known now; null when {@code ports} is empty).
+   * per port, however many of its records list the backend. Per port, this listing's priority and
+   * weight (those of the target's deciding record as known now; {@code target} is null when {@code
+   * ports} is empty) replace the backend's unless they are of a higher priority: the lowest
+   * priority of its listings, and the weight of the latest listing at it (DECISIONS.md). Within one
+   * target a later listing never knows a higher priority; the rule decides between targets that
+   * resolve to one address, and asks nothing of the records' places, so the split timeline's
+   * knowledge keeps only the records whose priority or weight differs from the one before ({@link
+   * SrvKnowledge#complete}).
    */
   private void list(
       IpAddress client,
@@ -350,8 +359,11 @@ public final class DnsTimeline implements Serializable {
         b.portDns[i]++;
       }
       SrvPreference known = target.preference(port);
-      if (b.portPreference[i] == null || known.supersedes(b.portPreference[i])) {
-        b.portPreference[i] = known;
+      SrvPriorityWeight had = b.portPriorityWeight[i];
+      if (had == null
+          || known.priority() < had.priority()
+          || known.priority() == had.priority() && known.weight() != had.weight()) {
+        b.portPriorityWeight[i] = known.priorityWeight();
       }
     }
   }
@@ -367,7 +379,7 @@ public final class DnsTimeline implements Serializable {
     b.ports = Arrays.copyOf(b.ports, n + 1);
     b.portDns = Arrays.copyOf(b.portDns, n + 1);
     b.portListedBy = Arrays.copyOf(b.portListedBy, n + 1);
-    b.portPreference = Arrays.copyOf(b.portPreference, n + 1);
+    b.portPriorityWeight = Arrays.copyOf(b.portPriorityWeight, n + 1);
     b.ports[n] = port;
     b.portListedBy[n] = -1;
     return n;

@@ -3,6 +3,7 @@ package dev.connbal.transforms.timeline;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsNameTable;
 import dev.connbal.transforms.events.DnsPartial;
+import dev.connbal.transforms.keys.Shards;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -11,16 +12,25 @@ import org.apache.beam.sdk.values.KV;
 
 /**
  * Runs the {@link SrvLearner} over one client shard's events of SRV names, merged into timeline
- * order, and outputs what they teach, in {@link SrvKnowledge#pieces pieces} of at most {@link
+ * order, and outputs what they teach keyed by the shard of each target ({@link
+ * SrvKnowledge#byTarget}), in {@link SrvKnowledge#pieces pieces} of at most {@link
  * #RECORDS_PER_PIECE} SRV records. Those events are few, so they are merged from memory.
  */
-public final class LearnSrvFn extends DoFn<KV<Integer, Iterable<DnsPartial>>, SrvKnowledge> {
+public final class LearnSrvFn
+    extends DoFn<KV<Integer, Iterable<DnsPartial>>, KV<Integer, SrvKnowledge>> {
   /** A few hundred kB encoded: small beside a runner's buffers, few beside the records. */
   static final int RECORDS_PER_PIECE = 10_000;
 
+  private final Shards targetShards;
+
+  public LearnSrvFn(Shards targetShards) {
+    this.targetShards = targetShards;
+  }
+
   @ProcessElement
   public void process(
-      @Element KV<Integer, Iterable<DnsPartial>> shard, OutputReceiver<SrvKnowledge> out)
+      @Element KV<Integer, Iterable<DnsPartial>> shard,
+      OutputReceiver<KV<Integer, SrvKnowledge>> out)
       throws InterruptedException {
     DnsNameTable.Interner names = new DnsNameTable.Interner();
     List<Iterator<DnsEvent>> partials = new ArrayList<>();
@@ -33,6 +43,12 @@ public final class LearnSrvFn extends DoFn<KV<Integer, Iterable<DnsPartial>>, Sr
         learner.accept(events.next());
       }
     }
-    learner.knowledge().pieces(RECORDS_PER_PIECE).forEach(out::output);
+    learner
+        .knowledge()
+        .byTarget(targetShards)
+        .forEach(
+            (targetShard, part) ->
+                part.pieces(RECORDS_PER_PIECE)
+                    .forEach(piece -> out.output(KV.of(targetShard, piece))));
   }
 }

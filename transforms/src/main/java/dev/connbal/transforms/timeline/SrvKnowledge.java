@@ -3,10 +3,12 @@ package dev.connbal.transforms.timeline;
 import dev.connbal.transforms.decode.DnsName;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.OrderKey;
+import dev.connbal.transforms.keys.Shards;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,9 @@ import java.util.TreeMap;
  * the set of records learnt, not on the order they came in, so the shards' knowledge merges in any
  * order (a record one shard drops would be dropped from the union too). Records at the lowest
  * priority are all kept, re-announcements included: with the other shards' records between them,
- * any of them may be the most recent one as of some response.
+ * any of them may be the most recent one as of some response. Once every shard's records of a
+ * target are in, the re-announcements that change nothing are dropped ({@link #complete}), so what
+ * the timelines read grows with the changes of the SRV answers, not with their number.
  */
 public final class SrvKnowledge implements SrvLookup {
   /** A place on the timeline: a response's order key and an SRV record's index in it. */
@@ -84,6 +88,23 @@ public final class SrvKnowledge implements SrvLookup {
 
     private void portAt(int port, SrvPreference learnt) {
       keep(ports.computeIfAbsent(port, p -> new TreeMap<>()), learnt);
+    }
+
+    /** Drops each kept record of the priority and weight of the record before it on its port. */
+    private void dropRepeats() {
+      for (NavigableMap<Position, SrvPreference> kept : ports.values()) {
+        SrvPreference before = null;
+        for (Iterator<SrvPreference> it = kept.values().iterator(); it.hasNext(); ) {
+          SrvPreference p = it.next();
+          if (before != null
+              && p.priority() == before.priority()
+              && p.weight() == before.weight()) {
+            it.remove();
+          } else {
+            before = p;
+          }
+        }
+      }
     }
   }
 
@@ -225,6 +246,35 @@ public final class SrvKnowledge implements SrvLookup {
       all.merge(part);
     }
     return all;
+  }
+
+  /**
+   * The merge of {@code parts}, which hold every shard's records of their targets, for lookups
+   * only: per port, each record of the priority and weight of the record kept before it is dropped.
+   * A lookup may then find an earlier record than before, of the same priority and weight, which is
+   * all a timeline takes from it ({@link DnsTimeline}'s listing rule asks nothing of its place).
+   * Nothing may be merged into the result but its own {@link #pieces}: a dropped record would be
+   * the most recent one again after another shard's record of another weight between.
+   */
+  public static SrvKnowledge complete(Iterable<SrvKnowledge> parts) {
+    SrvKnowledge all = mergeAll(parts);
+    all.targets.values().forEach(Learnt::dropRepeats);
+    return all;
+  }
+
+  /**
+   * This knowledge by the shard of each target ({@link Shards#ofName}), so that every shard's
+   * records of a target meet for {@link #complete}. The parts share this knowledge's records.
+   */
+  public Map<Integer, SrvKnowledge> byTarget(Shards shards) {
+    Map<Integer, SrvKnowledge> parts = new TreeMap<>();
+    targets.forEach(
+        (target, t) ->
+            parts
+                .computeIfAbsent(shards.ofName(target), s -> new SrvKnowledge())
+                .targets
+                .put(target, t));
+    return parts;
   }
 
   @Override

@@ -646,9 +646,58 @@ class DnsTimelineTest {
                 Map.of(80, pw(1, 10), 81, pw(2, 20)))));
   }
 
+  /**
+   * Two targets of one address at one priority: each listing knows its own target's record, and the
+   * latest listing's weight stands, though the other target's record was announced later.
+   */
+  @Test
+  void twoTargetsOfOneAddressAtOnePriorityTakeTheLatestListingsWeight() {
+    query(0, CLIENT, 1, "_a._tcp.example.");
+    response(
+        1,
+        CLIENT,
+        1,
+        "_a._tcp.example.",
+        srv("_a._tcp.example.", "x.example.", 443, 10, 30),
+        additionalA("x.example.", B1));
+    query(2, CLIENT, 2, "_b._tcp.example.");
+    response(
+        3,
+        CLIENT,
+        2,
+        "_b._tcp.example.",
+        srv("_b._tcp.example.", "y.example.", 443, 10, 70),
+        additionalA("y.example.", B1));
+    assertThat(
+        backends(),
+        contains(
+            facts(CLIENT, B1, 1, "_a._tcp.example.", 2, Map.of(443, 2L), Map.of(443, pw(10, 70)))));
+    // x's record (weight 30, at 1) is still the one that decides for x: this listing's weight.
+    query(4, CLIENT, 3, "x.example.");
+    response(5, CLIENT, 3, "x.example.", a("x.example.", B1));
+    assertThat(
+        backends(),
+        contains(
+            facts(CLIENT, B1, 1, "_a._tcp.example.", 3, Map.of(443, 3L), Map.of(443, pw(10, 30)))));
+    // One response lists it as y, then as x: the later record, x's, gives the weight.
+    query(6, CLIENT, 4, "_b._tcp.example.");
+    response(
+        7,
+        CLIENT,
+        4,
+        "_b._tcp.example.",
+        srv("_b._tcp.example.", "y.example.", 443, 10, 70),
+        additionalA("y.example.", B1),
+        additionalA("x.example.", B1));
+    assertThat(
+        backends(),
+        contains(
+            facts(CLIENT, B1, 1, "_a._tcp.example.", 4, Map.of(443, 4L), Map.of(443, pw(10, 30)))));
+  }
+
   /** Listed as t2 then as t1: the lower priority of t2's record decides, not the last listing. */
   @Test
-  void twoTargetsOfOneAddressPoolTheirRecords() {
+  void twoTargetsOfOneAddressTakeTheLowestPriorityOfTheirListings() {
     query(0, CLIENT, 1, "_svc._tcp.example.");
     response(
         1,

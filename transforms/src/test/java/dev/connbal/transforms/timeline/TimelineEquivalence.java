@@ -111,18 +111,37 @@ final class TimelineEquivalence {
                 SrvKnowledge.mergeAll(reversed.subList(0, half)),
                 SrvKnowledge.mergeAll(reversed.subList(half, reversed.size())))),
         equalTo(merged));
-    // As the pipeline moves it: each shard's knowledge in pieces, each piece through the coder.
+    // As the pipeline moves it: each shard's knowledge by target shard in pieces, each piece
+    // through the coder, completed per target shard, and the completed pieces merged.
+    SrvKnowledge complete = SrvKnowledge.complete(parts);
     SrvKnowledge knowledge = null;
     for (int size : new int[] {1, 3, LearnSrvFn.RECORDS_PER_PIECE}) {
-      List<SrvKnowledge> pieces = new ArrayList<>();
-      for (SrvKnowledge part : parts) {
-        for (SrvKnowledge piece : part.pieces(size)) {
-          assertThat("records in a piece of " + size, records(piece) <= size, equalTo(true));
-          pieces.add(throughCoder(piece));
+      for (int targetShards : new int[] {1, 2, 7}) {
+        Map<Integer, List<SrvKnowledge>> byTarget = new TreeMap<>();
+        for (SrvKnowledge part : parts) {
+          part.byTarget(new Shards(targetShards))
+              .forEach(
+                  (shard, ofShard) -> {
+                    for (SrvKnowledge piece : ofShard.pieces(size)) {
+                      assertThat("records in a piece of " + size, records(piece) <= size);
+                      byTarget.computeIfAbsent(shard, s -> new ArrayList<>()).add(piece);
+                    }
+                  });
         }
+        List<SrvKnowledge> pieces = new ArrayList<>();
+        for (List<SrvKnowledge> ofShard : byTarget.values()) {
+          List<SrvKnowledge> decoded = new ArrayList<>();
+          ofShard.forEach(piece -> decoded.add(throughCoder(piece)));
+          for (SrvKnowledge piece : SrvKnowledge.complete(decoded).pieces(size)) {
+            pieces.add(throughCoder(piece));
+          }
+        }
+        knowledge = SrvKnowledge.mergeAll(pieces);
+        assertThat(
+            "knowledge from pieces of " + size + " in " + targetShards + " target shards",
+            knowledge,
+            equalTo(complete));
       }
-      knowledge = SrvKnowledge.mergeAll(pieces);
-      assertThat("knowledge from pieces of " + size, knowledge, equalTo(merged));
     }
     SrvKnowledge fromPieces = knowledge;
     Map<Integer, DnsTimeline> timelines = new TreeMap<>();
