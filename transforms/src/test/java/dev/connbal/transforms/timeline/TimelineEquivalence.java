@@ -22,10 +22,11 @@ import org.apache.beam.sdk.util.CoderUtils;
 /**
  * A {@link DnsTimeline} over every client, fed in timeline order, that checks each of its answers
  * against the timeline split by client, as the pipeline runs it: the events of SRV names go through
- * a {@link SrvLearner} per client shard, the shards' knowledge is cut into pieces that cross their
- * coder (a side input) and are merged, and each shard's timeline consults it. Every answer must be
- * the same for every shard count tried: the backends' facts whole (SRV ports with their #dns,
- * priority and weight included) and byte for byte in their wire form.
+ * a {@link SrvLearner} per client shard, the shards' knowledge is cut by target shard into pieces
+ * that cross their coder, completed per target shard ({@link SrvKnowledge#complete}), cut into
+ * pieces again that cross the coder (a side input) and merged, and each shard's timeline consults
+ * it. Every answer must be the same for every shard count tried: the backends' facts whole (SRV
+ * ports with their #dns, priority and weight included) and byte for byte in their wire form.
  */
 final class TimelineEquivalence {
   private static final int[] SHARD_COUNTS = {2, 3, 16};
