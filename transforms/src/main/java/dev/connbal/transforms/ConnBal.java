@@ -27,7 +27,7 @@ import dev.connbal.transforms.tcpdns.ReassembleTcpDnsFn;
 import dev.connbal.transforms.tcpdns.TcpDnsSegment;
 import dev.connbal.transforms.timeline.BackendFacts;
 import dev.connbal.transforms.timeline.BackendTable;
-import dev.connbal.transforms.timeline.CompleteSrvKnowledgeFn;
+import dev.connbal.transforms.timeline.CompleteSrvKnowledge;
 import dev.connbal.transforms.timeline.FilterSrvEventsFn;
 import dev.connbal.transforms.timeline.LearnSrvFn;
 import dev.connbal.transforms.timeline.RunDnsTimelineFn;
@@ -666,9 +666,9 @@ public final class ConnBal {
     /**
      * The learning pass of a timeline split by client: the events of the run's SRV names (those
      * pass 1 set apart, and those it could not know to, found by the run's list of SRV names),
-     * matched per client shard, teach the SRV knowledge ({@link LearnSrvFn}); each target's records
-     * from every client shard meet in its target shard ({@link CompleteSrvKnowledgeFn}), and what
-     * every shard's timeline consults comes out in pieces.
+     * matched per client shard, teach the SRV knowledge ({@link LearnSrvFn}); every client shard's
+     * records of a target meet and are completed per span of time, then per target shard ({@link
+     * CompleteSrvKnowledge}), and what every shard's timeline consults comes out in pieces.
      */
     private static PCollectionView<Iterable<SrvKnowledge>> learnSrv(
         PCollection<List<DnsName>> srvNameLists,
@@ -693,9 +693,14 @@ public final class ConnBal {
               .apply("AllSrvEvents", Flatten.pCollections())
               .apply("GroupSrvEventsByClient", GroupByKey.create())
               .apply("LearnSrv", ParDo.of(new LearnSrvFn(targetShards)))
+              .setCoder(
+                  KvCoder.of(
+                      KvCoder.of(VarIntCoder.of(), VarLongCoder.of()), SrvKnowledgeCoder.of()))
+              .apply("GroupSrvKnowledgeBySpan", GroupByKey.create())
+              .apply("CompleteSrvSpans", ParDo.of(new CompleteSrvKnowledge.SpanFn()))
               .setCoder(KvCoder.of(VarIntCoder.of(), SrvKnowledgeCoder.of()))
               .apply("GroupSrvKnowledgeByTarget", GroupByKey.create())
-              .apply("CompleteSrvKnowledge", ParDo.of(new CompleteSrvKnowledgeFn()))
+              .apply("CompleteSrvKnowledge", ParDo.of(new CompleteSrvKnowledge.TargetsFn()))
               .setCoder(SrvKnowledgeCoder.of());
       // Pieces, merged by each timeline: as one element, the knowledge would pass a sort (a
       // singleton view combines), and outgrow Flink's sort buffers on DNS-heavy runs. One empty

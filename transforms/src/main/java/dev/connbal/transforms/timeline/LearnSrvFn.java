@@ -12,14 +12,21 @@ import org.apache.beam.sdk.values.KV;
 
 /**
  * Runs the {@link SrvLearner} over one client shard's events of SRV names, merged into timeline
- * order, and outputs what they teach keyed by the shard of each target ({@link
- * SrvKnowledge#byTarget}), in {@link SrvKnowledge#pieces pieces} of at most {@link
- * #RECORDS_PER_PIECE} SRV records. Those events are few, so they are merged from memory.
+ * order, and outputs what they teach keyed by the shard of each target and the span of time of each
+ * record ({@link SrvKnowledge#byTargetAndSpan}), in {@link SrvKnowledge#pieces pieces} of at most
+ * {@link #RECORDS_PER_PIECE} SRV records. Those events are few, so they are merged from memory.
  */
 public final class LearnSrvFn
-    extends DoFn<KV<Integer, Iterable<DnsPartial>>, KV<Integer, SrvKnowledge>> {
+    extends DoFn<KV<Integer, Iterable<DnsPartial>>, KV<KV<Integer, Long>, SrvKnowledge>> {
   /** A few hundred kB encoded: small beside a runner's buffers, few beside the records. */
   static final int RECORDS_PER_PIECE = 10_000;
+
+  /**
+   * A minute: what {@link CompleteSrvKnowledge.SpanFn} holds at once is a minute of a target
+   * shard's SRV answers, and what the second step holds is about a record per target, port and
+   * minute.
+   */
+  static final long SPAN_MICROS = 60_000_000L;
 
   private final Shards targetShards;
 
@@ -30,7 +37,7 @@ public final class LearnSrvFn
   @ProcessElement
   public void process(
       @Element KV<Integer, Iterable<DnsPartial>> shard,
-      OutputReceiver<KV<Integer, SrvKnowledge>> out)
+      OutputReceiver<KV<KV<Integer, Long>, SrvKnowledge>> out)
       throws InterruptedException {
     DnsNameTable.Interner names = new DnsNameTable.Interner();
     List<Iterator<DnsEvent>> partials = new ArrayList<>();
@@ -45,10 +52,12 @@ public final class LearnSrvFn
     }
     learner
         .knowledge()
-        .byTarget(targetShards)
+        .byTargetAndSpan(targetShards, SPAN_MICROS)
         .forEach(
-            (targetShard, part) ->
-                part.pieces(RECORDS_PER_PIECE)
-                    .forEach(piece -> out.output(KV.of(targetShard, piece))));
+            (targetShard, spans) ->
+                spans.forEach(
+                    (span, part) ->
+                        part.pieces(RECORDS_PER_PIECE)
+                            .forEach(piece -> out.output(KV.of(KV.of(targetShard, span), piece)))));
   }
 }

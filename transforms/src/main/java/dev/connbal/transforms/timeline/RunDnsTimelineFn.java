@@ -22,7 +22,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * and its part of the {@link RunReport}: the ranges' decoding counts plus the responses without a
  * matching query. With more than one shard the SRV knowledge is the whole run's, learnt beforehand;
  * with one, the timeline learns it as it goes. That knowledge, and the backend table, travel in
- * pieces ({@link CompleteSrvKnowledgeFn}, {@link MergedPieces}).
+ * pieces ({@link CompleteSrvKnowledge}, {@link MergedPieces}).
  */
 public final class RunDnsTimelineFn
     extends DoFn<KV<Integer, Iterable<DnsPartial>>, KV<ClientBackend, BackendFacts>> {

@@ -249,12 +249,17 @@ public final class SrvKnowledge implements SrvLookup {
   }
 
   /**
-   * The merge of {@code parts}, which hold every shard's records of their targets, for lookups
-   * only: per port, each record of the priority and weight of the record kept before it is dropped.
-   * A lookup may then find an earlier record than before, of the same priority and weight, which is
-   * all a timeline takes from it ({@link DnsTimeline}'s listing rule asks nothing of its place).
-   * Nothing may be merged into the result but its own {@link #pieces}: a dropped record would be
-   * the most recent one again after another shard's record of another weight between.
+   * The merge of {@code parts}, which hold every shard's records of their targets (of a span of
+   * time or of all time), for lookups only: per port, each record of the priority and weight of the
+   * record kept before it is dropped. A lookup may then find an earlier record than before, of the
+   * same priority and weight, which is all a timeline takes from it ({@link DnsTimeline}'s listing
+   * rule asks nothing of its place).
+   *
+   * <p>Spans complete apart: the completion of every span's completion is the completion of them
+   * all. A record one span drops has a higher priority than a record before it, or the priority and
+   * weight of the one it keeps before it, and so has after the earlier spans' records too
+   * (SrvKnowledgeTest). Nothing else may be merged into a completion: a dropped record would be the
+   * most recent one again after another shard's record of another weight between.
    */
   public static SrvKnowledge complete(Iterable<SrvKnowledge> parts) {
     SrvKnowledge all = mergeAll(parts);
@@ -263,17 +268,34 @@ public final class SrvKnowledge implements SrvLookup {
   }
 
   /**
-   * This knowledge by the shard of each target ({@link Shards#ofName}), so that every shard's
-   * records of a target meet for {@link #complete}. The parts share this knowledge's records.
+   * This knowledge by the shard of each target ({@link Shards#ofName}) and then by the span of
+   * {@code spanMicros} its records fall in, so that every client shard's records of a target and a
+   * span meet for {@link #complete}, in memory bounded by the span. Each part carries its targets'
+   * first learnings and shares this knowledge's records.
    */
-  public Map<Integer, SrvKnowledge> byTarget(Shards shards) {
-    Map<Integer, SrvKnowledge> parts = new TreeMap<>();
+  public Map<Integer, Map<Long, SrvKnowledge>> byTargetAndSpan(Shards shards, long spanMicros) {
+    if (spanMicros < 1) {
+      throw new IllegalArgumentException("a span is at least 1 µs, not " + spanMicros);
+    }
+    Map<Integer, Map<Long, SrvKnowledge>> parts = new TreeMap<>();
     targets.forEach(
-        (target, t) ->
-            parts
-                .computeIfAbsent(shards.ofName(target), s -> new SrvKnowledge())
-                .targets
-                .put(target, t));
+        (target, t) -> {
+          Map<Long, SrvKnowledge> ofShard =
+              parts.computeIfAbsent(shards.ofName(target), s -> new TreeMap<>());
+          t.ports.forEach(
+              (port, kept) -> {
+                for (SrvPreference p : kept.values()) {
+                  long span = Math.floorDiv(p.at().order().timestampMicros(), spanMicros);
+                  SrvKnowledge part = ofShard.computeIfAbsent(span, s -> new SrvKnowledge());
+                  Learnt inPart = part.targets.get(target);
+                  if (inPart == null) {
+                    inPart = part.learntFrom(target, t);
+                  }
+                  // A subset of a port's kept records is kept whole (see pieces).
+                  inPart.ports.computeIfAbsent(port, q -> new TreeMap<>()).put(p.at(), p);
+                }
+              });
+        });
     return parts;
   }
 

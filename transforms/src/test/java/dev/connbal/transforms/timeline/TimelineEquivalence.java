@@ -22,11 +22,12 @@ import org.apache.beam.sdk.util.CoderUtils;
 /**
  * A {@link DnsTimeline} over every client, fed in timeline order, that checks each of its answers
  * against the timeline split by client, as the pipeline runs it: the events of SRV names go through
- * a {@link SrvLearner} per client shard, the shards' knowledge is cut by target shard into pieces
- * that cross their coder, completed per target shard ({@link SrvKnowledge#complete}), cut into
- * pieces again that cross the coder (a side input) and merged, and each shard's timeline consults
- * it. Every answer must be the same for every shard count tried: the backends' facts whole (SRV
- * ports with their #dns, priority and weight included) and byte for byte in their wire form.
+ * a {@link SrvLearner} per client shard, the shards' knowledge is cut by target shard and span of
+ * time, completed per (target shard, span) and then per target shard ({@link
+ * SrvKnowledge#complete}), crossing the coder in pieces between the steps, and merged from its
+ * pieces by each shard's timeline, which consults it. Every answer must be the same for every shard
+ * count tried: the backends' facts whole (SRV ports with their #dns, priority and weight included)
+ * and byte for byte in their wire form.
  */
 final class TimelineEquivalence {
   private static final int[] SHARD_COUNTS = {2, 3, 16};
@@ -112,36 +113,52 @@ final class TimelineEquivalence {
                 SrvKnowledge.mergeAll(reversed.subList(0, half)),
                 SrvKnowledge.mergeAll(reversed.subList(half, reversed.size())))),
         equalTo(merged));
-    // As the pipeline moves it: each shard's knowledge by target shard in pieces, each piece
-    // through the coder, completed per target shard, and the completed pieces merged.
+    // As the pipeline moves it: each shard's knowledge by target shard and span in pieces, each
+    // piece through the coder; completed per (target shard, span), cut into pieces through the
+    // coder; completed per target shard, cut into pieces through the coder (the side input); and
+    // the pieces merged.
     SrvKnowledge complete = SrvKnowledge.complete(parts);
     SrvKnowledge knowledge = null;
     for (int size : new int[] {1, 3, LearnSrvFn.RECORDS_PER_PIECE}) {
       for (int targetShards : new int[] {1, 2, 7}) {
-        Map<Integer, List<SrvKnowledge>> byTarget = new TreeMap<>();
-        for (SrvKnowledge part : parts) {
-          part.byTarget(new Shards(targetShards))
-              .forEach(
-                  (shard, ofShard) -> {
-                    for (SrvKnowledge piece : ofShard.pieces(size)) {
-                      assertThat("records in a piece of " + size, records(piece) <= size);
-                      byTarget.computeIfAbsent(shard, s -> new ArrayList<>()).add(piece);
-                    }
-                  });
-        }
-        List<SrvKnowledge> pieces = new ArrayList<>();
-        for (List<SrvKnowledge> ofShard : byTarget.values()) {
-          List<SrvKnowledge> decoded = new ArrayList<>();
-          ofShard.forEach(piece -> decoded.add(throughCoder(piece)));
-          for (SrvKnowledge piece : SrvKnowledge.complete(decoded).pieces(size)) {
-            pieces.add(throughCoder(piece));
+        for (long span : new long[] {1, 70, LearnSrvFn.SPAN_MICROS}) {
+          Map<List<Long>, List<SrvKnowledge>> bySpan = new TreeMap<>(SPAN_KEYS);
+          for (SrvKnowledge part : parts) {
+            part.byTargetAndSpan(new Shards(targetShards), span)
+                .forEach(
+                    (shard, spans) ->
+                        spans.forEach(
+                            (at, ofSpan) -> {
+                              for (SrvKnowledge piece : piecesThroughCoder(ofSpan, size)) {
+                                bySpan
+                                    .computeIfAbsent(
+                                        List.of((long) shard, at), k -> new ArrayList<>())
+                                    .add(piece);
+                              }
+                            }));
           }
+          Map<Long, List<SrvKnowledge>> byTarget = new TreeMap<>();
+          bySpan.forEach(
+              (key, pieces) ->
+                  byTarget
+                      .computeIfAbsent(key.get(0), k -> new ArrayList<>())
+                      .addAll(piecesThroughCoder(SrvKnowledge.complete(pieces), size)));
+          List<SrvKnowledge> pieces = new ArrayList<>();
+          for (List<SrvKnowledge> ofShard : byTarget.values()) {
+            pieces.addAll(piecesThroughCoder(SrvKnowledge.complete(ofShard), size));
+          }
+          knowledge = SrvKnowledge.mergeAll(pieces);
+          assertThat(
+              "knowledge from pieces of "
+                  + size
+                  + " in "
+                  + targetShards
+                  + " target shards and spans of "
+                  + span
+                  + " µs",
+              knowledge,
+              equalTo(complete));
         }
-        knowledge = SrvKnowledge.mergeAll(pieces);
-        assertThat(
-            "knowledge from pieces of " + size + " in " + targetShards + " target shards",
-            knowledge,
-            equalTo(complete));
       }
     }
     SrvKnowledge fromPieces = knowledge;
@@ -152,6 +169,19 @@ final class TimelineEquivalence {
           .accept(e);
     }
     return new ArrayList<>(timelines.values());
+  }
+
+  private static final Comparator<List<Long>> SPAN_KEYS =
+      Comparator.<List<Long>, Long>comparing(k -> k.get(0)).thenComparing(k -> k.get(1));
+
+  /** {@code knowledge}'s pieces of at most {@code size} records, each through the coder. */
+  private static List<SrvKnowledge> piecesThroughCoder(SrvKnowledge knowledge, int size) {
+    List<SrvKnowledge> pieces = new ArrayList<>();
+    for (SrvKnowledge piece : knowledge.pieces(size)) {
+      assertThat("records in a piece of " + size, records(piece) <= size);
+      pieces.add(throughCoder(piece));
+    }
+    return pieces;
   }
 
   private static int records(SrvKnowledge knowledge) {
