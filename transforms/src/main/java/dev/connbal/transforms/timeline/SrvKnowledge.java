@@ -255,11 +255,12 @@ public final class SrvKnowledge implements SrvLookup {
    * same priority and weight, which is all a timeline takes from it ({@link DnsTimeline}'s listing
    * rule asks nothing of its place).
    *
-   * <p>Spans complete apart: the completion of every span's completion is the completion of them
-   * all. A record one span drops has a higher priority than a record before it, or the priority and
-   * weight of the one it keeps before it, and so has after the earlier spans' records too
-   * (SrvKnowledgeTest). Nothing else may be merged into a completion: a dropped record would be the
-   * most recent one again after another shard's record of another weight between.
+   * <p>Spans complete apart: completing the spans' completions gives the completion of them all
+   * (SrvKnowledgeTest). A record a span drops has a higher priority than an earlier record of the
+   * span, or repeats the record the span keeps before it; the earlier spans' records can only lower
+   * that priority, or drop the kept record as a repeat of one of theirs, so the whole drops it too.
+   * Nothing else may be merged into a completion: a dropped record would be the most recent one
+   * again after another shard's record of another weight between.
    */
   public static SrvKnowledge complete(Iterable<SrvKnowledge> parts) {
     SrvKnowledge all = mergeAll(parts);
