@@ -75,7 +75,7 @@ class SrvKnowledgeTest {
   }
 
   @Test
-  void aLowerPriorityAfterwardsEndsTheRecordsBeforeItAndIsKept() {
+  void laterRecordsOfAHigherPriorityAndRepeatsAreDropped() {
     SrvKnowledge complete =
         SrvKnowledge.complete(
             List.of(
