@@ -114,6 +114,15 @@ public final class SrvKnowledge implements SrvLookup {
    * higher priority then stop being deciding ones.
    */
   private static void keep(NavigableMap<Position, SrvPreference> kept, SrvPreference learnt) {
+    // A learner and a decoder add each port's records in place order: then there is no record at
+    // its place or after it, and the last one is the one before it.
+    Map.Entry<Position, SrvPreference> last = kept.lastEntry();
+    if (last == null || learnt.at().compareTo(last.getKey()) > 0) {
+      if (last == null || learnt.priority() <= last.getValue().priority()) {
+        kept.put(learnt.at(), learnt);
+      }
+      return;
+    }
     SrvPreference samePlace = kept.get(learnt.at());
     if (samePlace != null) {
       if (!learnt.supersedes(samePlace)) {
@@ -285,15 +294,22 @@ public final class SrvKnowledge implements SrvLookup {
               parts.computeIfAbsent(shards.ofName(target), s -> new TreeMap<>());
           t.ports.forEach(
               (port, kept) -> {
+                long current = 0;
+                NavigableMap<Position, SrvPreference> into = null;
                 for (SrvPreference p : kept.values()) {
+                  // In place order, so the span changes only forward.
                   long span = Math.floorDiv(p.at().order().timestampMicros(), spanMicros);
-                  SrvKnowledge part = ofShard.computeIfAbsent(span, s -> new SrvKnowledge());
-                  Learnt inPart = part.targets.get(target);
-                  if (inPart == null) {
-                    inPart = part.learntFrom(target, t);
+                  if (into == null || span != current) {
+                    current = span;
+                    SrvKnowledge part = ofShard.computeIfAbsent(span, s -> new SrvKnowledge());
+                    Learnt inPart = part.targets.get(target);
+                    if (inPart == null) {
+                      inPart = part.learntFrom(target, t);
+                    }
+                    into = inPart.ports.computeIfAbsent(port, q -> new TreeMap<>());
                   }
                   // A subset of a port's kept records is kept whole (see pieces).
-                  inPart.ports.computeIfAbsent(port, q -> new TreeMap<>()).put(p.at(), p);
+                  into.put(p.at(), p);
                 }
               });
         });

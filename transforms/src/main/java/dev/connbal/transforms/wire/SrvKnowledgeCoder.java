@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -19,11 +20,12 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.util.VarInt;
 
 /**
- * Deterministic coder for {@link SrvKnowledge}: targets in presentation order, each with its
- * service and its ports, each port with the records that can decide its priority and weight, by
- * place (each place, priority and weight). A port's first such record is its first learning, and a
- * target's first learning is its earliest port's (the SRV record that first named it also first
- * named that port), so neither is written apart.
+ * Deterministic coder for {@link SrvKnowledge}: the capture files its places are in, each once;
+ * then targets in presentation order, each with its service and its ports, each port with the
+ * records that can decide its priority and weight, by place (each place, its file by index,
+ * priority and weight). A port's first such record is its first learning, and a target's first
+ * learning is its earliest port's (the SRV record that first named it also first named that port),
+ * so neither is written apart.
  */
 public final class SrvKnowledgeCoder extends AtomicCoder<SrvKnowledge> {
   private static final SrvKnowledgeCoder INSTANCE = new SrvKnowledgeCoder();
@@ -39,6 +41,20 @@ public final class SrvKnowledgeCoder extends AtomicCoder<SrvKnowledge> {
     List<Map.Entry<DnsName, SrvKnowledge.Learnt>> targets =
         new ArrayList<>(knowledge.targets().entrySet());
     targets.sort(Comparator.comparing(e -> e.getKey().presentation()));
+    // The capture files of the places, each written once: a piece's records come from few files.
+    Map<String, Integer> files = new LinkedHashMap<>();
+    for (Map.Entry<DnsName, SrvKnowledge.Learnt> e : targets) {
+      for (NavigableMap<SrvKnowledge.Position, SrvPreference> kept :
+          e.getValue().preferences().values()) {
+        for (SrvKnowledge.Position at : kept.keySet()) {
+          files.putIfAbsent(at.order().file(), files.size());
+        }
+      }
+    }
+    VarInt.encode(files.size(), out);
+    for (String file : files.keySet()) {
+      FILE.encode(file, out);
+    }
     VarInt.encode(targets.size(), out);
     for (Map.Entry<DnsName, SrvKnowledge.Learnt> e : targets) {
       SrvKnowledge.Learnt t = e.getValue();
@@ -51,7 +67,11 @@ public final class SrvKnowledgeCoder extends AtomicCoder<SrvKnowledge> {
         VarInt.encode(p.getKey(), out);
         VarInt.encode(p.getValue().size(), out);
         for (SrvPreference learnt : p.getValue().values()) {
-          encode(learnt.at(), out);
+          SrvKnowledge.Position at = learnt.at();
+          VarInt.encode(at.order().timestampMicros(), out);
+          VarInt.encode(files.get(at.order().file()), out);
+          VarInt.encode(at.order().recordOffset(), out);
+          VarInt.encode(at.record(), out);
           VarInt.encode(learnt.priority(), out);
           VarInt.encode(learnt.weight(), out);
         }
@@ -61,6 +81,10 @@ public final class SrvKnowledgeCoder extends AtomicCoder<SrvKnowledge> {
 
   @Override
   public SrvKnowledge decode(InputStream in) throws IOException {
+    String[] files = new String[count(in)];
+    for (int i = 0; i < files.length; i++) {
+      files[i] = FILE.decode(in);
+    }
     SrvKnowledge knowledge = new SrvKnowledge();
     int targets = count(in);
     for (int i = 0; i < targets; i++) {
@@ -77,7 +101,7 @@ public final class SrvKnowledgeCoder extends AtomicCoder<SrvKnowledge> {
           throw new CoderException("SRV target " + target + " port " + port + " without a record");
         }
         for (int k = 0; k < records; k++) {
-          SrvKnowledge.Position at = decodePosition(in);
+          SrvKnowledge.Position at = decodePosition(in, files);
           int priority = VarInt.decodeInt(in);
           int weight = VarInt.decodeInt(in);
           try {
@@ -91,17 +115,16 @@ public final class SrvKnowledgeCoder extends AtomicCoder<SrvKnowledge> {
     return knowledge;
   }
 
-  private static void encode(SrvKnowledge.Position p, OutputStream out) throws IOException {
-    VarInt.encode(p.order().timestampMicros(), out);
-    FILE.encode(p.order().file(), out);
-    VarInt.encode(p.order().recordOffset(), out);
-    VarInt.encode(p.record(), out);
-  }
-
-  private static SrvKnowledge.Position decodePosition(InputStream in) throws IOException {
+  private static SrvKnowledge.Position decodePosition(InputStream in, String[] files)
+      throws IOException {
+    long micros = VarInt.decodeLong(in);
+    int file = VarInt.decodeInt(in);
+    if (file < 0 || file >= files.length) {
+      throw new CoderException(
+          "file " + file + " of " + files.length + " in an SRV record's place");
+    }
     return new SrvKnowledge.Position(
-        new OrderKey(VarInt.decodeLong(in), FILE.decode(in), VarInt.decodeLong(in)),
-        VarInt.decodeInt(in));
+        new OrderKey(micros, files[file], VarInt.decodeLong(in)), VarInt.decodeInt(in));
   }
 
   private static int count(InputStream in) throws IOException {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.connbal.transforms.count.BackendPort;
 import dev.connbal.transforms.decode.DnsName;
+import dev.connbal.transforms.decode.DnsNameCoder;
 import dev.connbal.transforms.decode.TcpFlags;
 import dev.connbal.transforms.events.DnsEvent;
 import dev.connbal.transforms.events.DnsEventRecord;
@@ -31,6 +32,7 @@ import dev.connbal.transforms.timeline.SrvKnowledge;
 import dev.connbal.transforms.timeline.SrvPreference;
 import dev.connbal.transforms.timeline.SrvPriorityWeight;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,7 +43,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.util.VarInt;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -424,6 +428,40 @@ class CodersTest {
     assertThat(
         List.copyOf(t.preferences().get(80).values()),
         equalTo(List.of(new SrvPreference(new SrvKnowledge.Position(later, 0), 65535, 0))));
+  }
+
+  @Test
+  void srvKnowledgeNamesEachPlacesFileByItsIndexInThePiecesFiles() throws IOException {
+    // One file, one target, one port, one record: in file 0 it decodes, in file 1 it cannot.
+    SrvKnowledge decoded =
+        CoderUtils.decodeFromByteArray(SrvKnowledgeCoder.of(), oneSrvRecordInFile(0));
+    assertThat(
+        decoded.targets().get(DnsName.fromPresentation("t.example.")).first(),
+        equalTo(new SrvKnowledge.Position(new OrderKey(1_000_000, "a.snoop", 24), 3)));
+    CoderException e =
+        assertThrows(
+            CoderException.class,
+            () -> CoderUtils.decodeFromByteArray(SrvKnowledgeCoder.of(), oneSrvRecordInFile(1)));
+    assertThat(e.getMessage(), equalTo("file 1 of 1 in an SRV record's place"));
+  }
+
+  private static byte[] oneSrvRecordInFile(int file) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    VarInt.encode(1, out);
+    StringUtf8Coder.of().encode("a.snoop", out);
+    VarInt.encode(1, out);
+    DnsNameCoder.of().encode(DnsName.fromPresentation("t.example."), out);
+    DnsNameCoder.of().encode(DnsName.fromPresentation("_svc._tcp.example."), out);
+    VarInt.encode(1, out);
+    VarInt.encode(443, out);
+    VarInt.encode(1, out);
+    VarInt.encode(1_000_000L, out);
+    VarInt.encode(file, out);
+    VarInt.encode(24L, out);
+    VarInt.encode(3, out);
+    VarInt.encode(10, out);
+    VarInt.encode(5, out);
+    return out.toByteArray();
   }
 
   @Test
