@@ -10,7 +10,6 @@ import dev.connbal.transforms.events.OrderKey;
 import dev.connbal.transforms.keys.Shards;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -138,29 +137,10 @@ class SrvKnowledgeTest {
       // Completed per (target shard, span), then per target shard: the same.
       for (long span : new long[] {1, 10, 25, 1000}) {
         Shards targetShards = new Shards(1 + random.nextInt(3));
-        Map<List<Long>, List<SrvKnowledge>> bySpan = new HashMap<>();
-        for (SrvKnowledge part : shuffled) {
-          part.byTargetAndSpan(targetShards, span)
-              .forEach(
-                  (shard, spans) ->
-                      spans.forEach(
-                          (at, ofSpan) ->
-                              bySpan
-                                  .computeIfAbsent(
-                                      List.of((long) shard, at), k -> new ArrayList<>())
-                                  .add(ofSpan)));
-        }
-        Map<Long, List<SrvKnowledge>> byTarget = new HashMap<>();
-        bySpan.forEach(
-            (key, ofSpan) ->
-                byTarget
-                    .computeIfAbsent(key.get(0), k -> new ArrayList<>())
-                    .add(SrvKnowledge.complete(ofSpan)));
-        List<SrvKnowledge> ofTargets = new ArrayList<>();
-        byTarget.values().forEach(spans -> ofTargets.add(SrvKnowledge.complete(spans)));
         assertThat(
             "trial " + trial + ", spans of " + span,
-            SrvKnowledge.mergeAll(ofTargets),
+            TimelineEquivalence.asThePipelineCompletes(
+                shuffled, targetShards, span, 1 + random.nextInt(4)),
             equalTo(complete));
       }
 

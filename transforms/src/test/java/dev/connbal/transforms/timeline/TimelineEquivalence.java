@@ -113,41 +113,12 @@ final class TimelineEquivalence {
                 SrvKnowledge.mergeAll(reversed.subList(0, half)),
                 SrvKnowledge.mergeAll(reversed.subList(half, reversed.size())))),
         equalTo(merged));
-    // As the pipeline moves it: each shard's knowledge by target shard and span in pieces, each
-    // piece through the coder; completed per (target shard, span), cut into pieces through the
-    // coder; completed per target shard, cut into pieces through the coder (the side input); and
-    // the pieces merged.
     SrvKnowledge complete = SrvKnowledge.complete(parts);
     SrvKnowledge knowledge = null;
     for (int size : new int[] {1, 3, LearnSrvFn.RECORDS_PER_PIECE}) {
       for (int targetShards : new int[] {1, 2, 7}) {
         for (long span : new long[] {1, 70, LearnSrvFn.SPAN_MICROS}) {
-          Map<List<Long>, List<SrvKnowledge>> bySpan = new TreeMap<>(SPAN_KEYS);
-          for (SrvKnowledge part : parts) {
-            part.byTargetAndSpan(new Shards(targetShards), span)
-                .forEach(
-                    (shard, spans) ->
-                        spans.forEach(
-                            (at, ofSpan) -> {
-                              for (SrvKnowledge piece : piecesThroughCoder(ofSpan, size)) {
-                                bySpan
-                                    .computeIfAbsent(
-                                        List.of((long) shard, at), k -> new ArrayList<>())
-                                    .add(piece);
-                              }
-                            }));
-          }
-          Map<Long, List<SrvKnowledge>> byTarget = new TreeMap<>();
-          bySpan.forEach(
-              (key, pieces) ->
-                  byTarget
-                      .computeIfAbsent(key.get(0), k -> new ArrayList<>())
-                      .addAll(piecesThroughCoder(SrvKnowledge.complete(pieces), size)));
-          List<SrvKnowledge> pieces = new ArrayList<>();
-          for (List<SrvKnowledge> ofShard : byTarget.values()) {
-            pieces.addAll(piecesThroughCoder(SrvKnowledge.complete(ofShard), size));
-          }
-          knowledge = SrvKnowledge.mergeAll(pieces);
+          knowledge = asThePipelineCompletes(parts, new Shards(targetShards), span, size);
           assertThat(
               "knowledge from pieces of "
                   + size
@@ -169,6 +140,38 @@ final class TimelineEquivalence {
           .accept(e);
     }
     return new ArrayList<>(timelines.values());
+  }
+
+  /**
+   * Every client shard's knowledge ({@code parts}) moved as the pipeline moves it: by target shard
+   * and span in pieces of at most {@code size} records, each through the coder; completed per
+   * (target shard, span) and cut into pieces through the coder; completed per target shard and cut
+   * into pieces through the coder (the side input); and the pieces merged, as each timeline does.
+   */
+  static SrvKnowledge asThePipelineCompletes(
+      List<SrvKnowledge> parts, Shards targetShards, long span, int size) {
+    Map<List<Long>, List<SrvKnowledge>> bySpan = new TreeMap<>(SPAN_KEYS);
+    for (SrvKnowledge part : parts) {
+      part.byTargetAndSpan(targetShards, span)
+          .forEach(
+              (shard, spans) ->
+                  spans.forEach(
+                      (at, ofSpan) ->
+                          bySpan
+                              .computeIfAbsent(List.of((long) shard, at), k -> new ArrayList<>())
+                              .addAll(piecesThroughCoder(ofSpan, size))));
+    }
+    Map<Long, List<SrvKnowledge>> byTarget = new TreeMap<>();
+    bySpan.forEach(
+        (key, pieces) ->
+            byTarget
+                .computeIfAbsent(key.get(0), k -> new ArrayList<>())
+                .addAll(piecesThroughCoder(SrvKnowledge.complete(pieces), size)));
+    List<SrvKnowledge> pieces = new ArrayList<>();
+    for (List<SrvKnowledge> ofShard : byTarget.values()) {
+      pieces.addAll(piecesThroughCoder(SrvKnowledge.complete(ofShard), size));
+    }
+    return SrvKnowledge.mergeAll(pieces);
   }
 
   private static final Comparator<List<Long>> SPAN_KEYS =
