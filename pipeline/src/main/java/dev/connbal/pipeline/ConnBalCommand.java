@@ -524,6 +524,8 @@ public final class ConnBalCommand {
               options,
               commandLine.pipelineArgs(),
               liveProgress,
+              commandLine.splitSize().isPresent()
+                  || RunnerDefaults.given(commandLine.pipelineArgs(), "splitSize"),
               inputs.recordRegionBytes(),
               ranges);
       summary.runner(runnerUsed(chosenForSize));

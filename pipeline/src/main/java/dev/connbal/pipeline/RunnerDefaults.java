@@ -5,6 +5,7 @@ import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.options.StreamingOptions;
 
 /**
  * connbal's runner defaults. Which runner: the Direct runner, unless the input is larger than
@@ -20,12 +21,15 @@ import org.apache.beam.runners.flink.FlinkRunner;
  * thread: its driver loop runs on the same thread pool as the work and polls for more without pause
  * whenever a thread of the pool has none, so with two threads it spun on one core for as long as a
  * single long bundle (a DNS timeline) ran on the other, taking that core from the timeline's own
- * reading thread; with one it runs between bundles. It pays per shuffle key and step, so it gets
- * {@value #DIRECT_RUNNER_SHARDS_PER_THREAD} shards per worker thread instead of 256, and one DNS
- * timeline (which already runs on two threads; a split adds the SRV learning pass's steps). Flink:
- * connbal's DoFns never modify their inputs, so Flink need not copy elements between operators
- * ({@code fasterCopy}); {@value #FLINK_TIMELINE_SHARDS_PER_SLOT} DNS timeline shards per slot when
- * the parallelism is known. Options given on the command line win.
+ * reading thread; with one it runs between bundles. With one thread, ranges read nothing in
+ * parallel, yet each adds a bundle whose arrival makes the groupings copy all the values before it:
+ * a bounded run reads in ranges of {@link #DIRECT_RUNNER_SPLIT_SIZE} unless a split size is given.
+ * It pays per shuffle key and step, so it gets {@value #DIRECT_RUNNER_SHARDS_PER_THREAD} shards per
+ * worker thread instead of 256, and one DNS timeline (which already runs on two threads; a split
+ * adds the SRV learning pass's steps). Flink: connbal's DoFns never modify their inputs, so Flink
+ * need not copy elements between operators ({@code fasterCopy}); {@value
+ * #FLINK_TIMELINE_SHARDS_PER_SLOT} DNS timeline shards per slot when the parallelism is known.
+ * Options given on the command line win.
  */
 final class RunnerDefaults {
   private RunnerDefaults() {}
@@ -42,6 +46,12 @@ final class RunnerDefaults {
    */
   static final int FLINK_TIMELINE_SHARDS_PER_SLOT = 32;
 
+  /**
+   * The Direct runner's split size for a bounded run unless one is given: up to four ranges at the
+   * largest input it gets, each range's DNS events encoded in a few tens of MB.
+   */
+  static final long DIRECT_RUNNER_SPLIT_SIZE = 512L << 20;
+
   /** Inputs larger than this run on embedded Flink unless a runner is given. */
   static final long DIRECT_RUNNER_MAX_INPUT_BYTES = 2L << 30;
 
@@ -50,7 +60,8 @@ final class RunnerDefaults {
 
   /**
    * Applies the defaults to {@code options} for a run over {@code inputBytes} bytes of captures
-   * read in {@code ranges} byte ranges.
+   * read in {@code ranges} byte ranges at the split size of {@code options}, which was given on the
+   * command line when {@code splitSizeGiven}.
    *
    * @return true if the runner was chosen here because of the input's size or ranges
    */
@@ -58,6 +69,7 @@ final class RunnerDefaults {
       ConnBalOptions options,
       List<String> pipelineArgs,
       boolean liveProgress,
+      boolean splitSizeGiven,
       long inputBytes,
       long ranges) {
     boolean chosenForSize = false;
@@ -95,6 +107,11 @@ final class RunnerDefaults {
     }
     if (!given(pipelineArgs, "timelineShards")) {
       options.setTimelineShards(1);
+    }
+    if (!splitSizeGiven
+        && direct.getTargetParallelism() == 1
+        && !options.as(StreamingOptions.class).isStreaming()) {
+      options.setSplitSize(Math.max(options.getSplitSize(), DIRECT_RUNNER_SPLIT_SIZE));
     }
     if (liveProgress && !given(pipelineArgs, "blockOnRun")) {
       // run() must return while the pipeline runs, so that its metrics can be polled.

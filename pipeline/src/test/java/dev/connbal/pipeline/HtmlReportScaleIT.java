@@ -232,7 +232,7 @@ class HtmlReportScaleIT {
     ConnBalOptions options = PipelineOptionsFactory.as(ConnBalOptions.class);
     options.setRunner(DirectRunner.class);
     // As the command runs it: no per-element checks, a few shards per thread.
-    RunnerDefaults.apply(options, List.of(), false, 0, 1);
+    RunnerDefaults.apply(options, List.of(), false, false, 0, 1);
     Pipeline p = Pipeline.create(options);
     List<Integer> blocks = new ArrayList<>();
     for (int b = 0; b * 100 < clients; b++) {

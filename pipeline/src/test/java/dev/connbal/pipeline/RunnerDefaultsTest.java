@@ -34,6 +34,7 @@ class RunnerDefaultsTest {
             options,
             List.of(),
             false,
+            false,
             RunnerDefaults.DIRECT_RUNNER_MAX_INPUT_BYTES,
             RunnerDefaults.DIRECT_RUNNER_MAX_RANGES);
 
@@ -45,6 +46,28 @@ class RunnerDefaultsTest {
     assertThat(direct.getTargetParallelism(), is(1));
     assertThat(options.getShardCount(), is(RunnerDefaults.DIRECT_RUNNER_SHARDS_PER_THREAD));
     assertThat(options.getTimelineShards(), is(1));
+    assertThat(options.getSplitSize(), is(RunnerDefaults.DIRECT_RUNNER_SPLIT_SIZE));
+  }
+
+  @Test
+  void theDirectRunnerReadsInLargeRangesUnlessASplitSizeIsGivenOrItWatches() {
+    ConnBalOptions given = options("--splitSize=1000");
+    RunnerDefaults.apply(given, List.of("--splitSize=1000"), false, true, 1, 1);
+    assertThat(given.getSplitSize(), is(1000L));
+
+    ConnBalOptions watch = options("--streaming=true");
+    RunnerDefaults.apply(watch, List.of(), false, false, 0, 0);
+    assertThat(watch.getSplitSize(), is(SnoopIO.DEFAULT_DESIRED_SPLIT_SIZE));
+
+    List<String> threads = List.of("--targetParallelism=2");
+    ConnBalOptions two = options(threads.toArray(new String[0]));
+    RunnerDefaults.apply(two, threads, false, false, 1, 1);
+    assertThat(
+        "ranges read in parallel", two.getSplitSize(), is(SnoopIO.DEFAULT_DESIRED_SPLIT_SIZE));
+
+    ConnBalOptions flink = options();
+    RunnerDefaults.apply(flink, List.of(), false, false, LARGE, 1);
+    assertThat(flink.getSplitSize(), is(SnoopIO.DEFAULT_DESIRED_SPLIT_SIZE));
   }
 
   @Test
@@ -52,7 +75,7 @@ class RunnerDefaultsTest {
     List<String> args = List.of("--targetParallelism=3", "--shardCount=5");
     ConnBalOptions options = options(args.toArray(new String[0]));
 
-    RunnerDefaults.apply(options, args, false, 1, 1);
+    RunnerDefaults.apply(options, args, false, false, 1, 1);
 
     assertThat(options.as(DirectOptions.class).getTargetParallelism(), is(3));
     assertThat(options.getShardCount(), is(5));
@@ -62,7 +85,7 @@ class RunnerDefaultsTest {
   void largeInputRunsOnEmbeddedFlink() {
     ConnBalOptions options = options();
 
-    boolean chosenForSize = RunnerDefaults.apply(options, List.of(), false, LARGE, 1);
+    boolean chosenForSize = RunnerDefaults.apply(options, List.of(), false, false, LARGE, 1);
 
     assertThat(chosenForSize, is(true));
     assertThat(options.getRunner(), equalTo(FlinkRunner.class));
@@ -80,7 +103,7 @@ class RunnerDefaultsTest {
   void inputOfManyRangesRunsOnEmbeddedFlink() {
     ConnBalOptions options = options();
 
-    boolean chosen = RunnerDefaults.apply(options, List.of(), false, 1 << 20, 257);
+    boolean chosen = RunnerDefaults.apply(options, List.of(), false, false, 1 << 20, 257);
 
     assertThat(chosen, is(true));
     assertThat(options.getRunner(), equalTo(FlinkRunner.class));
@@ -101,7 +124,7 @@ class RunnerDefaultsTest {
 
     boolean chosen =
         RunnerDefaults.apply(
-            options, List.of(), false, inputs.recordRegionBytes(), inputs.ranges(split));
+            options, List.of(), false, false, inputs.recordRegionBytes(), inputs.ranges(split));
 
     assertThat("batches of about 64 MiB", inputs.ranges(split), is(2L));
     assertThat(chosen, is(false));
@@ -112,18 +135,18 @@ class RunnerDefaultsTest {
   void aFlinkClusterGetsTimelineShardsByItsParallelismWhenGiven() {
     List<String> cluster = List.of("--runner=FlinkRunner", "--flinkMaster=host:8081");
     ConnBalOptions undecided = options(cluster.toArray(new String[0]));
-    RunnerDefaults.apply(undecided, cluster, false, 1, 1);
+    RunnerDefaults.apply(undecided, cluster, false, false, 1, 1);
     assertThat("the cluster decides the parallelism", undecided.getTimelineShards(), is(256));
 
     List<String> eight =
         List.of("--runner=FlinkRunner", "--flinkMaster=host:8081", "--parallelism=8");
     ConnBalOptions options = options(eight.toArray(new String[0]));
-    RunnerDefaults.apply(options, eight, false, 1, 1);
+    RunnerDefaults.apply(options, eight, false, false, 1, 1);
     assertThat(options.getTimelineShards(), is(8 * 32));
 
     List<String> given = List.of("--runner=FlinkRunner", "--parallelism=8", "--timelineShards=5");
     ConnBalOptions mine = options(given.toArray(new String[0]));
-    RunnerDefaults.apply(mine, given, false, 1, 1);
+    RunnerDefaults.apply(mine, given, false, false, 1, 1);
     assertThat(mine.getTimelineShards(), is(5));
   }
 
@@ -132,7 +155,8 @@ class RunnerDefaultsTest {
     ConnBalOptions options = options("--runner=DirectRunner");
 
     boolean chosenForSize =
-        RunnerDefaults.apply(options, List.of("--runner=DirectRunner"), false, LARGE, 100_000);
+        RunnerDefaults.apply(
+            options, List.of("--runner=DirectRunner"), false, false, LARGE, 100_000);
 
     assertThat(chosenForSize, is(false));
     assertThat(options.getRunner(), equalTo(DirectRunner.class));
@@ -143,7 +167,7 @@ class RunnerDefaultsTest {
     List<String> args = List.of("--enforceImmutability=true");
     ConnBalOptions options = options(args.toArray(new String[0]));
 
-    RunnerDefaults.apply(options, args, false, 0, 0);
+    RunnerDefaults.apply(options, args, false, false, 0, 0);
 
     assertThat(options.as(DirectOptions.class).isEnforceImmutability(), is(true));
   }

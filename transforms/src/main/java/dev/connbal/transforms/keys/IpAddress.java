@@ -228,17 +228,35 @@ public final class IpAddress implements Comparable<IpAddress>, Serializable {
    * 010.000.001.002}), IPv6 as eight groups of four lowercase hex digits.
    */
   public String padded() {
+    // Filled digit by digit: a document formats two addresses a row, and String.format's parsing
+    // and locale lookups cost more than the rest of the row.
     if (isV4()) {
       int ip = v4();
-      return String.format(
-          "%03d.%03d.%03d.%03d", ip >>> 24, (ip >>> 16) & 0xFF, (ip >>> 8) & 0xFF, ip & 0xFF);
+      char[] s = new char[15];
+      for (int octet = 0; octet < 4; octet++) {
+        int value = (ip >>> (24 - 8 * octet)) & 0xFF;
+        int at = octet * 4;
+        s[at] = (char) ('0' + value / 100);
+        s[at + 1] = (char) ('0' + value / 10 % 10);
+        s[at + 2] = (char) ('0' + value % 10);
+        if (octet < 3) {
+          s[at + 3] = '.';
+        }
+      }
+      return new String(s);
     }
-    StringBuilder s = new StringBuilder(39);
+    char[] s = new char[39];
     for (int g = 0; g < 8; g++) {
-      String hex = Integer.toHexString(group(g));
-      s.append(g == 0 ? "" : ":").append("0000", hex.length(), 4).append(hex);
+      int value = group(g);
+      int at = g * 5;
+      for (int digit = 0; digit < 4; digit++) {
+        s[at + digit] = Character.forDigit((value >>> (12 - 4 * digit)) & 0xF, 16);
+      }
+      if (g < 7) {
+        s[at + 4] = ':';
+      }
     }
-    return s.toString();
+    return new String(s);
   }
 
   /** The plain form: dotted decimal for IPv4, RFC 5952's for IPv6 ({@code 2001:db8::1}). */

@@ -26,6 +26,8 @@ class IpAddressTest {
     assertThat(a.padded(), equalTo("010.000.001.002"));
     assertThat(a.toString(), equalTo("10.0.1.2"));
     assertThat(IpAddress.ofV4(-1).toString(), equalTo("255.255.255.255"));
+    assertThat(IpAddress.ofV4(-1).padded(), equalTo("255.255.255.255"));
+    assertThat(IpAddress.parse("199.10.0.99").padded(), equalTo("199.010.000.099"));
   }
 
   @Test
@@ -34,6 +36,9 @@ class IpAddressTest {
     assertThat(a.isV4(), is(false));
     assertThat(a.padded(), equalTo("2001:0db8:0000:0000:0000:0000:0000:0001"));
     assertThat(a.toString(), equalTo("2001:db8::1"));
+    assertThat(
+        IpAddress.parse("FE80::ABCD:9:fFfF").padded(),
+        equalTo("fe80:0000:0000:0000:0000:abcd:0009:ffff"));
   }
 
   /** RFC 5952 4.2: the longest run of zero groups, the first of equal ones, never one group. */
