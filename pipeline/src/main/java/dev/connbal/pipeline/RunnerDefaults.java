@@ -47,8 +47,9 @@ final class RunnerDefaults {
   static final int FLINK_TIMELINE_SHARDS_PER_SLOT = 32;
 
   /**
-   * The Direct runner's split size for a bounded run unless one is given: up to four ranges at the
-   * largest input it gets, each range's DNS events encoded in a few tens of MB.
+   * The Direct runner's split size for a bounded run unless one is given: four ranges at the
+   * largest input it is chosen for. Not one range: a range's encoded DNS events are held whole
+   * while it is read, and grow with it.
    */
   static final long DIRECT_RUNNER_SPLIT_SIZE = 512L << 20;
 
